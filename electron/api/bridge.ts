@@ -1,0 +1,6 @@
+// The shape of the object the preload script exposes as `window.irqlab` (types only).
+import type { ApiResult } from './channels';
+
+export interface IrqlabBridge {
+  invoke(channel: string, request: unknown): Promise<ApiResult>;
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startBrowserHost, type BrowserHost } from './browser-host';
+
+let host: BrowserHost;
+let origin: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-static-'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>irqlab</title>');
+  host = await startBrowserHost({ port: 0, staticDir: dir });
+  origin = host.url.replace(/\/$/, '');
+});
+afterAll(() => host.close());
+
+function connect(headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function ask(
+  ws: WebSocket,
+  message: string,
+): Promise<{ id: unknown; result: { ok: boolean; error?: { code: string } } }> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+    ws.send(message);
+  });
+}
+
+describe('browser-mode host', () => {
+  it('serves the renderer with the strict Content-Security-Policy', async () => {
+    const res = await fetch(host.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    const res = await fetch(`${origin}/..%2f..%2fpackage.json`);
+    expect(res.status).toBe(404);
+  });
+
+  it('answers API calls from its own origin over WebSocket', async () => {
+    const ws = await connect({ Origin: origin });
+    const reply = await ask(ws, JSON.stringify({ id: 7, channel: 'app.info', request: {} }));
+    expect(reply.id).toBe(7);
+    expect(reply.result).toMatchObject({ ok: true, value: { mode: 'browser' } });
+    ws.close();
+  });
+
+  it('refuses a WebSocket from another origin (another site in the same browser)', async () => {
+    await expect(connect({ Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('survives hostile messages and answers each with an error', async () => {
+    const ws = await connect({ Origin: origin });
+    expect((await ask(ws, 'not json')).result.error?.code).toBe('invalid-request');
+    expect((await ask(ws, 'null')).result.error?.code).toBe('unknown-channel');
+    expect(
+      (await ask(ws, JSON.stringify({ id: 1, channel: 'machine.validate', request: { text: 5 } })))
+        .result.error?.code,
+    ).toBe('invalid-request');
+    // Still alive afterwards.
+    const reply = await ask(ws, JSON.stringify({ id: 2, channel: 'app.info', request: {} }));
+    expect(reply.result.ok).toBe(true);
+    ws.close();
+  });
+});

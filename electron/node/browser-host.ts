@@ -1,0 +1,156 @@
+// Browser mode: the same API as the desktop app, served by Node on 127.0.0.1.
+//
+// Static files: the built renderer (dist/renderer). API: a WebSocket at /api carrying
+// `{id, channel, request}` calls and `{id, result}` answers, each dispatched through the same
+// validation as Electron IPC. Only same-origin pages may open the socket, so another site open
+// in the user's browser cannot drive the app.
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type RawData } from 'ws';
+import { dispatch } from '../api/dispatch';
+import { createHandlers } from '../api/service';
+import { CONTENT_SECURITY_POLICY } from './csp';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface BrowserHost {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface BrowserHostOptions {
+  port?: number;
+  staticDir?: string;
+}
+
+/** Largest API message accepted (a machine file of 64 MiB plus envelope). */
+const MAX_MESSAGE_BYTES = 65 * 1024 * 1024;
+
+export async function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
+  const staticDir = options.staticDir ?? path.join(repoRoot, 'dist', 'renderer');
+  if (!existsSync(path.join(staticDir, 'index.html'))) {
+    throw new Error(
+      `the renderer is not built (${staticDir}/index.html missing): run npm run build:renderer`,
+    );
+  }
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const handlers = createHandlers({
+    mode: 'browser',
+    version: pkg.version,
+    platform: process.platform,
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const file = path.resolve(staticDir, '.' + rel);
+    if (!file.startsWith(staticDir + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const host = req.headers.host ?? '';
+    const origin = req.headers.origin ?? '';
+    const sameOrigin = origin === `http://${host}`;
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api' || !sameOrigin) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data: RawData) => {
+        void answer(data).then((reply) => ws.send(JSON.stringify(reply)));
+      });
+    });
+  });
+
+  async function answer(data: RawData): Promise<unknown> {
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch (err) {
+      return {
+        id: null,
+        result: {
+          ok: false,
+          error: {
+            code: 'invalid-request',
+            message: `API message is not JSON: ${(err as Error).message}`,
+          },
+        },
+      };
+    }
+    const { id, channel, request } = (message ?? {}) as {
+      id?: unknown;
+      channel?: unknown;
+      request?: unknown;
+    };
+    const safeId = typeof id === 'number' || typeof id === 'string' ? id : null;
+    return { id: safeId, result: await dispatch(handlers, channel, request) };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function parsePort(argv: readonly string[]): number {
+  const i = argv.indexOf('--port');
+  const raw = i >= 0 ? argv[i + 1] : process.env.IRQLAB_PORT;
+  if (raw === undefined) return 5177;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a number from 0 to 65535, not ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const host = await startBrowserHost({ port: parsePort(process.argv.slice(2)) });
+  console.log(`irqlab (browser mode) is running at ${host.url}`);
+  const stop = () => void host.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,38 @@
+// Monaco, bundled locally with its web workers (no CDN): the core editor API, the JSON language
+// with its worker, and nothing else we do not use.
+import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
+import 'monaco-editor/esm/vs/editor/editor.all.js';
+import * as jsonContribution from 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
+import type { json as MonacoJson } from 'monaco-editor';
+import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
+import JsonWorker from 'monaco-editor/esm/vs/language/json/json.worker.js?worker';
+
+// The ESM build's .d.ts for the JSON contribution declares no exports; its JS exports what the
+// full editor's `monaco.json` namespace describes.
+const { jsonDefaults } = jsonContribution as unknown as typeof MonacoJson;
+
+self.MonacoEnvironment = {
+  getWorker(_workerId: string, label: string) {
+    return label === 'json' ? new JsonWorker() : new EditorWorker();
+  },
+};
+
+export const MACHINE_MODEL_URI = monaco.Uri.parse('irqlab://machine/machine.json');
+
+/** Gives Monaco the machine model's JSON Schema: validation markers, completion, hover docs. */
+export function useMachineSchema(schema: Record<string, unknown>): void {
+  jsonDefaults.setDiagnosticsOptions({
+    validate: true,
+    allowComments: false,
+    enableSchemaRequest: false,
+    schemas: [
+      {
+        uri: 'irqlab://schema/machine.schema.json',
+        fileMatch: [MACHINE_MODEL_URI.toString()],
+        schema,
+      },
+    ],
+  });
+}
+
+export { monaco };
