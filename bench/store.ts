@@ -10,8 +10,14 @@ import { Session } from '../core/store/session';
 
 function syntheticTrace(emitter: TraceEmitter, events: number): void {
   // A realistic mix: call/ret pairs with arguments, state changes, the odd log line.
-  const fnAlloc = emitter.symbol({ name: 'irq_matrix_alloc', args: [{ name: 'cpu', type: 'int' }] });
-  const fnDomain = emitter.symbol({ name: 'msi_domain_alloc', args: [{ name: 'virq', type: 'int' }] });
+  const fnAlloc = emitter.symbol({
+    name: 'irq_matrix_alloc',
+    args: [{ name: 'cpu', type: 'int' }],
+  });
+  const fnDomain = emitter.symbol({
+    name: 'msi_domain_alloc',
+    args: [{ name: 'virq', type: 'int' }],
+  });
   const stAlloc = emitter.symbol({ name: 'matrix_alloc', args: [{ name: 'vector', type: 'int' }] });
   for (let i = 0; emitter.seq < events; i++) {
     const cpu = i % 1536;
@@ -62,7 +68,19 @@ export function benchTraceStore(events = 2_000_000): Record<string, number> {
     collector.addSink({
       write(chunk) {
         for (let i = 0; i < chunk.length; i++) {
-          rows.push([chunk.base + i, chunk.kind[i]!, chunk.depth[i]!, chunk.fn[i]!, chunk.irq[i]!, chunk.cpu[i]!, chunk.a0[i]!, chunk.a1[i]!, chunk.a2[i]!, chunk.a3[i]!, chunk.text[i]!]);
+          rows.push([
+            chunk.base + i,
+            chunk.kind[i]!,
+            chunk.depth[i]!,
+            chunk.fn[i]!,
+            chunk.irq[i]!,
+            chunk.cpu[i]!,
+            chunk.a0[i]!,
+            chunk.a1[i]!,
+            chunk.a2[i]!,
+            chunk.a3[i]!,
+            chunk.text[i]!,
+          ]);
         }
       },
     });

@@ -1,12 +1,6 @@
 // Why a session file could not be opened. Every case names the file and leaves it untouched.
 export type SessionErrorCode =
-  | 'not-found'
-  | 'not-sqlite'
-  | 'truncated'
-  | 'foreign'
-  | 'newer'
-  | 'corrupt'
-  | 'read-only-query';
+  'not-found' | 'not-sqlite' | 'truncated' | 'foreign' | 'newer' | 'corrupt' | 'read-only-query';
 
 export class SessionError extends Error {
   constructor(

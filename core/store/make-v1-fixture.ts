@@ -4,7 +4,9 @@
 import { TraceEmitter } from '../trace/emitter';
 import { Session } from './session';
 
-const session = Session.open(process.argv[2] ?? 'core/store/fixtures/session-v1.irqlab', { create: true });
+const session = Session.open(process.argv[2] ?? 'core/store/fixtures/session-v1.irqlab', {
+  create: true,
+});
 session.saveMachine('fixture-v1', '{"note": "made by schema version 1"}');
 const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
 const emitter = new TraceEmitter(64);

@@ -12,7 +12,12 @@ export interface Migration {
   sql: string;
 }
 
-const DEFAULT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+const DEFAULT_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'migrations',
+);
 
 export function loadMigrations(dir = DEFAULT_DIR): Migration[] {
   const migrations = readdirSync(dir)
@@ -24,7 +29,8 @@ export function loadMigrations(dir = DEFAULT_DIR): Migration[] {
       sql: readFileSync(path.join(dir, f), 'utf8'),
     }));
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations must be numbered 0001.. without gaps: ${m.name}`);
+    if (m.version !== i + 1)
+      throw new Error(`migrations must be numbered 0001.. without gaps: ${m.name}`);
   });
   return migrations;
 }

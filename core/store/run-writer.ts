@@ -13,7 +13,9 @@ const RUN_ROWID_BASE = 2 ** 40;
 
 function insertSql(rows: number): string {
   const tuple = `(${new Array(COLUMNS).fill('?').join(',')})`;
-  return `INSERT INTO events (id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text) VALUES ${new Array(rows)
+  return `INSERT INTO events (id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text) VALUES ${new Array(
+    rows,
+  )
     .fill(tuple)
     .join(',')}`;
 }
@@ -32,7 +34,11 @@ export class RunWriter implements TraceSink {
   private readonly insertString: Database.Statement;
   private readonly insertSymbol: Database.Statement;
   private readonly params = new Array<number>(ROWS_PER_STATEMENT * COLUMNS);
-  private readonly writeChunk: (chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]) => void;
+  private readonly writeChunk: (
+    chunk: TraceChunk,
+    strings: StringTable,
+    symbols: readonly SymbolSpec[],
+  ) => void;
   private stringsStored = 1; // id 0 ("") is implicit
   private symbolsStored = 1; // id 0 is the empty symbol
   private events = 0;
@@ -45,8 +51,12 @@ export class RunWriter implements TraceSink {
     this.insertMany = db.prepare(insertSql(ROWS_PER_STATEMENT));
     this.insertOne = db.prepare(insertSql(1));
     this.insertString = db.prepare('INSERT INTO strings (run_id, id, value) VALUES (?, ?, ?)');
-    this.insertSymbol = db.prepare('INSERT INTO symbols (run_id, id, name, args) VALUES (?, ?, ?, ?)');
-    this.writeChunk = db.transaction((chunk, strings, symbols) => this.store(chunk, strings, symbols));
+    this.insertSymbol = db.prepare(
+      'INSERT INTO symbols (run_id, id, name, args) VALUES (?, ?, ?, ?)',
+    );
+    this.writeChunk = db.transaction((chunk, strings, symbols) =>
+      this.store(chunk, strings, symbols),
+    );
   }
 
   get eventCount(): number {
@@ -67,7 +77,11 @@ export class RunWriter implements TraceSink {
     this.close('failed', null, error);
   }
 
-  private close(status: 'complete' | 'failed', outputsJson: string | null, error: string | null): void {
+  private close(
+    status: 'complete' | 'failed',
+    outputsJson: string | null,
+    error: string | null,
+  ): void {
     if (this.done) return;
     this.done = true;
     this.db.transaction(() => {

@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,9 +63,19 @@ describe('a session file', () => {
     const again = Session.open(file);
     expect(again.machine()).toEqual({ name: 'example', json: '{"cpus":[]}' });
     const [run] = again.runs();
-    expect(run).toMatchObject({ id: runId, status: 'complete', profile: 'mainline', eventCount: 4001 });
+    expect(run).toMatchObject({
+      id: runId,
+      status: 'complete',
+      profile: 'mainline',
+      eventCount: 4001,
+    });
     const page = again.events(runId, 0, 4);
-    expect(page.map((e) => e.kind)).toEqual([EventKind.call, EventKind.ret, EventKind.call, EventKind.ret]);
+    expect(page.map((e) => e.kind)).toEqual([
+      EventKind.call,
+      EventKind.ret,
+      EventKind.call,
+      EventKind.ret,
+    ]);
     expect(page[0]).toMatchObject({ seq: 0, depth: 0, irq: 24, cpu: 0, a0: 0 });
     const symbols = again.symbols(runId);
     expect(symbols.get(page[0]!.fn)?.name).toBe('irq_matrix_alloc');
@@ -77,7 +94,9 @@ describe('a session file', () => {
     expect(onCpu3).toHaveLength(50);
     expect(onCpu3.every((e) => e.cpu === 3 && e.seq >= 100)).toBe(true);
     const plan = session.db
-      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM events WHERE cpu = 3 AND id >= 0 ORDER BY id LIMIT 5`)
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM events WHERE cpu = 3 AND id >= 0 ORDER BY id LIMIT 5`,
+      )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/INDEX events_cpu|PRIMARY KEY/);
     session.close();
@@ -166,9 +185,13 @@ describe('a session file', () => {
 
   it('survives a process killed during a run: committed runs intact, the cut run incomplete', async () => {
     const file = path.join(dir, 'killed.irqlab');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'kill-writer.child.ts'), file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'kill-writer.child.ts'), file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let committed = 0;
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (data: Buffer) => {
@@ -178,7 +201,9 @@ describe('a session file', () => {
           resolve();
         }
       });
-      child.on('exit', (code) => (committed >= 20_000 ? resolve() : reject(new Error(`child exited ${code}`))));
+      child.on('exit', (code) =>
+        committed >= 20_000 ? resolve() : reject(new Error(`child exited ${code}`)),
+      );
     });
     await new Promise((r) => child.on('close', r));
 
@@ -186,7 +211,8 @@ describe('a session file', () => {
     const [first, second] = session.runs();
     expect(first).toMatchObject({ status: 'complete', eventCount: 5000 });
     expect(second?.status).toBe('incomplete');
-    const stored = session.query(`SELECT count(*) FROM events WHERE id >> 40 = ${second!.id}`).rows[0]![0] as number;
+    const stored = session.query(`SELECT count(*) FROM events WHERE id >> 40 = ${second!.id}`)
+      .rows[0]![0] as number;
     expect(stored).toBeGreaterThanOrEqual(committed);
     expect(session.machine()?.name).toBe('kill-test');
     session.close();

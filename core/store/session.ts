@@ -10,6 +10,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { SessionError } from './errors';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrate';
 import { RunWriter } from './run-writer';
+import type { TraceSource } from '../report/trace-source';
 
 /** PRAGMA application_id of an irqlab session: 'irql' in ASCII. */
 export const IRQLAB_APPLICATION_ID = 0x6972716c;
@@ -73,7 +74,11 @@ function inspectHeader(file: string): void {
     throw new SessionError('not-sqlite', file, 'not an irqlab session (not an SQLite database)');
   }
   if (read < 100) {
-    throw new SessionError('truncated', file, `truncated: ${size} bytes, shorter than the SQLite header`);
+    throw new SessionError(
+      'truncated',
+      file,
+      `truncated: ${size} bytes, shorter than the SQLite header`,
+    );
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
@@ -101,7 +106,11 @@ export class Session {
     const latest = latestVersion(migrations);
     const fresh = !existsSync(file) || statSync(file).size === 0;
     if (fresh && !options.create) {
-      throw new SessionError('not-found', file, existsSync(file) ? 'empty file, not a session' : 'no such file');
+      throw new SessionError(
+        'not-found',
+        file,
+        existsSync(file) ? 'empty file, not a session' : 'no such file',
+      );
     }
 
     if (!fresh) {
@@ -172,8 +181,7 @@ export class Session {
 
   machine(): { name: string; json: string } | null {
     const row = this.db.prepare(`SELECT name, json FROM machine WHERE id = 1`).get() as
-      | { name: string; json: string }
-      | undefined;
+      { name: string; json: string } | undefined;
     return row ?? null;
   }
 
@@ -204,7 +212,10 @@ export class Session {
            FROM runs WHERE id = ?`,
       )
       .get(id);
-    return (row as (RunSummary & { outputsJson: string | null; machineJson: string }) | undefined) ?? null;
+    return (
+      (row as (RunSummary & { outputsJson: string | null; machineJson: string }) | undefined) ??
+      null
+    );
   }
 
   /**
@@ -240,12 +251,25 @@ export class Session {
   }
 
   symbols(runId: number): Map<number, { name: string; args: { name: string; type: string }[] }> {
-    const rows = this.db.prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`).all(runId) as {
+    const rows = this.db
+      .prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`)
+      .all(runId) as {
       id: number;
       name: string;
       args: string;
     }[];
     return new Map(rows.map((r) => [r.id, { name: r.name, args: JSON.parse(r.args) }]));
+  }
+
+  /** A stored run as reports read it: pages of events, names resolved through its tables. */
+  traceSource(runId: number): TraceSource {
+    const strings = this.strings(runId);
+    const symbols = this.symbols(runId);
+    return {
+      page: (fromSeq, limit) => this.events(runId, fromSeq, limit),
+      string: (id) => strings.get(id) ?? '',
+      symbol: (id) => symbols.get(id),
+    };
   }
 
   /**
@@ -258,10 +282,18 @@ export class Session {
     try {
       stmt = this.db.prepare(sql);
     } catch (err) {
-      throw new SessionError('read-only-query', this.file, `query rejected: ${(err as Error).message}`);
+      throw new SessionError(
+        'read-only-query',
+        this.file,
+        `query rejected: ${(err as Error).message}`,
+      );
     }
     if (!stmt.readonly || !stmt.reader || /^\s*(pragma|attach|detach|vacuum)\b/i.test(sql)) {
-      throw new SessionError('read-only-query', this.file, 'query rejected: only read-only SELECT statements are allowed');
+      throw new SessionError(
+        'read-only-query',
+        this.file,
+        'query rejected: only read-only SELECT statements are allowed',
+      );
     }
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
