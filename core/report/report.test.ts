@@ -1,19 +1,18 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from '../store/session';
 import { TraceEmitter } from '../trace/emitter';
 import { writeEventsCsv } from './csv';
 import { writePerfettoTrace } from './perfetto';
 
+const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let runs = 0;
+
 function storedRun(interrupted = false) {
-  const session = Session.open(
-    path.join(mkdtempSync(path.join(tmpdir(), 'irqlab-report-')), 'r.irqlab'),
-    {
-      create: true,
-    },
-  );
+  const session = Session.open(path.join(dir, `r${runs++}.irqlab`), { create: true });
   const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
   const t = new TraceEmitter(16);
   t.addSink(writer);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
+  rmSync,
   mkdtempSync,
   readFileSync,
   statSync,
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventKind } from '../trace/events';
 import { TraceEmitter } from '../trace/emitter';
 import { SessionError } from './errors';
@@ -23,6 +24,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'irqlab-session-'));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function recordRun(session: Session, events: number) {
   const writer = session.beginRun({ profile: 'mainline', machineJson: '{"name":"m"}' });
