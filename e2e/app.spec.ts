@@ -43,7 +43,8 @@ test('an invalid edit is reported with the JSON path, and the preset can be relo
   // Replace the whole document with a machine missing everything.
   await editor.click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type('{"cpus": 3}');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('{"cpus": 3}');
   const status = page.getByTestId('status');
   await expect(status).toContainText(/problems? in the machine/);
   await status.locator('summary').click();
@@ -77,7 +78,8 @@ test('Monaco runs its JSON worker locally under the strict CSP (no CDN, no viola
   const editor = page.getByTestId('machine-editor').locator('.monaco-editor');
   await editor.click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type('{"cpus": "many"}');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('{"cpus": "many"}');
   await expect(editor.locator('.squiggly-error, .squiggly-warning').first()).toBeVisible({
     timeout: 15_000,
   });

@@ -1,0 +1,111 @@
+// The built-in example: a small single-socket server as a bring-up engineer would meet one.
+// 8 CPUs, one IOAPIC, HPET, root ports, NVMe, an i210 NIC, xHCI, AHCI, SMBus; no IOMMU.
+import type { MachineInput } from '../schema';
+
+export function exampleMachine(): MachineInput {
+  return {
+    name: 'example',
+    description: 'Single-socket 8-CPU server: NVMe, i210 NIC, xHCI, AHCI, SMBus; no IOMMU',
+    kernel: { version: '6.1.0-56-amd64', cmdline: 'root=/dev/nvme0n1p2 ro quiet' },
+    cpus: {
+      apic_mode: 'xapic',
+      cpu_has_x2apic: true,
+      list: Array.from({ length: 8 }, (_, cpu) => ({
+        cpu,
+        apic_id: (cpu % 4) * 2 + Math.floor(cpu / 4),
+        package: 0,
+        core: cpu % 4,
+        node: 0,
+        online: true,
+      })),
+    },
+    ioapics: [{ id: 2, address: '0xfec00000', gsi_base: 0, pins: 120, version: 0x20 }],
+    interrupt_source_overrides: [
+      { bus_irq: 0, gsi: 2, polarity: 'conforms', trigger: 'conforms' },
+      { bus_irq: 9, gsi: 9, polarity: 'high', trigger: 'level' },
+    ],
+    hpet: { id: 0, address: '0xfed00000', timers: 8, msi_timers: [3, 4, 5, 6, 7] },
+    iommus: [],
+    pci: [
+      {
+        bdf: '0000:00:00.0',
+        vendor_device: '8086:3e1f',
+        class: '0x060000',
+        kind: 'host-bridge',
+        name: 'Host bridge',
+      },
+      {
+        bdf: '0000:00:01.0',
+        vendor_device: '8086:1901',
+        class: '0x060400',
+        kind: 'root-port',
+        secondary_bus: 1,
+        subordinate_bus: 1,
+        intx_pin: 'A',
+        msi: { vectors_max: 1, is_64bit: false, per_vector_mask: false },
+        name: 'PCIe root port (x16)',
+      },
+      {
+        bdf: '0000:00:14.0',
+        vendor_device: '8086:a36d',
+        class: '0x0c0330',
+        intx_pin: 'A',
+        msi: { vectors_max: 8, is_64bit: true, per_vector_mask: false },
+        name: 'USB 3.1 xHCI controller',
+      },
+      {
+        bdf: '0000:00:17.0',
+        vendor_device: '8086:a352',
+        class: '0x010601',
+        intx_pin: 'A',
+        msi: { vectors_max: 1, is_64bit: false, per_vector_mask: false },
+        name: 'SATA AHCI controller',
+      },
+      {
+        bdf: '0000:00:1c.0',
+        vendor_device: '8086:a338',
+        class: '0x060400',
+        kind: 'root-port',
+        secondary_bus: 2,
+        subordinate_bus: 2,
+        intx_pin: 'A',
+        msi: { vectors_max: 1, is_64bit: false, per_vector_mask: false },
+        name: 'PCIe root port #1',
+      },
+      {
+        bdf: '0000:00:1f.0',
+        vendor_device: '8086:a30e',
+        class: '0x060100',
+        kind: 'isa-bridge',
+        name: 'LPC/eSPI controller',
+      },
+      {
+        bdf: '0000:00:1f.4',
+        vendor_device: '8086:a323',
+        class: '0x0c0500',
+        intx_pin: 'A',
+        name: 'SMBus controller',
+      },
+      {
+        bdf: '0000:01:00.0',
+        vendor_device: '8086:0a54',
+        class: '0x010802',
+        parent: '0000:00:01.0',
+        intx_pin: 'A',
+        msix: { table_size: 129, bar: 0, offset: '0x2000' },
+        name: 'NVMe SSD (DC P4510)',
+      },
+      {
+        bdf: '0000:02:00.0',
+        vendor_device: '8086:1533',
+        class: '0x020000',
+        parent: '0000:00:1c.0',
+        intx_pin: 'A',
+        msi: { vectors_max: 1, is_64bit: true, per_vector_mask: true },
+        msix: { table_size: 5, bar: 3, offset: '0x0' },
+        name: 'I210 Gigabit Ethernet',
+      },
+    ],
+    irq_requests: [],
+  };
+}

@@ -1,0 +1,48 @@
+// The built-in machines, by name. Every preset validates (see presets.test.ts).
+import { MachineSchema, type Machine } from '../schema';
+import { exampleMachine } from './example';
+import { largeMachine } from './large';
+
+export interface Preset {
+  description: string;
+  make(): Machine;
+}
+
+const preset = (description: string, make: () => unknown): Preset => ({
+  description,
+  make: () => MachineSchema.parse(make()),
+});
+
+export const PRESETS: Record<string, Preset> = {
+  example: preset('Single-socket 8-CPU server: NVMe, i210 NIC, xHCI, AHCI, SMBus', exampleMachine),
+  large: preset(
+    '1536 CPUs (8 sockets), 16 IOAPICs, 64 mlx5 NICs + 32 NVMe: ~100,000 MSI-X vectors',
+    () =>
+      largeMachine({
+        name: 'large',
+        sockets: 8,
+        coresPerSocket: 96,
+        threadsPerCore: 2,
+        ioapics: 16,
+        rootComplexes: 16,
+        nicsPerRootComplex: 4,
+        nicMsixTableSize: 2048,
+        nvmePerRootComplex: 2,
+      }),
+  ),
+  huge: preset('8192 CPUs (32 sockets), 32 IOAPICs, 96 mlx5 NICs: ~200,000 MSI-X vectors', () =>
+    largeMachine({
+      name: 'huge',
+      sockets: 32,
+      coresPerSocket: 128,
+      threadsPerCore: 2,
+      ioapics: 32,
+      rootComplexes: 32,
+      nicsPerRootComplex: 3,
+      nicMsixTableSize: 2048,
+      nvmePerRootComplex: 1,
+    }),
+  ),
+};
+
+export { exampleMachine, largeMachine };

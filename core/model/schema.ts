@@ -1,0 +1,364 @@
+// The machine model: one zod schema, the single source of truth. The TypeScript types are
+// inferred from it and the JSON Schema (Monaco's validation, completion and hover docs) is
+// generated from it (json-schema.ts). Field names follow the kernel and ACPI where they exist.
+import { z } from 'zod';
+
+const hex = (what: string) =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]+$/, `${what} is a hex string like "0xfec00000"`)
+    .describe(`${what}, hex ("0x...")`);
+
+export const BDF_PATTERN = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+const bdf = z
+  .string()
+  .regex(BDF_PATTERN, 'a PCI address is "ssss:bb:dd.f" in lower-case hex, e.g. "0000:00:1f.2"')
+  .describe('PCI address segment:bus:device.function, e.g. "0000:00:1f.2"');
+
+export const KernelSchema = z
+  .object({
+    version: z
+      .string()
+      .min(1)
+      .describe(
+        'Kernel release the machine runs, e.g. "6.1.0-56-amd64" or "5.10"; picks the default behaviour profile',
+      ),
+    cmdline: z.string().default('').describe('Kernel command line (/proc/cmdline)'),
+  })
+  .strict()
+  .describe('The Linux kernel booted on this machine');
+
+export const CpuSchema = z
+  .object({
+    cpu: z.number().int().min(0).max(8191).describe('Linux CPU number'),
+    apic_id: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .describe('Local APIC id (x2APIC id when above 254)'),
+    package: z.number().int().min(0).default(0).describe('Socket (physical package) id'),
+    core: z.number().int().min(0).default(0).describe('Core id within the package'),
+    node: z.number().int().min(0).default(0).describe('NUMA node'),
+    online: z.boolean().default(true).describe('Online after boot'),
+  })
+  .strict();
+
+export const CpusSchema = z
+  .object({
+    apic_mode: z
+      .enum(['xapic', 'x2apic'])
+      .describe(
+        'APIC mode the firmware hands over; the kernel may switch to x2APIC (x2apic/nox2apic, IR)',
+      ),
+    cpu_has_x2apic: z.boolean().describe('CPUID reports x2APIC support'),
+    list: z.array(CpuSchema).min(1).describe('Every possible CPU'),
+  })
+  .strict()
+  .describe('Processors and their local APICs (MADT LAPIC/X2APIC entries)');
+
+export const IoApicSchema = z
+  .object({
+    id: z.number().int().min(0).max(255).describe('IOAPIC id (MADT)'),
+    address: hex('MMIO base address'),
+    gsi_base: z.number().int().min(0).describe('First GSI of this IOAPIC'),
+    pins: z.number().int().min(1).max(240).default(24).describe('Redirection table entries'),
+    version: z.number().int().min(0).max(255).default(0x20).describe('IOAPIC version register'),
+  })
+  .strict();
+
+export const InterruptSourceOverrideSchema = z
+  .object({
+    bus_irq: z.number().int().min(0).max(15).describe('ISA IRQ'),
+    gsi: z.number().int().min(0).describe('Global system interrupt it is wired to'),
+    polarity: z.enum(['conforms', 'high', 'low']).default('conforms'),
+    trigger: z.enum(['conforms', 'edge', 'level']).default('conforms'),
+  })
+  .strict()
+  .describe('MADT interrupt source override');
+
+export const HpetSchema = z
+  .object({
+    id: z.number().int().min(0).default(0).describe('HPET block number'),
+    address: hex('MMIO base address'),
+    timers: z.number().int().min(3).max(32).default(3).describe('Comparators'),
+    msi_timers: z
+      .array(z.number().int().min(0).max(31))
+      .default([])
+      .describe('Timers that can deliver FSB/MSI interrupts'),
+  })
+  .strict();
+
+const DeviceScopeSchema = z
+  .object({
+    type: z.enum(['endpoint', 'bridge', 'ioapic', 'hpet', 'namespace']),
+    id: z.number().int().min(0).max(255).optional().describe('Enumeration id (IOAPIC or HPET id)'),
+    bus: z.number().int().min(0).max(255).describe('Start bus'),
+    path: z
+      .array(z.tuple([z.number().int().min(0).max(31), z.number().int().min(0).max(7)]))
+      .default([])
+      .describe('[device, function] hops from the start bus'),
+  })
+  .strict();
+
+export const IommuSchema = z
+  .object({
+    kind: z.enum(['intel-vtd', 'amd-vi']),
+    register_base: hex('Register base address'),
+    segment: z.number().int().min(0).max(0xffff).default(0),
+    include_pci_all: z
+      .boolean()
+      .default(false)
+      .describe('DRHD INCLUDE_PCI_ALL: every device of the segment not in another scope'),
+    scopes: z.array(DeviceScopeSchema).default([]).describe('Device scopes'),
+    ir_capable: z.boolean().default(true).describe('Supports interrupt remapping'),
+    eim: z
+      .boolean()
+      .default(false)
+      .describe('Extended interrupt mode (32-bit x2APIC destinations)'),
+  })
+  .strict()
+  .describe('An IOMMU unit (DMAR DRHD or IVRS IVHD); interrupt remapping uses it');
+
+export const MsiCapabilitySchema = z
+  .object({
+    vectors_max: z
+      .number()
+      .int()
+      .refine((n) => [1, 2, 4, 8, 16, 32].includes(n), 'MSI supports 1, 2, 4, 8, 16 or 32 vectors')
+      .describe('Multiple Message Capable, as a vector count'),
+    is_64bit: z.boolean().default(true).describe('64-bit address capable'),
+    per_vector_mask: z.boolean().default(false).describe('Per-vector masking capable'),
+  })
+  .strict();
+
+export const MsixCapabilitySchema = z
+  .object({
+    table_size: z.number().int().min(1).max(2048).describe('MSI-X table entries (1..2048)'),
+    bar: z.number().int().min(0).max(5).default(0),
+    offset: hex('Table offset in the BAR').default('0x0'),
+  })
+  .strict();
+
+export const SriovSchema = z
+  .object({
+    total_vfs: z.number().int().min(1).max(65535),
+    num_vfs: z.number().int().min(0).default(0).describe('VFs enabled (sriov_numvfs)'),
+    vf_device: z
+      .string()
+      .regex(/^[0-9a-f]{4}$/)
+      .describe('VF device id'),
+    vf_msix_table_size: z.number().int().min(1).max(2048).optional(),
+    first_vf_offset: z.number().int().min(1).default(1),
+    vf_stride: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+export const PCI_KINDS = [
+  'host-bridge',
+  'root-port',
+  'pcie-switch-upstream',
+  'pcie-switch-downstream',
+  'pcie-to-pci-bridge',
+  'pci-bridge',
+  'isa-bridge',
+  'endpoint',
+  'vmd',
+] as const;
+
+export const PciFunctionSchema = z
+  .object({
+    bdf: bdf,
+    vendor_device: z
+      .string()
+      .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, 'vendor:device in lower-case hex, e.g. "8086:10d3"')
+      .describe('PCI vendor:device id'),
+    class: hex('Class code (base, sub, prog-if), e.g. "0x010802"'),
+    kind: z.enum(PCI_KINDS).default('endpoint'),
+    parent: bdf.nullable().default(null).describe('Upstream bridge, or null on a root bus'),
+    secondary_bus: z.number().int().min(0).max(255).optional().describe('Bridges: secondary bus'),
+    subordinate_bus: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .optional()
+      .describe('Bridges: subordinate bus'),
+    name: z.string().optional().describe('What lspci calls it'),
+    intx_pin: z
+      .enum(['A', 'B', 'C', 'D'])
+      .nullable()
+      .default(null)
+      .describe('Legacy interrupt pin'),
+    msi: MsiCapabilitySchema.nullable().default(null),
+    msix: MsixCapabilitySchema.nullable().default(null),
+    sriov: SriovSchema.nullable().default(null),
+    driver: z.string().nullable().default(null).describe('Linux driver bound to it, if known'),
+  })
+  .strict();
+
+export const IrqRequestSchema = z
+  .object({
+    device: bdf.describe('The function whose driver asks'),
+    prefer: z
+      .array(z.enum(['msix', 'msi', 'intx']))
+      .min(1)
+      .default(['msix', 'msi', 'intx'])
+      .describe('Interrupt modes in the order the driver tries them'),
+    min_vecs: z.number().int().min(1).default(1),
+    max_vecs: z.number().int().min(1).max(2048),
+    managed: z.boolean().default(false).describe('PCI_IRQ_AFFINITY: managed spreading over CPUs'),
+    pre_vectors: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Unmanaged vectors before the spread ones'),
+    post_vectors: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Unmanaged vectors after the spread ones'),
+    names: z
+      .array(z.string())
+      .optional()
+      .describe('Action names per vector (request_irq), as /proc/interrupts shows them'),
+  })
+  .strict()
+  .describe("Overrides what the device's driver requests");
+
+export const MachineSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).describe('A name for this machine'),
+    description: z.string().default(''),
+    kernel: KernelSchema,
+    cpus: CpusSchema,
+    ioapics: z.array(IoApicSchema).default([]),
+    interrupt_source_overrides: z.array(InterruptSourceOverrideSchema).default([]),
+    hpet: HpetSchema.nullable().default(null),
+    iommus: z.array(IommuSchema).default([]),
+    pci: z.array(PciFunctionSchema).default([]),
+    irq_requests: z.array(IrqRequestSchema).default([]),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const seen = new Map<number, number>();
+    m.cpus.list.forEach((c, i) => {
+      const prev = seen.get(c.apic_id);
+      if (prev !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cpus', 'list', i, 'apic_id'],
+          message: `APIC id ${c.apic_id} is also CPU list[${prev}]'s`,
+        });
+      }
+      seen.set(c.apic_id, i);
+      if (c.apic_id > 254 && m.cpus.apic_mode === 'xapic' && !m.cpus.cpu_has_x2apic) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cpus', 'list', i, 'apic_id'],
+          message: `APIC id ${c.apic_id} needs x2APIC, which this CPU does not have`,
+        });
+      }
+    });
+    const cpuNumbers = new Set<number>();
+    m.cpus.list.forEach((c, i) => {
+      if (cpuNumbers.has(c.cpu))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cpus', 'list', i, 'cpu'],
+          message: `CPU ${c.cpu} is listed twice`,
+        });
+      cpuNumbers.add(c.cpu);
+    });
+    const ranges = m.ioapics.map((io) => [io.gsi_base, io.gsi_base + io.pins - 1] as const);
+    m.ioapics.forEach((io, i) => {
+      for (let j = 0; j < i; j++) {
+        const [a0, a1] = ranges[j]!;
+        const [b0, b1] = ranges[i]!;
+        if (b0 <= a1 && a0 <= b1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ioapics', i, 'gsi_base'],
+            message: `GSIs ${b0}-${b1} overlap ioapics[${j}] (${a0}-${a1})`,
+          });
+        }
+      }
+      if (m.ioapics.findIndex((o) => o.id === io.id) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ioapics', i, 'id'],
+          message: `IOAPIC id ${io.id} is used twice`,
+        });
+      }
+    });
+    m.interrupt_source_overrides.forEach((iso, i) => {
+      if (!ranges.some(([lo, hi]) => iso.gsi >= lo && iso.gsi <= hi)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['interrupt_source_overrides', i, 'gsi'],
+          message: `no IOAPIC has GSI ${iso.gsi}`,
+        });
+      }
+    });
+    const bdfs = new Map<string, number>();
+    m.pci.forEach((f, i) => {
+      if (bdfs.has(f.bdf))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pci', i, 'bdf'],
+          message: `${f.bdf} is listed twice`,
+        });
+      bdfs.set(f.bdf, i);
+    });
+    m.pci.forEach((f, i) => {
+      if (f.parent !== null) {
+        const p = bdfs.get(f.parent);
+        if (p === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pci', i, 'parent'],
+            message: `parent ${f.parent} is not in the machine`,
+          });
+        else if (m.pci[p]!.kind === 'endpoint')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pci', i, 'parent'],
+            message: `parent ${f.parent} is an endpoint, not a bridge`,
+          });
+      }
+      if (f.sriov && f.sriov.num_vfs > f.sriov.total_vfs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pci', i, 'sriov', 'num_vfs'],
+          message: `${f.sriov.num_vfs} VFs enabled but TotalVFs is ${f.sriov.total_vfs}`,
+        });
+      }
+    });
+    m.irq_requests.forEach((r, i) => {
+      if (!bdfs.has(r.device))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['irq_requests', i, 'device'],
+          message: `no PCI function ${r.device} in the machine`,
+        });
+      if (r.min_vecs > r.max_vecs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['irq_requests', i, 'min_vecs'],
+          message: `min_vecs ${r.min_vecs} > max_vecs ${r.max_vecs}`,
+        });
+    });
+  });
+
+export type Machine = z.output<typeof MachineSchema>;
+export type MachineInput = z.input<typeof MachineSchema>;
+export type Cpu = z.output<typeof CpuSchema>;
+export type IoApic = z.output<typeof IoApicSchema>;
+export type InterruptSourceOverride = z.output<typeof InterruptSourceOverrideSchema>;
+export type Hpet = z.output<typeof HpetSchema>;
+export type Iommu = z.output<typeof IommuSchema>;
+export type PciFunction = z.output<typeof PciFunctionSchema>;
+export type IrqRequest = z.output<typeof IrqRequestSchema>;
