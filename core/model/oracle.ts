@@ -66,6 +66,15 @@ const QEMU_Q35_OVERRIDES: MachineInput['interrupt_source_overrides'] = [
   })),
 ];
 
+const PC_PLATFORM_IRQS = [
+  { irq: 0, name: 'timer' },
+  { irq: 9, name: 'acpi' },
+  { irq: 12, name: 'i8042' },
+  { irq: 1, name: 'i8042' },
+  { irq: 8, name: 'rtc0' },
+  { irq: 4, name: 'ttyS0' },
+];
+
 const BRIDGE_KINDS: Record<string, (typeof PCI_KINDS)[number]> = {
   'host-bridge': 'host-bridge',
   'isa-bridge': 'isa-bridge',
@@ -74,6 +83,17 @@ const BRIDGE_KINDS: Record<string, (typeof PCI_KINDS)[number]> = {
   'pci-bridge': 'pci-bridge',
   'pcie-pci-bridge': 'pcie-to-pci-bridge',
 };
+
+/**
+ * QEMU q35's INTx routing (hw/pci-host/q35.c, ich9): functions of the ICH9 (device 0x1f) use
+ * PIRQ A-D = GSI 16-19 by pin; other slots on the root bus are swizzled onto PIRQ E-H = GSI
+ * 20-23 by (slot + pin) % 4.
+ */
+function q35IntxGsi(bdf: string, pin: 'A' | 'B' | 'C' | 'D'): number {
+  const slot = parseInt(bdf.slice(8, 10), 16);
+  const p = pin.charCodeAt(0) - 65;
+  return slot === 0x1f ? 16 + p : 20 + ((slot + p) % 4);
+}
 
 function isOracle(value: unknown): value is OracleMachine {
   return (
@@ -146,6 +166,7 @@ export function fromOracleMachine(value: unknown): Machine {
       parent: f.parent_bridge,
       name: f.model,
       intx_pin: f.intx_pin,
+      intx_gsi: q35 && f.intx_pin ? q35IntxGsi(f.bdf, f.intx_pin) : null,
       msi: f.msi
         ? {
             vectors_max: f.msi.vectors_max,
@@ -162,6 +183,10 @@ export function fromOracleMachine(value: unknown): Machine {
         : null,
       driver: f.driver,
     })),
+    // The PC platform devices of a q35 guest, in the order Linux requests their irqs: the
+    // timer at IOAPIC setup, the ACPI SCI at ACPI init, i8042 (AUX before KBD), the RTC, and the
+    // serial console when it is opened.
+    platform_irqs: q35 ? PC_PLATFORM_IRQS : [],
     irq_requests: [],
   };
   return MachineSchema.parse(machine);

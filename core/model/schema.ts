@@ -190,6 +190,13 @@ export const PciFunctionSchema = z
       .nullable()
       .default(null)
       .describe('Legacy interrupt pin'),
+    intx_gsi: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .default(null)
+      .describe('GSI the INTx pin is routed to (ACPI _PRT); null: not routed through an IOAPIC'),
     msi: MsiCapabilitySchema.nullable().default(null),
     msix: MsixCapabilitySchema.nullable().default(null),
     sriov: SriovSchema.nullable().default(null),
@@ -228,6 +235,19 @@ export const IrqRequestSchema = z
   .strict()
   .describe("Overrides what the device's driver requests");
 
+export const PlatformIrqSchema = z
+  .object({
+    irq: z.number().int().min(0).describe('ISA IRQ or GSI'),
+    name: z
+      .string()
+      .min(1)
+      .describe('Action name, as /proc/interrupts shows it ("timer", "i8042", "acpi")'),
+  })
+  .strict()
+  .describe(
+    'A platform (non-PCI) interrupt user, requested in list order after the IOAPIC is set up',
+  );
+
 export const MachineSchema = z
   .object({
     $schema: z.string().optional(),
@@ -240,6 +260,18 @@ export const MachineSchema = z
     hpet: HpetSchema.nullable().default(null),
     iommus: z.array(IommuSchema).default([]),
     pci: z.array(PciFunctionSchema).default([]),
+    platform_irqs: z
+      .array(PlatformIrqSchema)
+      .default([])
+      .describe(
+        'Platform devices (timer, ACPI SCI, i8042, RTC, serial) in the order they request their irq',
+      ),
+    probe_order: z
+      .array(bdf)
+      .optional()
+      .describe(
+        'Order in which drivers bind to PCI functions (module load order); default: BDF order',
+      ),
     irq_requests: z.array(IrqRequestSchema).default([]),
   })
   .strict()
@@ -362,3 +394,4 @@ export type Hpet = z.output<typeof HpetSchema>;
 export type Iommu = z.output<typeof IommuSchema>;
 export type PciFunction = z.output<typeof PciFunctionSchema>;
 export type IrqRequest = z.output<typeof IrqRequestSchema>;
+export type PlatformIrq = z.output<typeof PlatformIrqSchema>;

@@ -106,6 +106,14 @@ export function exampleMachine(): MachineInput {
         name: 'I210 Gigabit Ethernet',
       },
     ],
+    platform_irqs: [
+      { irq: 0, name: 'timer' },
+      { irq: 9, name: 'acpi' },
+      { irq: 12, name: 'i8042' },
+      { irq: 1, name: 'i8042' },
+      { irq: 8, name: 'rtc0' },
+      { irq: 4, name: 'ttyS0' },
+    ],
     irq_requests: [],
   };
 }

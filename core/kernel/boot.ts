@@ -1,0 +1,297 @@
+// A simulated boot: the kernel's order of events for what is modeled, then the drivers' probes
+// in module load order, then the network interfaces coming up. Returns every output a run has.
+import type { Machine, PciFunction } from '../model/schema';
+import { TraceEmitter } from '../trace/emitter';
+import { driverFor, type DriverModel, type IrqMode } from './drivers/catalogue';
+import { chain } from './irq/irqdesc';
+import {
+  Kernel,
+  Oops,
+  PCI_IRQ_AFFINITY,
+  PCI_IRQ_LEGACY,
+  PCI_IRQ_MSI,
+  PCI_IRQ_MSIX,
+} from './kernel';
+import { formatProcInterrupts, type ProcIrqLine } from './output/proc-interrupts';
+import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
+import { MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
+
+export interface SimulatedIrq {
+  irq: number;
+  chip: string;
+  hwirq: number;
+  trigger: 'edge' | 'level';
+  handler: string;
+  actions: string[];
+  owner: string;
+  msi: 'msi' | 'msix' | null;
+  /** Vector and CPU at the VECTOR level (0 = not assigned, 239 = parked). */
+  vector: number;
+  cpu: number;
+  effectiveAffinity: string;
+  affinity: string;
+  managed: boolean;
+  domains: { domain: string; hwirq: number; chip: string }[];
+}
+
+export interface SimulationResult {
+  profile: string;
+  procInterrupts: string;
+  dmesg: string[];
+  irqs: SimulatedIrq[];
+  devices: {
+    bdf: string;
+    driver: string | null;
+    mode: IrqMode | null;
+    messages: { entry: number; address: string; data: string }[];
+  }[];
+  vectorDebugfs: string;
+  vectorUsage: {
+    cpu: number;
+    available: number;
+    allocated: number;
+    managed: number;
+    managedAllocated: number;
+  }[];
+  oops: { text: string; callTrace: string[] } | null;
+  events: number;
+}
+
+export interface SimulateOptions {
+  profile?: string;
+  trace?: TraceEmitter;
+}
+
+export function resolveProfile(machine: Machine, name?: string): KernelProfile {
+  if (name) {
+    const p = PROFILES[name];
+    if (!p)
+      throw new Error(
+        `unknown profile ${JSON.stringify(name)} (known: ${Object.keys(PROFILES).join(', ')})`,
+      );
+    return p;
+  }
+  return profileForKernel(machine.kernel.version);
+}
+
+function probeOrder(machine: Machine): PciFunction[] {
+  const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
+  if (machine.probe_order) {
+    const listed = machine.probe_order
+      .map((b) => byBdf.get(b))
+      .filter((f): f is PciFunction => !!f);
+    const rest = machine.pci.filter((f) => !machine.probe_order!.includes(f.bdf));
+    return [...listed, ...rest];
+  }
+  return [...machine.pci].sort((a, b) => (a.bdf < b.bdf ? -1 : 1));
+}
+
+export function simulate(machine: Machine, options: SimulateOptions = {}): SimulationResult {
+  const profile = resolveProfile(machine, options.profile);
+  const trace = options.trace ?? new TraceEmitter();
+  const k = new Kernel(machine, profile, trace);
+  let oops: SimulationResult['oops'] = null;
+  const bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[] = [];
+  try {
+    boot(k, machine, bound);
+  } catch (err) {
+    if (!(err instanceof Oops)) throw err;
+    oops = { text: err.text, callTrace: err.callTrace };
+  }
+  trace.flush();
+  return outputs(k, machine, profile, bound, oops, trace.seq);
+}
+
+function boot(
+  k: Kernel,
+  machine: Machine,
+  bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[],
+): void {
+  const cpus = machine.cpus.list;
+  const boot = cpus[0]!.cpu;
+  k.log(6, `smpboot: Allowing ${cpus.length} CPUs, 0 hotplug CPUs`);
+  k.lapic_assign_system_vectors(boot, machine.ioapics.length > 0 ? 16 : 0);
+  k.setup_IO_APIC();
+  for (const c of cpus) if (c.online) k.cpuOnline(c.cpu);
+  k.log(6, `smp: Brought up 1 node, ${cpus.filter((c) => c.online).length} CPUs`);
+
+  for (const p of machine.platform_irqs) {
+    if (!k.descs[p.irq]) k.mp_map_pin_to_irq(p.irq, p.irq < 16 ? p.irq : null);
+    k.request_irq(p.irq, p.name);
+  }
+
+  const counters = { virtio: 0, nvme: 0 };
+  let netdevs = 0;
+  const deferred: { irq: number; name: string }[] = [];
+  const onlineCpus = cpus.filter((c) => c.online).length;
+  for (const fn of probeOrder(machine)) {
+    const driver =
+      fn.kind === 'endpoint' || fn.kind === 'root-port'
+        ? driverFor(fn.vendor_device, fn.class)
+        : null;
+    if (!driver) {
+      bound.push({ fn, driver: null, mode: null });
+      continue;
+    }
+    // pci_enable_device(): the INTx pin's GSI gets its irq, even if the driver then uses MSI.
+    if (fn.intx_pin && fn.intx_gsi !== null) k.mp_map_pin_to_irq(fn.intx_gsi, null);
+    const instance =
+      driver.instanceKind === 'net'
+        ? netdevs
+        : driver.instanceKind === 'other'
+          ? 0
+          : counters[driver.instanceKind]++;
+    const netdev = driver.netdev ? `eth${netdevs++}` : '';
+    const ctx = {
+      cpus: onlineCpus,
+      msixTableSize: fn.msix?.table_size ?? null,
+      msiMax: fn.msi?.vectors_max ?? null,
+      hasIntx: fn.intx_pin !== null,
+      bdf: fn.bdf,
+      instance,
+      netdev,
+    };
+    const override = machine.irq_requests.find((r) => r.device === fn.bdf);
+    const plans = override
+      ? [
+          {
+            modes: override.prefer,
+            min: override.min_vecs,
+            max: override.max_vecs,
+            managed: override.managed,
+            preVectors: override.pre_vectors,
+            postVectors: override.post_vectors,
+            name: (i: number) => override.names?.[i] ?? `${driver.name}-${fn.bdf}-${i}`,
+          },
+        ]
+      : driver.plan(ctx);
+    let mode: IrqMode | null = null;
+    plans.forEach((plan, round) => {
+      if (round > 0) {
+        // Re-allocation (nvme): free the previous round's irqs first.
+        const prev = k.messages.get(fn.bdf);
+        if (prev) {
+          for (const irq of prev.irqs)
+            for (const name of [...(k.descs[irq]?.actions ?? [])]) k.free_irq(irq, name);
+        }
+        k.pci_free_irq_vectors(fn);
+      }
+      let flags = 0;
+      for (const m of plan.modes)
+        flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
+      if (plan.managed) flags |= PCI_IRQ_AFFINITY;
+      const n = k.pci_alloc_irq_vectors_affinity(fn, plan.min, plan.max, flags, {
+        pre: plan.preVectors,
+        post: plan.postVectors,
+      });
+      if (n < 0) {
+        k.log(
+          3,
+          `${driver.name} ${fn.bdf}: failed to allocate interrupt vectors: ${k.describeError(n)}`,
+        );
+        return;
+      }
+      const dev = k.messages.get(fn.bdf)!;
+      mode = dev.entries.length === 0 ? 'intx' : dev.isMsix ? 'msix' : 'msi';
+      const irqs = mode === 'intx' ? [fn.intx_gsi!] : dev.irqs;
+      irqs.forEach((irq, i) => {
+        const name = plan.name(i, mode!);
+        if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
+        else k.request_irq(irq, name);
+        const hint = plan.affinityHint?.(i) ?? null;
+        if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
+      });
+    });
+    bound.push({ fn, driver, mode });
+  }
+  // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
+  for (const { irq, name } of deferred) k.request_irq(irq, name);
+}
+
+function outputs(
+  k: Kernel,
+  machine: Machine,
+  profile: KernelProfile,
+  bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[],
+  oops: SimulationResult['oops'],
+  events: number,
+): SimulationResult {
+  const online = [...k.online];
+  const irqs: SimulatedIrq[] = [];
+  for (const desc of k.descs) {
+    if (!desc || !desc.data) continue;
+    const irq = desc.irq;
+    const vector = k.apic.vector[irq] ?? 0;
+    const cpu = k.apic.cpu[irq] ?? 0;
+    const effective =
+      vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
+    irqs.push({
+      irq,
+      chip: desc.data.chip.name,
+      hwirq: desc.data.hwirq,
+      trigger: desc.trigger,
+      handler: desc.handler,
+      actions: [...desc.actions],
+      owner: desc.owner,
+      msi: desc.msiIndex < 0 ? null : desc.isMsix ? 'msix' : 'msi',
+      vector,
+      cpu,
+      effectiveAffinity: effective >= 0 ? String(effective) : '',
+      affinity: (k.affinity[irq] ?? k.allCpus).toList(),
+      managed: k.apic.has(irq, 1),
+      domains: [...chain(desc)].map((d) => ({
+        domain: d.domain.name,
+        hwirq: d.hwirq,
+        chip: d.chip.name,
+      })),
+    });
+  }
+  const lines: ProcIrqLine[] = irqs
+    .filter((i) => i.actions.length > 0)
+    .map((i) => ({
+      irq: i.irq,
+      counts: online.map(() => 0),
+      chip: i.chip,
+      hwirq: i.hwirq,
+      handler: i.handler,
+      actions: i.actions,
+    }));
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return {
+    profile: profile.name,
+    procInterrupts: formatProcInterrupts(online, lines, nrIrqs(machine, k)),
+    dmesg: k.dmesg,
+    irqs,
+    devices: bound.map(({ fn, driver, mode }) => ({
+      bdf: fn.bdf,
+      driver: driver?.name ?? null,
+      mode,
+      messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({
+        entry,
+        address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
+        data: m ? hex(m.data, 4) : '',
+      })),
+    })),
+    vectorDebugfs: k.matrix.debugShow(),
+    vectorUsage: online.map((cpu) => ({
+      cpu,
+      available: k.matrix.available[cpu]!,
+      allocated: k.matrix.allocated[cpu]!,
+      managed: k.matrix.managed[cpu]!,
+      managedAllocated: k.matrix.managedAllocated[cpu]!,
+    })),
+    oops,
+    events,
+  };
+}
+
+/** arch_probe_nr_irqs() (arch/x86/kernel/apic/vector.c), grown when more irqs were allocated. */
+function nrIrqs(machine: Machine, k: Kernel): number {
+  const nrCpuIds = k.nrCpus;
+  const gsiTop = k.gsiTop;
+  const legacy = machine.ioapics.length > 0 ? 16 : 0;
+  let nr = gsiTop + legacy + 8 * nrCpuIds;
+  nr += gsiTop <= 16 ? 8 * nrCpuIds : gsiTop * 16;
+  const ceiling = 256 * nrCpuIds;
+  return Math.max(Math.min(nr, ceiling), k.descs.length);
+}

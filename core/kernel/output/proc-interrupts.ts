@@ -1,0 +1,73 @@
+// /proc/interrupts as kernel/irq/proc.c show_interrupts() and arch/x86/kernel/irq.c
+// arch_show_interrupts() print it. Counts are what the caller gives (a simulated boot delivers
+// no interrupts, so zeros unless a count model says otherwise).
+
+export interface ProcIrqLine {
+  irq: number;
+  counts: readonly number[];
+  chip: string;
+  /** null when the irq has no domain (printed as blanks). */
+  hwirq: number | null;
+  handler: string;
+  actions: readonly string[];
+}
+
+/** The x86 per-CPU counters after the irq lines (6.1 order, with their descriptions). */
+export const ARCH_LINES: readonly [string, string, boolean][] = [
+  ['NMI', 'Non-maskable interrupts', true],
+  ['LOC', 'Local timer interrupts', true],
+  ['SPU', 'Spurious interrupts', true],
+  ['PMI', 'Performance monitoring interrupts', true],
+  ['IWI', 'IRQ work interrupts', true],
+  ['RTR', 'APIC ICR read retries', true],
+  ['RES', 'Rescheduling interrupts', true],
+  ['CAL', 'Function call interrupts', true],
+  ['TLB', 'TLB shootdowns', true],
+  ['TRM', 'Thermal event interrupts', true],
+  ['THR', 'Threshold APIC interrupts', true],
+  ['DFR', 'Deferred Error APIC interrupts', true],
+  ['MCE', 'Machine check exceptions', true],
+  ['MCP', 'Machine check polls', true],
+  ['ERR', '', false],
+  ['MIS', '', false],
+  ['PIN', 'Posted-interrupt notification event', true],
+  ['NPI', 'Nested posted-interrupt event', true],
+  ['PIW', 'Posted-interrupt wakeup event', true],
+];
+
+/** Width of the irq column: 3 digits, one more per power of ten of nr_irqs. */
+export function irqColumnWidth(nrIrqs: number): number {
+  let prec = 3;
+  for (let j = 1000; prec < 10 && j <= nrIrqs; j *= 10) prec++;
+  return prec;
+}
+
+export function formatProcInterrupts(
+  cpus: readonly number[],
+  lines: readonly ProcIrqLine[],
+  nrIrqs: number,
+): string {
+  const prec = irqColumnWidth(nrIrqs);
+  let out = ' '.repeat(prec + 8) + cpus.map((c) => `CPU${String(c).padEnd(8)}`).join('') + '\n';
+  for (const l of lines) {
+    let s = `${String(l.irq).padStart(prec)}: `;
+    for (const c of l.counts) s += `${String(c).padStart(10)} `;
+    s += ` ${l.chip.padStart(8)}`;
+    s += l.hwirq === null ? ` ${''.padStart(prec)}` : ` ${String(l.hwirq).padStart(prec)}`;
+    s += `-${l.handler.padEnd(8)}`;
+    if (l.actions.length) s += `  ${l.actions.join(', ')}`;
+    out += s + '\n';
+  }
+  const argWidth = prec;
+  for (const [name, desc, perCpu] of ARCH_LINES) {
+    let s = `${name.padStart(argWidth)}: `;
+    if (perCpu) {
+      for (let i = 0; i < cpus.length; i++) s += `${'0'.padStart(10)} `;
+      s += `  ${desc}`;
+    } else {
+      s += `${'0'.padStart(10)}`;
+    }
+    out += s + '\n';
+  }
+  return out;
+}

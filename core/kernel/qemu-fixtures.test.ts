@@ -1,0 +1,188 @@
+// The simulator against what a real Linux 6.1 kernel reported after booting known QEMU machines
+// (shared/fixtures/qemu). Every expectation is read from the fixture at test time.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fromOracleMachine } from '../model/oracle';
+import type { Machine } from '../model/schema';
+import { sharedPath } from '../testing/shared';
+import { simulate, type SimulationResult } from './boot';
+
+const fixture = (name: string, file: string) =>
+  readFileSync(sharedPath('fixtures', 'qemu', name, file), 'utf8');
+
+interface TsvIrq {
+  irq: number;
+  chip: string;
+  hwirq: string;
+  type: string;
+  handler: string;
+  actions: string;
+  effective: string;
+  affinity: string;
+}
+
+function parseIrqsTsv(text: string): TsvIrq[] {
+  const [header, ...rows] = text.trim().split('\n');
+  const cols = header!.split('\t');
+  const at = (name: string) => cols.indexOf(name);
+  return rows.map((row) => {
+    const f = row.split('\t');
+    return {
+      irq: Number(f[at('irq')]),
+      chip: f[at('chip_name')] ?? '',
+      hwirq: f[at('hwirq')] ?? '',
+      type: f[at('type')] ?? '',
+      handler: f[at('name')] ?? '',
+      actions: f[at('actions')] ?? '',
+      effective: f[at('effective_affinity_list')] ?? '',
+      affinity: f[at('smp_affinity_list')] ?? '',
+    };
+  });
+}
+
+/** Which loaded module binds which PCI functions (by vendor:device or the oracle's driver name). */
+const MODULE_BINDS: Record<
+  string,
+  (f: { vendor_device: string; driver: string | null }) => boolean
+> = {
+  virtio_net: (f) => f.vendor_device === '1af4:1000' || f.vendor_device === '1af4:1041',
+  virtio_blk: (f) => f.vendor_device === '1af4:1001' || f.vendor_device === '1af4:1042',
+  nvme: (f) => f.driver === 'nvme',
+  e1000e: (f) => f.driver === 'e1000e',
+  ahci: (f) => f.driver === 'ahci',
+  'i2c-i801': (f) => f.driver === 'i801_smbus',
+};
+
+/** The machine, with the drivers' probe order taken from the modules the fixture loaded, in order. */
+function machineOf(name: string): Machine {
+  const oracle = JSON.parse(fixture(name, 'machine.json'));
+  const machine = fromOracleMachine(oracle);
+  const modules = fixture(name, 'insmod.txt')
+    .split('\n')
+    .map((l) => /\/([\w-]+)\.ko: ok/.exec(l)?.[1])
+    .filter((m): m is string => !!m);
+  machine.probe_order = modules.flatMap((mod) =>
+    (oracle.pci as { bdf: string; vendor_device: string; driver: string | null }[])
+      .filter((f) => MODULE_BINDS[mod]?.(f))
+      .map((f) => f.bdf),
+  );
+  return machine;
+}
+
+/** irqdbg/domains.txt: per irq, the VECTOR level's Vector and Target. */
+function debugfsVectors(text: string): Map<number, { vector: number; target: number }> {
+  const out = new Map<number, { vector: number; target: number }>();
+  for (const block of text.split(/^### irqs\//m).slice(1)) {
+    const irq = Number(block.slice(0, block.indexOf('\n')));
+    const v = /Vector:\s+(\d+)\s+Target:\s+(\d+)/.exec(block);
+    if (v) out.set(irq, { vector: Number(v[1]), target: Number(v[2]) });
+  }
+  return out;
+}
+
+function vectorSection(text: string): string[] {
+  const start = text.indexOf('Online bitmaps:');
+  const lines = text.slice(start).split('\n');
+  const end = lines.findIndex((l) => l.startsWith('###'));
+  return lines.slice(0, end).filter((l) => l.length > 0);
+}
+
+describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
+  const name = 'q35-noir-2cpu';
+  const real = parseIrqsTsv(fixture(name, 'irqs.tsv'));
+  let sim: SimulationResult;
+  const simulated = () => (sim ??= simulate(machineOf(name), { profile: '6.1' }));
+  const simIrq = (irq: number) => simulated().irqs.find((i) => i.irq === irq);
+
+  it('allocates exactly the Linux irqs the kernel had (but the cascade, irq 2, left to XT-PIC)', () => {
+    const expected = real.filter((r) => r.chip !== 'XT-PIC').map((r) => r.irq);
+    expect(simulated().irqs.map((i) => i.irq)).toEqual(expected);
+  });
+
+  it('gives every irq the same chip, hwirq, trigger and flow handler', () => {
+    for (const r of real.filter((x) => x.chip !== 'XT-PIC')) {
+      const s = simIrq(r.irq)!;
+      expect({
+        irq: r.irq,
+        chip: s.chip,
+        hwirq: String(s.hwirq),
+        type: s.trigger,
+        handler: s.handler,
+      }).toEqual({
+        irq: r.irq,
+        chip: r.chip,
+        hwirq: r.hwirq,
+        type: r.type,
+        handler: r.handler,
+      });
+    }
+  });
+
+  it('registers the same actions on the same irqs (drivers, instance and interface names)', () => {
+    for (const r of real.filter((x) => x.chip !== 'XT-PIC')) {
+      expect([r.irq, simIrq(r.irq)!.actions.join(',')]).toEqual([r.irq, r.actions]);
+    }
+  });
+
+  it('uses MSI-X and MSI for the same devices and irqs as the kernel', () => {
+    const sysfs = fixture(name, 'pci-sysfs.txt');
+    const modes = [...sysfs.matchAll(/msi_irq: (\d+) (msix?)/g)].map(([, irq, mode]) => [
+      Number(irq),
+      mode,
+    ]);
+    expect(modes.length).toBeGreaterThan(0);
+    for (const [irq, mode] of modes) expect([irq, simIrq(irq as number)?.msi]).toEqual([irq, mode]);
+  });
+
+  it('picks the same CPU for every vector the kernel had assigned (effective affinity)', () => {
+    for (const r of real.filter((x) => x.effective !== '')) {
+      expect([r.irq, simIrq(r.irq)!.effectiveAffinity]).toEqual([r.irq, r.effective]);
+    }
+  });
+
+  it('picks the same vector numbers as the kernel (irqdbg debugfs, same kernel source)', () => {
+    const vectors = debugfsVectors(fixture(name, 'irqdbg/domains.txt'));
+    expect(vectors.size).toBeGreaterThan(0);
+    for (const [irq, v] of vectors) {
+      const s = simIrq(irq);
+      if (!s) continue; // irq 2 (XT-PIC)
+      const assigned = v.vector !== 0;
+      expect([irq, assigned ? s.vector : 0, assigned ? s.cpu : 0]).toEqual([
+        irq,
+        v.vector,
+        assigned ? v.target : 0,
+      ]);
+    }
+  });
+
+  it('ends with the same vector matrix (debugfs domains/VECTOR)', () => {
+    expect(vectorSection(simulated().vectorDebugfs)).toEqual(
+      vectorSection(fixture(name, 'irqdbg/domains.txt')),
+    );
+  });
+
+  it('sets the same smp_affinity (driver hints and managed spreading)', () => {
+    for (const r of real.filter((x) => x.affinity !== '' && x.chip !== 'XT-PIC')) {
+      expect([r.irq, simIrq(r.irq)!.affinity]).toEqual([r.irq, r.affinity]);
+    }
+  });
+
+  it('prints /proc/interrupts in the kernel format, byte for byte but the counts', () => {
+    // Every line but its count columns (%10u each, one per online CPU) must be identical.
+    const cpus = simulated()
+      .procInterrupts.split('\n')[0]!
+      .match(/CPU\d+/g)!.length;
+    const shape = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line, n) => {
+          if (n === 0) return line;
+          const colon = line.indexOf(':');
+          const counts = line.slice(colon + 2, colon + 2 + cpus * 11);
+          expect(counts, line).toMatch(/^( *\d+ ?)+$/);
+          return line.slice(0, colon + 1) + ' <counts> ' + line.slice(colon + 2 + cpus * 11);
+        });
+    expect(shape(simulated().procInterrupts)).toEqual(shape(fixture(name, 'interrupts.txt')));
+  });
+});
