@@ -3,6 +3,7 @@
 import type { Machine, PciFunction } from '../model/schema';
 import { TraceEmitter } from '../trace/emitter';
 import { driverFor, type DriverModel, type IrqMode } from './drivers/catalogue';
+import type { CpuMask } from './cpumask';
 import { chain } from './irq/irqdesc';
 import {
   Kernel,
@@ -12,7 +13,11 @@ import {
   PCI_IRQ_MSI,
   PCI_IRQ_MSIX,
 } from './kernel';
-import { formatProcInterrupts, type ProcIrqLine } from './output/proc-interrupts';
+import {
+  formatProcInterrupts,
+  writeProcInterrupts,
+  type ProcIrqLine,
+} from './output/proc-interrupts';
 import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 
@@ -36,7 +41,9 @@ export interface SimulatedIrq {
 
 export interface SimulationResult {
   profile: string;
-  procInterrupts: string;
+  /** The predicted /proc/interrupts (all of it: large on a big machine, see writeProcInterrupts). */
+  procInterrupts(): string;
+  writeProcInterrupts(write: (text: string) => void): void;
   dmesg: string[];
   irqs: SimulatedIrq[];
   devices: {
@@ -217,51 +224,73 @@ function outputs(
   events: number,
 ): SimulationResult {
   const online = [...k.online];
-  const irqs: SimulatedIrq[] = [];
-  for (const desc of k.descs) {
-    if (!desc || !desc.data) continue;
-    const irq = desc.irq;
-    const vector = k.apic.vector[irq] ?? 0;
-    const cpu = k.apic.cpu[irq] ?? 0;
-    const effective =
-      vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
-    irqs.push({
-      irq,
-      chip: desc.data.chip.name,
-      hwirq: desc.data.hwirq,
-      trigger: desc.trigger,
-      handler: desc.handler,
-      actions: [...desc.actions],
-      owner: desc.owner,
-      msi: desc.msiIndex < 0 ? null : desc.isMsix ? 'msix' : 'msi',
-      vector,
-      cpu,
-      effectiveAffinity: effective >= 0 ? String(effective) : '',
-      affinity: (k.affinity[irq] ?? k.allCpus).toList(),
-      managed: k.apic.has(irq, 1),
-      domains: [...chain(desc)].map((d) => ({
-        domain: d.domain.name,
-        hwirq: d.hwirq,
-        chip: d.chip.name,
-      })),
-    });
-  }
-  const lines: ProcIrqLine[] = irqs
-    .filter((i) => i.actions.length > 0)
-    .map((i) => ({
-      irq: i.irq,
-      counts: online.map(() => 0),
-      chip: i.chip,
-      hwirq: i.hwirq,
-      handler: i.handler,
-      actions: i.actions,
-    }));
+  // The per-irq tables are built when first read: on a big machine they cost more than the boot.
+  const buildIrqs = (): SimulatedIrq[] => {
+    const irqs: SimulatedIrq[] = [];
+    // Masks are shared between irqs: print each once.
+    const lists = new Map<CpuMask, string>();
+    const cpuList = (m: CpuMask) => {
+      let l = lists.get(m);
+      if (l === undefined) lists.set(m, (l = m.toList()));
+      return l;
+    };
+    for (const desc of k.descs) {
+      if (!desc || !desc.data) continue;
+      const irq = desc.irq;
+      const vector = k.apic.vector[irq] ?? 0;
+      const cpu = k.apic.cpu[irq] ?? 0;
+      const effective =
+        vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
+      irqs.push({
+        irq,
+        chip: desc.data.chip.name,
+        hwirq: desc.data.hwirq,
+        trigger: desc.trigger,
+        handler: desc.handler,
+        actions: [...desc.actions],
+        owner: desc.owner,
+        msi: desc.msiIndex < 0 ? null : desc.isMsix ? 'msix' : 'msi',
+        vector,
+        cpu,
+        effectiveAffinity: effective >= 0 ? String(effective) : '',
+        affinity: cpuList(k.affinity[irq] ?? k.allCpus),
+        managed: k.apic.has(irq, 1),
+        domains: [...chain(desc)].map((d) => ({
+          domain: d.domain.name,
+          hwirq: d.hwirq,
+          chip: d.chip.name,
+        })),
+      });
+    }
+    return irqs;
+  };
+  let irqsCache: SimulatedIrq[] | null = null;
+  const irqsOf = () => (irqsCache ??= buildIrqs());
+  const zeroCounts = online.map(() => 0);
+  const lines = function* (): Generator<ProcIrqLine> {
+    for (const i of irqsOf()) {
+      if (i.actions.length > 0) {
+        yield {
+          irq: i.irq,
+          counts: zeroCounts,
+          chip: i.chip,
+          hwirq: i.hwirq,
+          handler: i.handler,
+          actions: i.actions,
+        };
+      }
+    }
+  };
+  const nr = nrIrqs(machine, k);
   const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
   return {
     profile: profile.name,
-    procInterrupts: formatProcInterrupts(online, lines, nrIrqs(machine, k)),
+    procInterrupts: () => formatProcInterrupts(online, lines(), nr),
+    writeProcInterrupts: (write) => writeProcInterrupts(online, lines(), nr, write),
     dmesg: k.dmesg,
-    irqs,
+    get irqs() {
+      return irqsOf();
+    },
     devices: bound.map(({ fn, driver, mode }) => ({
       bdf: fn.bdf,
       driver: driver?.name ?? null,
@@ -272,7 +301,9 @@ function outputs(
         data: m ? hex(m.data, 4) : '',
       })),
     })),
-    vectorDebugfs: k.matrix.debugShow(),
+    get vectorDebugfs() {
+      return k.matrix.debugShow();
+    },
     vectorUsage: online.map((cpu) => ({
       cpu,
       available: k.matrix.available[cpu]!,

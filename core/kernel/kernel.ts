@@ -229,9 +229,12 @@ export class Kernel {
   readonly sym: Symbols = {};
   /** Effective affinity (a CPU), or -1: set when a vector is assigned, kept when it is released. */
   readonly effectiveCpu: number[] = [];
+  /** For a first-fit start `from`: every irq in [from, value) is allocated. */
+  private readonly takenUpTo = new Map<number, number>();
   /** Lower bound for dynamic irqs (arch_dynirq_lower_bound: gsi_top after the IOAPICs are set up). */
   gsiTop = 0;
   private readonly singleCpu: CpuMask[] = [];
+  private readonly apicIds: Int32Array;
   private readonly scratch: CpuMask;
   private readonly callStack: string[] = [];
   /** One of the profile's messages is logged once ("Interrupt reservation exceeds ..."). */
@@ -246,6 +249,8 @@ export class Kernel {
     this.online = new CpuMask(this.nrCpus);
     this.allCpus = CpuMask.all(this.nrCpus);
     this.scratch = new CpuMask(this.nrCpus);
+    this.apicIds = new Int32Array(this.nrCpus);
+    for (const c of machine.cpus.list) this.apicIds[c.cpu] = c.apic_id;
     for (const [name, args] of FUNCTIONS) {
       this.sym[name] = trace.symbol({ name, args: args.map(([n, t]) => ({ name: n, type: t })) });
     }
@@ -301,7 +306,7 @@ export class Kernel {
   }
 
   apicId(cpu: number): number {
-    return this.machine.cpus.list.find((c) => c.cpu === cpu)?.apic_id ?? cpu;
+    return this.apicIds[cpu] ?? cpu;
   }
 
   // --- the virq allocator ------------------------------------------------------------------
@@ -309,7 +314,10 @@ export class Kernel {
   /** irq_domain_alloc_descs(): first fit of nr consecutive free irqs from `from`. */
   irq_domain_alloc_descs(nr: number, from: number): number {
     this.enter('irq_domain_alloc_descs', -1, -1, nr, from);
+    // First fit, starting past the run of irqs known to be taken above `from`.
     let start = Math.max(from, 0);
+    const known = this.takenUpTo.get(start);
+    if (known !== undefined) start = known;
     for (;;) {
       let ok = true;
       for (let i = 0; i < nr; i++) {
@@ -321,6 +329,8 @@ export class Kernel {
       }
       if (ok) break;
     }
+    if (start === (this.takenUpTo.get(Math.max(from, 0)) ?? Math.max(from, 0)))
+      this.takenUpTo.set(Math.max(from, 0), start + nr);
     for (let i = 0; i < nr; i++) {
       this.descs[start + i] = {
         irq: start + i,
@@ -338,6 +348,8 @@ export class Kernel {
   }
 
   private freeDesc(virq: number): void {
+    for (const [from, upTo] of this.takenUpTo)
+      if (virq >= from && virq < upTo) this.takenUpTo.set(from, virq);
     this.descs[virq] = undefined;
     this.affinity[virq] = undefined;
   }
@@ -465,9 +477,14 @@ export class Kernel {
     const f = this.apic.flags[irq]!;
     const reserved = (f & A.HAS_RESERVED) !== 0;
     const wanted = this.affinity[irq] ?? this.allCpus;
-    let vector = this.tryAlloc(irq, this.scratch.and(wanted, this.online), reserved);
+    // The default affinity is every CPU: the matrix answers "all online" without a scan.
+    let vector = this.tryAlloc(
+      irq,
+      wanted === this.allCpus ? null : this.scratch.and(wanted, this.online),
+      reserved,
+    );
     if (vector === -ENOSPC && wanted !== this.allCpus) {
-      vector = this.tryAlloc(irq, this.online, reserved);
+      vector = this.tryAlloc(irq, null, reserved);
       if (vector >= 0) this.log(4, `irq ${irq}: Affinity broken due to vector space exhaustion.`);
     }
     if (vector >= 0) {
@@ -480,7 +497,7 @@ export class Kernel {
     return this.leave('assign_irq_vector_any_locked', vector, irq);
   }
 
-  private tryAlloc(irq: number, mask: CpuMask, reserved: boolean): number {
+  private tryAlloc(irq: number, mask: CpuMask | null, reserved: boolean): number {
     this.enter('irq_matrix_alloc', irq, -1, reserved ? 1 : 0);
     const vector = this.matrix.irq_matrix_alloc(mask, reserved);
     return this.leave('irq_matrix_alloc', vector, irq, vector >= 0 ? this.matrix.lastCpu : -1);

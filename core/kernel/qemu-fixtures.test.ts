@@ -170,7 +170,8 @@ describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
   it('prints /proc/interrupts in the kernel format, byte for byte but the counts', () => {
     // Every line but its count columns (%10u each, one per online CPU) must be identical.
     const cpus = simulated()
-      .procInterrupts.split('\n')[0]!
+      .procInterrupts()
+      .split('\n')[0]!
       .match(/CPU\d+/g)!.length;
     const shape = (text: string) =>
       text
@@ -183,6 +184,6 @@ describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
           expect(counts, line).toMatch(/^( *\d+ ?)+$/);
           return line.slice(0, colon + 1) + ' <counts> ' + line.slice(colon + 2 + cpus * 11);
         });
-    expect(shape(simulated().procInterrupts)).toEqual(shape(fixture(name, 'interrupts.txt')));
+    expect(shape(simulated().procInterrupts())).toEqual(shape(fixture(name, 'interrupts.txt')));
   });
 });

@@ -42,13 +42,18 @@ export function irqColumnWidth(nrIrqs: number): number {
   return prec;
 }
 
-export function formatProcInterrupts(
+/**
+ * Writes /proc/interrupts line by line. On a 1536-CPU machine with 100,000 irqs the file is
+ * gigabytes (as the real one is), so it is streamed rather than built as one string.
+ */
+export function writeProcInterrupts(
   cpus: readonly number[],
-  lines: readonly ProcIrqLine[],
+  lines: Iterable<ProcIrqLine>,
   nrIrqs: number,
-): string {
+  write: (text: string) => void,
+): void {
   const prec = irqColumnWidth(nrIrqs);
-  let out = ' '.repeat(prec + 8) + cpus.map((c) => `CPU${String(c).padEnd(8)}`).join('') + '\n';
+  write(' '.repeat(prec + 8) + cpus.map((c) => `CPU${String(c).padEnd(8)}`).join('') + '\n');
   for (const l of lines) {
     let s = `${String(l.irq).padStart(prec)}: `;
     for (const c of l.counts) s += `${String(c).padStart(10)} `;
@@ -56,18 +61,20 @@ export function formatProcInterrupts(
     s += l.hwirq === null ? ` ${''.padStart(prec)}` : ` ${String(l.hwirq).padStart(prec)}`;
     s += `-${l.handler.padEnd(8)}`;
     if (l.actions.length) s += `  ${l.actions.join(', ')}`;
-    out += s + '\n';
+    write(s + '\n');
   }
-  const argWidth = prec;
+  const zeros = cpus.map(() => `${'0'.padStart(10)} `).join('');
   for (const [name, desc, perCpu] of ARCH_LINES) {
-    let s = `${name.padStart(argWidth)}: `;
-    if (perCpu) {
-      for (let i = 0; i < cpus.length; i++) s += `${'0'.padStart(10)} `;
-      s += `  ${desc}`;
-    } else {
-      s += `${'0'.padStart(10)}`;
-    }
-    out += s + '\n';
+    write(`${name.padStart(prec)}: ` + (perCpu ? `${zeros}  ${desc}` : '0'.padStart(10)) + '\n');
   }
-  return out;
+}
+
+export function formatProcInterrupts(
+  cpus: readonly number[],
+  lines: Iterable<ProcIrqLine>,
+  nrIrqs: number,
+): string {
+  const parts: string[] = [];
+  writeProcInterrupts(cpus, lines, nrIrqs, (t) => parts.push(t));
+  return parts.join('');
 }

@@ -1,0 +1,74 @@
+// `npm run bench`: irqlab's figures, one `key: value` line each.
+//
+//   boot_large_seconds            the whole simulated boot of preset `large` (1536 CPUs, 16 IOAPICs,
+//                                 ~100,000 MSI-X vectors) with trace events emitted; median of 3
+//   allocations_per_second        vectors allocated (MSI/MSI-X irqs) per second of that boot
+//   trace_emit_events_per_second  trace events emitted per second of that boot
+//   trace_events_per_second       the same boot with its trace stored in a session file (SQLite)
+//   trace_naive_rows_per_second   the same events, one prepared single-row INSERT each (baseline)
+//   trace_write_ratio_vs_naive    how many times faster the session's batched writer is
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simulate } from '../core/kernel/boot';
+import { PRESETS } from '../core/model/presets';
+import { Session } from '../core/store/session';
+import { TraceEmitter } from '../core/trace/emitter';
+import { benchTraceStore } from './store';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function print(key: string, value: number | string): void {
+  console.log(`${key}: ${value}`);
+}
+
+const large = PRESETS.large!.make();
+
+// Boot of the large preset, in memory.
+const seconds: number[] = [];
+let events = 0;
+let vectors = 0;
+for (let run = 0; run < 3; run++) {
+  const trace = new TraceEmitter();
+  const t0 = performance.now();
+  const result = simulate(large, { trace });
+  seconds.push((performance.now() - t0) / 1000);
+  events = result.events;
+  if (run === 0) vectors = result.irqs.filter((i) => i.msi !== null).length;
+}
+const boot = median(seconds);
+print('boot_large_cpus', large.cpus.list.length);
+print('boot_large_ioapics', large.ioapics.length);
+print('boot_large_msi_vectors', vectors);
+print('boot_large_events', events);
+print('boot_large_seconds', boot.toFixed(3));
+print('allocations_per_second', Math.round(vectors / boot));
+print('trace_emit_events_per_second', Math.round(events / boot));
+
+// The same boot with every event stored in a session file as the simulation runs.
+const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-bench-'));
+try {
+  const session = Session.open(path.join(dir, 'large.irqlab'), { create: true });
+  const writer = session.beginRun({ profile: 'auto', machineJson: '{}' });
+  const trace = new TraceEmitter();
+  trace.addSink(writer);
+  const t0 = performance.now();
+  simulate(large, { trace });
+  const stored = (performance.now() - t0) / 1000;
+  writer.finish({});
+  session.close();
+  print('boot_large_stored_seconds', stored.toFixed(3));
+  print('trace_events_per_second', Math.round(writer.eventCount / stored));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Batched writer against the naive insert, same events, same run.
+const store = benchTraceStore(2_000_000);
+print('trace_store_events_per_second', store.trace_events_per_second!);
+print('trace_naive_rows_per_second', store.trace_naive_rows_per_second!);
+print('trace_write_ratio_vs_naive', store.trace_write_ratio_vs_naive!);
+print('trace_index_build_seconds', store.trace_index_build_seconds!);

@@ -1,0 +1,212 @@
+// The `irqlab` command line.
+//
+//   irqlab simulate <machine.json | preset:NAME> [--profile P] [--interrupts] [--json] [--out F.irqlab]
+//   irqlab runs <F.irqlab>
+//   irqlab query <F.irqlab> "<SELECT ...>"
+//   irqlab report <F.irqlab> [--run N] --format csv|perfetto [-o OUT]
+//
+// Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { simulate } from '../kernel/boot';
+import { PROFILES } from '../kernel/profiles';
+import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
+import { PRESETS } from '../model/presets';
+import type { Machine } from '../model/schema';
+import { parseMachine, parseMachineJson } from '../model/validate';
+import { writeEventsCsv } from '../report/csv';
+import { writePerfettoTrace } from '../report/perfetto';
+import { SessionError } from '../store/errors';
+import { Session } from '../store/session';
+import { TraceEmitter } from '../trace/emitter';
+
+export class UsageError extends Error {}
+
+const USAGE = `usage:
+  irqlab simulate <machine.json | preset:NAME> [--profile P] [--interrupts] [--json] [--out FILE.irqlab]
+  irqlab runs <FILE.irqlab>
+  irqlab query <FILE.irqlab> "<SELECT ...>"
+  irqlab report <FILE.irqlab> [--run N] --format csv|perfetto [-o OUT]
+presets: ${Object.keys(PRESETS).join(', ')}
+profiles: ${Object.keys(PROFILES).join(', ')}`;
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function takeOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+}
+
+/** A machine from a preset name, a machine file, or a QEMU oracle machine.json. */
+export function loadMachine(spec: string): Machine {
+  if (spec.startsWith('preset:')) {
+    const name = spec.slice('preset:'.length);
+    const preset = Object.prototype.hasOwnProperty.call(PRESETS, name) ? PRESETS[name] : undefined;
+    if (!preset)
+      throw new UsageError(`${spec}: no such preset (known: ${Object.keys(PRESETS).join(', ')})`);
+    return preset.make();
+  }
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `${spec}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
+  }
+  const parsed = parseMachineJson(text);
+  if (parsed.ok) return parsed.machine;
+  // A QEMU oracle description is accepted too.
+  try {
+    const value: unknown = JSON.parse(text);
+    if ((value as { schema?: unknown })?.schema === ORACLE_SCHEMA) {
+      const m = fromOracleMachine(value);
+      const again = parseMachine(m);
+      if (again.ok) return again.machine;
+    }
+  } catch {
+    // fall through to the machine file's own errors
+  }
+  throw new UsageError(parsed.errors.map((e) => `${spec}: ${e.path}: ${e.message}`).join('\n'));
+}
+
+function cmdSimulate(args: string[], io: Io): number {
+  const profile = takeOption(args, '--profile');
+  const outFile = takeOption(args, '--out');
+  const interruptsOnly = takeFlag(args, '--interrupts');
+  const json = takeFlag(args, '--json');
+  if (args.length !== 1) throw new UsageError('simulate takes one machine');
+  if (profile && !PROFILES[profile])
+    throw new UsageError(
+      `--profile ${profile}: unknown (known: ${Object.keys(PROFILES).join(', ')})`,
+    );
+  const machine = loadMachine(args[0]!);
+  const trace = new TraceEmitter();
+  let session: Session | null = null;
+  let writer: ReturnType<Session['beginRun']> | null = null;
+  if (outFile) {
+    session = Session.open(outFile, { create: true });
+    session.saveMachine(machine.name, JSON.stringify(machine, null, 2));
+    writer = session.beginRun({ profile: profile ?? 'auto', machineJson: JSON.stringify(machine) });
+    trace.addSink(writer);
+  }
+  try {
+    const result = simulate(machine, { profile, trace });
+    writer?.finish(result);
+    if (json)
+      io.out(
+        JSON.stringify({ ...result, procInterrupts: result.procInterrupts() }, null, 2) + '\n',
+      );
+    else {
+      result.writeProcInterrupts(io.out);
+      if (!interruptsOnly) io.out('\n' + result.dmesg.join('\n') + '\n');
+    }
+    if (outFile)
+      io.err(`irqlab: run ${writer!.runId} (${writer!.eventCount} events) saved in ${outFile}\n`);
+    return result.oops ? 1 : 0;
+  } catch (err) {
+    writer?.fail((err as Error).message);
+    throw err;
+  } finally {
+    session?.close();
+  }
+}
+
+function cmdRuns(args: string[], io: Io): number {
+  if (args.length !== 1) throw new UsageError('runs takes one session file');
+  const session = Session.open(args[0]!, { readonly: true });
+  try {
+    for (const r of session.runs()) {
+      io.out(
+        `${r.id}\t${r.status}\t${r.profile}\t${r.eventCount} events\t${r.createdAt}${r.error ? `\t${r.error}` : ''}\n`,
+      );
+    }
+  } finally {
+    session.close();
+  }
+  return 0;
+}
+
+function cmdQuery(args: string[], io: Io): number {
+  if (args.length !== 2) throw new UsageError('query takes a session file and one SQL statement');
+  const session = Session.open(args[0]!, { readonly: true });
+  try {
+    const { columns, rows } = session.query(args[1]!);
+    io.out(columns.join('\t') + '\n');
+    for (const row of rows)
+      io.out(row.map((v) => (v === null ? 'NULL' : String(v))).join('\t') + '\n');
+  } finally {
+    session.close();
+  }
+  return 0;
+}
+
+async function cmdReport(args: string[], io: Io): Promise<number> {
+  const format = takeOption(args, '--format');
+  const runArg = takeOption(args, '--run');
+  const out = takeOption(args, '-o');
+  if (args.length !== 1) throw new UsageError('report takes one session file');
+  if (format !== 'csv' && format !== 'perfetto')
+    throw new UsageError('--format must be csv or perfetto');
+  const session = Session.open(args[0]!, { readonly: true });
+  try {
+    const runs = session.runs();
+    const runId = runArg ? Number(runArg) : runs[runs.length - 1]?.id;
+    if (runId === undefined || !runs.some((r) => r.id === runId))
+      throw new UsageError(`${args[0]}: no run ${runArg ?? ''}`.trim());
+    const source = session.traceSource(runId);
+    const stream = out ? createWriteStream(out) : null;
+    const write = (s: string) => (stream ? stream.write(s) : io.out(s));
+    if (format === 'csv') writeEventsCsv(source, write);
+    else writePerfettoTrace(source, write, `irqlab run ${runId}`);
+    if (stream)
+      await new Promise<void>((resolve, reject) =>
+        stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
+  } finally {
+    session.close();
+  }
+  return 0;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'simulate':
+        return cmdSimulate(rest, io);
+      case 'runs':
+        return cmdRuns(rest, io);
+      case 'query':
+        return cmdQuery(rest, io);
+      case 'report':
+        return await cmdReport(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+        io.out(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof SessionError) {
+      io.err(`irqlab: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
