@@ -106,6 +106,7 @@ function cmdSimulate(args: string[], io: Io): number {
   try {
     const result = simulate(machine, { profile, trace });
     writer?.finish(result);
+    for (const w of result.warnings) io.err(`irqlab: warning: ${w}\n`);
     if (json)
       io.out(
         JSON.stringify({ ...result, procInterrupts: result.procInterrupts() }, null, 2) + '\n',

@@ -61,6 +61,8 @@ export interface SimulationResult {
     managedAllocated: number;
   }[];
   oops: { text: string; callTrace: string[] } | null;
+  /** What this run did not model on this machine (said, not silently ignored). */
+  warnings: string[];
   events: number;
 }
 
@@ -116,11 +118,36 @@ function boot(
 ): void {
   const cpus = machine.cpus.list;
   const boot = cpus[0]!.cpu;
+  // acpi_parse_madt: IOAPICs and overrides, then the CPUs.
+  machine.ioapics.forEach((io, n) =>
+    k.log(
+      6,
+      `IOAPIC[${n}]: apic_id ${io.id}, version ${io.version}, address ${io.address}, GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}`,
+    ),
+  );
+  const word = (v: string) => (v === 'conforms' ? 'dfl' : v);
+  for (const o of machine.interrupt_source_overrides) {
+    k.log(
+      6,
+      `ACPI: INT_SRC_OVR (bus 0 bus_irq ${o.bus_irq} global_irq ${o.gsi} ${word(o.polarity)} ${word(o.trigger)})`,
+    );
+  }
   k.log(6, `smpboot: Allowing ${cpus.length} CPUs, 0 hotplug CPUs`);
   k.lapic_assign_system_vectors(boot, machine.ioapics.length > 0 ? 16 : 0);
   k.setup_IO_APIC();
+  const legacy = machine.ioapics.length > 0 ? 16 : 0;
+  k.log(
+    6,
+    `NR_IRQS: 524544, nr_irqs: ${probeNrIrqs(k.gsiTop, legacy, k.nrCpus)}, preallocated irqs: ${legacy}`,
+  );
+  if (machine.ioapics.length > 0) k.log(6, 'APIC: Switch to symmetric I/O mode setup');
   for (const c of cpus) if (c.online) k.cpuOnline(c.cpu);
-  k.log(6, `smp: Brought up 1 node, ${cpus.filter((c) => c.online).length} CPUs`);
+  const nodes = new Set(cpus.filter((c) => c.online).map((c) => c.node)).size;
+  k.log(
+    6,
+    `smp: Brought up ${nodes} node${nodes === 1 ? '' : 's'}, ${cpus.filter((c) => c.online).length} CPUs`,
+  );
+  if (machine.ioapics.length > 0) k.log(6, 'ACPI: Using IOAPIC for interrupt routing');
 
   for (const p of machine.platform_irqs) {
     if (!k.descs[p.irq]) k.mp_map_pin_to_irq(p.irq, p.irq < 16 ? p.irq : null);
@@ -173,6 +200,7 @@ function boot(
         ]
       : driver.plan(ctx);
     let mode: IrqMode | null = null;
+    for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
     plans.forEach((plan, round) => {
       if (round > 0) {
         // Re-allocation (nvme): free the previous round's irqs first.
@@ -201,6 +229,8 @@ function boot(
       const dev = k.messages.get(fn.bdf)!;
       mode = dev.entries.length === 0 ? 'intx' : dev.isMsix ? 'msix' : 'msi';
       const irqs = mode === 'intx' ? [fn.intx_gsi!] : dev.irqs;
+      if (round === plans.length - 1)
+        for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
       irqs.forEach((irq, i) => {
         const name = plan.name(i, mode!);
         if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
@@ -312,17 +342,29 @@ function outputs(
       managedAllocated: k.matrix.managedAllocated[cpu]!,
     })),
     oops,
+    warnings: machine.iommus.length
+      ? [
+          `interrupt remapping is not modeled yet: ${machine.iommus.length} IOMMU unit(s) ignored, interrupts are routed as without IR`,
+        ]
+      : [],
     events,
   };
 }
 
-/** arch_probe_nr_irqs() (arch/x86/kernel/apic/vector.c), grown when more irqs were allocated. */
-function nrIrqs(machine: Machine, k: Kernel): number {
-  const nrCpuIds = k.nrCpus;
-  const gsiTop = k.gsiTop;
-  const legacy = machine.ioapics.length > 0 ? 16 : 0;
+/**
+ * arch_probe_nr_irqs() (arch/x86/kernel/apic/vector.c): (gsi_top + legacy) + 8 per CPU, plus room
+ * for MSI (16 per GSI, or 8 per CPU on small machines), at most NR_VECTORS per CPU.
+ */
+function probeNrIrqs(gsiTop: number, legacy: number, nrCpuIds: number): number {
   let nr = gsiTop + legacy + 8 * nrCpuIds;
   nr += gsiTop <= 16 ? 8 * nrCpuIds : gsiTop * 16;
-  const ceiling = 256 * nrCpuIds;
-  return Math.max(Math.min(nr, ceiling), k.descs.length);
+  return Math.min(nr, 256 * nrCpuIds);
+}
+
+/** nr_irqs as /proc/interrupts sizes its column: grown by the descriptors allocated beyond it. */
+function nrIrqs(machine: Machine, k: Kernel): number {
+  return Math.max(
+    probeNrIrqs(k.gsiTop, machine.ioapics.length > 0 ? 16 : 0, k.nrCpus),
+    k.descs.length,
+  );
 }

@@ -603,10 +603,6 @@ export class Kernel {
         newDomain(`IO-APIC-${n}`, DOMAIN_BUS.WIRED, this.vectorDomain, 'IO-APIC'),
       );
       this.gsiTop = Math.max(this.gsiTop, io.gsi_base + io.pins);
-      this.log(
-        6,
-        `IOAPIC[${n}]: apic_id ${io.id}, version ${io.version}, address ${io.address}, GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}`,
-      );
     });
     if (this.machine.ioapics.length > 0) {
       for (let irq = 0; irq < 16; irq++) {

@@ -167,6 +167,19 @@ describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
     }
   });
 
+  it('logs only lines the real kernel logged, in the same order (dmesg, timestamps aside)', () => {
+    const real = fixture(name, 'dmesg.txt')
+      .split('\n')
+      .map((l) => l.replace(/^\[\s*\d+\.\d+\] /, ''));
+    let from = 0;
+    for (const line of simulated().dmesg) {
+      const at = real.indexOf(line, from);
+      expect(at, `"${line}" (after line ${from} of the real dmesg)`).toBeGreaterThanOrEqual(0);
+      from = at + 1;
+    }
+    expect(simulated().dmesg.length).toBeGreaterThan(10);
+  });
+
   it('prints /proc/interrupts in the kernel format, byte for byte but the counts', () => {
     // Every line but its count columns (%10u each, one per online CPU) must be identical.
     const cpus = simulated()

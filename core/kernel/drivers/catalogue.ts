@@ -47,6 +47,8 @@ export interface DriverModel {
    * frees it and allocates again with the I/O queues (nvme_pci_enable + nvme_setup_io_queues).
    */
   plan(ctx: DriverContext): IrqRequestPlan[];
+  /** The kernel log lines the driver prints about its interrupts: at probe, and once allocated. */
+  log?: (ctx: DriverContext, stage: 'probe' | 'allocated', nvec: number, mode: IrqMode) => string[];
 }
 
 /** drivers/net/virtio_net.c + drivers/virtio/virtio_pci_common.c vp_find_vqs_msix: one vector for
@@ -89,6 +91,10 @@ const virtioNet: DriverModel = {
 const virtioBlk: DriverModel = {
   name: 'virtio-pci',
   instanceKind: 'virtio',
+  log: (ctx, stage, nvec) =>
+    stage === 'allocated'
+      ? [`virtio_blk virtio${ctx.instance}: ${nvec - 1}/0/0 default/read/poll queues`]
+      : [],
   plan: (ctx) => {
     const deviceQueues = Math.max(1, (ctx.msixTableSize ?? 2) - 1);
     const queues = Math.min(deviceQueues, ctx.cpus);
@@ -114,6 +120,12 @@ const virtioBlk: DriverModel = {
 const nvme: DriverModel = {
   name: 'nvme',
   instanceKind: 'nvme',
+  log: (ctx, stage, nvec) =>
+    stage === 'probe'
+      ? [`nvme nvme${ctx.instance}: pci function ${ctx.bdf}`]
+      : nvec > 1
+        ? [`nvme nvme${ctx.instance}: ${nvec - 1}/0/0 default/read/poll queues`]
+        : [],
   plan: (ctx) => {
     const tableMax = ctx.msixTableSize ?? ctx.msiMax ?? 1;
     const io = Math.max(1, Math.min(ctx.cpus, tableMax - 1));
@@ -269,7 +281,13 @@ const ahci = single('ahci', 'other', ['msix', 'msi', 'intx'], (ctx) => `ahci[${c
 /** drivers/usb/host/xhci-pci.c: MSI-X/MSI, one vector per CPU up to the table; simplified to 1. */
 const xhci = single('xhci_hcd', 'other', ['msix', 'msi', 'intx'], () => 'xhci_hcd');
 /** drivers/i2c/busses/i2c-i801.c: INTx (shared, level). */
-const i801 = single('i801_smbus', 'other', ['intx'], () => 'i801_smbus');
+const i801: DriverModel = {
+  ...single('i801_smbus', 'other', ['intx'], () => 'i801_smbus'),
+  log: (ctx, stage, _nvec, mode) =>
+    stage === 'allocated'
+      ? [`i801_smbus ${ctx.bdf}: SMBus using ${mode === 'intx' ? 'PCI interrupt' : 'PCI MSI'}`]
+      : [],
+};
 /** drivers/pci/pcie/portdrv.c: one vector for PME/AER/hotplug services: "PCIe PME, aerdrv". */
 const pcieport = single('pcieport', 'other', ['msix', 'msi', 'intx'], () => 'PCIe PME');
 /** i915 and amdgpu: a single MSI vector. */
