@@ -43,7 +43,7 @@ export interface SimulationResult {
   profile: string;
   /** The predicted /proc/interrupts (all of it: large on a big machine, see writeProcInterrupts). */
   procInterrupts(): string;
-  writeProcInterrupts(write: (text: string) => void): void;
+  writeProcInterrupts(write: (text: string) => boolean | void): void;
   dmesg: string[];
   irqs: SimulatedIrq[];
   devices: {

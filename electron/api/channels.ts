@@ -39,6 +39,27 @@ export const channels = {
       .strict(),
     response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) }),
   },
+  'machine.simulate': {
+    request: z
+      .object({
+        text: z.string().max(64 * 1024 * 1024, 'a machine file is at most 64 MiB'),
+        profile: z.string().max(32).optional(),
+      })
+      .strict(),
+    response: z.object({
+      ok: z.boolean(),
+      problems: z.array(ProblemSchema),
+      profile: z.string(),
+      /** The predicted /proc/interrupts, cut at `limitBytes` (a 1536-CPU table is gigabytes). */
+      procInterrupts: z.string(),
+      truncated: z.boolean(),
+      dmesg: z.array(z.string()),
+      warnings: z.array(z.string()),
+      irqs: z.number(),
+      events: z.number(),
+      milliseconds: z.number(),
+    }),
+  },
   'machine.jsonSchema': {
     request: empty,
     response: z.object({ schema: z.record(z.string(), z.unknown()) }),

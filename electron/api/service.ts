@@ -2,7 +2,12 @@
 import { PRESETS } from '../../core/model/presets';
 import { parseMachineJson } from '../../core/model/validate';
 import { machineJsonSchema } from '../../core/model/json-schema';
+import { simulate } from '../../core/kernel/boot';
+import { PROFILES } from '../../core/kernel/profiles';
 import type { Handlers } from './dispatch';
+
+/** How much of /proc/interrupts a simulation sends to the UI. */
+const PROC_INTERRUPTS_LIMIT = 2 * 1024 * 1024;
 
 export interface ServiceOptions {
   mode: 'electron' | 'browser';
@@ -30,6 +35,52 @@ export function createHandlers(options: ServiceOptions): Handlers {
     'machine.validate': ({ text }) => {
       const result = parseMachineJson(text);
       return result.ok ? { ok: true, problems: [] } : { ok: false, problems: result.errors };
+    },
+    'machine.simulate': ({ text, profile }) => {
+      const parsed = parseMachineJson(text);
+      if (!parsed.ok) {
+        return {
+          ok: false,
+          problems: parsed.errors,
+          profile: '',
+          procInterrupts: '',
+          truncated: false,
+          dmesg: [],
+          warnings: [],
+          irqs: 0,
+          events: 0,
+          milliseconds: 0,
+        };
+      }
+      if (profile !== undefined && !Object.prototype.hasOwnProperty.call(PROFILES, profile)) {
+        throw new Error(`unknown profile ${JSON.stringify(profile)}`);
+      }
+      const t0 = performance.now();
+      const result = simulate(parsed.machine, { profile });
+      const milliseconds = Math.round(performance.now() - t0);
+      let size = 0;
+      let truncated = false;
+      const parts: string[] = [];
+      result.writeProcInterrupts((line) => {
+        if (size + line.length > PROC_INTERRUPTS_LIMIT) {
+          truncated = true;
+          return false;
+        }
+        size += line.length;
+        parts.push(line);
+      });
+      return {
+        ok: true,
+        problems: [],
+        profile: result.profile,
+        procInterrupts: parts.join(''),
+        truncated,
+        dmesg: result.dmesg,
+        warnings: result.warnings,
+        irqs: result.irqs.length,
+        events: result.events,
+        milliseconds,
+      };
     },
     'machine.jsonSchema': () => ({ schema: machineJsonSchema() as Record<string, unknown> }),
   };

@@ -3,6 +3,7 @@ import { invoke } from './api/client';
 import type { ResponseOf } from '../../electron/api/channels';
 import { MachineEditor } from './editor/MachineEditor';
 import { useMachineSchema } from './editor/monaco';
+import { RunPanel } from './RunPanel';
 
 type Problem = { path: string; message: string };
 type Preset = ResponseOf<'presets.list'>[number];
@@ -26,12 +27,28 @@ export function App() {
   const [text, setText] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [run, setRun] = useState<ResponseOf<'machine.simulate'> | null>(null);
+  const [running, setRunning] = useState(false);
+
+  const simulateBoot = useCallback(async () => {
+    if (text === null) return;
+    setRunning(true);
+    try {
+      setRun(await invoke('machine.simulate', { text }));
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setRunning(false);
+    }
+  }, [text]);
 
   const loadPreset = useCallback(async (name: string) => {
     try {
       const machine = await invoke('machine.fromPreset', { name });
       setMachineName(machine.name);
       setText(machine.text);
+      setRun(null);
       setError(null);
     } catch (err) {
       setError((err as Error).message);
@@ -67,6 +84,17 @@ export function App() {
     return () => clearTimeout(timer);
   }, [text]);
 
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+        event.preventDefault();
+        void simulateBoot();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [simulateBoot]);
+
   return (
     <div className={`app ${dark ? 'dark' : 'light'}`}>
       <header className="titlebar">
@@ -74,6 +102,14 @@ export function App() {
         <span className="machine-name" data-testid="machine-name">
           {machineName}.json
         </span>
+        <button
+          className="primary"
+          onClick={() => void simulateBoot()}
+          disabled={running || text === null}
+          title="Run the kernel's boot on this machine (Ctrl+Enter)"
+        >
+          {running ? 'Simulating…' : 'Simulate boot'}
+        </button>
         <span className="spacer" />
         {info && (
           <span className="mode" title={`irqlab ${info.version} on ${info.platform}`}>
@@ -106,6 +142,7 @@ export function App() {
             </div>
           )}
           {text !== null && <MachineEditor text={text} dark={dark} onChange={setText} />}
+          <RunPanel result={run} running={running} />
         </main>
       </div>
       <footer className="statusbar" data-testid="status">

@@ -50,7 +50,8 @@ export function writeProcInterrupts(
   cpus: readonly number[],
   lines: Iterable<ProcIrqLine>,
   nrIrqs: number,
-  write: (text: string) => void,
+  /** Returns false to stop early (e.g. enough for a preview). */
+  write: (text: string) => boolean | void,
 ): void {
   const prec = irqColumnWidth(nrIrqs);
   write(' '.repeat(prec + 8) + cpus.map((c) => `CPU${String(c).padEnd(8)}`).join('') + '\n');
@@ -61,11 +62,16 @@ export function writeProcInterrupts(
     s += l.hwirq === null ? ` ${''.padStart(prec)}` : ` ${String(l.hwirq).padStart(prec)}`;
     s += `-${l.handler.padEnd(8)}`;
     if (l.actions.length) s += `  ${l.actions.join(', ')}`;
-    write(s + '\n');
+    if (write(s + '\n') === false) return;
   }
   const zeros = cpus.map(() => `${'0'.padStart(10)} `).join('');
   for (const [name, desc, perCpu] of ARCH_LINES) {
-    write(`${name.padStart(prec)}: ` + (perCpu ? `${zeros}  ${desc}` : '0'.padStart(10)) + '\n');
+    if (
+      write(
+        `${name.padStart(prec)}: ` + (perCpu ? `${zeros}  ${desc}` : '0'.padStart(10)) + '\n',
+      ) === false
+    )
+      return;
   }
 }
 
@@ -75,6 +81,8 @@ export function formatProcInterrupts(
   nrIrqs: number,
 ): string {
   const parts: string[] = [];
-  writeProcInterrupts(cpus, lines, nrIrqs, (t) => parts.push(t));
+  writeProcInterrupts(cpus, lines, nrIrqs, (t) => {
+    parts.push(t);
+  });
   return parts.join('');
 }
