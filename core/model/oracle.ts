@@ -5,6 +5,7 @@
 // MADT's interrupt source overrides or the HPET; for QEMU's q35 those come from QEMU's own ACPI
 // tables, which are the same on every q35 boot (the fixture test checks them against the
 // `ACPI: INT_SRC_OVR` lines of the fixture's dmesg).
+import { PC_PLATFORM_IRQS } from './presets/pc';
 import { MachineSchema, PCI_KINDS, type Machine, type MachineInput } from './schema';
 
 interface OracleMsi {
@@ -64,15 +65,6 @@ const QEMU_Q35_OVERRIDES: MachineInput['interrupt_source_overrides'] = [
     polarity: 'high' as const,
     trigger: 'level' as const,
   })),
-];
-
-const PC_PLATFORM_IRQS = [
-  { irq: 0, name: 'timer' },
-  { irq: 9, name: 'acpi' },
-  { irq: 12, name: 'i8042' },
-  { irq: 1, name: 'i8042' },
-  { irq: 8, name: 'rtc0' },
-  { irq: 4, name: 'ttyS0' },
 ];
 
 const BRIDGE_KINDS: Record<string, (typeof PCI_KINDS)[number]> = {
@@ -183,9 +175,7 @@ export function fromOracleMachine(value: unknown): Machine {
         : null,
       driver: f.driver,
     })),
-    // The PC platform devices of a q35 guest, in the order Linux requests their irqs: the
-    // timer at IOAPIC setup, the ACPI SCI at ACPI init, i8042 (AUX before KBD), the RTC, and the
-    // serial console when it is opened.
+    // The PC platform devices of a q35 guest.
     platform_irqs: q35 ? PC_PLATFORM_IRQS : [],
     irq_requests: [],
   };

@@ -1,20 +1,8 @@
 // What a report reads from a stored run: its events in step order, page by page, and the names
 // behind their ids. core/store's Session provides it; reports never load a whole run at once.
-import type { ArgType } from '../trace/events';
+import type { ArgType, EventRow } from '../trace/events';
 
-export interface StoredEvent {
-  seq: number;
-  kind: number;
-  depth: number;
-  fn: number;
-  irq: number;
-  cpu: number;
-  a0: number;
-  a1: number;
-  a2: number;
-  a3: number;
-  text: number;
-}
+export type StoredEvent = EventRow;
 
 export interface TraceSource {
   /** Events from `fromSeq` on, at most `limit`, in step order. */

@@ -11,6 +11,9 @@ import { SessionError } from './errors';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrate';
 import { RunWriter } from './run-writer';
 import type { TraceSource } from '../report/trace-source';
+import type { EventRow } from '../trace/events';
+
+export type { EventRow };
 
 /** PRAGMA application_id of an irqlab session: 'irql' in ASCII. */
 export const IRQLAB_APPLICATION_ID = 0x6972716c;
@@ -33,20 +36,6 @@ export interface RunSummary {
   status: 'running' | 'complete' | 'failed' | 'incomplete';
   eventCount: number;
   error: string | null;
-}
-
-export interface EventRow {
-  seq: number;
-  kind: number;
-  depth: number;
-  fn: number;
-  irq: number;
-  cpu: number;
-  a0: number;
-  a1: number;
-  a2: number;
-  a3: number;
-  text: number;
 }
 
 export interface EventFilter {

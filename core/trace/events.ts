@@ -81,3 +81,18 @@ export function createChunk(capacity: number): TraceChunk {
     text: new Uint32Array(capacity),
   };
 }
+
+/** One stored event, as the session store returns it and reports read it. */
+export interface EventRow {
+  seq: number;
+  kind: number;
+  depth: number;
+  fn: number;
+  irq: number;
+  cpu: number;
+  a0: number;
+  a1: number;
+  a2: number;
+  a3: number;
+  text: number;
+}

@@ -357,19 +357,24 @@ export class IrqMatrix {
     return this.allocated[cpu]!;
   }
 
+  /** Every per-CPU and global array of the state, in a fixed order (snapshot/restore). */
+  private stateArrays(): (Int32Array | Uint8Array | Uint32Array)[] {
+    return [
+      this.available,
+      this.allocated,
+      this.managed,
+      this.managedAllocated,
+      this.online,
+      this.initialized,
+      this.allocMap,
+      this.managedMap,
+      this.systemMap,
+    ];
+  }
+
   snapshot(): MatrixSnapshot {
     return {
-      arrays: [
-        this.available,
-        this.allocated,
-        this.managed,
-        this.managedAllocated,
-        this.online,
-        this.initialized,
-        this.allocMap,
-        this.managedMap,
-        this.systemMap,
-      ].map((a) => a.slice()),
+      arrays: this.stateArrays().map((a) => a.slice()),
       globals: [
         this.onlineMaps,
         this.globalAvailable,
@@ -382,17 +387,7 @@ export class IrqMatrix {
 
   restore(s: MatrixSnapshot): void {
     this.tree.fill(-1);
-    const targets = [
-      this.available,
-      this.allocated,
-      this.managed,
-      this.managedAllocated,
-      this.online,
-      this.initialized,
-      this.allocMap,
-      this.managedMap,
-      this.systemMap,
-    ];
+    const targets = this.stateArrays();
     targets.forEach((t, i) => (t as Uint32Array).set(s.arrays[i] as Uint32Array));
     [
       this.onlineMaps,

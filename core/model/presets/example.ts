@@ -1,6 +1,7 @@
 // The built-in example: a small single-socket server as a bring-up engineer would meet one.
 // 8 CPUs, one IOAPIC, HPET, root ports, NVMe, an i210 NIC, xHCI, AHCI, SMBus; no IOMMU.
 import type { MachineInput } from '../schema';
+import { PC_PLATFORM_IRQS } from './pc';
 
 export function exampleMachine(): MachineInput {
   return {
@@ -113,14 +114,7 @@ export function exampleMachine(): MachineInput {
         name: 'I210 Gigabit Ethernet',
       },
     ],
-    platform_irqs: [
-      { irq: 0, name: 'timer' },
-      { irq: 9, name: 'acpi' },
-      { irq: 12, name: 'i8042' },
-      { irq: 1, name: 'i8042' },
-      { irq: 8, name: 'rtc0' },
-      { irq: 4, name: 'ttyS0' },
-    ],
+    platform_irqs: PC_PLATFORM_IRQS,
     irq_requests: [],
   };
 }
