@@ -148,6 +148,7 @@ function boot(
     `smp: Brought up ${nodes} node${nodes === 1 ? '' : 's'}, ${cpus.filter((c) => c.online).length} CPUs`,
   );
   if (machine.ioapics.length > 0) k.log(6, 'ACPI: Using IOAPIC for interrupt routing');
+  k.hpet_enable();
 
   for (const p of machine.platform_irqs) {
     if (!k.descs[p.irq]) k.mp_map_pin_to_irq(p.irq, p.irq < 16 ? p.irq : null);

@@ -41,6 +41,8 @@ export interface VectorAllocInfo {
   managed: (CpuMask | null)[] | null;
   /** X86_IRQ_ALLOC_LEGACY: an ISA irq whose 0x30+irq vector may be kept. */
   legacy: boolean;
+  /** info->mask: an explicit CPU mask; the irq gets a real vector there at allocation. */
+  mask?: CpuMask;
 }
 
 export class Oops extends Error {
@@ -405,7 +407,15 @@ export class Kernel {
         this.matrix.irq_matrix_free(0, ISA_IRQ_VECTOR_BASE + irq, false);
       }
       const managed = info.managed?.[i] ?? null;
-      if (managed) {
+      if (info.mask) {
+        // assign_irq_vector_policy() with info->mask: a real vector now, never reserved.
+        this.affinity[irq] = info.mask;
+        const ret = this.assign_irq_vector_any_locked(irq);
+        if (ret < 0) {
+          for (let j = virq; j <= irq; j++) this.x86_vector_free_one(j);
+          return this.leave('x86_vector_alloc_irqs', ret, virq);
+        }
+      } else if (managed) {
         this.apic.flags[irq]! |= A.IS_MANAGED;
         this.affinity[irq] = managed;
         this.enter('irq_matrix_reserve_managed', irq, -1, managed.weight());
@@ -658,6 +668,45 @@ export class Kernel {
       this.irq_domain_activate_irq(0, false);
     }
     return this.leave('mp_map_pin_to_irq', virq, virq);
+  }
+
+  // --- HPET (arch/x86/kernel/hpet.c) -------------------------------------------------------------
+
+  /**
+   * hpet_enable() / hpet_select_clockevents(): without ARAT, FSB-capable channels become per-CPU
+   * clock event devices with an MSI irq each in the HPET-MSI domain (hwirq = channel), bound to
+   * their CPU (an explicit mask: a real vector at allocation), named "hpet<channel>".
+   */
+  hpet_enable(): void {
+    const hpet = this.machine.hpet;
+    if (!hpet) return;
+    const perCpu = this.machine.cpus.arat
+      ? []
+      : hpet.msi_timers.filter((t) => t >= 2).slice(0, this.online.weight());
+    this.log(6, `hpet: ${hpet.timers} channels of ${perCpu.length} reserved for per-cpu timers`);
+    const irqs = Array.from({ length: hpet.timers }, (_, ch) => (ch === 0 ? 2 : ch === 1 ? 8 : 0));
+    this.log(6, `hpet${hpet.id}: at MMIO ${hpet.address}, IRQs ${irqs.join(', ')}`);
+    if (perCpu.length === 0) return;
+    const domain = newDomain(`HPET-MSI-${hpet.id}`, DOMAIN_BUS.HPET, this.vectorDomain, 'HPET-MSI');
+    perCpu.forEach((channel, i) => {
+      const cpu = [...this.online][i]!;
+      this.enter('hpet_assign_irq', -1, cpu, channel);
+      this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), -1, 1);
+      const virq = this.irq_domain_alloc_descs(1, Math.max(this.gsiTop, 1));
+      const desc = this.descs[virq]!;
+      desc.data = { domain, hwirq: channel, chip: domain.chip, parent: null };
+      desc.owner = `hpet${hpet.id}`;
+      domain.mapcount++;
+      this.x86_vector_alloc_irqs(virq, 1, {
+        managed: null,
+        legacy: false,
+        mask: this.cpuMask(cpu),
+      });
+      this.irq_domain_activate_irq(virq, false);
+      this.leave('__irq_domain_alloc_irqs', virq, virq);
+      this.request_irq(virq, `hpet${channel}`);
+      this.leave('hpet_assign_irq', virq, virq, cpu);
+    });
   }
 
   // --- request_irq ---------------------------------------------------------------------------

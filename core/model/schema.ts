@@ -52,6 +52,12 @@ export const CpusSchema = z
         'APIC mode the firmware hands over; the kernel may switch to x2APIC (x2apic/nox2apic, IR)',
       ),
     cpu_has_x2apic: z.boolean().describe('CPUID reports x2APIC support'),
+    arat: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Always-running APIC timer (CPUID ARAT); without it HPET channels become per-CPU timers',
+      ),
     list: z.array(CpuSchema).min(1).describe('Every possible CPU'),
   })
   .strict()

@@ -19,6 +19,8 @@ export const DOMAIN_BUS = {
   PCI_DEVICE_MSIX: 12,
   DMAR: 13,
   AMDVI: 14,
+  /** x86: the HPET's MSI domain (DOMAIN_BUS_GENERIC_MSI with an HPET fwnode). */
+  HPET: 2,
 } as const;
 
 export interface IrqChip {
