@@ -7,7 +7,7 @@
 //
 // Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
 import { createWriteStream, readFileSync } from 'node:fs';
-import { simulate } from '../kernel/boot';
+import { simulate, type ScenarioStep } from '../kernel/boot';
 import { PROFILES } from '../kernel/profiles';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
 import { PRESETS } from '../model/presets';
@@ -22,7 +22,7 @@ import { TraceEmitter } from '../trace/emitter';
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  irqlab simulate <machine.json | preset:NAME> [--profile P] [--interrupts] [--json] [--out FILE.irqlab]
+  irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--interrupts] [--json] [--out FILE.irqlab]
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
   irqlab report <FILE.irqlab> [--run N] --format csv|perfetto [-o OUT]
@@ -88,6 +88,15 @@ function cmdSimulate(args: string[], io: Io): number {
   const outFile = takeOption(args, '--out');
   const interruptsOnly = takeFlag(args, '--interrupts');
   const json = takeFlag(args, '--json');
+  const scenario: ScenarioStep[] = [];
+  for (
+    let v = takeOption(args, '--cpu-down');
+    v !== undefined;
+    v = takeOption(args, '--cpu-down')
+  ) {
+    if (!/^\d+$/.test(v)) throw new UsageError(`--cpu-down ${v}: a CPU number`);
+    scenario.push({ op: 'cpu_down', cpu: Number(v) });
+  }
   if (args.length !== 1) throw new UsageError('simulate takes one machine');
   if (profile && !PROFILES[profile])
     throw new UsageError(
@@ -104,7 +113,7 @@ function cmdSimulate(args: string[], io: Io): number {
     trace.addSink(writer);
   }
   try {
-    const result = simulate(machine, { profile, trace });
+    const result = simulate(machine, { profile, trace, scenario });
     writer?.finish(result);
     for (const w of result.warnings) io.err(`irqlab: warning: ${w}\n`);
     if (json)

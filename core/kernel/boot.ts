@@ -4,6 +4,7 @@ import type { Machine, PciFunction } from '../model/schema';
 import { TraceEmitter } from '../trace/emitter';
 import { driverFor, type DriverModel, type IrqMode } from './drivers/catalogue';
 import type { CpuMask } from './cpumask';
+import { EINVAL } from './errno';
 import { chain } from './irq/irqdesc';
 import {
   Kernel,
@@ -66,9 +67,13 @@ export interface SimulationResult {
   events: number;
 }
 
+/** What happens after the boot, in order. */
+export type ScenarioStep = { op: 'cpu_down'; cpu: number } | { op: 'cpu_up'; cpu: number };
+
 export interface SimulateOptions {
   profile?: string;
   trace?: TraceEmitter;
+  scenario?: ScenarioStep[];
 }
 
 export function resolveProfile(machine: Machine, name?: string): KernelProfile {
@@ -103,6 +108,14 @@ export function simulate(machine: Machine, options: SimulateOptions = {}): Simul
   const bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[] = [];
   try {
     boot(k, machine, bound);
+    for (const step of options.scenario ?? []) {
+      const ret = step.op === 'cpu_down' ? k.cpu_down(step.cpu) : k.cpu_up(step.cpu);
+      if (ret === -EINVAL)
+        k.log(
+          4,
+          `${step.op} ${step.cpu}: CPU is already ${step.op === 'cpu_down' ? 'offline' : 'online'}`,
+        );
+    }
   } catch (err) {
     if (!(err instanceof Oops)) throw err;
     oops = { text: err.text, callTrace: err.callTrace };

@@ -709,6 +709,111 @@ export class Kernel {
     });
   }
 
+  // --- CPU hotplug (arch/x86/kernel/smpboot.c, kernel/irq/cpuhotplug.c) -----------------------
+
+  /** Takes a CPU offline: refuses when its vectors cannot go elsewhere, else migrates them. */
+  cpu_down(cpu: number): number {
+    if (!this.online.test(cpu)) return -EINVAL;
+    this.enter('lapic_can_unplug_cpu', -1, cpu, cpu);
+    const tomove = this.matrix.irq_matrix_allocated(cpu);
+    const avl = this.matrix.irq_matrix_available(cpu);
+    if (avl < tomove) {
+      this.log(4, `CPU ${cpu} has ${tomove} vectors, ${avl} available. Cannot disable CPU`);
+      return this.leave('lapic_can_unplug_cpu', -ENOSPC, -1, cpu);
+    }
+    const rsvd = this.matrix.globalReserved;
+    if (avl < rsvd)
+      this.log(4, `Reserved vectors ${rsvd} > available ${avl}. IRQ request may fail`);
+    this.leave('lapic_can_unplug_cpu', 0, -1, cpu);
+
+    // The CPU leaves the online mask first: nothing new is placed on it while its irqs move.
+    this.online.clear(cpu);
+    this.enter('irq_migrate_all_off_this_cpu', -1, cpu, cpu);
+    for (const desc of this.descs) {
+      if (!desc) continue;
+      const irq = desc.irq;
+      const vector = this.apic.vector[irq] ?? 0;
+      if (this.apic.cpu[irq] !== cpu || vector === 0 || vector === MANAGED_IRQ_SHUTDOWN_VECTOR)
+        continue;
+      this.migrate_one_irq(irq, cpu);
+    }
+    this.leave('irq_migrate_all_off_this_cpu', 0, -1, cpu);
+    this.matrix.irq_matrix_offline(cpu);
+    this.log(6, `smpboot: CPU ${cpu} is now offline`);
+    return 0;
+  }
+
+  private migrate_one_irq(irq: number, cpu: number): void {
+    this.enter('migrate_one_irq', irq, cpu, irq);
+    const f = this.apic.flags[irq]!;
+    const managed = (f & A.IS_MANAGED) !== 0;
+    const affinity = this.affinity[irq] ?? this.allCpus;
+    const target = this.scratch.and(affinity, this.online);
+    const oldVector = this.apic.vector[irq]!;
+    if (managed && target.isEmpty()) {
+      // No online CPU left in a managed irq's mask: it is shut down (IRQD_MANAGED_SHUTDOWN).
+      this.matrix.irq_matrix_free(cpu, oldVector, true);
+      this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
+      this.effectiveCpu[irq] = -1;
+      this.leave('migrate_one_irq', 0, irq);
+      return;
+    }
+    let vector: number;
+    if (managed) {
+      this.enter('irq_matrix_alloc_managed', irq);
+      vector = this.matrix.irq_matrix_alloc_managed(target);
+      this.leave('irq_matrix_alloc_managed', vector, irq, vector >= 0 ? this.matrix.lastCpu : -1);
+    } else {
+      let mask: CpuMask = target;
+      if (target.isEmpty()) {
+        this.log(7, `IRQ ${irq}: no longer affine to CPU${cpu}`);
+        // Every online CPU ("affinity broken"). The dying CPU is still online in the matrix until
+        // lapic_offline(), so the mask is the kernel's online mask, not the matrix's.
+        mask = this.online;
+      }
+      vector = this.tryAlloc(irq, mask, false);
+    }
+    if (vector < 0) {
+      this.log(4, `IRQ${irq}: set affinity failed(${vector}).`);
+      this.leave('migrate_one_irq', vector, irq);
+      return;
+    }
+    // The old CPU is going away: its vector is freed at once, no cleanup IPI.
+    this.matrix.irq_matrix_free(cpu, oldVector, managed);
+    this.apic.vector[irq] = vector;
+    this.apic.cpu[irq] = this.matrix.lastCpu;
+    this.effectiveCpu[irq] = this.matrix.lastCpu;
+    const top = this.descs[irq]!.data!;
+    if (top.domain.busToken !== DOMAIN_BUS.WIRED) this.msi_domain_activate(irq);
+    this.leave('migrate_one_irq', 0, irq, this.matrix.lastCpu);
+  }
+
+  /** Brings a CPU back: its matrix comes online and shut-down managed irqs of its mask restart. */
+  cpu_up(cpu: number): number {
+    if (this.online.test(cpu)) return -EINVAL;
+    this.cpuOnline(cpu);
+    this.enter('irq_affinity_online_cpu', -1, cpu, cpu);
+    for (const desc of this.descs) {
+      if (!desc) continue;
+      const irq = desc.irq;
+      if (
+        !this.apic.has(irq, A.IS_MANAGED) ||
+        this.apic.vector[irq] !== MANAGED_IRQ_SHUTDOWN_VECTOR
+      )
+        continue;
+      if (!desc.activated || !this.affinity[irq]?.test(cpu)) continue;
+      this.apic.vector[irq] = 0;
+      this.x86_vector_activate(irq, false);
+      if (desc.data?.domain.busToken !== DOMAIN_BUS.WIRED) this.msi_domain_activate(irq);
+    }
+    this.leave('irq_affinity_online_cpu', 0, -1, cpu);
+    this.log(
+      6,
+      `smpboot: Booting Node ${this.machine.cpus.list.find((c) => c.cpu === cpu)?.node ?? 0} Processor ${cpu} APIC 0x${this.apicId(cpu).toString(16)}`,
+    );
+    return 0;
+  }
+
   // --- request_irq ---------------------------------------------------------------------------
 
   /** request_irq(): adds the action; the first one starts (activates) the irq. */
