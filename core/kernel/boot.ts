@@ -52,6 +52,8 @@ export interface SimulationResult {
     driver: string | null;
     mode: IrqMode | null;
     messages: { entry: number; address: string; data: string }[];
+    /** The MSI / MSI-X capability lines as `lspci -vvv` prints them (capability offsets aside). */
+    lspci: string[];
   }[];
   vectorDebugfs: string;
   vectorUsage: {
@@ -339,6 +341,7 @@ function outputs(
       bdf: fn.bdf,
       driver: driver?.name ?? null,
       mode,
+      lspci: lspciLines(fn, mode, k.messages.get(fn.bdf)?.entries ?? []),
       messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({
         entry,
         address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
@@ -363,6 +366,38 @@ function outputs(
       : [],
     events,
   };
+}
+
+/** lspci's MSI and MSI-X capability lines (ls-caps.c cap_msi / cap_msix). */
+function lspciLines(
+  fn: PciFunction,
+  mode: IrqMode | null,
+  entries: ({ address_lo: number; address_hi: number; data: number } | null)[],
+): string[] {
+  const sign = (b: boolean) => (b ? '+' : '-');
+  const out: string[] = [];
+  if (fn.msi) {
+    const enabled = mode === 'msi';
+    const used = enabled ? entries.length : 1;
+    const m = enabled ? entries[0] : null;
+    out.push(
+      `MSI: Enable${sign(enabled)} Count=${used}/${fn.msi.vectors_max} Maskable${sign(fn.msi.per_vector_mask)} 64bit${sign(fn.msi.is_64bit)}`,
+    );
+    const address = m
+      ? (fn.msi.is_64bit ? m.address_hi.toString(16).padStart(8, '0') : '') +
+        m.address_lo.toString(16).padStart(8, '0')
+      : fn.msi.is_64bit
+        ? '0'.repeat(16)
+        : '0'.repeat(8);
+    out.push(`\tAddress: ${address}  Data: ${(m?.data ?? 0).toString(16).padStart(4, '0')}`);
+  }
+  if (fn.msix) {
+    out.push(`MSI-X: Enable${sign(mode === 'msix')} Count=${fn.msix.table_size} Masked-`);
+    out.push(
+      `\tVector table: BAR=${fn.msix.bar} offset=${parseInt(fn.msix.offset, 16).toString(16).padStart(8, '0')}`,
+    );
+  }
+  return out;
 }
 
 /**

@@ -586,17 +586,28 @@ export class Kernel {
   }
 
   /**
-   * __irq_msi_compose_msg (arch/x86/kernel/apic/apic.c): address 0xfee00000 | dest_id << 12
-   * (physical destination mode, RH = 0), data = vector (edge, fixed delivery). Destination ids
-   * above 255 go into address_hi (x2APIC) or the extended destination id bits 11:5.
+   * The destination the APIC driver computes for a CPU (apic->calc_dest_apicid) and whether it is
+   * logical: the flat logical xAPIC driver (up to 8 CPUs, eras that still have it) addresses CPU n
+   * as 1 << n in logical mode; everything else is physical, the CPU's APIC id.
+   */
+  destination(cpu: number): { dest: number; logical: boolean } {
+    const flat =
+      this.profile.xapicFlatLogical && this.machine.cpus.apic_mode === 'xapic' && this.nrCpus <= 8;
+    return flat ? { dest: 1 << cpu, logical: true } : { dest: this.apicId(cpu), logical: false };
+  }
+
+  /**
+   * __irq_msi_compose_msg (arch/x86/kernel/apic/apic.c), compatibility format: address 0xfee00000
+   * | dest[7:0] << 12 | DM (bit 2, logical) ; destination bits above 7 go to address_hi[31:8]
+   * (x2APIC); data = vector, fixed delivery, edge.
    */
   compose(irq: number): MsiMessage {
     const vector = this.apic.vector[irq]!;
-    const apicid = this.apicId(this.apic.cpu[irq]!);
-    this.enter('__irq_msi_compose_msg', irq, this.apic.cpu[irq]!, vector, apicid);
+    const { dest, logical } = this.destination(this.apic.cpu[irq]!);
+    this.enter('__irq_msi_compose_msg', irq, this.apic.cpu[irq]!, vector, dest);
     const msg: MsiMessage = {
-      address_lo: (0xfee00000 | ((apicid & 0xff) << 12)) >>> 0,
-      address_hi: apicid > 0xff ? (apicid & ~0xff) >>> 0 : 0,
+      address_lo: (0xfee00000 | ((dest & 0xff) << 12) | (logical ? 0x4 : 0)) >>> 0,
+      address_hi: dest > 0xff ? (dest & ~0xff) >>> 0 : 0,
       data: vector,
     };
     this.leave('__irq_msi_compose_msg', 0, irq);

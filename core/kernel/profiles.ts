@@ -12,6 +12,12 @@ export interface KernelProfile {
    * (devfn << 11) | index.
    */
   perDeviceMsiDomains: boolean;
+  /**
+   * xAPIC machines with up to 8 CPUs use the flat logical APIC driver (destination 1 << cpu,
+   * logical mode), as the q35 fixtures booted with 6.1 show (`Address: 00000000fee02004` for
+   * CPU 1). Later kernels made flat mode physical.
+   */
+  xapicFlatLogical: boolean;
 }
 
 export const PROFILES: Record<string, KernelProfile> = {
@@ -21,6 +27,7 @@ export const PROFILES: Record<string, KernelProfile> = {
       'Linux 6.1 (what the QEMU fixtures booted): global PCI-MSI domain, cleanup vector 0x20',
     vector: { firstSystemVector: 0xec, hasMoveCleanupVector: true },
     perDeviceMsiDomains: false,
+    xapicFlatLogical: true,
   },
   mainline: {
     name: 'mainline',
@@ -28,6 +35,7 @@ export const PROFILES: Record<string, KernelProfile> = {
       'Current mainline (6.10+): per-device MSI domains, no cleanup vector, posted-MSI vector 0xeb',
     vector: { firstSystemVector: 0xeb, hasMoveCleanupVector: false },
     perDeviceMsiDomains: true,
+    xapicFlatLogical: false,
   },
 };
 

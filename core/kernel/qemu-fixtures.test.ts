@@ -180,6 +180,25 @@ describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
     expect(simulated().dmesg.length).toBeGreaterThan(10);
   });
 
+  it('writes the same MSI messages into the devices (lspci Address/Data, flat logical xAPIC)', () => {
+    const lspci = fixture(name, 'lspci.txt');
+    let compared = 0;
+    for (const dev of simulated().devices) {
+      const start = lspci.indexOf(`\n${dev.bdf} `);
+      if (start < 0) continue;
+      const end = lspci.indexOf('\n\n', start + 1);
+      const section = lspci.slice(start, end < 0 ? undefined : end);
+      const real = [
+        ...section.matchAll(
+          /Capabilities: \[[0-9a-f]+\] (MSI(?:-X)?: .*)\n\t\t((?:Address|Vector table): .*)/g,
+        ),
+      ].flatMap((m) => [m[1]!.trim(), '\t' + m[2]!.trim()]);
+      expect([dev.bdf, dev.lspci]).toEqual([dev.bdf, real]);
+      compared += real.length;
+    }
+    expect(compared).toBeGreaterThan(4);
+  });
+
   it('prints /proc/interrupts in the kernel format, byte for byte but the counts', () => {
     // Every line but its count columns (%10u each, one per online CPU) must be identical.
     const cpus = simulated()
