@@ -20,7 +20,8 @@ import {
   type ProcIrqLine,
 } from './output/proc-interrupts';
 import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
+import { irqDataDebugfs } from './output/debugfs';
+import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 
 export interface SimulatedIrq {
   irq: number;
@@ -38,6 +39,8 @@ export interface SimulatedIrq {
   affinity: string;
   managed: boolean;
   domains: { domain: string; hwirq: number; chip: string }[];
+  /** /sys/kernel/debug/irq/irqs/<irq> from the "domain:" line on. */
+  debugfs: string;
 }
 
 export interface SimulationResult {
@@ -300,7 +303,16 @@ function outputs(
         cpu,
         effectiveAffinity: effective >= 0 ? String(effective) : '',
         affinity: cpuList(k.affinity[irq] ?? k.allCpus),
-        managed: k.apic.has(irq, 1),
+        managed: k.apic.has(irq, ApicChipData.IS_MANAGED),
+        debugfs: irqDataDebugfs(desc.data, {
+          // apicd->vector stays 0 while parked on the shutdown vector.
+          vector: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : vector,
+          cpu: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : cpu,
+          moveInProgress: false,
+          isManaged: k.apic.has(irq, ApicChipData.IS_MANAGED),
+          canReserve: k.apic.has(irq, ApicChipData.CAN_RESERVE),
+          hasReserved: k.apic.has(irq, ApicChipData.HAS_RESERVED),
+        }),
         domains: [...chain(desc)].map((d) => ({
           domain: d.domain.name,
           hwirq: d.hwirq,

@@ -875,7 +875,10 @@ export class Kernel {
           ? DOMAIN_BUS.PCI_DEVICE_MSIX
           : DOMAIN_BUS.PCI_DEVICE_MSI
         : DOMAIN_BUS.PCI_MSI;
-      d = newDomain(key, token, this.vectorDomain, key);
+      // irq_domain_update_bus_token() renames a domain on a shared named fwnode to
+      // "<name>-<bus token>": the global x86 PCI-MSI domain is "PCI-MSI-3" in debugfs.
+      const name = this.profile.perDeviceMsiDomains ? key : `${key}-${token}`;
+      d = newDomain(name, token, this.vectorDomain, key);
       this.pciMsiDomains.set(key, d);
     }
     return d;

@@ -155,6 +155,19 @@ describe('q35-noir-2cpu: no interrupt remapping, 2 CPUs, Linux 6.1', () => {
     }
   });
 
+  it('builds the same irq_data chain for every irq: domains, hwirqs, chips, vector state (debugfs irqs/N)', () => {
+    const text = fixture(name, 'irqdbg/domains.txt');
+    const blocks = text.split(/^### irqs\//m).slice(1);
+    expect(blocks.length).toBeGreaterThan(30);
+    for (const block of blocks) {
+      const irq = Number(block.slice(0, block.indexOf('\n')));
+      const sim = simIrq(irq);
+      if (!sim) continue; // irq 2, the cascade, stays with the legacy PIC
+      const real = block.slice(block.indexOf('domain:'));
+      expect([irq, sim.debugfs]).toEqual([irq, real.endsWith('\n') ? real : real + '\n']);
+    }
+  });
+
   it('ends with the same vector matrix (debugfs domains/VECTOR)', () => {
     expect(vectorSection(simulated().vectorDebugfs)).toEqual(
       vectorSection(fixture(name, 'irqdbg/domains.txt')),

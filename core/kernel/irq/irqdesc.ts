@@ -26,7 +26,32 @@ export const DOMAIN_BUS = {
 export interface IrqChip {
   /** As /proc/interrupts shows it: "IO-APIC", "PCI-MSI", "APIC", "IR-PCI-MSI", ... */
   readonly name: string;
+  /** irq_chip.flags (IRQCHIP_*), as debugfs prints them. */
+  readonly flags: number;
 }
+
+/** IRQCHIP_* flags (include/linux/irq.h) and the names kernel/irq/debugfs.c prints for them. */
+export const IRQCHIP = {
+  SET_TYPE_MASKED: 1 << 0,
+  EOI_IF_HANDLED: 1 << 1,
+  MASK_ON_SUSPEND: 1 << 2,
+  ONOFFLINE_ENABLED: 1 << 3,
+  SKIP_SET_WAKE: 1 << 4,
+  ONESHOT_SAFE: 1 << 5,
+  EOI_THREADED: 1 << 6,
+  SUPPORTS_LEVEL_MSI: 1 << 7,
+  SUPPORTS_NMI: 1 << 8,
+  ENABLE_WAKEUP_ON_SUSPEND: 1 << 9,
+  AFFINITY_PRE_STARTUP: 1 << 10,
+} as const;
+
+/** Flags of the x86 chips (arch/x86/kernel/apic/*.c); AFFINITY_PRE_STARTUP has no debugfs name. */
+const CHIP_FLAGS: Record<string, number> = {
+  'IO-APIC': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'PCI-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'HPET-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  APIC: 0,
+};
 
 export interface IrqDomain {
   readonly name: string;
@@ -69,7 +94,8 @@ export function newDomain(
   parent: IrqDomain | null,
   chipName: string,
 ): IrqDomain {
-  return { name, busToken, parent, chip: { name: chipName }, mapcount: 0 };
+  const flags = CHIP_FLAGS[chipName] ?? CHIP_FLAGS[chipName.replace(/-[0-9a-f:.]+$/, '')] ?? 0;
+  return { name, busToken, parent, chip: { name: chipName, flags }, mapcount: 0 };
 }
 
 /** The chain of a virq from its outermost level to the root. */
