@@ -18,6 +18,13 @@ import {
   type IrqDesc,
   type IrqDomain,
 } from './irq/irqdesc';
+import {
+  pciMsiDomainInfo,
+  type MsiAllocArg,
+  type MsiDomainInfo,
+  type MsiDomainOps,
+  type MsiOpName,
+} from './msi/msi-domain';
 import type { KernelProfile } from './profiles';
 import { IrqMatrix } from './vector/matrix';
 import {
@@ -863,8 +870,8 @@ export class Kernel {
 
   // --- PCI MSI / MSI-X (drivers/pci/msi, kernel/irq/msi.c) -------------------------------------
 
-  /** The MSI domain a PCI function allocates from. */
-  private pciMsiDomain(fn: PciFunction, isMsix: boolean): IrqDomain {
+  /** The MSI domain a PCI function allocates from (created on first use). */
+  pciMsiDomain(fn: PciFunction, isMsix: boolean): IrqDomain {
     const key = this.profile.perDeviceMsiDomains
       ? `${isMsix ? 'PCI-MSIX' : 'PCI-MSI'}-${fn.bdf}`
       : 'PCI-MSI';
@@ -879,6 +886,10 @@ export class Kernel {
       // "<name>-<bus token>": the global x86 PCI-MSI domain is "PCI-MSI-3" in debugfs.
       const name = this.profile.perDeviceMsiDomains ? key : `${key}-${token}`;
       d = newDomain(name, token, this.vectorDomain, key);
+      d.msiInfo = pciMsiDomainInfo(
+        Kernel.pci_msi_domain_calc_hwirq,
+        this.profile.perDeviceMsiDomains,
+      );
       this.pciMsiDomains.set(key, d);
     }
     return d;
@@ -939,8 +950,6 @@ export class Kernel {
     let nvec = max;
     const hwMax = isMsix ? fn.msix!.table_size : fn.msi!.vectors_max;
     if (nvec > hwMax) nvec = hwMax;
-    // Without interrupt remapping x86 cannot do multi-MSI (no MSI_FLAG_MULTI_PCI_MSI): try 1.
-    if (!isMsix && nvec > 1) nvec = 1;
     for (;;) {
       if (nvec < min) return this.leave(fnName, -ENOSPC);
       const rc = this.msi_domain_alloc_irqs(fn, isMsix, nvec, affd);
@@ -988,16 +997,23 @@ export class Kernel {
     affd: { pre: number; post: number } | null,
   ): number {
     const domain = this.pciMsiDomain(fn, isMsix);
+    const info = domain.msiInfo!;
     const masks = this.affinityMasks(nvec, affd);
-    const first = this.profile.perDeviceMsiDomains
-      ? 0
-      : Kernel.pci_msi_domain_calc_hwirq(fn.bdf, 0);
+    const arg: MsiAllocArg = { hwirq: 0, bdf: fn.bdf, msiIndex: 0, isMsix };
+    // msi_domain_prepare_irqs(): the core calls msi_check and msi_prepare whether or not the
+    // domain has them.
+    const check = this.msiOp(info, 'msi_check')(info, arg, nvec);
+    if (check !== 0) return check;
+    const prep = this.msiOp(info, 'msi_prepare')(info, arg, nvec);
+    if (prep < 0) return prep;
+    this.msiOp(info, 'set_desc')(arg, 0);
     this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), -1, nvec);
     // Two allocations of the same hwirq in one domain are impossible (irq_find_mapping).
     if (this.messages.get(fn.bdf)?.irqs.length)
       return this.leave('__irq_domain_alloc_irqs', -EEXIST);
     const virq = this.irq_domain_alloc_descs(nvec, Math.max(this.gsiTop, 1));
-    this.enter('msi_domain_alloc', virq, -1, virq, nvec, first);
+    this.enter('msi_domain_alloc', virq, -1, virq, nvec, arg.hwirq);
+    const first = this.msiOp(info, 'get_hwirq')(info, arg);
     for (let i = 0; i < nvec; i++) {
       const desc = this.descs[virq + i]!;
       desc.data = { domain, hwirq: first + i, chip: domain.chip, parent: null };
@@ -1007,7 +1023,9 @@ export class Kernel {
       domain.mapcount++;
       if (masks?.[i]) this.affinity[virq + i] = masks[i]!;
     }
-    const ret = this.x86_vector_alloc_irqs(virq, nvec, { managed: masks, legacy: false });
+    let ret = this.x86_vector_alloc_irqs(virq, nvec, { managed: masks, legacy: false });
+    for (let i = 0; ret >= 0 && i < nvec; i++)
+      ret = this.msiOp(info, 'msi_init')(info, virq + i, first + i, arg);
     this.leave('msi_domain_alloc', ret, virq);
     if (ret < 0) {
       for (let i = 0; i < nvec; i++) {
@@ -1034,6 +1052,13 @@ export class Kernel {
     }
     this.leave('__irq_domain_alloc_irqs', 0, virq);
     return 0;
+  }
+
+  /** An msi_domain_ops callback, or the oops the kernel takes calling a NULL one. */
+  msiOp<K extends MsiOpName>(info: MsiDomainInfo, name: K): NonNullable<MsiDomainOps[K]> {
+    const op = info.ops[name];
+    if (op === undefined) this.oops(`msi_domain_ops.${name} is NULL`);
+    return op as NonNullable<MsiDomainOps[K]>;
   }
 
   /** pci_free_irq_vectors(): frees every MSI/MSI-X irq of the function. */

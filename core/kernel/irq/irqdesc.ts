@@ -55,6 +55,8 @@ const CHIP_FLAGS: Record<string, number> = {
 
 export interface IrqDomain {
   readonly name: string;
+  /** MSI domains: their msi_domain_info (callbacks and flags). */
+  msiInfo?: import('../msi/msi-domain').MsiDomainInfo;
   readonly busToken: number;
   readonly parent: IrqDomain | null;
   readonly chip: IrqChip;
