@@ -29,6 +29,11 @@ const config: ForgeConfig = {
       build: [
         { entry: 'electron/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/main/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+        {
+          entry: 'electron/node/simulation-worker.ts',
+          config: 'vite.worker.config.ts',
+          target: 'main',
+        },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

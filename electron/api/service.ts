@@ -2,17 +2,16 @@
 import { PRESETS } from '../../core/model/presets';
 import { parseMachineJson } from '../../core/model/validate';
 import { machineJsonSchema } from '../../core/model/json-schema';
-import { simulate } from '../../core/kernel/boot';
-import { PROFILES } from '../../core/kernel/profiles';
+import type { RequestOf, ResponseOf } from './channels';
 import type { Handlers } from './dispatch';
-
-/** How much of /proc/interrupts a simulation sends to the UI. */
-const PROC_INTERRUPTS_LIMIT = 2 * 1024 * 1024;
+import { runSimulationRequest } from './simulation';
 
 export interface ServiceOptions {
   mode: 'electron' | 'browser';
   version: string;
   platform: string;
+  /** Runs a simulation off the host's thread (a worker); in-process when absent (tests). */
+  simulate?: (request: RequestOf<'machine.simulate'>) => Promise<ResponseOf<'machine.simulate'>>;
 }
 
 export function createHandlers(options: ServiceOptions): Handlers {
@@ -36,52 +35,8 @@ export function createHandlers(options: ServiceOptions): Handlers {
       const result = parseMachineJson(text);
       return result.ok ? { ok: true, problems: [] } : { ok: false, problems: result.errors };
     },
-    'machine.simulate': ({ text, profile }) => {
-      const parsed = parseMachineJson(text);
-      if (!parsed.ok) {
-        return {
-          ok: false,
-          problems: parsed.errors,
-          profile: '',
-          procInterrupts: '',
-          truncated: false,
-          dmesg: [],
-          warnings: [],
-          irqs: 0,
-          events: 0,
-          milliseconds: 0,
-        };
-      }
-      if (profile !== undefined && !Object.prototype.hasOwnProperty.call(PROFILES, profile)) {
-        throw new Error(`unknown profile ${JSON.stringify(profile)}`);
-      }
-      const t0 = performance.now();
-      const result = simulate(parsed.machine, { profile });
-      const milliseconds = Math.round(performance.now() - t0);
-      let size = 0;
-      let truncated = false;
-      const parts: string[] = [];
-      result.writeProcInterrupts((line) => {
-        if (size + line.length > PROC_INTERRUPTS_LIMIT) {
-          truncated = true;
-          return false;
-        }
-        size += line.length;
-        parts.push(line);
-      });
-      return {
-        ok: true,
-        problems: [],
-        profile: result.profile,
-        procInterrupts: parts.join(''),
-        truncated,
-        dmesg: result.dmesg,
-        warnings: result.warnings,
-        irqs: result.irqs.length,
-        events: result.events,
-        milliseconds,
-      };
-    },
+    'machine.simulate': (request) =>
+      options.simulate ? options.simulate(request) : runSimulationRequest(request),
     'machine.jsonSchema': () => ({ schema: machineJsonSchema() as Record<string, unknown> }),
   };
 }

@@ -6,15 +6,19 @@ import { IPC_INVOKE } from '../api/channels';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from '../node/csp';
+import { SimulationRunner } from '../node/simulation-runner';
 
 // Set by Electron Forge's Vite plugin at build time.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
+// Simulations run in a worker thread (built beside main.cjs), never on the main process's loop.
+const simulations = new SimulationRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const handlers = createHandlers({
   mode: 'electron',
   version: app.getVersion(),
   platform: process.platform,
+  simulate: (request) => simulations.run(request),
 });
 
 function createWindow(): BrowserWindow {
@@ -84,6 +88,8 @@ void app.whenReady().then(() => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
 });
+
+app.on('before-quit', () => simulations.cancel());
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -73,3 +73,29 @@ describe('browser-mode host', () => {
     ws.close();
   });
 });
+
+describe('simulations in browser mode', () => {
+  it('run in a worker thread: the host keeps answering while a big machine boots', async () => {
+    const { PRESETS } = await import('../../core/model/presets');
+    const ws = await connect({ Origin: origin });
+    const replies: {
+      id: unknown;
+      result: { ok: boolean; value?: { ok?: boolean; irqs?: number } };
+    }[] = [];
+    const done = new Promise<void>((resolve) => {
+      ws.on('message', (data) => {
+        replies.push(JSON.parse(data.toString()));
+        if (replies.length === 2) resolve();
+      });
+    });
+    const text = JSON.stringify(PRESETS.large!.make());
+    ws.send(JSON.stringify({ id: 'sim', channel: 'machine.simulate', request: { text } }));
+    ws.send(JSON.stringify({ id: 'info', channel: 'app.info', request: {} }));
+    await done;
+    // The quick call was answered first: the boot did not block the host.
+    expect(replies.map((r) => r.id)).toEqual(['info', 'sim']);
+    expect(replies[1]!.result.ok).toBe(true);
+    expect(replies[1]!.result.value?.irqs).toBeGreaterThan(100_000);
+    ws.close();
+  });
+});

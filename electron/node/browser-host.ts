@@ -12,6 +12,7 @@ import { WebSocketServer, type RawData } from 'ws';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { SimulationRunner } from './simulation-runner';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -52,10 +53,12 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
     version: string;
   };
+  const simulations = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url));
   const handlers = createHandlers({
     mode: 'browser',
     version: pkg.version,
     platform: process.platform,
+    simulate: (request) => simulations.run(request),
   });
 
   const server = http.createServer((req, res) => {
@@ -129,6 +132,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     url: `http://127.0.0.1:${port}/`,
     close: () =>
       new Promise<void>((resolve) => {
+        simulations.cancel();
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());
