@@ -50,7 +50,11 @@ interface OracleMachine {
     gsi_base: number;
     gsi_end: number;
   }[];
-  iommu: { present: boolean; model?: string; units: { name: string; reg_base: string }[] };
+  iommu: {
+    present: boolean;
+    model?: string;
+    units: { name: string; reg_base: string; version: string; cap: string; ecap: string }[];
+  };
   pci: OraclePci[];
 }
 
@@ -133,23 +137,44 @@ export function fromOracleMachine(value: unknown): Machine {
     interrupt_source_overrides: q35 ? QEMU_Q35_OVERRIDES : [],
     // QEMU's HPET: 3 comparators at 0xfed00000, no FSB (MSI) delivery.
     hpet: q35 ? { id: 0, address: '0xfed00000', timers: 3, msi_timers: [] } : null,
-    iommus: o.iommu.present
-      ? o.iommu.units.map((u) => ({
-          kind: o.iommu.model === 'amd-iommu' ? ('amd-vi' as const) : ('intel-vtd' as const),
-          register_base: u.reg_base,
-          segment: 0,
-          // QEMU's single DRHD has INCLUDE_PCI_ALL and scopes the IOAPIC (ACPI_DMAR_INCLUDE_PCI_ALL).
-          include_pci_all: true,
-          scopes: o.ioapics.map((io) => ({
-            type: 'ioapic' as const,
-            id: io.apic_id,
-            bus: 0xff,
-            path: [[0, 0]] as [number, number][],
-          })),
-          ir_capable: true,
-          eim: o.cpus.apic_mode === 'x2apic',
-        }))
-      : [],
+    // QEMU's intel-iommu DMAR (hw/i386/acpi-build.c): INTR_REMAP set; one DRHD, flags 0, scoping
+    // the IOAPIC on the pseudo bus 0xff (devfn 0) and every function of the root bus by its
+    // slot.function (the fixture's acpi.acpidump.txt has this table).
+    dmar:
+      o.iommu.present && o.iommu.model !== 'amd-iommu'
+        ? { host_address_width: 48, intr_remap: true, x2apic_opt_out: false }
+        : null,
+    iommus:
+      o.iommu.present && o.iommu.model !== 'amd-iommu'
+        ? o.iommu.units.map((u) => ({
+            kind: 'intel-vtd' as const,
+            register_base: u.reg_base,
+            segment: 0,
+            include_pci_all: false,
+            version: u.version,
+            cap: `0x${u.cap.replace(/^0x/, '')}`,
+            ecap: `0x${u.ecap.replace(/^0x/, '')}`,
+            scopes: [
+              ...o.ioapics.map((io) => ({
+                type: 'ioapic' as const,
+                id: io.apic_id,
+                bus: 0xff,
+                path: [[0, 0]] as [number, number][],
+              })),
+              ...o.pci
+                .filter((f) => f.bdf.startsWith('0000:00:'))
+                .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
+                .map((f) => ({
+                  type: 'endpoint' as const,
+                  bus: 0,
+                  path: [[parseInt(f.bdf.slice(8, 10), 16), parseInt(f.bdf.slice(11), 16)]] as [
+                    number,
+                    number,
+                  ][],
+                })),
+            ],
+          }))
+        : [],
     pci: o.pci.map((f) => ({
       bdf: f.bdf,
       vendor_device: f.vendor_device,

@@ -9,7 +9,8 @@ const hex = (what: string) =>
     .regex(/^0x[0-9a-fA-F]+$/, `${what} is a hex string like "0xfec00000"`)
     .describe(`${what}, hex ("0x...")`);
 
-export const BDF_PATTERN = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+/** A PCI address; VMD domains have 5-digit segments ("10000:e1:00.0"), as Linux names them. */
+export const BDF_PATTERN = /^[0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 const bdf = z
   .string()
   .regex(BDF_PATTERN, 'a PCI address is "ssss:bb:dd.f" in lower-case hex, e.g. "0000:00:1f.2"')
@@ -95,36 +96,169 @@ export const HpetSchema = z
   })
   .strict();
 
-const DeviceScopeSchema = z
+export const DeviceScopeSchema = z
   .object({
-    type: z.enum(['endpoint', 'bridge', 'ioapic', 'hpet', 'namespace']),
-    id: z.number().int().min(0).max(255).optional().describe('Enumeration id (IOAPIC or HPET id)'),
+    type: z
+      .enum(['endpoint', 'bridge', 'ioapic', 'hpet', 'namespace'])
+      .describe('ACPI_DMAR_SCOPE_TYPE_*: 1 endpoint, 2 bridge, 3 IOAPIC, 4 HPET, 5 ACPI namespace'),
+    id: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .optional()
+      .describe('Enumeration id: the IOAPIC id or HPET block number (types ioapic, hpet)'),
     bus: z.number().int().min(0).max(255).describe('Start bus'),
     path: z
       .array(z.tuple([z.number().int().min(0).max(31), z.number().int().min(0).max(7)]))
       .default([])
       .describe('[device, function] hops from the start bus'),
   })
-  .strict();
+  .strict()
+  .describe('A DMAR device scope entry');
 
-export const IommuSchema = z
+/** VT-d capability and extended capability registers, as dmesg prints them ("cap d2008c222f0606"). */
+const capRegister = (what: string) =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{1,16}$/, `${what} is a 64-bit hex string like "0xd2008c222f0606"`);
+
+export const IntelDrhdSchema = z
   .object({
-    kind: z.enum(['intel-vtd', 'amd-vi']),
-    register_base: hex('Register base address'),
-    segment: z.number().int().min(0).max(0xffff).default(0),
+    kind: z.literal('intel-vtd'),
+    register_base: hex('Register base address (DRHD base)'),
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .max(15)
+      .default(0)
+      .describe('Register set size: 2^size 4 KiB pages (DRHD "size" field)'),
+    segment: z.number().int().min(0).max(0xffff).default(0).describe('PCI segment'),
     include_pci_all: z
       .boolean()
       .default(false)
-      .describe('DRHD INCLUDE_PCI_ALL: every device of the segment not in another scope'),
-    scopes: z.array(DeviceScopeSchema).default([]).describe('Device scopes'),
-    ir_capable: z.boolean().default(true).describe('Supports interrupt remapping'),
-    eim: z
-      .boolean()
-      .default(false)
-      .describe('Extended interrupt mode (32-bit x2APIC destinations)'),
+      .describe(
+        'DRHD flags bit 0 INCLUDE_PCI_ALL: every device of the segment not in another scope',
+      ),
+    scopes: z.array(DeviceScopeSchema).default([]).describe('Device scopes, in table order'),
+    version: z
+      .string()
+      .regex(/^\d+:\d+$/)
+      .default('1:0')
+      .describe('Architecture version register, "major:minor"'),
+    cap: capRegister('CAP_REG')
+      .default('0xd2008c40660462')
+      .describe('CAP_REG (NFR bits 47:40, FRO bits 33:24, ...)'),
+    ecap: capRegister('ECAP_REG')
+      .default('0xf050da')
+      .describe('ECAP_REG: QI bit 1, IR bit 3, EIM bit 4, MHMV bits 23:20'),
   })
   .strict()
+  .describe('An Intel VT-d remapping unit (DMAR DRHD); its order here is the DMAR table order');
+
+export const AmdIvhdDeviceSchema = z
+  .object({
+    type: z
+      .enum(['all', 'select', 'range', 'alias-select', 'alias-range', 'special'])
+      .describe(
+        'IVHD device entry: 0x01 ALL, 0x02 SELECT, 0x03/0x04 range, 0x42/0x43 alias, 0x48 special',
+      ),
+    devid: z.number().int().min(0).max(0xffff).optional().describe('Device id (bus << 8 | devfn)'),
+    last_devid: z.number().int().min(0).max(0xffff).optional().describe('End of a range'),
+    alias: z.number().int().min(0).max(0xffff).optional().describe('Alias device id'),
+    data: z.number().int().min(0).max(255).default(0).describe('DTE data setting'),
+    variety: z.enum(['ioapic', 'hpet']).optional().describe('Special devices: IOAPIC or HPET'),
+    handle: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .optional()
+      .describe('Special devices: the IOAPIC id or HPET number'),
+  })
+  .strict();
+
+export const AmdIvhdSchema = z
+  .object({
+    kind: z.literal('amd-vi'),
+    register_base: hex('IOMMU base address'),
+    segment: z.number().int().min(0).max(0xffff).default(0),
+    devid: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffff)
+      .describe('The IOMMU function itself (bus << 8 | devfn), e.g. 0x2 for 00:00.2'),
+    ivhd_type: z
+      .union([z.literal(0x10), z.literal(0x11), z.literal(0x40)])
+      .default(0x11)
+      .describe('IVHD block type'),
+    cap_offset: z.number().int().min(0).max(255).default(0x40),
+    efr: capRegister('Extended feature register').default('0x0'),
+    xt: z.boolean().default(false).describe('x2APIC interrupt (XT) support'),
+    ga: z.boolean().default(false).describe('Guest virtual APIC (128-bit IRTEs)'),
+    devices: z.array(AmdIvhdDeviceSchema).default([]).describe('IVHD device entries'),
+  })
+  .strict()
+  .describe('An AMD-Vi IOMMU (IVRS IVHD block)');
+
+export const IommuSchema = z
+  .discriminatedUnion('kind', [IntelDrhdSchema, AmdIvhdSchema])
   .describe('An IOMMU unit (DMAR DRHD or IVRS IVHD); interrupt remapping uses it');
+
+const ScopedStructure = {
+  segment: z.number().int().min(0).max(0xffff).default(0),
+  scopes: z.array(DeviceScopeSchema).default([]),
+};
+
+export const DmarTableSchema = z
+  .object({
+    host_address_width: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(46)
+      .describe('DMA address width in bits (the table stores width - 1)'),
+    intr_remap: z
+      .boolean()
+      .default(true)
+      .describe('DMAR flags bit 0: interrupt remapping supported'),
+    x2apic_opt_out: z
+      .boolean()
+      .default(false)
+      .describe('DMAR flags bit 1: firmware asks the OS not to use x2APIC with IR'),
+    dma_ctrl_platform_opt_in: z.boolean().default(false).describe('DMAR flags bit 2'),
+    rmrr: z
+      .array(z.object({ ...ScopedStructure, base: hex('Base'), end: hex('End (limit)') }).strict())
+      .default([]),
+    atsr: z
+      .array(z.object({ ...ScopedStructure, all_ports: z.boolean().default(false) }).strict())
+      .default([]),
+    rhsa: z
+      .array(
+        z
+          .object({
+            register_base: hex('DRHD register base'),
+            proximity_domain: z.number().int().min(0),
+          })
+          .strict(),
+      )
+      .default([]),
+    satc: z
+      .array(z.object({ ...ScopedStructure, atc_required: z.boolean().default(false) }).strict())
+      .default([]),
+    andd: z
+      .array(
+        z.object({ device_number: z.number().int().min(0).max(255), name: z.string() }).strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .describe(
+    'The ACPI DMAR table header and the structures that are data only (the DRHDs are iommus)',
+  );
 
 export const MsiCapabilitySchema = z
   .object({
@@ -157,6 +291,33 @@ export const SriovSchema = z
     vf_msix_table_size: z.number().int().min(1).max(2048).optional(),
     first_vf_offset: z.number().int().min(1).default(1),
     vf_stride: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+export const VmdSchema = z
+  .object({
+    domain: z
+      .number()
+      .int()
+      .min(0x10000)
+      .max(0xfffff)
+      .describe('PCI domain of the VMD child buses (Linux: 10000 and up)'),
+    msix_vectors: z.number().int().min(1).max(64).default(32).describe('VMD MSI-X vectors'),
+    bypass_msi_remapping: z
+      .boolean()
+      .default(false)
+      .describe(
+        'VMD_FEAT_CAN_BYPASS_MSI_REMAP: children use their own MSI domain under IR instead of VMD-MSI',
+      ),
+  })
+  .strict();
+
+export const ImsSchema = z
+  .object({
+    storage: z
+      .enum(['array', 'queue'])
+      .describe('IMS_ARRAY: slots in device MMIO; IMS_QUEUE: slots in memory the device reads'),
+    slots: z.number().int().min(1).max(65536).describe('Slots available'),
   })
   .strict();
 
@@ -207,6 +368,16 @@ export const PciFunctionSchema = z
     msix: MsixCapabilitySchema.nullable().default(null),
     sriov: SriovSchema.nullable().default(null),
     driver: z.string().nullable().default(null).describe('Linux driver bound to it, if known'),
+    dma_aliases: z
+      .array(z.string().regex(/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/))
+      .default([])
+      .describe(
+        'Extra requester ids the function uses (pci_add_dma_alias quirks), "bb:dd.f"; bridges add theirs themselves',
+      ),
+    vmd: VmdSchema.nullable().default(null).describe('Intel VMD controllers: the domain they own'),
+    ims: ImsSchema.nullable()
+      .default(null)
+      .describe('Interrupt Message Store (device MSI beyond MSI-X), for IMS-capable devices'),
   })
   .strict();
 
@@ -264,7 +435,13 @@ export const MachineSchema = z
     ioapics: z.array(IoApicSchema).default([]),
     interrupt_source_overrides: z.array(InterruptSourceOverrideSchema).default([]),
     hpet: HpetSchema.nullable().default(null),
-    iommus: z.array(IommuSchema).default([]),
+    dmar: DmarTableSchema.nullable()
+      .default(null)
+      .describe('The DMAR table (Intel): null when the firmware has none'),
+    iommus: z
+      .array(IommuSchema)
+      .default([])
+      .describe('IOMMU units: DMAR DRHDs in table order, or IVRS IVHD blocks'),
     pci: z.array(PciFunctionSchema).default([]),
     platform_irqs: z
       .array(PlatformIrqSchema)
