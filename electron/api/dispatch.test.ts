@@ -11,7 +11,7 @@ const handlers: Handlers = createHandlers({
 describe('dispatch validates every call against the channel table', () => {
   it('answers a well-formed call', async () => {
     const result = await dispatch(handlers, 'app.info', {});
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: true,
       value: { name: 'irqlab', version: '0.0.0-test', mode: 'browser', platform: 'linux' },
     });

@@ -6,11 +6,12 @@
 // in the user's browser cannot drive the app.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData } from 'ws';
 import { dispatch } from '../api/dispatch';
-import { createHandlers } from '../api/service';
+import { createService } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { SimulationRunner } from './simulation-runner';
 
@@ -38,6 +39,8 @@ export interface BrowserHost {
 export interface BrowserHostOptions {
   port?: number;
   staticDir?: string;
+  /** Where session files live (default ~/.irqlab/sessions); the page can name files only here. */
+  sessionsDir?: string;
 }
 
 /** Largest API message accepted (a machine file of 64 MiB plus envelope). */
@@ -54,16 +57,45 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     version: string;
   };
   const simulations = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url));
-  const handlers = createHandlers({
+  const sessionsDir = path.resolve(
+    options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
+  );
+  const stateDir = path.dirname(sessionsDir);
+  const service = createService({
     mode: 'browser',
     version: pkg.version,
     platform: process.platform,
     simulate: (request) => simulations.run(request),
+    execute: simulations.execute,
+    sessions: {
+      sessionsDir,
+      scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
+      recentFile: path.join(stateDir, 'recent-sessions.json'),
+    },
+    exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
+  const handlers = service.handlers;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let rel = decodeURIComponent(url.pathname);
+    // An exported report, offered as a download.
+    const exported = service.exportFile(url.pathname);
+    if (exported) {
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Disposition': `attachment; filename="${path.basename(exported).replace(/[^\w.-]/g, '_')}"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+      createReadStream(exported).pipe(res);
+      return;
+    }
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      rel = '/';
+    }
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = path.resolve(staticDir, '.' + rel);
     if (!file.startsWith(staticDir + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -133,11 +165,19 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         simulations.cancel();
+        service.close();
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());
       }),
   };
+}
+
+function parseSessionsDir(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--sessions-dir');
+  const raw = i >= 0 ? argv[i + 1] : process.env.IRQLAB_SESSIONS_DIR;
+  if (raw === undefined || raw === '') return undefined;
+  return path.resolve(raw);
 }
 
 function parsePort(argv: readonly string[]): number {
@@ -152,7 +192,11 @@ function parsePort(argv: readonly string[]): number {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const host = await startBrowserHost({ port: parsePort(process.argv.slice(2)) });
+  const argv = process.argv.slice(2);
+  const host = await startBrowserHost({
+    port: parsePort(argv),
+    sessionsDir: parseSessionsDir(argv),
+  });
   console.log(`irqlab (browser mode) is running at ${host.url}`);
   const stop = () => void host.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -1,12 +1,45 @@
-// The worker thread simulations run in, so that a long boot (the huge preset takes seconds)
-// never blocks the host answering the UI. One message in, one answer out.
+// The worker thread simulations and reports run in, so that a long boot (the huge preset takes
+// seconds) never blocks the host answering the UI.
+//
+// Two kinds of message: a bare `machine.simulate` request (one answer), or `{job, cancel}`: a job
+// (electron/api/job-work.ts) that reports progress as it goes and stops when the shared `cancel`
+// flag is set (checked between trace chunks, so the session is left consistent).
 import { parentPort } from 'node:worker_threads';
-import { runSimulationRequest } from '../api/simulation';
 import type { RequestOf } from '../api/channels';
+import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
+import { runSimulationRequest } from '../api/simulation';
 
-parentPort!.on('message', (request: RequestOf<'machine.simulate'>) => {
+type Message = RequestOf<'machine.simulate'> | { job: JobRequest; cancel: SharedArrayBuffer };
+
+/** At most this often a progress message (the UI polls a few times a second). */
+const PROGRESS_INTERVAL_MS = 100;
+
+parentPort!.on('message', (message: Message) => {
+  if ('job' in message) {
+    const flag = new Int32Array(message.cancel);
+    let last = 0;
+    try {
+      const outcome = runJob(message.job, {
+        report: (progress: JobProgress) => {
+          const now = performance.now();
+          if (now - last < PROGRESS_INTERVAL_MS) return;
+          last = now;
+          parentPort!.postMessage({ type: 'progress', progress });
+        },
+        cancelled: () => Atomics.load(flag, 0) !== 0,
+      });
+      parentPort!.postMessage({ type: 'done', outcome });
+    } catch (err) {
+      parentPort!.postMessage(
+        err instanceof JobCancelled
+          ? { type: 'cancelled' }
+          : { type: 'failed', message: (err as Error).message },
+      );
+    }
+    return;
+  }
   try {
-    parentPort!.postMessage({ ok: true, value: runSimulationRequest(request) });
+    parentPort!.postMessage({ ok: true, value: runSimulationRequest(message) });
   } catch (err) {
     parentPort!.postMessage({ ok: false, message: (err as Error).message });
   }

@@ -1,0 +1,243 @@
+// The long work behind the UI's jobs: a run (boot the machine, its trace streamed into the session
+// file) and a report export (a stored run read page by page into a file). Node-only; runs in a
+// worker thread in the app (electron/node/simulation-worker.ts) so the host keeps answering, or
+// in-process in tests. Progress goes out through `report`; `cancelled()` is polled between trace
+// chunks, and a cancelled job leaves its session consistent (the run is stored as failed).
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { simulate } from '../../core/kernel/boot';
+import { PROFILES } from '../../core/kernel/profiles';
+import { parseMachineJson } from '../../core/model/validate';
+import { writeEventsCsv } from '../../core/report/csv';
+import { writePerfettoTrace } from '../../core/report/perfetto';
+import { Session } from '../../core/store/session';
+import type { TraceSink } from '../../core/trace/emitter';
+import { TraceEmitter } from '../../core/trace/emitter';
+import type { ReportFormat } from './channels';
+import { PROC_INTERRUPTS_LIMIT } from './simulation';
+
+export type JobRequest =
+  | {
+      kind: 'run';
+      file: string;
+      machineText: string;
+      profile?: string;
+      /** Events the same machine took last time, for a progress fraction (null: unknown). */
+      expectedEvents: number | null;
+    }
+  | { kind: 'export'; file: string; runId: number; format: ReportFormat; outFile: string };
+
+export type JobProgress = { phase: string; done: number; total: number | null; unit: string };
+
+export type JobOutcome =
+  { kind: 'run'; runId: number; events: number } | { kind: 'export'; bytes: number };
+
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled by the user');
+    this.name = 'JobCancelled';
+  }
+}
+
+/** What the app stores as a run's outputs (runs.outputs_json) and reads back for the results. */
+export interface StoredRunOutputs {
+  format: 'irqlab-app-run/1';
+  profile: string;
+  procInterrupts: string;
+  truncated: boolean;
+  dmesg: string[];
+  warnings: string[];
+  oops: { text: string; callTrace: string[] } | null;
+  vectorUsage: {
+    cpu: number;
+    available: number;
+    allocated: number;
+    managed: number;
+    managedAllocated: number;
+  }[];
+  irqs: {
+    irq: number;
+    chip: string;
+    hwirq: number;
+    vector: number;
+    cpu: number;
+    actions: string[];
+    managed: boolean;
+    owner: string;
+  }[];
+  devices: {
+    bdf: string;
+    name: string;
+    driver: string | null;
+    mode: string | null;
+    messages: { entry: number; address: string; data: string }[];
+  }[];
+  milliseconds: number;
+}
+
+export interface JobContext {
+  report(progress: JobProgress): void;
+  cancelled(): boolean;
+}
+
+export function runJob(request: JobRequest, ctx: JobContext): JobOutcome {
+  return request.kind === 'run' ? runBoot(request, ctx) : exportReport(request, ctx);
+}
+
+function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext): JobOutcome {
+  const parsed = parseMachineJson(request.machineText);
+  if (!parsed.ok) {
+    const first = parsed.errors[0]!;
+    throw new Error(
+      `the machine is not valid (${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'}; first: ${first.path}: ${first.message})`,
+    );
+  }
+  if (
+    request.profile !== undefined &&
+    !Object.prototype.hasOwnProperty.call(PROFILES, request.profile)
+  ) {
+    throw new Error(`unknown profile ${JSON.stringify(request.profile)}`);
+  }
+  const machine = parsed.machine;
+  const session = Session.open(request.file);
+  try {
+    const writer = session.beginRun({
+      profile: request.profile ?? 'auto',
+      scenario: 'boot',
+      machineJson: request.machineText,
+    });
+    const trace = new TraceEmitter();
+    trace.addSink(writer);
+    // Between chunks: say how far the boot is, and stop if the user asked to.
+    const progress: TraceSink = {
+      write: (chunk) => {
+        ctx.report({
+          phase: 'booting',
+          done: chunk.base + chunk.length,
+          total: request.expectedEvents,
+          unit: 'trace events',
+        });
+        if (ctx.cancelled()) throw new JobCancelled();
+      },
+    };
+    trace.addSink(progress);
+    ctx.report({ phase: 'booting', done: 0, total: request.expectedEvents, unit: 'trace events' });
+    const t0 = performance.now();
+    try {
+      const result = simulate(machine, { profile: request.profile, trace });
+      ctx.report({
+        phase: 'storing the outputs',
+        done: trace.seq,
+        total: trace.seq,
+        unit: 'trace events',
+      });
+      const names = new Map(machine.pci.map((f) => [f.bdf, f.name ?? '']));
+      const parts: string[] = [];
+      let size = 0;
+      let truncated = false;
+      result.writeProcInterrupts((line) => {
+        if (size + line.length > PROC_INTERRUPTS_LIMIT) {
+          truncated = true;
+          return false;
+        }
+        size += line.length;
+        parts.push(line);
+      });
+      const outputs: StoredRunOutputs = {
+        format: 'irqlab-app-run/1',
+        profile: result.profile,
+        procInterrupts: parts.join(''),
+        truncated,
+        dmesg: result.dmesg,
+        warnings: result.warnings,
+        oops: result.oops,
+        vectorUsage: result.vectorUsage,
+        irqs: result.irqs.map((i) => ({
+          irq: i.irq,
+          chip: i.chip,
+          hwirq: i.hwirq,
+          vector: i.vector,
+          cpu: i.cpu,
+          actions: i.actions,
+          managed: i.managed,
+          owner: i.owner,
+        })),
+        devices: result.devices.map((d) => ({
+          bdf: d.bdf,
+          name: names.get(d.bdf) ?? '',
+          driver: d.driver,
+          mode: d.mode,
+          messages: d.messages,
+        })),
+        milliseconds: Math.round(performance.now() - t0),
+      };
+      writer.finish(outputs);
+      return { kind: 'run', runId: writer.runId, events: trace.seq };
+    } catch (err) {
+      writer.fail(err instanceof JobCancelled ? 'cancelled by the user' : (err as Error).message);
+      throw err;
+    }
+  } finally {
+    session.close();
+  }
+}
+
+function exportReport(
+  request: Extract<JobRequest, { kind: 'export' }>,
+  ctx: JobContext,
+): JobOutcome {
+  const session = Session.open(request.file, { readonly: true });
+  try {
+    const run = session.run(request.runId);
+    if (!run) throw new Error(`no run ${request.runId} in this session`);
+    const total = run.eventCount;
+    const source = session.traceSource(request.runId);
+    // Count events as the report reads them, page by page.
+    let done = 0;
+    const counted = {
+      ...source,
+      page: (fromSeq: number, limit: number) => {
+        const page = source.page(fromSeq, limit);
+        done += page.length;
+        ctx.report({ phase: 'writing the report', done, total, unit: 'trace events' });
+        if (ctx.cancelled()) throw new JobCancelled();
+        return page;
+      },
+    };
+    // Written synchronously in 1 MiB pieces: memory stays bounded however long the run.
+    const fd = openSync(request.outFile, 'w');
+    let bytes = 0;
+    let pending: string[] = [];
+    let pendingLength = 0;
+    const drain = () => {
+      if (pending.length === 0) return;
+      const buffer = Buffer.from(pending.join(''));
+      writeSync(fd, buffer);
+      bytes += buffer.length;
+      pending = [];
+      pendingLength = 0;
+    };
+    const write = (text: string) => {
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength >= 1 << 20) drain();
+    };
+    try {
+      switch (request.format) {
+        case 'csv':
+          writeEventsCsv(counted, write);
+          break;
+        case 'perfetto':
+          writePerfettoTrace(counted, write, `irqlab run ${request.runId}`);
+          break;
+        default:
+          throw new Error(`the ${request.format} report is not available yet`);
+      }
+      drain();
+    } finally {
+      closeSync(fd);
+    }
+    return { kind: 'export', bytes };
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,210 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobStatus } from './channels';
+import { call, dispatch } from './dispatch';
+import { createService, type Service } from './service';
+
+let dir: string;
+let service: Service;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'irqlab-service-test-'));
+  service = createService({
+    mode: 'browser',
+    version: 'test',
+    platform: 'linux',
+    sessions: {
+      sessionsDir: path.join(dir, 'sessions'),
+      scratchDir: path.join(dir, 'scratch'),
+      recentFile: path.join(dir, 'recent.json'),
+    },
+    exportsDir: path.join(dir, 'exports'),
+  });
+});
+afterAll(() => {
+  service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function example() {
+  return call(service.handlers, 'machine.fromPreset', { name: 'example' });
+}
+
+async function finished(jobId: string): Promise<JobStatus> {
+  for (;;) {
+    const status = await call(service.handlers, 'job.status', { jobId });
+    if (status.state !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('sessions through the API', () => {
+  it('stores a run in a new session as it happens, then saves it under a name with its runs', async () => {
+    const machine = await example();
+    const created = await call(service.handlers, 'session.new', {
+      machineName: machine.name,
+      machineText: machine.text,
+    });
+    expect(created.titled).toBe(false);
+    const { jobId } = await call(service.handlers, 'run.start', {
+      sessionId: created.sessionId,
+      machineText: machine.text,
+    });
+    const status = await finished(jobId);
+    expect(status.state).toBe('done');
+    expect(status.runId).toBe(1);
+    const result = await call(service.handlers, 'run.result', {
+      sessionId: created.sessionId,
+      runId: 1,
+    });
+    expect(result.irqCount).toBeGreaterThan(0);
+    expect(result.dmesg.length).toBeGreaterThan(0);
+    expect(result.procInterrupts.split('\n')[0]).toMatch(/CPU0/);
+
+    const saved = await call(service.handlers, 'session.saveAs', {
+      sessionId: created.sessionId,
+      machineName: machine.name,
+      machineText: machine.text,
+      name: 'bring-up.irqlab',
+    });
+    expect(saved).toMatchObject({ title: 'bring-up.irqlab', titled: true });
+    expect(saved!.runs.map((r) => r.status)).toEqual(['complete']);
+    await call(service.handlers, 'session.close', { sessionId: created.sessionId });
+
+    const reopened = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    expect(reopened.machine?.text).toBe(machine.text);
+    expect(reopened.runs).toHaveLength(1);
+    const recent = await call(service.handlers, 'session.recent', {});
+    expect(recent[0]?.title).toBe('bring-up.irqlab');
+  });
+
+  it('lists each device with its irqs and MSI messages', async () => {
+    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const page = await call(service.handlers, 'run.devices', {
+      sessionId: s.sessionId,
+      runId: 1,
+      filter: 'nvme',
+    });
+    expect(page.total).toBe(1);
+    const nvme = page.devices[0]!;
+    expect(nvme.driver).toBe('nvme');
+    expect(nvme.irqs.length).toBeGreaterThan(0);
+    expect(nvme.messages[0]?.address).toMatch(/^0x?[0-9a-f]+$/i);
+  });
+
+  it('exports a stored run as CSV to a file the host serves for download', async () => {
+    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const started = await call(service.handlers, 'report.export', {
+      sessionId: s.sessionId,
+      runId: 1,
+      format: 'csv',
+    });
+    const status = await finished(started!.jobId);
+    expect(status.state).toBe('done');
+    const file = service.exportFile(new URL(status.output!.url!, 'http://x').pathname);
+    expect(file).not.toBeNull();
+    const csv = readFileSync(file!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('seq,kind,depth,name,irq,cpu,a0,a1,a2,a3,text');
+    expect(csv.split('\r\n').length - 2).toBe(s.runs[0]!.eventCount);
+    // Only the exact URL it gave serves the file.
+    expect(service.exportFile('/exports/../../etc/passwd')).toBeNull();
+    expect(
+      service.exportFile(status.output!.url!.replace(/[0-9a-f]{24}/, '0'.repeat(24))),
+    ).toBeNull();
+  });
+
+  it('refuses session names that could leave the sessions folder', async () => {
+    for (const name of [
+      '../escape.irqlab',
+      '/etc/passwd',
+      'a/b.irqlab',
+      '..irqlab',
+      '.hidden.irqlab',
+      'x.irqlab\0',
+      'C:\\x.irqlab',
+      'x'.repeat(500) + '.irqlab',
+    ]) {
+      const result = await dispatch(service.handlers, 'session.open', { name });
+      expect(result.ok, name).toBe(false);
+      if (!result.ok) expect(result.error.code, name).toBe('invalid-request');
+    }
+  });
+
+  it('keeps an uploaded file only when it is a session, with a name of its own', async () => {
+    const bad = await dispatch(service.handlers, 'session.upload', {
+      fileName: '../../evil.irqlab',
+      base64: Buffer.from('not a database').toString('base64'),
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain('not an irqlab session');
+    expect(existsSync(path.join(dir, 'sessions', 'evil.irqlab'))).toBe(false);
+
+    const bytes = readFileSync(path.join(dir, 'sessions', 'bring-up.irqlab'));
+    const up = await call(service.handlers, 'session.upload', {
+      fileName: 'C:\\Users\\me\\bring-up.irqlab',
+      base64: bytes.toString('base64'),
+    });
+    expect(up.title).toBe('bring-up (2).irqlab');
+    expect(up.runs).toHaveLength(1);
+  });
+
+  it('names a damaged session file by its name, and leaves it as it was', async () => {
+    const file = path.join(dir, 'sessions', 'damaged.irqlab');
+    writeFileSync(file, 'SQLite format 3\0' + 'x'.repeat(50));
+    const result = await dispatch(service.handlers, 'session.open', { name: 'damaged.irqlab' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/damaged\.irqlab: truncated/);
+    expect(readFileSync(file, 'utf8')).toBe('SQLite format 3\0' + 'x'.repeat(50));
+  });
+
+  it('cancels a run between trace chunks and stores it as failed, "cancelled by the user"', async () => {
+    const large = await call(service.handlers, 'machine.fromPreset', { name: 'large' });
+    const s = await call(service.handlers, 'session.new', {
+      machineName: large.name,
+      machineText: large.text,
+    });
+    const { jobId } = await call(service.handlers, 'run.start', {
+      sessionId: s.sessionId,
+      machineText: large.text,
+    });
+    expect((await call(service.handlers, 'job.cancel', { jobId })).cancelled).toBe(true);
+    expect((await finished(jobId)).state).toBe('cancelled');
+    const runs = await call(service.handlers, 'runs.list', { sessionId: s.sessionId });
+    expect(runs).toMatchObject([{ status: 'failed', error: 'cancelled by the user' }]);
+  });
+
+  it('generates a machine from the large-machine knobs and refuses impossible ones', async () => {
+    const knobs = {
+      name: 'two-socket',
+      sockets: 2,
+      coresPerSocket: 4,
+      threadsPerCore: 2 as const,
+      ioapics: 2,
+      rootComplexes: 2,
+      nicsPerRootComplex: 1,
+      nicMsixTableSize: 64,
+      nvmePerRootComplex: 1,
+    };
+    const m = await call(service.handlers, 'machine.generate', knobs);
+    const v = await call(service.handlers, 'machine.validate', { text: m.text });
+    expect(v.ok).toBe(true);
+    expect(JSON.parse(m.text).cpus.list).toHaveLength(16);
+    const tooMany = await dispatch(service.handlers, 'machine.generate', {
+      ...knobs,
+      sockets: 64,
+      coresPerSocket: 512,
+    });
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('says plainly that import and explain are not available until core/import provides them', async () => {
+    const info = await call(service.handlers, 'app.info', {});
+    if (info.features.importers) return;
+    const result = await dispatch(service.handlers, 'import.artefacts', {
+      files: [{ name: 'dmesg.txt', text: 'x' }],
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });
+  });
+});

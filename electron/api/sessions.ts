@@ -1,0 +1,343 @@
+// The sessions the app has open, and where their files live. Node-only.
+//
+// The page never names a path. It gets an opaque session id for every session it opens; in
+// browser mode it may name a file only by a bare name inside the host's sessions folder (checked
+// by the channel table and again here). The desktop app also opens and saves anywhere, but only
+// where the user chose in a native dialog (the main process asks; the page never sees the path).
+//
+// A new session starts in a scratch file, so its runs are stored (autosaved) from the first one;
+// "save as" copies the file, runs and all, to its name.
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { SessionError } from '../../core/store/errors';
+import { Session } from '../../core/store/session';
+import { SessionFileNameSchema, type SessionState } from './channels';
+
+export interface SessionLibraryOptions {
+  /** Where browser-mode sessions (and uploads) live. */
+  sessionsDir: string;
+  /** Where untitled sessions live until saved. */
+  scratchDir: string;
+  /** The recent-sessions list (JSON). */
+  recentFile: string;
+  /** Desktop: the paths of the user's choice in native dialogs. Absent in browser mode. */
+  chooseOpenPath?: () => Promise<string | null>;
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+}
+
+interface OpenSession {
+  id: string;
+  file: string;
+  titled: boolean;
+  session: Session;
+}
+
+interface RecentEntry {
+  file: string;
+  openedAt: string;
+}
+
+const RECENT_MAX = 12;
+
+export class SessionLibrary {
+  private readonly open = new Map<string, OpenSession>();
+  private next = 1;
+  private scratchCount = 0;
+
+  constructor(private readonly options: SessionLibraryOptions) {
+    mkdirSync(options.sessionsDir, { recursive: true });
+    mkdirSync(options.scratchDir, { recursive: true });
+  }
+
+  get sessionsDir(): string {
+    return this.options.sessionsDir;
+  }
+
+  get canUseDialogs(): boolean {
+    return this.options.chooseOpenPath !== undefined;
+  }
+
+  /** A file name in the sessions folder, refusing anything that could leave it. */
+  fileInSessionsDir(name: string): string {
+    const checked = SessionFileNameSchema.safeParse(name);
+    if (!checked.success) throw new Error(checked.error.issues[0]!.message);
+    const dir = path.resolve(this.options.sessionsDir);
+    const file = path.resolve(dir, name);
+    if (path.dirname(file) !== dir) throw new Error(`${name}: not a file in the sessions folder`);
+    return file;
+  }
+
+  create(machineName: string, machineText: string): SessionState {
+    const file = path.join(
+      this.options.scratchDir,
+      `untitled-${process.pid}-${++this.scratchCount}.irqlab`,
+    );
+    rmSync(file, { force: true });
+    const session = Session.open(file, { create: true });
+    session.saveMachine(machineName, machineText);
+    return this.state(this.register(file, false, session));
+  }
+
+  openByName(name: string): SessionState {
+    const file = this.fileInSessionsDir(name);
+    return this.openFile(file);
+  }
+
+  openRecent(recentId: string): SessionState {
+    const candidates = [...this.recentEntries().map((e) => e.file), ...this.folderFiles()];
+    const file = candidates.find((f) => recentIdOf(f) === recentId);
+    if (!file || !existsSync(file)) throw new Error('that session is no longer there');
+    return this.openFile(file);
+  }
+
+  async openDialog(): Promise<SessionState | null> {
+    if (!this.options.chooseOpenPath)
+      throw new Error('browser mode has no file dialog: upload the file instead');
+    const file = await this.options.chooseOpenPath();
+    return file === null ? null : this.openFile(file);
+  }
+
+  /** A session file the page read (drag and drop, file picker): kept in the sessions folder. */
+  upload(fileName: string, bytes: Buffer): SessionState {
+    const base =
+      fileName
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.irqlab$/i, '')
+        .replace(/[^A-Za-z0-9 ._()+-]/g, '_')
+        .replace(/\.\.+/g, '.')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 100) || 'uploaded';
+    let name = `${base}.irqlab`;
+    for (let n = 2; existsSync(path.join(this.options.sessionsDir, name)); n++)
+      name = `${base} (${n}).irqlab`;
+    const file = this.fileInSessionsDir(name);
+    writeFileSync(file, bytes, { flag: 'wx' });
+    try {
+      return this.openFile(file, fileName);
+    } catch (err) {
+      // Not a session we can open: do not keep it.
+      rmSync(file, { force: true });
+      throw err;
+    }
+  }
+
+  save(id: string, machineName: string, machineText: string): SessionState {
+    const s = this.get(id);
+    if (!s.titled) throw new Error('an untitled session is saved with "save as"');
+    s.session.saveMachine(machineName, machineText);
+    this.remember(s.file);
+    return this.state(s);
+  }
+
+  async saveAs(
+    id: string,
+    machineName: string,
+    machineText: string,
+    name: string | undefined,
+    overwrite: boolean,
+    busy: (file: string) => boolean,
+  ): Promise<SessionState | null> {
+    const s = this.get(id);
+    if (busy(s.file)) throw new Error('a run is still going on in this session: wait or cancel it');
+    let target: string;
+    if (name !== undefined) {
+      target = this.fileInSessionsDir(name);
+      if (existsSync(target) && !overwrite) throw new Error(`${name} exists already`);
+    } else {
+      if (!this.options.chooseSavePath) throw new Error('give the session a name');
+      const chosen = await this.options.chooseSavePath(
+        s.titled ? path.basename(s.file) : `${machineName}.irqlab`,
+      );
+      if (chosen === null) return null;
+      target = chosen.endsWith('.irqlab') ? chosen : `${chosen}.irqlab`;
+    }
+    if (path.resolve(target) === path.resolve(s.file))
+      return this.save(id, machineName, machineText);
+    if ([...this.open.values()].some((o) => path.resolve(o.file) === path.resolve(target)))
+      throw new Error(`${path.basename(target)} is open in this window: close it first`);
+    s.session.saveMachine(machineName, machineText);
+    // Closing checkpoints the WAL into the main file, so one file copy carries everything.
+    s.session.close();
+    const temp = `${target}.saving-${process.pid}`;
+    try {
+      copyFileSync(s.file, temp);
+      for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
+      renameSync(temp, target);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      s.session = Session.open(s.file);
+      throw err;
+    }
+    if (!s.titled) removeSessionFile(s.file);
+    s.file = target;
+    s.titled = true;
+    s.session = Session.open(target);
+    this.remember(target);
+    return this.state(s);
+  }
+
+  close(id: string): void {
+    const s = this.open.get(id);
+    if (!s) return;
+    s.session.close();
+    this.open.delete(id);
+    if (!s.titled) removeSessionFile(s.file);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.open.keys()]) this.close(id);
+  }
+
+  get(id: string): OpenSession {
+    const s = this.open.get(id);
+    if (!s) throw new Error(`no open session ${id} (it was closed)`);
+    return s;
+  }
+
+  state(s: OpenSession): SessionState {
+    return {
+      sessionId: s.id,
+      title: s.titled ? path.basename(s.file) : 'Untitled',
+      titled: s.titled,
+      location: s.titled ? this.displayLocation(s.file) : 'not saved yet',
+      machine: machineOf(s.session),
+      runs: s.session.runs(),
+    };
+  }
+
+  /** Recently opened sessions that still exist, then the sessions folder's other files. */
+  recent(): {
+    recentId: string;
+    title: string;
+    location: string;
+    modifiedAt: string;
+    bytes: number;
+  }[] {
+    const seen = new Set<string>();
+    const out: {
+      recentId: string;
+      title: string;
+      location: string;
+      modifiedAt: string;
+      bytes: number;
+    }[] = [];
+    const add = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      try {
+        const st = statSync(file);
+        if (!st.isFile()) return;
+        out.push({
+          recentId: recentIdOf(file),
+          title: path.basename(file),
+          location: this.displayLocation(file),
+          modifiedAt: st.mtime.toISOString(),
+          bytes: st.size,
+        });
+      } catch {
+        // gone since: not listed
+      }
+    };
+    for (const e of this.recentEntries()) add(e.file);
+    for (const f of this.folderFiles().slice(0, 50)) add(f);
+    return out;
+  }
+
+  /** The sessions folder's files, newest first. */
+  private folderFiles(): string[] {
+    const dir = path.resolve(this.options.sessionsDir);
+    return readdirSync(dir)
+      .filter((f) => SessionFileNameSchema.safeParse(f).success)
+      .map((f) => path.join(dir, f))
+      .map((f) => ({ f, t: statSync(f).mtimeMs }))
+      .sort((a, b) => b.t - a.t)
+      .map((x) => x.f);
+  }
+
+  private recentEntries(): RecentEntry[] {
+    let entries: RecentEntry[] = [];
+    try {
+      const raw: unknown = JSON.parse(readFileSync(this.options.recentFile, 'utf8'));
+      if (Array.isArray(raw))
+        entries = raw.filter(
+          (e): e is RecentEntry =>
+            typeof e === 'object' &&
+            e !== null &&
+            typeof (e as RecentEntry).file === 'string' &&
+            typeof (e as RecentEntry).openedAt === 'string',
+        );
+    } catch {
+      // no list yet, or an unreadable one: start afresh
+    }
+    return entries;
+  }
+
+  private remember(file: string): void {
+    const entries = this.recentEntries()
+      .filter((e) => e.file !== file)
+      .slice(0, RECENT_MAX - 1);
+    entries.unshift({ file, openedAt: new Date().toISOString() });
+    try {
+      mkdirSync(path.dirname(this.options.recentFile), { recursive: true });
+      writeFileSync(this.options.recentFile, JSON.stringify(entries, null, 2));
+    } catch {
+      // a read-only config folder costs the recent list, nothing else
+    }
+  }
+
+  private openFile(file: string, shownName = path.basename(file)): SessionState {
+    const already = [...this.open.values()].find(
+      (o) => path.resolve(o.file) === path.resolve(file),
+    );
+    if (already) return this.state(already);
+    let session: Session;
+    try {
+      session = Session.open(file);
+    } catch (err) {
+      if (err instanceof SessionError)
+        throw new Error(`${shownName}: ${err.message.slice(err.file.length + 2)}`);
+      throw err;
+    }
+    const s = this.register(file, true, session);
+    this.remember(file);
+    return this.state(s);
+  }
+
+  private register(file: string, titled: boolean, session: Session): OpenSession {
+    const s: OpenSession = { id: `s${this.next++}`, file, titled, session };
+    this.open.set(s.id, s);
+    return s;
+  }
+
+  private displayLocation(file: string): string {
+    const dir = path.resolve(this.options.sessionsDir);
+    return path.dirname(path.resolve(file)) === dir && !this.canUseDialogs
+      ? `sessions folder: ${path.basename(file)}`
+      : file;
+  }
+}
+
+function recentIdOf(file: string): string {
+  return 'r' + createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 20);
+}
+
+function removeSessionFile(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
+
+function machineOf(session: Session): { name: string; text: string } | null {
+  const m = session.machine();
+  return m ? { name: m.name, text: m.json } : null;
+}
