@@ -1,0 +1,768 @@
+// dmesg, line by line: a DmesgParser is fed one line at a time (the Node entry streams a file of
+// any size through it) and keeps only the facts, never the log. Accepts `[    0.123456] `
+// timestamps, `dmesg -T` dates, journalctl prefixes ("host kernel: "), printk levels ("<6>"),
+// CRLF, and lines that are not the kernel's (console transcripts): those are skipped.
+import { ImportError, type SourceLocation } from './errors';
+import { isIncompleteFault, parseFaultLine, parseFaultStatus, type DmarFault } from './faults';
+import { PartBuilder, type CpuPart, type IoApicPart, type MachinePart, type PciPart } from './part';
+import type { Provenance } from './errors';
+
+export interface DmesgFault {
+  fault: DmarFault;
+  at: SourceLocation;
+  /** The preceding "handling fault status reg" value, if any. */
+  status: number | null;
+}
+
+/** What the log shows that the machine model has no field for, but a summary or explain needs. */
+export interface DmesgObservations {
+  /** "Switched APIC routing to physical flat." -> "physical flat". */
+  apicRouting: string | null;
+  /** "DMAR-IR: Enabled IRQ remapping in x2apic mode" -> "x2apic"; AMD: "amd". */
+  irqRemapping: 'x2apic' | 'xapic' | 'amd' | null;
+  irqRemappingRefused: string | null;
+  /** "x2apic enabled", "enabled by BIOS", "IRQ remapping doesn't support X2APIC mode", ... */
+  x2apicLines: string[];
+  /** IOAPIC id / HPET id -> DRHD base, from the DMAR-IR scope lines. */
+  irScopes: {
+    type: 'ioapic' | 'hpet';
+    id: number;
+    drhd: string;
+    iommu: number | null;
+    at: SourceLocation;
+  }[];
+  /** AMD IOMMUs the log names (BDF, capability offset). */
+  amdIommus: { bdf: string; capOffset: number; at: SourceLocation }[];
+  amdEfr: string | null;
+  /** ACPI tables the boot listed ("ACPI: DMAR 0x... 0002D8 (v01 ...)"), with their lengths. */
+  acpiTables: Map<string, number>;
+  nrIrqs: number | null;
+  /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
+  msiIrqs: { bdf: string; irq: number; driver: string }[];
+  /** In the order they happened: a driver's first line about a PCI function, or an INTx link enabled. */
+  probeEvents: ({ bdf: string; driver: string } | { gsi: number })[];
+  faults: DmesgFault[];
+  /** Fault records past the ones kept (a fault storm is counted, not stored). */
+  faultsDropped: number;
+  /** Messages suppressed by the kernel's rate limit ("dmar_fault: 893 callbacks suppressed"). */
+  faultsSuppressed: number;
+  /** Interrupt errors worth explaining ("-28", "No free IRQ vectors", ...). */
+  errors: { line: string; at: SourceLocation }[];
+  ignoredProcessors: number;
+}
+
+export interface DmesgResult {
+  file: string;
+  lines: number;
+  /** Lines that carried kernel messages (after prefixes were removed). */
+  kernelLines: number;
+  part: MachinePart;
+  provenance: Provenance;
+  observations: DmesgObservations;
+  notes: string[];
+}
+
+const MAX_FAULTS = 1000;
+const MAX_ERRORS = 200;
+
+const TIMESTAMP = /^\s*\[\s*\d+\.\d+\]\s?/;
+const DATE_T = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]\s?/;
+const JOURNAL =
+  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:?\d\d|Z)?) \S+ kernel: /;
+const LEVEL = /^<\d{1,3}>/;
+const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
+
+/** Removes the prefixes the log's transport added; null when the line is not a kernel message. */
+export function kernelMessage(line: string): string | null {
+  let s = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const j = JOURNAL.exec(s);
+  if (j) s = s.slice(j[0].length);
+  let stamped = j !== null;
+  for (let guard = 0; guard < 3; guard++) {
+    const l = LEVEL.exec(s);
+    if (l) {
+      s = s.slice(l[0].length);
+      stamped = true;
+      continue;
+    }
+    const t = TIMESTAMP.exec(s) ?? DATE_T.exec(s);
+    if (t) {
+      s = s.slice(t[0].length);
+      stamped = true;
+      // journalctl -o short-monotonic: "[    0.000000] host kernel: ...".
+      const host = /^[\w.-]+ kernel: /.exec(s);
+      if (host) s = s.slice(host[0].length);
+      continue;
+    }
+    break;
+  }
+  // Excerpts quoted without timestamps still count; shell prompts and blank lines do not.
+  if (!stamped && (/^\s*$/.test(s) || /^\s*[#$] /.test(s) || /^\S+@\S+[:~]/.test(s))) return null;
+  return s;
+}
+
+function normBdf(s: string): string {
+  const b = s.toLowerCase();
+  return b.length === 7 ? `0000:${b}` : b;
+}
+
+const int = (s: string) =>
+  s.startsWith('0x') || s.startsWith('0X') ? parseInt(s, 16) : parseInt(s, 10);
+
+export class DmesgParser {
+  private readonly b = new PartBuilder();
+  private lineNo = 0;
+  private kernelLines = 0;
+  private readonly notes: string[] = [];
+  private readonly obs: DmesgObservations = {
+    apicRouting: null,
+    irqRemapping: null,
+    irqRemappingRefused: null,
+    x2apicLines: [],
+    irScopes: [],
+    amdIommus: [],
+    amdEfr: null,
+    acpiTables: new Map(),
+    nrIrqs: null,
+    msiIrqs: [],
+    probeEvents: [],
+    faults: [],
+    faultsDropped: 0,
+    faultsSuppressed: 0,
+    errors: [],
+    ignoredProcessors: 0,
+  };
+  private cpus: CpuPart[] = [];
+  private madtIoapics: IoApicPart[] = [];
+  private ioapics: IoApicPart[] = [];
+  private readonly pci = new Map<string, PciPart>();
+  private readonly bound = new Set<string>();
+  private readonly drhds: { base: string; flags: number; at: SourceLocation }[] = [];
+  private readonly drhdRegs = new Map<
+    string,
+    { version: string; cap: string; ecap: string; at: SourceLocation }
+  >();
+  private pendingFault: { text: string; at: SourceLocation } | null = null;
+  private lastStatus: number | null = null;
+  private platform: { irq: number; name: string; at: SourceLocation }[] = [];
+  private serial: { irq: number; name: string; at: SourceLocation }[] = [];
+  private sawAcpiInterpreter: SourceLocation | null = null;
+  private hpetChannels: { irqs: number[]; reserved: number | null } = { irqs: [], reserved: null };
+
+  constructor(readonly file: string) {}
+
+  private at(): SourceLocation {
+    return { file: this.file, line: this.lineNo };
+  }
+
+  /** Feeds one line (without its "\n"). Never throws for content: unknown lines are skipped. */
+  push(line: string): void {
+    this.lineNo++;
+    if (line.length > 65536) line = line.slice(0, 65536);
+    const msg = kernelMessage(line);
+    if (msg === null) return;
+    this.kernelLines++;
+    if (this.pendingFault) {
+      // A fault record wrapped over several lines continues with indented text.
+      if (/^\s+\S/.test(msg) || /^\s*(DMAR: ?)?\[fault reason/.test(msg)) {
+        this.pendingFault.text += ' ' + msg.trim().replace(/^DMAR: ?/, '');
+        // Complete once it has its reason and the reason's text.
+        if (
+          !isIncompleteFault(this.pendingFault.text) &&
+          /\[fault reason [^\]]+\]\s*\S/.test(this.pendingFault.text)
+        )
+          this.flushFault();
+        return;
+      }
+      this.flushFault();
+    }
+    this.message(msg.trimStart());
+  }
+
+  private flushFault(): void {
+    const p = this.pendingFault;
+    this.pendingFault = null;
+    if (!p) return;
+    const fault = parseFaultLine(p.text);
+    if (!fault) return;
+    if (this.obs.faults.length < MAX_FAULTS)
+      this.obs.faults.push({ fault, at: p.at, status: this.lastStatus });
+    else this.obs.faultsDropped++;
+    this.lastStatus = null;
+  }
+
+  private message(m: string): void {
+    const at = this.at();
+    const b = this.b;
+    const p = b.part;
+    let r: RegExpExecArray | null;
+
+    if (m.includes('Request device [')) {
+      this.pendingFault = { text: m, at };
+      if (!isIncompleteFault(m)) this.flushFault();
+      return;
+    }
+    const status = parseFaultStatus(m);
+    if (status) {
+      this.lastStatus = status.status;
+      return;
+    }
+    if ((r = /dmar_fault: (\d+) callbacks suppressed/.exec(m))) {
+      this.obs.faultsSuppressed += Number(r[1]);
+      return;
+    }
+    if ((r = /^Linux version (\S+)/.exec(m))) {
+      (p.kernel ??= {}).version = r[1]!;
+      b.note('$.kernel.version', at);
+      return;
+    }
+    if ((r = /^(?:Kernel c|C)ommand line: (.*)$/.exec(m))) {
+      const k = (p.kernel ??= {});
+      // "Command line:" comes first and is what /proc/cmdline shows.
+      if (k.cmdline === undefined) {
+        k.cmdline = r[1]!.trim();
+        b.note('$.kernel.cmdline', at);
+      }
+      return;
+    }
+    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) 0x[0-9A-Fa-f]+ ([0-9A-Fa-f]{6,8})/.exec(m))) {
+      this.obs.acpiTables.set(r[1]!, parseInt(r[2]!, 16));
+      return;
+    }
+    if (
+      (r =
+        /^ACPI: (LAPIC|X2APIC) \((?:acpi_id|apic_id)\[(0x[0-9a-f]+)\] (?:lapic_id|uid)\[(0x[0-9a-f]+)\] (enabled|disabled)\)/i.exec(
+          m,
+        ))
+    ) {
+      if (r[4] !== 'enabled') return;
+      const apicId = r[1] === 'LAPIC' ? int(r[3]!) : int(r[2]!);
+      if ((r[1] === 'LAPIC' && apicId === 0xff) || this.cpus.some((c) => c.apic_id === apicId))
+        return;
+      this.b.note(`$.cpus.list[${this.cpus.length}]`, at);
+      this.cpus.push({ cpu: this.cpus.length, apic_id: apicId });
+      return;
+    }
+    if (/NR_CPUS\/possible_cpus limit of \d+ reached\. Processor \S+ ignored/.test(m)) {
+      this.obs.ignoredProcessors++;
+      return;
+    }
+    if (
+      (r = /^ACPI: IOAPIC \(id\[(0x[0-9a-f]+)\] address\[(0x[0-9a-f]+)\] gsi_base\[(\d+)\]\)/i.exec(
+        m,
+      ))
+    ) {
+      this.madtIoapics.push({
+        id: int(r[1]!),
+        address: r[2]!.toLowerCase(),
+        gsi_base: Number(r[3]),
+      });
+      return;
+    }
+    if (
+      (r =
+        /^IOAPIC\[(\d+)\]: apic_id (\d+), version (\d+), address (0x[0-9a-f]+), GSI (\d+)-(\d+)/i.exec(
+          m,
+        ))
+    ) {
+      const pins = Number(r[6]) - Number(r[5]) + 1;
+      b.note(`$.ioapics[${this.ioapics.length}]`, at);
+      this.ioapics.push({
+        id: Number(r[2]),
+        version: Number(r[3]),
+        address: r[4]!.toLowerCase(),
+        gsi_base: Number(r[5]),
+        ...(pins >= 1 && pins <= 240 ? { pins } : {}),
+      });
+      return;
+    }
+    if (
+      (r =
+        /^ACPI: INT_SRC_OVR \(bus (\d+) bus_irq (\d+) global_irq (\d+) (dfl|high|res|low) (dfl|edge|res|level)\)/.exec(
+          m,
+        ))
+    ) {
+      if (r[1] !== '0' || Number(r[2]) > 15) return;
+      const list = (p.interrupt_source_overrides ??= []);
+      const word = (w: string) => (w === 'dfl' || w === 'res' ? 'conforms' : w);
+      b.note(`$.interrupt_source_overrides[${list.length}]`, at);
+      list.push({
+        bus_irq: Number(r[2]),
+        gsi: Number(r[3]),
+        polarity: word(r[4]!) as 'conforms' | 'high' | 'low',
+        trigger: word(r[5]!) as 'conforms' | 'edge' | 'level',
+      });
+      return;
+    }
+    if (
+      (r =
+        /^(?:smpboot: Allowing (\d+) CPUs, (\d+) hotplug CPUs|CPU topo: Allowing (\d+) present CPUs plus (\d+) hotplug CPUs)/.exec(
+          m,
+        ))
+    ) {
+      const c = (p.cpus ??= {});
+      c.possible = r[1] !== undefined ? Number(r[1]) : Number(r[3]) + Number(r[4]);
+      b.note('$.cpus.possible', at);
+      return;
+    }
+    if ((r = /^smp: Brought up (\d+) nodes?, (\d+) CPUs/.exec(m))) {
+      (p.cpus ??= {}).online_count = Number(r[2]);
+      b.note('$.cpus.online_count', at);
+      return;
+    }
+    if (/^x2apic: enabled by BIOS, switching to x2apic ops/.test(m)) {
+      const c = (p.cpus ??= {});
+      c.apic_mode = 'x2apic';
+      c.cpu_has_x2apic = true;
+      b.note('$.cpus.apic_mode', at);
+      b.note('$.cpus.cpu_has_x2apic', at);
+      this.obs.x2apicLines.push(m);
+      return;
+    }
+    if (
+      /^x2apic (enabled|disabled)|^x2apic: (IRQ remapping doesn't support X2APIC mode|disabled)|^Enabled x2apic/.test(
+        m,
+      )
+    ) {
+      const c = (p.cpus ??= {});
+      // Only a CPU that has x2APIC gets these lines about switching to it.
+      if (/enabled|doesn't support/i.test(m)) {
+        c.cpu_has_x2apic = true;
+        b.note('$.cpus.cpu_has_x2apic', at);
+      }
+      c.apic_mode ??= 'xapic';
+      this.obs.x2apicLines.push(m);
+      return;
+    }
+    if ((r = /(?:Switched APIC routing to(?::)? |Setting APIC routing to )(.+?)\.?$/.exec(m))) {
+      this.obs.apicRouting = r[1]!;
+      return;
+    }
+    if ((r = /^NR_IRQS: ?(\d+),? nr_irqs: ?(\d+)/.exec(m))) {
+      this.obs.nrIrqs = Number(r[2]);
+      return;
+    }
+    if ((r = /^ACPI: HPET id: (0x[0-9a-f]+) base: (0x[0-9a-f]+)/i.exec(m))) {
+      p.hpet = { ...(p.hpet ?? {}), address: r[2]!.toLowerCase() };
+      b.note('$.hpet.address', at);
+      return;
+    }
+    if ((r = /^hpet(\d+): at MMIO (0x[0-9a-f]+), IRQs ([\d, ]+)/i.exec(m))) {
+      const irqs = r[3]!.split(',').map((s) => Number(s.trim()));
+      this.hpetChannels.irqs = irqs;
+      p.hpet = { ...(p.hpet ?? {}), id: Number(r[1]), address: r[2]!.toLowerCase() };
+      if (irqs.length >= 3 && irqs.length <= 32) p.hpet.timers = irqs.length;
+      b.note('$.hpet', at);
+      return;
+    }
+    if ((r = /^hpet\d*: (\d+) comparators?, /.exec(m))) {
+      const n = Number(r[1]);
+      if (n >= 3 && n <= 32) {
+        p.hpet = { ...(p.hpet ?? {}), timers: n };
+        b.note('$.hpet.timers', at);
+      }
+      return;
+    }
+    if ((r = /^hpet: (\d+) channels of (\d+) reserved for per-cpu timers/.exec(m))) {
+      this.hpetChannels.reserved = Number(r[2]);
+      if (Number(r[2]) > 0) {
+        // Per-CPU HPET timers are set up only when the local APIC timer stops in deep C-states.
+        (p.cpus ??= {}).arat = false;
+        b.note('$.cpus.arat', at);
+      }
+      return;
+    }
+    if (
+      this.intelIommu(m, at) ||
+      this.amdIommu(m, at) ||
+      this.pciLine(m, at) ||
+      this.platformLine(m, at)
+    )
+      return;
+    if (
+      /(-28\b|No free IRQ vectors|Cannot disable CPU|Interrupt reservation exceeds|Affinity broken due to vector space exhaustion|can't allocate an IRTE|Failed to allocate IRTE|failed to enable fault, interrupt|has no mapping iommu|Not enabling interrupt remapping|can't enable MSI|BUG: kernel NULL pointer dereference|no vector available)/.test(
+        m,
+      )
+    ) {
+      if (this.obs.errors.length < MAX_ERRORS) this.obs.errors.push({ line: m, at });
+    }
+  }
+
+  private intelIommu(m: string, at: SourceLocation): boolean {
+    const p = this.b.part;
+    let r: RegExpExecArray | null;
+    if ((r = /^DMAR: Host address width (\d+)/.exec(m))) {
+      p.dmar = { ...(p.dmar ?? emptyDmar()), host_address_width: Number(r[1]) };
+      this.b.note('$.dmar.host_address_width', at);
+      return true;
+    }
+    if ((r = /^DMAR: DRHD base: (0x[0-9a-f]+) flags: (0x[0-9a-f]+|0)/i.exec(m))) {
+      this.drhds.push({ base: `0x${BigInt(r[1]!).toString(16)}`, flags: int(r[2]!), at });
+      return true;
+    }
+    if (
+      (r =
+        /^DMAR: dmar(\d+): reg_base_addr ([0-9a-f]+) ver (\d+):(\d+) cap ([0-9a-f]+) ecap ([0-9a-f]+)/i.exec(
+          m,
+        ))
+    ) {
+      this.drhdRegs.set(`0x${BigInt('0x' + r[2]!).toString(16)}`, {
+        version: `${r[3]}:${r[4]}`,
+        cap: `0x${r[5]!.toLowerCase()}`,
+        ecap: `0x${r[6]!.toLowerCase()}`,
+        at,
+      });
+      return true;
+    }
+    if ((r = /^DMAR: RMRR base: (0x[0-9a-f]+) end: (0x[0-9a-f]+)/i.exec(m))) {
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      this.b.note(`$.dmar.rmrr[${d.rmrr!.length}]`, at);
+      d.rmrr!.push({
+        base: `0x${BigInt(r[1]!).toString(16)}`,
+        end: `0x${BigInt(r[2]!).toString(16)}`,
+        segment: 0,
+        scopes: [],
+      });
+      return true;
+    }
+    if ((r = /^DMAR: ATSR flags: (0x[0-9a-f]+|0)/i.exec(m))) {
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      this.b.note(`$.dmar.atsr[${d.atsr!.length}]`, at);
+      d.atsr!.push({ all_ports: (int(r[1]!) & 1) === 1, segment: 0, scopes: [] });
+      return true;
+    }
+    if ((r = /^DMAR: RHSA base: (0x[0-9a-f]+) proximity domain: (0x[0-9a-f]+|\d+)/i.exec(m))) {
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      this.b.note(`$.dmar.rhsa[${d.rhsa!.length}]`, at);
+      d.rhsa!.push({
+        register_base: `0x${BigInt(r[1]!).toString(16)}`,
+        proximity_domain: int(r[2]!),
+      });
+      return true;
+    }
+    if ((r = /^DMAR: ANDD device: ([0-9a-f]+) name: (\S+)/i.exec(m))) {
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      this.b.note(`$.dmar.andd[${d.andd!.length}]`, at);
+      d.andd!.push({ device_number: parseInt(r[1]!, 16) & 0xff, name: r[2]! });
+      return true;
+    }
+    if (
+      (r =
+        /^DMAR-IR: (IOAPIC|HPET) id (\d+) under DRHD base\s+(0x[0-9a-f]+)(?: IOMMU (\d+))?/i.exec(
+          m,
+        ))
+    ) {
+      this.obs.irScopes.push({
+        type: r[1] === 'IOAPIC' ? 'ioapic' : 'hpet',
+        id: Number(r[2]),
+        drhd: `0x${BigInt(r[3]!).toString(16)}`,
+        iommu: r[4] === undefined ? null : Number(r[4]),
+        at,
+      });
+      return true;
+    }
+    if ((r = /^DMAR-IR: Enabled IRQ remapping in (x2apic|xapic) mode/.exec(m))) {
+      this.obs.irqRemapping = r[1] as 'x2apic' | 'xapic';
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      d.intr_remap = true;
+      this.b.note('$.dmar.intr_remap', at);
+      return true;
+    }
+    if (/^DMAR-IR: x2apic is disabled because BIOS sets x2apic opt out bit/.test(m)) {
+      const d = (p.dmar = p.dmar ?? emptyDmar());
+      d.x2apic_opt_out = true;
+      this.b.note('$.dmar.x2apic_opt_out', at);
+      return true;
+    }
+    if (
+      /^DMAR-IR: (Not enabling interrupt remapping|\[Firmware Bug\].*interrupt remapping will be disabled)/.test(
+        m,
+      )
+    ) {
+      this.obs.irqRemappingRefused ??= m;
+      this.obs.errors.push({ line: m, at });
+      return true;
+    }
+    return false;
+  }
+
+  private amdIommu(m: string, at: SourceLocation): boolean {
+    let r: RegExpExecArray | null;
+    if ((r = /^pci ([0-9a-f:.]+): AMD-Vi: Found IOMMU cap (0x[0-9a-f]+)/i.exec(m))) {
+      this.obs.amdIommus.push({ bdf: normBdf(r[1]!), capOffset: int(r[2]!), at });
+      return true;
+    }
+    if ((r = /^AMD-Vi: Extended features \((0x[0-9a-f]+)/i.exec(m))) {
+      this.obs.amdEfr ??= r[1]!.toLowerCase();
+      return true;
+    }
+    if (/^AMD-Vi: Interrupt remapping enabled/.test(m)) {
+      this.obs.irqRemapping = 'amd';
+      return true;
+    }
+    return false;
+  }
+
+  private pciFn(bdf: string): PciPart {
+    let f = this.pci.get(bdf);
+    if (!f) this.pci.set(bdf, (f = { bdf }));
+    return f;
+  }
+
+  private pciLine(m: string, at: SourceLocation): boolean {
+    let r: RegExpExecArray | null;
+    if (
+      (r =
+        /^pci ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]): \[([0-9a-f]{4}):([0-9a-f]{4})\] type ([0-9a-f]{2}) class (0x[0-9a-f]{6})(.*)$/i.exec(
+          m,
+        ))
+    ) {
+      const bdf = normBdf(r[1]!);
+      const f = this.pciFn(bdf);
+      f.vendor_device = `${r[2]}:${r[3]}`.toLowerCase();
+      f.class = r[5]!.toLowerCase();
+      const kind = pciKindFromClass(f.class, r[4]!, r[6]!);
+      if (kind) f.kind = kind;
+      this.b.note(`pci:${bdf}`, at);
+      return true;
+    }
+    if (
+      (r =
+        /^pci ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]): PCI bridge to \[bus ([0-9a-f]{2})(?:-([0-9a-f]{2}))?\]/i.exec(
+          m,
+        ))
+    ) {
+      const f = this.pciFn(normBdf(r[1]!));
+      f.secondary_bus = parseInt(r[2]!, 16);
+      f.subordinate_bus = parseInt(r[3] ?? r[2]!, 16);
+      return true;
+    }
+    if (
+      (r =
+        /^vmd ([0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]): Bound to PCI domain ([0-9a-f]+)/i.exec(
+          m,
+        ))
+    ) {
+      const f = this.pciFn(normBdf(r[1]!));
+      const domain = parseInt(r[2]!, 16);
+      if (domain >= 0x10000 && domain <= 0xfffff) {
+        f.vmd = { domain };
+        f.kind = 'vmd';
+      }
+      this.bindEvent(normBdf(r[1]!), 'vmd');
+      return true;
+    }
+    if (
+      (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))
+    ) {
+      this.bindEvent(normBdf(r[1]!), 'nvme');
+      return true;
+    }
+    if ((r = /^ACPI: (?:PCI Interrupt Link )?\\?\S*: Enabled at IRQ (\d+)/.exec(m))) {
+      this.obs.probeEvents.push({ gsi: Number(r[1]) });
+      return true;
+    }
+    if (
+      (r =
+        /^(\S+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]): irq (\d+) for MSI(?:\/MSI-X)?/i.exec(
+          m,
+        ))
+    ) {
+      this.obs.msiIrqs.push({ bdf: normBdf(r[2]!), irq: Number(r[3]), driver: r[1]! });
+      this.bindEvent(normBdf(r[2]!), r[1]!);
+      return true;
+    }
+    if ((r = /^([\w-]+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])(?::| )/i.exec(m))) {
+      const driver = r[1]!;
+      if (!NOT_DRIVERS.has(driver)) this.bindEvent(normBdf(r[2]!), driver);
+      return false;
+    }
+    return false;
+  }
+
+  private bindEvent(bdf: string, driver: string): void {
+    if (this.bound.has(bdf) || !BDF_RE.test(bdf)) return;
+    this.bound.add(bdf);
+    this.obs.probeEvents.push({ bdf, driver });
+  }
+
+  private platformLine(m: string, at: SourceLocation): boolean {
+    let r: RegExpExecArray | null;
+    if (/^\.\.TIMER: vector=/.test(m)) {
+      this.platform.push({ irq: 0, name: 'timer', at });
+      return true;
+    }
+    if (/^ACPI: Interpreter enabled/.test(m)) {
+      this.sawAcpiInterpreter = at;
+      return true;
+    }
+    if ((r = /^serio: i8042 (KBD|AUX) port at \S+ irq (\d+)/.exec(m))) {
+      // i8042_setup_aux() runs before i8042_setup_kbd(): the AUX port requests its irq first.
+      const entry = { irq: Number(r[2]), name: 'i8042', at };
+      if (r[1] === 'AUX') {
+        const kbd = this.platform.findIndex((x) => x.name === 'i8042');
+        if (kbd >= 0) this.platform.splice(kbd, 0, entry);
+        else this.platform.push(entry);
+      } else this.platform.push(entry);
+      return true;
+    }
+    if ((r = /^rtc_cmos \S+: registered as (rtc\d+)/.exec(m))) {
+      // The PC CMOS RTC's interrupt is ISA IRQ 8 (RTC_IRQ).
+      this.platform.push({ irq: 8, name: r[1]!, at });
+      return true;
+    }
+    if ((r = /(ttyS\d+) at (?:I\/O|MMIO) \S+ \(irq = (\d+), base_baud/.exec(m))) {
+      this.serial.push({ irq: Number(r[2]), name: r[1]!, at });
+      return true;
+    }
+    return false;
+  }
+
+  /** Ends the input and returns the facts. */
+  finish(): DmesgResult {
+    this.flushFault();
+    const b = this.b;
+    const p = b.part;
+    const obs = this.obs;
+    if (this.cpus.length) {
+      p.cpus = { ...(p.cpus ?? {}), list: this.cpus };
+      if (this.cpus.some((c) => c.apic_id > 254)) {
+        p.cpus.cpu_has_x2apic = true;
+      }
+    }
+    // The IOAPIC[n] lines carry everything the ACPI IOAPIC lines do, and the pins.
+    const ioapics = this.ioapics.length ? this.ioapics : this.madtIoapics;
+    if (ioapics.length) p.ioapics = ioapics;
+    if (this.drhds.length) {
+      p.iommus = this.drhds.map((d, i) => {
+        b.note(`$.iommus[${i}]`, d.at);
+        const regs = this.drhdRegs.get(d.base);
+        if (regs) b.note(`$.iommus[${i}].cap`, regs.at);
+        return {
+          kind: 'intel-vtd' as const,
+          register_base: d.base,
+          include_pci_all: (d.flags & 1) === 1,
+          ...(regs ? { version: regs.version, cap: regs.cap, ecap: regs.ecap } : {}),
+        };
+      });
+    }
+    if (obs.acpiTables.size > 0) {
+      // The boot lists every ACPI table: no DMAR there means the firmware has none.
+      if (!obs.acpiTables.has('DMAR') && p.dmar === undefined) p.dmar = null;
+    }
+    if (this.pci.size) {
+      const fns = [...this.pci.values()].filter((f) => f.vendor_device && f.class);
+      for (const f of fns) {
+        const src = b.provenance[`pci:${f.bdf}`];
+        delete b.provenance[`pci:${f.bdf}`];
+        if (src) b.provenance[`$.pci[${fns.indexOf(f)}]`] = src;
+      }
+      for (const f of fns) f.parent = parentOf(f, fns);
+      p.pci = fns;
+    }
+    for (const k of Object.keys(b.provenance)) if (k.startsWith('pci:')) delete b.provenance[k];
+    const platform = [...this.platform];
+    if (this.sawAcpiInterpreter) {
+      // The SCI is requested when the interpreter is enabled, right after the timer; its GSI is
+      // the FADT's (9 on PCs), which an ACPI dump gives.
+      const t = platform.findIndex((x) => x.name === 'timer');
+      platform.splice(t + 1, 0, { irq: 9, name: 'acpi', at: this.sawAcpiInterpreter });
+      this.notes.push('ACPI SCI assumed on IRQ 9 (the FADT, in an ACPI dump, says which)');
+    }
+    // A serial port's irq is requested when it is opened: the console one is, at boot.
+    const consoles = [...(p.kernel?.cmdline ?? '').matchAll(/(?:^|\s)console=(ttyS\d+)/g)].map(
+      (x) => x[1],
+    );
+    for (const s of this.serial) if (consoles.includes(s.name)) platform.push(s);
+    if (platform.length) {
+      p.platform_irqs = platform.map(({ irq, name }, i) => {
+        b.note(`$.platform_irqs[${i}]`, platform[i]!.at);
+        return { irq, name };
+      });
+    }
+    if (this.hpetChannels.reserved && p.hpet) {
+      // Channels past the two legacy ones that got an irq are the per-CPU (MSI) ones.
+      const msi = this.hpetChannels.irqs
+        .map((irq, ch) => (ch >= 2 && irq !== 0 ? ch : -1))
+        .filter((c) => c >= 0);
+      if (msi.length) p.hpet.msi_timers = msi;
+    }
+    if (obs.amdIommus.length && !p.iommus)
+      this.notes.push(
+        `${obs.amdIommus.length} AMD IOMMU(s) named (${obs.amdIommus.map((a) => a.bdf).join(', ')}); their register bases and device entries are in the IVRS table`,
+      );
+    if (obs.faultsDropped)
+      this.notes.push(`${obs.faultsDropped} further fault records counted, not kept`);
+    return {
+      file: this.file,
+      lines: this.lineNo,
+      kernelLines: this.kernelLines,
+      part: p,
+      provenance: b.provenance,
+      observations: obs,
+      notes: this.notes,
+    };
+  }
+}
+
+const NOT_DRIVERS = new Set([
+  'pci',
+  'pci_bus',
+  'PCI',
+  'acpi',
+  'ACPI',
+  'iommu',
+  'DMAR',
+  'system',
+  'resource',
+]);
+
+function emptyDmar(): NonNullable<MachinePart['dmar']> {
+  return { rmrr: [], atsr: [], rhsa: [], satc: [], andd: [] } as unknown as NonNullable<
+    MachinePart['dmar']
+  >;
+}
+
+/** Kind from class code and header type; newer kernels name the PCIe port type at the end of the line. */
+export function pciKindFromClass(
+  cls: string,
+  headerType: string,
+  tail = '',
+): PciPart['kind'] | undefined {
+  if (/Root Port/i.test(tail)) return 'root-port';
+  if (/Switch Upstream/i.test(tail)) return 'pcie-switch-upstream';
+  if (/Switch Downstream/i.test(tail)) return 'pcie-switch-downstream';
+  if (/PCIe to PCI/i.test(tail)) return 'pcie-to-pci-bridge';
+  const base = cls.slice(0, 6);
+  if (base === '0x0600') return 'host-bridge';
+  if (base === '0x0601') return 'isa-bridge';
+  if (base === '0x0604' || headerType === '01') return 'pci-bridge';
+  return undefined;
+}
+
+/** The bridge whose secondary bus a function sits on (same segment). */
+export function parentOf(f: PciPart, all: PciPart[]): string | null {
+  const seg = f.bdf.slice(0, f.bdf.length - 8);
+  const bus = parseInt(f.bdf.slice(-7, -5), 16);
+  const up = all.find(
+    (b) => b !== f && b.secondary_bus === bus && b.bdf.slice(0, b.bdf.length - 8) === seg,
+  );
+  return up ? up.bdf : null;
+}
+
+/** Parses a whole dmesg held in memory (the Node entry streams big files instead). */
+export function parseDmesg(text: string, file: string): DmesgResult {
+  if (typeof text !== 'string') throw new ImportError({ file }, 'dmesg is not text');
+  const p = new DmesgParser(file);
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      if (start < text.length) p.push(text.slice(start));
+      break;
+    }
+    p.push(text.slice(start, nl));
+    start = nl + 1;
+  }
+  return p.finish();
+}
