@@ -211,6 +211,11 @@ export class DmesgParser {
       this.obs.faultsSuppressed += Number(r[1]);
       return;
     }
+    if ((r = /^DMI: (.+?)(?:, BIOS .*)?$/.exec(m))) {
+      p.name = r[1]!.trim();
+      b.note('$.name', at);
+      return;
+    }
     if ((r = /^Linux version (\S+)/.exec(m))) {
       (p.kernel ??= {}).version = r[1]!;
       b.note('$.kernel.version', at);

@@ -1,0 +1,260 @@
+// The importer's front door: artefacts (already parsed, or text/bytes in memory) -> one machine,
+// its provenance, the conflicts between artefacts, and a summary of what was found and what is
+// missing. core/import/node/ streams files from disk into the same parsers.
+import type { Machine } from '../model/schema';
+import { acpiToMachineParts, parseAcpiTables, type ParsedAcpi } from './acpi';
+import { DmesgParser, type DmesgResult } from './dmesg';
+import { ImportError, formatLocation, type Provenance } from './errors';
+import { LspciParser, type LspciResult } from './lspci';
+import { ProcInterruptsParser, type ProcInterrupts } from './interrupts';
+import { mergeParts, type Conflict, type Contribution } from './merge';
+import { sniffArtefact, type ArtefactKind } from './sniff';
+
+export type ParsedArtefact =
+  | { kind: 'acpi'; file: string; acpi: ParsedAcpi }
+  | { kind: 'dmesg'; file: string; dmesg: DmesgResult }
+  | { kind: 'lspci'; file: string; lspci: LspciResult }
+  | { kind: 'proc-interrupts'; file: string; interrupts: ProcInterrupts };
+
+/** A line-fed parser for each text kind: the Node entry streams files through these. */
+export function lineParserFor(
+  kind: ArtefactKind,
+  file: string,
+): { push(line: string): void; finish(): ParsedArtefact } | null {
+  switch (kind) {
+    case 'dmesg': {
+      const p = new DmesgParser(file);
+      return { push: (l) => p.push(l), finish: () => ({ kind: 'dmesg', file, dmesg: p.finish() }) };
+    }
+    case 'lspci': {
+      const p = new LspciParser(file);
+      return { push: (l) => p.push(l), finish: () => ({ kind: 'lspci', file, lspci: p.finish() }) };
+    }
+    case 'proc-interrupts': {
+      const p = new ProcInterruptsParser(file);
+      return {
+        push: (l) => p.push(l),
+        finish: () => ({ kind: 'proc-interrupts', file, interrupts: p.finish() }),
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+const KIND_NAMES: Record<ArtefactKind, string> = {
+  'acpi-text': 'ACPI tables (acpidump text)',
+  'acpi-binary': 'ACPI table (binary)',
+  dmesg: 'kernel log (dmesg)',
+  lspci: 'lspci output',
+  'proc-interrupts': '/proc/interrupts',
+  'machine-json': 'a machine file (JSON)',
+  bzip2: 'bzip2-compressed data',
+  gzip: 'gzip-compressed data',
+  unknown: 'unknown',
+};
+
+export function describeKind(kind: ArtefactKind): string {
+  return KIND_NAMES[kind];
+}
+
+/** Recognises and parses one artefact held in memory. Throws ImportError. */
+export function parseArtefact(file: string, content: string | Uint8Array): ParsedArtefact {
+  const bytes =
+    typeof content === 'string' ? new TextEncoder().encode(content.slice(0, 65536)) : content;
+  const kind = sniffArtefact(bytes.subarray(0, 65536));
+  if (kind === 'acpi-binary')
+    return {
+      kind: 'acpi',
+      file,
+      acpi: parseAcpiTables(typeof content === 'string' ? bytes : content, file),
+    };
+  const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
+  if (kind === 'acpi-text') return { kind: 'acpi', file, acpi: parseAcpiTables(text, file) };
+  const parser = lineParserFor(kind, file);
+  if (!parser)
+    throw new ImportError(
+      { file },
+      kind === 'unknown'
+        ? 'not an artefact irqlab reads (dmesg, acpidump text or binary ACPI table, lspci, /proc/interrupts)'
+        : `${describeKind(kind)}: not an artefact to import${kind === 'bzip2' || kind === 'gzip' ? ' (decompress it first)' : ''}`,
+    );
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      if (start < text.length) parser.push(text.slice(start));
+      break;
+    }
+    parser.push(text.slice(start, nl));
+    start = nl + 1;
+  }
+  return parser.finish();
+}
+
+export interface ImportResult {
+  machine: Machine | null;
+  provenance: Provenance;
+  conflicts: Conflict[];
+  missing: string[];
+  /** Validation problems of the merged machine (then `machine` is null). */
+  problems: { path: string; message: string }[];
+  artefacts: { file: string; kind: ParsedArtefact['kind']; detail: string }[];
+  notes: string[];
+  /** Kept for comparison with a simulation ("real vs predicted"). */
+  interrupts: ProcInterrupts[];
+  dmesg: DmesgResult[];
+  lspci: LspciResult[];
+  summary: string[];
+}
+
+export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
+  const contributions: Contribution[] = [];
+  const notes: string[] = [];
+  const artefacts: ImportResult['artefacts'] = [];
+  const acpi = parsed.filter(
+    (p): p is Extract<ParsedArtefact, { kind: 'acpi' }> => p.kind === 'acpi',
+  );
+  if (acpi.length) {
+    // Tables from several files (one .dat each) make one set.
+    const parts = acpiToMachineParts(...acpi.map((a) => a.acpi));
+    contributions.push({
+      kind: 'acpi',
+      file: acpi.map((a) => a.file).join(', '),
+      part: parts.part,
+      provenance: parts.provenance,
+    });
+    notes.push(...parts.notes);
+    for (const a of acpi)
+      artefacts.push({
+        file: a.file,
+        kind: 'acpi',
+        detail: `ACPI tables ${a.acpi.tables.map((t) => t.signature).join(', ')}`,
+      });
+  }
+  const dmesg: DmesgResult[] = [];
+  const lspci: LspciResult[] = [];
+  const interrupts: ProcInterrupts[] = [];
+  for (const p of parsed) {
+    if (p.kind === 'dmesg') {
+      dmesg.push(p.dmesg);
+      contributions.push({
+        kind: 'dmesg',
+        file: p.file,
+        part: p.dmesg.part,
+        provenance: p.dmesg.provenance,
+        observations: p.dmesg.observations,
+      });
+      notes.push(...p.dmesg.notes.map((n) => `${p.file}: ${n}`));
+      artefacts.push({
+        file: p.file,
+        kind: 'dmesg',
+        detail: `kernel log, ${p.dmesg.kernelLines} of ${p.dmesg.lines} lines the kernel's`,
+      });
+    } else if (p.kind === 'lspci') {
+      lspci.push(p.lspci);
+      contributions.push({
+        kind: 'lspci',
+        file: p.file,
+        part: p.lspci.part,
+        provenance: p.lspci.provenance,
+      });
+      notes.push(...p.lspci.notes);
+      const d = p.lspci.detail;
+      artefacts.push({
+        file: p.file,
+        kind: 'lspci',
+        detail: `lspci, ${p.lspci.functions.length} functions${d.ids ? ', ids' : ''}${d.verbose ? ', capabilities' : ''}${d.config ? ', config space' : ''}`,
+      });
+    } else if (p.kind === 'proc-interrupts') {
+      interrupts.push(p.interrupts);
+      artefacts.push({
+        file: p.file,
+        kind: 'proc-interrupts',
+        detail: `/proc/interrupts, ${p.interrupts.cpus.length} CPUs, ${p.interrupts.rows.length} irqs (${p.interrupts.layout} layout)`,
+      });
+    }
+  }
+  if (contributions.some((c) => c.kind === 'acpi' && c.part.platform_irqs))
+    for (let i = notes.length - 1; i >= 0; i--)
+      if (notes[i]!.includes('ACPI SCI assumed')) notes.splice(i, 1);
+  const merged = contributions.length
+    ? mergeParts(contributions)
+    : {
+        machine: null,
+        provenance: {},
+        conflicts: [],
+        missing: ['everything: no dmesg, ACPI tables or lspci given'],
+        problems: [],
+      };
+  const result: ImportResult = {
+    ...merged,
+    artefacts,
+    notes,
+    interrupts,
+    dmesg,
+    lspci,
+    summary: [],
+  };
+  result.summary = summarize(result);
+  return result;
+}
+
+function summarize(r: ImportResult): string[] {
+  const out: string[] = [];
+  for (const a of r.artefacts) out.push(`${a.file}: ${a.detail}`);
+  const m = r.machine;
+  if (m) {
+    out.push(`machine: ${m.name}`);
+    out.push(
+      `kernel: ${m.kernel.version}${m.kernel.cmdline ? ` (${m.kernel.cmdline.length > 60 ? m.kernel.cmdline.slice(0, 57) + '...' : m.kernel.cmdline})` : ''}`,
+    );
+    const online = m.cpus.list.filter((c) => c.online).length;
+    out.push(
+      `CPUs: ${m.cpus.list.length} (${online} online), ${m.cpus.apic_mode}${m.cpus.cpu_has_x2apic ? ', x2APIC capable' : ''}`,
+    );
+    out.push(
+      `IOAPICs: ${m.ioapics.map((io) => `id ${io.id} GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}`).join('; ') || 'none'}`,
+    );
+    out.push(
+      `interrupt source overrides: ${m.interrupt_source_overrides.map((o) => `${o.bus_irq}->${o.gsi}`).join(', ') || 'none'}`,
+    );
+    out.push(
+      `HPET: ${m.hpet ? `${m.hpet.address}, ${m.hpet.timers} comparators${m.hpet.msi_timers.length ? `, MSI channels ${m.hpet.msi_timers.join(',')}` : ''}` : 'none'}`,
+    );
+    const intel = m.iommus.filter((u) => u.kind === 'intel-vtd');
+    const amd = m.iommus.filter((u) => u.kind === 'amd-vi');
+    if (m.dmar)
+      out.push(
+        `DMAR: host address width ${m.dmar.host_address_width}, INTR_REMAP ${m.dmar.intr_remap ? 'on' : 'off'}${m.dmar.x2apic_opt_out ? ', x2APIC opt-out' : ''}; ${intel.length} DRHD(s), ${m.dmar.rmrr.length} RMRR(s)`,
+      );
+    if (amd.length)
+      out.push(`IVRS: ${amd.length} AMD IOMMU(s) (${amd.map((u) => u.register_base).join(', ')})`);
+    if (!m.dmar && !amd.length) out.push('IOMMU: none');
+    out.push(
+      `PCI: ${m.pci.length} functions, ${m.pci.filter((f) => f.msix).length} with MSI-X, ${m.pci.filter((f) => f.msi).length} with MSI, ${m.pci.filter((f) => f.sriov).length} with SR-IOV`,
+    );
+    out.push(
+      `platform irqs: ${m.platform_irqs.map((p) => `${p.irq} ${p.name}`).join(', ') || 'none'}`,
+    );
+    if (m.probe_order) out.push(`probe order (from the log): ${m.probe_order.length} functions`);
+  } else if (r.problems.length) {
+    out.push('no valid machine: the merged facts break the model:');
+    for (const p of r.problems) out.push(`  ${p.path}: ${p.message}`);
+  }
+  const faults = r.dmesg.flatMap((d) => d.observations.faults);
+  if (faults.length)
+    out.push(`DMAR faults: ${faults.length} (irqlab explain "<line>" says what they mean)`);
+  const errors = r.dmesg.flatMap((d) => d.observations.errors);
+  if (errors.length) out.push(`interrupt errors in the log: ${errors.length}`);
+  for (const c of r.conflicts)
+    out.push(
+      `conflict: ${c.path}: ${c.what}: ${c.values.map((v) => `${v.value} (${v.at.map(formatLocation).join(', ') || '?'})`).join(' vs ')}`,
+    );
+  for (const x of r.missing) out.push(`missing: ${x}`);
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out;
+}
+
+export { ImportError, sniffArtefact };
+export type { ArtefactKind };

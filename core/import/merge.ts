@@ -1,0 +1,434 @@
+// Several artefacts of one machine -> one machine model. Facts are matched by what identifies
+// them (APIC id, IOAPIC id, ISA irq, DRHD register base, BDF); where two artefacts disagree the
+// conflict is reported with both sources, and the value of the more authoritative artefact (the
+// ACPI tables over the log, lspci over the log for PCI) is kept. Every fact keeps its provenance.
+import { MachineSchema, type Machine, type MachineInput } from '../model/schema';
+import { parseMachine, type Problem } from '../model/validate';
+import { addProvenance, type Provenance, type SourceLocation } from './errors';
+import type { IommuPart, MachinePart, PciPart } from './part';
+import { parentOf } from './dmesg';
+import type { DmesgObservations } from './dmesg';
+
+export interface Contribution {
+  kind: 'acpi' | 'dmesg' | 'lspci';
+  file: string;
+  part: MachinePart;
+  provenance: Provenance;
+  observations?: DmesgObservations;
+}
+
+export interface Conflict {
+  /** JSON path in the machine. */
+  path: string;
+  what: string;
+  values: { value: string; at: SourceLocation[] }[];
+}
+
+export interface MergeResult {
+  /** null when the merged facts do not make a valid machine (see `problems`). */
+  machine: Machine | null;
+  provenance: Provenance;
+  conflicts: Conflict[];
+  /** Facts the artefacts did not give, and what was assumed instead. */
+  missing: string[];
+  problems: Problem[];
+}
+
+const RANK: Record<Contribution['kind'], number> = { acpi: 3, lspci: 2, dmesg: 1 };
+
+const normHex = (s: string) => `0x${BigInt(s).toString(16)}`;
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Copies the provenance entries of `from` (a prefix in a part) to `to` (the machine path). */
+function moveProvenance(
+  src: Provenance,
+  fromPrefix: string,
+  toPrefix: string,
+  dst: Provenance,
+): void {
+  for (const [k, v] of Object.entries(src)) {
+    if (k === fromPrefix || k.startsWith(fromPrefix + '.') || k.startsWith(fromPrefix + '[')) {
+      for (const at of v) addProvenance(dst, toPrefix + k.slice(fromPrefix.length), at);
+    }
+  }
+}
+
+export function mergeParts(contributions: Contribution[]): MergeResult {
+  const sorted = [...contributions].sort((a, b) => RANK[b.kind] - RANK[a.kind]);
+  const provenance: Provenance = {};
+  const conflicts: Conflict[] = [];
+  const missing: string[] = [];
+
+  /** Merges keyed objects field by field; the first (most authoritative) value wins, others conflict. */
+  function mergeObjects<T extends object>(
+    path: string,
+    items: { value: T; c: Contribution; from: string }[],
+  ): T {
+    const out: Record<string, unknown> = {};
+    const seen: Record<string, { value: string; at: SourceLocation[] }[]> = {};
+    for (const { value, c, from } of items) {
+      moveProvenance(c.provenance, from, path, provenance);
+      const at = c.provenance[from] ?? [{ file: c.file }];
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined) continue;
+        const s = show(v);
+        const list = (seen[k] ??= []);
+        const same = list.find((x) => x.value === s);
+        if (same) same.at.push(...at);
+        else list.push({ value: s, at: [...at] });
+        if (!(k in out)) out[k] = v;
+      }
+    }
+    for (const [k, list] of Object.entries(seen))
+      if (list.length > 1)
+        conflicts.push({
+          path: `${path}.${k}`,
+          what: `${k} differs between artefacts`,
+          values: list,
+        });
+    return out as T;
+  }
+
+  /** Merges the lists of every contribution, matching elements by key. */
+  function mergeList<T extends object>(
+    name: string,
+    get: (p: MachinePart) => T[] | undefined,
+    key: (t: T) => string,
+  ): T[] | undefined {
+    const groups = new Map<string, { value: T; c: Contribution; from: string }[]>();
+    let any = false;
+    for (const c of sorted) {
+      const list = get(c.part);
+      if (!list) continue;
+      any = true;
+      list.forEach((value, i) => {
+        const k = key(value);
+        const g = groups.get(k) ?? [];
+        g.push({ value, c, from: `$.${name}[${i}]` });
+        groups.set(k, g);
+      });
+    }
+    if (!any) return undefined;
+    return [...groups.values()].map((items, i) => mergeObjects(`$.${name}[${i}]`, items));
+  }
+
+  const first = <T>(
+    get: (p: MachinePart) => T | undefined,
+  ): { value: T; c: Contribution } | undefined => {
+    for (const c of sorted) {
+      const v = get(c.part);
+      if (v !== undefined) return { value: v, c };
+    }
+    return undefined;
+  };
+
+  // The order of elements follows the most authoritative artefact that lists them (the MADT
+  // order of IOAPICs and CPUs is what Linux numbers them by).
+  const ioapics = mergeList(
+    'ioapics',
+    (p) => p.ioapics,
+    (io) => String(io.id),
+  );
+  const overrides = mergeList(
+    'interrupt_source_overrides',
+    (p) => p.interrupt_source_overrides,
+    (o) => String(o.bus_irq),
+  );
+  const iommus = mergeList<IommuPart>(
+    'iommus',
+    (p) => p.iommus,
+    (u) => `${u.kind}:${normHex(u.register_base)}`,
+  );
+  const pciMerged = mergeList<PciPart>(
+    'pci',
+    (p) => p.pci,
+    (f) => f.bdf,
+  );
+  const cpuList = mergeList(
+    'cpus.list',
+    (p) => p.cpus?.list,
+    (c) => String(c.apic_id),
+  );
+
+  // Kernel and name come from the log.
+  const kernelItems = sorted
+    .filter((c) => c.part.kernel)
+    .map((c) => ({ value: c.part.kernel!, c, from: '$.kernel' }));
+  const kernel = kernelItems.length ? mergeObjects('$.kernel', kernelItems) : {};
+  if (!kernel.version)
+    missing.push('kernel version: no "Linux version" line (mainline behaviour assumed)');
+  const name = first((p) => p.name);
+  if (name) moveProvenance(name.c.provenance, '$.name', '$.name', provenance);
+
+  // CPUs.
+  const cpuFlags = mergeObjects(
+    '$.cpus',
+    sorted
+      .filter((c) => c.part.cpus)
+      .map((c) => {
+        const { list: _l, possible: _p, online_count: _o, ...flags } = c.part.cpus!;
+        return { value: flags, c, from: '$.cpus' };
+      }),
+  );
+  const possible = first((p) => p.cpus?.possible);
+  const onlineCount = first((p) => p.cpus?.online_count);
+  let cpus = (cpuList ?? []).map((c, i) => ({ ...c, cpu: i }));
+  if (cpus.length === 0) {
+    const n = onlineCount?.value ?? possible?.value ?? 0;
+    if (n > 0) {
+      cpus = Array.from({ length: n }, (_, i) => ({ cpu: i, apic_id: i }));
+      missing.push(
+        `CPU APIC ids: the log only counts ${n} CPUs (newer kernels print the MADT entries at debug level); numbered 0-${n - 1} with APIC id = CPU number. Give the ACPI MADT for the real ids`,
+      );
+      for (let i = 0; i < n; i++)
+        addProvenance(
+          provenance,
+          `$.cpus.list[${i}]`,
+          (onlineCount ?? possible)!.c.provenance['$.cpus.online_count']?.[0] ?? {
+            file: (onlineCount ?? possible)!.c.file,
+          },
+        );
+    } else missing.push('CPUs: no MADT and no CPU lines; one CPU assumed');
+  }
+  if (cpus.length === 0) cpus = [{ cpu: 0, apic_id: 0 }];
+  if (possible && onlineCount && cpus.length > onlineCount.value) {
+    // The kernel brings CPUs up in MADT order; those past the count stayed offline.
+    cpus.forEach((c, i) => {
+      if (i >= onlineCount.value) (c as { online?: boolean }).online = false;
+    });
+  }
+  if (
+    onlineCount &&
+    cpuList &&
+    cpuList.length !== onlineCount.value &&
+    !(possible && cpuList.length > onlineCount.value)
+  )
+    conflicts.push({
+      path: '$.cpus.list',
+      what: `the MADT lists ${cpuList.length} enabled CPUs, the log brought up ${onlineCount.value}`,
+      values: [
+        { value: String(cpuList.length), at: provenance['$.cpus.list[0]'] ?? [] },
+        {
+          value: String(onlineCount.value),
+          at: onlineCount.c.provenance['$.cpus.online_count'] ?? [],
+        },
+      ],
+    });
+  const hasX2 = cpuFlags.cpu_has_x2apic ?? cpus.some((c) => c.apic_id > 254);
+  if (cpuFlags.cpu_has_x2apic === undefined)
+    missing.push(`CPUID x2APIC support: not stated; assumed ${hasX2 ? 'present' : 'absent'}`);
+  if (!cpuFlags.apic_mode) missing.push('APIC mode at hand-over: not stated; xAPIC assumed');
+
+  // IOAPICs: pins and version are the IOAPIC's own registers, only the log shows them.
+  for (const [i, io] of (ioapics ?? []).entries()) {
+    if (io.pins === undefined)
+      missing.push(
+        `IOAPIC ${io.id} pins: not stated (only the log's "IOAPIC[n]: ... GSI a-b" line does); 24 assumed`,
+      );
+    void i;
+  }
+
+  // HPET.
+  const hpetItems = sorted
+    .filter((c) => c.part.hpet)
+    .map((c) => ({ value: c.part.hpet!, c, from: '$.hpet' }));
+  const hpet = hpetItems.length ? mergeObjects('$.hpet', hpetItems) : first((p) => p.hpet)?.value;
+
+  // DMAR: the table itself over what the log repeats of it.
+  const dmarGiven = sorted.filter((c) => c.part.dmar !== undefined);
+  let dmar: MachineInput['dmar'] = null;
+  if (dmarGiven.length) {
+    const tables = dmarGiven.filter((c) => c.part.dmar);
+    const absent = dmarGiven.filter((c) => c.part.dmar === null);
+    if (tables.length && absent.length)
+      conflicts.push({
+        path: '$.dmar',
+        what: 'one artefact has a DMAR table, another says the firmware has none',
+        values: [
+          { value: 'present', at: tables.map((c) => ({ file: c.file })) },
+          { value: 'absent', at: absent.map((c) => ({ file: c.file })) },
+        ],
+      });
+    if (tables.length) {
+      const top = tables[0]!;
+      moveProvenance(top.provenance, '$.dmar', '$.dmar', provenance);
+      dmar = { ...top.part.dmar! };
+      for (const other of tables.slice(1)) {
+        for (const k of ['host_address_width', 'x2apic_opt_out'] as const) {
+          const a = top.part.dmar![k];
+          const b = other.part.dmar![k];
+          if (b !== undefined && a !== undefined && a !== b)
+            conflicts.push({
+              path: `$.dmar.${k}`,
+              what: `${k} differs between artefacts`,
+              values: [
+                { value: String(a), at: top.provenance[`$.dmar.${k}`] ?? [{ file: top.file }] },
+                { value: String(b), at: other.provenance[`$.dmar.${k}`] ?? [{ file: other.file }] },
+              ],
+            });
+        }
+        if (top.kind === 'dmesg' && other.kind === 'dmesg') continue;
+        const ra = top.part.dmar!.rmrr?.length ?? 0;
+        const rb = other.part.dmar!.rmrr?.length ?? 0;
+        if (ra !== rb && rb > 0)
+          conflicts.push({
+            path: '$.dmar.rmrr',
+            what: 'the number of RMRRs differs',
+            values: [
+              { value: String(ra), at: [{ file: top.file }] },
+              { value: String(rb), at: [{ file: other.file }] },
+            ],
+          });
+      }
+    }
+  } else
+    missing.push(
+      "DMAR table: not given and not ruled out (the log's ACPI table list or an ACPI dump tells)",
+    );
+
+  // IOMMUs: the log names the DRHDs and their cap/ecap, the table their scopes.
+  const obs = sorted.map((c) => c.observations).filter((o): o is DmesgObservations => !!o);
+  const units = (iommus ?? []).map((u) => ({ ...u }));
+  if (units.some((u) => u.kind === 'intel-vtd' && !u.scopes))
+    if (!sorted.some((c) => c.kind === 'acpi' && c.part.iommus))
+      missing.push(
+        'DRHD device scopes: the log only says which DRHD each IOAPIC/HPET is under; give the ACPI DMAR table for the scopes interrupt remapping needs',
+      );
+  for (const o of obs) {
+    for (const s of o.irScopes) {
+      const u = units.find((x) => x.kind === 'intel-vtd' && normHex(x.register_base) === s.drhd);
+      if (!u || u.kind !== 'intel-vtd' || !u.scopes) continue;
+      if (!u.scopes.some((x) => x.type === s.type && x.id === s.id))
+        conflicts.push({
+          path: `$.iommus[${units.indexOf(u)}].scopes`,
+          what: `the log puts ${s.type.toUpperCase()} ${s.id} under DRHD ${s.drhd}, the table's scopes of that DRHD do not list it`,
+          values: [{ value: `${s.type} ${s.id}`, at: [s.at] }],
+        });
+    }
+    if (o.amdIommus.length && !units.some((u) => u.kind === 'amd-vi'))
+      missing.push(
+        `AMD IOMMU(s) at ${o.amdIommus.map((a) => a.bdf).join(', ')}: register base and device entries need the IVRS table`,
+      );
+  }
+  for (const u of units)
+    if (u.kind === 'intel-vtd' && !u.cap)
+      missing.push(
+        `DRHD ${u.register_base}: cap/ecap not stated (the log's "dmar%d: reg_base_addr" line); defaults assumed`,
+      );
+
+  // PCI: only functions with ids and a class can go into the model.
+  const pciAll = pciMerged ?? [];
+  const pci: PciPart[] = [];
+  const pciIndex = new Map<number, number>();
+  pciAll.forEach((f, i) => {
+    if (f.vendor_device && f.class) {
+      pciIndex.set(i, pci.length);
+      pci.push({ ...f });
+    }
+  });
+  const dropped = pciAll.length - pci.length;
+  if (dropped)
+    missing.push(
+      `${dropped} PCI function(s) without vendor:device or class (plain lspci without -n); lspci -nn or the boot log gives them`,
+    );
+  if (pciIndex.size !== pciAll.length) {
+    // Re-key the provenance of the functions kept.
+    const moved: Provenance = {};
+    for (const [from, to] of pciIndex)
+      moveProvenance(provenance, `$.pci[${from}]`, `$.pci[${to}]`, moved);
+    for (const k of Object.keys(provenance)) if (k.startsWith('$.pci[')) delete provenance[k];
+    Object.assign(provenance, moved);
+  }
+  for (const f of pci) {
+    f.parent = parentOf(f, pci);
+    if (f.secondary_bus !== undefined && (!f.kind || f.kind === 'endpoint')) f.kind = 'pci-bridge';
+  }
+  const noGsi = pci.filter((f) => f.intx_pin && f.intx_gsi === undefined).length;
+  if (noGsi)
+    missing.push(
+      `INTx routing of ${noGsi} function(s): not shown (lspci -vvv's "routed to IRQ" with MSI off gives it)`,
+    );
+  if (pci.length === 0) missing.push('PCI devices: give lspci -nn -vvv or the boot log');
+
+  // Platform irqs: the log's list in order; the FADT says the SCI's irq.
+  const logPlatform = sorted.find((c) => c.kind === 'dmesg' && c.part.platform_irqs)?.part
+    .platform_irqs;
+  const sci = sorted.find((c) => c.kind === 'acpi' && c.part.platform_irqs)?.part
+    .platform_irqs?.[0];
+  let platform = logPlatform ? logPlatform.map((p) => ({ ...p })) : [];
+  if (sci) {
+    const s = platform.find((p) => p.name === 'acpi');
+    if (s) s.irq = sci.irq;
+    else platform = [sci, ...platform];
+  }
+  const platProv = sorted.find((c) => c.kind === 'dmesg' && c.part.platform_irqs);
+  if (platProv)
+    moveProvenance(platProv.provenance, '$.platform_irqs', '$.platform_irqs', provenance);
+
+  // Probe order: the drivers' first lines and the INTx links they enabled, in log order.
+  let probe: string[] | undefined;
+  const events = obs.flatMap((o) => o.probeEvents);
+  if (events.length) {
+    const placed = new Set<string>();
+    probe = [];
+    for (const e of events) {
+      if ('bdf' in e) {
+        if (!placed.has(e.bdf) && pci.some((f) => f.bdf === e.bdf)) {
+          placed.add(e.bdf);
+          probe.push(e.bdf);
+        }
+      } else {
+        const f = [...pci]
+          .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
+          .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
+        if (f) {
+          placed.add(f.bdf);
+          probe.push(f.bdf);
+        }
+      }
+    }
+    for (const f of pci)
+      if (!f.driver) {
+        const ev = events.find((e) => 'bdf' in e && e.bdf === f.bdf) as
+          { driver: string } | undefined;
+        if (ev) f.driver = ev.driver;
+      }
+    if (probe.length === 0) probe = undefined;
+  }
+
+  const machine: MachineInput = {
+    name: name?.value ?? 'imported machine',
+    description: `Imported from ${[...new Set(contributions.map((c) => c.file))].join(', ')}`,
+    kernel: { version: kernel.version ?? 'mainline', cmdline: kernel.cmdline ?? '' },
+    cpus: {
+      apic_mode: cpuFlags.apic_mode ?? 'xapic',
+      cpu_has_x2apic: hasX2,
+      ...(cpuFlags.arat !== undefined ? { arat: cpuFlags.arat } : {}),
+      list: cpus,
+    },
+    ioapics: (ioapics ?? []).map((io) => ({
+      address: '0x0',
+      gsi_base: 0,
+      ...io,
+    })) as MachineInput['ioapics'],
+    interrupt_source_overrides: overrides as MachineInput['interrupt_source_overrides'],
+    hpet: hpet && hpet.address ? (hpet as NonNullable<MachineInput['hpet']>) : null,
+    dmar,
+    iommus: units,
+    pci: pci as MachineInput['pci'],
+    platform_irqs: platform,
+    ...(probe ? { probe_order: probe } : {}),
+    irq_requests: [],
+  };
+  if (!hpet) missing.push('HPET: not stated');
+  const parsed = parseMachine(machine);
+  return {
+    machine: parsed.ok ? parsed.machine : null,
+    provenance,
+    conflicts,
+    missing,
+    problems: parsed.ok ? [] : parsed.errors,
+  };
+}
+
+export { MachineSchema };
