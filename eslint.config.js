@@ -85,6 +85,7 @@ export default tseslint.config(
       'core/store/**',
       'core/cli/**',
       'core/testing/**',
+      'core/import/node/**',
       'core/**/*.test.ts',
       'core/**/gen-*.ts',
     ],
