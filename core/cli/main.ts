@@ -4,9 +4,11 @@
 //   irqlab runs <F.irqlab>
 //   irqlab query <F.irqlab> "<SELECT ...>"
 //   irqlab report <F.irqlab> [--run N] --format csv|perfetto [-o OUT]
+//   irqlab import FILES... [-o machine.json]
+//   irqlab explain "<kernel log line>" [--machine M]
 //
 // Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { simulate, type ScenarioStep } from '../kernel/boot';
 import { PROFILES } from '../kernel/profiles';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
@@ -16,6 +18,10 @@ import { parseMachine, parseMachineJson } from '../model/validate';
 import { writeEventsCsv } from '../report/csv';
 import { writePerfettoTrace } from '../report/perfetto';
 import { SessionError } from '../store/errors';
+import { compareWithSimulation, describeDifference } from '../import/compare';
+import { ImportError } from '../import/errors';
+import { explainLine, formatExplanation } from '../import/explain';
+import { importFiles } from '../import/node/read';
 import { Session } from '../store/session';
 import { TraceEmitter } from '../trace/emitter';
 
@@ -26,6 +32,8 @@ const USAGE = `usage:
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
   irqlab report <FILE.irqlab> [--run N] --format csv|perfetto [-o OUT]
+  irqlab import FILES... [-o machine.json]      (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
+  irqlab explain "<kernel log line>" [--machine M]
 presets: ${Object.keys(PRESETS).join(', ')}
 profiles: ${Object.keys(PROFILES).join(', ')}`;
 
@@ -192,6 +200,48 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** irqlab import: artefacts -> a machine file; with a /proc/interrupts, real vs predicted. */
+async function cmdImport(args: string[], io: Io): Promise<number> {
+  const out = takeOption(args, '-o');
+  if (args.length === 0) throw new UsageError('import takes one or more files');
+  const result = await importFiles(args);
+  for (const line of result.summary) io.out(line + '\n');
+  if (!result.machine) {
+    io.err('irqlab: the imported facts do not make a valid machine:\n');
+    for (const p of result.problems) io.err(`irqlab: ${p.path}: ${p.message}\n`);
+    return 2;
+  }
+  for (const real of result.interrupts) {
+    const sim = simulate(result.machine);
+    const cmp = compareWithSimulation(real, sim);
+    io.out(
+      `real vs predicted (${real.file}, profile ${sim.profile}): ${cmp.matched} of ${cmp.realRows} irqs identical, ${cmp.differences.length} difference(s)\n`,
+    );
+    for (const d of cmp.differences) io.out(`  ${describeDifference(d)}\n`);
+  }
+  if (out) {
+    writeFileSync(out, JSON.stringify(result.machine, null, 2) + '\n');
+    io.err(`irqlab: machine written to ${out}\n`);
+  }
+  return 0;
+}
+
+/** irqlab explain: what a kernel log line means, on this machine if one is given. */
+function cmdExplain(args: string[], io: Io): number {
+  const machineSpec = takeOption(args, '--machine');
+  if (args.length !== 1) throw new UsageError('explain takes one log line (quote it)');
+  const machine = machineSpec ? loadMachine(machineSpec) : undefined;
+  const e = explainLine(args[0]!, machine);
+  if (!e) {
+    io.err(
+      `irqlab: not a line irqlab can explain (DMAR/INTR-REMAP faults, vector and IRTE errors): ${args[0]}\n`,
+    );
+    return 1;
+  }
+  io.out(formatExplanation(e));
+  return 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -204,6 +254,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return cmdQuery(rest, io);
       case 'report':
         return await cmdReport(rest, io);
+      case 'import':
+        return await cmdImport(rest, io);
+      case 'explain':
+        return cmdExplain(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -213,7 +267,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof SessionError) {
+    if (err instanceof UsageError || err instanceof SessionError || err instanceof ImportError) {
       io.err(`irqlab: ${err.message}\n`);
       return 2;
     }
