@@ -50,7 +50,8 @@ export function benchTraceStore(events = 2_000_000): Record<string, number> {
     syntheticTrace(emitter, events);
     let t0 = performance.now();
     writer.finish({});
-    const indexSeconds = (performance.now() - t0) / 1000;
+    const finishSeconds = (performance.now() - t0) / 1000;
+    batchedSeconds += finishSeconds;
     const stored = writer.eventCount;
     session.close();
 
@@ -97,7 +98,7 @@ export function benchTraceStore(events = 2_000_000): Record<string, number> {
       trace_events_per_second: Math.round(stored / batchedSeconds),
       trace_naive_rows_per_second: Math.round(rows.length / naiveSeconds),
       trace_write_ratio_vs_naive: Number((naiveSeconds / batchedSeconds).toFixed(2)),
-      trace_index_build_seconds: Number(indexSeconds.toFixed(2)),
+      trace_finish_seconds: Number(finishSeconds.toFixed(3)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

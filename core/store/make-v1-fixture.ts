@@ -1,6 +1,7 @@
 // Made fixtures/session-v1.irqlab, a session written by schema version 1, which the migration
-// test opens with every later version. Kept for the record; do not regenerate once a version 2
-// exists.
+// tests open with every later version. Kept for the record only: it was run by the version-1
+// store (commit 0371993); today's RunWriter writes version 2 blocks, so running it now would not
+// make a version-1 file. Never regenerate the fixture.
 import { TraceEmitter } from '../trace/emitter';
 import { Session } from './session';
 

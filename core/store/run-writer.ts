@@ -1,59 +1,203 @@
 // Stores a run's trace while the simulation produces it: a TraceSink that writes each chunk of
-// events in one transaction with multi-row INSERTs (ROWS_PER_STATEMENT rows per statement, the
-// parameter array reused), new interned strings and symbols alongside. Secondary indexes are
-// built once, when the run finishes (bulk load first, index after).
+// events in one transaction, as blocks of up to BLOCK_EVENTS events (event-blocks.ts) with their
+// posting lists (which blocks hold irq n, CPU n, function n, kind n, device n), new interned
+// strings and symbols alongside. Everything a filter needs is committed with the chunk, so an
+// interrupted run is as readable as a finished one, and finishing a run costs nothing extra.
+//
+// The device column: events inside a call that names a device (a `dev` string argument, e.g.
+// pci_alloc_irq_vectors_affinity(dev=0000:3b:00.0, ...)) carry that device's string id, from the
+// call to its return, so "everything the kernel did for this device" is one filter.
 import type Database from 'better-sqlite3';
-import type { SymbolSpec, TraceChunk } from '../trace/events';
+import { EventKind, type SymbolSpec, type TraceChunk } from '../trace/events';
 import type { TraceSink } from '../trace/emitter';
 import type { StringTable } from '../trace/strings';
+import {
+  BLOCK_EVENTS,
+  BlockEncoder,
+  GROUP_BLOCKS,
+  POSTING_BUCKET_BITS,
+  type PostingKey,
+} from './event-blocks';
 
-const COLUMNS = 11; // id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text
-export const ROWS_PER_STATEMENT = 256;
-const RUN_ROWID_BASE = 2 ** 40;
+export const RUN_ROWID_BASE = 2 ** 40;
+/** Posting-list rows and string rows go in multi-row INSERTs of this many rows. */
+const ROWS_PER_STATEMENT = 128;
+/**
+ * WAL pages between checkpoints while a run is written (PRAGMA wal_autocheckpoint; SQLite's
+ * default is 1000). Every chunk commits on its own for crash safety; checkpointing each few
+ * chunks would copy and fsync the database over and over, so it is done every ~64 MiB and once
+ * when the run ends.
+ */
+const RUN_WAL_AUTOCHECKPOINT = 16384;
 
-function insertSql(rows: number): string {
-  const tuple = `(${new Array(COLUMNS).fill('?').join(',')})`;
-  return `INSERT INTO events (id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text) VALUES ${new Array(
-    rows,
-  )
-    .fill(tuple)
-    .join(',')}`;
+/** A prepared multi-row INSERT with a reused parameter array; `flush` sends what is pending. */
+class BatchInsert {
+  private readonly full: Database.Statement;
+  private readonly params: unknown[];
+  private pending = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly head: string,
+    private readonly width: number,
+  ) {
+    this.full = db.prepare(this.sql(ROWS_PER_STATEMENT));
+    this.params = new Array<unknown>(ROWS_PER_STATEMENT * width);
+  }
+
+  private sql(rows: number): string {
+    const tuple = `(${new Array(this.width).fill('?').join(',')})`;
+    return `${this.head} VALUES ${new Array(rows).fill(tuple).join(',')}`;
+  }
+
+  add(...values: unknown[]): void {
+    const at = this.pending * this.width;
+    for (let i = 0; i < this.width; i++) this.params[at + i] = values[i];
+    if (++this.pending === ROWS_PER_STATEMENT) {
+      this.full.run(this.params);
+      this.pending = 0;
+    }
+  }
+
+  flush(): void {
+    if (this.pending === 0) return;
+    this.db.prepare(this.sql(this.pending)).run(this.params.slice(0, this.pending * this.width));
+    this.pending = 0;
+  }
 }
 
-/** Indexes that serve the UI's questions (by irq, cpu, function, kind); created after the load. */
-export const EVENT_INDEXES = [
-  'CREATE INDEX IF NOT EXISTS events_irq ON events (irq, id) WHERE irq >= 0',
-  'CREATE INDEX IF NOT EXISTS events_cpu ON events (cpu, id) WHERE cpu >= 0',
-  'CREATE INDEX IF NOT EXISTS events_fn ON events (fn, id)',
-  'CREATE INDEX IF NOT EXISTS events_fault ON events (kind, id) WHERE kind >= 4',
-];
+/** For one posting key (irq, cpu, ...): which blocks of the current group hold each value. */
+class PostingCollector {
+  /** group[value] = ordinal of the last group the value was seen in; mask[value] its blocks. */
+  private group = new Float64Array(1024).fill(-1);
+  private mask = new Int32Array(1024);
+  private readonly big = new Map<number, { group: number; mask: number }>(); // beyond `group`
+  private touched: number[] = [];
+
+  constructor(
+    readonly key: PostingKey,
+    /** Smallest value with a posting ("no irq" is -1, "no device" 0). */
+    private readonly min: number,
+  ) {}
+
+  /** Notes the values of column[from, to), block `slot` of group `group`. */
+  collect(column: ArrayLike<number>, from: number, to: number, group: number, slot: number): void {
+    let groups = this.group;
+    let masks = this.mask;
+    const bit = 1 << slot;
+    const min = this.min;
+    for (let i = from; i < to; i++) {
+      const v = column[i]!;
+      if (v < min) continue;
+      if (v >= groups.length) {
+        this.collectBig(v, group, bit);
+        groups = this.group;
+        masks = this.mask;
+        continue;
+      }
+      if (groups[v] !== group) {
+        groups[v] = group;
+        masks[v] = bit;
+        this.touched.push(v);
+      } else masks[v]! |= bit;
+    }
+  }
+
+  private collectBig(v: number, group: number, bit: number): void {
+    if (v < 1 << 22) {
+      let size = this.group.length;
+      while (size <= v) size *= 2;
+      const groups = new Float64Array(size).fill(-1);
+      groups.set(this.group);
+      const masks = new Int32Array(size);
+      masks.set(this.mask);
+      this.group = groups;
+      this.mask = masks;
+      groups[v] = group;
+      masks[v] = bit;
+      this.touched.push(v);
+      return;
+    }
+    const entry = this.big.get(v);
+    if (entry?.group === group) entry.mask |= bit;
+    else {
+      this.big.set(v, { group, mask: bit });
+      this.touched.push(v);
+    }
+  }
+
+  /** The group's posting rows, one per bucket (layout: event-blocks.ts). Starts a new group. */
+  drain(firstSeqs: readonly number[]): { bucket: number; data: Uint8Array }[] {
+    const values = Float64Array.from(this.touched).sort();
+    this.touched = [];
+    const shift = 2 ** POSTING_BUCKET_BITS[this.key];
+    const n = firstSeqs.length;
+    const rows: { bucket: number; data: Uint8Array }[] = [];
+    for (let i = 0; i < values.length;) {
+      const bucket = Math.floor(values[i]! / shift);
+      let j = i + 1;
+      while (j < values.length && Math.floor(values[j]! / shift) === bucket) j++;
+      const words = new Uint32Array(1 + n + 2 * (j - i));
+      words[0] = n;
+      for (let k = 0; k < n; k++) words[1 + k] = firstSeqs[k]!;
+      for (let at = 1 + n; i < j; i++, at += 2) {
+        const v = values[i]!;
+        words[at] = v;
+        words[at + 1] = v < this.mask.length ? this.mask[v]! : this.big.get(v)!.mask;
+      }
+      rows.push({ bucket, data: new Uint8Array(words.buffer) });
+    }
+    return rows;
+  }
+}
 
 export class RunWriter implements TraceSink {
-  private readonly insertMany: Database.Statement;
-  private readonly insertOne: Database.Statement;
-  private readonly insertString: Database.Statement;
-  private readonly insertSymbol: Database.Statement;
-  private readonly params = new Array<number>(ROWS_PER_STATEMENT * COLUMNS);
+  private readonly insertBlock: Database.Statement;
+  private readonly strings: BatchInsert;
+  private readonly symbols: BatchInsert;
+  private readonly postings: BatchInsert;
+  private readonly updateCount: Database.Statement;
   private readonly writeChunk: (
     chunk: TraceChunk,
     strings: StringTable,
     symbols: readonly SymbolSpec[],
   ) => void;
+  private readonly encoder = new BlockEncoder();
+  private readonly irqs = new PostingCollector('irq', 0);
+  private readonly cpus = new PostingCollector('cpu', 0);
+  private readonly fns = new PostingCollector('fn', 0);
+  private readonly kinds = new PostingCollector('kind', 0);
+  private readonly devs = new PostingCollector('dev', 1);
   private stringsStored = 1; // id 0 ("") is implicit
   private symbolsStored = 1; // id 0 is the empty symbol
+  /** Per symbol: index of its `dev` string argument, or -1. */
+  private devArg = new Int8Array(64).fill(-1);
+  /** Calls that named a device and have not returned: their depth and device string id. */
+  private readonly devDepth: number[] = [];
+  private readonly devId: number[] = [];
+  private readonly devColumn = new Int32Array(BLOCK_EVENTS);
+  private groups = 0;
   private events = 0;
   private done = false;
+  private readonly autocheckpoint: number;
 
   constructor(
     private readonly db: Database.Database,
     readonly runId: number,
   ) {
-    this.insertMany = db.prepare(insertSql(ROWS_PER_STATEMENT));
-    this.insertOne = db.prepare(insertSql(1));
-    this.insertString = db.prepare('INSERT INTO strings (run_id, id, value) VALUES (?, ?, ?)');
-    this.insertSymbol = db.prepare(
-      'INSERT INTO symbols (run_id, id, name, args) VALUES (?, ?, ?, ?)',
+    this.insertBlock = db.prepare(
+      'INSERT INTO event_blocks (id, run_id, count, data) VALUES (?, ?, ?, ?)',
     );
+    this.strings = new BatchInsert(db, 'INSERT INTO strings (run_id, id, value)', 3);
+    this.symbols = new BatchInsert(db, 'INSERT INTO symbols (run_id, id, name, args)', 4);
+    this.postings = new BatchInsert(
+      db,
+      'INSERT INTO event_postings (run_id, key, bucket, first_seq, blocks)',
+      5,
+    );
+    this.updateCount = db.prepare('UPDATE runs SET event_count = ? WHERE id = ?');
+    this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${Math.max(this.autocheckpoint, RUN_WAL_AUTOCHECKPOINT)}`);
     this.writeChunk = db.transaction((chunk, strings, symbols) =>
       this.store(chunk, strings, symbols),
     );
@@ -65,10 +209,12 @@ export class RunWriter implements TraceSink {
 
   write(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void {
     if (this.done) throw new Error(`run ${this.runId} is already finished`);
+    if (chunk.base + chunk.length > 2 ** 32)
+      throw new Error(`run ${this.runId}: more than 2^32 trace events in one run`);
     this.writeChunk(chunk, strings, symbols);
   }
 
-  /** Marks the run complete with its outputs and builds the event indexes. */
+  /** Marks the run complete with its outputs. */
   finish(outputs: unknown): void {
     this.close('complete', JSON.stringify(outputs), null);
   }
@@ -84,64 +230,92 @@ export class RunWriter implements TraceSink {
   ): void {
     if (this.done) return;
     this.done = true;
-    this.db.transaction(() => {
-      for (const sql of EVENT_INDEXES) this.db.exec(sql);
-      this.db
-        .prepare(
-          `UPDATE runs SET status = ?, finished_at = ?, event_count = ?, outputs_json = ?, error = ? WHERE id = ?`,
-        )
-        .run(status, new Date().toISOString(), this.events, outputsJson, error, this.runId);
-    })();
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, finished_at = ?, event_count = ?, outputs_json = ?, error = ? WHERE id = ?`,
+      )
+      .run(status, new Date().toISOString(), this.events, outputsJson, error, this.runId);
+    this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   private store(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void {
-    for (let id = this.stringsStored; id < strings.size; id++) {
-      this.insertString.run(this.runId, id, strings.get(id));
-    }
+    for (let id = this.stringsStored; id < strings.size; id++)
+      this.strings.add(this.runId, id, strings.get(id));
     this.stringsStored = strings.size;
+    this.strings.flush();
     for (let id = this.symbolsStored; id < symbols.length; id++) {
       const sym = symbols[id]!;
-      this.insertSymbol.run(this.runId, id, sym.name, JSON.stringify(sym.args));
+      this.symbols.add(this.runId, id, sym.name, JSON.stringify(sym.args));
+      if (id >= this.devArg.length) {
+        const grown = new Int8Array(this.devArg.length * 2 + id).fill(-1);
+        grown.set(this.devArg);
+        this.devArg = grown;
+      }
+      this.devArg[id] = sym.args.slice(0, 4).findIndex((a) => a.name === 'dev' && a.type === 'str');
     }
     this.symbolsStored = symbols.length;
+    this.symbols.flush();
 
-    const base = this.runId * RUN_ROWID_BASE + chunk.base;
-    const p = this.params;
-    const n = chunk.length;
-    let i = 0;
-    for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
-      let k = 0;
-      for (let r = i; r < i + ROWS_PER_STATEMENT; r++) {
-        p[k++] = base + r;
-        p[k++] = chunk.kind[r]!;
-        p[k++] = chunk.depth[r]!;
-        p[k++] = chunk.fn[r]!;
-        p[k++] = chunk.irq[r]!;
-        p[k++] = chunk.cpu[r]!;
-        p[k++] = chunk.a0[r]!;
-        p[k++] = chunk.a1[r]!;
-        p[k++] = chunk.a2[r]!;
-        p[k++] = chunk.a3[r]!;
-        p[k++] = chunk.text[r]!;
+    const base = this.runId * RUN_ROWID_BASE;
+    const collectors = [this.irqs, this.cpus, this.fns, this.kinds, this.devs];
+    let firstSeqs: number[] = [];
+    const endGroup = () => {
+      for (const collector of collectors) {
+        for (const { bucket, data } of collector.drain(firstSeqs))
+          this.postings.add(this.runId, collector.key, bucket, firstSeqs[0], data);
       }
-      this.insertMany.run(p);
-    }
-    for (; i < n; i++) {
-      this.insertOne.run(
-        base + i,
-        chunk.kind[i],
-        chunk.depth[i],
-        chunk.fn[i],
-        chunk.irq[i],
-        chunk.cpu[i],
-        chunk.a0[i],
-        chunk.a1[i],
-        chunk.a2[i],
-        chunk.a3[i],
-        chunk.text[i],
+      firstSeqs = [];
+      this.groups++;
+    };
+    for (let from = 0; from < chunk.length; from += BLOCK_EVENTS) {
+      const to = Math.min(chunk.length, from + BLOCK_EVENTS);
+      const firstSeq = chunk.base + from;
+      const slot = firstSeqs.length;
+      firstSeqs.push(firstSeq);
+      this.deviceColumn(chunk, from, to);
+      const group = this.groups;
+      this.irqs.collect(chunk.irq, from, to, group, slot);
+      this.cpus.collect(chunk.cpu, from, to, group, slot);
+      this.fns.collect(chunk.fn, from, to, group, slot);
+      this.kinds.collect(chunk.kind, from, to, group, slot);
+      this.devs.collect(this.devColumn, 0, to - from, group, slot);
+      this.insertBlock.run(
+        base + firstSeq,
+        this.runId,
+        to - from,
+        this.encoder.encode(chunk, this.devColumn, from, to),
       );
+      if (firstSeqs.length === GROUP_BLOCKS) endGroup();
     }
-    this.events += n;
-    this.db.prepare('UPDATE runs SET event_count = ? WHERE id = ?').run(this.events, this.runId);
+    if (firstSeqs.length > 0) endGroup();
+    this.postings.flush();
+    this.events += chunk.length;
+    this.updateCount.run(this.events, this.runId);
+  }
+
+  /** Fills devColumn[0 .. to-from) with the device context of each event. */
+  private deviceColumn(chunk: TraceChunk, from: number, to: number): void {
+    const { kind, fn, depth } = chunk;
+    const args = [chunk.a0, chunk.a1, chunk.a2, chunk.a3];
+    const stackDepth = this.devDepth;
+    const stackId = this.devId;
+    const out = this.devColumn;
+    for (let i = from; i < to; i++) {
+      const k = kind[i]!;
+      if (k === EventKind.call) {
+        const arg = this.devArg[fn[i]!] ?? -1;
+        if (arg >= 0) {
+          stackDepth.push(depth[i]!);
+          stackId.push(args[arg]![i]!);
+        }
+      }
+      const top = stackId.length - 1;
+      out[i - from] = top >= 0 ? stackId[top]! : 0;
+      if (k === EventKind.ret && top >= 0 && stackDepth[top] === depth[i]) {
+        stackDepth.pop();
+        stackId.pop();
+      }
+    }
   }
 }

@@ -16,8 +16,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventKind } from '../trace/events';
 import { TraceEmitter } from '../trace/emitter';
 import { SessionError } from './errors';
+import { BLOCK_EVENTS } from './event-blocks';
 import { loadMigrations } from './migrate';
-import { Session } from './session';
+import { IRQLAB_APPLICATION_ID, RUN_ROWID_BASE, Session } from './session';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -95,19 +96,54 @@ describe('a session file', () => {
     const onCpu3 = session.events(runId, 100, 50, { cpu: 3 });
     expect(onCpu3).toHaveLength(50);
     expect(onCpu3.every((e) => e.cpu === 3 && e.seq >= 100)).toBe(true);
-    const plan = session.db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT * FROM events WHERE cpu = 3 AND id >= 0 ORDER BY id LIMIT 5`,
-      )
-      .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/INDEX events_cpu|PRIMARY KEY/);
+    expect(session.events(runId, 100, 50, { cpu: 3, toSeq: 120 }).map((e) => e.seq)).toEqual(
+      onCpu3.filter((e) => e.seq < 120).map((e) => e.seq),
+    );
+
+    // A run of 50 blocks in which irq 77 and one device occur in block 30 only.
+    const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
+    const t = new TraceEmitter(BLOCK_EVENTS);
+    t.addSink(writer);
+    const alloc = t.symbol({ name: 'irq_matrix_alloc', args: [{ name: 'cpu', type: 'int' }] });
+    const enable = t.symbol({
+      name: 'pci_alloc_irq_vectors_affinity',
+      args: [{ name: 'dev', type: 'str' }],
+    });
+    while (t.seq < 50 * BLOCK_EVENTS) {
+      if (t.seq === 30 * BLOCK_EVENTS + 10) {
+        t.call(enable, -1, -1, t.intern('0000:3b:00.0'));
+        t.call(alloc, 77, 1, 1);
+        t.ret(alloc, 0, 77, 1);
+        t.ret(enable, 0);
+      } else t.state(alloc, 24, t.seq % 4);
+    }
+    t.flush();
+    writer.finish({});
+    const before = session.blocksDecoded;
+    const irq77 = session.events(writer.runId, 0, 100, { irq: 77 });
+    expect(irq77.map((e) => e.seq)).toEqual([30 * BLOCK_EVENTS + 11, 30 * BLOCK_EVENTS + 12]);
+    expect(session.blocksDecoded - before).toBe(1);
+    const device = session.namedEvents(writer.runId, 0, 100, { device: '0000:3b:00.0' });
+    expect(device.map((e) => `${e.kind} ${e.name}`)).toEqual([
+      'call pci_alloc_irq_vectors_affinity',
+      'call irq_matrix_alloc',
+      'ret irq_matrix_alloc',
+      'ret pci_alloc_irq_vectors_affinity',
+    ]);
+    expect(device[0]).toMatchObject({ device: '0000:3b:00.0', args: { dev: '0000:3b:00.0' } });
+    expect(session.blocksDecoded - before).toBe(1); // the same block, from the cache
+    const late = session.events(writer.runId, 45 * BLOCK_EVENTS + 5, 3);
+    expect(late.map((e) => e.seq)).toEqual([0, 1, 2].map((i) => 45 * BLOCK_EVENTS + 5 + i));
+    expect(session.blocksDecoded - before).toBe(2);
+    expect(session.events(writer.runId, 0, 10, { irq: 78 })).toEqual([]);
+    expect(session.events(writer.runId, 0, 10, { device: '0000:00:00.0' })).toEqual([]);
     session.close();
   });
 
   it('answers read-only SQL and rejects anything that writes', () => {
     const session = Session.open(path.join(dir, 'q.irqlab'), { create: true });
     const runId = recordRun(session, 100);
-    const result = session.query(`SELECT count(*) AS n FROM events WHERE id >> 40 = ${runId}`);
+    const result = session.query(`SELECT count(*) AS n FROM events WHERE run_id = ${runId}`);
     expect(result).toEqual({ columns: ['n'], rows: [[100 + 1]] });
     for (const sql of [
       'DELETE FROM events',
@@ -131,6 +167,111 @@ describe('a session file', () => {
     expect(session.schemaVersion).toBe(loadMigrations().length);
     expect(session.machine()?.name).toBe('fixture-v1');
     expect(session.runs()[0]).toMatchObject({ status: 'complete', eventCount: 201 });
+    session.close();
+  });
+
+  it('migrates the version-1 fixture to event blocks: every event reads back as it was stored', () => {
+    const file = path.join(dir, 'v1-events.irqlab');
+    copyFileSync(path.join(here, 'fixtures', 'session-v1.irqlab'), file);
+    const raw = new Database(file, { readonly: true });
+    const v1 = raw
+      .prepare('SELECT id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text FROM events ORDER BY id')
+      .all() as { id: number; irq: number; [column: string]: number }[];
+    raw.close();
+    expect(v1.length).toBeGreaterThan(0);
+
+    const session = Session.open(file);
+    expect(
+      session.db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'events'`).pluck().get(),
+    ).toBe(0);
+    const runId = session.runs()[0]!.id;
+    const expected = v1.map(({ id, ...columns }) => ({
+      seq: id - runId * RUN_ROWID_BASE,
+      ...columns,
+      dev: 0,
+    }));
+    expect(session.events(runId, 0, 10_000)).toEqual(expected);
+    const sql = session.query(
+      `SELECT seq, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text, dev FROM events(${runId}) ORDER BY seq`,
+    );
+    expect(sql.rows).toEqual(expected.map((e) => Object.values(e)));
+    const byIrq = expected.filter((e) => e.irq === expected[0]!.irq);
+    expect(session.events(runId, 0, 10_000, { irq: expected[0]!.irq })).toEqual(byIrq);
+    session.close();
+  });
+
+  it('derives the device context of version-1 events when migrating', () => {
+    const file = path.join(dir, 'v1-devices.irqlab');
+    const [v1] = loadMigrations();
+    const db = new Database(file);
+    db.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
+    db.exec(v1!.sql);
+    db.pragma('user_version = 1');
+    db.exec(`INSERT INTO runs (id, created_at, profile, status, machine_json, event_count)
+             VALUES (1, 'then', 'mainline', 'complete', '{}', 6)`);
+    db.exec(`INSERT INTO strings VALUES (1, 1, '0000:3b:00.0'), (1, 2, 'nvme0q1')`);
+    db.exec(`INSERT INTO symbols VALUES
+      (1, 1, 'pci_alloc_irq_vectors_affinity', '[{"name":"dev","type":"str"},{"name":"min_vecs","type":"int"}]'),
+      (1, 2, 'irq_matrix_alloc', '[{"name":"reserved","type":"int"}]'),
+      (1, 3, 'request_irq', '[{"name":"irq","type":"int"},{"name":"name","type":"str"}]')`);
+    const base = RUN_ROWID_BASE;
+    const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // id, kind, depth, fn, irq, cpu, a0..a3, text
+    insert.run(base + 0, 1, 0, 1, -1, -1, 1, 1, 0, 0, 0); // call pci_alloc_irq_vectors_affinity(dev=...)
+    insert.run(base + 1, 1, 1, 2, 40, 3, 0, 0, 0, 0, 0); //   call irq_matrix_alloc
+    insert.run(base + 2, 2, 1, 2, 40, 3, 0, 0, 0, 0, 0); //   ret
+    insert.run(base + 3, 2, 0, 1, -1, -1, 1, 0, 0, 0, 0); // ret
+    insert.run(base + 4, 1, 0, 3, 40, -1, 40, 2, 0, 0, 0); // call request_irq: no device
+    insert.run(base + 5, 2, 0, 3, 40, -1, 0, 0, 0, 0, 0);
+    db.close();
+
+    const session = Session.open(file);
+    expect(session.events(1, 0, 10).map((e) => e.dev)).toEqual([1, 1, 1, 1, 0, 0]);
+    expect(session.namedEvents(1, 0, 10, { device: '0000:3b:00.0' }).map((e) => e.seq)).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(session.events(1, 0, 10, { irq: 40, cpu: 3 }).map((e) => e.seq)).toEqual([1, 2]);
+    session.close();
+  });
+
+  it('opens an older file read-only by migrating it in memory, leaving the file as it was', () => {
+    const file = path.join(dir, 'v1-readonly.irqlab');
+    copyFileSync(path.join(here, 'fixtures', 'session-v1.irqlab'), file);
+    const before = readFileSync(file);
+    const session = Session.open(file, { readonly: true });
+    expect(session.schemaVersion).toBe(loadMigrations().length);
+    const runId = session.runs()[0]!.id;
+    expect(session.events(runId, 0, 5)).toHaveLength(5);
+    expect(session.query(`SELECT count(*) FROM events`).rows[0]).toEqual([201]);
+    session.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(() => session.events(runId, 0, 1)).toThrow();
+  });
+
+  it('presents blocks to SQL as an events table with run and step-range arguments', () => {
+    const session = Session.open(path.join(dir, 'sql.irqlab'), { create: true });
+    const first = recordRun(session, 3000);
+    const second = recordRun(session, 500);
+    expect(session.query(`SELECT run_id, count(*) FROM events GROUP BY run_id`).rows).toEqual([
+      [first, 3001],
+      [second, 501],
+    ]);
+    expect(session.query(`SELECT seq FROM events(${first}, 1000, 1003)`).rows).toEqual([
+      [1000],
+      [1001],
+      [1002],
+    ]);
+    expect(
+      session.query(`SELECT count(*) FROM events WHERE run = ${second} AND from_seq = 499`).rows,
+    ).toEqual([[2]]);
+    // Two scans at once (a self-join) and names through the symbol table.
+    const joined = session.query(
+      `SELECT s.name, count(*) FROM events(${second}) c
+         JOIN events(${second}) r ON r.seq = c.seq + 1 AND r.kind = 2
+         JOIN symbols s ON s.run_id = c.run_id AND s.id = c.fn
+        WHERE c.kind = 1 GROUP BY s.name`,
+    );
+    expect(joined.rows).toEqual([['irq_matrix_alloc', 250]]);
     session.close();
   });
 
@@ -213,7 +354,7 @@ describe('a session file', () => {
     const [first, second] = session.runs();
     expect(first).toMatchObject({ status: 'complete', eventCount: 5000 });
     expect(second?.status).toBe('incomplete');
-    const stored = session.query(`SELECT count(*) FROM events WHERE id >> 40 = ${second!.id}`)
+    const stored = session.query(`SELECT count(*) FROM events WHERE run_id = ${second!.id}`)
       .rows[0]![0] as number;
     expect(stored).toBeGreaterThanOrEqual(committed);
     expect(session.machine()?.name).toBe('kill-test');

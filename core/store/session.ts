@@ -4,16 +4,48 @@
 // Opening is careful: the file is inspected read-only first (header, size, application id,
 // schema version, integrity) and a file that is not ours, newer than us, truncated or corrupt
 // gets a SessionError naming it and is never written to. Only a healthy irqlab file of an older
-// version is migrated, each step in a transaction.
+// version is migrated, each step in a transaction; opened read-only, an older file is migrated
+// in memory and the file itself is left as it is.
+//
+// Trace events live in blocks (event-blocks.ts); `events()` pages through them, using the
+// posting lists for filters, and SQL sees them through the `events` virtual table.
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  EVENT_KIND_NAMES,
+  EventKind,
+  type EventKind as Kind,
+  type EventRow,
+} from '../trace/events';
+import { namedArgs, type TraceSource } from '../report/trace-source';
+import { BlockReader } from './block-reader';
 import { SessionError } from './errors';
+import type { PostingKey } from './event-blocks';
+import { registerEventsTable } from './events-table';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrate';
-import { RunWriter } from './run-writer';
-import type { TraceSource } from '../report/trace-source';
-import type { EventRow } from '../trace/events';
+import { RUN_ROWID_BASE, RunWriter } from './run-writer';
 
 export type { EventRow };
+export { RUN_ROWID_BASE };
+
+/** A stored event: the trace's columns and the device context (string id of its BDF, or 0). */
+export type StoredEventRow = EventRow & { dev: number };
+
+/** A stored event with its names resolved, as the UI shows it. */
+export interface NamedEvent {
+  seq: number;
+  kind: string;
+  depth: number;
+  /** Function, state or fault name ('' for a log line). */
+  name: string;
+  irq: number;
+  cpu: number;
+  args: Record<string, number | string>;
+  /** Log line or fault summary ('' when none). */
+  text: string;
+  /** BDF of the device the kernel was working for ('' when none). */
+  device: string;
+}
 
 /** PRAGMA application_id of an irqlab session: 'irql' in ASCII. */
 export const IRQLAB_APPLICATION_ID = 0x6972716c;
@@ -38,15 +70,29 @@ export interface RunSummary {
   error: string | null;
 }
 
+/** Which events of a run to return. Every given condition must hold. */
 export interface EventFilter {
+  /** Steps before this one (the page starts at `fromSeq`): a step range. */
+  toSeq?: number;
   kind?: number;
+  /** Symbol id of a function, state or fault. */
   fn?: number;
   irq?: number;
   cpu?: number;
+  /** Device by its string id (StoredEventRow.dev) or by BDF (`device`). */
+  dev?: number;
+  device?: string;
+  /** Faults only (kind = fault). */
+  fault?: boolean;
 }
 
-/** A run's rowids are run_id * 2^40 + seq (see migrations/0001_session.sql). */
-export const RUN_ROWID_BASE = 2 ** 40;
+/**
+ * Files up to this size are checked whole (PRAGMA quick_check) before they are opened. Above it,
+ * every table but the event blocks is checked; a damaged block is reported when it is read
+ * (SQLite's own page checks and the block layout's), so opening a big session stays fast.
+ */
+export const FULL_CHECK_BYTES = 64 * 1024 * 1024;
+const LARGE_TABLES = new Set(['event_blocks', 'event_postings', 'events']);
 
 /** Reads the file's first 100 bytes (the SQLite header) without opening it as a database. */
 function inspectHeader(file: string): void {
@@ -83,18 +129,78 @@ function inspectHeader(file: string): void {
   }
 }
 
+/** Runs the read-only checks of an existing file; returns its schema version. */
+function inspectDatabase(file: string, latest: number, probe: Database.Database): number {
+  try {
+    const appId = probe.pragma('application_id', { simple: true }) as number;
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (appId !== IRQLAB_APPLICATION_ID) {
+      throw new SessionError(
+        'foreign',
+        file,
+        `an SQLite database, but not an irqlab session (application_id 0x${appId.toString(16)})`,
+      );
+    }
+    if (version > latest) {
+      throw new SessionError(
+        'newer',
+        file,
+        `written by a newer irqlab (schema version ${version}; this one reads up to ${latest}); open it with that version`,
+      );
+    }
+    const tables =
+      statSync(file).size <= FULL_CHECK_BYTES
+        ? [null]
+        : (
+            probe
+              .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+              .pluck()
+              .all() as string[]
+          ).filter((t) => !LARGE_TABLES.has(t));
+    for (const table of tables) {
+      const check = probe.pragma(table === null ? 'quick_check' : `quick_check("${table}")`, {
+        simple: true,
+      }) as string;
+      if (check !== 'ok') throw new SessionError('corrupt', file, `damaged: ${check}`);
+    }
+    return version;
+  } catch (err) {
+    if (err instanceof SessionError) throw err;
+    throw new SessionError('corrupt', file, `damaged: ${(err as Error).message}`);
+  }
+}
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
 export class Session {
+  private blocks: BlockReader | null = null;
+  private tableReader: { db: Database.Database; blocks: BlockReader } | null = null;
+  private readonly runStrings = new Map<number, Map<number, string>>();
+  private readonly runSymbols = new Map<
+    number,
+    Map<number, { name: string; args: { name: string; type: string }[] }>
+  >();
+  private readonly deviceIds = new Map<string, number>();
+
   private constructor(
     readonly file: string,
     readonly db: Database.Database,
     readonly readonly: boolean,
-  ) {}
+    /** Set when an older file opened read-only was migrated in memory. */
+    private readonly image: (() => Buffer) | null,
+  ) {
+    registerEventsTable(db, () => this.tableBlocks());
+  }
 
   static open(file: string, options: OpenOptions = {}): Session {
     const migrations = options.migrations ?? loadMigrations();
     const latest = latestVersion(migrations);
+    const readonly = options.readonly ?? false;
     const fresh = !existsSync(file) || statSync(file).size === 0;
-    if (fresh && !options.create) {
+    if (fresh && (!options.create || readonly)) {
       throw new SessionError(
         'not-found',
         file,
@@ -102,6 +208,8 @@ export class Session {
       );
     }
 
+    let version = 0;
+    let image: Buffer | null = null;
     if (!fresh) {
       inspectHeader(file);
       let probe: Database.Database;
@@ -111,47 +219,53 @@ export class Session {
         throw new SessionError('corrupt', file, `cannot be opened: ${(err as Error).message}`);
       }
       try {
-        const appId = probe.pragma('application_id', { simple: true }) as number;
-        const version = probe.pragma('user_version', { simple: true }) as number;
-        if (appId !== IRQLAB_APPLICATION_ID) {
-          throw new SessionError(
-            'foreign',
-            file,
-            `an SQLite database, but not an irqlab session (application_id 0x${appId.toString(16)})`,
-          );
-        }
-        if (version > latest) {
-          throw new SessionError(
-            'newer',
-            file,
-            `written by a newer irqlab (schema version ${version}; this one reads up to ${latest}); open it with that version`,
-          );
-        }
-        const check = probe.pragma('quick_check', { simple: true }) as string;
-        if (check !== 'ok') throw new SessionError('corrupt', file, `damaged: ${check}`);
-      } catch (err) {
-        if (err instanceof SessionError) throw err;
-        throw new SessionError('corrupt', file, `damaged: ${(err as Error).message}`);
+        version = inspectDatabase(file, latest, probe);
+        // Read-only and older: migrate a copy in memory (serialize() includes the WAL's pages).
+        if (readonly && version < latest) image = probe.serialize();
       } finally {
         probe.close();
       }
     }
 
-    const db = new Database(file, { readonly: options.readonly ?? false });
-    const session = new Session(file, db, options.readonly ?? false);
-    if (!session.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      if (fresh) db.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
-      migrate(db, migrations);
-      // A run still 'running' was cut off (crash, kill) in another process: say so.
-      db.prepare(`UPDATE runs SET status = 'incomplete' WHERE status = 'running'`).run();
+    if (image) {
+      const db = new Database(image);
+      try {
+        migrate(db, migrations);
+      } catch (err) {
+        db.close();
+        throw new SessionError(
+          'corrupt',
+          file,
+          `cannot be migrated from schema version ${version}: ${(err as Error).message}`,
+        );
+      }
+      // The events table's own connection reads a copy (serialized now: not while a query runs).
+      const migrated = db.serialize();
+      return new Session(file, db, true, () => migrated);
     }
-    return session;
+
+    const db = new Database(file, { readonly });
+    if (!readonly) {
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        if (fresh) db.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
+        migrate(db, migrations);
+        // A run still 'running' was cut off (crash, kill) in another process: say so.
+        db.prepare(`UPDATE runs SET status = 'incomplete' WHERE status = 'running'`).run();
+      } catch (err) {
+        db.close();
+        if (isCorruption(err))
+          throw new SessionError('corrupt', file, `damaged: ${(err as Error).message}`);
+        throw err;
+      }
+    }
+    return new Session(file, db, readonly, null);
   }
 
   close(): void {
+    this.tableReader?.db.close();
     this.db.close();
   }
 
@@ -207,30 +321,133 @@ export class Session {
     );
   }
 
-  /**
-   * A page of a run's events from step `fromSeq` on, optionally filtered. Reads only the rows it
-   * returns (a rowid range scan, or an index when filtered), never the whole run.
-   */
-  events(runId: number, fromSeq: number, limit: number, filter: EventFilter = {}): EventRow[] {
-    const base = runId * RUN_ROWID_BASE;
-    const where = ['id >= ?', 'id < ?'];
-    const params: number[] = [base + fromSeq, base + RUN_ROWID_BASE];
-    for (const key of ['kind', 'fn', 'irq', 'cpu'] as const) {
-      const value = filter[key];
-      if (value !== undefined) {
-        where.push(`${key} = ?`);
-        params.push(value);
-      }
+  /** A run's stored outputs (what the simulation returned), parsed; null when none were stored. */
+  runOutputs(id: number): unknown {
+    const json = this.db.prepare(`SELECT outputs_json FROM runs WHERE id = ?`).pluck().get(id) as
+      string | null | undefined;
+    if (json === undefined) throw new SessionError('not-found', this.file, `no run ${id}`);
+    if (json === null) return null;
+    try {
+      return JSON.parse(json);
+    } catch (err) {
+      throw new SessionError(
+        'corrupt',
+        this.file,
+        `run ${id}: stored outputs are not valid JSON (${(err as Error).message})`,
+      );
     }
-    params.push(Math.max(0, Math.min(limit, 100_000)));
-    return this.db
-      .prepare(
-        `SELECT id - ${base} AS seq, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text
-           FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`,
-      )
-      .all(...params) as EventRow[];
   }
 
+  /** Event blocks decoded by this session's reads so far (each block once while it is cached). */
+  get blocksDecoded(): number {
+    return this.blocks?.decoded ?? 0;
+  }
+
+  private damaged = (runId: number, message: string) =>
+    new SessionError('corrupt', this.file, `damaged: run ${runId}: ${message}`);
+
+  private blockReader(): BlockReader {
+    return (this.blocks ??= new BlockReader(this.db, this.damaged));
+  }
+
+  /** The `events` virtual table's reader, on a connection of its own (see events-table.ts). */
+  private tableBlocks(): BlockReader {
+    if (!this.tableReader) {
+      const db = this.image
+        ? new Database(this.image())
+        : new Database(this.file, { readonly: true, fileMustExist: true });
+      this.tableReader = { db, blocks: new BlockReader(db, this.damaged) };
+    }
+    return this.tableReader.blocks;
+  }
+
+  /** Runs a read, turning SQLite's corruption errors into a SessionError naming the file. */
+  private guard<T>(what: string, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (isCorruption(err))
+        throw new SessionError('corrupt', this.file, `damaged: ${what}: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * A page of a run's events from step `fromSeq` on, optionally filtered. Reads only the blocks
+   * that can hold the page's events (from the block holding `fromSeq`; with a filter, only the
+   * blocks the posting lists name), never the whole run.
+   */
+  events(
+    runId: number,
+    fromSeq: number,
+    limit: number,
+    filter: EventFilter = {},
+  ): StoredEventRow[] {
+    const max = Math.max(0, Math.min(limit, 100_000));
+    const from = Math.max(0, fromSeq);
+    const to = filter.toSeq ?? Infinity;
+    const out: StoredEventRow[] = [];
+    if (max === 0 || to <= from) return out;
+    const conditions: [PostingKey, number][] = [];
+    for (const key of ['kind', 'fn', 'irq', 'cpu', 'dev'] as const) {
+      const value = filter[key];
+      if (value !== undefined) conditions.push([key, value]);
+    }
+    if (filter.fault) conditions.push(['kind', EventKind.fault]);
+    if (filter.device !== undefined) {
+      const id = this.deviceId(runId, filter.device);
+      if (id === null) return out;
+      conditions.push(['dev', id]);
+    }
+    return this.guard(`run ${runId}`, () => {
+      const reader = this.blockReader();
+      const blocks =
+        conditions.length === 0
+          ? reader.sequential(runId, from, to)
+          : reader.matching(runId, conditions, from, to);
+      for (const block of blocks) {
+        const c = block.columns;
+        const start = Math.max(0, from - block.firstSeq);
+        const end = Math.min(block.count, to - block.firstSeq);
+        rows: for (let i = start; i < end; i++) {
+          for (const [key, value] of conditions) if (c[key][i] !== value) continue rows;
+          out.push({
+            seq: block.firstSeq + i,
+            kind: c.kind[i]!,
+            depth: c.depth[i]!,
+            fn: c.fn[i]!,
+            irq: c.irq[i]!,
+            cpu: c.cpu[i]!,
+            a0: c.a0[i]!,
+            a1: c.a1[i]!,
+            a2: c.a2[i]!,
+            a3: c.a3[i]!,
+            text: c.text[i]!,
+            dev: c.dev[i]!,
+          });
+          if (out.length === max) return out;
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The string id of a device's BDF in a run's trace, or null when the trace never names it. */
+  private deviceId(runId: number, bdf: string): number | null {
+    const key = `${runId}\0${bdf}`;
+    let id = this.deviceIds.get(key);
+    if (id === undefined) {
+      id =
+        (this.db
+          .prepare(`SELECT id FROM strings WHERE run_id = ? AND value = ? LIMIT 1`)
+          .pluck()
+          .get(runId, bdf) as number | undefined) ?? -1;
+      this.deviceIds.set(key, id);
+    }
+    return id < 0 ? null : id;
+  }
+
+  /** Every interned string of a run (small runs, tests); pages resolve theirs with `stringsOf`. */
   strings(runId: number): Map<number, string> {
     const rows = this.db.prepare(`SELECT id, value FROM strings WHERE run_id = ?`).all(runId) as {
       id: number;
@@ -239,32 +456,83 @@ export class Session {
     return new Map(rows.map((r) => [r.id, r.value]));
   }
 
+  /** The strings with these ids (cached per run), fetched in one query for those not yet known. */
+  stringsOf(runId: number, ids: Iterable<number>): Map<number, string> {
+    let known = this.runStrings.get(runId);
+    if (!known) this.runStrings.set(runId, (known = new Map([[0, '']])));
+    const missing = new Set<number>();
+    for (const id of ids) if (!known.has(id)) missing.add(id);
+    if (missing.size > 0) {
+      const rows = this.db
+        .prepare(
+          `SELECT s.id, s.value FROM json_each(?) j JOIN strings s ON s.run_id = ? AND s.id = j.value`,
+        )
+        .all(JSON.stringify([...missing]), runId) as { id: number; value: string }[];
+      for (const r of rows) known.set(r.id, r.value);
+    }
+    return known;
+  }
+
   symbols(runId: number): Map<number, { name: string; args: { name: string; type: string }[] }> {
-    const rows = this.db
-      .prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`)
-      .all(runId) as {
-      id: number;
-      name: string;
-      args: string;
-    }[];
-    return new Map(rows.map((r) => [r.id, { name: r.name, args: JSON.parse(r.args) }]));
+    let symbols = this.runSymbols.get(runId);
+    if (!symbols) {
+      const rows = this.db
+        .prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`)
+        .all(runId) as { id: number; name: string; args: string }[];
+      symbols = new Map(rows.map((r) => [r.id, { name: r.name, args: JSON.parse(r.args) }]));
+      this.runSymbols.set(runId, symbols);
+    }
+    return symbols;
   }
 
   /** A stored run as reports read it: pages of events, names resolved through its tables. */
   traceSource(runId: number): TraceSource {
-    const strings = this.strings(runId);
     const symbols = this.symbols(runId);
+    let strings = this.stringsOf(runId, []);
     return {
-      page: (fromSeq, limit) => this.events(runId, fromSeq, limit),
+      page: (fromSeq, limit) => {
+        const page = this.events(runId, fromSeq, limit);
+        strings = this.stringsOf(runId, stringIdsOf(page, symbols));
+        return page;
+      },
       string: (id) => strings.get(id) ?? '',
       symbol: (id) => symbols.get(id),
     };
   }
 
+  /** A page of events with every name resolved (function, arguments, text, device). */
+  namedEvents(
+    runId: number,
+    fromSeq: number,
+    limit: number,
+    filter: EventFilter = {},
+  ): NamedEvent[] {
+    const page = this.events(runId, fromSeq, limit, filter);
+    const symbols = this.symbols(runId);
+    const strings = this.stringsOf(runId, stringIdsOf(page, symbols));
+    const source: TraceSource = {
+      page: () => [],
+      string: (id) => strings.get(id) ?? '',
+      symbol: (id) => symbols.get(id),
+    };
+    return page.map((e) => ({
+      seq: e.seq,
+      kind: EVENT_KIND_NAMES[e.kind as Kind] ?? String(e.kind),
+      depth: e.depth,
+      name: symbols.get(e.fn)?.name ?? '',
+      irq: e.irq,
+      cpu: e.cpu,
+      args: namedArgs(source, e),
+      text: e.text ? (strings.get(e.text) ?? '') : '',
+      device: e.dev ? (strings.get(e.dev) ?? '') : '',
+    }));
+  }
+
   /**
    * A read-only SQL query for power users. SQLite itself decides whether the statement writes
    * (better-sqlite3's `readonly` flag comes from sqlite3_stmt_readonly), so no parsing tricks can
-   * smuggle a write through; PRAGMAs and ATTACH are refused too.
+   * smuggle a write through; PRAGMAs and ATTACH are refused too. Trace events are the `events`
+   * virtual table (events-table.ts).
    */
   query(sql: string, limit = 10_000): { columns: string[]; rows: unknown[][] } {
     let stmt: Database.Statement;
@@ -274,7 +542,7 @@ export class Session {
       throw new SessionError(
         'read-only-query',
         this.file,
-        `query rejected: ${(err as Error).message}`,
+        `query rejected (only read-only SELECT statements are allowed): ${(err as Error).message}`,
       );
     }
     if (!stmt.readonly || !stmt.reader || /^\s*(pragma|attach|detach|vacuum)\b/i.test(sql)) {
@@ -286,10 +554,32 @@ export class Session {
     }
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
-    for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
-      rows.push(row);
-      if (rows.length >= limit) break;
-    }
+    this.guard('query', () => {
+      for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
+        rows.push(row);
+        if (rows.length >= limit) break;
+      }
+    });
     return { columns, rows };
   }
+}
+
+/** The string ids a page refers to: texts, devices and string-typed arguments. */
+function stringIdsOf(
+  page: readonly StoredEventRow[],
+  symbols: Map<number, { args: { type: string }[] }>,
+): Set<number> {
+  const ids = new Set<number>();
+  for (const e of page) {
+    if (e.text) ids.add(e.text);
+    if (e.dev) ids.add(e.dev);
+    const args = symbols.get(e.fn)?.args;
+    if (args) {
+      const values = [e.a0, e.a1, e.a2, e.a3];
+      args.forEach((a, i) => {
+        if (a.type === 'str' && i < 4) ids.add(values[i]!);
+      });
+    }
+  }
+  return ids;
 }

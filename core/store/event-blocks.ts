@@ -1,0 +1,260 @@
+// Trace events stored in blocks (schema version 2, migrations/0002_event_blocks.sql): one
+// event_blocks row holds up to BLOCK_EVENTS consecutive events of a run, column by column, each
+// column at the narrowest width that holds all of its values in that block. Writing a block is one
+// row and one blob for SQLite instead of thousands of rows; reading a page decodes one block.
+//
+// Blob layout (little-endian):
+//   byte 0          BLOCK_FORMAT
+//   bytes 1..11     width code of each column, in BLOCK_COLUMNS order (see Width)
+//   bytes 12..15    zero
+//   then each column's values (count of them, from event_blocks.count), padded to 8 bytes.
+// migrations/0002_event_blocks.sql builds the same layout in SQL from version-1 rows (fixed
+// widths: int8 kind, int64 arguments, int32 for the rest), so keep the two in step.
+import type { EventRow, TraceChunk } from '../trace/events';
+
+export const BLOCK_FORMAT = 1;
+export const BLOCK_EVENTS = 4096;
+const HEADER_BYTES = 16;
+
+/** Stored columns: those of core/trace's chunk, then `dev` (the device context, see RunWriter). */
+export const BLOCK_COLUMNS = [
+  'kind',
+  'depth',
+  'fn',
+  'irq',
+  'cpu',
+  'a0',
+  'a1',
+  'a2',
+  'a3',
+  'text',
+  'dev',
+] as const;
+export type BlockColumn = (typeof BLOCK_COLUMNS)[number];
+
+/** Width codes (int64 only in blocks converted from version 1 by the migration). */
+export const Width = {
+  zero: 0,
+  int8: 1,
+  int16: 2,
+  int32: 3,
+  float64: 4,
+  int64: 5,
+  uint32: 6,
+} as const;
+type WidthCode = (typeof Width)[keyof typeof Width];
+const BYTES: Record<WidthCode, number> = { 0: 0, 1: 1, 2: 2, 3: 4, 4: 8, 5: 8, 6: 4 };
+
+/** Where a column's values come from when encoding: a typed array and its window. */
+export type ColumnSource = ArrayLike<number> & {
+  subarray(begin: number, end: number): ArrayLike<number>;
+};
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+function widthOfRange(min: number, max: number): WidthCode {
+  if (min === 0 && max === 0) return Width.zero;
+  if (min >= -128 && max <= 127) return Width.int8;
+  if (min >= -32768 && max <= 32767) return Width.int16;
+  if (min >= -2147483648 && max <= 2147483647) return Width.int32;
+  if (min >= 0 && max <= 0xffffffff) return Width.uint32; // addresses and MSI data in hex arguments
+  return Width.float64;
+}
+
+// Two scans, so that each stays fast for the array types it sees (integers; float64 arguments).
+function widthOfIntegers(values: Uint8Array | Uint16Array | Uint32Array | Int32Array): WidthCode {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return widthOfRange(min, max);
+}
+
+function widthOfNumbers(values: Float64Array): WidthCode {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+    else if (v !== v) return Width.float64; // NaN
+  }
+  if (min < -2147483648 || max > 0xffffffff) return Width.float64;
+  // Fractions need float64; integers get the narrowest integer width.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== Math.trunc(v)) return Width.float64;
+  }
+  return widthOfRange(min, max);
+}
+
+/** Encodes events [from, to) of a chunk (plus their device column) into a reusable scratch. */
+export class BlockEncoder {
+  private scratch = new ArrayBuffer(HEADER_BYTES + BLOCK_COLUMNS.length * (BLOCK_EVENTS * 8 + 8));
+
+  encode(chunk: TraceChunk, dev: Int32Array, from: number, to: number): Uint8Array {
+    const n = to - from;
+    const need = HEADER_BYTES + BLOCK_COLUMNS.length * pad8(n * 8);
+    if (need > this.scratch.byteLength) this.scratch = new ArrayBuffer(need);
+    const buf = this.scratch;
+    const header = new Uint8Array(buf, 0, HEADER_BYTES);
+    header.fill(0);
+    header[0] = BLOCK_FORMAT;
+    let offset = HEADER_BYTES;
+    for (let c = 0; c < BLOCK_COLUMNS.length; c++) {
+      const name = BLOCK_COLUMNS[c]!;
+      const source = name === 'dev' ? dev : chunk[name];
+      const values = name === 'dev' ? dev.subarray(0, n) : source.subarray(from, to);
+      const code =
+        values instanceof Float64Array ? widthOfNumbers(values) : widthOfIntegers(values);
+      header[1 + c] = code;
+      const bytes = BYTES[code] * n;
+      switch (code) {
+        case Width.zero:
+          break;
+        case Width.int8:
+          new Int8Array(buf, offset, n).set(values);
+          break;
+        case Width.int16:
+          new Int16Array(buf, offset, n).set(values);
+          break;
+        case Width.int32:
+          new Int32Array(buf, offset, n).set(values);
+          break;
+        case Width.uint32:
+          new Uint32Array(buf, offset, n).set(values);
+          break;
+        default:
+          new Float64Array(buf, offset, n).set(values);
+      }
+      if (bytes !== pad8(bytes)) new Uint8Array(buf, offset + bytes, pad8(bytes) - bytes).fill(0);
+      offset += pad8(bytes);
+    }
+    return new Uint8Array(buf, 0, offset);
+  }
+}
+
+/** A block's events, column by column. */
+export interface DecodedBlock {
+  readonly firstSeq: number;
+  readonly count: number;
+  readonly columns: Readonly<Record<BlockColumn, ArrayLike<number>>>;
+}
+
+/** Why a block could not be read (the session store turns it into a SessionError). */
+export class BlockFormatError extends Error {}
+
+/** Decodes a stored block. Checks the layout against the row's event count. */
+export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): DecodedBlock {
+  if (data.byteLength < HEADER_BYTES || data[0] !== BLOCK_FORMAT)
+    throw new BlockFormatError(
+      `block at step ${firstSeq}: unknown block format ${data[0] ?? '(empty)'}`,
+    );
+  // Typed-array views need aligned offsets; copy a blob that does not start on 8 bytes.
+  const bytes = data.byteOffset % 8 === 0 ? data : data.slice();
+  const buf = bytes.buffer;
+  let offset = bytes.byteOffset + HEADER_BYTES;
+  const end = bytes.byteOffset + bytes.byteLength;
+  const columns = {} as Record<BlockColumn, ArrayLike<number>>;
+  for (let c = 0; c < BLOCK_COLUMNS.length; c++) {
+    const code = bytes[1 + c] as WidthCode;
+    const width = BYTES[code];
+    if (width === undefined)
+      throw new BlockFormatError(`block at step ${firstSeq}: unknown width code ${code}`);
+    const size = pad8(width * count);
+    if (offset + size > end)
+      throw new BlockFormatError(
+        `block at step ${firstSeq}: ${bytes.byteLength} bytes, too short for ${count} events`,
+      );
+    let column: ArrayLike<number>;
+    switch (code) {
+      case Width.zero:
+        column = new Int8Array(count);
+        break;
+      case Width.int8:
+        column = new Int8Array(buf, offset, count);
+        break;
+      case Width.int16:
+        column = new Int16Array(buf, offset, count);
+        break;
+      case Width.int32:
+        column = new Int32Array(buf, offset, count);
+        break;
+      case Width.uint32:
+        column = new Uint32Array(buf, offset, count);
+        break;
+      case Width.float64:
+        column = new Float64Array(buf, offset, count);
+        break;
+      case Width.int64: {
+        const words = new Int32Array(buf, offset, count * 2);
+        const out = new Float64Array(count);
+        for (let i = 0; i < count; i++)
+          out[i] = words[2 * i + 1]! * 2 ** 32 + (words[2 * i]! >>> 0);
+        column = out;
+        break;
+      }
+    }
+    columns[BLOCK_COLUMNS[c]!] = column;
+    offset += size;
+  }
+  return { firstSeq, count, columns };
+}
+
+/** Event i of a decoded block as a row. */
+export function blockRow(block: DecodedBlock, i: number): EventRow & { dev: number } {
+  const c = block.columns;
+  return {
+    seq: block.firstSeq + i,
+    kind: c.kind[i]!,
+    depth: c.depth[i]!,
+    fn: c.fn[i]!,
+    irq: c.irq[i]!,
+    cpu: c.cpu[i]!,
+    a0: c.a0[i]!,
+    a1: c.a1[i]!,
+    a2: c.a2[i]!,
+    a3: c.a3[i]!,
+    text: c.text[i]!,
+    dev: c.dev[i]!,
+  };
+}
+
+/**
+ * Posting lists: which blocks hold a value of a column. Blocks are taken in groups of up to
+ * GROUP_BLOCKS consecutive blocks (a committed chunk is one or more groups); values in buckets
+ * (value >> POSTING_BUCKET_BITS[key]). One event_postings row per group and bucket:
+ *   uint32 n, then the first steps of the group's n blocks (uint32 each),
+ *   then per value of the bucket that occurs in the group, in value order: uint32 value and a
+ *   uint32 bit mask of the blocks that hold it (bit k = the group's block k).
+ * So a chunk that touches 10,000 distinct irqs adds ~160 rows of a few KiB, and a CPU present in
+ * every block costs 8 bytes per chunk, not 8 per block.
+ */
+export const POSTING_KEYS = ['irq', 'cpu', 'fn', 'kind', 'dev'] as const;
+export type PostingKey = (typeof POSTING_KEYS)[number];
+export const POSTING_BUCKET_BITS: Record<PostingKey, number> = {
+  irq: 6,
+  cpu: 4,
+  fn: 0,
+  kind: 0,
+  dev: 6,
+};
+export const GROUP_BLOCKS = 32;
+
+/** Appends to `into` the first steps of the blocks of one stored row that hold `value`. */
+export function postingsOf(data: Uint8Array, value: number, into: number[]): void {
+  const bytes = data.byteOffset % 4 === 0 ? data : data.slice();
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
+  const n = words[0] ?? 0;
+  for (let i = 1 + n; i + 1 < words.length; i += 2) {
+    const v = words[i]!;
+    if (v > value) return;
+    if (v !== value) continue;
+    const mask = words[i + 1]!;
+    for (let k = 0; k < n; k++) if (mask & (1 << k)) into.push(words[1 + k]!);
+    return;
+  }
+}
