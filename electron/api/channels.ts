@@ -176,24 +176,55 @@ export type RunDevice = z.output<typeof RunDeviceSchema>;
 export const ReportFormatSchema = z.enum(['html', 'md', 'json', 'csv', 'perfetto']);
 export type ReportFormat = z.output<typeof ReportFormatSchema>;
 
-/** What an importer made of the artefacts, shown to the user before they accept it. */
+/** What the importers made of the artefacts, shown to the user before they accept it. */
 export const ImportResultSchema = z.object({
-  machineName: z.string(),
-  machineText: z.string(),
+  /** null when the facts do not make a valid machine (see problems). */
+  machineName: z.string().nullable(),
+  machineText: z.string().nullable(),
+  /** Each artefact as recognised, then what was found. */
   summary: z.array(z.string()),
-  /** Facts the artefacts disagree on, each with where it came from. */
+  /** Facts the artefacts disagree on: every value with where it came from; the first is used. */
   conflicts: z.array(
-    z.object({ what: z.string(), sources: z.array(z.string()), chosen: z.string() }),
+    z.object({
+      path: z.string(),
+      what: z.string(),
+      values: z.array(z.object({ value: z.string(), from: z.array(z.string()) })),
+    }),
   ),
+  /** Facts no artefact gave, and what was assumed instead. */
+  missing: z.array(z.string()),
+  notes: z.array(z.string()),
   problems: z.array(ProblemSchema),
 });
 export type ImportResult = z.output<typeof ImportResultSchema>;
 
+/** What a kernel log line means (core/import's explain), on the run's machine when given. */
 export const ExplanationSchema = z.object({
+  known: z.boolean(),
   title: z.string(),
-  text: z.string(),
-  references: z.array(z.string()),
+  meaning: z.array(z.string()),
+  causes: z.array(z.string()),
+  check: z.array(z.string()),
 });
+
+/** An artefact read by the page: text, or base64 for binary ACPI tables (.dat). */
+export const ArtefactSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    text: z
+      .string()
+      .max(32 * 1024 * 1024, 'an artefact is at most 32 MiB')
+      .optional(),
+    base64: z
+      .string()
+      .max(Math.ceil((16 * 1024 * 1024) / 3) * 4, 'a binary artefact is at most 16 MiB')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+      .optional(),
+  })
+  .strict()
+  .refine((a) => (a.text === undefined) !== (a.base64 === undefined), {
+    message: 'an artefact has either text or base64',
+  });
 
 export const channels = {
   'app.info': {
@@ -387,25 +418,18 @@ export const channels = {
 
   // Import and explain: served by core/import once it exists (see electron/api/importing.ts).
   'import.artefacts': {
-    request: z
-      .object({
-        files: z
-          .array(
-            z
-              .object({
-                name: z.string().min(1).max(255),
-                text: z.string().max(32 * 1024 * 1024, 'an artefact is at most 32 MiB'),
-              })
-              .strict(),
-          )
-          .min(1)
-          .max(16),
-      })
-      .strict(),
+    request: z.object({ files: z.array(ArtefactSchema).min(1).max(32) }).strict(),
     response: ImportResultSchema,
   },
   'fault.explain': {
-    request: z.object({ line: z.string().min(1).max(4096) }).strict(),
+    request: z
+      .object({
+        line: z.string().min(1).max(4096),
+        /** Explain it on the machine of this run. */
+        sessionId: SessionIdSchema.optional(),
+        runId: RunIdSchema.optional(),
+      })
+      .strict(),
     response: ExplanationSchema,
   },
 } as const;

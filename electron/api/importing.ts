@@ -1,22 +1,52 @@
-// What the app needs from core/import (being written beside this): turning artefacts dropped
-// together (dmesg, acpidump, lspci -vvv, /proc/interrupts) into a machine with a summary and the
-// conflicts between them, and explaining a fault line. Until core/import provides them, the
-// handlers say so plainly (no invented answers) and the UI shows the flows as not available yet.
+// Importing artefacts and explaining kernel log lines, through core/import: the importers turn
+// artefacts dropped together (dmesg, acpidump, lspci -vvv, /proc/interrupts) into one machine,
+// with a summary and the conflicts between them, for the user to check before accepting; explain
+// says what a fault line means, on the run's machine when there is one.
+import { ImportError, formatLocation } from '../../core/import/errors';
+import { explainLine } from '../../core/import/explain';
+import { importArtefacts, parseArtefact, type ParsedArtefact } from '../../core/import/index';
+import type { Machine } from '../../core/model/schema';
 import type { ImportResult, ResponseOf } from './channels';
 
-export interface ArtefactImporter {
-  importArtefacts(files: { name: string; text: string }[]): ImportResult;
+export function importFromArtefacts(
+  files: { name: string; text?: string; base64?: string }[],
+): ImportResult {
+  const parsed: ParsedArtefact[] = [];
+  for (const f of files) {
+    const content = f.text ?? new Uint8Array(Buffer.from(f.base64 ?? '', 'base64'));
+    try {
+      parsed.push(parseArtefact(f.name, content));
+    } catch (err) {
+      // The importer names the file and where in it; anything else is reported as such.
+      if (err instanceof ImportError) throw new Error(err.message);
+      throw new Error(`${f.name}: ${(err as Error).message}`);
+    }
+  }
+  const result = importArtefacts(parsed);
+  return {
+    machineName: result.machine?.name ?? null,
+    machineText: result.machine ? JSON.stringify(result.machine, null, 2) + '\n' : null,
+    summary: result.summary,
+    conflicts: result.conflicts.map((c) => ({
+      path: c.path,
+      what: c.what,
+      values: c.values.map((v) => ({ value: v.value, from: v.at.map(formatLocation) })),
+    })),
+    missing: result.missing,
+    notes: result.notes,
+    problems: result.problems,
+  };
 }
 
-export interface FaultExplainer {
-  explain(line: string): ResponseOf<'fault.explain'>;
+export function explainFaultLine(line: string, machine?: Machine): ResponseOf<'fault.explain'> {
+  const e = explainLine(line, machine);
+  if (!e)
+    return {
+      known: false,
+      title: 'irqlab does not know this line',
+      meaning: [],
+      causes: [],
+      check: [],
+    };
+  return { known: true, title: e.title, meaning: e.meaning, causes: e.causes, check: e.check };
 }
-
-/** null until core/import lands (see the report of the UI issue). */
-export const artefactImporter: ArtefactImporter | null = null;
-export const faultExplainer: FaultExplainer | null = null;
-
-export const IMPORT_NOT_AVAILABLE =
-  'importing artefacts is not available yet: the importers (core/import) are still being written';
-export const EXPLAIN_NOT_AVAILABLE =
-  'explaining faults is not available yet: core/import (explain) is still being written';

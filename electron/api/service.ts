@@ -6,16 +6,11 @@ import path from 'node:path';
 import { PROFILES } from '../../core/kernel/profiles';
 import { machineJsonSchema } from '../../core/model/json-schema';
 import { largeMachine, PRESETS } from '../../core/model/presets';
-import { MachineSchema } from '../../core/model/schema';
+import { MachineSchema, type Machine } from '../../core/model/schema';
 import { parseMachineJson } from '../../core/model/validate';
 import type { ReportFormat, RequestOf, ResponseOf, RunDevice, RunResult } from './channels';
 import type { Handlers } from './dispatch';
-import {
-  artefactImporter,
-  EXPLAIN_NOT_AVAILABLE,
-  faultExplainer,
-  IMPORT_NOT_AVAILABLE,
-} from './importing';
+import { explainFaultLine, importFromArtefacts } from './importing';
 import type { StoredRunOutputs } from './job-work';
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
 import { SessionLibrary, type SessionLibraryOptions } from './sessions';
@@ -134,7 +129,7 @@ export function createService(options: ServiceOptions): Service {
       mode: options.mode,
       platform: options.platform,
       sessionsDir: options.mode === 'browser' ? library.sessionsDir : null,
-      features: { importers: artefactImporter !== null, explain: faultExplainer !== null },
+      features: { importers: true, explain: true },
     }),
     'presets.list': () =>
       Object.entries(PRESETS).map(([name, preset]) => ({ name, description: preset.description })),
@@ -313,13 +308,15 @@ export function createService(options: ServiceOptions): Service {
       return { jobId };
     },
 
-    'import.artefacts': ({ files }) => {
-      if (!artefactImporter) throw new Error(IMPORT_NOT_AVAILABLE);
-      return artefactImporter.importArtefacts(files);
-    },
-    'fault.explain': ({ line }) => {
-      if (!faultExplainer) throw new Error(EXPLAIN_NOT_AVAILABLE);
-      return faultExplainer.explain(line);
+    'import.artefacts': ({ files }) => importFromArtefacts(files),
+    'fault.explain': ({ line, sessionId, runId }) => {
+      let machine: Machine | undefined;
+      if (sessionId !== undefined && runId !== undefined) {
+        const json = library.get(sessionId).session.run(runId)?.machineJson;
+        const parsed = json ? parseMachineJson(json) : null;
+        if (parsed?.ok) machine = parsed.machine;
+      }
+      return explainFaultLine(line, machine);
     },
   };
 

@@ -1,12 +1,24 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { JobStatus, ResponseOf, SessionState } from '../../electron/api/channels';
 import { invoke } from './api/client';
-import type { ResponseOf } from '../../electron/api/channels';
 import { MachineEditor } from './editor/MachineEditor';
 import { useMachineSchema } from './editor/monaco';
-import { RunPanel } from './RunPanel';
+import { addDevice, duplicateDevice, removeDevice, setVfs } from './model/devices';
+import { useMachineDocument, type Problem } from './model/document';
+import { parseJsonPath, type PathKey } from './model/json-locate';
+import { ExportDialog } from './runs/ExportDialog';
+import { RunProgress, RunsPanel } from './runs/RunsPanel';
+import { useJob } from './runs/useJob';
+import { COMMANDS, matches, type CommandId } from './shell/commands';
+import { CommandPalette, MenuBar, ShortcutsHelp } from './shell/MenuBar';
+import { StartPage } from './start/StartPage';
+import { nodeIdOfPci, type GraphNode } from './topology/graph';
+import { PropertyPanel } from './topology/PropertyPanel';
+import { TopologyView } from './topology/TopologyView';
+import { Modal } from './ui/Modal';
 
-type Problem = { path: string; message: string };
-type Preset = ResponseOf<'presets.list'>[number];
+type Info = ResponseOf<'app.info'>;
+type Profile = ResponseOf<'profiles.list'>[number];
 
 function usePrefersDark(): boolean {
   const query = useMemo(() => window.matchMedia('(prefers-color-scheme: dark)'), []);
@@ -19,152 +31,807 @@ function usePrefersDark(): boolean {
   return dark;
 }
 
+function isEditable(target: EventTarget | null): 'monaco' | 'field' | null {
+  const el = target as HTMLElement | null;
+  if (!el || !el.closest) return null;
+  if (el.closest('.monaco-editor')) return 'monaco';
+  if (el.closest('input, textarea, select, [contenteditable="true"]')) return 'field';
+  return null;
+}
+
+async function fileToBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+type Pending = { action: () => void; verb: string } | null;
+
 export function App() {
   const dark = usePrefersDark();
-  const [info, setInfo] = useState<ResponseOf<'app.info'> | null>(null);
-  const [presets, setPresets] = useState<Preset[]>([]);
-  const [machineName, setMachineName] = useState('example');
-  const [text, setText] = useState<string | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
+  const [info, setInfo] = useState<Info | null>(null);
+  const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
+  const [profiles, setProfiles] = useState<Profile[]>([]);
+  const [profile, setProfile] = useState<string>('');
+  const [session, setSession] = useState<SessionState | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [run, setRun] = useState<ResponseOf<'machine.simulate'> | null>(null);
-  const [running, setRunning] = useState(false);
-
-  const simulateBoot = useCallback(async () => {
-    if (text === null) return;
-    setRunning(true);
-    try {
-      setRun(await invoke('machine.simulate', { text }));
-      setError(null);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setRunning(false);
-    }
-  }, [text]);
-
-  const loadPreset = useCallback(async (name: string) => {
-    try {
-      const machine = await invoke('machine.fromPreset', { name });
-      setMachineName(machine.name);
-      setText(machine.text);
-      setRun(null);
-      setError(null);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  }, []);
+  const doc = useMachineDocument();
+  const [selected, setSelected] = useState<GraphNode | null>(null);
+  const [reveal, setReveal] = useState<{ path: PathKey[]; seq: number } | null>(null);
+  const [focus, setFocus] = useState<{ id: string; seq: number } | null>(null);
+  const [showJson, setShowJson] = useState(true);
+  const [showResults, setShowResults] = useState(false);
+  const [selectedRun, setSelectedRun] = useState<number | null>(null);
+  const [runJobId, setRunJobId] = useState<string | null>(null);
+  const [exportRun, setExportRun] = useState<number | null>(null);
+  const [modal, setModal] = useState<'palette' | 'shortcuts' | 'find' | 'saveAs' | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const [editProblems, setEditProblems] = useState<Problem[]>([]);
+  const openInput = useRef<HTMLInputElement>(null);
+  const seq = useRef(0);
 
   useEffect(() => {
     void (async () => {
       try {
-        const [appInfo, list, schema] = await Promise.all([
+        const [appInfo, s, p] = await Promise.all([
           invoke('app.info', {}),
-          invoke('presets.list', {}),
           invoke('machine.jsonSchema', {}),
+          invoke('profiles.list', {}),
         ]);
-        useMachineSchema(schema.schema);
+        useMachineSchema(s.schema);
+        setSchema(s.schema);
         setInfo(appInfo);
-        setPresets(list);
-        await loadPreset('example');
+        setProfiles(p);
       } catch (err) {
         setError((err as Error).message);
       }
     })();
-  }, [loadPreset]);
+  }, []);
 
-  // Validate on the main side (the one source of truth), debounced while typing.
-  useEffect(() => {
-    if (text === null) return;
-    const timer = setTimeout(() => {
-      invoke('machine.validate', { text })
-        .then((result) => setProblems(result.problems))
-        .catch((err: Error) => setError(err.message));
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const machineName =
+    doc.analysis.machine?.name ?? doc.shown?.name ?? session?.machine?.name ?? 'machine';
+  const needsSave = session !== null && (doc.dirty || (!session.titled && session.runs.length > 0));
 
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-        event.preventDefault();
-        void simulateBoot();
+    document.title = session ? `${needsSave ? '• ' : ''}${session.title} — irqlab` : 'irqlab';
+  }, [session, needsSave]);
+
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (needsSave) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [needsSave]);
+
+  const adopt = useCallback(
+    (s: SessionState) => {
+      setSession(s);
+      doc.reset(s.machine?.text ?? '');
+      setSelected(null);
+      setEditProblems([]);
+      const last = s.runs[s.runs.length - 1];
+      setSelectedRun(last?.id ?? null);
+      setShowResults(s.runs.length > 0);
+      setError(null);
+    },
+    [doc],
+  );
+
+  /** Runs `action` once the current session is saved or the user chose not to. */
+  const guard = (verb: string, action: () => void) => {
+    if (needsSave) setPending({ action, verb });
+    else action();
+  };
+
+  const closeSession = async () => {
+    if (session) await invoke('session.close', { sessionId: session.sessionId }).catch(() => {});
+    setSession(null);
+    setRunJobId(null);
+  };
+
+  const newSession = async (name: string, text: string) => {
+    try {
+      await closeSession();
+      adopt(await invoke('session.new', { machineName: name, machineText: text }));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const openWith = async (open: () => Promise<SessionState | null>) => {
+    try {
+      const s = await open();
+      if (!s) return;
+      if (session && s.sessionId !== session.sessionId) await closeSession();
+      adopt(s);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const uploadFile = (file: File) =>
+    void openWith(async () => {
+      if (!file.name.toLowerCase().endsWith('.irqlab'))
+        throw new Error(`${file.name}: not an irqlab session (a .irqlab file)`);
+      return invoke('session.upload', { fileName: file.name, base64: await fileToBase64(file) });
+    });
+
+  const save = async (): Promise<boolean> => {
+    if (!session) return false;
+    if (!session.titled) {
+      if (info?.mode === 'electron') return saveAs();
+      setModal('saveAs');
+      return false;
+    }
+    try {
+      const s = await invoke('session.save', {
+        sessionId: session.sessionId,
+        machineName,
+        machineText: doc.text,
+      });
+      setSession(s);
+      doc.markSaved(doc.text);
+      return true;
+    } catch (err) {
+      setError((err as Error).message);
+      return false;
+    }
+  };
+
+  const saveAs = async (name?: string, overwrite = false): Promise<boolean> => {
+    if (!session) return false;
+    const s = await invoke('session.saveAs', {
+      sessionId: session.sessionId,
+      machineName,
+      machineText: doc.text,
+      name,
+      overwrite,
+    });
+    if (!s) return false;
+    setSession(s);
+    doc.markSaved(doc.text);
+    return true;
+  };
+
+  const onRunEnd = useCallback(
+    async (status: JobStatus) => {
+      if (!session) return;
+      const runs = await invoke('runs.list', { sessionId: session.sessionId }).catch(() => null);
+      if (runs) setSession((s) => (s ? { ...s, runs } : s));
+      if (status.runId !== null) setSelectedRun(status.runId);
+      else if (runs?.length) setSelectedRun(runs[runs.length - 1]!.id);
+      if (status.state === 'failed') setError(`The run failed: ${status.error}`);
+    },
+    [session],
+  );
+  const runJob = useJob(runJobId, (s) => void onRunEnd(s));
+  const running = runJob?.state === 'running' || (runJobId !== null && runJob === null);
+
+  const runBoot = async () => {
+    if (!session || running) return;
+    if (!doc.analysis.machine) {
+      setError(
+        `The machine is not valid (${doc.analysis.problems.length} problem${doc.analysis.problems.length === 1 ? '' : 's'}): fix it before running.`,
+      );
+      return;
+    }
+    try {
+      setError(null);
+      setShowResults(true);
+      const { jobId } = await invoke('run.start', {
+        sessionId: session.sessionId,
+        machineText: doc.text,
+        profile: profile || undefined,
+        injections: [],
+      });
+      setRunJobId(jobId);
+      // The new run shows in the list while it goes.
+      const runs = await invoke('runs.list', { sessionId: session.sessionId });
+      setSession((s) => (s ? { ...s, runs } : s));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const cancelRun = () => {
+    if (runJob?.state === 'running') void invoke('job.cancel', { jobId: runJob.jobId });
+  };
+
+  const selectedFn = useMemo(() => {
+    if (!selected?.path || selected.path[0] !== 'pci' || !doc.shown) return null;
+    return doc.shown.pci[selected.path[1] as number] ?? null;
+  }, [selected, doc.shown]);
+
+  const editable = doc.shownIsCurrent;
+  const structural = (make: () => { problems: Problem[]; select?: string }) => {
+    let result: { problems: Problem[]; select?: string };
+    try {
+      result = make();
+    } catch (err) {
+      result = { problems: [{ path: '$', message: (err as Error).message }] };
+    }
+    setEditProblems(result.problems);
+    if (result.problems.length === 0 && result.select)
+      setFocus({ id: result.select, seq: ++seq.current });
+    return result.problems;
+  };
+  const actions = {
+    addChild: (parent: Parameters<typeof addDevice>[1]) =>
+      structural(() => {
+        const { edit, bdf } = addDevice(doc.shown!, parent);
+        const problems = doc.tryEdit(edit);
+        if (!problems.length) setSelected(null);
+        return { problems, select: nodeIdOfPci(bdf) };
+      }),
+    remove: (fn: Parameters<typeof removeDevice>[1]) =>
+      structural(() => {
+        const problems = doc.tryEdit(removeDevice(doc.shown!, fn));
+        if (!problems.length) setSelected(null);
+        return { problems };
+      }),
+    duplicate: (fn: Parameters<typeof duplicateDevice>[1]) =>
+      structural(() => {
+        const { edit, bdf } = duplicateDevice(doc.shown!, fn);
+        return { problems: doc.tryEdit(edit), select: nodeIdOfPci(bdf) };
+      }),
+    setVfs: (fn: Parameters<typeof setVfs>[0], n: number) =>
+      structural(() => ({ problems: doc.tryEdit(setVfs(fn, n)) })),
+  };
+
+  const selectedNode = selected;
+
+  const enabled = (id: CommandId): boolean => {
+    const open = session !== null;
+    switch (id) {
+      case 'file.new':
+      case 'file.open':
+      case 'view.palette':
+      case 'help.shortcuts':
+        return true;
+      case 'file.save':
+      case 'file.saveAs':
+      case 'file.close':
+      case 'view.toggleJson':
+      case 'view.toggleResults':
+      case 'view.find':
+      case 'view.fit':
+        return open;
+      case 'file.export':
+        return (
+          open &&
+          selectedRun !== null &&
+          session!.runs.some((r) => r.id === selectedRun && r.status === 'complete')
+        );
+      case 'edit.undo':
+        return open && doc.canUndo;
+      case 'edit.redo':
+        return open && doc.canRedo;
+      case 'edit.addDevice':
+        return open && editable;
+      case 'edit.duplicate':
+      case 'edit.delete':
+        return open && editable && selectedFn !== null;
+      case 'run.boot':
+        return open && !running;
+      case 'run.cancel':
+        return running;
+    }
+  };
+
+  const runCommand = (id: CommandId) => {
+    if (!enabled(id)) return;
+    switch (id) {
+      case 'file.new':
+        return guard('start a new session', () => void closeSession());
+      case 'file.open':
+        return guard('open another session', () => {
+          if (info?.mode === 'electron') void openWith(() => invoke('session.openDialog', {}));
+          else openInput.current?.click();
+        });
+      case 'file.save':
+        return void save();
+      case 'file.saveAs':
+        if (info?.mode === 'electron')
+          return void saveAs().catch((e: Error) => setError(e.message));
+        return setModal('saveAs');
+      case 'file.export':
+        return setExportRun(selectedRun);
+      case 'file.close':
+        return guard('close it', () => void closeSession());
+      case 'edit.undo':
+        return doc.undo();
+      case 'edit.redo':
+        return doc.redo();
+      case 'edit.addDevice':
+        return void actions.addChild(
+          selectedFn && selectedFn.kind !== 'endpoint' ? selectedFn : null,
+        );
+      case 'edit.duplicate':
+        return void (selectedFn && actions.duplicate(selectedFn));
+      case 'edit.delete':
+        return void (selectedFn && actions.remove(selectedFn));
+      case 'view.find':
+        return setModal('find');
+      case 'view.fit':
+        return setFocus({ id: '', seq: ++seq.current });
+      case 'view.toggleJson':
+        return setShowJson((v) => !v);
+      case 'view.toggleResults':
+        return setShowResults((v) => !v);
+      case 'view.palette':
+        return setModal('palette');
+      case 'run.boot':
+        return void runBoot();
+      case 'run.cancel':
+        return cancelRun();
+      case 'help.shortcuts':
+        return setModal('shortcuts');
+    }
+  };
+  const runRef = useRef(runCommand);
+  runRef.current = runCommand;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('.modal-backdrop')) return;
+      const where = isEditable(e.target);
+      for (const c of COMMANDS) {
+        if (!c.shortcut || !matches(c.shortcut, e)) continue;
+        // Typing keys stay with the field being typed in; undo in a plain field is the field's.
+        if (where && !c.shortcut.includes('Ctrl') && c.shortcut !== 'F1') return;
+        if (where === 'field' && (c.id === 'edit.undo' || c.id === 'edit.redo')) return;
+        e.preventDefault();
+        e.stopPropagation();
+        runRef.current(c.id);
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y' && where !== 'field') {
+        e.preventDefault();
+        runRef.current('edit.redo');
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [simulateBoot]);
+  }, []);
+
+  // The desktop app's native menu sends the same commands.
+  useEffect(() => window.irqlab?.onMenuCommand?.((id) => runRef.current(id as CommandId)), []);
+
+  if (!info) {
+    return (
+      <div className={`app ${dark ? 'dark' : 'light'}`}>
+        <div className="loading">{error ?? 'Loading…'}</div>
+      </div>
+    );
+  }
+
+  const problems = doc.analysis.problems;
+  const hiddenOpenInput = (
+    <input
+      ref={openInput}
+      type="file"
+      accept=".irqlab"
+      hidden
+      data-testid="app-open-input"
+      onChange={(e) => {
+        const f = e.target.files?.[0];
+        if (f) uploadFile(f);
+        e.target.value = '';
+      }}
+    />
+  );
 
   return (
-    <div className={`app ${dark ? 'dark' : 'light'}`}>
+    <div
+      className={`app ${dark ? 'dark' : 'light'}`}
+      onDragOver={(e) => session && e.preventDefault()}
+      onDrop={(e) => {
+        if (!session) return;
+        e.preventDefault();
+        const f = e.dataTransfer.files[0];
+        if (f) guard('open another session', () => uploadFile(f));
+      }}
+    >
       <header className="titlebar">
         <span className="logo">irqlab</span>
-        <span className="machine-name" data-testid="machine-name">
-          {machineName}.json
-        </span>
-        <button
-          className="primary"
-          onClick={() => void simulateBoot()}
-          disabled={running || text === null}
-          title="Run the kernel's boot on this machine (Ctrl+Enter)"
-        >
-          {running ? 'Simulating…' : 'Simulate boot'}
-        </button>
-        <span className="spacer" />
-        {info && (
-          <span className="mode" title={`irqlab ${info.version} on ${info.platform}`}>
-            {info.mode === 'browser' ? 'browser mode' : 'desktop'} · v{info.version}
+        <MenuBar enabled={enabled} run={runCommand} />
+        {session && (
+          <span className="session-title" data-testid="session-title" title={session.location}>
+            {session.title}
+            {needsSave && (
+              <span className="dirty" data-testid="dirty" title="Unsaved changes">
+                {' '}
+                •
+              </span>
+            )}
           </span>
         )}
+        <span className="spacer" />
+        <span className="mode" title={`irqlab ${info.version} on ${info.platform}`}>
+          {info.mode === 'browser' ? 'browser mode' : 'desktop'} · v{info.version}
+        </span>
       </header>
-      <div className="body">
-        <nav className="sidebar" aria-label="Machines">
-          <h2>Machines</h2>
-          <ul>
-            {presets.map((preset) => (
-              <li key={preset.name}>
-                <button
-                  className={preset.name === machineName ? 'selected' : ''}
-                  onClick={() => void loadPreset(preset.name)}
-                  title={preset.description}
-                >
-                  <span className="preset-name">{preset.name}</span>
-                  <span className="preset-description">{preset.description}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <main className="main">
+      {hiddenOpenInput}
+      {!session ? (
+        <StartPage
+          info={info}
+          error={error}
+          onNew={(name, text) => void newSession(name, text)}
+          onOpenRecent={(recentId) =>
+            void openWith(() => invoke('session.openRecent', { recentId }))
+          }
+          onOpenDialog={() => void openWith(() => invoke('session.openDialog', {}))}
+          onUpload={uploadFile}
+        />
+      ) : (
+        <>
+          <div className="toolbar" role="toolbar" aria-label="Session">
+            <button onClick={() => doc.undo()} disabled={!doc.canUndo} title="Undo (Ctrl+Z)">
+              ↶ Undo
+            </button>
+            <button onClick={() => doc.redo()} disabled={!doc.canRedo} title="Redo (Ctrl+Shift+Z)">
+              ↷ Redo
+            </button>
+            <button onClick={() => void save()} title="Save (Ctrl+S)">
+              Save
+            </button>
+            <span className="sep" />
+            <label className="inline">
+              Profile
+              <select
+                value={profile}
+                onChange={(e) => setProfile(e.target.value)}
+                aria-label="Kernel profile"
+                title={
+                  profiles.find((p) => p.name === profile)?.description ??
+                  'The profile the machine’s kernel version picks'
+                }
+              >
+                <option value="">auto (from kernel.version)</option>
+                {profiles.map((p) => (
+                  <option key={p.name} value={p.name} title={p.description}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label
+              className="inline"
+              title="The fault-injection engine is a later issue: nothing to inject yet"
+            >
+              Fault injections
+              <select aria-label="Fault injections" disabled value="">
+                <option value="">none available yet</option>
+              </select>
+            </label>
+            <button
+              className="primary"
+              onClick={() => void runBoot()}
+              disabled={running}
+              title="Run the kernel's boot on this machine (Ctrl+Enter)"
+            >
+              {running ? 'Running…' : '▶ Run boot'}
+            </button>
+            {running && runJob && <RunProgress job={runJob} onCancel={cancelRun} />}
+            <span className="spacer" />
+            <button
+              className={showJson ? 'toggle on' : 'toggle'}
+              onClick={() => setShowJson((v) => !v)}
+              title="Show/hide the JSON (Ctrl+J)"
+            >
+              JSON
+            </button>
+            <button
+              className={showResults ? 'toggle on' : 'toggle'}
+              onClick={() => setShowResults((v) => !v)}
+              title="Show/hide the results (Ctrl+R)"
+            >
+              Results
+            </button>
+          </div>
           {error && (
-            <div className="error" role="alert">
+            <div className="error banner" role="alert" data-testid="app-error">
               {error}
+              <button className="icon" onClick={() => setError(null)} aria-label="Dismiss">
+                ×
+              </button>
             </div>
           )}
-          {text !== null && <MachineEditor text={text} dark={dark} onChange={setText} />}
-          <RunPanel result={run} running={running} />
-        </main>
-      </div>
-      <footer className="statusbar" data-testid="status">
-        {text === null ? (
-          'Loading…'
-        ) : problems.length === 0 ? (
-          <span className="ok">✓ valid machine</span>
-        ) : (
-          <details>
-            <summary className="bad">
-              {problems.length} problem{problems.length === 1 ? '' : 's'} in the machine
-            </summary>
-            <ul className="problems">
-              {problems.slice(0, 50).map((p, i) => (
-                <li key={i}>
-                  <code>{p.path}</code> {p.message}
-                </li>
-              ))}
-            </ul>
-          </details>
-        )}
-      </footer>
+          {!doc.shownIsCurrent && doc.shown && (
+            <div className="warning banner" data-testid="stale-graph">
+              The JSON has {problems.length} problem{problems.length === 1 ? '' : 's'}: the graph
+              shows the last valid machine and cannot be edited until the JSON is fixed.
+            </div>
+          )}
+          <div className={`workspace${showResults ? ' with-results' : ''}`}>
+            <div className="editors">
+              <div className="graph-pane">
+                <TopologyView
+                  machine={doc.shown}
+                  selected={selectedNode?.id ?? null}
+                  onSelect={(id, node) => {
+                    setSelected(id ? node : null);
+                    setEditProblems([]);
+                    if (node?.path) setReveal({ path: node.path, seq: ++seq.current });
+                  }}
+                  onSelectedChanged={setSelected}
+                  focus={focus}
+                />
+                <PropertyPanel
+                  node={selectedNode}
+                  machine={doc.shown}
+                  value={doc.analysis.value}
+                  schema={schema as never}
+                  editable={editable}
+                  tryEdit={doc.tryEdit}
+                  onReveal={(path) => {
+                    setShowJson(true);
+                    setReveal({ path, seq: ++seq.current });
+                  }}
+                  actions={actions}
+                />
+              </div>
+              <div className={`json-pane${showJson ? '' : ' hidden'}`}>
+                <MachineEditor
+                  text={doc.text}
+                  dark={dark}
+                  problems={problems}
+                  reveal={reveal}
+                  onChange={doc.setTextFromEditor}
+                  onUndo={doc.undo}
+                  onRedo={doc.redo}
+                />
+              </div>
+            </div>
+            {showResults && (
+              <RunsPanel
+                sessionId={session.sessionId}
+                runs={session.runs}
+                selectedRun={selectedRun}
+                onSelectRun={setSelectedRun}
+                job={runJob}
+                onCancel={cancelRun}
+                onExport={(id) => setExportRun(id)}
+                explainAvailable={info.features.explain}
+                onClose={() => setShowResults(false)}
+              />
+            )}
+          </div>
+          <footer className="statusbar" data-testid="status">
+            {problems.length === 0 ? (
+              <span className="ok">✓ valid machine</span>
+            ) : (
+              <details>
+                <summary className="bad">
+                  {problems.length} problem{problems.length === 1 ? '' : 's'} in the machine
+                </summary>
+                <ul className="problems">
+                  {problems.slice(0, 50).map((p, i) => (
+                    <li key={i}>
+                      <button
+                        className="link"
+                        onClick={() => {
+                          const k = parseJsonPath(p.path);
+                          if (k) {
+                            setShowJson(true);
+                            setReveal({ path: k, seq: ++seq.current });
+                          }
+                        }}
+                      >
+                        <code>{p.path}</code>
+                      </button>{' '}
+                      {p.message}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            {editProblems.length > 0 && (
+              <span className="bad" data-testid="last-edit-refused">
+                Last edit refused: {editProblems[0]!.path} {editProblems[0]!.message}
+              </span>
+            )}
+            <span className="spacer" />
+            <span className="dim">
+              {doc.shown
+                ? `${doc.shown.cpus.list.length} CPUs · ${doc.shown.ioapics.length} IOAPICs · ${doc.shown.pci.length} PCI functions`
+                : ''}
+            </span>
+            <span className="dim">{session.location}</span>
+          </footer>
+        </>
+      )}
+      {pending && session && (
+        <Modal
+          title="Unsaved changes"
+          onClose={() => setPending(null)}
+          testId="unsaved-prompt"
+          footer={
+            <>
+              <button onClick={() => setPending(null)}>Cancel</button>
+              <button
+                onClick={() => {
+                  const p = pending;
+                  setPending(null);
+                  p.action();
+                }}
+              >
+                Don’t save
+              </button>
+              <button
+                className="primary"
+                onClick={async () => {
+                  const p = pending;
+                  setPending(null);
+                  if (await save()) p.action();
+                }}
+              >
+                Save
+              </button>
+            </>
+          }
+        >
+          <p>
+            {session.titled ? (
+              <>
+                <strong>{session.title}</strong> has changes that are not saved.
+              </>
+            ) : (
+              <>
+                This session has never been saved
+                {session.runs.length > 0
+                  ? ` (it has ${session.runs.length} run${session.runs.length === 1 ? '' : 's'})`
+                  : ''}
+                .
+              </>
+            )}{' '}
+            Save before you {pending.verb}?
+          </p>
+        </Modal>
+      )}
+      {modal === 'saveAs' && session && (
+        <SaveAsDialog
+          suggested={session.titled ? session.title : `${machineName}.irqlab`}
+          onCancel={() => setModal(null)}
+          onSave={async (name, overwrite) => {
+            await saveAs(name, overwrite);
+            setModal(null);
+          }}
+        />
+      )}
+      {modal === 'palette' && (
+        <CommandPalette enabled={enabled} run={runCommand} onClose={() => setModal(null)} />
+      )}
+      {modal === 'shortcuts' && <ShortcutsHelp onClose={() => setModal(null)} />}
+      {modal === 'find' && doc.shown && (
+        <FindDevice
+          machine={doc.shown}
+          onClose={() => setModal(null)}
+          onPick={(id) => {
+            setModal(null);
+            setFocus({ id, seq: ++seq.current });
+          }}
+        />
+      )}
+      {exportRun !== null && session && (
+        <ExportDialog
+          sessionId={session.sessionId}
+          runId={exportRun}
+          onClose={() => setExportRun(null)}
+        />
+      )}
     </div>
+  );
+}
+
+function SaveAsDialog({
+  suggested,
+  onCancel,
+  onSave,
+}: {
+  suggested: string;
+  onCancel(): void;
+  onSave(name: string, overwrite: boolean): Promise<void>;
+}) {
+  const [name, setName] = useState(suggested.replace(/[^A-Za-z0-9 ._()+-]/g, '_'));
+  const [error, setError] = useState<string | null>(null);
+  const [exists, setExists] = useState(false);
+  const fileName = name.endsWith('.irqlab') ? name : `${name}.irqlab`;
+  const submit = async (overwrite: boolean) => {
+    try {
+      await onSave(fileName, overwrite);
+    } catch (err) {
+      const message = (err as Error).message;
+      setExists(/exists already/.test(message));
+      setError(message.replace(/^session\.saveAs failed: /, ''));
+    }
+  };
+  return (
+    <Modal
+      title="Save session as"
+      onClose={onCancel}
+      testId="save-as-dialog"
+      footer={
+        <>
+          <button onClick={onCancel}>Cancel</button>
+          {exists ? (
+            <button className="primary danger" onClick={() => void submit(true)}>
+              Replace it
+            </button>
+          ) : (
+            <button className="primary" onClick={() => void submit(false)}>
+              Save
+            </button>
+          )}
+        </>
+      }
+    >
+      <label className="stacked">
+        File name (in the sessions folder)
+        <input
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setExists(false);
+            setError(null);
+          }}
+          onKeyDown={(e) => e.key === 'Enter' && void submit(exists)}
+          aria-label="Session file name"
+          spellCheck={false}
+        />
+      </label>
+      {error && (
+        <div className="error" role="alert">
+          {error}
+          {exists ? ' — replace it?' : ''}
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+function FindDevice({
+  machine,
+  onClose,
+  onPick,
+}: {
+  machine: NonNullable<ReturnType<typeof useMachineDocument>['shown']>;
+  onClose(): void;
+  onPick(id: string): void;
+}) {
+  const [q, setQ] = useState('');
+  const hits = useMemo(() => {
+    const needle = q.toLowerCase();
+    return machine.pci
+      .filter(
+        (f) =>
+          !needle ||
+          `${f.bdf} ${f.name ?? ''} ${f.vendor_device} ${f.driver ?? ''}`
+            .toLowerCase()
+            .includes(needle),
+      )
+      .slice(0, 50);
+  }, [machine, q]);
+  return (
+    <Modal title="Find a device" onClose={onClose} testId="find-device">
+      <input
+        className="palette-input"
+        placeholder="BDF, name, vendor:device"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && hits[0] && onPick(nodeIdOfPci(hits[0].bdf))}
+        aria-label="Find"
+      />
+      <ul className="palette-list">
+        {hits.map((f) => (
+          <li key={f.bdf} onMouseDown={() => onPick(nodeIdOfPci(f.bdf))}>
+            <code>{f.bdf}</code> {f.name ?? f.kind}
+          </li>
+        ))}
+      </ul>
+    </Modal>
   );
 }

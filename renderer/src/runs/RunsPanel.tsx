@@ -1,0 +1,488 @@
+// Runs of the session and the results of the selected one: the predicted /proc/interrupts, the
+// kernel's log (faults highlighted, each with "explain"), per-device interrupts with their MSI
+// address/data, and per-CPU vector usage. Results are read from the session file, page by page.
+import { useEffect, useState } from 'react';
+import type { JobStatus, ResponseOf, RunDevice, RunResult } from '../../../electron/api/channels';
+import { invoke } from '../api/client';
+
+type RunSummary = ResponseOf<'runs.list'>[number];
+
+interface Props {
+  sessionId: string;
+  runs: RunSummary[];
+  selectedRun: number | null;
+  onSelectRun(id: number): void;
+  job: JobStatus | null;
+  onCancel(): void;
+  onExport(runId: number): void;
+  explainAvailable: boolean;
+  onClose(): void;
+}
+
+type Tab = 'interrupts' | 'dmesg' | 'devices' | 'vectors';
+
+export function RunsPanel({
+  sessionId,
+  runs,
+  selectedRun,
+  onSelectRun,
+  job,
+  onCancel,
+  onExport,
+  explainAvailable,
+  onClose,
+}: Props) {
+  const [tab, setTab] = useState<Tab>('interrupts');
+  const [result, setResult] = useState<RunResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const selected = runs.find((r) => r.id === selectedRun) ?? null;
+
+  useEffect(() => {
+    setResult(null);
+    setError(null);
+    if (selectedRun === null || selected?.status !== 'complete') return;
+    let live = true;
+    invoke('run.result', { sessionId, runId: selectedRun }).then(
+      (r) => live && setResult(r),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sessionId, selectedRun, selected?.status]);
+
+  const running = job?.kind === 'run' && job.state === 'running';
+  return (
+    <section className="runs-panel" data-testid="run-panel" aria-label="Runs and results">
+      <div className="runs-header">
+        <strong>Runs</strong>
+        <div className="run-tabs" role="tablist">
+          {(
+            [
+              ['interrupts', '/proc/interrupts'],
+              ['dmesg', 'dmesg'],
+              ['devices', 'Devices & MSI'],
+              ['vectors', 'Vectors per CPU'],
+            ] as const
+          ).map(([id, label]) => (
+            <button
+              key={id}
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? 'active' : ''}
+              onClick={() => setTab(id)}
+            >
+              {label}
+              {id === 'dmesg' && result && result.faultLines.length > 0 && (
+                <span className="badge bad">{result.faultLines.length}</span>
+              )}
+            </button>
+          ))}
+        </div>
+        <span className="spacer" />
+        {result && (
+          <span className="run-summary" data-testid="run-summary">
+            run {result.run.id} · profile {result.profile} ·{' '}
+            {result.irqCount.toLocaleString('en-US')} irqs ·{' '}
+            {result.run.eventCount.toLocaleString('en-US')} trace events · {result.milliseconds} ms
+          </span>
+        )}
+        {selected?.status === 'complete' && (
+          <button onClick={() => onExport(selected.id)} title="Export this run's report (Ctrl+E)">
+            Export…
+          </button>
+        )}
+        <button
+          className="icon"
+          onClick={onClose}
+          title="Hide the results"
+          aria-label="Hide results"
+        >
+          ×
+        </button>
+      </div>
+      {running && job && <RunProgress job={job} onCancel={onCancel} />}
+      <div className="runs-body">
+        <nav className="runs-list" aria-label="Runs of this session">
+          {runs.length === 0 && <p className="hint">No runs yet. Run the boot (Ctrl+Enter).</p>}
+          <ul>
+            {[...runs].reverse().map((r) => (
+              <li key={r.id}>
+                <button
+                  className={r.id === selectedRun ? 'selected' : ''}
+                  onClick={() => onSelectRun(r.id)}
+                  data-testid={`run-${r.id}`}
+                >
+                  <span className={`run-status status-${r.status}`}>{statusWord(r)}</span>
+                  <span className="run-title">
+                    Run {r.id} · {r.profile}
+                  </span>
+                  <span className="run-meta">
+                    {new Date(r.createdAt).toLocaleTimeString()} ·{' '}
+                    {r.eventCount.toLocaleString('en-US')} events
+                  </span>
+                  {r.error && <span className="run-error">{r.error}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="runs-result">
+          {error && (
+            <div className="error" role="alert">
+              {error}
+            </div>
+          )}
+          {selected && selected.status !== 'complete' && selected.status !== 'running' && (
+            <div className="warning">
+              Run {selected.id} {selected.status}
+              {selected.error ? `: ${selected.error}` : ''} — it has no results.
+            </div>
+          )}
+          {!selected && runs.length > 0 && <p className="hint">Select a run.</p>}
+          {result?.warnings.map((w) => (
+            <div className="warning" key={w}>
+              {w}
+            </div>
+          ))}
+          {result?.oops && (
+            <pre className="oops" data-testid="oops">
+              {result.oops.text}
+              {'\n'}
+              {result.oops.callTrace.join('\n')}
+            </pre>
+          )}
+          {result && tab === 'interrupts' && (
+            <pre className="run-output" data-testid="proc-interrupts">
+              {result.procInterrupts}
+              {result.truncated ? '… (cut: the full table is larger than the preview)\n' : ''}
+            </pre>
+          )}
+          {result && tab === 'dmesg' && (
+            <Dmesg sessionId={sessionId} result={result} explainAvailable={explainAvailable} />
+          )}
+          {result && tab === 'devices' && <Devices sessionId={sessionId} runId={result.run.id} />}
+          {result && tab === 'vectors' && <Vectors result={result} />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function statusWord(r: RunSummary): string {
+  if (r.status === 'failed' && r.error === 'cancelled by the user') return 'cancelled';
+  return r.status;
+}
+
+export function RunProgress({ job, onCancel }: { job: JobStatus; onCancel(): void }) {
+  const fraction = job.total ? Math.min(1, job.done / job.total) : null;
+  return (
+    <div className="progress-row" data-testid="run-progress" role="status">
+      <span>
+        {job.kind === 'run' ? 'Booting' : 'Exporting'} — {job.phase}
+        {job.unit ? ` · ${job.done.toLocaleString('en-US')} ${job.unit}` : ''}
+        {fraction !== null ? ` (${Math.round(fraction * 100)}%)` : ''} ·{' '}
+        {(job.elapsedMs / 1000).toFixed(1)} s
+      </span>
+      <div className={`progress${fraction === null ? ' indeterminate' : ''}`}>
+        <div style={{ width: fraction === null ? '30%' : `${fraction * 100}%` }} />
+      </div>
+      <button onClick={onCancel} disabled={job.phase === 'cancelling'} title="Cancel (Ctrl+.)">
+        {job.phase === 'cancelling' ? 'Cancelling…' : 'Cancel'}
+      </button>
+    </div>
+  );
+}
+
+function Dmesg({
+  sessionId,
+  result,
+  explainAvailable,
+}: {
+  sessionId: string;
+  result: RunResult;
+  explainAvailable: boolean;
+}) {
+  const faults = new Set(result.faultLines);
+  const [explained, setExplained] = useState<{
+    line: number;
+    e: ResponseOf<'fault.explain'> | null;
+    error?: string;
+  } | null>(null);
+  const explain = async (i: number) => {
+    if (explained?.line === i) return setExplained(null);
+    try {
+      const e = await invoke('fault.explain', {
+        line: result.dmesg[i]!,
+        sessionId,
+        runId: result.run.id,
+      });
+      setExplained({ line: i, e });
+    } catch (err) {
+      setExplained({ line: i, e: null, error: (err as Error).message });
+    }
+  };
+  return (
+    <div className="run-output dmesg" data-testid="dmesg">
+      {result.faultLines.length > 0 && (
+        <div className="dmesg-summary">
+          {result.faultLines.length} fault line{result.faultLines.length === 1 ? '' : 's'}{' '}
+          highlighted: "Explain" says what each means on this machine
+        </div>
+      )}
+      {result.dmesg.map((line, i) => (
+        <div key={i} className={faults.has(i) ? 'log-line log-bad' : 'log-line'}>
+          <span className="log-text">{line}</span>
+          {faults.has(i) && (
+            <button
+              className="explain"
+              disabled={!explainAvailable}
+              title="What this line means, and what to check"
+              onClick={() => void explain(i)}
+            >
+              {explained?.line === i ? 'Hide' : 'Explain'}
+            </button>
+          )}
+          {explained?.line === i && (
+            <div
+              className={`explanation${explained.error ? ' error' : ''}`}
+              data-testid="explanation"
+            >
+              {explained.error ?? (
+                <>
+                  <strong>{explained.e!.title}</strong>
+                  {(
+                    [
+                      ['What it means', explained.e!.meaning],
+                      ['Likely causes', explained.e!.causes],
+                      ['What to check', explained.e!.check],
+                    ] as const
+                  ).map(([heading, items]) =>
+                    items.length ? (
+                      <div key={heading}>
+                        <div className="explanation-heading">{heading}</div>
+                        <ul>
+                          {items.map((item, k) => (
+                            <li key={k}>{item}</li>
+                          ))}
+                        </ul>
+                      </div>
+                    ) : null,
+                  )}
+                </>
+              )}
+            </div>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Devices({ sessionId, runId }: { sessionId: string; runId: number }) {
+  const [filter, setFilter] = useState('');
+  const [page, setPage] = useState(0);
+  const [data, setData] = useState<{ total: number; devices: RunDevice[] } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const PAGE = 50;
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      invoke('run.devices', { sessionId, runId, offset: page * PAGE, limit: PAGE, filter }).then(
+        (d) => live && setData(d),
+        () => live && setData({ total: 0, devices: [] }),
+      );
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [sessionId, runId, page, filter]);
+  return (
+    <div className="devices" data-testid="devices">
+      <div className="devices-tools">
+        <input
+          type="search"
+          placeholder="Filter by BDF, driver or name"
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setPage(0);
+          }}
+          aria-label="Filter devices"
+        />
+        {data && (
+          <span className="hint">
+            {data.total} device{data.total === 1 ? '' : 's'}
+            {data.total > PAGE &&
+              ` · ${page * PAGE + 1}-${Math.min(data.total, (page + 1) * PAGE)}`}
+          </span>
+        )}
+        {data && data.total > PAGE && (
+          <>
+            <button disabled={page === 0} onClick={() => setPage(page - 1)}>
+              ‹ Prev
+            </button>
+            <button disabled={(page + 1) * PAGE >= data.total} onClick={() => setPage(page + 1)}>
+              Next ›
+            </button>
+          </>
+        )}
+      </div>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>BDF</th>
+            <th>Device</th>
+            <th>Driver</th>
+            <th>Mode</th>
+            <th>IRQs</th>
+            <th>Vectors (CPU:vector)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.devices.map((d) => (
+            <DeviceRows
+              key={d.bdf}
+              d={d}
+              open={open === d.bdf}
+              onToggle={() => setOpen(open === d.bdf ? null : d.bdf)}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function DeviceRows({ d, open, onToggle }: { d: RunDevice; open: boolean; onToggle(): void }) {
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  return (
+    <>
+      <tr
+        className={`device-row${open ? ' open' : ''}`}
+        onClick={onToggle}
+        data-testid={`device-${d.bdf}`}
+      >
+        <td className="mono">
+          <span className="disclosure">{open ? '▾' : '▸'}</span> {d.bdf}
+        </td>
+        <td>{d.name}</td>
+        <td>{d.driver ?? '—'}</td>
+        <td>{d.mode ?? '—'}</td>
+        <td className="num">{d.irqs.length}</td>
+        <td className="mono">
+          {d.irqs
+            .slice(0, 6)
+            .map((i) => `${i.cpu}:${hex(i.vector)}`)
+            .join(' ')}
+          {d.irqs.length > 6 ? ' …' : ''}
+        </td>
+      </tr>
+      {open && (
+        <tr className="device-detail">
+          <td colSpan={6}>
+            <div className="device-detail-grid">
+              <div>
+                <h4>Interrupts</h4>
+                <table className="grid small">
+                  <thead>
+                    <tr>
+                      <th>irq</th>
+                      <th>chip</th>
+                      <th>hwirq</th>
+                      <th>CPU</th>
+                      <th>vector</th>
+                      <th>managed</th>
+                      <th>action</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.irqs.map((i) => (
+                      <tr key={i.irq}>
+                        <td className="num">{i.irq}</td>
+                        <td>{i.chip}</td>
+                        <td className="num mono">{i.hwirq}</td>
+                        <td className="num">{i.cpu}</td>
+                        <td className="num mono">{hex(i.vector)}</td>
+                        <td>{i.managed ? 'yes' : ''}</td>
+                        <td>{i.actions.join(', ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div>
+                <h4>MSI messages</h4>
+                {d.messages.length === 0 ? (
+                  <p className="hint">No MSI/MSI-X messages (INTx or no driver).</p>
+                ) : (
+                  <table className="grid small" data-testid="msi-messages">
+                    <thead>
+                      <tr>
+                        <th>entry</th>
+                        <th>address</th>
+                        <th>data</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.messages.map((m) => (
+                        <tr key={m.entry}>
+                          <td className="num">{m.entry}</td>
+                          <td className="mono">{m.address}</td>
+                          <td className="mono">{m.data}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+                {d.moreMessages > 0 && <p className="hint">… and {d.moreMessages} more</p>}
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function Vectors({ result }: { result: RunResult }) {
+  const [all, setAll] = useState(false);
+  const rows = all ? result.vectorUsage : result.vectorUsage.slice(0, 256);
+  const max = Math.max(1, ...result.vectorUsage.map((v) => v.allocated + v.available));
+  return (
+    <div className="vectors" data-testid="vectors">
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>CPU</th>
+            <th>allocated</th>
+            <th>managed (allocated / reserved)</th>
+            <th>available</th>
+            <th className="bar-col">use</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((v) => (
+            <tr key={v.cpu}>
+              <td className="num">{v.cpu}</td>
+              <td className="num">{v.allocated}</td>
+              <td className="num">
+                {v.managedAllocated} / {v.managed}
+              </td>
+              <td className="num">{v.available}</td>
+              <td className="bar-col">
+                <div className="bar" title={`${v.allocated} of ${v.allocated + v.available}`}>
+                  <div style={{ width: `${(v.allocated / max) * 100}%` }} />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!all && result.vectorUsage.length > rows.length && (
+        <button onClick={() => setAll(true)}>Show all {result.vectorUsage.length} CPUs</button>
+      )}
+    </div>
+  );
+}
