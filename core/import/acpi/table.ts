@@ -49,7 +49,7 @@ export class TableReader {
     if (offset < 0 || offset + size > this.end)
       this.fail(
         offset,
-        `${field} (${size} byte${size === 1 ? '' : 's'}) runs past the end of the table (length 0x${this.end.toString(16)})`,
+        `${field} runs past the end of the table (length 0x${this.end.toString(16)})`,
       );
   }
 
