@@ -32,7 +32,7 @@ export interface DmesgObservations {
     at: SourceLocation;
   }[];
   /** AMD IOMMUs the log names (BDF, capability offset). */
-  amdIommus: { bdf: string; capOffset: number; at: SourceLocation }[];
+  amdIommus: { bdf: string; capOffset: number | null; at: SourceLocation }[];
   amdEfr: string | null;
   /** ACPI tables the boot listed ("ACPI: DMAR 0x... 0002D8 (v01 ...)"), with their lengths. */
   acpiTables: Map<string, number>;
@@ -493,11 +493,19 @@ export class DmesgParser {
 
   private amdIommu(m: string, at: SourceLocation): boolean {
     let r: RegExpExecArray | null;
-    if ((r = /^pci ([0-9a-f:.]+): AMD-Vi: Found IOMMU cap (0x[0-9a-f]+)/i.exec(m))) {
-      this.obs.amdIommus.push({ bdf: normBdf(r[1]!), capOffset: int(r[2]!), at });
+    if (
+      (r =
+        /^pci ([0-9a-f:.]+): AMD-Vi: (?:Found IOMMU cap (0x[0-9a-f]+)|IOMMU performance counters supported)/i.exec(
+          m,
+        ))
+    ) {
+      const bdf = normBdf(r[1]!);
+      const known = this.obs.amdIommus.find((a) => a.bdf === bdf);
+      if (known) known.capOffset ??= r[2] ? int(r[2]) : null;
+      else this.obs.amdIommus.push({ bdf, capOffset: r[2] ? int(r[2]) : null, at });
       return true;
     }
-    if ((r = /^AMD-Vi: Extended features \((0x[0-9a-f]+)/i.exec(m))) {
+    if ((r = /^AMD-Vi: (?:Extended features \(|Using global IVHD EFR:)(0x[0-9a-f]+)/i.exec(m))) {
       this.obs.amdEfr ??= r[1]!.toLowerCase();
       return true;
     }
