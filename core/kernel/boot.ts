@@ -1,27 +1,46 @@
 // A simulated boot: the kernel's order of events for what is modeled, then the drivers' probes
-// in module load order, then the network interfaces coming up. Returns every output a run has.
+// in module load order, the network interfaces coming up, SR-IOV VFs enabled, then the
+// scenario's steps. Returns every output a run has.
 import type { Machine, PciFunction } from '../model/schema';
 import { TraceEmitter } from '../trace/emitter';
+import { check_x2apic, default_setup_apic_routing, enable_IR_x2apic } from './apic';
 import { driverFor, type DriverModel, type IrqMode } from './drivers/catalogue';
 import type { CpuMask } from './cpumask';
 import { EINVAL } from './errno';
-import { chain } from './irq/irqdesc';
+import { hpet_enable } from './hpet';
+import { mp_map_pin_to_irq, setup_IO_APIC } from './ioapic';
+import { amdIommuForDev, amdIommuInfoLines } from './iommu/amd-ir';
+import {
+  dmar_dev_scope_init,
+  dmar_pci_bus_notify_vf,
+  enable_drhd_fault_handling,
+} from './iommu/dmar';
+import { irTranslationStruct } from './iommu/intel-ir';
+import { chain, type IrqDomain } from './irq/irqdesc';
 import {
   Kernel,
   Oops,
+  Panic,
   PCI_IRQ_AFFINITY,
   PCI_IRQ_LEGACY,
   PCI_IRQ_MSI,
   PCI_IRQ_MSIX,
 } from './kernel';
 import {
+  createPciMsiDomain,
+  pci_alloc_irq_vectors_affinity,
+  pci_free_irq_vectors,
+} from './msi/pci-msi';
+import { irqDataDebugfs } from './output/debugfs';
+import {
   formatProcInterrupts,
   writeProcInterrupts,
   type ProcIrqLine,
 } from './output/proc-interrupts';
+import { PciTopology, type PciDev } from './pci';
 import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
-import { irqDataDebugfs } from './output/debugfs';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
+import { fire, type FireTarget } from '../hw/delivery';
 
 export interface SimulatedIrq {
   irq: number;
@@ -41,6 +60,20 @@ export interface SimulatedIrq {
   domains: { domain: string; hwirq: number; chip: string }[];
   /** /sys/kernel/debug/irq/irqs/<irq> from the "domain:" line on. */
   debugfs: string;
+  /** Interrupts delivered per online CPU (in online order), as /proc/interrupts counts them. */
+  counts: number[];
+}
+
+/** One interrupt remapping table entry as reports show it. */
+export interface IrteRow {
+  index: number;
+  irq: number;
+  present: boolean;
+  vector: number;
+  dest: number;
+  sid: number;
+  sq: number;
+  svt: number;
 }
 
 export interface SimulationResult {
@@ -66,14 +99,28 @@ export interface SimulationResult {
     managed: number;
     managedAllocated: number;
   }[];
+  /** Interrupt remapping: mode and, per unit, its present IRTEs. */
+  remapping: {
+    mode: 'xapic' | 'x2apic' | 'off';
+    driver: 'intel' | 'amd' | null;
+    units: { name: string; irq: number; irtes: IrteRow[]; debugfs: string }[];
+  };
+  /** The DMAR faults the kernel printed, and what the hardware delivered. */
+  faults: { line: string; reason: number; sid: string; index: number; unit: string }[];
+  deliveries: { delivered: number; faulted: number; spurious: number };
   oops: { text: string; callTrace: string[] } | null;
+  panic: string | null;
   /** What this run did not model on this machine (said, not silently ignored). */
   warnings: string[];
   events: number;
 }
 
 /** What happens after the boot, in order. */
-export type ScenarioStep = { op: 'cpu_down'; cpu: number } | { op: 'cpu_up'; cpu: number };
+export type ScenarioStep =
+  | { op: 'cpu_down'; cpu: number }
+  | { op: 'cpu_up'; cpu: number }
+  /** Devices raise interrupts: every vector of one device (or all), `count` times each. */
+  | { op: 'fire'; device?: string; entry?: number; count?: number };
 
 export interface SimulateOptions {
   profile?: string;
@@ -105,15 +152,26 @@ function probeOrder(machine: Machine): PciFunction[] {
   return [...machine.pci].sort((a, b) => (a.bdf < b.bdf ? -1 : 1));
 }
 
+type Bound = { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[];
+
 export function simulate(machine: Machine, options: SimulateOptions = {}): SimulationResult {
   const profile = resolveProfile(machine, options.profile);
   const trace = options.trace ?? new TraceEmitter();
   const k = new Kernel(machine, profile, trace);
   let oops: SimulationResult['oops'] = null;
-  const bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[] = [];
+  let panic: string | null = null;
+  const bound: Bound = [];
+  const deliveries = { delivered: 0, faulted: 0, spurious: 0 };
   try {
     boot(k, machine, bound);
     for (const step of options.scenario ?? []) {
+      if (step.op === 'fire') {
+        const r = fire(k, fireTargets(k, step));
+        deliveries.delivered += r.delivered;
+        deliveries.faulted += r.faulted;
+        deliveries.spurious += r.spurious;
+        continue;
+      }
       const ret = step.op === 'cpu_down' ? k.cpu_down(step.cpu) : k.cpu_up(step.cpu);
       if (ret === -EINVAL)
         k.log(
@@ -122,27 +180,73 @@ export function simulate(machine: Machine, options: SimulateOptions = {}): Simul
         );
     }
   } catch (err) {
-    if (!(err instanceof Oops)) throw err;
-    oops = { text: err.text, callTrace: err.callTrace };
+    if (err instanceof Oops) oops = { text: err.text, callTrace: err.callTrace };
+    else if (err instanceof Panic) panic = err.text;
+    else throw err;
   }
   trace.flush();
-  return outputs(k, machine, profile, bound, oops, trace.seq);
+  return outputs(k, machine, profile, bound, oops, panic, deliveries, trace.seq);
 }
 
-function boot(
-  k: Kernel,
-  machine: Machine,
-  bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[],
-): void {
+/** The MSI/MSI-X vectors (device, entry) a fire step raises. */
+function fireTargets(k: Kernel, step: Extract<ScenarioStep, { op: 'fire' }>): FireTarget[] {
+  const out: FireTarget[] = [];
+  for (const [bdf, dev] of k.messages) {
+    if (step.device && bdf !== step.device) continue;
+    dev.entries.forEach((m, entry) => {
+      if (m === null || (step.entry !== undefined && entry !== step.entry)) return;
+      out.push({ bdf, entry, count: step.count ?? 1 });
+    });
+  }
+  return out;
+}
+
+function boot(k: Kernel, machine: Machine, bound: Bound): void {
+  const defaultMsi = bootPlatform(k, machine);
+  const ctx0 = { virtio: 0, nvme: 0, netdevs: 0, onlineCpus: k.online.weight() };
+  const deferred: { irq: number; name: string }[] = [];
+  for (const fn of probeOrder(machine)) bound.push(probe(k, fn, ctx0, deferred));
+  // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
+  for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
+  // SR-IOV: sriov_numvfs written (after boot, as userspace does), VFs probed by their driver.
+  for (const fn of probeOrder(machine)) {
+    if (!fn.sriov || fn.sriov.num_vfs === 0) continue;
+    const pf = k.pci.get(fn.bdf)!;
+    k.enter('sriov_enable', -1, -1, k.str(fn.bdf), fn.sriov.num_vfs);
+    const vfs: PciDev[] = [];
+    for (let i = 0; i < fn.sriov.num_vfs; i++) {
+      k.enter('pci_iov_add_virtfn', -1, -1, k.str(fn.bdf), i);
+      const vf = k.pci.addVirtfn(pf, i);
+      pcibios_device_add(k, vf, defaultMsi);
+      dmar_pci_bus_notify_vf(k, vf);
+      if (k.remapOps === 'amd') amdDeviceDomain(k, vf);
+      k.leave('pci_iov_add_virtfn', 0);
+      vfs.push(vf);
+    }
+    k.leave('sriov_enable', 0);
+    for (const vf of vfs) bound.push(probe(k, vf.fn, ctx0, deferred));
+  }
+  for (const { irq, name } of deferred) k.request_irq(irq, name);
+}
+
+/**
+ * Everything before the drivers: APIC and x2APIC, interrupt remapping, the units' fault irqs,
+ * the IOAPICs and the timer, SMP, HPET, PCI enumeration with each device's MSI domain, the
+ * platform devices' irqs. Returns the default PCI MSI domain (null with per-device domains).
+ */
+export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   const cpus = machine.cpus.list;
-  const boot = cpus[0]!.cpu;
-  // acpi_parse_madt: IOAPICs and overrides, then the CPUs.
-  machine.ioapics.forEach((io, n) =>
+  const bootCpu = cpus[0]!.cpu;
+  k.pci = new PciTopology(machine);
+  // Early: the APIC mode the firmware handed over (check_x2apic), then the MADT.
+  check_x2apic(k);
+  machine.ioapics.forEach((io, n) => {
     k.log(
       6,
       `IOAPIC[${n}]: apic_id ${io.id}, version ${io.version}, address ${io.address}, GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}`,
-    ),
-  );
+    );
+    k.gsiTop = Math.max(k.gsiTop, io.gsi_base + io.pins);
+  });
   const word = (v: string) => (v === 'conforms' ? 'dfl' : v);
   for (const o of machine.interrupt_source_overrides) {
     k.log(
@@ -150,129 +254,176 @@ function boot(
       `ACPI: INT_SRC_OVR (bus 0 bus_irq ${o.bus_irq} global_irq ${o.gsi} ${word(o.polarity)} ${word(o.trigger)})`,
     );
   }
-  k.log(6, `smpboot: Allowing ${cpus.length} CPUs, 0 hotplug CPUs`);
-  k.lapic_assign_system_vectors(boot, machine.ioapics.length > 0 ? 16 : 0);
-  k.setup_IO_APIC();
+  const usable = cpus.filter((c) => c.apic_id <= k.maxApicId);
+  k.log(6, `smpboot: Allowing ${usable.length} CPUs, 0 hotplug CPUs`);
   const legacy = machine.ioapics.length > 0 ? 16 : 0;
+  k.lapic_assign_system_vectors(bootCpu, legacy);
   k.log(
     6,
     `NR_IRQS: 524544, nr_irqs: ${probeNrIrqs(k.gsiTop, legacy, k.nrCpus)}, preallocated irqs: ${legacy}`,
   );
+  // apic_intr_mode_init(): interrupt remapping and x2APIC, the APIC driver, the units' fault
+  // interrupts (the first MSIs of the boot, only CPU 0 up), then the IOAPICs.
   if (machine.ioapics.length > 0) k.log(6, 'APIC: Switch to symmetric I/O mode setup');
-  for (const c of cpus) if (c.online) k.cpuOnline(c.cpu);
-  const nodes = new Set(cpus.filter((c) => c.online).map((c) => c.node)).size;
-  k.log(
-    6,
-    `smp: Brought up ${nodes} node${nodes === 1 ? '' : 's'}, ${cpus.filter((c) => c.online).length} CPUs`,
-  );
-  if (machine.ioapics.length > 0) k.log(6, 'ACPI: Using IOAPIC for interrupt routing');
-  k.hpet_enable();
-
-  for (const p of machine.platform_irqs) {
-    if (!k.descs[p.irq]) k.mp_map_pin_to_irq(p.irq, p.irq < 16 ? p.irq : null);
-    k.request_irq(p.irq, p.name);
-  }
-
-  const counters = { virtio: 0, nvme: 0 };
-  let netdevs = 0;
-  const deferred: { irq: number; name: string }[] = [];
-  const onlineCpus = cpus.filter((c) => c.online).length;
-  for (const fn of probeOrder(machine)) {
-    const driver =
-      fn.kind === 'endpoint' || fn.kind === 'root-port'
-        ? driverFor(fn.vendor_device, fn.class)
-        : null;
-    if (!driver) {
-      bound.push({ fn, driver: null, mode: null });
+  enable_IR_x2apic(k);
+  default_setup_apic_routing(k);
+  if (k.irqRemappingEnabled && k.remapOps === 'intel') enable_drhd_fault_handling(k);
+  setup_IO_APIC(k);
+  // SMP: the other CPUs come up (those the APIC driver can address).
+  let up = 0;
+  for (const c of cpus) {
+    if (!c.online) continue;
+    if (c.apic_id > k.maxApicId) {
+      k.log(3, `smpboot: native_cpu_up: bad cpu ${c.cpu}`);
       continue;
     }
-    // pci_enable_device(): the INTx pin's GSI gets its irq, even if the driver then uses MSI.
-    if (fn.intx_pin && fn.intx_gsi !== null) k.mp_map_pin_to_irq(fn.intx_gsi, null);
-    const instance =
-      driver.instanceKind === 'net'
-        ? netdevs
-        : driver.instanceKind === 'other'
-          ? 0
-          : counters[driver.instanceKind]++;
-    const netdev = driver.netdev ? `eth${netdevs++}` : '';
-    const ctx = {
-      cpus: onlineCpus,
-      msixTableSize: fn.msix?.table_size ?? null,
-      msiMax: fn.msi?.vectors_max ?? null,
-      hasIntx: fn.intx_pin !== null,
-      bdf: fn.bdf,
-      instance,
-      netdev,
-    };
-    const override = machine.irq_requests.find((r) => r.device === fn.bdf);
-    const plans = override
-      ? [
-          {
-            modes: override.prefer,
-            min: override.min_vecs,
-            max: override.max_vecs,
-            managed: override.managed,
-            preVectors: override.pre_vectors,
-            postVectors: override.post_vectors,
-            name: (i: number) => override.names?.[i] ?? `${driver.name}-${fn.bdf}-${i}`,
-          },
-        ]
-      : driver.plan(ctx);
-    let mode: IrqMode | null = null;
-    for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
-    plans.forEach((plan, round) => {
-      if (round > 0) {
-        // Re-allocation (nvme): free the previous round's irqs first.
-        const prev = k.messages.get(fn.bdf);
-        if (prev) {
-          for (const irq of prev.irqs)
-            for (const name of [...(k.descs[irq]?.actions ?? [])]) k.free_irq(irq, name);
-        }
-        k.pci_free_irq_vectors(fn);
-      }
-      let flags = 0;
-      for (const m of plan.modes)
-        flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
-      if (plan.managed) flags |= PCI_IRQ_AFFINITY;
-      const n = k.pci_alloc_irq_vectors_affinity(fn, plan.min, plan.max, flags, {
-        pre: plan.preVectors,
-        post: plan.postVectors,
-      });
-      if (n < 0) {
-        k.log(
-          3,
-          `${driver.name} ${fn.bdf}: failed to allocate interrupt vectors: ${k.describeError(n)}`,
-        );
-        return;
-      }
-      const dev = k.messages.get(fn.bdf)!;
-      mode = dev.entries.length === 0 ? 'intx' : dev.isMsix ? 'msix' : 'msi';
-      const irqs = mode === 'intx' ? [fn.intx_gsi!] : dev.irqs;
-      if (round === plans.length - 1)
-        for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
-      irqs.forEach((irq, i) => {
-        const name = plan.name(i, mode!);
-        if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
-        else k.request_irq(irq, name);
-        const hint = plan.affinityHint?.(i) ?? null;
-        if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
-      });
-    });
-    bound.push({ fn, driver, mode });
+    k.cpuOnline(c.cpu);
+    up++;
   }
-  // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
-  for (const { irq, name } of deferred) k.request_irq(irq, name);
+  const nodes = new Set(cpus.filter((c) => c.online && k.online.test(c.cpu)).map((c) => c.node))
+    .size;
+  k.log(6, `smp: Brought up ${nodes} node${nodes === 1 ? '' : 's'}, ${up} CPUs`);
+  if (machine.ioapics.length > 0) k.log(6, 'ACPI: Using IOAPIC for interrupt routing');
+  hpet_enable(k);
+
+  // PCI: the default MSI domain, every device added (pcibios_device_add), then the DMAR scopes
+  // hand the devices under interrupt remapping to their unit's IR MSI domain.
+  const defaultMsi = k.profile.perDeviceMsiDomains
+    ? null
+    : createPciMsiDomain(k, 'PCI-MSI-3', k.vectorDomain, 'PCI-MSI', false);
+  for (const dev of k.pci.devices.values()) pcibios_device_add(k, dev, defaultMsi);
+  dmar_dev_scope_init(k);
+  if (k.remapOps === 'amd') amdDeviceDomains(k);
+  amdIommuInfoLines(k);
+
+  for (const p of machine.platform_irqs) {
+    const irq = k.gsiIrq.get(p.irq) ?? (p.irq < 16 ? p.irq : undefined);
+    if (irq === undefined || !k.descs[irq]) mp_map_pin_to_irq(k, p.irq, p.irq < 16 ? p.irq : null);
+    k.request_irq(k.gsiIrq.get(p.irq) ?? p.irq, p.name);
+  }
+  return defaultMsi;
+}
+
+/** pcibios_device_add(): the device's MSI domain is the default one (or its MSI parent VECTOR). */
+function pcibios_device_add(k: Kernel, dev: PciDev, defaultMsi: IrqDomain | null): void {
+  if (dev.vmd) return; // VMD children get the VMD's domain (vmd.ts)
+  dev.msiDomain = defaultMsi;
+  dev.msiParent = k.vectorDomain;
+}
+
+/** AMD: amd_iommu_set_pci_msi_domain() at IOMMU device init — for VFs too. */
+function amdDeviceDomains(k: Kernel): void {
+  for (const dev of k.pci.devices.values()) amdDeviceDomain(k, dev);
+}
+function amdDeviceDomain(k: Kernel, dev: PciDev): void {
+  if (!k.irqRemappingEnabled || dev.vmd) return;
+  const iommu = amdIommuForDev(k, dev.bdf);
+  if (!iommu) return;
+  if (k.profile.perDeviceMsiDomains) dev.msiParent = iommu.irDomain;
+  else dev.msiDomain = iommu.irMsiDomain;
+}
+
+/** One driver probe: pci_enable_device (INTx pin mapped), the request rounds, request_irq. */
+function probe(
+  k: Kernel,
+  fn: PciFunction,
+  counters: { virtio: number; nvme: number; netdevs: number; onlineCpus: number },
+  deferred: { irq: number; name: string }[],
+): Bound[number] {
+  const machine = k.machine;
+  const driver =
+    fn.kind === 'endpoint' || fn.kind === 'root-port'
+      ? driverFor(fn.vendor_device, fn.class)
+      : null;
+  if (!driver) return { fn, driver: null, mode: null };
+  // pci_enable_device(): the INTx pin's GSI gets its irq, even if the driver then uses MSI.
+  if (fn.intx_pin && fn.intx_gsi !== null) mp_map_pin_to_irq(k, fn.intx_gsi, null);
+  const instance =
+    driver.instanceKind === 'net'
+      ? counters.netdevs
+      : driver.instanceKind === 'other'
+        ? 0
+        : counters[driver.instanceKind]++;
+  const netdev = driver.netdev ? `eth${counters.netdevs++}` : '';
+  const ctx = {
+    cpus: counters.onlineCpus,
+    msixTableSize: fn.msix?.table_size ?? null,
+    msiMax: fn.msi?.vectors_max ?? null,
+    hasIntx: fn.intx_pin !== null,
+    bdf: fn.bdf,
+    instance,
+    netdev,
+  };
+  const override = machine.irq_requests.find((r) => r.device === fn.bdf);
+  const plans = override
+    ? [
+        {
+          modes: override.prefer,
+          min: override.min_vecs,
+          max: override.max_vecs,
+          managed: override.managed,
+          preVectors: override.pre_vectors,
+          postVectors: override.post_vectors,
+          name: (i: number) => override.names?.[i] ?? `${driver.name}-${fn.bdf}-${i}`,
+          affinityHint: undefined as ((i: number) => number | null) | undefined,
+        },
+      ]
+    : driver.plan(ctx);
+  let mode: IrqMode | null = null;
+  for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
+  plans.forEach((plan, round) => {
+    if (round > 0) {
+      // Re-allocation (nvme): free the previous round's irqs first.
+      const prev = k.messages.get(fn.bdf);
+      if (prev) {
+        for (const irq of prev.irqs)
+          for (const name of [...(k.descs[irq]?.actions ?? [])]) k.free_irq(irq, name);
+      }
+      pci_free_irq_vectors(k, fn);
+    }
+    let flags = 0;
+    for (const m of plan.modes)
+      flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
+    if (plan.managed) flags |= PCI_IRQ_AFFINITY;
+    const n = pci_alloc_irq_vectors_affinity(k, fn, plan.min, plan.max, flags, {
+      pre: plan.preVectors,
+      post: plan.postVectors,
+    });
+    if (n < 0) {
+      k.log(
+        3,
+        `${driver.name} ${fn.bdf}: failed to allocate interrupt vectors: ${k.describeError(n)}`,
+      );
+      return;
+    }
+    const dev = k.messages.get(fn.bdf)!;
+    mode = dev.entries.length === 0 ? 'intx' : dev.isMsix ? 'msix' : 'msi';
+    const irqs = dev.irqs;
+    if (round === plans.length - 1)
+      for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
+    irqs.forEach((irq, i) => {
+      const name = plan.name(i, mode!);
+      if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
+      else k.request_irq(irq, name);
+      const hint = plan.affinityHint?.(i) ?? null;
+      if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
+    });
+  });
+  return { fn, driver, mode };
 }
 
 function outputs(
   k: Kernel,
   machine: Machine,
   profile: KernelProfile,
-  bound: { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[],
+  bound: Bound,
   oops: SimulationResult['oops'],
+  panic: string | null,
+  deliveries: SimulationResult['deliveries'],
   events: number,
 ): SimulationResult {
   const online = [...k.online];
+  const onlineIndex = new Map(online.map((cpu, i) => [cpu, i]));
   // The per-irq tables are built when first read: on a big machine they cost more than the boot.
   const buildIrqs = (): SimulatedIrq[] => {
     const irqs: SimulatedIrq[] = [];
@@ -290,14 +441,15 @@ function outputs(
       const cpu = k.apic.cpu[irq] ?? 0;
       const effective =
         vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
+      const counted = k.counts.get(irq);
       irqs.push({
         irq,
-        chip: desc.data.chip.name,
+        chip: desc.data.chip!.name,
         hwirq: desc.data.hwirq,
         trigger: desc.trigger,
         handler: desc.handler,
         actions: [...desc.actions],
-        owner: desc.owner,
+        owner: desc.owner === 'isa' ? '' : desc.owner,
         msi: desc.msiIndex < 0 ? null : desc.isMsix ? 'msix' : 'msi',
         vector,
         cpu,
@@ -316,8 +468,9 @@ function outputs(
         domains: [...chain(desc)].map((d) => ({
           domain: d.domain.name,
           hwirq: d.hwirq,
-          chip: d.chip.name,
+          chip: d.chip?.name ?? '',
         })),
+        counts: online.map((c) => counted?.[c] ?? 0),
       });
     }
     return irqs;
@@ -327,10 +480,10 @@ function outputs(
   const zeroCounts = online.map(() => 0);
   const lines = function* (): Generator<ProcIrqLine> {
     for (const i of irqsOf()) {
-      if (i.actions.length > 0) {
+      if (i.actions.length > 0 || i.counts.some((c) => c > 0)) {
         yield {
           irq: i.irq,
-          counts: zeroCounts,
+          counts: k.counts.has(i.irq) ? i.counts : zeroCounts,
           chip: i.chip,
           hwirq: i.hwirq,
           handler: i.handler,
@@ -339,8 +492,10 @@ function outputs(
       }
     }
   };
+  void onlineIndex;
   const nr = nrIrqs(machine, k);
   const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  const warnings: string[] = [];
   return {
     profile: profile.name,
     procInterrupts: () => formatProcInterrupts(online, lines(), nr),
@@ -370,12 +525,40 @@ function outputs(
       managed: k.matrix.managed[cpu]!,
       managedAllocated: k.matrix.managedAllocated[cpu]!,
     })),
+    remapping: {
+      mode: k.irqRemapMode ?? 'off',
+      driver: k.irqRemappingEnabled ? k.remapOps : null,
+      units: k.iommus
+        .filter((u) => u.tableEntries > 0)
+        .map((u) => ({
+          name: u.name,
+          irq: u.faultIrq,
+          irtes: [...u.presentEntries()].map((i) => ({
+            index: i,
+            irq: u.owner[i]!,
+            present: true,
+            vector: u.vector[i]!,
+            dest: u.destId[i]!,
+            sid: u.sid[i]!,
+            sq: u.sq[i]!,
+            svt: u.svt[i]!,
+          })),
+          get debugfs() {
+            return irTranslationStruct(u);
+          },
+        })),
+    },
+    faults: k.faults.map((f) => ({
+      line: f.line,
+      reason: f.reason,
+      sid: `${hex(f.sourceId >> 8, 2)}:${hex((f.sourceId >> 3) & 0x1f, 2)}.${f.sourceId & 7}`,
+      index: f.index,
+      unit: f.unit,
+    })),
+    deliveries,
     oops,
-    warnings: machine.iommus.length
-      ? [
-          `interrupt remapping is not modeled yet: ${machine.iommus.length} IOMMU unit(s) ignored, interrupts are routed as without IR`,
-        ]
-      : [],
+    panic,
+    warnings,
     events,
   };
 }

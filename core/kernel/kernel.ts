@@ -2,30 +2,38 @@
 // matrix, and the functions of the kernel that allocate, activate and route interrupts, each
 // reporting call and return to the trace.
 //
-// Hierarchy modeled here (no interrupt remapping yet; the IR domains slot in as the parents of
-// the IO-APIC and PCI-MSI domains, between them and VECTOR):
-//   IO-APIC-<n>  (hwirq = pin)          -> VECTOR (hwirq = virq)
-//   PCI-MSI      (hwirq = requester id << 11 | index; 6.2+: PCI-MSI(X)-<bdf>, hwirq = index) -> VECTOR
-import type { Machine, PciFunction } from '../model/schema';
+// This file is the generic core (kernel/irq/irqdomain.c, kernel/irq/manage.c) and the x86 vector
+// domain (arch/x86/kernel/apic/vector.c). The domains above VECTOR live beside it: PCI MSI
+// (msi/pci-msi.ts), IO-APIC (ioapic.ts), HPET (hpet.ts), DMAR and Intel interrupt remapping
+// (iommu/dmar.ts, iommu/intel-ir.ts), AMD-Vi (iommu/amd-ir.ts). Every domain carries its ops, so
+// allocation, activation and free walk any hierarchy the kernel's way:
+//   IO-APIC-<n> (pin) ──┐
+//   PCI-MSI-3 / INTEL-IR-MSI-<n>-3 (requester id << 11 | index) ──┼─> [INTEL-IR-<n>] ─> VECTOR
+//   DMAR-MSI (unit seq id) ─────────────── (never remapped) ───────┘
+import { parseCmdline, type IrqCmdline } from '../model/cmdline';
+import type { Machine } from '../model/schema';
 import type { TraceEmitter } from '../trace/emitter';
 import { CpuMask } from './cpumask';
-import { EEXIST, EINVAL, ENOSPC, errnoName } from './errno';
+import { EBUSY, EEXIST, EINVAL, ENOSPC, ENOSYS, errnoName } from './errno';
 import {
   chain,
   DOMAIN_BUS,
+  levelOf,
+  newChip,
   newDomain,
+  X86_IRQ_ALLOC_CONTIGUOUS_VECTORS,
+  X86_IRQ_ALLOC_LEGACY,
+  type IrqAllocInfo,
+  type IrqChip,
   type IrqData,
   type IrqDesc,
   type IrqDomain,
+  type IrqDomainOps,
+  type MsiMessage,
 } from './irq/irqdesc';
-import {
-  pciMsiDomainInfo,
-  type MsiAllocArg,
-  type MsiDomainInfo,
-  type MsiDomainOps,
-  type MsiOpName,
-} from './msi/msi-domain';
+import type { MsiDomainInfo, MsiDomainOps, MsiOpName } from './msi/msi-domain';
 import type { KernelProfile } from './profiles';
+import { FUNCTION_ARGS } from './trace-symbols';
 import { IrqMatrix } from './vector/matrix';
 import {
   ApicChipData,
@@ -33,24 +41,24 @@ import {
   ISA_IRQ_VECTOR_BASE,
   MANAGED_IRQ_SHUTDOWN_VECTOR,
 } from './vector/vector-domain';
+import type { IntelIommu } from './iommu/intel-iommu';
+import type { IrScopeMaps } from './iommu/intel-ir';
+import type { AmdIrState } from './iommu/amd-ir';
+import type { IoapicState } from './ioapic';
+import type { PciDev, PciTopology } from './pci';
+
+/** A fault the kernel's DMAR fault handler printed. */
+export interface LoggedFault {
+  line: string;
+  reason: number;
+  sourceId: number;
+  index: number;
+  unit: string;
+}
+
+export type { MsiMessage };
 
 const A = ApicChipData;
-
-export interface MsiMessage {
-  address_lo: number;
-  address_hi: number;
-  data: number;
-}
-
-/** How a vector level is to be allocated (struct irq_alloc_info, the parts that matter here). */
-export interface VectorAllocInfo {
-  /** Managed affinity per irq (from irq_create_affinity_masks), or null for unmanaged. */
-  managed: (CpuMask | null)[] | null;
-  /** X86_IRQ_ALLOC_LEGACY: an ISA irq whose 0x30+irq vector may be kept. */
-  legacy: boolean;
-  /** info->mask: an explicit CPU mask; the irq gets a real vector there at allocation. */
-  mask?: CpuMask;
-}
 
 export class Oops extends Error {
   constructor(
@@ -62,154 +70,13 @@ export class Oops extends Error {
   }
 }
 
-interface Symbols {
-  [name: string]: number;
+/** The kernel stopped (panic): the boot ends here, with the panic line in dmesg. */
+export class Panic extends Error {
+  constructor(readonly text: string) {
+    super(text);
+    this.name = 'Panic';
+  }
 }
-
-const FUNCTIONS: [string, [string, 'int' | 'hex' | 'str' | 'errno'][]][] = [
-  ['lapic_assign_system_vectors', []],
-  ['setup_IO_APIC', []],
-  [
-    'mp_map_pin_to_irq',
-    [
-      ['gsi', 'int'],
-      ['ioapic', 'int'],
-      ['pin', 'int'],
-    ],
-  ],
-  [
-    '__irq_domain_alloc_irqs',
-    [
-      ['domain', 'str'],
-      ['irq_base', 'int'],
-      ['nr_irqs', 'int'],
-    ],
-  ],
-  [
-    'irq_domain_alloc_descs',
-    [
-      ['nr_irqs', 'int'],
-      ['from', 'int'],
-    ],
-  ],
-  [
-    'mp_irqdomain_alloc',
-    [
-      ['virq', 'int'],
-      ['nr_irqs', 'int'],
-    ],
-  ],
-  [
-    'msi_domain_alloc',
-    [
-      ['virq', 'int'],
-      ['nr_irqs', 'int'],
-      ['hwirq', 'hex'],
-    ],
-  ],
-  [
-    'x86_vector_alloc_irqs',
-    [
-      ['virq', 'int'],
-      ['nr_irqs', 'int'],
-    ],
-  ],
-  [
-    'irq_domain_activate_irq',
-    [
-      ['virq', 'int'],
-      ['reserve', 'int'],
-    ],
-  ],
-  [
-    'x86_vector_activate',
-    [
-      ['virq', 'int'],
-      ['reserve', 'int'],
-    ],
-  ],
-  ['assign_irq_vector_any_locked', [['virq', 'int']]],
-  ['irq_matrix_alloc', [['reserved', 'int']]],
-  ['irq_matrix_alloc_managed', []],
-  ['irq_matrix_reserve_managed', [['cpus', 'int']]],
-  [
-    'irq_matrix_free',
-    [
-      ['cpu', 'int'],
-      ['vector', 'int'],
-    ],
-  ],
-  ['msi_domain_activate', [['virq', 'int']]],
-  [
-    '__irq_msi_compose_msg',
-    [
-      ['vector', 'int'],
-      ['apicid', 'int'],
-    ],
-  ],
-  [
-    'pci_msi_domain_write_msg',
-    [
-      ['address_lo', 'hex'],
-      ['data', 'hex'],
-    ],
-  ],
-  [
-    'ioapic_configure_entry',
-    [
-      ['pin', 'int'],
-      ['vector', 'int'],
-    ],
-  ],
-  [
-    'pci_alloc_irq_vectors_affinity',
-    [
-      ['dev', 'str'],
-      ['min_vecs', 'int'],
-      ['max_vecs', 'int'],
-      ['flags', 'hex'],
-    ],
-  ],
-  [
-    '__pci_enable_msix_range',
-    [
-      ['dev', 'str'],
-      ['minvec', 'int'],
-      ['maxvec', 'int'],
-    ],
-  ],
-  [
-    '__pci_enable_msi_range',
-    [
-      ['dev', 'str'],
-      ['minvec', 'int'],
-      ['maxvec', 'int'],
-    ],
-  ],
-  ['pci_free_irq_vectors', [['dev', 'str']]],
-  [
-    'irq_domain_free_irqs',
-    [
-      ['virq', 'int'],
-      ['nr_irqs', 'int'],
-    ],
-  ],
-  [
-    'request_irq',
-    [
-      ['irq', 'int'],
-      ['name', 'str'],
-    ],
-  ],
-  ['free_irq', [['irq', 'int']]],
-  [
-    'irq_set_affinity',
-    [
-      ['irq', 'int'],
-      ['cpu', 'int'],
-    ],
-  ],
-];
 
 /** PCI_IRQ_* flags (include/linux/pci.h) */
 export const PCI_IRQ_LEGACY = 1;
@@ -217,8 +84,27 @@ export const PCI_IRQ_MSI = 2;
 export const PCI_IRQ_MSIX = 4;
 export const PCI_IRQ_AFFINITY = 8;
 
+/** What the APIC driver in use does (struct apic: name, dest_mode_logical, calc_dest_apicid). */
+export type ApicDriver = 'flat' | 'physical flat' | 'cluster x2apic' | 'physical x2apic';
+
+export function newAllocInfo(type: number): IrqAllocInfo {
+  return {
+    type,
+    flags: 0,
+    devid: 0,
+    hwirq: 0,
+    mask: null,
+    managed: null,
+    dev: null,
+    msiIndex: 0,
+    ioapic: null,
+    data: null,
+  };
+}
+
 export class Kernel {
   readonly nrCpus: number;
+  readonly cmdline: IrqCmdline;
   readonly matrix: IrqMatrix;
   readonly apic = new ApicChipData();
   readonly descs: (IrqDesc | undefined)[] = [];
@@ -226,28 +112,65 @@ export class Kernel {
   readonly allCpus: CpuMask;
   readonly dmesg: string[] = [];
   readonly vectorDomain: IrqDomain;
+  /** Every domain, newest first (the kernel's irq_domain_list order for lookups). */
+  readonly domains: IrqDomain[] = [];
   readonly ioapicDomains: IrqDomain[] = [];
-  private readonly pciMsiDomains = new Map<string, IrqDomain>();
   /** irq -> its affinity mask (shared instances: the default mask, per-CPU masks). */
   readonly affinity: (CpuMask | undefined)[] = [];
-  /** Per PCI function, the MSI/MSI-X messages written (entry index -> message). */
+  /** Per PCI function, the MSI/MSI-X messages written (entry index -> message) and its irqs. */
   readonly messages = new Map<
     string,
     { isMsix: boolean; entries: (MsiMessage | null)[]; irqs: number[] }
   >();
-  readonly sym: Symbols = {};
   /** Effective affinity (a CPU), or -1: set when a vector is assigned, kept when it is released. */
   readonly effectiveCpu: number[] = [];
-  /** For a first-fit start `from`: every irq in [from, value) is allocated. */
-  private readonly takenUpTo = new Map<number, number>();
-  /** Lower bound for dynamic irqs (arch_dynirq_lower_bound: gsi_top after the IOAPICs are set up). */
+  /** GSI -> Linux irq of the IOAPIC pins mapped so far (mp_map_gsi_to_irq). */
+  readonly gsiIrq = new Map<number, number>();
+  /** Lower bound for dynamic irqs before setup_IO_APIC (gsi_top) and after (ioapic_dynirq_base). */
   gsiTop = 0;
+  ioapicDynirqBase = 0;
+  ioapicInitialized = false;
+  /** The IOAPICs as setup_IO_APIC registered them. */
+  readonly ioapics: IoapicState[] = [];
+  /** Interrupt remapping: which driver (remap_ops), whether it is on and in which mode. */
+  remapOps: 'intel' | 'amd' | null = null;
+  irqRemappingEnabled = false;
+  irqRemapMode: 'xapic' | 'x2apic' | null = null;
+  /** Intel: the units by seq id, and in dmar_drhd_units list order; their scopes. */
+  iommus: IntelIommu[] = [];
+  dmarUnits: IntelIommu[] = [];
+  readonly scopeDevices = new Map<IntelIommu, Set<PciDev>>();
+  irScopes: IrScopeMaps | null = null;
+  eimMode = false;
+  dmarMsiDomain: IrqDomain | null = null;
+  /** AMD-Vi state when the machine has IVRS units. */
+  amd: AmdIrState | null = null;
+  /** What the DMAR fault handler printed; its rate limit (DEFAULT_RATELIMIT_BURST per window). */
+  readonly faults: LoggedFault[] = [];
+  readonly faultRatelimit = { burst: 10, printed: 0, suppressed: 0 };
+  /** Interrupts handled per irq and CPU (the /proc/interrupts counts). */
+  readonly counts = new Map<number, Uint32Array>();
+  /** HPET channel -> the FSB message written. */
+  readonly hpetMessages = new Map<number, MsiMessage>();
+  /** x2apic_state / x2apic_mode / x2apic_phys / virt_ext_dest_id, and the APIC driver. */
+  x2apicState: 'on' | 'off' | 'disabled' = 'off';
+  x2apicMode = false;
+  x2apicPhys = false;
+  virtExtDestId = false;
+  apicDriver: ApicDriver = 'flat';
+  /** CPUs whose APIC id is above this cannot be addressed (xAPIC: 254; x2APIC without IR: 255). */
+  maxApicId = 0xffffffff;
+  pci!: PciTopology;
+  /** Per-CPU vector_irq[]: cpu * 256 + vector -> irq (-1 none). Built for delivery. */
   private readonly singleCpu: CpuMask[] = [];
   private readonly apicIds: Int32Array;
-  private readonly scratch: CpuMask;
+  readonly scratch: CpuMask;
   private readonly callStack: string[] = [];
-  /** One of the profile's messages is logged once ("Interrupt reservation exceeds ..."). */
+  /** For a first-fit start `from`: every irq in [from, value) is allocated. */
+  private readonly takenUpTo = new Map<number, number>();
+  /** "Interrupt reservation exceeds ..." is a WARN_ON_ONCE-like message: logged once. */
   private warnedReservation = false;
+  private readonly sym: Record<string, number> = {};
 
   constructor(
     readonly machine: Machine,
@@ -255,31 +178,51 @@ export class Kernel {
     readonly trace: TraceEmitter,
   ) {
     this.nrCpus = Math.max(...machine.cpus.list.map((c) => c.cpu)) + 1;
+    this.cmdline = parseCmdline(machine.kernel.cmdline);
     this.online = new CpuMask(this.nrCpus);
     this.allCpus = CpuMask.all(this.nrCpus);
     this.scratch = new CpuMask(this.nrCpus);
     this.apicIds = new Int32Array(this.nrCpus);
     for (const c of machine.cpus.list) this.apicIds[c.cpu] = c.apic_id;
-    for (const [name, args] of FUNCTIONS) {
-      this.sym[name] = trace.symbol({ name, args: args.map(([n, t]) => ({ name: n, type: t })) });
-    }
-    this.sym.oops = trace.symbol({ name: 'oops', args: [] });
     this.matrix = createVectorMatrix(this.nrCpus, profile.vector, machine.ioapics.length > 0);
     this.matrix.attachTrace(trace);
-    this.vectorDomain = newDomain('VECTOR', DOMAIN_BUS.ANY, null, 'APIC');
+    if (!profile.xapicFlatLogical) this.apicDriver = 'physical flat';
+    this.vectorDomain = this.addDomain(
+      newDomain('VECTOR', DOMAIN_BUS.ANY, null, newChip('APIC', 'apic'), VECTOR_DOMAIN_OPS),
+    );
+  }
+
+  /** x2apic_supported(): the CPU has x2APIC and nox2apic did not take it away. */
+  x2apicSupported(): boolean {
+    return this.machine.cpus.cpu_has_x2apic && this.cmdline.x2apic !== 'off';
   }
 
   // --- tracing helpers ---------------------------------------------------------------------
 
+  private symbolOf(fn: string): number {
+    let id = this.sym[fn];
+    if (id === undefined) {
+      const args = FUNCTION_ARGS[fn] ?? [];
+      id = this.trace.symbol({ name: fn, args: args.map(([name, type]) => ({ name, type })) });
+      this.sym[fn] = id;
+    }
+    return id;
+  }
+
   enter(fn: string, irq = -1, cpu = -1, a0 = 0, a1 = 0, a2 = 0, a3 = 0): void {
     this.callStack.push(fn);
-    this.trace.call(this.sym[fn]!, irq, cpu, a0, a1, a2, a3);
+    this.trace.call(this.symbolOf(fn), irq, cpu, a0, a1, a2, a3);
   }
 
   leave<T extends number>(fn: string, ret: T, irq = -1, cpu = -1): T {
     this.callStack.pop();
-    this.trace.ret(this.sym[fn]!, ret, irq, cpu);
+    this.trace.ret(this.symbolOf(fn), ret, irq, cpu);
     return ret;
+  }
+
+  /** A state change (IRTE written, message composed) as a trace event. */
+  state(what: string, irq = -1, cpu = -1, a0 = 0, a1 = 0, a2 = 0, a3 = 0): void {
+    this.trace.state(this.symbolOf(what), irq, cpu, a0, a1, a2, a3);
   }
 
   str(s: string): number {
@@ -298,11 +241,21 @@ export class Kernel {
 
   oops(what: string): never {
     const text = `BUG: kernel NULL pointer dereference, address: 0000000000000000 (${what})`;
-    this.trace.fault(this.sym.oops!, text);
+    this.trace.fault(this.symbolOf('oops'), text);
     this.log(1, 'BUG: kernel NULL pointer dereference, address: 0000000000000000');
+    this.log(1, '#PF: supervisor instruction fetch in kernel mode');
+    this.log(1, '#PF: error_code(0x0010) - not-present page');
+    this.log(4, 'Oops: 0010 [#1] SMP');
+    this.log(4, 'RIP: 0010:0x0');
+    this.log(4, 'Code: Bad RIP value.');
     this.log(4, 'Call Trace:');
     for (const line of this.callTrace()) this.log(4, line);
     throw new Oops(text, this.callTrace());
+  }
+
+  panic(text: string): never {
+    this.log(0, `Kernel panic - not syncing: ${text}`);
+    throw new Panic(text);
   }
 
   cpuMask(cpu: number): CpuMask {
@@ -318,28 +271,41 @@ export class Kernel {
     return this.apicIds[cpu] ?? cpu;
   }
 
+  addDomain(d: IrqDomain): IrqDomain {
+    this.domains.unshift(d);
+    return d;
+  }
+
   // --- the virq allocator ------------------------------------------------------------------
 
-  /** irq_domain_alloc_descs(): first fit of nr consecutive free irqs from `from`. */
-  irq_domain_alloc_descs(nr: number, from: number): number {
+  /**
+   * irq_domain_alloc_descs(): `irqBase` >= 0 asks for exactly that irq (-EEXIST if taken);
+   * otherwise first fit of nr consecutive free irqs from arch_dynirq_lower_bound().
+   */
+  irq_domain_alloc_descs(nr: number, irqBase: number): number {
+    const from = irqBase >= 0 ? irqBase : this.arch_dynirq_lower_bound(1);
     this.enter('irq_domain_alloc_descs', -1, -1, nr, from);
-    // First fit, starting past the run of irqs known to be taken above `from`.
-    let start = Math.max(from, 0);
-    const known = this.takenUpTo.get(start);
-    if (known !== undefined) start = known;
-    for (;;) {
-      let ok = true;
-      for (let i = 0; i < nr; i++) {
-        if (this.descs[start + i]) {
-          start = start + i + 1;
-          ok = false;
-          break;
+    let start = from;
+    if (irqBase >= 0) {
+      for (let i = 0; i < nr; i++)
+        if (this.descs[from + i]) return this.leave('irq_domain_alloc_descs', -EEXIST);
+    } else {
+      // First fit, starting past the run of irqs known to be taken above `from`.
+      const known = this.takenUpTo.get(start);
+      if (known !== undefined) start = known;
+      for (;;) {
+        let ok = true;
+        for (let i = 0; i < nr; i++) {
+          if (this.descs[start + i]) {
+            start = start + i + 1;
+            ok = false;
+            break;
+          }
         }
+        if (ok) break;
       }
-      if (ok) break;
+      if (start === (this.takenUpTo.get(from) ?? from)) this.takenUpTo.set(from, start + nr);
     }
-    if (start === (this.takenUpTo.get(Math.max(from, 0)) ?? Math.max(from, 0)))
-      this.takenUpTo.set(Math.max(from, 0), start + nr);
     for (let i = 0; i < nr; i++) {
       this.descs[start + i] = {
         irq: start + i,
@@ -351,9 +317,18 @@ export class Kernel {
         msiIndex: -1,
         isMsix: false,
         activated: false,
+        affinitySet: false,
+        noBalancing: false,
+        node: -1,
       };
     }
     return this.leave('irq_domain_alloc_descs', start);
+  }
+
+  /** arch_dynirq_lower_bound(): gsi_top until the IOAPICs are set up, then ioapic_dynirq_base. */
+  arch_dynirq_lower_bound(from: number): number {
+    if (!this.ioapicInitialized) return Math.max(this.gsiTop, from);
+    return this.ioapicDynirqBase || from;
   }
 
   private freeDesc(virq: number): void {
@@ -361,6 +336,196 @@ export class Kernel {
       if (virq >= from && virq < upTo) this.takenUpTo.set(from, virq);
     this.descs[virq] = undefined;
     this.affinity[virq] = undefined;
+  }
+
+  // --- the generic hierarchy (kernel/irq/irqdomain.c) ------------------------------------------
+
+  /**
+   * __irq_domain_alloc_irqs(): descriptors, one irq_data per level of the hierarchy, the
+   * domain's alloc (each level allocates its parent first), then the reverse maps.
+   * Returns the first virq or -errno.
+   */
+  __irq_domain_alloc_irqs(
+    domain: IrqDomain,
+    irqBase: number,
+    nr: number,
+    info: IrqAllocInfo,
+  ): number {
+    this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), irqBase, nr);
+    const virq = this.irq_domain_alloc_descs(nr, irqBase);
+    if (virq < 0) return this.leave('__irq_domain_alloc_irqs', virq);
+    // irq_domain_alloc_irq_data(): a level per domain from `domain` to the root.
+    for (let i = 0; i < nr; i++) {
+      const desc = this.descs[virq + i]!;
+      let child: IrqData | null = null;
+      for (let d: IrqDomain | null = domain; d; d = d.parent) {
+        const level: IrqData = {
+          irq: virq + i,
+          domain: d,
+          hwirq: 0,
+          chip: null,
+          chipData: null,
+          parent: null,
+        };
+        if (child) child.parent = level;
+        else desc.data = level;
+        child = level;
+      }
+    }
+    const ret = this.irq_domain_alloc_irqs_hierarchy(domain, virq, nr, info);
+    if (ret < 0) {
+      for (let i = 0; i < nr; i++) this.freeDesc(virq + i);
+      return this.leave('__irq_domain_alloc_irqs', ret);
+    }
+    // irq_domain_trim_hierarchy(): the outermost level must have a chip.
+    for (let i = 0; i < nr; i++) {
+      if (!this.descs[virq + i]!.data!.chip) {
+        this.irq_domain_free_irqs_hierarchy(domain, virq, nr);
+        for (let j = 0; j < nr; j++) this.freeDesc(virq + j);
+        return this.leave('__irq_domain_alloc_irqs', -EINVAL);
+      }
+    }
+    // irq_domain_insert_irq(): reverse maps and mapcount of every level.
+    for (let i = 0; i < nr; i++) {
+      for (const d of chain(this.descs[virq + i]!)) {
+        d.domain.mapcount++;
+        d.domain.revmap.set(d.hwirq, virq + i);
+      }
+    }
+    return this.leave('__irq_domain_alloc_irqs', virq, virq);
+  }
+
+  irq_domain_alloc_irqs_hierarchy(
+    domain: IrqDomain,
+    virq: number,
+    nr: number,
+    info: IrqAllocInfo,
+  ): number {
+    return (domain.ops as IrqDomainOps<Kernel>).alloc(this, domain, virq, nr, info);
+  }
+
+  /** irq_domain_alloc_irqs_parent(): -ENOSYS when there is none. */
+  irq_domain_alloc_irqs_parent(
+    domain: IrqDomain,
+    virq: number,
+    nr: number,
+    info: IrqAllocInfo,
+  ): number {
+    if (!domain.parent) return -ENOSYS;
+    return this.irq_domain_alloc_irqs_hierarchy(domain.parent, virq, nr, info);
+  }
+
+  irq_domain_free_irqs_hierarchy(domain: IrqDomain, virq: number, nr: number): void {
+    (domain.ops as IrqDomainOps<Kernel>).free?.(this, domain, virq, nr);
+  }
+
+  irq_domain_free_irqs_parent(domain: IrqDomain, virq: number, nr: number): void {
+    if (domain.parent) this.irq_domain_free_irqs_hierarchy(domain.parent, virq, nr);
+  }
+
+  /** irq_domain_set_hwirq_and_chip() on the level of `domain`. */
+  irq_domain_set_hwirq_and_chip(
+    domain: IrqDomain,
+    virq: number,
+    hwirq: number,
+    chip: IrqChip,
+    chipData: unknown = null,
+  ): IrqData {
+    const level = levelOf(this.descs[virq]!, domain)!;
+    level.hwirq = hwirq;
+    level.chip = chip;
+    level.chipData = chipData;
+    return level;
+  }
+
+  /** irq_find_mapping() */
+  irq_find_mapping(domain: IrqDomain, hwirq: number): number {
+    return domain.revmap.get(hwirq) ?? 0;
+  }
+
+  /** irq_domain_free_irqs(): deactivated first by the caller; frees every level, then descs. */
+  irq_domain_free_irqs(virq: number, nr: number): void {
+    this.enter('irq_domain_free_irqs', virq, -1, virq, nr);
+    const desc = this.descs[virq];
+    if (desc?.data) {
+      for (let i = 0; i < nr; i++) {
+        for (const d of chain(this.descs[virq + i]!)) {
+          d.domain.mapcount--;
+          d.domain.revmap.delete(d.hwirq);
+        }
+      }
+      this.irq_domain_free_irqs_hierarchy(desc.data.domain, virq, nr);
+      for (let i = 0; i < nr; i++) this.freeDesc(virq + i);
+    }
+    this.leave('irq_domain_free_irqs', 0, virq);
+  }
+
+  /** irq_domain_activate_irq(): every level's activate, root first; IRQD_ACTIVATED on success. */
+  irq_domain_activate_irq(irq: number, reserve: boolean): number {
+    const desc = this.descs[irq]!;
+    if (desc.activated) return 0;
+    this.enter('irq_domain_activate_irq', irq, -1, irq, reserve ? 1 : 0);
+    const ret = this.activateLevel(desc.data!, reserve);
+    if (ret < 0) return this.leave('irq_domain_activate_irq', ret, irq);
+    desc.activated = true;
+    return this.leave('irq_domain_activate_irq', 0, irq, this.apic.cpu[irq]!);
+  }
+
+  private activateLevel(data: IrqData, reserve: boolean): number {
+    if (data.parent) {
+      const ret = this.activateLevel(data.parent, reserve);
+      if (ret < 0) return ret;
+    }
+    const activate = (data.domain.ops as IrqDomainOps<Kernel>).activate;
+    if (!activate) return 0;
+    const ret = activate(this, data.domain, data, reserve);
+    if (ret < 0 && data.parent) this.deactivateLevel(data.parent);
+    return ret;
+  }
+
+  /** irq_domain_deactivate_irq(): outermost first. */
+  irq_domain_deactivate_irq(irq: number): void {
+    const desc = this.descs[irq]!;
+    if (!desc.activated) return;
+    this.enter('irq_domain_deactivate_irq', irq, -1, irq);
+    this.deactivateLevel(desc.data!);
+    desc.activated = false;
+    this.leave('irq_domain_deactivate_irq', 0, irq);
+  }
+
+  private deactivateLevel(data: IrqData): void {
+    (data.domain.ops as IrqDomainOps<Kernel>).deactivate?.(this, data.domain, data);
+    if (data.parent) this.deactivateLevel(data.parent);
+  }
+
+  /**
+   * irq_chip_compose_msi_msg() [5.10+]: the first level, from the outermost towards the root,
+   * whose chip composes MSI messages does it (IR chips compose remappable messages, the vector
+   * chip compatibility-format ones).
+   */
+  irq_chip_compose_msi_msg(irq: number): MsiMessage {
+    const desc = this.descs[irq]!;
+    for (let d = desc.data; d; d = d.parent) {
+      const composer = d.chip?.composer;
+      if (composer) return this.composers[composer](irq, d);
+    }
+    this.oops('irq_chip_compose_msi_msg: no chip in the hierarchy composes MSI messages');
+  }
+
+  /** The composers by chip; IR and VMD ones are registered by their modules. */
+  readonly composers: Record<string, (irq: number, data: IrqData) => MsiMessage> = {
+    apic: (irq) => this.__irq_msi_compose_msg(irq, false),
+    dmar: (irq) => this.__irq_msi_compose_msg(irq, true),
+  };
+
+  /** irq_write_msi_msg of the platform MSI chips (DMAR fault registers, HPET FSB, IMS slots). */
+  readonly platformMsiWriters: Record<string, (irq: number, msg: MsiMessage) => void> = {};
+
+  /** An msi_domain_ops callback, or the oops the kernel takes calling a NULL one. */
+  msiOp<K extends MsiOpName>(info: MsiDomainInfo, name: K): NonNullable<MsiDomainOps[K]> {
+    const op = info.ops[name];
+    if (op === undefined) this.oops(`msi_domain_ops.${name} is NULL`);
+    return op as NonNullable<MsiDomainOps[K]>;
   }
 
   // --- the vector domain (arch/x86/kernel/apic/vector.c) ------------------------------------
@@ -383,25 +548,20 @@ export class Kernel {
     this.online.set(cpu);
   }
 
-  x86_vector_alloc_irqs(virq: number, nr: number, info: VectorAllocInfo): number {
+  x86_vector_alloc_irqs(virq: number, nr: number, info: IrqAllocInfo): number {
     this.enter('x86_vector_alloc_irqs', virq, -1, virq, nr);
+    if (nr > 1 && info.flags & X86_IRQ_ALLOC_CONTIGUOUS_VECTORS)
+      return this.leave('x86_vector_alloc_irqs', -ENOSYS, virq);
+    const legacy = (info.flags & X86_IRQ_ALLOC_LEGACY) !== 0;
     for (let i = 0; i < nr; i++) {
       const irq = virq + i;
       this.apic.ensure(irq);
       this.apic.vector[irq] = 0;
       this.apic.cpu[irq] = 0;
       this.apic.flags[irq] = A.PRESENT;
-      const desc = this.descs[irq]!;
-      const data: IrqData = {
-        domain: this.vectorDomain,
-        hwirq: irq,
-        chip: this.vectorDomain.chip,
-        parent: null,
-      };
-      this.attachParent(desc, data);
-      this.vectorDomain.mapcount++;
+      this.irq_domain_set_hwirq_and_chip(this.vectorDomain, irq, irq, this.vectorDomain.chip);
 
-      if (info.legacy && irq < 16 && irq !== 2) {
+      if (legacy && irq < 16 && irq !== 2) {
         // The ISA vector was assigned on CPU 0 at boot: that stays the effective affinity.
         this.effectiveCpu[irq] = 0;
         // vector_configure_legacy(): the timer is already active on its ISA vector; keep it.
@@ -429,6 +589,7 @@ export class Kernel {
         const ret = this.matrix.irq_matrix_reserve_managed(managed);
         this.leave('irq_matrix_reserve_managed', ret, irq);
         if (ret < 0) {
+          this.apic.flags[irq]! &= ~A.IS_MANAGED;
           for (let j = virq; j < irq; j++) this.x86_vector_free_one(j);
           return this.leave('x86_vector_alloc_irqs', ret, virq);
         }
@@ -445,8 +606,16 @@ export class Kernel {
     return this.leave('x86_vector_alloc_irqs', 0, virq);
   }
 
+  /** x86_vector_free_irqs(): clear_irq_vector per irq. */
+  x86_vector_free_irqs(virq: number, nr: number): void {
+    this.enter('x86_vector_free_irqs', virq, -1, virq, nr);
+    for (let i = 0; i < nr; i++) this.x86_vector_free_one(virq + i);
+    this.leave('x86_vector_free_irqs', 0, virq);
+  }
+
   private x86_vector_free_one(irq: number): void {
     const f = this.apic.flags[irq]!;
+    if (!(f & A.PRESENT)) return;
     const vector = this.apic.vector[irq]!;
     if (vector && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR) {
       this.matrix.irq_matrix_free(this.apic.cpu[irq]!, vector, (f & A.IS_MANAGED) !== 0);
@@ -455,7 +624,6 @@ export class Kernel {
     if (f & A.IS_MANAGED) this.matrix.irq_matrix_remove_managed(this.affinity[irq]!);
     this.apic.flags[irq] = 0;
     this.apic.vector[irq] = 0;
-    this.vectorDomain.mapcount--;
   }
 
   /** x86_vector_activate(): park (reserve), managed start, or a real vector. */
@@ -472,6 +640,11 @@ export class Kernel {
     } else if (f & A.IS_MANAGED) {
       this.enter('irq_matrix_alloc_managed', irq);
       const mask = this.scratch.and(this.affinity[irq]!, this.online);
+      if (mask.isEmpty()) {
+        this.log(4, `Managed startup for irq ${irq}, but no CPU`);
+        this.leave('irq_matrix_alloc_managed', -EINVAL, irq);
+        return this.leave('x86_vector_activate', -EINVAL, irq);
+      }
       const vector = this.matrix.irq_matrix_alloc_managed(mask);
       this.leave('irq_matrix_alloc_managed', vector, irq, vector >= 0 ? this.matrix.lastCpu : -1);
       if (vector < 0) {
@@ -514,217 +687,131 @@ export class Kernel {
     return this.leave('assign_irq_vector_any_locked', vector, irq);
   }
 
-  private tryAlloc(irq: number, mask: CpuMask | null, reserved: boolean): number {
+  tryAlloc(irq: number, mask: CpuMask | null, reserved: boolean): number {
     this.enter('irq_matrix_alloc', irq, -1, reserved ? 1 : 0);
     const vector = this.matrix.irq_matrix_alloc(mask, reserved);
     return this.leave('irq_matrix_alloc', vector, irq, vector >= 0 ? this.matrix.lastCpu : -1);
   }
 
-  /** Deactivation for reservation-mode irqs (free_irq): give the vector back, reserve again. */
+  /** x86_vector_deactivate(): managed irqs give their vector back; reservable ones reserve again. */
   x86_vector_deactivate(irq: number): void {
     const f = this.apic.flags[irq]!;
     const vector = this.apic.vector[irq]!;
     if (!vector || vector === MANAGED_IRQ_SHUTDOWN_VECTOR) return;
+    this.enter('x86_vector_deactivate', irq, -1, irq);
     if (f & A.IS_MANAGED) {
       this.matrix.irq_matrix_free(this.apic.cpu[irq]!, vector, true);
       this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
-      return;
-    }
-    if (f & A.CAN_RESERVE) {
+    } else if (f & A.CAN_RESERVE) {
       this.matrix.irq_matrix_free(this.apic.cpu[irq]!, vector, false);
       this.matrix.irq_matrix_reserve();
       this.apic.flags[irq] = f | A.HAS_RESERVED;
       this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
     }
-  }
-
-  // --- hierarchy helpers ---------------------------------------------------------------------
-
-  /** Appends `data` as the innermost (root-most) level of the irq's chain. */
-  private attachParent(desc: IrqDesc, data: IrqData): void {
-    if (!desc.data) {
-      desc.data = data;
-      return;
-    }
-    let d = desc.data;
-    while (d.parent) d = d.parent;
-    d.parent = data;
-  }
-
-  /** irq_domain_activate_irq(): root first. */
-  irq_domain_activate_irq(irq: number, reserve: boolean): number {
-    this.enter('irq_domain_activate_irq', irq, -1, irq, reserve ? 1 : 0);
-    const ret = this.x86_vector_activate(irq, reserve);
-    if (ret < 0) return this.leave('irq_domain_activate_irq', ret, irq);
-    const desc = this.descs[irq]!;
-    const top = desc.data!;
-    if (
-      top.domain.busToken === DOMAIN_BUS.PCI_MSI ||
-      top.domain.busToken === DOMAIN_BUS.PCI_DEVICE_MSIX ||
-      top.domain.busToken === DOMAIN_BUS.PCI_DEVICE_MSI
-    ) {
-      this.msi_domain_activate(irq);
-    } else if (top.domain.busToken === DOMAIN_BUS.WIRED) {
-      this.enter(
-        'ioapic_configure_entry',
-        irq,
-        this.apic.cpu[irq]!,
-        top.hwirq,
-        this.apic.vector[irq]!,
-      );
-      this.leave('ioapic_configure_entry', 0, irq);
-    }
-    desc.activated = !reserve;
-    return this.leave('irq_domain_activate_irq', 0, irq, this.apic.cpu[irq]!);
-  }
-
-  /** Compose the compatibility-format message from the vector level and write it to the device. */
-  private msi_domain_activate(irq: number): void {
-    this.enter('msi_domain_activate', irq, -1, irq);
-    const msg = this.compose(irq);
-    const desc = this.descs[irq]!;
-    const dev = this.messages.get(desc.owner);
-    if (dev) {
-      this.enter('pci_msi_domain_write_msg', irq, -1, msg.address_lo, msg.data);
-      dev.entries[desc.msiIndex] = msg;
-      this.leave('pci_msi_domain_write_msg', 0, irq);
-    }
-    this.leave('msi_domain_activate', 0, irq);
+    this.leave('x86_vector_deactivate', 0, irq);
   }
 
   /**
-   * The destination the APIC driver computes for a CPU (apic->calc_dest_apicid) and whether it is
-   * logical: the flat logical xAPIC driver (up to 8 CPUs, eras that still have it) addresses CPU n
-   * as 1 << n in logical mode; everything else is physical, the CPU's APIC id.
+   * The destination the APIC driver computes for a CPU (apic->calc_dest_apicid) and whether it
+   * is logical: flat (xAPIC, up to 8 CPUs, eras that still have it) addresses CPU n as 1 << n;
+   * cluster x2apic uses the logical id (cluster << 16 | 1 << (apicid & 0xf)); the physical
+   * drivers the CPU's APIC id.
    */
   destination(cpu: number): { dest: number; logical: boolean } {
-    const flat =
-      this.profile.xapicFlatLogical && this.machine.cpus.apic_mode === 'xapic' && this.nrCpus <= 8;
-    return flat ? { dest: 1 << cpu, logical: true } : { dest: this.apicId(cpu), logical: false };
+    switch (this.apicDriver) {
+      case 'flat':
+        return { dest: 1 << cpu, logical: true };
+      case 'cluster x2apic': {
+        const id = this.apicId(cpu);
+        return { dest: (((id >>> 4) << 16) | (1 << (id & 0xf))) >>> 0, logical: true };
+      }
+      default:
+        return { dest: this.apicId(cpu), logical: false };
+    }
   }
 
   /**
    * __irq_msi_compose_msg (arch/x86/kernel/apic/apic.c), compatibility format: address 0xfee00000
-   * | dest[7:0] << 12 | DM (bit 2, logical) ; destination bits above 7 go to address_hi[31:8]
-   * (x2APIC); data = vector, fixed delivery, edge.
+   * | dest[7:0] << 12 | DM (bit 2, logical); data = vector, fixed delivery, edge. Destination bits
+   * 31:8 go to address_hi only for the DMAR unit's own registers [5.11+] (`dmar`), or for every
+   * message while x2APIC is on in the eras before 5.11.
    */
-  compose(irq: number): MsiMessage {
+  __irq_msi_compose_msg(irq: number, dmar: boolean): MsiMessage {
     const vector = this.apic.vector[irq]!;
     const { dest, logical } = this.destination(this.apic.cpu[irq]!);
     this.enter('__irq_msi_compose_msg', irq, this.apic.cpu[irq]!, vector, dest);
+    const high = dmar || this.profile.msiHighDestAlways;
     const msg: MsiMessage = {
       address_lo: (0xfee00000 | ((dest & 0xff) << 12) | (logical ? 0x4 : 0)) >>> 0,
-      address_hi: dest > 0xff ? (dest & ~0xff) >>> 0 : 0,
+      address_hi: high && dest > 0xff ? (dest & ~0xff) >>> 0 : 0,
       data: vector,
     };
+    if (!high && dest > 0xff && !this.irqRemappingEnabled)
+      this.log(4, `WARNING: irq ${irq}: APIC id ${dest} does not fit a compatibility MSI message`);
     this.leave('__irq_msi_compose_msg', 0, irq);
     return msg;
   }
 
-  // --- IOAPIC (arch/x86/kernel/apic/io_apic.c) ------------------------------------------------
+  // --- request_irq ---------------------------------------------------------------------------
 
-  /** setup_IO_APIC: one IO-APIC-<n> domain per IOAPIC; the legacy irqs 0-15 mapped 1:1 to GSIs. */
-  setup_IO_APIC(): void {
-    this.enter('setup_IO_APIC');
-    this.machine.ioapics.forEach((io, n) => {
-      this.ioapicDomains.push(
-        newDomain(`IO-APIC-${n}`, DOMAIN_BUS.WIRED, this.vectorDomain, 'IO-APIC'),
-      );
-      this.gsiTop = Math.max(this.gsiTop, io.gsi_base + io.pins);
-    });
-    if (this.machine.ioapics.length > 0) {
-      for (let irq = 0; irq < 16; irq++) {
-        if (irq === 2) continue; // the cascade stays with the legacy PIC (XT-PIC)
-        const gsi = this.isaIrqToGsi(irq);
-        this.mp_map_pin_to_irq(gsi, irq);
+  /** request_irq(): adds the action; the first one activates and starts the irq. */
+  request_irq(irq: number, name: string): number {
+    this.enter('request_irq', irq, -1, irq, this.str(name));
+    const desc = this.descs[irq];
+    if (!desc) return this.leave('request_irq', -EINVAL, irq);
+    desc.actions.push(name);
+    if (desc.actions.length === 1) {
+      const ret = this.irq_domain_activate_irq(irq, false);
+      if (ret < 0) {
+        desc.actions.pop();
+        return this.leave('request_irq', ret, irq);
       }
+      this.irq_setup_affinity(irq);
     }
-    this.leave('setup_IO_APIC', 0);
+    return this.leave('request_irq', 0, irq, this.apic.cpu[irq]!);
   }
-
-  private isaIrqToGsi(irq: number): number {
-    return this.machine.interrupt_source_overrides.find((o) => o.bus_irq === irq)?.gsi ?? irq;
-  }
-
-  private gsiTrigger(gsi: number, isaIrq: number | null): 'edge' | 'level' {
-    const iso = this.machine.interrupt_source_overrides.find(
-      (o) => o.gsi === gsi && (isaIrq === null || o.bus_irq === isaIrq),
-    );
-    if (iso && iso.trigger !== 'conforms') return iso.trigger;
-    // ISA irqs are edge; PCI GSIs (>= 16 on a PC) are level, active low.
-    return isaIrq !== null && isaIrq < 16 ? 'edge' : 'level';
-  }
-
-  /** Allocates the Linux irq for a GSI in its IOAPIC's domain (legacy and PCI GSIs: irq = GSI). */
-  mp_map_pin_to_irq(gsi: number, isaIrq: number | null): number {
-    const n = this.machine.ioapics.findIndex(
-      (io) => gsi >= io.gsi_base && gsi < io.gsi_base + io.pins,
-    );
-    if (n < 0) return -EINVAL;
-    const io = this.machine.ioapics[n]!;
-    const pin = gsi - io.gsi_base;
-    const irq = isaIrq ?? gsi;
-    this.enter('mp_map_pin_to_irq', irq, -1, gsi, n, pin);
-    if (this.descs[irq]) return this.leave('mp_map_pin_to_irq', irq, irq);
-    const domain = this.ioapicDomains[n]!;
-    this.enter('__irq_domain_alloc_irqs', irq, -1, this.str(domain.name), irq, 1);
-    const virq = this.irq_domain_alloc_descs(1, irq);
-    const desc = this.descs[virq]!;
-    desc.trigger = this.gsiTrigger(gsi, isaIrq);
-    desc.handler = desc.trigger === 'level' ? 'fasteoi' : 'edge';
-    desc.data = { domain, hwirq: pin, chip: domain.chip, parent: null };
-    domain.mapcount++;
-    this.enter('mp_irqdomain_alloc', virq, -1, virq, 1);
-    const ret = this.x86_vector_alloc_irqs(virq, 1, {
-      managed: null,
-      legacy: isaIrq !== null && isaIrq < 16,
-    });
-    this.leave('mp_irqdomain_alloc', ret, virq);
-    this.leave('__irq_domain_alloc_irqs', virq, virq);
-    if (isaIrq === 0) {
-      desc.activated = true; // the timer is started in check_timer()
-      this.irq_domain_activate_irq(0, false);
-    }
-    return this.leave('mp_map_pin_to_irq', virq, virq);
-  }
-
-  // --- HPET (arch/x86/kernel/hpet.c) -------------------------------------------------------------
 
   /**
-   * hpet_enable() / hpet_select_clockevents(): without ARAT, FSB-capable channels become per-CPU
-   * clock event devices with an MSI irq each in the HPET-MSI domain (hwirq = channel), bound to
-   * their CPU (an explicit mask: a real vector at allocation), named "hpet<channel>".
+   * irq_setup_affinity() at startup: an unmanaged irq whose affinity nobody set gets the
+   * default affinity (all CPUs) ∩ the online CPUs. Early in boot (the DMAR fault irq) that is
+   * CPU 0 alone, which /proc/irq/N/smp_affinity keeps showing.
    */
-  hpet_enable(): void {
-    const hpet = this.machine.hpet;
-    if (!hpet) return;
-    const perCpu = this.machine.cpus.arat
-      ? []
-      : hpet.msi_timers.filter((t) => t >= 2).slice(0, this.online.weight());
-    this.log(6, `hpet: ${hpet.timers} channels of ${perCpu.length} reserved for per-cpu timers`);
-    const irqs = Array.from({ length: hpet.timers }, (_, ch) => (ch === 0 ? 2 : ch === 1 ? 8 : 0));
-    this.log(6, `hpet${hpet.id}: at MMIO ${hpet.address}, IRQs ${irqs.join(', ')}`);
-    if (perCpu.length === 0) return;
-    const domain = newDomain(`HPET-MSI-${hpet.id}`, DOMAIN_BUS.HPET, this.vectorDomain, 'HPET-MSI');
-    perCpu.forEach((channel, i) => {
-      const cpu = [...this.online][i]!;
-      this.enter('hpet_assign_irq', -1, cpu, channel);
-      this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), -1, 1);
-      const virq = this.irq_domain_alloc_descs(1, Math.max(this.gsiTop, 1));
-      const desc = this.descs[virq]!;
-      desc.data = { domain, hwirq: channel, chip: domain.chip, parent: null };
-      desc.owner = `hpet${hpet.id}`;
-      domain.mapcount++;
-      this.x86_vector_alloc_irqs(virq, 1, {
-        managed: null,
-        legacy: false,
-        mask: this.cpuMask(cpu),
-      });
-      this.irq_domain_activate_irq(virq, false);
-      this.leave('__irq_domain_alloc_irqs', virq, virq);
-      this.request_irq(virq, `hpet${channel}`);
-      this.leave('hpet_assign_irq', virq, virq, cpu);
-    });
+  private irq_setup_affinity(irq: number): void {
+    const desc = this.descs[irq]!;
+    if (desc.noBalancing || desc.affinitySet || this.apic.has(irq, A.IS_MANAGED)) return;
+    if (this.online.weight() === this.nrCpus) this.affinity[irq] = this.allCpus;
+    else this.affinity[irq] = CpuMask.of(this.nrCpus, this.online);
+  }
+
+  free_irq(irq: number, name: string): void {
+    this.enter('free_irq', irq, -1, irq);
+    const desc = this.descs[irq];
+    if (desc) {
+      const i = desc.actions.indexOf(name);
+      if (i >= 0) desc.actions.splice(i, 1);
+      // irq_shutdown(): MSI-type irqs are deactivated; IOAPIC pins stay programmed.
+      if (
+        desc.actions.length === 0 &&
+        desc.activated &&
+        desc.data?.domain.busToken !== DOMAIN_BUS.WIRED
+      )
+        this.irq_domain_deactivate_irq(irq);
+    }
+    this.leave('free_irq', 0, irq);
+  }
+
+  /**
+   * irq_set_affinity() from process context. Under interrupt remapping the IR level moves the
+   * vector at once and rewrites its IRTE; a PCI-MSI irq without IR cannot be moved outside the
+   * interrupt, so the move is left pending until it next fires (irq_move_irq).
+   */
+  irq_set_affinity(irq: number, mask: CpuMask): number {
+    this.enter('irq_set_affinity', irq, -1, irq, mask.first());
+    const desc = this.descs[irq];
+    if (!desc) return this.leave('irq_set_affinity', -EINVAL, irq);
+    this.affinity[irq] = mask;
+    desc.affinitySet = true;
+    return this.leave('irq_set_affinity', 0, irq);
   }
 
   // --- CPU hotplug (arch/x86/kernel/smpboot.c, kernel/irq/cpuhotplug.c) -----------------------
@@ -773,6 +860,7 @@ export class Kernel {
       this.matrix.irq_matrix_free(cpu, oldVector, true);
       this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
       this.effectiveCpu[irq] = -1;
+      this.deprogram(irq);
       this.leave('migrate_one_irq', 0, irq);
       return;
     }
@@ -801,9 +889,30 @@ export class Kernel {
     this.apic.vector[irq] = vector;
     this.apic.cpu[irq] = this.matrix.lastCpu;
     this.effectiveCpu[irq] = this.matrix.lastCpu;
-    const top = this.descs[irq]!.data!;
-    if (top.domain.busToken !== DOMAIN_BUS.WIRED) this.msi_domain_activate(irq);
+    this.reprogram(irq);
     this.leave('migrate_one_irq', 0, irq, this.matrix.lastCpu);
+  }
+
+  /**
+   * After the vector level moved: the levels above follow (chip set_affinity). The IR level
+   * rewrites its IRTE (the device message stays); without IR the MSI level recomposes and
+   * rewrites the message; an IOAPIC pin gets a new RTE.
+   */
+  reprogram(irq: number): void {
+    const levels: IrqData[] = [];
+    for (const d of chain(this.descs[irq]!)) if (d.domain !== this.vectorDomain) levels.push(d);
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const d = levels[i]!;
+      (d.domain.ops as IrqDomainOps<Kernel>).activate?.(this, d.domain, d, false);
+    }
+  }
+
+  /** The levels above VECTOR are deactivated (message zeroed, IRTE cleared): managed shutdown. */
+  deprogram(irq: number): void {
+    for (const d of chain(this.descs[irq]!)) {
+      if (d.domain === this.vectorDomain) break;
+      (d.domain.ops as IrqDomainOps<Kernel>).deactivate?.(this, d.domain, d);
+    }
   }
 
   /** Brings a CPU back: its matrix comes online and shut-down managed irqs of its mask restart. */
@@ -822,7 +931,7 @@ export class Kernel {
       if (!desc.activated || !this.affinity[irq]?.test(cpu)) continue;
       this.apic.vector[irq] = 0;
       this.x86_vector_activate(irq, false);
-      if (desc.data?.domain.busToken !== DOMAIN_BUS.WIRED) this.msi_domain_activate(irq);
+      this.reprogram(irq);
     }
     this.leave('irq_affinity_online_cpu', 0, -1, cpu);
     this.log(
@@ -832,264 +941,17 @@ export class Kernel {
     return 0;
   }
 
-  // --- request_irq ---------------------------------------------------------------------------
-
-  /** request_irq(): adds the action; the first one starts (activates) the irq. */
-  request_irq(irq: number, name: string): number {
-    this.enter('request_irq', irq, -1, irq, this.str(name));
-    const desc = this.descs[irq];
-    if (!desc) return this.leave('request_irq', -EINVAL, irq);
-    desc.actions.push(name);
-    if (!desc.activated) {
-      const ret = this.irq_domain_activate_irq(irq, false);
-      if (ret < 0) {
-        desc.actions.pop();
-        return this.leave('request_irq', ret, irq);
-      }
-    }
-    return this.leave('request_irq', 0, irq, this.apic.cpu[irq]!);
-  }
-
-  free_irq(irq: number, name: string): void {
-    this.enter('free_irq', irq, -1, irq);
-    const desc = this.descs[irq];
-    if (desc) {
-      const i = desc.actions.indexOf(name);
-      if (i >= 0) desc.actions.splice(i, 1);
-      if (
-        desc.actions.length === 0 &&
-        desc.activated &&
-        desc.data?.domain.busToken !== DOMAIN_BUS.WIRED
-      ) {
-        this.x86_vector_deactivate(irq);
-        desc.activated = false;
-      }
-    }
-    this.leave('free_irq', 0, irq);
-  }
-
-  // --- PCI MSI / MSI-X (drivers/pci/msi, kernel/irq/msi.c) -------------------------------------
-
-  /** The MSI domain a PCI function allocates from (created on first use). */
-  pciMsiDomain(fn: PciFunction, isMsix: boolean): IrqDomain {
-    const key = this.profile.perDeviceMsiDomains
-      ? `${isMsix ? 'PCI-MSIX' : 'PCI-MSI'}-${fn.bdf}`
-      : 'PCI-MSI';
-    let d = this.pciMsiDomains.get(key);
-    if (!d) {
-      const token = this.profile.perDeviceMsiDomains
-        ? isMsix
-          ? DOMAIN_BUS.PCI_DEVICE_MSIX
-          : DOMAIN_BUS.PCI_DEVICE_MSI
-        : DOMAIN_BUS.PCI_MSI;
-      // irq_domain_update_bus_token() renames a domain on a shared named fwnode to
-      // "<name>-<bus token>": the global x86 PCI-MSI domain is "PCI-MSI-3" in debugfs.
-      const name = this.profile.perDeviceMsiDomains ? key : `${key}-${token}`;
-      d = newDomain(name, token, this.vectorDomain, key);
-      d.msiInfo = pciMsiDomainInfo(
-        Kernel.pci_msi_domain_calc_hwirq,
-        this.profile.perDeviceMsiDomains,
-      );
-      this.pciMsiDomains.set(key, d);
-    }
-    return d;
-  }
-
-  /** pci_msi_domain_calc_hwirq(): (domain << 27) | (bus << 19) | (devfn << 11) | index. */
-  static pci_msi_domain_calc_hwirq(bdf: string, index: number): number {
-    const seg = parseInt(bdf.slice(0, 4), 16);
-    const bus = parseInt(bdf.slice(5, 7), 16);
-    const dev = parseInt(bdf.slice(8, 10), 16);
-    const fn = parseInt(bdf.slice(11, 12), 16);
-    return seg * 2 ** 27 + ((bus << 19) | (((dev << 3) | fn) << 11) | index);
-  }
-
-  /**
-   * pci_alloc_irq_vectors_affinity(): MSI-X, then MSI, then INTx, as the flags allow; MSI-X and
-   * MSI retry with fewer vectors when the allocation says how many it could do.
-   * Returns the number of vectors (> 0) or -errno.
-   */
-  pci_alloc_irq_vectors_affinity(
-    fn: PciFunction,
-    min: number,
-    max: number,
-    flags: number,
-    affd: { pre: number; post: number } | null,
-  ): number {
-    this.enter('pci_alloc_irq_vectors_affinity', -1, -1, this.str(fn.bdf), min, max, flags);
-    let ret = -ENOSPC;
-    if (flags & PCI_IRQ_MSIX && fn.msix && !this.cmdlineNoMsi()) {
-      ret = this.enableRange(fn, true, min, max, flags & PCI_IRQ_AFFINITY ? affd : null);
-      if (ret > 0) return this.leave('pci_alloc_irq_vectors_affinity', ret);
-    }
-    if (flags & PCI_IRQ_MSI && fn.msi && !this.cmdlineNoMsi()) {
-      ret = this.enableRange(fn, false, min, max, flags & PCI_IRQ_AFFINITY ? affd : null);
-      if (ret > 0) return this.leave('pci_alloc_irq_vectors_affinity', ret);
-    }
-    if (flags & PCI_IRQ_LEGACY && min === 1 && fn.intx_pin && fn.intx_gsi !== null) {
-      this.messages.set(fn.bdf, { isMsix: false, entries: [], irqs: [fn.intx_gsi] });
-      return this.leave('pci_alloc_irq_vectors_affinity', 1);
-    }
-    return this.leave('pci_alloc_irq_vectors_affinity', ret);
-  }
-
-  private cmdlineNoMsi(): boolean {
-    return /(^|\s)pci=(\S*,)?nomsi(,|\s|$)/.test(this.machine.kernel.cmdline);
-  }
-
-  private enableRange(
-    fn: PciFunction,
-    isMsix: boolean,
-    min: number,
-    max: number,
-    affd: { pre: number; post: number } | null,
-  ): number {
-    const fnName = isMsix ? '__pci_enable_msix_range' : '__pci_enable_msi_range';
-    this.enter(fnName, -1, -1, this.str(fn.bdf), min, max);
-    if (max < min) return this.leave(fnName, -EINVAL);
-    let nvec = max;
-    const hwMax = isMsix ? fn.msix!.table_size : fn.msi!.vectors_max;
-    if (nvec > hwMax) nvec = hwMax;
-    for (;;) {
-      if (nvec < min) return this.leave(fnName, -ENOSPC);
-      const rc = this.msi_domain_alloc_irqs(fn, isMsix, nvec, affd);
-      if (rc === 0) return this.leave(fnName, nvec);
-      if (rc < 0) return this.leave(fnName, rc);
-      nvec = rc;
-    }
-  }
-
-  /** irq_create_affinity_masks(): pre/post vectors unmanaged, the rest spread over the CPUs. */
-  private affinityMasks(
-    nvec: number,
-    affd: { pre: number; post: number } | null,
-  ): (CpuMask | null)[] | null {
-    if (!affd) return null;
-    const spread = nvec - affd.pre - affd.post;
-    if (spread <= 0) return null;
-    const cpus = [...this.allCpus];
-    const masks: (CpuMask | null)[] = [];
-    for (let i = 0; i < affd.pre; i++) masks.push(null);
-    // group_cpus_evenly() on one node: consecutive groups of CPUs, the first groups one larger.
-    const per = Math.floor(cpus.length / spread);
-    let extra = cpus.length % spread;
-    let next = 0;
-    for (let v = 0; v < spread; v++) {
-      const size = Math.max(1, per + (extra > 0 ? 1 : 0));
-      if (extra > 0) extra--;
-      const group = cpus.slice(next % cpus.length, (next % cpus.length) + size);
-      next += size;
-      masks.push(group.length === 1 ? this.cpuMask(group[0]!) : CpuMask.of(this.nrCpus, group));
-    }
-    for (let i = 0; i < affd.post; i++) masks.push(null);
-    return masks;
-  }
-
-  /**
-   * __msi_domain_alloc_irqs() for a PCI function: descriptors, virqs, the hierarchy (PCI-MSI ->
-   * VECTOR), then early activation — with reservation for MSI-X and maskable MSI (the real
-   * vector comes at request_irq), without it for non-maskable MSI (a real vector now).
-   */
-  msi_domain_alloc_irqs(
-    fn: PciFunction,
-    isMsix: boolean,
-    nvec: number,
-    affd: { pre: number; post: number } | null,
-  ): number {
-    const domain = this.pciMsiDomain(fn, isMsix);
-    const info = domain.msiInfo!;
-    const masks = this.affinityMasks(nvec, affd);
-    const arg: MsiAllocArg = { hwirq: 0, bdf: fn.bdf, msiIndex: 0, isMsix };
-    // msi_domain_prepare_irqs(): the core calls msi_check and msi_prepare whether or not the
-    // domain has them.
-    const check = this.msiOp(info, 'msi_check')(info, arg, nvec);
-    if (check !== 0) return check;
-    const prep = this.msiOp(info, 'msi_prepare')(info, arg, nvec);
-    if (prep < 0) return prep;
-    this.msiOp(info, 'set_desc')(arg, 0);
-    this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), -1, nvec);
-    // Two allocations of the same hwirq in one domain are impossible (irq_find_mapping).
-    if (this.messages.get(fn.bdf)?.irqs.length)
-      return this.leave('__irq_domain_alloc_irqs', -EEXIST);
-    const virq = this.irq_domain_alloc_descs(nvec, Math.max(this.gsiTop, 1));
-    this.enter('msi_domain_alloc', virq, -1, virq, nvec, arg.hwirq);
-    const first = this.msiOp(info, 'get_hwirq')(info, arg);
-    for (let i = 0; i < nvec; i++) {
-      const desc = this.descs[virq + i]!;
-      desc.data = { domain, hwirq: first + i, chip: domain.chip, parent: null };
-      desc.owner = fn.bdf;
-      desc.msiIndex = i;
-      desc.isMsix = isMsix;
-      domain.mapcount++;
-      if (masks?.[i]) this.affinity[virq + i] = masks[i]!;
-    }
-    let ret = this.x86_vector_alloc_irqs(virq, nvec, { managed: masks, legacy: false });
-    for (let i = 0; ret >= 0 && i < nvec; i++)
-      ret = this.msiOp(info, 'msi_init')(info, virq + i, first + i, arg);
-    this.leave('msi_domain_alloc', ret, virq);
-    if (ret < 0) {
-      for (let i = 0; i < nvec; i++) {
-        domain.mapcount--;
-        this.freeDesc(virq + i);
-      }
-      // [5.10+] the error becomes -ENOSPC
-      return this.leave('__irq_domain_alloc_irqs', ret === -ENOSPC ? -ENOSPC : ret);
-    }
-    this.messages.set(fn.bdf, {
-      isMsix,
-      entries: new Array(nvec).fill(null),
-      irqs: Array.from({ length: nvec }, (_, i) => virq + i),
-    });
-    // msi_check_reservation_mode(): MSI-X or maskable MSI can reserve.
-    const canReserve = isMsix || (fn.msi?.per_vector_mask ?? false);
-    for (let i = 0; i < nvec; i++) {
-      const irq = virq + i;
-      if (!canReserve) this.apic.flags[irq]! &= ~A.CAN_RESERVE;
-      const r = this.irq_domain_activate_irq(irq, canReserve);
-      if (r < 0) return this.leave('__irq_domain_alloc_irqs', r);
-      // With reservation the irq is activated again by request_irq().
-      if (canReserve) this.descs[irq]!.activated = false;
-    }
-    this.leave('__irq_domain_alloc_irqs', 0, virq);
-    return 0;
-  }
-
-  /** An msi_domain_ops callback, or the oops the kernel takes calling a NULL one. */
-  msiOp<K extends MsiOpName>(info: MsiDomainInfo, name: K): NonNullable<MsiDomainOps[K]> {
-    const op = info.ops[name];
-    if (op === undefined) this.oops(`msi_domain_ops.${name} is NULL`);
-    return op as NonNullable<MsiDomainOps[K]>;
-  }
-
-  /** pci_free_irq_vectors(): frees every MSI/MSI-X irq of the function. */
-  pci_free_irq_vectors(fn: PciFunction): void {
-    this.enter('pci_free_irq_vectors', -1, -1, this.str(fn.bdf));
-    const dev = this.messages.get(fn.bdf);
-    if (dev && dev.irqs.length && this.descs[dev.irqs[0]!]?.msiIndex !== -1) {
-      const first = dev.irqs[0]!;
-      this.enter('irq_domain_free_irqs', first, -1, first, dev.irqs.length);
-      for (const irq of dev.irqs) {
-        const desc = this.descs[irq]!;
-        for (const name of [...desc.actions]) this.free_irq(irq, name);
-        this.x86_vector_free_one(irq);
-        for (const d of chain(desc)) if (d.domain !== this.vectorDomain) d.domain.mapcount--;
-        this.freeDesc(irq);
-      }
-      this.leave('irq_domain_free_irqs', 0, first);
-    }
-    this.messages.delete(fn.bdf);
-    this.leave('pci_free_irq_vectors', 0);
-  }
-
-  /** irq_set_affinity() without IR from process context: PCI-MSI cannot move outside the
-   * interrupt, so the move is left pending until the irq next fires (irq_move_irq). */
-  irq_set_affinity(irq: number, mask: CpuMask): number {
-    this.enter('irq_set_affinity', irq, -1, irq, mask.first());
-    this.affinity[irq] = mask;
-    return this.leave('irq_set_affinity', 0, irq);
-  }
-
   describeError(ret: number): string {
     return errnoName(ret);
   }
 }
+
+/** The VECTOR domain's ops (x86_vector_domain_ops). */
+export const VECTOR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
+  alloc: (k, _d, virq, nr, info) => k.x86_vector_alloc_irqs(virq, nr, info),
+  free: (k, _d, virq, nr) => k.x86_vector_free_irqs(virq, nr),
+  activate: (k, _d, data, reserve) => k.x86_vector_activate(data.irq, reserve),
+  deactivate: (k, _d, data) => k.x86_vector_deactivate(data.irq),
+};
+
+export { EBUSY };

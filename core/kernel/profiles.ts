@@ -1,5 +1,6 @@
 // Kernel behaviour profiles: which kernel's rules the simulation follows. A machine that names its
 // kernel version (e.g. from an imported dmesg) gets the matching profile; otherwise mainline.
+import type { FaultLogFormat } from './iommu/fault-reasons';
 import type { VectorProfile } from './vector/vector-domain';
 
 export interface KernelProfile {
@@ -8,8 +9,9 @@ export interface KernelProfile {
   vector: VectorProfile;
   /**
    * 6.2+: every PCI device gets its own MSI domain (PCI-MSI-<bdf> / PCI-MSIX-<bdf>, hwirq = the
-   * MSI index); up to 6.1 one global PCI-MSI domain, hwirq = (domain << 27) | (bus << 19) |
-   * (devfn << 11) | index.
+   * MSI index) under its MSI parent (VECTOR or INTEL-IR-n); up to 6.1 one global PCI-MSI domain
+   * (and one INTEL-IR-MSI-n per IOMMU), hwirq = (domain << 27) | (bus << 19) | (devfn << 11) |
+   * index.
    */
   perDeviceMsiDomains: boolean;
   /**
@@ -18,6 +20,20 @@ export interface KernelProfile {
    * CPU 1). Later kernels made flat mode physical.
    */
   xapicFlatLogical: boolean;
+  /** Up to 5.10 every vector-composed message had destination bits 31:8 in address_hi. */
+  msiHighDestAlways: boolean;
+  /** DMAR-MSI / HPET-MSI domain infos have MSI_FLAG_USE_DEF_DOM_OPS (fix d27e623ace6a). */
+  dmarHpetDefaultDomOps: boolean;
+  /** dmar_alloc_hwirq() sets info.hwirq = the unit's id (missing in the V2 series' 15/46). */
+  dmarAllocHwirqSetsHwirq: boolean;
+  /** SR-IOV VFs inherit their PF's (IR) MSI domain (fix ff828729be44, 5.10-rc4). */
+  vfInheritMsiDomain: boolean;
+  /** DMAR fault line format (linux-irq-model.md §6.4). */
+  faultLogFormat: FaultLogFormat;
+  /** IO-APIC domains named by APIC id (5.11+) instead of by index. */
+  ioapicDomainNameById: boolean;
+  /** "Switched APIC routing to X." (old) or "APIC: Switched APIC routing to: X" (new). */
+  apicRoutingLogStyle: 'old' | 'new';
 }
 
 export const PROFILES: Record<string, KernelProfile> = {
@@ -28,6 +44,13 @@ export const PROFILES: Record<string, KernelProfile> = {
     vector: { firstSystemVector: 0xec, hasMoveCleanupVector: true },
     perDeviceMsiDomains: false,
     xapicFlatLogical: true,
+    msiHighDestAlways: false,
+    dmarHpetDefaultDomOps: true,
+    dmarAllocHwirqSetsHwirq: true,
+    vfInheritMsiDomain: true,
+    faultLogFormat: 'hex',
+    ioapicDomainNameById: true,
+    apicRoutingLogStyle: 'old',
   },
   mainline: {
     name: 'mainline',
@@ -36,6 +59,13 @@ export const PROFILES: Record<string, KernelProfile> = {
     vector: { firstSystemVector: 0xeb, hasMoveCleanupVector: false },
     perDeviceMsiDomains: true,
     xapicFlatLogical: false,
+    msiHighDestAlways: false,
+    dmarHpetDefaultDomOps: true,
+    dmarAllocHwirqSetsHwirq: true,
+    vfInheritMsiDomain: true,
+    faultLogFormat: 'hex',
+    ioapicDomainNameById: true,
+    apicRoutingLogStyle: 'new',
   },
 };
 

@@ -6,6 +6,8 @@ export interface IrqCmdline {
   intremap: { off: boolean; nosid: boolean; no_x2apic_optout: boolean; nopost: boolean };
   /** x2apic: force; nox2apic: forbid; null: firmware/CPU decide. */
   x2apic: 'force' | 'off' | null;
+  /** x2apic_phys: physical x2APIC destinations instead of cluster mode. */
+  x2apic_phys: boolean;
   /** irqaffinity=<cpulist>: default affinity of unmanaged irqs. */
   irqaffinity: string | null;
   /** pci=nomsi */
@@ -20,6 +22,7 @@ export function parseCmdline(cmdline: string): IrqCmdline {
   const out: IrqCmdline = {
     intremap: { off: false, nosid: false, no_x2apic_optout: false, nopost: false },
     x2apic: null,
+    x2apic_phys: false,
     irqaffinity: null,
     pci_nomsi: false,
     noapic: false,
@@ -43,6 +46,9 @@ export function parseCmdline(cmdline: string): IrqCmdline {
         break;
       case 'x2apic':
         out.x2apic = 'force';
+        break;
+      case 'x2apic_phys':
+        out.x2apic_phys = true;
         break;
       case 'nox2apic':
         out.x2apic = 'off';

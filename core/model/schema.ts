@@ -374,6 +374,13 @@ export const PciFunctionSchema = z
       .describe(
         'Extra requester ids the function uses (pci_add_dma_alias quirks), "bb:dd.f"; bridges add theirs themselves',
       ),
+    requester_id: z
+      .string()
+      .regex(/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/)
+      .optional()
+      .describe(
+        'The requester id the hardware really puts on its writes ("bb:dd.f"), when it is not what the topology implies (an undescribed bridge, an emulated IOMMU)',
+      ),
     vmd: VmdSchema.nullable().default(null).describe('Intel VMD controllers: the domain they own'),
     ims: ImsSchema.nullable()
       .default(null)
@@ -432,6 +439,22 @@ export const MachineSchema = z
     description: z.string().default(''),
     kernel: KernelSchema,
     cpus: CpusSchema,
+    hypervisor: z
+      .object({
+        kind: z.enum(['kvm', 'hyperv', 'xen', 'vmware', 'other']),
+        x2apic_available: z
+          .boolean()
+          .default(true)
+          .describe('The hypervisor offers x2APIC without interrupt remapping'),
+        msi_ext_dest_id: z
+          .boolean()
+          .default(false)
+          .describe('Extended destination id in MSI address bits 11:5 (APIC ids up to 32767)'),
+      })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe('The hypervisor the kernel runs under; null: bare metal'),
     ioapics: z.array(IoApicSchema).default([]),
     interrupt_source_overrides: z.array(InterruptSourceOverrideSchema).default([]),
     hpet: HpetSchema.nullable().default(null),

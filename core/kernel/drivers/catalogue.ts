@@ -328,7 +328,9 @@ const TABLE: Match[] = [
     driver: intelMultiQueue('ice', 256),
   },
   {
-    vendorDevice: /^15b3:(1013|1015|1017|1019|101b|101d|101f|1021|1023|a2d2|a2d6|a2dc)$/,
+    // PFs and their VFs (1014, 1016, 1018, 101a, 101c, 101e: mlx5 binds both).
+    vendorDevice:
+      /^15b3:(1013|1014|1015|1016|1017|1018|1019|101a|101b|101c|101d|101e|101f|1021|1023|a2d2|a2d6|a2dc)$/,
     driver: mlx5,
   },
   {

@@ -1,6 +1,13 @@
 // irq descriptors, irq domains and the per-level irq_data chain (kernel/irq/irqdesc.c,
-// kernel/irq/irqdomain.c). A virq's chain runs from its outermost domain (PCI-MSI, IO-APIC-n)
-// down to VECTOR; /proc/interrupts shows the outermost level's chip and hwirq.
+// kernel/irq/irqdomain.c). A virq's chain runs from its outermost domain (PCI-MSI, IO-APIC-n,
+// DMAR-MSI) through the remapping domain (INTEL-IR-n, AMD-IR-n) when there is one, down to VECTOR;
+// /proc/interrupts shows the outermost level's chip and hwirq.
+//
+// A domain carries its ops (struct irq_domain_ops: alloc, free, activate, deactivate) and the chip
+// it installs (struct irq_chip: name, flags, and whether it composes MSI messages), so the generic
+// core (Kernel.__irq_domain_alloc_irqs, irq_domain_activate_irq, ...) walks any hierarchy the
+// same way the kernel does.
+import type { MsiDomainInfo } from '../msi/msi-domain';
 
 /** enum irq_domain_bus_token (include/linux/irqdomain_defs.h, mainline order). */
 export const DOMAIN_BUS = {
@@ -19,16 +26,8 @@ export const DOMAIN_BUS = {
   PCI_DEVICE_MSIX: 12,
   DMAR: 13,
   AMDVI: 14,
-  /** x86: the HPET's MSI domain (DOMAIN_BUS_GENERIC_MSI with an HPET fwnode). */
-  HPET: 2,
+  PCI_DEVICE_IMS: 15,
 } as const;
-
-export interface IrqChip {
-  /** As /proc/interrupts shows it: "IO-APIC", "PCI-MSI", "APIC", "IR-PCI-MSI", ... */
-  readonly name: string;
-  /** irq_chip.flags (IRQCHIP_*), as debugfs prints them. */
-  readonly flags: number;
-}
 
 /** IRQCHIP_* flags (include/linux/irq.h) and the names kernel/irq/debugfs.c prints for them. */
 export const IRQCHIP = {
@@ -45,29 +44,100 @@ export const IRQCHIP = {
   AFFINITY_PRE_STARTUP: 1 << 10,
 } as const;
 
-/** Flags of the x86 chips (arch/x86/kernel/apic/*.c); AFFINITY_PRE_STARTUP has no debugfs name. */
-const CHIP_FLAGS: Record<string, number> = {
-  'IO-APIC': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
-  'PCI-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE | IRQCHIP.AFFINITY_PRE_STARTUP,
-  'HPET-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
-  APIC: 0,
-};
+/** An MSI message: the address/data pair a device writes to raise an interrupt. */
+export interface MsiMessage {
+  address_lo: number;
+  address_hi: number;
+  data: number;
+}
+
+/**
+ * What composes a level's MSI message (irq_chip.irq_compose_msi_msg): the vector chip (APIC,
+ * compatibility format; DMAR-MSI: the same with destination bits 31:8 in address_hi), the IR chips (INTEL-IR: remappable format; AMD-IR: index in data), VMD
+ * (its vector index in the destination field), or none.
+ */
+export type MsiComposer = 'apic' | 'dmar' | 'intel-ir' | 'amd-ir' | 'vmd' | null;
+
+export interface IrqChip {
+  /** As /proc/interrupts shows it: "IO-APIC", "PCI-MSI", "APIC", "IR-PCI-MSI", ... */
+  readonly name: string;
+  /** irq_chip.flags (IRQCHIP_*), as debugfs prints them. */
+  readonly flags: number;
+  readonly composer: MsiComposer;
+}
+
+/** The part of struct irq_alloc_info (x86 msi_alloc_info_t) that the modeled domains read. */
+export interface IrqAllocInfo {
+  /** X86_IRQ_ALLOC_TYPE_* */
+  type: number;
+  /** X86_IRQ_ALLOC_CONTIGUOUS_VECTORS, X86_IRQ_ALLOC_LEGACY */
+  flags: number;
+  /** IOAPIC id, HPET block id, DMAR unit seq id, PCI requester id. */
+  devid: number;
+  hwirq: number;
+  /** info->mask: an explicit CPU mask; the irq gets a real vector there at allocation. */
+  mask: import('../cpumask').CpuMask | null;
+  /** Managed affinity per irq of this allocation (irq_affinity_desc), or null. */
+  managed: (import('../cpumask').CpuMask | null)[] | null;
+  /** The PCI function for PCI MSI/MSI-X, null otherwise. */
+  dev: import('../../model/schema').PciFunction | null;
+  /** PCI: MSI-X entry / MSI index of the descriptor being allocated. */
+  msiIndex: number;
+  /** IOAPIC pin allocations. */
+  ioapic: { index: number; pin: number } | null;
+  /** Domain-specific payload (the DMAR unit, the HPET channel, the IMS device). */
+  data: unknown;
+}
+
+/** enum irq_alloc_type (arch/x86/include/asm/hw_irq.h, 6.1 numbering). */
+export const X86_IRQ_ALLOC_TYPE = {
+  IOAPIC: 1,
+  HPET: 2,
+  PCI_MSI: 3,
+  PCI_MSIX: 4,
+  DMAR: 5,
+  AMDVI: 6,
+  UV: 7,
+  /** Device MSI / IMS (the series' X86_IRQ_ALLOC_TYPE_DEV_MSI, never merged under this number). */
+  DEV_MSI: 8,
+} as const;
+
+export const X86_IRQ_ALLOC_CONTIGUOUS_VECTORS = 1 << 0;
+export const X86_IRQ_ALLOC_LEGACY = 1 << 1;
+
+/** struct irq_domain_ops, the hierarchy members; `this` is the kernel model. */
+export interface IrqDomainOps<K = unknown> {
+  alloc(k: K, domain: IrqDomain, virq: number, nr: number, info: IrqAllocInfo): number;
+  free?(k: K, domain: IrqDomain, virq: number, nr: number): void;
+  activate?(k: K, domain: IrqDomain, data: IrqData, reserve: boolean): number;
+  deactivate?(k: K, domain: IrqDomain, data: IrqData): void;
+}
 
 export interface IrqDomain {
   readonly name: string;
-  /** MSI domains: their msi_domain_info (callbacks and flags). */
-  msiInfo?: import('../msi/msi-domain').MsiDomainInfo;
   readonly busToken: number;
   readonly parent: IrqDomain | null;
+  /** The chip this domain's alloc installs on its level. */
   readonly chip: IrqChip;
+  readonly ops: IrqDomainOps<never>;
+  /** MSI domains: their msi_domain_info (callbacks and flags). */
+  msiInfo?: MsiDomainInfo;
+  /** host_data: the IOMMU unit of an IR domain, the IOAPIC index, the VMD device ... */
+  hostData?: unknown;
   /** debugfs "mapped" */
   mapcount: number;
+  /** The reverse map hwirq -> virq (irq_find_mapping). */
+  readonly revmap: Map<number, number>;
 }
 
 export interface IrqData {
+  /** The Linux irq (same on every level). */
+  readonly irq: number;
   readonly domain: IrqDomain;
   hwirq: number;
-  chip: IrqChip;
+  chip: IrqChip | null;
+  /** chip_data: the IR level's IRTE reference, ... */
+  chipData: unknown;
   parent: IrqData | null;
 }
 
@@ -87,20 +157,61 @@ export interface IrqDesc {
   owner: string;
   msiIndex: number;
   isMsix: boolean;
+  /** IRQD_ACTIVATED */
   activated: boolean;
+  /** IRQD_AFFINITY_SET: the affinity was set explicitly (hint, user), not the default. */
+  affinitySet: boolean;
+  /** IRQF_NOBALANCING users (the timer): request_irq leaves the affinity alone. */
+  noBalancing: boolean;
+  /** NUMA node of the owning device, or -1. */
+  node: number;
+}
+
+/** Flags of the x86 chips (arch/x86/kernel/apic/*.c, drivers/iommu/intel/irq_remapping.c). */
+const CHIP_FLAGS: Record<string, number> = {
+  'IO-APIC': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'IR-IO-APIC': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'PCI-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'IR-PCI-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'HPET-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'IR-HPET-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'DMAR-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.AFFINITY_PRE_STARTUP,
+  'VMD-MSI': IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE,
+  IMS: IRQCHIP.SKIP_SET_WAKE | IRQCHIP.ONESHOT_SAFE,
+  APIC: 0,
+  'INTEL-IR': 0,
+  'AMD-IR': 0,
+};
+
+export function newChip(name: string, composer: MsiComposer = null): IrqChip {
+  const base = name.replace(/-[0-9a-f]{4,5}:[0-9a-f:.]+$/, '');
+  return { name, flags: CHIP_FLAGS[name] ?? CHIP_FLAGS[base] ?? 0, composer };
 }
 
 export function newDomain(
   name: string,
   busToken: number,
   parent: IrqDomain | null,
-  chipName: string,
+  chip: IrqChip,
+  ops: IrqDomainOps<never>,
 ): IrqDomain {
-  const flags = CHIP_FLAGS[chipName] ?? CHIP_FLAGS[chipName.replace(/-[0-9a-f:.]+$/, '')] ?? 0;
-  return { name, busToken, parent, chip: { name: chipName, flags }, mapcount: 0 };
+  return { name, busToken, parent, chip, ops, mapcount: 0, revmap: new Map() };
 }
 
 /** The chain of a virq from its outermost level to the root. */
 export function* chain(desc: IrqDesc): Generator<IrqData> {
   for (let d = desc.data; d; d = d.parent) yield d;
+}
+
+/** irq_domain_get_irq_data(): the level of `domain` in the irq's chain. */
+export function levelOf(desc: IrqDesc, domain: IrqDomain): IrqData | null {
+  for (let d = desc.data; d; d = d.parent) if (d.domain === domain) return d;
+  return null;
+}
+
+/** The innermost level (VECTOR). */
+export function rootLevel(desc: IrqDesc): IrqData | null {
+  let d = desc.data;
+  while (d?.parent) d = d.parent;
+  return d;
 }

@@ -2,6 +2,9 @@
 // callbacks an MSI domain has, and what the kernel does when one is missing. With
 // MSI_FLAG_USE_DEF_DOM_OPS, msi_domain_update_dom_ops() fills every missing op with the generic
 // default; without it, the core calls the op anyway — a NULL pointer dereference.
+import type { IrqAllocInfo } from '../irq/irqdesc';
+import { X86_IRQ_ALLOC_CONTIGUOUS_VECTORS, X86_IRQ_ALLOC_TYPE } from '../irq/irqdesc';
+import { ENOTSUPP } from '../errno';
 
 /** MSI_FLAG_* (6.1 numbering). */
 export const MSI_FLAG = {
@@ -14,22 +17,14 @@ export const MSI_FLAG = {
   LEVEL_CAPABLE: 1 << 6,
 } as const;
 
-/** The allocation argument (msi_alloc_info_t on x86: struct irq_alloc_info, the parts we use). */
-export interface MsiAllocArg {
-  hwirq: number;
-  /** PCI: the function and the descriptor's index. */
-  bdf: string | null;
-  msiIndex: number;
-  isMsix: boolean;
-}
-
 export interface MsiDomainOps {
-  get_hwirq?: (info: MsiDomainInfo, arg: MsiAllocArg) => number;
-  msi_init?: (info: MsiDomainInfo, virq: number, hwirq: number, arg: MsiAllocArg) => number;
+  get_hwirq?: (info: MsiDomainInfo, arg: IrqAllocInfo) => number;
+  msi_init?: (info: MsiDomainInfo, virq: number, hwirq: number, arg: IrqAllocInfo) => number;
   msi_free?: (info: MsiDomainInfo, virq: number) => void;
-  msi_check?: (info: MsiDomainInfo, arg: MsiAllocArg, nvec: number) => number;
-  msi_prepare?: (info: MsiDomainInfo, arg: MsiAllocArg, nvec: number) => number;
-  set_desc?: (arg: MsiAllocArg, msiIndex: number) => void;
+  /** `nvecUsed`: vectors of the first descriptor (multi-MSI when > 1 and not MSI-X). */
+  msi_check?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvecUsed: number, isMsix: boolean) => number;
+  msi_prepare?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvec: number, isMsix: boolean) => number;
+  set_desc?: (arg: IrqAllocInfo, msiIndex: number) => void;
 }
 
 export type MsiOpName = keyof MsiDomainOps;
@@ -42,11 +37,15 @@ export const MSI_OP_NAMES: readonly MsiOpName[] = [
   'set_desc',
 ];
 
+/** Where the outermost chip writes the message (irq_chip.irq_write_msi_msg). */
+export type MsiWriter = 'pci' | 'dmar' | 'hpet' | 'ims' | 'vmd';
+
 export interface MsiDomainInfo {
   flags: number;
   ops: MsiDomainOps;
   /** The irq_chip name the domain's irqs show. */
   chip: string;
+  writer: MsiWriter;
 }
 
 /** The generic defaults (msi_domain_ops_default in kernel/irq/msi.c). */
@@ -71,12 +70,15 @@ export function msi_domain_update_dom_ops(info: MsiDomainInfo): void {
 }
 
 /**
- * x86 pci_msi_domain_info (arch/x86/kernel/apic/msi.c, 6.1): default ops plus pci_msi_prepare,
- * and the PCI set_desc that computes hwirq = pci_msi_domain_calc_hwirq().
+ * x86 pci_msi_domain_info (arch/x86/kernel/apic/msi.c, 6.1) and the IR variants
+ * (arch_create_remap_msi_irq_domain): default ops plus pci_msi_prepare, the PCI msi_check
+ * (pci_msi_domain_check_cap) and set_desc computing hwirq = pci_msi_domain_calc_hwirq(). Only
+ * the remapped domains support multi-MSI.
  */
 export function pciMsiDomainInfo(
-  calcHwirq: (bdf: string, index: number) => number,
-  perDevice: boolean,
+  calcHwirq: (arg: IrqAllocInfo) => number,
+  chip: string,
+  multiMsi: boolean,
 ): MsiDomainInfo {
   const info: MsiDomainInfo = {
     flags:
@@ -84,17 +86,48 @@ export function pciMsiDomainInfo(
       MSI_FLAG.USE_DEF_CHIP_OPS |
       MSI_FLAG.ACTIVATE_EARLY |
       MSI_FLAG.PCI_MSIX |
-      MSI_FLAG.MUST_REACTIVATE,
+      MSI_FLAG.MUST_REACTIVATE |
+      (multiMsi ? MSI_FLAG.MULTI_PCI_MSI : 0),
     ops: {
       // pci_msi_domain_check_cap(): multi-MSI needs MSI_FLAG_MULTI_PCI_MSI ("try 1").
-      msi_check: (i, arg, nvec) =>
-        !arg.isMsix && nvec > 1 && !(i.flags & MSI_FLAG.MULTI_PCI_MSI) ? 1 : 0,
+      msi_check: (i, _arg, nvecUsed, isMsix) => {
+        if (!isMsix && nvecUsed > 1 && !(i.flags & MSI_FLAG.MULTI_PCI_MSI)) return 1;
+        if (isMsix && !(i.flags & MSI_FLAG.PCI_MSIX)) return -ENOTSUPP;
+        return 0;
+      },
+      // pci_msi_prepare(): the alloc type; MSI asks for contiguous vectors.
+      msi_prepare: (_i, arg, _nvec, isMsix) => {
+        arg.type = isMsix ? X86_IRQ_ALLOC_TYPE.PCI_MSIX : X86_IRQ_ALLOC_TYPE.PCI_MSI;
+        if (!isMsix) arg.flags |= X86_IRQ_ALLOC_CONTIGUOUS_VECTORS;
+        return 0;
+      },
       set_desc: (arg, msiIndex) => {
         arg.msiIndex = msiIndex;
-        arg.hwirq = perDevice ? msiIndex : calcHwirq(arg.bdf!, msiIndex);
+        arg.hwirq = calcHwirq(arg);
       },
     },
-    chip: 'PCI-MSI',
+    chip,
+    writer: 'pci',
+  };
+  msi_domain_update_dom_ops(info);
+  return info;
+}
+
+/**
+ * dmar_msi_domain_info / hpet_msi_domain_info (arch/x86/kernel/apic/msi.c, hpet.c). After the
+ * fix d27e623ace6a both have MSI_FLAG_USE_DEF_DOM_OPS; the series' intermediate state dropped
+ * their private get_hwirq without setting it (`defaultOps` false): get_hwirq stays NULL.
+ */
+export function platformMsiDomainInfo(
+  chip: string,
+  writer: 'dmar' | 'hpet',
+  defaultOps: boolean,
+): MsiDomainInfo {
+  const info: MsiDomainInfo = {
+    flags: defaultOps ? MSI_FLAG.USE_DEF_DOM_OPS : 0,
+    ops: { msi_init: () => 0 },
+    chip,
+    writer,
   };
   msi_domain_update_dom_ops(info);
   return info;

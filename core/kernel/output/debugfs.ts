@@ -30,10 +30,11 @@ const pad = (n: number) => ' '.repeat(n);
 export function irqDataDebugfs(data: IrqData, vectorState: VectorLevelState, ind = 0): string {
   let out = `${pad(ind)}domain:  ${data.domain.name}\n`;
   out += `${pad(ind + 1)}hwirq:   0x${data.hwirq.toString(16)}\n`;
-  out += `${pad(ind + 1)}chip:    ${data.chip.name}\n`;
-  out += `${pad(ind + 2)}flags:   0x${data.chip.flags.toString(16)}\n`;
+  const flags = data.chip?.flags ?? 0;
+  out += `${pad(ind + 1)}chip:    ${data.chip?.name ?? 'none'}\n`;
+  out += `${pad(ind + 2)}flags:   0x${flags.toString(16)}\n`;
   for (const [bit, name] of CHIP_FLAG_NAMES) {
-    if (data.chip.flags & bit) out += `${pad(ind + 13)}${name}\n`;
+    if (flags & bit) out += `${pad(ind + 13)}${name}\n`;
   }
   if (data.domain.name === 'VECTOR') {
     const i = pad(ind + 1);

@@ -1,0 +1,201 @@
+// The PCI devices as the kernel holds them (struct pci_dev): the machine's functions plus the
+// virtual functions SR-IOV creates, each with its requester id, its upstream bridge
+// (dev->bus->self), its MSI domain (dev->msi_domain), and the DMA aliases
+// pci_for_each_dma_alias() walks — the source-id the IOMMU checks comes from there.
+import type { Machine, PciFunction } from '../model/schema';
+import type { IrqDomain } from './irq/irqdesc';
+
+export interface PciDev {
+  readonly fn: PciFunction;
+  readonly bdf: string;
+  readonly segment: number;
+  readonly bus: number;
+  readonly devfn: number;
+  /** Requester id: bus << 8 | devfn (pci_dev_id). */
+  readonly rid: number;
+  /** The bridge above this device's bus, or null on a root bus (also VMD's root buses). */
+  readonly upstream: PciDev | null;
+  /** The VMD endpoint whose domain this device lives in. */
+  readonly vmd: PciDev | null;
+  readonly physfn: PciDev | null;
+  /** dev->msi_domain; undefined until pci_device_add. */
+  msiDomain: IrqDomain | null | undefined;
+  /** 6.2+: the MSI parent a per-device domain is created under. */
+  msiParent: IrqDomain | null | undefined;
+  /** IR domain looked up for VFs in eras that did so per allocation. */
+  readonly vfs: PciDev[];
+}
+
+export function parseBdf(bdf: string): {
+  segment: number;
+  bus: number;
+  dev: number;
+  fn: number;
+  devfn: number;
+} {
+  const m = /^([0-9a-f]{4,5}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(bdf);
+  if (!m) throw new Error(`bad PCI address ${JSON.stringify(bdf)}`);
+  const dev = parseInt(m[3]!, 16);
+  const fn = parseInt(m[4]!, 16);
+  return {
+    segment: parseInt(m[1]!, 16),
+    bus: parseInt(m[2]!, 16),
+    dev,
+    fn,
+    devfn: (dev << 3) | fn,
+  };
+}
+
+export function formatBdf(segment: number, bus: number, devfn: number): string {
+  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return `${h(segment, 4)}:${h(bus, 2)}:${h(devfn >> 3, 2)}.${devfn & 7}`;
+}
+
+const BRIDGE_KINDS = new Set<PciFunction['kind']>([
+  'root-port',
+  'pcie-switch-upstream',
+  'pcie-switch-downstream',
+  'pcie-to-pci-bridge',
+  'pci-bridge',
+]);
+
+export class PciTopology {
+  readonly devices = new Map<string, PciDev>();
+
+  constructor(machine: Machine) {
+    const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
+    const make = (fn: PciFunction): PciDev => {
+      const known = this.devices.get(fn.bdf);
+      if (known) return known;
+      const parentFn = fn.parent ? byBdf.get(fn.parent) : undefined;
+      const parent = parentFn ? make(parentFn) : null;
+      const isVmdChild = parent?.fn.kind === 'vmd';
+      const dev = this.newDev(
+        fn,
+        isVmdChild ? null : parent,
+        isVmdChild ? parent : (parent?.vmd ?? null),
+        null,
+      );
+      this.devices.set(fn.bdf, dev);
+      return dev;
+    };
+    for (const fn of machine.pci) make(fn);
+  }
+
+  private newDev(
+    fn: PciFunction,
+    upstream: PciDev | null,
+    vmd: PciDev | null,
+    physfn: PciDev | null,
+  ): PciDev {
+    const a = parseBdf(fn.bdf);
+    return {
+      fn,
+      bdf: fn.bdf,
+      segment: a.segment,
+      bus: a.bus,
+      devfn: a.devfn,
+      rid: (a.bus << 8) | a.devfn,
+      upstream,
+      vmd,
+      physfn,
+      msiDomain: undefined,
+      msiParent: undefined,
+      vfs: [],
+    };
+  }
+
+  get(bdf: string): PciDev | undefined {
+    return this.devices.get(bdf);
+  }
+
+  /**
+   * pci_iov_add_virtfn(): VF `i` of a PF, routing id = PF's + First VF Offset + i * VF Stride
+   * (possibly on a higher bus number, a virtual bus under the same bridge).
+   */
+  addVirtfn(pf: PciDev, i: number): PciDev {
+    const sriov = pf.fn.sriov!;
+    const rid = pf.rid + sriov.first_vf_offset + i * sriov.vf_stride;
+    const bdf = formatBdf(pf.segment, rid >> 8, rid & 0xff);
+    const vendor = pf.fn.vendor_device.slice(0, 4);
+    const msixSize = sriov.vf_msix_table_size ?? pf.fn.msix?.table_size;
+    const fn: PciFunction = {
+      ...pf.fn,
+      bdf,
+      vendor_device: `${vendor}:${sriov.vf_device}`,
+      parent: pf.fn.parent,
+      name: `${pf.fn.name ?? 'device'} Virtual Function`,
+      intx_pin: null,
+      intx_gsi: null,
+      msi: null,
+      msix: msixSize ? { table_size: msixSize, bar: 0, offset: '0x0' } : null,
+      sriov: null,
+      dma_aliases: [],
+      vmd: null,
+      ims: null,
+    };
+    const vf = this.newDev(fn, pf.upstream, pf.vmd, pf);
+    this.devices.set(bdf, vf);
+    pf.vfs.push(vf);
+    return vf;
+  }
+
+  static isBridge(dev: PciDev): boolean {
+    return BRIDGE_KINDS.has(dev.fn.kind);
+  }
+
+  /** The device and its upstream bridges, the root-bus one last. */
+  static pathToRoot(dev: PciDev): PciDev[] {
+    const out: PciDev[] = [];
+    for (let d: PciDev | null = dev; d; d = d.upstream) out.push(d);
+    return out;
+  }
+
+  /**
+   * pci_for_each_dma_alias(): the device's own id, its quirk aliases, then for each bridge up to
+   * the root bus: PCIe root/switch ports add nothing, a PCIe-to-PCI bridge aliases with its
+   * secondary bus (devfn 0), a conventional PCI bridge with its own id.
+   */
+  static dmaAliases(dev: PciDev): { from: PciDev; alias: number }[] {
+    const out: { from: PciDev; alias: number }[] = [{ from: dev, alias: dev.rid }];
+    for (const a of dev.fn.dma_aliases) {
+      const [b, df] = a.split(':');
+      const [d, f] = df!.split('.');
+      out.push({ from: dev, alias: (parseInt(b!, 16) << 8) | (parseInt(d!, 16) << 3) | Number(f) });
+    }
+    for (let bridge = dev.upstream; bridge; bridge = bridge.upstream) {
+      switch (bridge.fn.kind) {
+        case 'pcie-to-pci-bridge':
+          out.push({ from: bridge, alias: (bridge.fn.secondary_bus ?? 0) << 8 });
+          break;
+        case 'pci-bridge':
+          out.push({ from: bridge, alias: bridge.rid });
+          break;
+        default:
+          break; // root ports and switch ports: transparent
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The requester id the hardware puts on MSI writes: the function's own, replaced by each
+   * bridge that takes ownership of the transaction on the way up (PCIe-to-PCI bridges use their
+   * secondary bus with devfn 0; conventional PCI bridges their own id), unless the machine says
+   * what the hardware really uses (`requester_id`).
+   */
+  static hardwareRequesterId(dev: PciDev): number {
+    const override = dev.fn.requester_id;
+    if (override) {
+      const [b, df] = override.split(':');
+      const [d, f] = df!.split('.');
+      return (parseInt(b!, 16) << 8) | (parseInt(d!, 16) << 3) | Number(f);
+    }
+    let rid = dev.rid;
+    for (let bridge = dev.upstream; bridge; bridge = bridge.upstream) {
+      if (bridge.fn.kind === 'pcie-to-pci-bridge') rid = (bridge.fn.secondary_bus ?? 0) << 8;
+      else if (bridge.fn.kind === 'pci-bridge') rid = bridge.rid;
+    }
+    return rid;
+  }
+}
