@@ -2,7 +2,7 @@
 // (one prepared single-row INSERT per event, all in one transaction), on the same events, in the
 // same run; and how long opening a 10-million-event session takes to show its first page.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TraceEmitter } from '../core/trace/emitter';
@@ -105,6 +105,78 @@ export function benchTraceStore(events = 2_000_000): Record<string, number> {
   }
 }
 
+/**
+ * Opening a big session: builds a file whose run has `events` events (timed apart), then opens
+ * it as the app does and shows the first page (200 events, names resolved); median of 5 opens.
+ */
+export function benchSessionOpen(events = 10_000_000): Record<string, number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-bench-'));
+  try {
+    const file = path.join(dir, 'big.irqlab');
+    let t0 = performance.now();
+    const session = Session.open(file, { create: true });
+    session.saveMachine('bench', '{}');
+    const writer = session.beginRun({ profile: 'bench', machineJson: '{}' });
+    const emitter = new TraceEmitter();
+    emitter.addSink(writer);
+    const request = emitter.symbol({
+      name: 'request_irq',
+      args: [
+        { name: 'irq', type: 'int' },
+        { name: 'name', type: 'str' },
+      ],
+    });
+    const fnAlloc = emitter.symbol({
+      name: 'irq_matrix_alloc',
+      args: [{ name: 'reserved', type: 'int' }],
+    });
+    const stAlloc = emitter.symbol({
+      name: 'matrix_alloc',
+      args: [{ name: 'vector', type: 'int' }],
+    });
+    // Like the large preset's boot: ~1 distinct string (an irq's name) per 25 events.
+    for (let i = 0; emitter.seq < events; i++) {
+      const cpu = i % 1536;
+      const name = emitter.intern(`mlx5_comp${Math.floor(i / 5) % 64}@pci:${Math.floor(i / 320)}`);
+      emitter.call(request, i, -1, i, name);
+      emitter.call(fnAlloc, i, cpu, 0);
+      emitter.state(stAlloc, i, cpu, 33 + (i % 200));
+      emitter.ret(fnAlloc, 0, i, cpu);
+      emitter.ret(request, 0, i);
+    }
+    emitter.flush();
+    writer.finish({});
+    session.db.pragma('wal_checkpoint(TRUNCATE)');
+    session.close();
+    const buildSeconds = (performance.now() - t0) / 1000;
+
+    const times: number[] = [];
+    let shown = 0;
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      const s = Session.open(file);
+      const run = s.runs().at(-1)!;
+      const page = s.namedEvents(run.id, 0, 200);
+      times.push(performance.now() - t0);
+      shown = page.length;
+      if (page[0]?.name !== 'request_irq' || !page[0].args.name)
+        throw new Error('first page not resolved');
+      s.close();
+    }
+    return {
+      session_open_events: events,
+      session_open_build_seconds: Number(buildSeconds.toFixed(1)),
+      session_open_file_mb: Math.round(statSync(file).size / 2 ** 20),
+      session_open_page_events: shown,
+      session_open_first_ms: Number(times[0]!.toFixed(1)),
+      session_open_ms: Number([...times].sort((a, b) => a - b)[2]!.toFixed(1)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1]?.endsWith('store.ts')) {
   for (const [key, value] of Object.entries(benchTraceStore())) console.log(`${key}: ${value}`);
+  for (const [key, value] of Object.entries(benchSessionOpen())) console.log(`${key}: ${value}`);
 }

@@ -4,15 +4,20 @@
 // row and one blob for SQLite instead of thousands of rows; reading a page decodes one block.
 //
 // Blob layout (little-endian):
-//   byte 0          BLOCK_FORMAT
+//   byte 0          format: BLOCK_FORMAT, or CONVERTED_BLOCK_FORMAT
 //   bytes 1..11     width code of each column, in BLOCK_COLUMNS order (see Width)
-//   bytes 12..15    zero
+//   bytes 12..15    CRC-32 of the blob (computed with these four bytes zero); zero in converted
+//                   blocks. SQLite checks the pages it reads, not what a blob holds: the CRC does.
 //   then each column's values (count of them, from event_blocks.count), padded to 8 bytes.
-// migrations/0002_event_blocks.sql builds the same layout in SQL from version-1 rows (fixed
-// widths: int8 kind, int64 arguments, int32 for the rest), so keep the two in step.
+// migrations/0002_event_blocks.sql builds the same layout in SQL from version-1 rows (format 1,
+// no CRC, fixed widths: int8 kind, int64 arguments, int32 for the rest): keep the two in step.
+import { crc32 } from 'node:zlib';
 import type { EventRow, TraceChunk } from '../trace/events';
 
-export const BLOCK_FORMAT = 1;
+export const BLOCK_FORMAT = 2;
+/** Blocks made by the migration from version-1 rows: same layout, no CRC. */
+export const CONVERTED_BLOCK_FORMAT = 1;
+const NO_CRC = new Uint8Array(4);
 export const BLOCK_EVENTS = 4096;
 const HEADER_BYTES = 16;
 
@@ -133,7 +138,9 @@ export class BlockEncoder {
       if (bytes !== pad8(bytes)) new Uint8Array(buf, offset + bytes, pad8(bytes) - bytes).fill(0);
       offset += pad8(bytes);
     }
-    return new Uint8Array(buf, 0, offset);
+    const blob = new Uint8Array(buf, 0, offset);
+    new DataView(buf).setUint32(12, crc32(blob), true);
+    return blob;
   }
 }
 
@@ -149,10 +156,22 @@ export class BlockFormatError extends Error {}
 
 /** Decodes a stored block. Checks the layout against the row's event count. */
 export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): DecodedBlock {
-  if (data.byteLength < HEADER_BYTES || data[0] !== BLOCK_FORMAT)
+  const format = data[0];
+  if (
+    data.byteLength < HEADER_BYTES ||
+    (format !== BLOCK_FORMAT && format !== CONVERTED_BLOCK_FORMAT)
+  )
     throw new BlockFormatError(
-      `block at step ${firstSeq}: unknown block format ${data[0] ?? '(empty)'}`,
+      `block at step ${firstSeq}: unknown block format ${format ?? '(empty)'}`,
     );
+  if (format === BLOCK_FORMAT) {
+    const stored = new DataView(data.buffer, data.byteOffset, HEADER_BYTES).getUint32(12, true);
+    const actual = crc32(data.subarray(HEADER_BYTES), crc32(NO_CRC, crc32(data.subarray(0, 12))));
+    if (stored !== actual)
+      throw new BlockFormatError(
+        `block at step ${firstSeq}: checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)})`,
+      );
+  }
   // Typed-array views need aligned offsets; copy a blob that does not start on 8 bytes.
   const bytes = data.byteOffset % 8 === 0 ? data : data.slice();
   const buf = bytes.buffer;

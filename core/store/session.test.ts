@@ -326,6 +326,40 @@ describe('a session file', () => {
     expectSessionError(file, 'corrupt', /damaged|cannot be opened/);
   });
 
+  it('opens a big session without reading its events, and names the file when a damaged block is read', () => {
+    const file = path.join(dir, 'big-damaged.irqlab');
+    const session = Session.open(file, { create: true });
+    const runId = recordRun(session, 40_000);
+    session.db.pragma('wal_checkpoint(TRUNCATE)');
+    const page = session.db
+      .prepare(
+        `SELECT pageno FROM dbstat WHERE name = 'event_blocks' AND pagetype = 'overflow' ORDER BY pageno LIMIT 1 OFFSET 20`,
+      )
+      .pluck()
+      .get() as number;
+    const pageSize = session.db.pragma('page_size', { simple: true }) as number;
+    session.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
+    writeFileSync(file, bytes);
+
+    expectSessionError(file, 'corrupt', /damaged/); // small enough to be checked whole at open
+    const big = Session.open(file, { fullCheckBytes: 0 }); // as if it were over the limit
+    expect(big.runs()[0]?.status).toBe('complete');
+    expect(big.events(runId, 0, 10)).toHaveLength(10);
+    let caught: unknown;
+    try {
+      for (let from = 0; from <= 40_000; from += 1000) big.events(runId, from, 1000);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(SessionError);
+    expect((caught as SessionError).code).toBe('corrupt');
+    expect((caught as SessionError).message).toContain(file);
+    expect((caught as SessionError).message).toMatch(/run 1/);
+    big.close();
+  });
+
   it('survives a process killed during a run: committed runs intact, the cut run incomplete', async () => {
     const file = path.join(dir, 'killed.irqlab');
     const child = spawn(

@@ -57,6 +57,8 @@ export interface OpenOptions {
   create?: boolean;
   readonly?: boolean;
   migrations?: readonly Migration[];
+  /** Files up to this size get a whole-file quick_check at open (default FULL_CHECK_BYTES). */
+  fullCheckBytes?: number;
 }
 
 export interface RunSummary {
@@ -88,11 +90,13 @@ export interface EventFilter {
 
 /**
  * Files up to this size are checked whole (PRAGMA quick_check) before they are opened. Above it,
- * every table but the event blocks is checked; a damaged block is reported when it is read
- * (SQLite's own page checks and the block layout's), so opening a big session stays fast.
+ * the tables that grow with the runs (their events, strings and outputs) are left out of the
+ * check and verified as they are read: SQLite checks each page it reads and the block decoder
+ * checks each block's layout, and either failure is a SessionError naming the file. So opening
+ * a session with a 10-million-event run stays fast.
  */
 export const FULL_CHECK_BYTES = 64 * 1024 * 1024;
-const LARGE_TABLES = new Set(['event_blocks', 'event_postings', 'events']);
+const RUN_SIZED_TABLES = new Set(['event_blocks', 'event_postings', 'strings', 'runs', 'events']);
 
 /** Reads the file's first 100 bytes (the SQLite header) without opening it as a database. */
 function inspectHeader(file: string): void {
@@ -130,7 +134,12 @@ function inspectHeader(file: string): void {
 }
 
 /** Runs the read-only checks of an existing file; returns its schema version. */
-function inspectDatabase(file: string, latest: number, probe: Database.Database): number {
+function inspectDatabase(
+  file: string,
+  latest: number,
+  probe: Database.Database,
+  fullCheckBytes: number,
+): number {
   try {
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
@@ -149,14 +158,14 @@ function inspectDatabase(file: string, latest: number, probe: Database.Database)
       );
     }
     const tables =
-      statSync(file).size <= FULL_CHECK_BYTES
+      statSync(file).size <= fullCheckBytes
         ? [null]
         : (
             probe
               .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
               .pluck()
               .all() as string[]
-          ).filter((t) => !LARGE_TABLES.has(t));
+          ).filter((t) => !RUN_SIZED_TABLES.has(t));
     for (const table of tables) {
       const check = probe.pragma(table === null ? 'quick_check' : `quick_check("${table}")`, {
         simple: true,
@@ -219,7 +228,7 @@ export class Session {
         throw new SessionError('corrupt', file, `cannot be opened: ${(err as Error).message}`);
       }
       try {
-        version = inspectDatabase(file, latest, probe);
+        version = inspectDatabase(file, latest, probe, options.fullCheckBytes ?? FULL_CHECK_BYTES);
         // Read-only and older: migrate a copy in memory (serialize() includes the WAL's pages).
         if (readonly && version < latest) image = probe.serialize();
       } finally {
@@ -299,22 +308,26 @@ export class Session {
   }
 
   runs(): RunSummary[] {
-    return this.db
-      .prepare(
-        `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
+    return this.guard('runs', () =>
+      this.db
+        .prepare(
+          `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
                 event_count AS eventCount, error FROM runs ORDER BY id`,
-      )
-      .all() as RunSummary[];
+        )
+        .all(),
+    ) as RunSummary[];
   }
 
   run(id: number): (RunSummary & { outputsJson: string | null; machineJson: string }) | null {
-    const row = this.db
-      .prepare(
-        `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
+    const row = this.guard(`run ${id}`, () =>
+      this.db
+        .prepare(
+          `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
                 event_count AS eventCount, error, outputs_json AS outputsJson, machine_json AS machineJson
            FROM runs WHERE id = ?`,
-      )
-      .get(id);
+        )
+        .get(id),
+    );
     return (
       (row as (RunSummary & { outputsJson: string | null; machineJson: string }) | undefined) ??
       null
@@ -323,8 +336,9 @@ export class Session {
 
   /** A run's stored outputs (what the simulation returned), parsed; null when none were stored. */
   runOutputs(id: number): unknown {
-    const json = this.db.prepare(`SELECT outputs_json FROM runs WHERE id = ?`).pluck().get(id) as
-      string | null | undefined;
+    const json = this.guard(`run ${id}`, () =>
+      this.db.prepare(`SELECT outputs_json FROM runs WHERE id = ?`).pluck().get(id),
+    ) as string | null | undefined;
     if (json === undefined) throw new SessionError('not-found', this.file, `no run ${id}`);
     if (json === null) return null;
     try {
@@ -463,11 +477,14 @@ export class Session {
     const missing = new Set<number>();
     for (const id of ids) if (!known.has(id)) missing.add(id);
     if (missing.size > 0) {
-      const rows = this.db
-        .prepare(
-          `SELECT s.id, s.value FROM json_each(?) j JOIN strings s ON s.run_id = ? AND s.id = j.value`,
-        )
-        .all(JSON.stringify([...missing]), runId) as { id: number; value: string }[];
+      const rows = this.guard(`run ${runId}: strings`, () =>
+        this.db
+          .prepare(
+            // CROSS JOIN: walk the ids and look each up, never scan the run's strings.
+            `SELECT s.id, s.value FROM json_each(?) j CROSS JOIN strings s ON s.run_id = ? AND s.id = j.value`,
+          )
+          .all(JSON.stringify([...missing]), runId),
+      ) as { id: number; value: string }[];
       for (const r of rows) known.set(r.id, r.value);
     }
     return known;
