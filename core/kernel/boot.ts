@@ -205,7 +205,19 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const defaultMsi = bootPlatform(k, machine);
   const ctx0 = { virtio: 0, nvme: 0, netdevs: 0, onlineCpus: k.online.weight() };
   const deferred: { irq: number; name: string }[] = [];
-  for (const fn of probeOrder(machine)) bound.push(probe(k, fn, ctx0, deferred));
+  const order = probeOrder(machine);
+  const transports = new Set<string>();
+  for (const fn of order) {
+    // A transport module (virtio-pci) binds all its functions (pci_enable_device) when it loads.
+    const transport = driverOf(fn)?.transport;
+    if (transport && !transports.has(transport)) {
+      transports.add(transport);
+      for (const f of order)
+        if (driverOf(f)?.transport === transport && f.intx_pin && f.intx_gsi !== null)
+          mp_map_pin_to_irq(k, f.intx_gsi, null);
+    }
+    bound.push(probe(k, fn, ctx0, deferred));
+  }
   // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
   for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
   // SR-IOV: sriov_numvfs written (after boot, as userspace does), VFs probed by their driver.
@@ -323,6 +335,12 @@ function amdDeviceDomain(k: Kernel, dev: PciDev): void {
   else dev.msiDomain = iommu.irMsiDomain;
 }
 
+function driverOf(fn: PciFunction): DriverModel | null {
+  return fn.kind === 'endpoint' || fn.kind === 'root-port'
+    ? driverFor(fn.vendor_device, fn.class)
+    : null;
+}
+
 /** One driver probe: pci_enable_device (INTx pin mapped), the request rounds, request_irq. */
 function probe(
   k: Kernel,
@@ -405,6 +423,9 @@ function probe(
       const name = plan.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else k.request_irq(irq, name);
+    });
+    // Affinity hints once every vector is requested (virtnet_set_affinity after find_vqs).
+    irqs.forEach((irq, i) => {
       const hint = plan.affinityHint?.(i) ?? null;
       if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
     });

@@ -801,9 +801,12 @@ export class Kernel {
   }
 
   /**
-   * irq_set_affinity() from process context. Under interrupt remapping the IR level moves the
-   * vector at once and rewrites its IRTE; a PCI-MSI irq without IR cannot be moved outside the
-   * interrupt, so the move is left pending until it next fires (irq_move_irq).
+   * irq_set_affinity() from process context. An irq that may move in process context
+   * (IRQD_MOVE_PCNTXT: remapped irqs, IOAPIC pins) moves at once: apic_set_affinity() picks a new
+   * vector, the IR level rewrites its IRTE (the device message stays), an IOAPIC gets a new RTE,
+   * and the old vector is cleaned up. A PCI-MSI irq without IR cannot be moved outside its
+   * interrupt: the move stays pending until it next fires (irq_move_irq). Before activation only
+   * the mask is stored (IRQD_AFFINITY_ON_ACTIVATE).
    */
   irq_set_affinity(irq: number, mask: CpuMask): number {
     this.enter('irq_set_affinity', irq, -1, irq, mask.first());
@@ -811,7 +814,49 @@ export class Kernel {
     if (!desc) return this.leave('irq_set_affinity', -EINVAL, irq);
     this.affinity[irq] = mask;
     desc.affinitySet = true;
-    return this.leave('irq_set_affinity', 0, irq);
+    if (!desc.activated || !this.movesInProcessContext(desc))
+      return this.leave('irq_set_affinity', 0, irq);
+    const ret = this.apic_set_affinity(irq, mask);
+    if (ret === 1) this.reprogram(irq);
+    return this.leave('irq_set_affinity', ret < 0 ? ret : 0, irq, this.apic.cpu[irq]!);
+  }
+
+  private movesInProcessContext(desc: IrqDesc): boolean {
+    for (const d of chain(desc)) {
+      const c = d.chip?.composer;
+      if (c === 'intel-ir' || c === 'amd-ir' || d.domain.busToken === DOMAIN_BUS.WIRED) return true;
+    }
+    return false;
+  }
+
+  /**
+   * apic_set_affinity() -> assign_vector_locked(): nothing when the current CPU is online and in
+   * the mask; else a vector on the best CPU of mask ∩ online. The previous vector is freed by the
+   * cleanup that follows the move. Returns 1 when the vector moved.
+   */
+  apic_set_affinity(irq: number, mask: CpuMask): number {
+    const f = this.apic.flags[irq]!;
+    const target = this.scratch.and(mask, this.online);
+    const vector = this.apic.vector[irq]!;
+    const cpu = this.apic.cpu[irq]!;
+    const parked = vector === 0 || vector === MANAGED_IRQ_SHUTDOWN_VECTOR;
+    if (!parked && this.online.test(cpu) && target.test(cpu)) return 0;
+    if (f & A.MOVE_IN_PROGRESS) return -EBUSY;
+    let v: number;
+    if (f & A.IS_MANAGED) {
+      this.enter('irq_matrix_alloc_managed', irq);
+      v = this.matrix.irq_matrix_alloc_managed(target);
+      this.leave('irq_matrix_alloc_managed', v, irq, v >= 0 ? this.matrix.lastCpu : -1);
+    } else {
+      v = this.tryAlloc(irq, target, (f & A.HAS_RESERVED) !== 0);
+    }
+    if (v < 0) return v;
+    if (!parked) this.matrix.irq_matrix_free(cpu, vector, (f & A.IS_MANAGED) !== 0);
+    this.apic.vector[irq] = v;
+    this.apic.cpu[irq] = this.matrix.lastCpu;
+    this.effectiveCpu[irq] = this.matrix.lastCpu;
+    this.apic.flags[irq] = f & ~A.HAS_RESERVED;
+    return 1;
   }
 
   // --- CPU hotplug (arch/x86/kernel/smpboot.c, kernel/irq/cpuhotplug.c) -----------------------

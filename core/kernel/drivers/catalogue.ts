@@ -38,6 +38,11 @@ export interface DriverModel {
   name: string;
   /** "virtio" for virtio-pci children, "net" for NICs: which instance counter it draws from. */
   instanceKind: 'virtio' | 'nvme' | 'net' | 'other';
+  /**
+   * A transport that binds the PCI functions first (virtio-pci enables every virtio function
+   * when its module loads); the device driver on top probes later, in probe order.
+   */
+  transport?: 'virtio-pci';
   /** Registers a network interface (takes the next ethN name). */
   netdev?: boolean;
   /** When request_irq happens: at probe, or when the network interface is opened (ifup). */
@@ -58,6 +63,7 @@ export interface DriverModel {
  * moves that take effect at the next interrupt. */
 const virtioNet: DriverModel = {
   name: 'virtio-pci',
+  transport: 'virtio-pci',
   instanceKind: 'virtio',
   netdev: true,
   plan: (ctx) => {
@@ -90,6 +96,7 @@ const virtioNet: DriverModel = {
  * config + each request queue, managed spreading with pre_vectors = 1 (the config vector). */
 const virtioBlk: DriverModel = {
   name: 'virtio-pci',
+  transport: 'virtio-pci',
   instanceKind: 'virtio',
   log: (ctx, stage, nvec) =>
     stage === 'allocated'
