@@ -38,8 +38,16 @@ export function check_x2apic(k: Kernel): void {
   k.x2apicState = state;
   // default_acpi_madt_oem_check(): with x2APIC already on the MADT parse picks its driver.
   if (k.x2apicMode) {
-    k.apicDriver = k.cmdline.x2apic_phys ? 'physical x2apic' : 'cluster x2apic';
-    k.log(6, `Setting APIC routing to ${k.apicDriver}.`);
+    k.apicDriver =
+      k.cmdline.x2apic_phys || k.machine.cpus.fadt_apic_physical
+        ? 'physical x2apic'
+        : 'cluster x2apic';
+    k.log(
+      6,
+      k.profile.apicRoutingLogStyle === 'new'
+        ? `APIC: Switched APIC routing to: ${k.apicDriver}`
+        : `Setting APIC routing to ${k.apicDriver}.`,
+    );
   }
   // acpi_parse_x2apic(): without x2APIC on, entries the xAPIC driver cannot address are dropped.
   k.maxApicId = k.x2apicMode ? 0xffffffff : 254;
@@ -127,7 +135,8 @@ function x2apic_disable(k: Kernel): void {
  */
 export function default_setup_apic_routing(k: Kernel): void {
   let driver: ApicDriver;
-  if (k.x2apicMode && (k.x2apicPhys || k.cmdline.x2apic_phys)) driver = 'physical x2apic';
+  if (k.x2apicMode && (k.x2apicPhys || k.cmdline.x2apic_phys || k.machine.cpus.fadt_apic_physical))
+    driver = 'physical x2apic';
   else if (k.x2apicMode) driver = 'cluster x2apic';
   else if (k.machine.cpus.list.length > 8 || !k.profile.xapicFlatLogical) driver = 'physical flat';
   else driver = 'flat';

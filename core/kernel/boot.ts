@@ -41,6 +41,7 @@ import { PciTopology, type PciDev } from './pci';
 import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
+import { applyRemappingInjections, type Injection } from './injections';
 
 export interface SimulatedIrq {
   irq: number;
@@ -123,12 +124,15 @@ export type ScenarioStep =
   | { op: 'fire'; device?: string; entry?: number; count?: number };
 
 export interface SimulateOptions {
-  profile?: string;
+  /** A profile name, or a profile object (a clone of one, edited). */
+  profile?: string | KernelProfile;
   trace?: TraceEmitter;
   scenario?: ScenarioStep[];
+  injections?: Injection[];
 }
 
-export function resolveProfile(machine: Machine, name?: string): KernelProfile {
+export function resolveProfile(machine: Machine, name?: string | KernelProfile): KernelProfile {
+  if (typeof name === 'object') return name;
   if (name) {
     const p = PROFILES[name];
     if (!p)
@@ -158,6 +162,7 @@ export function simulate(machine: Machine, options: SimulateOptions = {}): Simul
   const profile = resolveProfile(machine, options.profile);
   const trace = options.trace ?? new TraceEmitter();
   const k = new Kernel(machine, profile, trace);
+  k.injections = options.injections ?? [];
   let oops: SimulationResult['oops'] = null;
   let panic: string | null = null;
   const bound: Bound = [];
@@ -278,6 +283,7 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   // interrupts (the first MSIs of the boot, only CPU 0 up), then the IOAPICs.
   if (machine.ioapics.length > 0) k.log(6, 'APIC: Switch to symmetric I/O mode setup');
   enable_IR_x2apic(k);
+  applyRemappingInjections(k, k.injections);
   default_setup_apic_routing(k);
   if (k.irqRemappingEnabled && k.remapOps === 'intel') enable_drhd_fault_handling(k);
   setup_IO_APIC(k);
@@ -399,14 +405,20 @@ function probe(
       }
       pci_free_irq_vectors(k, fn);
     }
-    let flags = 0;
-    for (const m of plan.modes)
-      flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
-    if (plan.managed) flags |= PCI_IRQ_AFFINITY;
-    const n = pci_alloc_irq_vectors_affinity(k, fn, plan.min, plan.max, flags, {
-      pre: plan.preVectors,
-      post: plan.postVectors,
-    });
+    let n = -1;
+    let used = plan;
+    for (let attempt: typeof plan | undefined = plan; attempt; attempt = attempt.fallback) {
+      let flags = 0;
+      for (const m of attempt.modes)
+        flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
+      if (attempt.managed) flags |= PCI_IRQ_AFFINITY;
+      n = pci_alloc_irq_vectors_affinity(k, fn, attempt.min, attempt.max, flags, {
+        pre: attempt.preVectors,
+        post: attempt.postVectors,
+      });
+      used = attempt;
+      if (n > 0) break;
+    }
     if (n < 0) {
       k.log(
         3,
@@ -420,13 +432,13 @@ function probe(
     if (round === plans.length - 1)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
     irqs.forEach((irq, i) => {
-      const name = plan.name(i, mode!);
+      const name = used.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else k.request_irq(irq, name);
     });
     // Affinity hints once every vector is requested (virtnet_set_affinity after find_vqs).
     irqs.forEach((irq, i) => {
-      const hint = plan.affinityHint?.(i) ?? null;
+      const hint = used.affinityHint?.(i) ?? null;
       if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
     });
   });

@@ -161,6 +161,8 @@ export class Kernel {
   /** CPUs whose APIC id is above this cannot be addressed (xAPIC: 254; x2APIC without IR: 255). */
   maxApicId = 0xffffffff;
   pci!: PciTopology;
+  /** Fault injections of this run (injections.ts). */
+  injections: readonly import('./injections').Injection[] = [];
   /** Per-CPU vector_irq[]: cpu * 256 + vector -> irq (-1 none). Built for delivery. */
   private readonly singleCpu: CpuMask[] = [];
   private readonly apicIds: Int32Array;
@@ -170,6 +172,10 @@ export class Kernel {
   private readonly takenUpTo = new Map<number, number>();
   /** "Interrupt reservation exceeds ..." is a WARN_ON_ONCE-like message: logged once. */
   private warnedReservation = false;
+  /** IRQD_MANAGED_SHUTDOWN irqs that were never started (no online CPU in their mask). */
+  readonly managedShutdown = new Set<number>();
+  /** pci_msi_legacy_setup_msi_irqs() WARNs once. */
+  warnedNoMsiDomain = false;
   private readonly sym: Record<string, number> = {};
 
   constructor(
@@ -760,6 +766,15 @@ export class Kernel {
     const desc = this.descs[irq];
     if (!desc) return this.leave('request_irq', -EINVAL, irq);
     desc.actions.push(name);
+    // irq_startup() -> __irq_startup_managed(): a managed irq with no online CPU in its mask
+    // is not started but put in managed shutdown until one of its CPUs comes up.
+    const aff = this.affinity[irq];
+    if (desc.actions.length === 1 && this.apic.has(irq, A.IS_MANAGED) && aff) {
+      if (this.scratch.and(aff, this.online).isEmpty()) {
+        this.managedShutdown.add(irq);
+        return this.leave('request_irq', 0, irq);
+      }
+    }
     if (desc.actions.length === 1) {
       const ret = this.irq_domain_activate_irq(irq, false);
       if (ret < 0) {
@@ -965,6 +980,11 @@ export class Kernel {
     if (this.online.test(cpu)) return -EINVAL;
     this.cpuOnline(cpu);
     this.enter('irq_affinity_online_cpu', -1, cpu, cpu);
+    for (const irq of [...this.managedShutdown]) {
+      if (!this.affinity[irq]?.test(cpu) || !this.descs[irq]) continue;
+      this.managedShutdown.delete(irq);
+      this.irq_domain_activate_irq(irq, false);
+    }
     for (const desc of this.descs) {
       if (!desc) continue;
       const irq = desc.irq;

@@ -53,6 +53,12 @@ export const CpusSchema = z
         'APIC mode the firmware hands over; the kernel may switch to x2APIC (x2apic/nox2apic, IR)',
       ),
     cpu_has_x2apic: z.boolean().describe('CPUID reports x2APIC support'),
+    fadt_apic_physical: z
+      .boolean()
+      .default(false)
+      .describe(
+        'FADT flag FORCE_APIC_PHYSICAL_DESTINATION_MODE: x2APIC in physical, not cluster, mode',
+      ),
     arat: z
       .boolean()
       .default(true)

@@ -32,6 +32,23 @@ export interface IrqRequestPlan {
   name(i: number, mode: IrqMode): string;
   /** The CPU the driver hints vector i to (irq_set_affinity_hint), if any. */
   affinityHint?: (i: number) => number | null;
+  /** What the driver tries next when this allocation fails (MSI-X -> one MSI -> INTx). */
+  fallback?: IrqRequestPlan;
+}
+
+/** The usual NIC fallback after MSI-X fails: pci_enable_msi() (one vector), then legacy INTx. */
+function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequestPlan {
+  const one = (mode: IrqMode, fallback?: IrqRequestPlan): IrqRequestPlan => ({
+    modes: [mode],
+    min: 1,
+    max: 1,
+    managed: false,
+    preVectors: 0,
+    postVectors: 0,
+    name,
+    fallback,
+  });
+  return one('msi', one('intx'));
 }
 
 export interface DriverModel {
@@ -169,7 +186,7 @@ const e1000e: DriverModel = {
   requestAt: 'open',
   plan: (ctx) => [
     {
-      modes: ['msix', 'msi', 'intx'],
+      modes: ['msix'],
       min: 3,
       max: 3,
       managed: false,
@@ -177,6 +194,7 @@ const e1000e: DriverModel = {
       postVectors: 0,
       name: (i, mode) =>
         mode !== 'msix' ? ctx.netdev : [`${ctx.netdev}-rx-0`, `${ctx.netdev}-tx-0`, ctx.netdev][i]!,
+      fallback: msiThenIntx(() => ctx.netdev),
     },
   ],
 };
@@ -192,7 +210,7 @@ const igb: DriverModel = {
     const queues = Math.max(1, Math.min(ctx.cpus, (ctx.msixTableSize ?? 2) - 1, 8));
     return [
       {
-        modes: ['msix', 'msi', 'intx'],
+        modes: ['msix'],
         min: 1 + queues,
         max: 1 + queues,
         managed: false,
@@ -200,6 +218,7 @@ const igb: DriverModel = {
         postVectors: 0,
         name: (i, mode) =>
           mode !== 'msix' || i === 0 ? ctx.netdev : `${ctx.netdev}-TxRx-${i - 1}`,
+        fallback: msiThenIntx(() => ctx.netdev),
       },
     ];
   },
@@ -217,9 +236,10 @@ function intelMultiQueue(driver: string, cap: number): DriverModel {
       const queues = Math.max(1, Math.min(ctx.cpus, (ctx.msixTableSize ?? 2) - 1, cap));
       return [
         {
-          modes: ['msix', 'msi', 'intx'],
+          modes: ['msix'],
           min: 2,
           max: 1 + queues,
+          fallback: msiThenIntx(() => ctx.netdev),
           managed: false,
           preVectors: 0,
           postVectors: 0,

@@ -250,10 +250,12 @@ function pci_msi_setup_msi_irqs(
 ): number {
   const domain = pciMsiDomainFor(k, dev, isMsix);
   if (!domain) {
-    k.log(
-      4,
-      `pci ${dev.bdf}: no MSI domain (not in any DMAR unit's scope): MSI${isMsix ? '-X' : ''} unavailable (-ENODEV)`,
-    );
+    // pci_msi_legacy_setup_msi_irqs() without PCI_MSI_ARCH_FALLBACKS: WARN_ON_ONCE, -ENODEV.
+    if (!k.warnedNoMsiDomain) {
+      k.warnedNoMsiDomain = true;
+      k.log(4, '------------[ cut here ]------------');
+      k.log(4, 'WARNING: CPU: 0 PID: 1 at drivers/pci/msi/msi.h pci_msi_legacy_setup_msi_irqs');
+    }
     return -ENODEV;
   }
   return __msi_domain_alloc_irqs(k, domain, dev, isMsix, nvec, affinityMasks(k, nvec, affd));

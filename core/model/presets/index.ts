@@ -1,5 +1,6 @@
 // The built-in machines, by name. Every preset validates (see presets.test.ts).
 import { MachineSchema, type Machine } from '../schema';
+import { dmarServer } from './dmar-server';
 import { exampleMachine } from './example';
 import { largeMachine } from './large';
 
@@ -15,6 +16,10 @@ const preset = (description: string, make: () => unknown): Preset => ({
 
 export const PRESETS: Record<string, Preset> = {
   example: preset('Single-socket 8-CPU server: NVMe, i210 NIC, xHCI, AHCI, SMBus', exampleMachine),
+  'dmar-server': preset(
+    'Two-socket Xeon with VT-d interrupt remapping (x2APIC): 2 DRHDs, NVMe, i350, ConnectX-6 Dx with 2 VFs',
+    () => dmarServer(),
+  ),
   large: preset(
     '1536 CPUs (8 sockets), 16 IOAPICs, 64 mlx5 NICs + 32 NVMe: ~100,000 MSI-X vectors',
     () =>
@@ -45,4 +50,4 @@ export const PRESETS: Record<string, Preset> = {
   ),
 };
 
-export { exampleMachine, largeMachine };
+export { dmarServer, exampleMachine, largeMachine };
