@@ -2,18 +2,25 @@
 // here). Browser mode is served by the real host; the Electron test runs when Electron's binary
 // is installed and reports itself skipped otherwise.
 import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const PORT = Number(process.env.IRQLAB_E2E_PORT ?? 5199);
+/** The host keeps its sessions here (emptied by e2e/global-setup.ts), never in ~/.irqlab. */
+export const E2E_STATE_DIR = path.join(tmpdir(), `irqlab-e2e-${PORT}`);
+process.env.IRQLAB_E2E_STATE_DIR = E2E_STATE_DIR;
 
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
-  timeout: 60_000,
+  timeout: 90_000,
+  globalSetup: './e2e/global-setup.ts',
   workers: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1400, height: 860 },
+    acceptDownloads: true,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -27,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `tsx electron/node/browser-host.ts --port ${PORT}`,
+    command: `tsx electron/node/browser-host.ts --port ${PORT} --sessions-dir ${path.join(E2E_STATE_DIR, 'sessions')}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,58 +1,397 @@
-// The app in browser mode, in a real chromium: it opens on the example machine in Monaco.
+// The app's flows end to end, in Debian's chromium against browser mode: each saves a screenshot
+// into artifacts/screenshots/.
 import { expect, test } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHandlers } from '../electron/api/service';
+import { sharedPath } from '../core/testing/shared';
+import { importFromArtefacts } from '../electron/api/importing';
+import {
+  localService,
+  monaco,
+  newExampleSession,
+  presetText,
+  replaceJson,
+  runBoot,
+  sessionsDir,
+  shot,
+} from './helpers';
 
-const SCREENSHOTS = path.resolve('artifacts', 'screenshots');
-mkdirSync(SCREENSHOTS, { recursive: true });
-
-async function exampleMachineText(): Promise<string> {
-  const handlers = createHandlers({ mode: 'browser', version: 'test', platform: process.platform });
-  return (await handlers['machine.fromPreset']({ name: 'example' })).text;
-}
-
-test('opens on the example machine, shown as JSON in Monaco', async ({ page }) => {
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+test('new: the start page offers the example, presets, the generator, open, recent and import', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
   await page.goto('/');
+  const start = page.getByTestId('start-page');
+  await expect(start.getByRole('heading', { name: 'New session' })).toBeVisible();
+  await expect(start.getByRole('heading', { name: 'Open a session' })).toBeVisible();
+  await expect(start.getByRole('heading', { name: 'Import from artefacts' })).toBeVisible();
+  for (const preset of ['large', 'huge'])
+    await expect(start.getByText(preset, { exact: true })).toBeVisible();
+  await start.getByText('Generate a large machine…').click();
+  await expect(start.getByTestId('generator-summary')).toContainText('64 CPUs');
+  await shot(page, '01-start-page');
 
-  const editor = page.getByTestId('machine-editor').locator('.monaco-editor');
-  await expect(editor).toBeVisible();
-  await expect(page.getByTestId('machine-name')).toHaveText('example.json');
-
-  // The first lines of the example machine, as the API serves it, are what Monaco shows.
-  const lines = (await exampleMachineText()).split('\n').slice(0, 4);
-  const shown = editor.locator('.view-lines');
-  for (const line of lines.filter((l) => l.trim().length > 1)) {
-    await expect(shown).toContainText(line.trim().replace(/\s+/g, ' '));
-  }
+  await start.getByRole('button', { name: /^Example machine/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  // The graph: CPUs by socket, the IOAPIC, HPET and the PCI tree; the JSON beside it.
+  await expect(page.getByTestId('node-socket:0')).toBeVisible();
+  await expect(page.getByTestId('node-ioapic:0')).toBeVisible();
+  await expect(page.getByTestId('node-hpet')).toBeVisible();
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toBeVisible();
+  const lines = (await presetText('example')).split('\n').slice(0, 4);
+  for (const line of lines.filter((l) => l.trim().length > 1))
+    await expect(monaco(page).locator('.view-lines')).toContainText(
+      line.trim().replace(/\s+/g, ' '),
+    );
   await expect(page.getByTestId('status')).toContainText('valid machine');
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'app-example-machine.png') });
-  expect(pageErrors).toEqual([]);
+  await shot(page, '02-new-session-example');
+  expect(errors).toEqual([]);
 });
 
-test('an invalid edit is reported with the JSON path, and the preset can be reloaded', async ({
+test('edit in the graph: a property changed in the side panel is in the JSON, and undo takes it back', async ({
+  page,
+}) => {
+  await newExampleSession(page);
+  await page.getByTestId('node-pci:0000:01:00.0').click();
+  const props = page.getByTestId('properties');
+  await expect(props.getByRole('heading')).toHaveText('NVMe SSD (DC P4510)');
+  const tableSize = props.getByLabel('table_size');
+  await expect(tableSize).toHaveValue('129');
+  await tableSize.fill('64');
+  await tableSize.press('Enter');
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toContainText('MSI-X 64');
+  await expect(monaco(page).locator('.view-lines')).toContainText('"table_size": 64');
+  await expect(page.getByTestId('dirty')).toBeVisible();
+  await shot(page, '03-edit-in-graph');
+
+  // Structure: duplicate a device, enable VFs on it (SR-IOV added), remove it again.
+  await props.getByRole('button', { name: 'Duplicate' }).click();
+  const copy = page.getByTestId('node-pci:0000:01:01.0');
+  await expect(copy).toBeVisible();
+  await expect(props.getByRole('heading')).toHaveText('NVMe SSD (DC P4510) (copy)');
+  await props.getByLabel('VFs enabled').fill('3');
+  await props.getByRole('button', { name: /enable/i }).click();
+  await expect(page.getByTestId('node-vf:0000:01:01.0:2')).toBeVisible();
+  await shot(page, '04-graph-duplicate-vfs');
+  await props.getByRole('button', { name: 'Remove' }).click();
+  await expect(copy).toHaveCount(0);
+
+  // Undo walks back through remove, VFs, duplicate, to the table size.
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '↶ Undo' }).click();
+  await expect(page.getByTestId('node-pci:0000:01:01.0')).toHaveCount(0);
+  await expect(monaco(page).locator('.view-lines')).toContainText('"table_size": 64');
+  await page.getByRole('button', { name: '↶ Undo' }).click();
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toContainText('MSI-X 129');
+  await page.getByRole('button', { name: '↷ Redo' }).click();
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toContainText('MSI-X 64');
+});
+
+test('edit in JSON: what is typed in Monaco is what the graph shows', async ({ page }) => {
+  await newExampleSession(page);
+  const machine = JSON.parse(await presetText('example'));
+  machine.ioapics[0].id = 9;
+  machine.cpus.list.push({ cpu: 8, apic_id: 40, package: 1, core: 0, node: 0, online: true });
+  await replaceJson(page, JSON.stringify(machine));
+  await expect(page.getByTestId('node-ioapic:0')).toContainText('IOAPIC 9');
+  await expect(page.getByTestId('node-socket:1')).toContainText('Socket 1 · 1 CPU');
+  await expect(page.getByTestId('status')).toContainText('valid machine');
+  // Selecting a node shows its JSON.
+  await page.getByTestId('node-ioapic:0').click();
+  await expect(page.getByTestId('properties').getByLabel('id', { exact: true })).toHaveValue('9');
+  await shot(page, '05-edit-in-json');
+});
+
+test('invalid edit: refused with the JSON path and the reason, and the model is unchanged', async ({
+  page,
+}) => {
+  await newExampleSession(page);
+  await page.getByTestId('node-pci:0000:01:00.0').click();
+  const props = page.getByTestId('properties');
+  const tableSize = props.getByLabel('table_size');
+  await tableSize.fill('5000');
+  await tableSize.press('Enter');
+  const error = props.getByTestId('field-error');
+  await expect(error).toContainText('$.pci[7].msix.table_size');
+  await expect(error).toContainText('Not applied');
+  await expect(monaco(page).locator('.view-lines')).toContainText('"table_size": 129');
+  await expect(page.getByTestId('dirty')).toHaveCount(0);
+  await shot(page, '06-invalid-edit-in-graph');
+
+  // An invalid JSON edit: markers in the editor, the problem named in the status bar, and the
+  // graph keeps the last valid machine, read-only.
+  const machine = JSON.parse(await presetText('example'));
+  machine.pci[7].parent = '0000:00:09.0';
+  await replaceJson(page, JSON.stringify(machine));
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('1 problem in the machine');
+  await status.locator('summary').click();
+  await expect(status.locator('.problems')).toContainText('$.pci[7].parent');
+  await expect(status.locator('.problems')).toContainText('is not in the machine');
+  await expect(page.getByTestId('stale-graph')).toBeVisible();
+  await expect(monaco(page).locator('.squiggly-error').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toBeVisible();
+  await page.getByTestId('node-pci:0000:01:00.0').click();
+  await expect(props.getByRole('button', { name: 'Duplicate' })).toBeDisabled();
+  await shot(page, '07-invalid-edit-in-json');
+
+  // Not JSON at all: line and column.
+  await replaceJson(page, '{\n  "cpus": [,]\n}');
+  await expect(status).toContainText(/problem/);
+});
+
+test('run: the boot of the example machine, its /proc/interrupts, dmesg, devices and vectors', async ({
+  page,
+}) => {
+  await newExampleSession(page);
+  await runBoot(page);
+  // What the simulator says for the same machine is what the app shows.
+  const expected = await localService().handlers['machine.simulate']({
+    text: await presetText('example'),
+  });
+  const table = page.getByTestId('proc-interrupts');
+  for (const line of expected.procInterrupts.split('\n').slice(1, 4))
+    await expect(table).toContainText(line.trim());
+  await expect(page.getByTestId('run-summary')).toContainText(`${expected.irqs} irqs`);
+  await expect(page.getByTestId('run-1')).toContainText('complete');
+  await shot(page, '08-run-proc-interrupts');
+
+  await page.getByRole('tab', { name: 'dmesg' }).click();
+  await expect(page.getByTestId('dmesg')).toContainText(expected.dmesg[0]!);
+  await page.getByRole('tab', { name: 'Devices & MSI' }).click();
+  await page.getByTestId('device-0000:01:00.0').click();
+  // The MSI address of an x86 message is in the local APIC's 0xfeexxxxx window.
+  await expect(page.getByTestId('msi-messages')).toContainText(/fee[0-9a-f]{5}/);
+  await shot(page, '09-run-devices-msi');
+  await page.getByRole('tab', { name: 'Vectors per CPU' }).click();
+  await expect(page.getByTestId('vectors').locator('tbody tr')).toHaveCount(8);
+  await shot(page, '10-run-vectors');
+});
+
+test('cancel: a long run shows progress, the window keeps answering, and cancel stops it', async ({
   page,
 }) => {
   await page.goto('/');
-  const editor = page.getByTestId('machine-editor').locator('.monaco-editor');
-  await expect(editor).toBeVisible();
-  await expect(page.getByTestId('status')).toContainText('valid machine');
+  await page.getByRole('button', { name: /^large/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await expect(page.getByTestId('topology-count')).toContainText('nodes');
+  await page.getByRole('button', { name: '▶ Run boot' }).click();
+  const progress = page.getByTestId('run-progress').first();
+  await expect(progress).toContainText('trace events');
+  // The UI thread is free while the boot runs: a menu opens at once.
+  await page.getByRole('menuitem', { name: 'Help' }).click();
+  await expect(page.getByRole('menu', { name: 'Help' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await shot(page, '11-run-progress');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('run-1')).toContainText('cancelled', { timeout: 20_000 });
+  await expect(page.getByTestId('run-progress')).toHaveCount(0);
+  await shot(page, '12-run-cancelled');
+});
 
-  // Replace the whole document with a machine missing everything.
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText('{"cpus": 3}');
-  const status = page.getByTestId('status');
-  await expect(status).toContainText(/problems? in the machine/);
-  await status.locator('summary').click();
-  await expect(status.locator('.problems')).toContainText('$.cpus');
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'app-invalid-machine.png') });
-
-  await page.getByRole('button', { name: /^example/ }).click();
+test('explain a fault: a highlighted dmesg line says what it means on this machine', async ({
+  page,
+}) => {
+  await newExampleSession(page);
+  // One CPU and an NVMe asking for 2048 vectors: the vector reservation overcommits.
+  const machine = JSON.parse(await presetText('example'));
+  machine.cpus.list = machine.cpus.list.slice(0, 1);
+  machine.pci[7].msix.table_size = 2048;
+  machine.irq_requests = [{ device: machine.pci[7].bdf, max_vecs: 2048, prefer: ['msix'] }];
+  await replaceJson(page, JSON.stringify(machine));
   await expect(page.getByTestId('status')).toContainText('valid machine');
+  await runBoot(page);
+  await page.getByRole('tab', { name: /dmesg/ }).click();
+  const bad = page.getByTestId('dmesg').locator('.log-bad').first();
+  await expect(bad).toContainText('Interrupt reservation exceeds available resources');
+  await bad.getByRole('button', { name: 'Explain' }).click();
+  const explanation = page.getByTestId('explanation');
+  const expected = localService().handlers['fault.explain']({
+    line: 'Interrupt reservation exceeds available resources',
+  }) as { title: string };
+  await expect(explanation).toContainText(expected.title);
+  await expect(explanation).toContainText('What it means');
+  await shot(page, '13-explain-fault');
+});
+
+test('export: a run report as CSV and Perfetto, downloaded with progress', async ({ page }) => {
+  await newExampleSession(page);
+  await runBoot(page);
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible();
+  await shot(page, '14-export-dialog');
+  await dialog.getByLabel(/CSV/).check();
+  const download = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  const file = await (await download).path();
+  await expect(dialog.getByTestId('export-done')).toContainText('untitled-run1.csv');
+  const csv = readFileSync(file!, 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('seq,kind,depth,name,irq,cpu,a0,a1,a2,a3,text');
+  await shot(page, '15-export-done');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.keyboard.press('ControlOrMeta+E');
+  await dialog.getByLabel(/Perfetto/).check();
+  const download2 = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  const trace = JSON.parse(readFileSync((await (await download2).path())!, 'utf8'));
+  expect(Array.isArray(trace.traceEvents)).toBe(true);
+});
+
+test('save, reopen: a saved session comes back with its machine and runs; unsaved changes prompt', async ({
+  page,
+}) => {
+  await newExampleSession(page);
+  await page.getByTestId('node-pci:0000:01:00.0').click();
+  const tableSize = page.getByTestId('properties').getByLabel('table_size');
+  await tableSize.fill('32');
+  await tableSize.press('Enter');
+  await runBoot(page);
+  await page.keyboard.press('ControlOrMeta+S');
+  const saveAs = page.getByTestId('save-as-dialog');
+  await expect(saveAs).toBeVisible();
+  await saveAs.getByLabel('Session file name').fill('bring-up');
+  await shot(page, '16-save-as');
+  await saveAs.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('bring-up.irqlab');
+  await expect(page.getByTestId('dirty')).toHaveCount(0);
+
+  // An edit makes it dirty; closing asks first.
+  await tableSize.fill('16');
+  await tableSize.press('Enter');
+  await expect(page.getByTestId('dirty')).toBeVisible();
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: /Close session/ }).click();
+  const prompt = page.getByTestId('unsaved-prompt');
+  await expect(prompt).toContainText('bring-up.irqlab has changes that are not saved');
+  await shot(page, '17-unsaved-prompt');
+  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('bring-up.irqlab');
+  await page.keyboard.press('ControlOrMeta+S');
+  await expect(page.getByTestId('dirty')).toHaveCount(0);
+
+  // Reopen from the recent list, in a fresh page.
+  await page.goto('/');
+  const recent = page.getByTestId('recent-sessions');
+  await expect(recent).toContainText('bring-up.irqlab');
+  await shot(page, '18-recent-sessions');
+  await recent.getByRole('button', { name: /bring-up\.irqlab/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('bring-up.irqlab');
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toContainText('MSI-X 16');
+  await expect(page.getByTestId('run-1')).toContainText('complete');
+  await expect(page.getByTestId('proc-interrupts')).toBeVisible();
+  await shot(page, '19-reopened');
+
+  // The same file opened by upload (drag and drop / file picker) becomes a copy of its own.
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: /Close session/ }).click();
+  await page
+    .getByTestId('open-file-input')
+    .setInputFiles(path.join(sessionsDir(), 'bring-up.irqlab'));
+  await expect(page.getByTestId('session-title')).toHaveText('bring-up (2).irqlab');
+  await expect(page.getByTestId('run-1')).toContainText('complete');
+});
+
+test('open: a file that is not a session is refused by name, and the app carries on', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByTestId('open-file-input').setInputFiles({
+    name: 'notes.irqlab',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from('these are not the sessions you are looking for'),
+  });
+  await expect(page.getByTestId('start-error')).toContainText('notes.irqlab');
+  await expect(page.getByTestId('start-error')).toContainText('not an irqlab session');
+  await shot(page, '20-open-refused');
+});
+
+test('import: artefacts dropped together are summarised, with their conflicts, before accepting', async ({
+  page,
+}) => {
+  const files = [
+    'acpi/ecs-h310ch5-m2-coffeelake.acpidump-APIC-DMAR-HPET.txt',
+    'dmesg/ecs-h310ch5-m2-coffeelake-1drhd-x2apic-ir-dmafault.dmesg.txt',
+    'lspci/ecs-h310ch5-m2-coffeelake.lspci-nnvvvxxxx.txt',
+  ].map((f) => sharedPath('fixtures', 'real', f));
+  const expected = importFromArtefacts(
+    files.map((f) => ({ name: path.basename(f), text: readFileSync(f, 'utf8') })),
+  );
+  await page.goto('/');
+  await page.getByTestId('import-file-input').setInputFiles(files);
+  const review = page.getByTestId('import-review');
+  await expect(review).toBeVisible();
+  for (const line of expected.summary.slice(0, 4)) await expect(review).toContainText(line);
+  await expect(review).toContainText(
+    `Conflicts between the artefacts (${expected.conflicts.length})`,
+  );
+  await shot(page, '21-import-review');
+  await review.getByRole('button', { name: 'Accept and open' }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await expect(page.getByTestId('status')).toContainText('valid machine');
+  await shot(page, '22-imported-machine');
+});
+
+test('a 2,000-device machine: laid out off the UI thread, sockets collapsed, searchable', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const start = page.getByTestId('start-page');
+  await start.getByText('Generate a large machine…').click();
+  await start.getByLabel('PCIe root complexes').fill('128');
+  await start.getByLabel('NICs per root complex').fill('4');
+  await start.getByLabel('NVMe per root complex').fill('3');
+  await expect(start.getByTestId('generator-summary')).toContainText('1,920 PCI functions');
+  await start.getByRole('button', { name: 'Generate and open' }).click();
+  await expect(page.getByTestId('topology-count')).toContainText('1,9');
+  // While elk lays it out in its worker, the window answers.
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await expect(page.getByRole('menu', { name: 'View' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('topology-count')).not.toContainText('laying out', {
+    timeout: 60_000,
+  });
+  // 64 CPUs in 2 sockets start collapsed; a socket expands on demand.
+  await expect(page.getByTestId('node-cpu:0')).toHaveCount(0);
+  const count = async () =>
+    Number((await page.getByTestId('topology-count').innerText()).replace(/[^0-9]/g, ''));
+  const before = await count();
+  await page.getByRole('button', { name: /^Expand Socket 0 · \d+ CPUs$/ }).click();
+  await expect(page.getByRole('button', { name: /^Collapse Socket 0/ })).toBeVisible({
+    timeout: 60_000,
+  });
+  const socketSize = Number(
+    (await page
+      .getByRole('button', { name: /^Collapse Socket 0/ })
+      .getAttribute('aria-label'))!.match(/(\d+) CPUs/)![1],
+  );
+  expect(await count()).toBe(before + socketSize);
+  // Only what is in view is drawn.
+  expect(await page.locator('[data-testid^="node-"]').count()).toBeLessThan(1000);
+  await shot(page, '23-large-machine');
+  await page.keyboard.press('ControlOrMeta+K');
+  await page.getByTestId('find-device').getByLabel('Find').fill('ConnectX');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('properties').getByRole('heading')).toContainText('ConnectX-6 Dx');
+  await shot(page, '24-large-machine-find');
+});
+
+test('menus, command palette and shortcuts; the dark theme follows the OS', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await newExampleSession(page);
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await expect(page.getByRole('menu', { name: 'File' })).toContainText('Ctrl+S');
+  await shot(page, '25-dark-file-menu');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+Shift+P');
+  const palette = page.getByTestId('command-palette');
+  await palette.getByLabel('Command').fill('run the boot');
+  await shot(page, '26-dark-command-palette');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.monaco-editor.vs-dark')).toBeVisible();
+  await shot(page, '27-dark-run');
 });
 
 test('Monaco runs its JSON worker locally under the strict CSP (no CDN, no violations)', async ({
@@ -65,58 +404,18 @@ test('Monaco runs its JSON worker locally under the strict CSP (no CDN, no viola
     if (
       !['127.0.0.1', 'localhost'].includes(url.hostname) &&
       !['blob:', 'data:'].includes(url.protocol)
-    ) {
+    )
       external.push(req.url());
-    }
   });
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
   });
-  await page.goto('/');
-  await expect(page.getByTestId('machine-editor').locator('.monaco-editor')).toBeVisible();
-  // The JSON worker validates against the schema: a wrong type gets a squiggle marker.
-  const editor = page.getByTestId('machine-editor').locator('.monaco-editor');
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText('{"cpus": "many"}');
-  await expect(editor.locator('.squiggly-error, .squiggly-warning').first()).toBeVisible({
+  await newExampleSession(page);
+  // The JSON worker validates against the schema: a wrong type gets a squiggle.
+  await replaceJson(page, '{"cpus": "many"}');
+  await expect(monaco(page).locator('.squiggly-error, .squiggly-warning').first()).toBeVisible({
     timeout: 15_000,
   });
   expect(external).toEqual([]);
   expect(violations).toEqual([]);
-});
-
-test('simulates the boot of the example machine: predicted /proc/interrupts and dmesg', async ({
-  page,
-}) => {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toContainText('valid machine');
-  await page.getByRole('button', { name: 'Simulate boot' }).click();
-
-  const table = page.getByTestId('proc-interrupts');
-  await expect(table).toBeVisible();
-  // What the CLI prints for the same machine is what the app shows.
-  const handlers = createHandlers({ mode: 'browser', version: 'test', platform: process.platform });
-  const expected = await handlers['machine.simulate']({ text: await exampleMachineText() });
-  const firstLines = expected.procInterrupts.split('\n').slice(1, 4);
-  for (const line of firstLines) await expect(table).toContainText(line.trim());
-  await expect(page.getByTestId('run-summary')).toContainText(`${expected.irqs} irqs`);
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'app-simulated-interrupts.png') });
-
-  await page.getByRole('tab', { name: 'dmesg' }).click();
-  await expect(page.getByTestId('dmesg')).toContainText('IOAPIC[0]: apic_id 2');
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'app-simulated-dmesg.png') });
-});
-
-test('refuses to simulate an invalid machine and says why', async ({ page }) => {
-  await page.goto('/');
-  const editor = page.getByTestId('machine-editor').locator('.monaco-editor');
-  await expect(editor).toBeVisible();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText('{"name": "x"}');
-  await page.getByRole('button', { name: 'Simulate boot' }).click();
-  await expect(page.getByTestId('run-panel')).toContainText('The machine is not valid');
 });

@@ -10,6 +10,7 @@ import { MachineSchema, type Machine } from '../../core/model/schema';
 import { parseMachineJson } from '../../core/model/validate';
 import type { ReportFormat, RequestOf, ResponseOf, RunDevice, RunResult } from './channels';
 import type { Handlers } from './dispatch';
+import { explainLine } from '../../core/import/explain';
 import { explainFaultLine, importFromArtefacts } from './importing';
 import type { StoredRunOutputs } from './job-work';
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
@@ -74,12 +75,13 @@ const REPORT_FORMATS: Record<
 
 /** Lines of the kernel's log that report a fault: shown highlighted, each can be explained. */
 const FAULT_LINE =
-  /\b(BUG|Oops|WARNING|fail(ed|ure)?|error|refus|exceed|broken|fault|cannot|can't|unable|No irq handler|INTR-REMAP|Call Trace)\b/i;
+  /\b(BUG|Oops|WARNING|fail|error|refus|exceed|broken|fault|cannot|can't|unable|No irq handler|No free IRQ|INTR-REMAP|Call Trace)/i;
 
+/** The log lines to highlight: what reads as a fault, and every line core/import can explain. */
 export function faultLineIndexes(dmesg: readonly string[]): number[] {
   const out: number[] = [];
   dmesg.forEach((line, i) => {
-    if (FAULT_LINE.test(line)) out.push(i);
+    if (FAULT_LINE.test(line) || explainLine(line) !== null) out.push(i);
   });
   return out;
 }

@@ -137,6 +137,8 @@ export class SessionLibrary {
     const s = this.get(id);
     if (!s.titled) throw new Error('an untitled session is saved with "save as"');
     s.session.saveMachine(machineName, machineText);
+    // Saved means the file alone is complete (to mail, attach, copy): fold the WAL into it.
+    s.session.db.pragma('wal_checkpoint(TRUNCATE)');
     this.remember(s.file);
     return this.state(s);
   }

@@ -17,7 +17,7 @@ const PROGRESS_INTERVAL_MS = 100;
 parentPort!.on('message', (message: Message) => {
   if ('job' in message) {
     const flag = new Int32Array(message.cancel);
-    let last = 0;
+    let last = -Infinity;
     try {
       const outcome = runJob(message.job, {
         report: (progress: JobProgress) => {

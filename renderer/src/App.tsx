@@ -439,8 +439,8 @@ export function App() {
         <span className="logo">irqlab</span>
         <MenuBar enabled={enabled} run={runCommand} />
         {session && (
-          <span className="session-title" data-testid="session-title" title={session.location}>
-            {session.title}
+          <span className="session-title" title={session.location}>
+            <span data-testid="session-title">{session.title}</span>
             {needsSave && (
               <span className="dirty" data-testid="dirty" title="Unsaved changes">
                 {' '}

@@ -295,6 +295,7 @@ export function StartPage({ info, onNew, onOpenRecent, onOpenDialog, onUpload, e
                 type="file"
                 multiple
                 hidden
+                data-testid="import-file-input"
                 onChange={(e) => e.target.files && void importFiles(e.target.files)}
               />
               {!info.features.importers && (

@@ -298,6 +298,7 @@ function Field({
                 className="link"
                 disabled={!editable}
                 onClick={() => apply(null)}
+                aria-label={`Remove ${name} (set it to null)`}
                 title={`Set ${name} to null`}
               >
                 remove

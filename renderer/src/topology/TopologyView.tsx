@@ -49,6 +49,8 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
   const [size, setSize] = useState({ width: 800, height: 600 });
   const [view, setView] = useState<View>({ x: 0, y: 0, scale: 1 });
   const fitPending = useRef(true);
+  /** Until the user pans or zooms, the graph keeps fitting its pane (which changes size). */
+  const autoFit = useRef(true);
 
   // Re-layout only when the structure changed (not for a property edit).
   const key = useMemo(() => (graph ? structureKey(graph) : ''), [graph]);
@@ -105,10 +107,17 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
 
   // A new machine is fitted into view once laid out; a big one starts readable, at its top left.
   useEffect(() => {
-    if (!layout || !fitPending.current) return;
-    fitPending.current = false;
-    if (layout.nodes.size > 150) setView({ x: 10, y: 10, scale: 0.8 });
-    else fit();
+    if (!layout) return;
+    if (fitPending.current) {
+      fitPending.current = false;
+      if (layout.nodes.size > 150) {
+        autoFit.current = false;
+        setView({ x: 10, y: 40, scale: 0.8 });
+        return;
+      }
+      autoFit.current = true;
+    }
+    if (autoFit.current) fit();
   }, [layout, fit]);
   useEffect(() => {
     fitPending.current = true;
@@ -126,11 +135,13 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     if (!focus || !layout || focusDone.current === focus.seq) return;
     if (focus.id === '') {
       focusDone.current = focus.seq;
+      autoFit.current = true;
       return fit();
     }
     const p = layout.nodes.get(focus.id);
     if (!p) return; // not laid out yet: again when the layout comes
     focusDone.current = focus.seq;
+    autoFit.current = false;
     const n = nodesById.get(focus.id);
     if (n && n.id !== selected) onSelect(n.id, n);
     setView((v) => {
@@ -159,6 +170,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     if (!d.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
     if (!d.moved) (e.currentTarget as Element).setPointerCapture(e.pointerId);
     d.moved = true;
+    autoFit.current = false;
     setView((v) => ({ ...v, x: d.vx + dx, y: d.vy + dy }));
   };
   const onPointerUp = (e: React.PointerEvent) => {
@@ -171,6 +183,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     if (!el) return;
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
+      autoFit.current = false;
       const rect = el.getBoundingClientRect();
       const px = e.clientX - rect.left;
       const py = e.clientY - rect.top;
@@ -186,7 +199,8 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
   }, []);
-  const zoom = (factor: number) =>
+  const zoom = (factor: number) => {
+    autoFit.current = false;
     setView((v) => {
       const scale = Math.min(3, Math.max(0.03, v.scale * factor));
       const cx = size.width / 2;
@@ -197,6 +211,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
         y: cy - ((cy - v.y) * scale) / v.scale,
       };
     });
+  };
 
   // What is in view (graph coordinates, with a margin).
   const margin = 200 / view.scale;
@@ -261,7 +276,13 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
         <button onClick={() => zoom(0.8)} title="Zoom out" aria-label="Zoom out">
           −
         </button>
-        <button onClick={fit} title="Fit the whole machine in view">
+        <button
+          onClick={() => {
+            autoFit.current = true;
+            fit();
+          }}
+          title="Fit the whole machine in view (Ctrl+0)"
+        >
           Fit
         </button>
         <span className="topology-count" data-testid="topology-count">

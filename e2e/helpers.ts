@@ -1,0 +1,56 @@
+// Shared steps of the end-to-end flows. Expected values come from the app's own service run
+// in-process (what the CLI would say), never from numbers copied into the tests.
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createService } from '../electron/api/service';
+
+export const SCREENSHOTS = path.resolve('artifacts', 'screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+export function shot(page: Page, name: string) {
+  return page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The host's sessions folder for this run (playwright.config.ts). */
+export function sessionsDir(): string {
+  return path.join(process.env.IRQLAB_E2E_STATE_DIR!, 'sessions');
+}
+
+let service: ReturnType<typeof createService> | null = null;
+export function localService() {
+  service ??= createService({ mode: 'browser', version: 'test', platform: process.platform });
+  return service;
+}
+
+export async function presetText(name: string): Promise<string> {
+  return (await localService().handlers['machine.fromPreset']({ name })).text;
+}
+
+/** Opens the app on a new session of the example machine, graph laid out. */
+export async function newExampleSession(page: Page) {
+  await page.goto('/');
+  await expect(page.getByTestId('start-page')).toBeVisible();
+  await page.getByRole('button', { name: /^Example machine/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await expect(page.getByTestId('node-pci:0000:01:00.0')).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('valid machine');
+}
+
+export function monaco(page: Page) {
+  return page.getByTestId('machine-editor').locator('.monaco-editor');
+}
+
+/** Replaces the whole JSON in Monaco by typing (as a user pasting would). */
+export async function replaceJson(page: Page, text: string) {
+  await monaco(page).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Runs the boot from the toolbar and waits for the results of the new run. */
+export async function runBoot(page: Page) {
+  await page.getByRole('button', { name: '▶ Run boot' }).click();
+  await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 60_000 });
+}
