@@ -74,7 +74,7 @@ test('edit in the graph: a property changed in the side panel is in the JSON, an
   await props.getByRole('button', { name: /enable/i }).click();
   await expect(page.getByTestId('node-vf:0000:01:01.0:2')).toBeVisible();
   await shot(page, '04-graph-duplicate-vfs');
-  await props.getByRole('button', { name: 'Remove' }).click();
+  await props.getByRole('button', { name: 'Remove device' }).click();
   await expect(copy).toHaveCount(0);
 
   // Undo walks back through remove, VFs, duplicate, to the table size.
@@ -92,7 +92,7 @@ test('edit in JSON: what is typed in Monaco is what the graph shows', async ({ p
   const machine = JSON.parse(await presetText('example'));
   machine.ioapics[0].id = 9;
   machine.cpus.list.push({ cpu: 8, apic_id: 40, package: 1, core: 0, node: 0, online: true });
-  await replaceJson(page, JSON.stringify(machine));
+  await replaceJson(page, machine);
   await expect(page.getByTestId('node-ioapic:0')).toContainText('IOAPIC 9');
   await expect(page.getByTestId('node-socket:1')).toContainText('Socket 1 · 1 CPU');
   await expect(page.getByTestId('status')).toContainText('valid machine');
@@ -122,7 +122,7 @@ test('invalid edit: refused with the JSON path and the reason, and the model is 
   // graph keeps the last valid machine, read-only.
   const machine = JSON.parse(await presetText('example'));
   machine.pci[7].parent = '0000:00:09.0';
-  await replaceJson(page, JSON.stringify(machine));
+  await replaceJson(page, machine);
   const status = page.getByTestId('status');
   await expect(status).toContainText('1 problem in the machine');
   await status.locator('summary').click();
@@ -198,7 +198,7 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   machine.cpus.list = machine.cpus.list.slice(0, 1);
   machine.pci[7].msix.table_size = 2048;
   machine.irq_requests = [{ device: machine.pci[7].bdf, max_vecs: 2048, prefer: ['msix'] }];
-  await replaceJson(page, JSON.stringify(machine));
+  await replaceJson(page, machine);
   await expect(page.getByTestId('status')).toContainText('valid machine');
   await runBoot(page);
   await page.getByRole('tab', { name: /dmesg/ }).click();
@@ -211,6 +211,7 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   }) as { title: string };
   await expect(explanation).toContainText(expected.title);
   await expect(explanation).toContainText('What it means');
+  await explanation.scrollIntoViewIfNeeded();
   await shot(page, '13-explain-fault');
 });
 

@@ -42,7 +42,8 @@ export function monaco(page: Page) {
 }
 
 /** Replaces the whole JSON in Monaco by typing (as a user pasting would). */
-export async function replaceJson(page: Page, text: string) {
+export async function replaceJson(page: Page, value: unknown) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   await monaco(page).click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');

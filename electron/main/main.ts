@@ -1,10 +1,20 @@
 // The Electron main process: one window, locked down, talking to the service layer over a single
 // validated IPC channel.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
+import os from 'node:os';
 import path from 'node:path';
 import { IPC_INVOKE } from '../api/channels';
 import { dispatch } from '../api/dispatch';
-import { createHandlers } from '../api/service';
+import { createService } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from '../node/csp';
 import { SimulationRunner } from '../node/simulation-runner';
 
@@ -14,12 +24,120 @@ declare const MAIN_WINDOW_VITE_NAME: string;
 
 // Simulations run in a worker thread (built beside main.cjs), never on the main process's loop.
 const simulations = new SimulationRunner(path.join(__dirname, 'simulation-worker.cjs'));
-const handlers = createHandlers({
+const SESSION_FILTERS = [{ name: 'irqlab sessions', extensions: ['irqlab'] }];
+let mainWindow: BrowserWindow | null = null;
+
+// Files are opened and saved only where the user chose in a native dialog: the page asks for a
+// dialog, never hands over a path.
+const service = createService({
   mode: 'electron',
   version: app.getVersion(),
   platform: process.platform,
   simulate: (request) => simulations.run(request),
+  execute: simulations.execute,
+  sessions: {
+    sessionsDir: path.join(app.getPath('documents'), 'irqlab'),
+    scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
+    recentFile: path.join(app.getPath('userData'), 'recent-sessions.json'),
+    chooseOpenPath: async () => {
+      const options = {
+        title: 'Open an irqlab session',
+        filters: SESSION_FILTERS,
+        properties: ['openFile' as const],
+      };
+      const r = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+      return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]!;
+    },
+    chooseSavePath: async (suggestedName) => {
+      const options = {
+        title: 'Save the session as',
+        defaultPath: path.join(app.getPath('documents'), suggestedName),
+        filters: SESSION_FILTERS,
+      };
+      const r = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  },
+  chooseExportPath: async (suggestedName) => {
+    const options = {
+      title: 'Export the report',
+      defaultPath: path.join(app.getPath('documents'), suggestedName),
+    };
+    const r = mainWindow
+      ? await dialog.showSaveDialog(mainWindow, options)
+      : await dialog.showSaveDialog(options);
+    return r.canceled || !r.filePath ? null : r.filePath;
+  },
 });
+const handlers = service.handlers;
+
+/** The native menu: each item sends the renderer's command id (renderer/src/shell/commands.ts). */
+function buildMenu(): Menu {
+  const send = (commandId: string) => () => mainWindow?.webContents.send('irqlab:menu', commandId);
+  const item = (label: string, commandId: string, accelerator?: string) => ({
+    label,
+    accelerator,
+    click: send(commandId),
+  });
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        item('New Session…', 'file.new', 'CmdOrCtrl+N'),
+        item('Open…', 'file.open', 'CmdOrCtrl+O'),
+        { type: 'separator' },
+        item('Save', 'file.save', 'CmdOrCtrl+S'),
+        item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),
+        item('Export Report…', 'file.export', 'CmdOrCtrl+E'),
+        { type: 'separator' },
+        item('Close Session', 'file.close', 'CmdOrCtrl+Shift+W'),
+        { role: 'quit' },
+      ],
+    },
+    {
+      label: 'Edit',
+      submenu: [
+        item('Undo', 'edit.undo', 'CmdOrCtrl+Z'),
+        item('Redo', 'edit.redo', 'CmdOrCtrl+Shift+Z'),
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+        { type: 'separator' },
+        item('Add Device', 'edit.addDevice', 'CmdOrCtrl+Shift+A'),
+        item('Duplicate Device', 'edit.duplicate', 'CmdOrCtrl+D'),
+        item('Remove Device', 'edit.delete'),
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        item('Find a Device…', 'view.find', 'CmdOrCtrl+K'),
+        item('Fit the Graph', 'view.fit', 'CmdOrCtrl+0'),
+        item('Show/Hide JSON', 'view.toggleJson', 'CmdOrCtrl+J'),
+        item('Show/Hide Results', 'view.toggleResults', 'CmdOrCtrl+R'),
+        item('Command Palette…', 'view.palette', 'CmdOrCtrl+Shift+P'),
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+      ],
+    },
+    {
+      label: 'Run',
+      submenu: [
+        item('Run the Boot', 'run.boot', 'CmdOrCtrl+Enter'),
+        item('Cancel the Run', 'run.cancel', 'CmdOrCtrl+.'),
+      ],
+    },
+    { label: 'Help', submenu: [item('Keyboard Shortcuts', 'help.shortcuts', 'F1')] },
+  ];
+  return Menu.buildFromTemplate(template);
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -39,6 +157,10 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  mainWindow = win;
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
 
   // No navigation away from the app and no new windows; external links open in the OS browser.
   win.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -83,13 +205,17 @@ void app.whenReady().then(() => {
     return dispatch(handlers, channel, request);
   });
 
+  Menu.setApplicationMenu(buildMenu());
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
 });
 
-app.on('before-quit', () => simulations.cancel());
+app.on('before-quit', () => {
+  simulations.cancel();
+  service.close();
+});
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -236,6 +236,19 @@ export function App() {
     }
   };
 
+  // While a run goes, its row in the runs list shows (and its event count grows).
+  useEffect(() => {
+    if (!running || !session) return;
+    const id = session.sessionId;
+    const timer = setInterval(() => {
+      void invoke('runs.list', { sessionId: id }).then(
+        (runs) => setSession((s) => (s && s.sessionId === id ? { ...s, runs } : s)),
+        () => {},
+      );
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [running, session?.sessionId]);
+
   const cancelRun = () => {
     if (runJob?.state === 'running') void invoke('job.cancel', { jobId: runJob.jobId });
   };
@@ -515,7 +528,7 @@ export function App() {
             >
               {running ? 'Running…' : '▶ Run boot'}
             </button>
-            {running && runJob && <RunProgress job={runJob} onCancel={cancelRun} />}
+            {running && runJob && !showResults && <RunProgress job={runJob} onCancel={cancelRun} />}
             <span className="spacer" />
             <button
               className={showJson ? 'toggle on' : 'toggle'}

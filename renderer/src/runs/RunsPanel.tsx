@@ -179,7 +179,7 @@ export function RunProgress({ job, onCancel }: { job: JobStatus; onCancel(): voi
   return (
     <div className="progress-row" data-testid="run-progress" role="status">
       <span>
-        {job.kind === 'run' ? 'Booting' : 'Exporting'} — {job.phase}
+        {job.phase.charAt(0).toUpperCase() + job.phase.slice(1)}
         {job.unit ? ` · ${job.done.toLocaleString('en-US')} ${job.unit}` : ''}
         {fraction !== null ? ` (${Math.round(fraction * 100)}%)` : ''} ·{' '}
         {(job.elapsedMs / 1000).toFixed(1)} s

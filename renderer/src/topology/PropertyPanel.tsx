@@ -116,16 +116,20 @@ export function PropertyPanel({
               Add device below
             </button>
           )}
-          <button disabled={!editable} onClick={() => run(actions.duplicate(fn))} title="Ctrl+D">
+          <button
+            disabled={!editable}
+            onClick={() => run(actions.duplicate(fn))}
+            title="A copy at the next free slot (Ctrl+D)"
+          >
             Duplicate
           </button>
           <button
             className="danger"
             disabled={!editable}
             onClick={() => run(actions.remove(fn))}
-            title="Delete"
+            title="Remove this device and everything below it (Delete)"
           >
-            Remove
+            Remove device
           </button>
         </div>
       )}

@@ -111,8 +111,16 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     if (fitPending.current) {
       fitPending.current = false;
       if (layout.nodes.size > 150) {
+        // Too big to fit readably: start at the root of the PCI tree, readable.
         autoFit.current = false;
-        setView({ x: 10, y: 40, scale: 0.8 });
+        const rootId = graph?.nodes.find((n) => n.kind === 'segment')?.id ?? graph?.nodes[0]?.id;
+        const p = rootId ? layout.nodes.get(rootId) : undefined;
+        const scale = 0.8;
+        setView(
+          p
+            ? { scale, x: 20 - p.x * scale, y: size.height / 2 - (p.y + p.height / 2) * scale }
+            : { x: 10, y: 40, scale },
+        );
         return;
       }
       autoFit.current = true;

@@ -55,6 +55,9 @@ export async function layoutGraph(graph: MachineGraph): Promise<Layout> {
         'elk.padding': '[top=50,left=10,bottom=10,right=10]',
         'elk.spacing.nodeNode': '6',
         'elk.aspectRatio': '1.6',
+        // Room for the socket's title and its expand button, however few CPUs it has.
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': '(196, 60)',
       },
       children: kids.map(elkNode),
     };
@@ -66,6 +69,8 @@ export async function layoutGraph(graph: MachineGraph): Promise<Layout> {
       'elk.direction': 'RIGHT',
       'elk.edgeRouting': 'POLYLINE',
       'elk.layered.thoroughness': big ? '1' : '7',
+      // Seconds faster on thousands of nodes, and just as readable for a tree.
+      ...(big ? { 'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS' } : {}),
       'elk.spacing.nodeNode': '14',
       'elk.layered.spacing.nodeNodeBetweenLayers': '48',
       'elk.spacing.componentComponent': '28',
