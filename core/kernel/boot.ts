@@ -62,7 +62,7 @@ export interface SimulatedIrq {
   /** /sys/kernel/debug/irq/irqs/<irq> from the "domain:" line on. */
   debugfs: string;
   /** Interrupts delivered per online CPU (in online order), as /proc/interrupts counts them. */
-  counts: number[];
+  counts: readonly number[];
 }
 
 /** One interrupt remapping table entry as reports show it. */
@@ -101,7 +101,7 @@ export interface SimulationResult {
     managedAllocated: number;
   }[];
   /** Interrupt remapping: mode and, per unit, its present IRTEs. */
-  remapping: {
+  readonly remapping: {
     mode: 'xapic' | 'x2apic' | 'off';
     driver: 'intel' | 'amd' | null;
     units: { name: string; irq: number; irtes: IrteRow[]; debugfs: string }[];
@@ -458,6 +458,7 @@ function outputs(
   const online = [...k.online];
   const onlineIndex = new Map(online.map((cpu, i) => [cpu, i]));
   // The per-irq tables are built when first read: on a big machine they cost more than the boot.
+  const zeroCounts: readonly number[] = Object.freeze(online.map(() => 0));
   const buildIrqs = (): SimulatedIrq[] => {
     const irqs: SimulatedIrq[] = [];
     // Masks are shared between irqs: print each once.
@@ -503,20 +504,20 @@ function outputs(
           hwirq: d.hwirq,
           chip: d.chip?.name ?? '',
         })),
-        counts: online.map((c) => counted?.[c] ?? 0),
+        // Irqs that never fired share one all-zero row (a 1536-CPU machine has 100,000 irqs).
+        counts: counted ? online.map((c) => counted[c] ?? 0) : zeroCounts,
       });
     }
     return irqs;
   };
   let irqsCache: SimulatedIrq[] | null = null;
   const irqsOf = () => (irqsCache ??= buildIrqs());
-  const zeroCounts = online.map(() => 0);
   const lines = function* (): Generator<ProcIrqLine> {
     for (const i of irqsOf()) {
       if (i.actions.length > 0 || i.counts.some((c) => c > 0)) {
         yield {
           irq: i.irq,
-          counts: k.counts.has(i.irq) ? i.counts : zeroCounts,
+          counts: i.counts,
           chip: i.chip,
           hwirq: i.hwirq,
           handler: i.handler,
@@ -529,6 +530,9 @@ function outputs(
   const nr = nrIrqs(machine, k);
   const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
   const warnings: string[] = [];
+  // Tables of a big machine are built when first read.
+  let devicesCache: SimulationResult['devices'] | null = null;
+  let remappingCache: SimulationResult['remapping'] | null = null;
   return {
     profile: profile.name,
     procInterrupts: () => formatProcInterrupts(online, lines(), nr),
@@ -537,17 +541,19 @@ function outputs(
     get irqs() {
       return irqsOf();
     },
-    devices: bound.map(({ fn, driver, mode }) => ({
-      bdf: fn.bdf,
-      driver: driver?.name ?? null,
-      mode,
-      lspci: lspciLines(fn, mode, k.messages.get(fn.bdf)?.entries ?? []),
-      messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({
-        entry,
-        address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
-        data: m ? hex(m.data, 4) : '',
-      })),
-    })),
+    get devices() {
+      return (devicesCache ??= bound.map(({ fn, driver, mode }) => ({
+        bdf: fn.bdf,
+        driver: driver?.name ?? null,
+        mode,
+        lspci: lspciLines(fn, mode, k.messages.get(fn.bdf)?.entries ?? []),
+        messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({
+          entry,
+          address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
+          data: m ? hex(m.data, 4) : '',
+        })),
+      })));
+    },
     get vectorDebugfs() {
       return k.matrix.debugShow();
     },
@@ -558,28 +564,30 @@ function outputs(
       managed: k.matrix.managed[cpu]!,
       managedAllocated: k.matrix.managedAllocated[cpu]!,
     })),
-    remapping: {
-      mode: k.irqRemapMode ?? 'off',
-      driver: k.irqRemappingEnabled ? k.remapOps : null,
-      units: k.iommus
-        .filter((u) => u.tableEntries > 0)
-        .map((u) => ({
-          name: u.name,
-          irq: u.faultIrq,
-          irtes: [...u.presentEntries()].map((i) => ({
-            index: i,
-            irq: u.owner[i]!,
-            present: true,
-            vector: u.vector[i]!,
-            dest: u.destId[i]!,
-            sid: u.sid[i]!,
-            sq: u.sq[i]!,
-            svt: u.svt[i]!,
+    get remapping() {
+      return (remappingCache ??= {
+        mode: k.irqRemapMode ?? 'off',
+        driver: k.irqRemappingEnabled ? k.remapOps : null,
+        units: k.iommus
+          .filter((u) => u.tableEntries > 0)
+          .map((u) => ({
+            name: u.name,
+            irq: u.faultIrq,
+            irtes: [...u.presentEntries()].map((i) => ({
+              index: i,
+              irq: u.owner[i]!,
+              present: true,
+              vector: u.vector[i]!,
+              dest: u.destId[i]!,
+              sid: u.sid[i]!,
+              sq: u.sq[i]!,
+              svt: u.svt[i]!,
+            })),
+            get debugfs() {
+              return irTranslationStruct(u);
+            },
           })),
-          get debugfs() {
-            return irTranslationStruct(u);
-          },
-        })),
+      });
     },
     faults: k.faults.map((f) => ({
       line: f.line,

@@ -168,8 +168,8 @@ export class Kernel {
   private readonly apicIds: Int32Array;
   readonly scratch: CpuMask;
   private readonly callStack: string[] = [];
-  /** For a first-fit start `from`: every irq in [from, value) is allocated. */
-  private readonly takenUpTo = new Map<number, number>();
+  /** For a first-fit start `from`: the lowest free irq at or above it (all in between taken). */
+  private readonly firstFree = new Map<number, number>();
   /** "Interrupt reservation exceeds ..." is a WARN_ON_ONCE-like message: logged once. */
   private warnedReservation = false;
   /** IRQD_MANAGED_SHUTDOWN irqs that were never started (no online CPU in their mask). */
@@ -235,6 +235,11 @@ export class Kernel {
     return this.trace.intern(s);
   }
 
+  /** The interned name of a domain, kept on the domain (allocation traces it on every call). */
+  domainNameId(d: IrqDomain): number {
+    return (d.nameId ??= this.trace.intern(d.name));
+  }
+
   log(level: number, line: string): void {
     this.dmesg.push(line);
     this.trace.log(level, line);
@@ -296,9 +301,8 @@ export class Kernel {
       for (let i = 0; i < nr; i++)
         if (this.descs[from + i]) return this.leave('irq_domain_alloc_descs', -EEXIST);
     } else {
-      // First fit, starting past the run of irqs known to be taken above `from`.
-      const known = this.takenUpTo.get(start);
-      if (known !== undefined) start = known;
+      // First fit, starting at the lowest free irq at or above `from` (every one below is taken).
+      start = this.firstFree.get(from) ?? from;
       for (;;) {
         let ok = true;
         for (let i = 0; i < nr; i++) {
@@ -310,7 +314,6 @@ export class Kernel {
         }
         if (ok) break;
       }
-      if (start === (this.takenUpTo.get(from) ?? from)) this.takenUpTo.set(from, start + nr);
     }
     for (let i = 0; i < nr; i++) {
       this.descs[start + i] = {
@@ -328,6 +331,17 @@ export class Kernel {
         node: -1,
       };
     }
+    for (const [f, free] of this.firstFree) {
+      if (start > free || f > start) continue;
+      let next = free;
+      while (this.descs[next]) next++;
+      this.firstFree.set(f, next);
+    }
+    if (irqBase < 0 && !this.firstFree.has(from)) {
+      let next = from;
+      while (this.descs[next]) next++;
+      this.firstFree.set(from, next);
+    }
     return this.leave('irq_domain_alloc_descs', start);
   }
 
@@ -338,8 +352,8 @@ export class Kernel {
   }
 
   private freeDesc(virq: number): void {
-    for (const [from, upTo] of this.takenUpTo)
-      if (virq >= from && virq < upTo) this.takenUpTo.set(from, virq);
+    for (const [from, free] of this.firstFree)
+      if (virq >= from && virq < free) this.firstFree.set(from, virq);
     this.descs[virq] = undefined;
     this.affinity[virq] = undefined;
   }
@@ -357,7 +371,7 @@ export class Kernel {
     nr: number,
     info: IrqAllocInfo,
   ): number {
-    this.enter('__irq_domain_alloc_irqs', -1, -1, this.str(domain.name), irqBase, nr);
+    this.enter('__irq_domain_alloc_irqs', -1, -1, this.domainNameId(domain), irqBase, nr);
     const virq = this.irq_domain_alloc_descs(nr, irqBase);
     if (virq < 0) return this.leave('__irq_domain_alloc_irqs', virq);
     // irq_domain_alloc_irq_data(): a level per domain from `domain` to the root.
@@ -393,9 +407,10 @@ export class Kernel {
     }
     // irq_domain_insert_irq(): reverse maps and mapcount of every level.
     for (let i = 0; i < nr; i++) {
-      for (const d of chain(this.descs[virq + i]!)) {
+      for (let d = this.descs[virq + i]!.data; d; d = d.parent) {
         d.domain.mapcount++;
-        d.domain.revmap.set(d.hwirq, virq + i);
+        // VECTOR's hwirq is the virq itself: no reverse map needed.
+        if (d.domain !== this.vectorDomain) d.domain.revmap.set(d.hwirq, virq + i);
       }
     }
     return this.leave('__irq_domain_alloc_irqs', virq, virq);
@@ -446,6 +461,7 @@ export class Kernel {
 
   /** irq_find_mapping() */
   irq_find_mapping(domain: IrqDomain, hwirq: number): number {
+    if (domain === this.vectorDomain) return this.descs[hwirq] ? hwirq : 0;
     return domain.revmap.get(hwirq) ?? 0;
   }
 
@@ -455,9 +471,9 @@ export class Kernel {
     const desc = this.descs[virq];
     if (desc?.data) {
       for (let i = 0; i < nr; i++) {
-        for (const d of chain(this.descs[virq + i]!)) {
+        for (let d = this.descs[virq + i]!.data; d; d = d.parent) {
           d.domain.mapcount--;
-          d.domain.revmap.delete(d.hwirq);
+          if (d.domain !== this.vectorDomain) d.domain.revmap.delete(d.hwirq);
         }
       }
       this.irq_domain_free_irqs_hierarchy(desc.data.domain, virq, nr);

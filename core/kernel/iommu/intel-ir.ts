@@ -35,8 +35,8 @@ export interface IntelIrData {
   sid: number;
   sq: number;
   svt: number;
-  /** msi_entry: the remappable message the chip composes. */
-  msg: MsiMessage;
+  /** msi_entry data: the sub-handle (the pin for an IOAPIC); the address is the handle's. */
+  msgData: number;
 }
 
 /** Where IOAPIC and HPET source-ids come from: the DRHD scopes (ir_ioapic[], ir_hpet[]). */
@@ -114,12 +114,10 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
         index: irte.index,
         subHandle: i,
         mask: irte.mask,
-        ...src,
-        msg: {
-          address_lo: remappableAddress(irte.index),
-          address_hi: 0,
-          data: info.type === X86_IRQ_ALLOC_TYPE.IOAPIC ? subHandleBase : i,
-        },
+        sid: src.sid,
+        sq: src.sq,
+        svt: src.svt,
+        msgData: info.type === X86_IRQ_ALLOC_TYPE.IOAPIC ? subHandleBase : i,
       };
       k.irq_domain_set_hwirq_and_chip(domain, virq + i, irte.index * 65536 + i, domain.chip, data);
       iommu.owner[irte.index + i] = virq + i;
@@ -222,13 +220,13 @@ export function modify_irte(k: Kernel, data: IrqData): void {
   iommu.sq[i] = ir.sq;
   iommu.svt[i] = ir.svt;
   iommu.owner[i] = irq;
-  k.state('irte_written', irq, cpu, i, vector, dest);
   k.leave('modify_irte', 0, irq, vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? -1 : cpu);
 }
 
-/** intel_ir_compose_msi_msg(): the message prepared at allocation. */
+/** intel_ir_compose_msi_msg(): the remappable message prepared at allocation (fill_msi_msg). */
 export function intelIrCompose(_irq: number, data: IrqData): MsiMessage {
-  return { ...(data.chipData as IntelIrData).msg };
+  const ir = data.chipData as IntelIrData;
+  return { address_lo: remappableAddress(ir.index), address_hi: 0, data: ir.msgData };
 }
 
 /**

@@ -126,6 +126,8 @@ export interface IrqDomain {
   hostData?: unknown;
   /** debugfs "mapped" */
   mapcount: number;
+  /** The trace's interned id of `name`. */
+  nameId?: number;
   /** The reverse map hwirq -> virq (irq_find_mapping). */
   readonly revmap: Map<number, number>;
 }

@@ -79,7 +79,15 @@ function writeMsiMsg(k: Kernel, info: MsiDomainInfo, irq: number, msg: MsiMessag
       // For MSI only the first vector of a multi-MSI block writes (they share the capability).
       if (!dev || (!desc.isMsix && dev.irqs[0] !== irq)) return;
       k.enter('pci_msi_domain_write_msg', irq, -1, msg.address_lo, msg.data);
-      dev.entries[desc.msiIndex] = msg;
+      const old = dev.entries[desc.msiIndex];
+      // The same message again (a remapped irq re-activated at request_irq) changes nothing.
+      if (
+        !old ||
+        old.address_lo !== msg.address_lo ||
+        old.address_hi !== msg.address_hi ||
+        old.data !== msg.data
+      )
+        dev.entries[desc.msiIndex] = msg;
       k.leave('pci_msi_domain_write_msg', 0, irq);
       return;
     }
@@ -277,7 +285,7 @@ export function __msi_domain_alloc_irqs(
   masks: (CpuMask | null)[] | null,
 ): number {
   const info = domain.msiInfo!;
-  k.enter('__msi_domain_alloc_irqs', -1, -1, k.str(domain.name), nvec);
+  k.enter('__msi_domain_alloc_irqs', -1, -1, k.domainNameId(domain), nvec);
   const arg = newAllocInfo(isMsix ? X86_IRQ_ALLOC_TYPE.PCI_MSIX : X86_IRQ_ALLOC_TYPE.PCI_MSI);
   arg.dev = dev.fn;
   arg.devid = dev.rid;

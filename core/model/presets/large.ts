@@ -55,6 +55,7 @@ export function largeMachine(o: LargeMachineOptions): MachineInput {
   // Each root complex owns 16 buses of a segment: host bridge on its root bus, one root port per
   // endpoint, each endpoint alone on the root port's secondary bus.
   const pci: NonNullable<MachineInput['pci']> = [];
+  const iommus: NonNullable<MachineInput['iommus']> = [];
   const perSegment = 16;
   for (let rc = 0; rc < o.rootComplexes; rc++) {
     const segment = Math.floor(rc / perSegment);
@@ -71,6 +72,36 @@ export function largeMachine(o: LargeMachineOptions): MachineInput {
       ...Array.from({ length: o.nvmePerRootComplex }, () => 'nvme' as const),
     ];
     if (endpoints.length > 15) throw new Error('at most 15 endpoints per root complex');
+    // One VT-d unit per root complex: its IOAPIC (at root:05.4, the IIO's IOAPIC function) and
+    // its root ports by bridge scope; the first unit of each segment is INCLUDE_PCI_ALL and also
+    // scopes the HPET (segment 0).
+    const first = rc % perSegment === 0;
+    iommus.push({
+      kind: 'intel-vtd',
+      register_base: hex(0xd0000000 + rc * 0x1000000 + 0xffc000),
+      segment,
+      include_pci_all: first,
+      scopes: [
+        ...(rc < o.ioapics
+          ? [
+              {
+                type: 'ioapic' as const,
+                id: 8 + rc,
+                bus: root,
+                path: [[5, 4]] as [number, number][],
+              },
+            ]
+          : []),
+        ...(rc === 0
+          ? [{ type: 'hpet' as const, id: 0, bus: 0, path: [[0x1f, 0]] as [number, number][] }]
+          : []),
+        ...Array.from({ length: o.nicsPerRootComplex + o.nvmePerRootComplex }, (_, i) => ({
+          type: 'bridge' as const,
+          bus: root,
+          path: [[i + 1, 0]] as [number, number][],
+        })),
+      ],
+    });
     endpoints.forEach((kind, i) => {
       const port = `${seg}:${two(root)}:${two(i + 1)}.0`;
       const bus = root + i + 1;
@@ -119,7 +150,8 @@ export function largeMachine(o: LargeMachineOptions): MachineInput {
       { bus_irq: 9, gsi: 9, polarity: 'high', trigger: 'level' },
     ],
     hpet: { id: 0, address: '0xfed00000', timers: 8, msi_timers: [] },
-    iommus: [],
+    dmar: { host_address_width: 46, intr_remap: true, x2apic_opt_out: false },
+    iommus,
     pci,
     irq_requests: [],
   };
