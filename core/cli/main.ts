@@ -3,20 +3,23 @@
 //   irqlab simulate <machine.json | preset:NAME> [--profile P] [--interrupts] [--json] [--out F.irqlab]
 //   irqlab runs <F.irqlab>
 //   irqlab query <F.irqlab> "<SELECT ...>"
-//   irqlab report <F.irqlab> [--run N] --format csv|perfetto [-o OUT]
+//   irqlab report <F.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
 //   irqlab import FILES... [-o machine.json]
 //   irqlab explain "<kernel log line>" [--machine M]
+//   irqlab decode msi --address A --data D [--machine M [--profile P]]
 //
 // Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { decodeMsi, ownerOf } from '../hw/decode';
 import { simulate, type ScenarioStep } from '../kernel/boot';
 import { PROFILES } from '../kernel/profiles';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
 import { PRESETS } from '../model/presets';
-import type { Machine } from '../model/schema';
+import { BDF_PATTERN, type Machine } from '../model/schema';
 import { parseMachine, parseMachineJson } from '../model/validate';
-import { writeEventsCsv } from '../report/csv';
-import { writePerfettoTrace } from '../report/perfetto';
+import { REPORT_FORMATS, writeReport, type ReportFormat } from '../report/report';
+import { storedRunOutputs } from '../report/run-data';
+import type { TraceSource } from '../report/trace-source';
 import { SessionError } from '../store/errors';
 import { compareWithSimulation, describeDifference } from '../import/compare';
 import { ImportError } from '../import/errors';
@@ -28,18 +31,71 @@ import { TraceEmitter } from '../trace/emitter';
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--interrupts] [--json] [--out FILE.irqlab]
+  irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--fire BDF|all]... [--storm N] [--interrupts] [--json] [--out FILE.irqlab]
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
-  irqlab report <FILE.irqlab> [--run N] --format csv|perfetto [-o OUT]
+  irqlab report <FILE.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
   irqlab import FILES... [-o machine.json]      (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
   irqlab explain "<kernel log line>" [--machine M]
+  irqlab decode msi --address A --data D [--machine M [--profile P]]   (format, destination, vector or IRTE; whose it is)
 presets: ${Object.keys(PRESETS).join(', ')}
 profiles: ${Object.keys(PROFILES).join(', ')}`;
 
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Given only on a terminal (run.ts): a one-line progress report; null clears it. */
+  progress?(line: string | null): void;
+}
+
+/** A progress line on a TTY: redrawn in place at most 10 times a second, cleared at the end. */
+export function ttyProgress(write: (text: string) => void): (line: string | null) => void {
+  let last = 0;
+  let shown = false;
+  return (line) => {
+    if (line === null) {
+      if (shown) write('\r\x1b[2K');
+      shown = false;
+      return;
+    }
+    const now = Date.now();
+    if (shown && now - last < 100) return;
+    last = now;
+    shown = true;
+    write(`\r\x1b[2K${line}`);
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Writes to a file synchronously in 1 MiB pieces (a big report is never one string). */
+function fileWriter(file: string): { write(text: string): void; close(): void } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (err) {
+    throw new UsageError(
+      `${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  let pending: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (pending.length) writeSync(fd, pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size >= 1 << 20) flush();
+    },
+    close() {
+      flush();
+      closeSync(fd);
+    },
+  };
 }
 
 function takeOption(args: string[], name: string): string | undefined {
@@ -105,6 +161,18 @@ function cmdSimulate(args: string[], io: Io): number {
     if (!/^\d+$/.test(v)) throw new UsageError(`--cpu-down ${v}: a CPU number`);
     scenario.push({ op: 'cpu_down', cpu: Number(v) });
   }
+  // --fire [BDF|all] (repeatable) raises the devices' vectors after the boot; --storm N each N times.
+  const storm = takeOption(args, '--storm');
+  if (storm !== undefined && !/^\d+$/.test(storm)) throw new UsageError(`--storm ${storm}: a count`);
+  for (let v = takeOption(args, '--fire'); v !== undefined; v = takeOption(args, '--fire')) {
+    if (v !== 'all' && !BDF_PATTERN.test(v))
+      throw new UsageError(`--fire ${v}: a PCI address (ssss:bb:dd.f) or "all"`);
+    scenario.push({
+      op: 'fire',
+      device: v === 'all' ? undefined : v,
+      count: storm ? Number(storm) : 1,
+    });
+  }
   if (args.length !== 1) throw new UsageError('simulate takes one machine');
   if (profile && !PROFILES[profile])
     throw new UsageError(
@@ -119,23 +187,48 @@ function cmdSimulate(args: string[], io: Io): number {
     session.saveMachine(machine.name, JSON.stringify(machine, null, 2));
     writer = session.beginRun({ profile: profile ?? 'auto', machineJson: JSON.stringify(machine) });
     trace.addSink(writer);
+    const progress = io.progress;
+    if (progress) {
+      const t0 = Date.now();
+      trace.addSink({
+        write: (chunk) => {
+          const events = chunk.base + chunk.length;
+          const seconds = (Date.now() - t0) / 1000;
+          progress(
+            `irqlab: booting ${machine.name}: ${count(events)} trace events stored${seconds > 1 ? ` (${count(Math.round(events / seconds))}/s)` : ''}`,
+          );
+        },
+      });
+    }
   }
   try {
     const result = simulate(machine, { profile, trace, scenario });
-    writer?.finish(result);
+    io.progress?.(`irqlab: storing the run's outputs in ${outFile}`);
+    writer?.finish(storedRunOutputs(result));
+    io.progress?.(null);
     for (const w of result.warnings) io.err(`irqlab: warning: ${w}\n`);
     if (json)
       io.out(
         JSON.stringify({ ...result, procInterrupts: result.procInterrupts() }, null, 2) + '\n',
       );
-    else {
+    else if (outFile && !interruptsOnly) {
+      // The run is in the session; a big machine's /proc/interrupts is gigabytes: only the log.
+      io.out(result.dmesg.join('\n') + '\n');
+    } else {
       result.writeProcInterrupts(io.out);
       if (!interruptsOnly) io.out('\n' + result.dmesg.join('\n') + '\n');
     }
+    if (scenario.some((st) => st.op === 'fire')) {
+      const d = result.deliveries;
+      io.err(
+        `irqlab: fired: ${d.delivered} delivered, ${d.faulted} blocked by the IOMMU, ${d.spurious} with no handler; ${result.faults.length} fault line(s) printed\n`,
+      );
+    }
     if (outFile)
       io.err(`irqlab: run ${writer!.runId} (${writer!.eventCount} events) saved in ${outFile}\n`);
-    return result.oops ? 1 : 0;
+    return result.oops || result.panic ? 1 : 0;
   } catch (err) {
+    io.progress?.(null);
     writer?.fail((err as Error).message);
     throw err;
   } finally {
@@ -177,23 +270,46 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
   const runArg = takeOption(args, '--run');
   const out = takeOption(args, '-o');
   if (args.length !== 1) throw new UsageError('report takes one session file');
-  if (format !== 'csv' && format !== 'perfetto')
-    throw new UsageError('--format must be csv or perfetto');
+  if (!REPORT_FORMATS.includes(format as ReportFormat))
+    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  if (runArg !== undefined && !/^\d+$/.test(runArg))
+    throw new UsageError(`--run ${runArg}: a run number (see irqlab runs)`);
   const session = Session.open(args[0]!, { readonly: true });
   try {
     const runs = session.runs();
     const runId = runArg ? Number(runArg) : runs[runs.length - 1]?.id;
-    if (runId === undefined || !runs.some((r) => r.id === runId))
-      throw new UsageError(`${args[0]}: no run ${runArg ?? ''}`.trim());
-    const source = session.traceSource(runId);
-    const stream = out ? createWriteStream(out) : null;
-    const write = (s: string) => (stream ? stream.write(s) : io.out(s));
-    if (format === 'csv') writeEventsCsv(source, write);
-    else writePerfettoTrace(source, write, `irqlab run ${runId}`);
-    if (stream)
-      await new Promise<void>((resolve, reject) =>
-        stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    const run = runId === undefined ? null : session.run(runId);
+    if (!run) throw new UsageError(`${args[0]}: no run ${runArg ?? ''}`.trim());
+    io.progress?.(`irqlab: reading run ${run.id}'s outputs`);
+    const outputs = session.runOutputs(run.id);
+    const stored = session.traceSource(run.id);
+    // Progress as the report reads the trace, page by page.
+    let read = 0;
+    const progress = io.progress;
+    const source: TraceSource = progress
+      ? {
+          ...stored,
+          page: (fromSeq, limit) => {
+            const page = stored.page(fromSeq, limit);
+            read += page.length;
+            progress(
+              `irqlab: ${format} report of run ${run.id}: ${count(read)} of ${count(run.eventCount)} trace events read`,
+            );
+            return page;
+          },
+        }
+      : stored;
+    const file = out ? fileWriter(out) : null;
+    try {
+      writeReport(
+        format as ReportFormat,
+        { ...run, machineJson: run.machineJson, outputs, source },
+        file ? file.write : io.out,
       );
+    } finally {
+      file?.close();
+      io.progress?.(null);
+    }
   } finally {
     session.close();
   }
@@ -242,6 +358,34 @@ function cmdExplain(args: string[], io: Io): number {
   return 0;
 }
 
+/** irqlab decode msi: an address/data pair as the hardware reads it, and whose it is in a run. */
+function cmdDecode(args: string[], io: Io): number {
+  const what = args.shift();
+  if (what !== 'msi') throw new UsageError('decode takes "msi": irqlab decode msi --address A --data D');
+  const addressArg = takeOption(args, '--address');
+  const dataArg = takeOption(args, '--data');
+  const machineSpec = takeOption(args, '--machine');
+  const profile = takeOption(args, '--profile');
+  if (!addressArg || !dataArg || args.length) throw new UsageError('decode msi needs --address A --data D');
+  const hexArg = (name: string, v: string, max: bigint) => {
+    if (!/^(0x)?[0-9a-f]{1,16}$/i.test(v)) throw new UsageError(`${name} ${v}: a hex number`);
+    const n = BigInt('0x' + v.replace(/^0x/i, ''));
+    if (n > max) throw new UsageError(`${name} ${v}: more than ${max.toString(16).length * 4} bits`);
+    return n;
+  };
+  const address = hexArg('--address', addressArg, 0xffffffffffffffffn);
+  const data = Number(hexArg('--data', dataArg, 0xffffffffn));
+  const d = decodeMsi(address, data);
+  for (const line of d.lines) io.out(line + '\n');
+  if (machineSpec) {
+    const machine = loadMachine(machineSpec);
+    const run = simulate(machine, { profile });
+    const ids = new Map(machine.cpus.list.map((c) => [c.cpu, c.apic_id]));
+    for (const line of ownerOf(d, run, ids)) io.out(`${machine.name}: ${line}\n`);
+  }
+  return d.format === 'not-an-interrupt' ? 1 : 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -256,6 +400,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdReport(rest, io);
       case 'import':
         return await cmdImport(rest, io);
+      case 'decode':
+        return cmdDecode(rest, io);
       case 'explain':
         return cmdExplain(rest, io);
       case undefined:

@@ -2,8 +2,7 @@
 // (shared/fixtures/qemu). Every expectation is read from the fixture at test time.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromOracleMachine } from '../model/oracle';
-import type { Machine } from '../model/schema';
+import { qemuFixtureMachine as machineOf } from '../testing/qemu';
 import { sharedPath } from '../testing/shared';
 import { simulate, type SimulationResult } from './boot';
 
@@ -38,35 +37,6 @@ function parseIrqsTsv(text: string): TsvIrq[] {
       affinity: f[at('smp_affinity_list')] ?? '',
     };
   });
-}
-
-/** Which loaded module binds which PCI functions (by vendor:device or the oracle's driver name). */
-const MODULE_BINDS: Record<
-  string,
-  (f: { vendor_device: string; driver: string | null }) => boolean
-> = {
-  virtio_net: (f) => f.vendor_device === '1af4:1000' || f.vendor_device === '1af4:1041',
-  virtio_blk: (f) => f.vendor_device === '1af4:1001' || f.vendor_device === '1af4:1042',
-  nvme: (f) => f.driver === 'nvme',
-  e1000e: (f) => f.driver === 'e1000e',
-  ahci: (f) => f.driver === 'ahci',
-  'i2c-i801': (f) => f.driver === 'i801_smbus',
-};
-
-/** The machine, with the drivers' probe order taken from the modules the fixture loaded, in order. */
-function machineOf(name: string): Machine {
-  const oracle = JSON.parse(fixture(name, 'machine.json'));
-  const machine = fromOracleMachine(oracle);
-  const modules = fixture(name, 'insmod.txt')
-    .split('\n')
-    .map((l) => /\/([\w-]+)\.ko: ok/.exec(l)?.[1])
-    .filter((m): m is string => !!m);
-  machine.probe_order = modules.flatMap((mod) =>
-    (oracle.pci as { bdf: string; vendor_device: string; driver: string | null }[])
-      .filter((f) => MODULE_BINDS[mod]?.(f))
-      .map((f) => f.bdf),
-  );
-  return machine;
 }
 
 /** irqdbg/domains.txt: per irq, the VECTOR level's Vector and Target. */
