@@ -39,7 +39,7 @@ describe('kernel logs of real machines (facts from SOURCES.md)', () => {
           for (const m of b.matchAll(/(?:id )?(\d+) (?:@(0x[0-9a-f]+),? )?(?:GSI )?(\d+)-(\d+)/g)) {
             const io = p.ioapics?.find((x) => x.id === Number(m[1]));
             expect(io, m[0]).toBeDefined();
-            expect([io!.gsi_base, io!.gsi_base + (io!.pins ?? 24) - 1]).toEqual([
+            expect([io!.gsi_base, io!.gsi_base! + (io!.pins ?? 24) - 1]).toEqual([
               Number(m[3]),
               Number(m[4]),
             ]);

@@ -110,7 +110,9 @@ const int = (s: string) =>
   s.startsWith('0x') || s.startsWith('0X') ? parseInt(s, 16) : parseInt(s, 10);
 
 export class DmesgParser {
-  private readonly b = new PartBuilder();
+  private b = new PartBuilder();
+  private sawBoot = false;
+  private boots = 0;
   private lineNo = 0;
   private kernelLines = 0;
   private readonly notes: string[] = [];
@@ -133,12 +135,42 @@ export class DmesgParser {
     ignoredProcessors: 0,
   };
   private cpus: CpuPart[] = [];
+
+  /** Forgets what the previous boot said about the machine (faults and errors are kept). */
+  private newBoot(): void {
+    this.boots++;
+    this.b = new PartBuilder();
+    this.cpus = [];
+    this.madtIoapics = [];
+    this.ioapics = [];
+    this.pci.clear();
+    this.bound.clear();
+    this.drhds.length = 0;
+    this.drhdRegs.clear();
+    this.platform = [];
+    this.serial = [];
+    this.sawAcpiInterpreter = null;
+    this.hpetChannels = { irqs: [], reserved: null };
+    const o = this.obs;
+    o.apicRouting = null;
+    o.irqRemapping = null;
+    o.irqRemappingRefused = null;
+    o.x2apicLines = [];
+    o.irScopes = [];
+    o.amdIommus = [];
+    o.amdEfr = null;
+    o.acpiTables = new Map();
+    o.nrIrqs = null;
+    o.msiIrqs = [];
+    o.probeEvents = [];
+    o.ignoredProcessors = 0;
+  }
   private madtIoapics: IoApicPart[] = [];
   private ioapics: IoApicPart[] = [];
   private readonly pci = new Map<string, PciPart>();
   private readonly bound = new Set<string>();
-  private readonly drhds: { base: string; flags: number; at: SourceLocation }[] = [];
-  private readonly drhdRegs = new Map<
+  private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
+  private drhdRegs = new Map<
     string,
     { version: string; cap: string; ecap: string; at: SourceLocation }
   >();
@@ -217,8 +249,11 @@ export class DmesgParser {
       return;
     }
     if ((r = /^Linux version (\S+)/.exec(m))) {
-      (p.kernel ??= {}).version = r[1]!;
-      b.note('$.kernel.version', at);
+      // A log of several boots (journalctl -k across reboots): the last boot describes the machine.
+      if (this.sawBoot) this.newBoot();
+      this.sawBoot = true;
+      (this.b.part.kernel ??= {}).version = r[1]!;
+      this.b.note('$.kernel.version', at);
       return;
     }
     if ((r = /^(?:Kernel c|C)ommand line: (.*)$/.exec(m))) {
@@ -271,7 +306,9 @@ export class DmesgParser {
         ))
     ) {
       const pins = Number(r[6]) - Number(r[5]) + 1;
-      b.note(`$.ioapics[${this.ioapics.length}]`, at);
+      const n = Number(r[1]);
+      if (n !== this.ioapics.length) return; // out of order or repeated: the first list stands
+      b.note(`$.ioapics[${n}]`, at);
       this.ioapics.push({
         id: Number(r[2]),
         version: Number(r[3]),
@@ -703,6 +740,10 @@ export class DmesgParser {
     if (obs.amdIommus.length && !p.iommus)
       this.notes.push(
         `${obs.amdIommus.length} AMD IOMMU(s) named (${obs.amdIommus.map((a) => a.bdf).join(', ')}); their register bases and device entries are in the IVRS table`,
+      );
+    if (this.boots)
+      this.notes.push(
+        `the log holds ${this.boots + 1} boots: the machine is the last one's (faults from all)`,
       );
     if (obs.faultsDropped)
       this.notes.push(`${obs.faultsDropped} further fault records counted, not kept`);

@@ -39,6 +39,26 @@ const RANK: Record<Contribution['kind'], number> = { acpi: 3, lspci: 2, dmesg: 1
 const normHex = (s: string) => `0x${BigInt(s).toString(16)}`;
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
+const ELEMENT = /^\$(?:\.[a-z_]+)+\[\d+\]/;
+const elementIndex = new WeakMap<Provenance, Map<string, string[]>>();
+
+/** The keys of a provenance map grouped by the list element they are under ("$.pci[3]"). */
+function keysUnder(src: Provenance, element: string): string[] {
+  let index = elementIndex.get(src);
+  if (!index) {
+    index = new Map();
+    for (const k of Object.keys(src)) {
+      const e = ELEMENT.exec(k)?.[0];
+      if (!e) continue;
+      const list = index.get(e) ?? [];
+      list.push(k);
+      index.set(e, list);
+    }
+    elementIndex.set(src, index);
+  }
+  return index.get(element) ?? [];
+}
+
 /** Copies the provenance entries of `from` (a prefix in a part) to `to` (the machine path). */
 function moveProvenance(
   src: Provenance,
@@ -46,9 +66,11 @@ function moveProvenance(
   toPrefix: string,
   dst: Provenance,
 ): void {
-  for (const [k, v] of Object.entries(src)) {
+  const keys =
+    ELEMENT.exec(fromPrefix)?.[0] === fromPrefix ? keysUnder(src, fromPrefix) : Object.keys(src);
+  for (const k of keys) {
     if (k === fromPrefix || k.startsWith(fromPrefix + '.') || k.startsWith(fromPrefix + '[')) {
-      for (const at of v) addProvenance(dst, toPrefix + k.slice(fromPrefix.length), at);
+      for (const at of src[k]!) addProvenance(dst, toPrefix + k.slice(fromPrefix.length), at);
     }
   }
 }
@@ -336,6 +358,7 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     const moved: Provenance = {};
     for (const [from, to] of pciIndex)
       moveProvenance(provenance, `$.pci[${from}]`, `$.pci[${to}]`, moved);
+    elementIndex.delete(provenance);
     for (const k of Object.keys(provenance)) if (k.startsWith('$.pci[')) delete provenance[k];
     Object.assign(provenance, moved);
   }
