@@ -10,6 +10,7 @@ import {
   monaco,
   newExampleSession,
   presetText,
+  formatJson,
   replaceJson,
   runBoot,
   sessionsDir,
@@ -96,6 +97,10 @@ test('edit in JSON: what is typed in Monaco is what the graph shows', async ({ p
   await expect(page.getByTestId('node-ioapic:0')).toContainText('IOAPIC 9');
   await expect(page.getByTestId('node-socket:1')).toContainText('Socket 1 · 1 CPU');
   await expect(page.getByTestId('status')).toContainText('valid machine');
+  await formatJson(page);
+  // Formatted: one member a line (the cursor is at the end, where typing left it).
+  await expect(monaco(page).locator('.view-lines')).toContainText('"irq_requests": []');
+  await expect(monaco(page).locator('.view-line').last()).toHaveText('}');
   // Selecting a node shows its JSON.
   await page.getByTestId('node-ioapic:0').click();
   await expect(page.getByTestId('properties').getByLabel('id', { exact: true })).toHaveValue('9');
@@ -200,6 +205,7 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   machine.irq_requests = [{ device: machine.pci[7].bdf, max_vecs: 2048, prefer: ['msix'] }];
   await replaceJson(page, machine);
   await expect(page.getByTestId('status')).toContainText('valid machine');
+  await formatJson(page);
   await runBoot(page);
   await page.getByRole('tab', { name: /dmesg/ }).click();
   const bad = page.getByTestId('dmesg').locator('.log-bad').first();
@@ -358,6 +364,9 @@ test('a 2,000-device machine: laid out off the UI thread, sockets collapsed, sea
   const count = async () =>
     Number((await page.getByTestId('topology-count').innerText()).replace(/[^0-9]/g, ''));
   const before = await count();
+  await page.keyboard.press('ControlOrMeta+K');
+  await page.getByTestId('find-device').getByLabel('Find').fill('Socket 0');
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: /^Expand Socket 0 · \d+ CPUs$/ }).click();
   await expect(page.getByRole('button', { name: /^Collapse Socket 0/ })).toBeVisible({
     timeout: 60_000,

@@ -43,7 +43,7 @@ export function monaco(page: Page) {
 
 /** Replaces the whole JSON in Monaco by typing (as a user pasting would). */
 export async function replaceJson(page: Page, value: unknown) {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   await monaco(page).click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
@@ -54,4 +54,10 @@ export async function replaceJson(page: Page, value: unknown) {
 export async function runBoot(page: Page) {
   await page.getByRole('button', { name: '▶ Run boot' }).click();
   await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 60_000 });
+}
+
+/** View > Format the JSON, from the menu bar. */
+export async function formatJson(page: Page) {
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await page.getByRole('menuitem', { name: /Format the JSON/ }).click();
 }

@@ -120,6 +120,7 @@ function buildMenu(): Menu {
         item('Find a Device…', 'view.find', 'CmdOrCtrl+K'),
         item('Fit the Graph', 'view.fit', 'CmdOrCtrl+0'),
         item('Show/Hide JSON', 'view.toggleJson', 'CmdOrCtrl+J'),
+        item('Format the JSON', 'view.formatJson', 'CmdOrCtrl+Shift+F'),
         item('Show/Hide Results', 'view.toggleResults', 'CmdOrCtrl+R'),
         item('Command Palette…', 'view.palette', 'CmdOrCtrl+Shift+P'),
         { type: 'separator' },

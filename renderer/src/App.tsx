@@ -61,6 +61,7 @@ export function App() {
   const [selected, setSelected] = useState<GraphNode | null>(null);
   const [reveal, setReveal] = useState<{ path: PathKey[]; seq: number } | null>(null);
   const [focus, setFocus] = useState<{ id: string; seq: number } | null>(null);
+  const [formatSeq, setFormatSeq] = useState(0);
   const [showJson, setShowJson] = useState(true);
   const [showResults, setShowResults] = useState(false);
   const [selectedRun, setSelectedRun] = useState<number | null>(null);
@@ -308,6 +309,7 @@ export function App() {
       case 'file.saveAs':
       case 'file.close':
       case 'view.toggleJson':
+      case 'view.formatJson':
       case 'view.toggleResults':
       case 'view.find':
       case 'view.fit':
@@ -372,6 +374,9 @@ export function App() {
         return setFocus({ id: '', seq: ++seq.current });
       case 'view.toggleJson':
         return setShowJson((v) => !v);
+      case 'view.formatJson':
+        setShowJson(true);
+        return setFormatSeq((n) => n + 1);
       case 'view.toggleResults':
         return setShowResults((v) => !v);
       case 'view.palette':
@@ -596,6 +601,7 @@ export function App() {
                   onChange={doc.setTextFromEditor}
                   onUndo={doc.undo}
                   onRedo={doc.redo}
+                  formatSeq={formatSeq}
                 />
               </div>
             </div>
@@ -816,32 +822,47 @@ function FindDevice({
   onPick(id: string): void;
 }) {
   const [q, setQ] = useState('');
+  // Everything the graph has a node for, by the words a user would search with.
+  const all = useMemo(() => {
+    const items: { id: string; code: string; text: string }[] = [];
+    const sockets = [...new Set(machine.cpus.list.map((c) => c.package))].sort((a, b) => a - b);
+    for (const pkg of sockets)
+      items.push({ id: `socket:${pkg}`, code: `socket ${pkg}`, text: `Socket ${pkg}` });
+    machine.ioapics.forEach((io, i) =>
+      items.push({ id: `ioapic:${i}`, code: io.address, text: `IOAPIC ${io.id}` }),
+    );
+    if (machine.hpet) items.push({ id: 'hpet', code: machine.hpet.address, text: 'HPET' });
+    machine.iommus.forEach((u, i) =>
+      items.push({ id: `iommu:${i}`, code: u.register_base, text: `IOMMU ${i} (${u.kind})` }),
+    );
+    for (const f of machine.pci)
+      items.push({
+        id: nodeIdOfPci(f.bdf),
+        code: f.bdf,
+        text: `${f.name ?? f.kind} ${f.vendor_device}${f.driver ? ` ${f.driver}` : ''}`,
+      });
+    return items;
+  }, [machine]);
   const hits = useMemo(() => {
     const needle = q.toLowerCase();
-    return machine.pci
-      .filter(
-        (f) =>
-          !needle ||
-          `${f.bdf} ${f.name ?? ''} ${f.vendor_device} ${f.driver ?? ''}`
-            .toLowerCase()
-            .includes(needle),
-      )
+    return all
+      .filter((h) => !needle || `${h.code} ${h.text}`.toLowerCase().includes(needle))
       .slice(0, 50);
-  }, [machine, q]);
+  }, [all, q]);
   return (
-    <Modal title="Find a device" onClose={onClose} testId="find-device">
+    <Modal title="Find in the machine" onClose={onClose} testId="find-device">
       <input
         className="palette-input"
-        placeholder="BDF, name, vendor:device"
+        placeholder="BDF, name, vendor:device, socket, IOAPIC…"
         value={q}
         onChange={(e) => setQ(e.target.value)}
-        onKeyDown={(e) => e.key === 'Enter' && hits[0] && onPick(nodeIdOfPci(hits[0].bdf))}
+        onKeyDown={(e) => e.key === 'Enter' && hits[0] && onPick(hits[0].id)}
         aria-label="Find"
       />
       <ul className="palette-list">
-        {hits.map((f) => (
-          <li key={f.bdf} onMouseDown={() => onPick(nodeIdOfPci(f.bdf))}>
-            <code>{f.bdf}</code> {f.name ?? f.kind}
+        {hits.map((h) => (
+          <li key={h.id} onMouseDown={() => onPick(h.id)}>
+            <code>{h.code}</code> {h.text}
           </li>
         ))}
       </ul>

@@ -14,10 +14,21 @@ interface Props {
   /** The app's undo history covers both views: Monaco's keys go to it. */
   onUndo(): void;
   onRedo(): void;
+  /** Formats the JSON each time this changes (View > Format the JSON). */
+  formatSeq: number;
 }
 
 /** The machine as JSON in Monaco, validated against the model's JSON Schema. */
-export function MachineEditor({ text, dark, problems, reveal, onChange, onUndo, onRedo }: Props) {
+export function MachineEditor({
+  text,
+  dark,
+  problems,
+  reveal,
+  onChange,
+  onUndo,
+  onRedo,
+  formatSeq,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const callbacks = useRef({ onChange, onUndo, onRedo });
@@ -131,6 +142,11 @@ export function MachineEditor({ text, dark, problems, reveal, onChange, onUndo, 
   useEffect(() => {
     monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
   }, [dark]);
+
+  useEffect(() => {
+    if (formatSeq === 0) return;
+    void editor.current?.getAction('editor.action.formatDocument')?.run();
+  }, [formatSeq]);
 
   return <div className="editor-host" ref={host} data-testid="machine-editor" />;
 }

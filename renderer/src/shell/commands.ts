@@ -16,6 +16,7 @@ export type CommandId =
   | 'view.find'
   | 'view.fit'
   | 'view.toggleJson'
+  | 'view.formatJson'
   | 'view.toggleResults'
   | 'view.palette'
   | 'run.boot'
@@ -45,6 +46,7 @@ export const COMMANDS: Command[] = [
   { id: 'view.find', label: 'Find a device…', shortcut: 'Ctrl+K', menu: 'View' },
   { id: 'view.fit', label: 'Fit the graph', shortcut: 'Ctrl+0', menu: 'View' },
   { id: 'view.toggleJson', label: 'Show/hide the JSON', shortcut: 'Ctrl+J', menu: 'View' },
+  { id: 'view.formatJson', label: 'Format the JSON', shortcut: 'Ctrl+Shift+F', menu: 'View' },
   { id: 'view.toggleResults', label: 'Show/hide the results', shortcut: 'Ctrl+R', menu: 'View' },
   { id: 'view.palette', label: 'Command palette…', shortcut: 'Ctrl+Shift+P', menu: 'View' },
   { id: 'run.boot', label: 'Run the boot', shortcut: 'Ctrl+Enter', menu: 'Run' },
