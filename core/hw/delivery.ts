@@ -59,8 +59,18 @@ function targetCpu(k: Kernel, dest: number, logical: boolean, x2apic: boolean): 
 class Delivery {
   readonly result: FireResult = { delivered: 0, faulted: 0, spurious: 0 };
   private readonly vectors: Map<number, number>;
+  /** VMD vector irq -> the child irqs muxed onto it. */
+  private readonly vmdChildren = new Map<number, number[]>();
   constructor(private readonly k: Kernel) {
     this.vectors = vectorIrq(k);
+    for (const vmd of k.vmds.values())
+      for (const v of vmd.vectors) this.vmdChildren.set(v.virq, v.children);
+  }
+
+  private count(irq: number, cpu: number): void {
+    let counts = this.k.counts.get(irq);
+    if (!counts) this.k.counts.set(irq, (counts = new Uint32Array(this.k.nrCpus)));
+    counts[cpu]!++;
   }
 
   /** The local APIC of the target CPU accepts the vector; the irq bound to it runs. */
@@ -75,10 +85,10 @@ class Delivery {
       k.leave('lapic_deliver', -1, -1, cpu);
       return;
     }
-    let counts = k.counts.get(irq);
-    if (!counts) k.counts.set(irq, (counts = new Uint32Array(k.nrCpus)));
-    counts[cpu]!++;
+    this.count(irq, cpu);
     this.result.delivered++;
+    // vmd_irq(): the VMD's vector runs every child irq muxed onto it (handle_untracked_irq).
+    for (const child of this.vmdChildren.get(irq) ?? []) this.count(child, cpu);
     // The units' own fault interrupts run the kernel's fault handler.
     const unit = k.iommus.find((u) => u.faultIrq === irq);
     if (unit) dmar_fault(k, unit);
@@ -172,6 +182,40 @@ class Delivery {
     }
     this.lapic(table.dest[index]!, table.dm[index] === 1, k.x2apicMode, table.vector[index]!);
   }
+
+  /** One device vector raised `count` times: its message through the remapping unit. */
+  fireFrom(bdf: string, entry: number, count: number): void {
+    const k = this.k;
+    const rec = k.messages.get(bdf);
+    const base = rec?.entries[rec.isMsix ? entry : 0];
+    const dev = k.pci.get(bdf);
+    if (!rec || !base || !dev) return;
+    // Multi-MSI: the device puts the vector number into the low data bits.
+    const msg = rec.isMsix ? base : { ...base, data: base.data | entry };
+    // A VMD child's write is taken by its VMD, which raises its own vector of that index.
+    const vmd = dev.vmd ? k.vmds.get(dev.vmd.bdf) : undefined;
+    if (vmd?.domain) {
+      const index = (msg.address_lo >>> 12) & 0xff;
+      if (vmd.vectors[index]) this.fireFrom(vmd.dev.bdf, index, count);
+      return;
+    }
+    // With MSI remapping bypassed, VMD children reach the VMD's IOMMU with their own id.
+    const rid = PciTopology.hardwareRequesterId(dev);
+    for (let n = 0; n < count; n++) {
+      k.enter('device_fire', -1, -1, k.str(bdf), entry, msg.address_lo, msg.data);
+      if (k.irqRemappingEnabled && k.remapOps === 'intel') {
+        const unit = dmar_find_matched_drhd_unit(k, dev.vmd ?? dev);
+        if (unit) this.intel(unit, rid, msg);
+        else this.compat(msg);
+      } else if (k.irqRemappingEnabled && k.remapOps === 'amd') {
+        const devid = amdDevid(k, X86_IRQ_ALLOC_TYPE.PCI_MSIX, 0, bdf);
+        this.amd(devid < 0 ? rid : devid, msg);
+      } else {
+        this.compat(msg);
+      }
+      k.leave('device_fire', 0);
+    }
+  }
 }
 
 /**
@@ -181,28 +225,6 @@ class Delivery {
 export function fire(k: Kernel, targets: FireTarget[]): FireResult {
   const d = new Delivery(k);
   k.faultRatelimit.printed = 0;
-  for (const t of targets) {
-    const rec = k.messages.get(t.bdf);
-    const base = rec?.entries[rec.isMsix ? t.entry : 0];
-    const dev = k.pci.get(t.bdf);
-    if (!rec || !base || !dev) continue;
-    // Multi-MSI: the device puts the vector number into the low data bits.
-    const msg = rec.isMsix ? base : { ...base, data: base.data | t.entry };
-    const rid = PciTopology.hardwareRequesterId(dev);
-    for (let n = 0; n < t.count; n++) {
-      k.enter('device_fire', -1, -1, k.str(t.bdf), t.entry, msg.address_lo, msg.data);
-      if (k.irqRemappingEnabled && k.remapOps === 'intel') {
-        const unit = dmar_find_matched_drhd_unit(k, dev);
-        if (unit) d.intel(unit, rid, msg);
-        else d.compat(msg);
-      } else if (k.irqRemappingEnabled && k.remapOps === 'amd') {
-        const devid = amdDevid(k, X86_IRQ_ALLOC_TYPE.PCI_MSIX, 0, t.bdf);
-        d.amd(devid < 0 ? rid : devid, msg);
-      } else {
-        d.compat(msg);
-      }
-      k.leave('device_fire', 0);
-    }
-  }
+  for (const t of targets) d.fireFrom(t.bdf, t.entry, t.count);
   return d.result;
 }

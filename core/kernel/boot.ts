@@ -42,6 +42,7 @@ import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
 import { applyRemappingInjections, type Injection } from './injections';
+import { vmd_enable_domain } from './vmd';
 
 export interface SimulatedIrq {
   irq: number;
@@ -212,7 +213,17 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
   const transports = new Set<string>();
+  const vmdInstances = { next: 0 };
   for (const fn of order) {
+    const dev = k.pci.get(fn.bdf);
+    // VMD children appear when their VMD's driver enumerates its domain (probed there).
+    if (dev?.vmd) continue;
+    if (fn.kind === 'vmd' && fn.vmd) {
+      bound.push(probeVmd(k, fn, vmdInstances));
+      for (const child of order)
+        if (k.pci.get(child.bdf)?.vmd?.bdf === fn.bdf) bound.push(probe(k, child, ctx0, deferred));
+      continue;
+    }
     // A transport module (virtio-pci) binds all its functions (pci_enable_device) when it loads.
     const transport = driverOf(fn)?.transport;
     if (transport && !transports.has(transport)) {
@@ -309,6 +320,7 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   const defaultMsi = k.profile.perDeviceMsiDomains
     ? null
     : createPciMsiDomain(k, 'PCI-MSI-3', k.vectorDomain, 'PCI-MSI', false);
+  k.defaultPciMsiDomain = defaultMsi;
   for (const dev of k.pci.devices.values()) pcibios_device_add(k, dev, defaultMsi);
   dmar_dev_scope_init(k);
   if (k.remapOps === 'amd') amdDeviceDomains(k);
@@ -340,6 +352,22 @@ function amdDeviceDomain(k: Kernel, dev: PciDev): void {
   if (k.profile.perDeviceMsiDomains) dev.msiParent = iommu.irDomain;
   else dev.msiDomain = iommu.irMsiDomain;
 }
+
+/** vmd_probe(): the VMD's own MSI-X vectors ("vmd<n>" each), then its domain and children. */
+function probeVmd(k: Kernel, fn: PciFunction, instances: { next: number }): Bound[number] {
+  const instance = instances.next++;
+  const want = Math.min(fn.vmd!.msix_vectors, fn.msix?.table_size ?? 1);
+  const n = pci_alloc_irq_vectors_affinity(k, fn, 1, want, PCI_IRQ_MSIX, null);
+  if (n < 0) {
+    k.log(3, `vmd ${fn.bdf}: failed to allocate MSI-X vectors: ${k.describeError(n)}`);
+    return { fn, driver: null, mode: null };
+  }
+  for (const irq of k.messages.get(fn.bdf)!.irqs) k.request_irq(irq, `vmd${instance}`);
+  vmd_enable_domain(k, k.pci.get(fn.bdf)!);
+  return { fn, driver: VMD_DRIVER, mode: 'msix' };
+}
+
+const VMD_DRIVER: DriverModel = { name: 'vmd', instanceKind: 'other', plan: () => [] };
 
 function driverOf(fn: PciFunction): DriverModel | null {
   return fn.kind === 'endpoint' || fn.kind === 'root-port'

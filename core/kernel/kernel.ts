@@ -161,6 +161,9 @@ export class Kernel {
   /** CPUs whose APIC id is above this cannot be addressed (xAPIC: 254; x2APIC without IR: 255). */
   maxApicId = 0xffffffff;
   pci!: PciTopology;
+  /** VMD controllers by BDF (vmd.ts); the default PCI-MSI domain (<= 6.1). */
+  readonly vmds = new Map<string, import('./vmd').VmdState>();
+  defaultPciMsiDomain: IrqDomain | null = null;
   /** Fault injections of this run (injections.ts). */
   injections: readonly import('./injections').Injection[] = [];
   /** Per-CPU vector_irq[]: cpu * 256 + vector -> irq (-1 none). Built for delivery. */
@@ -843,6 +846,8 @@ export class Kernel {
     this.enter('irq_set_affinity', irq, -1, irq, mask.first());
     const desc = this.descs[irq];
     if (!desc) return this.leave('irq_set_affinity', -EINVAL, irq);
+    // vmd_irq_set_affinity(): a VMD child follows its VMD vector; not settable.
+    if (desc.data?.chip?.composer === 'vmd') return this.leave('irq_set_affinity', -EINVAL, irq);
     this.affinity[irq] = mask;
     desc.affinitySet = true;
     if (!desc.activated || !this.movesInProcessContext(desc))

@@ -34,6 +34,11 @@ export interface KernelProfile {
   ioapicDomainNameById: boolean;
   /** "Switched APIC routing to X." (old) or "APIC: Switched APIC routing to: X" (new). */
   apicRoutingLogStyle: 'old' | 'new';
+  /**
+   * A VMD that bypasses MSI remapping hands its children its own MSI domain before they are
+   * enumerated (886e67100b90, 5.19); before, they kept the default PCI-MSI domain.
+   */
+  vmdAssignsIrqDomain: boolean;
 }
 
 export const PROFILES: Record<string, KernelProfile> = {
@@ -51,6 +56,7 @@ export const PROFILES: Record<string, KernelProfile> = {
     faultLogFormat: 'hex',
     ioapicDomainNameById: true,
     apicRoutingLogStyle: 'old',
+    vmdAssignsIrqDomain: true,
   },
   mainline: {
     name: 'mainline',
@@ -66,6 +72,7 @@ export const PROFILES: Record<string, KernelProfile> = {
     faultLogFormat: 'hex',
     ioapicDomainNameById: true,
     apicRoutingLogStyle: 'new',
+    vmdAssignsIrqDomain: true,
   },
 };
 

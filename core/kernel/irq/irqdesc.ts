@@ -143,7 +143,7 @@ export interface IrqData {
   parent: IrqData | null;
 }
 
-export type FlowHandler = 'edge' | 'fasteoi' | 'level';
+export type FlowHandler = 'edge' | 'fasteoi' | 'level' | '';
 
 /** One Linux irq (struct irq_desc), with its irq_data chain and actions. */
 export interface IrqDesc {

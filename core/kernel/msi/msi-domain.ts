@@ -19,7 +19,14 @@ export const MSI_FLAG = {
 
 export interface MsiDomainOps {
   get_hwirq?: (info: MsiDomainInfo, arg: IrqAllocInfo) => number;
-  msi_init?: (info: MsiDomainInfo, virq: number, hwirq: number, arg: IrqAllocInfo) => number;
+  /** Sets the level's hwirq and chip through `set` (irq_domain_set_info), returns 0 or -errno. */
+  msi_init?: (
+    info: MsiDomainInfo,
+    virq: number,
+    hwirq: number,
+    arg: IrqAllocInfo,
+    set: (hwirq: number) => void,
+  ) => number;
   msi_free?: (info: MsiDomainInfo, virq: number) => void;
   /** `nvecUsed`: vectors of the first descriptor (multi-MSI when > 1 and not MSI-X). */
   msi_check?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvecUsed: number, isMsix: boolean) => number;
@@ -51,7 +58,10 @@ export interface MsiDomainInfo {
 /** The generic defaults (msi_domain_ops_default in kernel/irq/msi.c). */
 const DEFAULT_OPS: Required<MsiDomainOps> = {
   get_hwirq: (_info, arg) => arg.hwirq,
-  msi_init: () => 0,
+  msi_init: (_info, _virq, hwirq, _arg, set) => {
+    set(hwirq);
+    return 0;
+  },
   msi_free: () => undefined,
   msi_check: () => 0,
   msi_prepare: () => 0,
@@ -125,7 +135,13 @@ export function platformMsiDomainInfo(
 ): MsiDomainInfo {
   const info: MsiDomainInfo = {
     flags: defaultOps ? MSI_FLAG.USE_DEF_DOM_OPS : 0,
-    ops: { msi_init: () => 0 },
+    // dmar_msi_init / hpet_msi_init: irq_domain_set_info(..., hwirq = info->hwirq, ...).
+    ops: {
+      msi_init: (_i, _virq, hwirq, _arg, set) => {
+        set(hwirq);
+        return 0;
+      },
+    },
     chip,
     writer,
   };

@@ -40,13 +40,12 @@ export const MSI_DOMAIN_OPS: IrqDomainOps<Kernel> = {
     }
     const chip = domain.chip;
     for (let i = 0; i < nr; i++) {
-      const ret = k.msiOp(info, 'msi_init')(info, virq + i, hwirq + i, arg);
+      const set = (h: number) => void k.irq_domain_set_hwirq_and_chip(domain, virq + i, h, chip);
+      const ret = k.msiOp(info, 'msi_init')(info, virq + i, hwirq + i, arg, set);
       if (ret < 0) {
         k.irq_domain_free_irqs_parent(domain, virq, nr);
         return k.leave('msi_domain_alloc', ret, virq);
       }
-      // The default msi_init: irq_domain_set_hwirq_and_chip(..., info->chip, info->chip_data).
-      k.irq_domain_set_hwirq_and_chip(domain, virq + i, hwirq + i, chip);
     }
     return k.leave('msi_domain_alloc', 0, virq);
   },

@@ -60,7 +60,8 @@ export function writeProcInterrupts(
     for (const c of l.counts) s += `${String(c).padStart(10)} `;
     s += ` ${l.chip.padStart(8)}`;
     s += l.hwirq === null ? ` ${''.padStart(prec)}` : ` ${String(l.hwirq).padStart(prec)}`;
-    s += `-${l.handler.padEnd(8)}`;
+    // The flow handler's name only if it has one (handle_untracked_irq, VMD's children, has none).
+    if (l.handler) s += `-${l.handler.padEnd(8)}`;
     if (l.actions.length) s += `  ${l.actions.join(', ')}`;
     if (write(s + '\n') === false) return;
   }
