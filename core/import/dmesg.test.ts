@@ -260,6 +260,29 @@ describe('dmesg prefixes and robustness', () => {
     ]);
   });
 
+  it('describes the last boot of a log that holds several', () => {
+    const a = readFileSync(realPath('dmesg/alienware-m11x-core2-gm45-no-ir.dmesg.txt'), 'utf8');
+    const b = readFileSync(
+      realPath('dmesg/lenovo-ideapad-z510-haswell-no-dmar-kernel3.13.dmesg.txt'),
+      'utf8',
+    );
+    const both = parseDmesg(a + '\n' + b, 'two.txt');
+    const last = parseDmesg(b, 'b.txt');
+    expect(both.part.kernel).toEqual(last.part.kernel);
+    expect(both.part.cpus).toEqual(last.part.cpus);
+    expect(both.part.pci?.map((f) => f.bdf)).toEqual(last.part.pci?.map((f) => f.bdf));
+    expect(both.notes.join('\n')).toMatch(/the log holds 2 boots/);
+  });
+
+  it('sees SR-IOV PFs by their VF BAR lines', () => {
+    const text = readFileSync(
+      realPath('dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt'),
+      'utf8',
+    );
+    const line = /pci (\S+): VF\(n\) BAR0 space: .*for (\d+) VFs/.exec(text)!;
+    expect(parseDmesg(text, 'c').observations.sriovTotalVfs.get(line[1]!)).toBe(Number(line[2]));
+  });
+
   it('keeps a bounded number of fault records from a fault storm and counts the rest', () => {
     const p = new DmesgParser('storm.txt');
     for (let i = 0; i < 5000; i++)

@@ -49,6 +49,8 @@ export interface DmesgObservations {
   /** Interrupt errors worth explaining ("-28", "No free IRQ vectors", ...). */
   errors: { line: string; at: SourceLocation }[];
   ignoredProcessors: number;
+  /** "VF(n) BAR0 space: ... (contains BAR0 for 7 VFs)": SR-IOV PFs and their TotalVFs. */
+  sriovTotalVfs: Map<string, number>;
 }
 
 export interface DmesgResult {
@@ -133,6 +135,7 @@ export class DmesgParser {
     faultsSuppressed: 0,
     errors: [],
     ignoredProcessors: 0,
+    sriovTotalVfs: new Map(),
   };
   private cpus: CpuPart[] = [];
 
@@ -164,6 +167,7 @@ export class DmesgParser {
     o.msiIrqs = [];
     o.probeEvents = [];
     o.ignoredProcessors = 0;
+    o.sriovTotalVfs = new Map();
   }
   private madtIoapics: IoApicPart[] = [];
   private ioapics: IoApicPart[] = [];
@@ -585,6 +589,15 @@ export class DmesgParser {
       const f = this.pciFn(normBdf(r[1]!));
       f.secondary_bus = parseInt(r[2]!, 16);
       f.subordinate_bus = parseInt(r[3] ?? r[2]!, 16);
+      return true;
+    }
+    if (
+      (r =
+        /^pci ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]): VF\(n\) BAR\d space: .*\(contains BAR\d for (\d+) VFs\)/i.exec(
+          m,
+        ))
+    ) {
+      this.obs.sriovTotalVfs.set(normBdf(r[1]!), Number(r[2]));
       return true;
     }
     if (

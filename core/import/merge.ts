@@ -366,6 +366,14 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     f.parent = parentOf(f, pci);
     if (f.secondary_bus !== undefined && (!f.kind || f.kind === 'endpoint')) f.kind = 'pci-bridge';
   }
+  for (const o of obs)
+    for (const [bdf, vfs] of o.sriovTotalVfs) {
+      const f = pci.find((x) => x.bdf === bdf);
+      if (f && !f.sriov)
+        missing.push(
+          `SR-IOV of ${bdf}: the log shows BARs for ${vfs} VFs; lspci -vvv gives the VF device id the model needs`,
+        );
+    }
   const noGsi = pci.filter((f) => f.intx_pin && f.intx_gsi === undefined).length;
   if (noGsi)
     missing.push(
