@@ -4,7 +4,7 @@
 // in-process in tests. Progress goes out through `report`; `cancelled()` is polled between trace
 // chunks, and a cancelled job leaves its session consistent (the run is stored as failed).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { simulate } from '../../core/kernel/boot';
+import { resolveProfile, simulate } from '../../core/kernel/boot';
 import { PROFILES } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
 import { writeEventsCsv } from '../../core/report/csv';
@@ -101,7 +101,8 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
   const session = Session.open(request.file);
   try {
     const writer = session.beginRun({
-      profile: request.profile ?? 'auto',
+      // The profile the run follows: the one asked for, or the one the kernel version picks.
+      profile: resolveProfile(machine, request.profile).name,
       scenario: 'boot',
       machineJson: request.machineText,
     });

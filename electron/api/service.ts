@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { resolveProfile } from '../../core/kernel/boot';
 import { PROFILES } from '../../core/kernel/profiles';
 import { machineJsonSchema } from '../../core/model/json-schema';
 import { largeMachine, PRESETS } from '../../core/model/presets';
@@ -189,10 +190,11 @@ export function createService(options: ServiceOptions): Service {
         );
       // The same machine's last complete run tells how many events to expect.
       const runs = s.session.runs();
+      const profileName = resolveProfile(parsed.machine, profile).name;
       let expectedEvents: number | null = null;
       for (let i = runs.length - 1; i >= 0; i--) {
         const r = runs[i]!;
-        if (r.status === 'complete' && r.profile === (profile ?? 'auto')) {
+        if (r.status === 'complete' && r.profile === profileName) {
           if (s.session.run(r.id)?.machineJson === machineText) {
             expectedEvents = r.eventCount;
             break;
