@@ -79,7 +79,11 @@ export function ExportDialog({ sessionId, runId, onClose }: Props) {
               value={f.format}
               checked={format === f.format}
               disabled={!f.available}
-              onChange={() => setFormat(f.format)}
+              onChange={() => {
+                setFormat(f.format);
+                // Another format is another export.
+                if (job?.state !== 'running') setJobId(null);
+              }}
             />
             <span className="format-label">{f.label}</span>
             <span className="format-ext">.{f.extension}</span>

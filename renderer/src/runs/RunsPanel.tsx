@@ -135,8 +135,10 @@ export function RunsPanel({
           )}
           {selected && selected.status !== 'complete' && selected.status !== 'running' && (
             <div className="warning">
-              Run {selected.id} {selected.status}
-              {selected.error ? `: ${selected.error}` : ''} — it has no results.
+              {statusWord(selected) === 'cancelled'
+                ? `Run ${selected.id} was cancelled before it finished`
+                : `Run ${selected.id} ${selected.status}${selected.error ? `: ${selected.error}` : ''}`}{' '}
+              — it has no results.
             </div>
           )}
           {!selected && runs.length > 0 && <p className="hint">Select a run.</p>}

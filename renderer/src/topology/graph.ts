@@ -94,8 +94,21 @@ function pciKindOf(f: PciFunction): NodeKind {
   return f.kind === 'endpoint' ? 'endpoint' : 'bridge';
 }
 
+const KIND_NAMES: Record<PciFunction['kind'], string> = {
+  'host-bridge': 'Host bridge',
+  'root-port': 'Root port',
+  'pcie-switch-upstream': 'Switch upstream port',
+  'pcie-switch-downstream': 'Switch downstream port',
+  'pcie-to-pci-bridge': 'PCIe-to-PCI bridge',
+  'pci-bridge': 'PCI bridge',
+  'isa-bridge': 'ISA bridge',
+  endpoint: 'Device',
+  vmd: 'VMD controller',
+};
+
 function pciLabel(f: PciFunction): string {
-  return f.name ? f.name : f.kind === 'endpoint' ? `device ${f.vendor_device}` : f.kind;
+  if (f.name) return f.name;
+  return f.kind === 'endpoint' ? `Device ${f.vendor_device}` : KIND_NAMES[f.kind];
 }
 
 function pciDetail(f: PciFunction): string {
