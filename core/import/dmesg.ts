@@ -803,8 +803,9 @@ export function pciKindFromClass(
   const base = cls.slice(0, 6);
   if (base === '0x0600') return 'host-bridge';
   if (base === '0x0601') return 'isa-bridge';
-  if (base === '0x0604' || headerType === '01') return 'pci-bridge';
-  return undefined;
+  // A bridge the line does not name: root port, switch port or PCI bridge is lspci's to say.
+  if (base === '0x0604' || headerType === '01') return undefined;
+  return 'endpoint';
 }
 
 /** The bridge whose secondary bus a function sits on (same segment). */

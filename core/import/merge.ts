@@ -251,8 +251,11 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
   }
 
   // HPET.
+  // The comparators are the hardware's capability register, which the driver's log line reads;
+  // the ACPI table's copy of it is the firmware's word (and is wrong on some machines).
   const hpetItems = sorted
     .filter((c) => c.part.hpet)
+    .sort((a, b) => (a.kind === 'dmesg' ? -1 : 0) - (b.kind === 'dmesg' ? -1 : 0))
     .map((c) => ({ value: c.part.hpet!, c, from: '$.hpet' }));
   const hpet = hpetItems.length ? mergeObjects('$.hpet', hpetItems) : first((p) => p.hpet)?.value;
 
@@ -331,6 +334,25 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
       missing.push(
         `AMD IOMMU(s) at ${o.amdIommus.map((a) => a.bdf).join(', ')}: register base and device entries need the IVRS table`,
       );
+  }
+  // The boot log lists every DRHD the kernel found: one the table has and the log not (or the
+  // reverse) means the two artefacts are not of the same firmware.
+  const tableUnits = sorted.find((c) => c.kind === 'acpi' && c.part.iommus)?.part.iommus;
+  for (const c of sorted.filter(
+    (x) => x.kind === 'dmesg' && x.part.iommus?.some((u) => u.kind === 'intel-vtd'),
+  )) {
+    if (!tableUnits) break;
+    const logBases = new Set(c.part.iommus!.map((u) => normHex(u.register_base)));
+    const tableBases = new Set(tableUnits.map((u) => normHex(u.register_base)));
+    for (const base of new Set([...logBases, ...tableBases])) {
+      if (logBases.has(base) && tableBases.has(base)) continue;
+      const i = units.findIndex((u) => normHex(u.register_base) === base);
+      conflicts.push({
+        path: `$.iommus[${i}]`,
+        what: `DRHD ${base} is in ${logBases.has(base) ? 'the log' : 'the DMAR table'} only`,
+        values: [{ value: base, at: provenance[`$.iommus[${i}]`] ?? [] }],
+      });
+    }
   }
   for (const u of units)
     if (u.kind === 'intel-vtd' && !u.cap)
