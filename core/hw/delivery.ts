@@ -20,6 +20,8 @@ export interface FireTarget {
   bdf: string;
   entry: number;
   count: number;
+  /** An IMS slot rather than an MSI/MSI-X entry. */
+  ims?: boolean;
 }
 
 export interface FireResult {
@@ -184,14 +186,20 @@ class Delivery {
   }
 
   /** One device vector raised `count` times: its message through the remapping unit. */
-  fireFrom(bdf: string, entry: number, count: number): void {
+  fireFrom(bdf: string, entry: number, count: number, ims = false): void {
     const k = this.k;
-    const rec = k.messages.get(bdf);
-    const base = rec?.entries[rec.isMsix ? entry : 0];
     const dev = k.pci.get(bdf);
-    if (!rec || !base || !dev) return;
-    // Multi-MSI: the device puts the vector number into the low data bits.
-    const msg = rec.isMsix ? base : { ...base, data: base.data | entry };
+    let msg: MsiMessage | null | undefined;
+    if (ims) {
+      // The slot as the device sees it (IMS_QUEUE: what the last sync pushed).
+      msg = k.ims.get(bdf)?.visible[entry];
+    } else {
+      const rec = k.messages.get(bdf);
+      const base = rec?.entries[rec.isMsix ? entry : 0];
+      // Multi-MSI: the device puts the vector number into the low data bits.
+      msg = !rec || !base ? null : rec.isMsix ? base : { ...base, data: base.data | entry };
+    }
+    if (!msg || !dev) return;
     // A VMD child's write is taken by its VMD, which raises its own vector of that index.
     const vmd = dev.vmd ? k.vmds.get(dev.vmd.bdf) : undefined;
     if (vmd?.domain) {
@@ -225,6 +233,6 @@ class Delivery {
 export function fire(k: Kernel, targets: FireTarget[]): FireResult {
   const d = new Delivery(k);
   k.faultRatelimit.printed = 0;
-  for (const t of targets) d.fireFrom(t.bdf, t.entry, t.count);
+  for (const t of targets) d.fireFrom(t.bdf, t.entry, t.count, t.ims ?? false);
   return d.result;
 }

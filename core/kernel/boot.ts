@@ -4,8 +4,13 @@
 import type { Machine, PciFunction } from '../model/schema';
 import { TraceEmitter } from '../trace/emitter';
 import { check_x2apic, default_setup_apic_routing, enable_IR_x2apic } from './apic';
-import { driverFor, type DriverModel, type IrqMode } from './drivers/catalogue';
-import type { CpuMask } from './cpumask';
+import {
+  driverFor,
+  type DriverModel,
+  type IrqMode,
+  type IrqRequestPlan,
+} from './drivers/catalogue';
+import { CpuMask } from './cpumask';
 import { EINVAL } from './errno';
 import { hpet_enable } from './hpet';
 import { mp_map_pin_to_irq, setup_IO_APIC } from './ioapic';
@@ -43,6 +48,7 @@ import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domai
 import { fire, type FireTarget } from '../hw/delivery';
 import { applyRemappingInjections, type Injection } from './injections';
 import { vmd_enable_domain } from './vmd';
+import { ims_alloc_irqs } from './ims';
 
 export interface SimulatedIrq {
   irq: number;
@@ -122,7 +128,9 @@ export type ScenarioStep =
   | { op: 'cpu_down'; cpu: number }
   | { op: 'cpu_up'; cpu: number }
   /** Devices raise interrupts: every vector of one device (or all), `count` times each. */
-  | { op: 'fire'; device?: string; entry?: number; count?: number };
+  | { op: 'fire'; device?: string; entry?: number; count?: number }
+  /** An irq's affinity set from user space (/proc/irq/N/smp_affinity), by CPU list. */
+  | { op: 'set_affinity'; irq: number; cpus: number[] };
 
 export interface SimulateOptions {
   /** A profile name, or a profile object (a clone of one, edited). */
@@ -171,6 +179,15 @@ export function simulate(machine: Machine, options: SimulateOptions = {}): Simul
   try {
     boot(k, machine, bound);
     for (const step of options.scenario ?? []) {
+      if (step.op === 'set_affinity') {
+        const mask = CpuMask.of(
+          k.nrCpus,
+          step.cpus.filter((c) => c < k.nrCpus),
+        );
+        const ret = k.irq_set_affinity(step.irq, mask);
+        if (ret < 0) k.log(4, `irqlab: smp_affinity of irq ${step.irq}: ${k.describeError(ret)}`);
+        continue;
+      }
       if (step.op === 'fire') {
         const r = fire(k, fireTargets(k, step));
         deliveries.delivered += r.delivered;
@@ -202,6 +219,13 @@ function fireTargets(k: Kernel, step: Extract<ScenarioStep, { op: 'fire' }>): Fi
     dev.entries.forEach((m, entry) => {
       if (m === null || (step.entry !== undefined && entry !== step.entry)) return;
       out.push({ bdf, entry, count: step.count ?? 1 });
+    });
+  }
+  for (const [bdf, store] of k.ims) {
+    if (step.device && bdf !== step.device) continue;
+    store.visible.forEach((m, entry) => {
+      if (m && (step.entry === undefined || entry === step.entry))
+        out.push({ bdf, entry, count: step.count ?? 1, ims: true });
     });
   }
   return out;
@@ -382,11 +406,11 @@ function probe(
   counters: { virtio: number; nvme: number; netdevs: number; onlineCpus: number },
   deferred: { irq: number; name: string }[],
 ): Bound[number] {
-  const machine = k.machine;
-  const driver =
-    fn.kind === 'endpoint' || fn.kind === 'root-port'
-      ? driverFor(fn.vendor_device, fn.class)
-      : null;
+  const override = k.machine.irq_requests.find((r) => r.device === fn.bdf);
+  // A request in the machine file stands for a driver the catalogue does not know.
+  const driver: DriverModel | null =
+    driverOf(fn) ??
+    (override ? { name: fn.driver ?? 'driver', instanceKind: 'other', plan: () => [] } : null);
   if (!driver) return { fn, driver: null, mode: null };
   // pci_enable_device(): the INTx pin's GSI gets its irq, even if the driver then uses MSI.
   if (fn.intx_pin && fn.intx_gsi !== null) mp_map_pin_to_irq(k, fn.intx_gsi, null);
@@ -406,8 +430,7 @@ function probe(
     instance,
     netdev,
   };
-  const override = machine.irq_requests.find((r) => r.device === fn.bdf);
-  const plans = override
+  const plans: IrqRequestPlan[] = override
     ? [
         {
           modes: override.prefer,
@@ -436,9 +459,24 @@ function probe(
     let n = -1;
     let used = plan;
     for (let attempt: typeof plan | undefined = plan; attempt; attempt = attempt.fallback) {
+      // IMS first when the driver prefers it (a device with message storage of its own).
+      if (attempt.modes[0] === 'ims') {
+        const dev = k.pci.get(fn.bdf)!;
+        n = ims_alloc_irqs(k, dev, attempt.min, attempt.max);
+        used = attempt;
+        if (n > 0) break;
+        if (attempt.modes.length === 1) continue;
+      }
       let flags = 0;
       for (const m of attempt.modes)
-        flags |= m === 'msix' ? PCI_IRQ_MSIX : m === 'msi' ? PCI_IRQ_MSI : PCI_IRQ_LEGACY;
+        flags |=
+          m === 'ims'
+            ? 0
+            : m === 'msix'
+              ? PCI_IRQ_MSIX
+              : m === 'msi'
+                ? PCI_IRQ_MSI
+                : PCI_IRQ_LEGACY;
       if (attempt.managed) flags |= PCI_IRQ_AFFINITY;
       n = pci_alloc_irq_vectors_affinity(k, fn, attempt.min, attempt.max, flags, {
         pre: attempt.preVectors,
@@ -454,9 +492,11 @@ function probe(
       );
       return;
     }
-    const dev = k.messages.get(fn.bdf)!;
-    mode = dev.entries.length === 0 ? 'intx' : dev.isMsix ? 'msix' : 'msi';
-    const irqs = dev.irqs;
+    const ims = k.ims.get(fn.bdf);
+    const dev = k.messages.get(fn.bdf);
+    const viaIms = ims !== undefined && ims.irqs.length > 0 && !dev;
+    mode = viaIms ? 'ims' : dev!.entries.length === 0 ? 'intx' : dev!.isMsix ? 'msix' : 'msi';
+    const irqs = viaIms ? ims.irqs : dev!.irqs;
     if (round === plans.length - 1)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
     irqs.forEach((irq, i) => {

@@ -161,6 +161,8 @@ export class Kernel {
   /** CPUs whose APIC id is above this cannot be addressed (xAPIC: 254; x2APIC without IR: 255). */
   maxApicId = 0xffffffff;
   pci!: PciTopology;
+  /** IMS stores by device (ims.ts). */
+  readonly ims = new Map<string, import('./ims').ImsStore>();
   /** VMD controllers by BDF (vmd.ts); the default PCI-MSI domain (<= 6.1). */
   readonly vmds = new Map<string, import('./vmd').VmdState>();
   defaultPciMsiDomain: IrqDomain | null = null;
@@ -545,6 +547,8 @@ export class Kernel {
 
   /** irq_write_msi_msg of the platform MSI chips (DMAR fault registers, HPET FSB, IMS slots). */
   readonly platformMsiWriters: Record<string, (irq: number, msg: MsiMessage) => void> = {};
+  /** irq_bus_sync_unlock of the bus-lock chips (IMS_QUEUE), set by ims.ts. */
+  busSyncUnlock: ((irq: number) => void) | null = null;
 
   /** An msi_domain_ops callback, or the oops the kernel takes calling a NULL one. */
   msiOp<K extends MsiOpName>(info: MsiDomainInfo, name: K): NonNullable<MsiDomainOps[K]> {
@@ -801,6 +805,8 @@ export class Kernel {
         return this.leave('request_irq', ret, irq);
       }
       this.irq_setup_affinity(irq);
+      // chip_bus_sync_unlock(): slow-bus chips (IMS_QUEUE) push what changed under the lock.
+      if (desc.data?.domain.msiInfo?.writer === 'ims') this.busSyncUnlock?.(irq);
     }
     return this.leave('request_irq', 0, irq, this.apic.cpu[irq]!);
   }
@@ -854,6 +860,8 @@ export class Kernel {
       return this.leave('irq_set_affinity', 0, irq);
     const ret = this.apic_set_affinity(irq, mask);
     if (ret === 1) this.reprogram(irq);
+    // The buslock patch: the affinity write happens under the chip's bus lock.
+    if (desc.data?.domain.msiInfo?.writer === 'ims') this.busSyncUnlock?.(irq);
     return this.leave('irq_set_affinity', ret < 0 ? ret : 0, irq, this.apic.cpu[irq]!);
   }
 

@@ -39,6 +39,8 @@ export interface KernelProfile {
    * enumerated (886e67100b90, 5.19); before, they kept the default PCI-MSI domain.
    */
   vmdAssignsIrqDomain: boolean;
+  /** PCI/IMS (6.2 until its removal): a per-device IMS domain under an IR parent. */
+  pciIms: boolean;
 }
 
 export const PROFILES: Record<string, KernelProfile> = {
@@ -57,6 +59,24 @@ export const PROFILES: Record<string, KernelProfile> = {
     ioapicDomainNameById: true,
     apicRoutingLogStyle: 'old',
     vmdAssignsIrqDomain: true,
+    pciIms: false,
+  },
+  '6.2': {
+    name: '6.2',
+    description:
+      'Linux 6.2: per-device MSI domains under MSI parents (VECTOR, INTEL-IR-n), PCI/IMS, cleanup vector 0x20',
+    vector: { firstSystemVector: 0xec, hasMoveCleanupVector: true },
+    perDeviceMsiDomains: true,
+    xapicFlatLogical: true,
+    msiHighDestAlways: false,
+    dmarHpetDefaultDomOps: true,
+    dmarAllocHwirqSetsHwirq: true,
+    vfInheritMsiDomain: true,
+    faultLogFormat: 'hex',
+    ioapicDomainNameById: true,
+    apicRoutingLogStyle: 'old',
+    vmdAssignsIrqDomain: true,
+    pciIms: true,
   },
   mainline: {
     name: 'mainline',
@@ -73,6 +93,7 @@ export const PROFILES: Record<string, KernelProfile> = {
     ioapicDomainNameById: true,
     apicRoutingLogStyle: 'new',
     vmdAssignsIrqDomain: true,
+    pciIms: false,
   },
 };
 
@@ -83,5 +104,6 @@ export function profileForKernel(version: string): KernelProfile {
   const major = Number(m[1]);
   const minor = Number(m[2]);
   if (major < 6 || (major === 6 && minor <= 1)) return PROFILES['6.1']!;
+  if (major === 6 && minor <= 5) return PROFILES['6.2']!;
   return PROFILES.mainline!;
 }

@@ -398,7 +398,7 @@ export const IrqRequestSchema = z
   .object({
     device: bdf.describe('The function whose driver asks'),
     prefer: z
-      .array(z.enum(['msix', 'msi', 'intx']))
+      .array(z.enum(['ims', 'msix', 'msi', 'intx']))
       .min(1)
       .default(['msix', 'msi', 'intx'])
       .describe('Interrupt modes in the order the driver tries them'),

@@ -6,7 +6,7 @@
 // Each model follows its driver's probe path (file named per entry); where it simplifies, the
 // comment says how.
 
-export type IrqMode = 'msix' | 'msi' | 'intx';
+export type IrqMode = 'ims' | 'msix' | 'msi' | 'intx';
 
 export interface DriverContext {
   /** Online CPUs (num_online_cpus()). */
