@@ -242,6 +242,21 @@ function summarize(r: ImportResult): string[] {
     out.push('no valid machine: the merged facts break the model:');
     for (const p of r.problems) out.push(`  ${p.path}: ${p.message}`);
   }
+  const msis = r.lspci.flatMap((l) => l.functions.filter((f) => f.msi?.enabled && f.msi.message));
+  if (msis.length) {
+    const compat = msis.filter((f) => f.msi!.message!.format === 'compatibility');
+    const remap = msis.filter((f) => f.msi!.message!.format === 'remappable');
+    out.push(
+      `MSI messages (lspci): ${remap.length} remappable, ${compat.length} compatibility format`,
+    );
+    const ir = r.dmesg.some(
+      (d) => d.observations.irqRemapping === 'x2apic' || d.observations.irqRemapping === 'xapic',
+    );
+    if (ir && compat.length)
+      out.push(
+        `warning: interrupt remapping is on but ${compat.map((f) => f.bdf).join(', ')} ${compat.length === 1 ? 'has' : 'have'} a compatibility-format MSI: the IOMMU blocks it (fault reason 0x25)`,
+      );
+  }
   const faults = r.dmesg.flatMap((d) => d.observations.faults);
   if (faults.length)
     out.push(`DMAR faults: ${faults.length} (irqlab explain "<line>" says what they mean)`);

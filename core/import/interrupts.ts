@@ -15,6 +15,8 @@ export interface InterruptRow {
   hwirq: number | null;
   /** Flow handler name ("edge", "fasteoi"), null when the row has none. */
   handler: string | null;
+  /** The trigger the flow handler implies on x86: edge, or level (fasteoi, level); null if none. */
+  trigger: 'edge' | 'level' | null;
   actions: string[];
 }
 
@@ -120,6 +122,14 @@ export class ProcInterruptsParser {
       chip,
       hwirq,
       handler,
+      trigger:
+        handler === null
+          ? null
+          : /^(fasteoi|level)$/.test(handler)
+            ? 'level'
+            : /edge/.test(handler)
+              ? 'edge'
+              : null,
       actions: actionText ? actionText.split(/, /) : [],
     });
   }
