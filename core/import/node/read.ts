@@ -45,32 +45,38 @@ export async function readArtefact(file: string): Promise<ParsedArtefact> {
   const kind = sniffArtefact(start);
   if (kind === 'bzip2') {
     const child = spawn('bzip2', ['-dc', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const failed = new Promise<never>((_, reject) =>
-      child.on('error', (e) => reject(new ImportError({ file }, `bzip2: ${e.message}`))),
-    );
-    // Sniff the decompressed text's first chunk, then stream it all.
-    const chunks: string[] = [];
-    let parser: ReturnType<typeof lineParserFor> = null;
-    const done = streamLines(child.stdout, (line) => {
-      if (!parser) {
-        chunks.push(line);
-        if (chunks.length < 50) return;
-        parser = lineParserFor(sniffTextKind(chunks), file);
-        if (!parser)
-          throw new ImportError({ file }, 'decompressed content is not an artefact irqlab reads');
-        for (const l of chunks.splice(0)) parser.push(l);
-        return;
-      }
-      parser.push(line);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((resolve, reject) => {
+      child.on('error', (e) => reject(new ImportError({ file }, `bzip2: ${e.message}`)));
+      child.on('close', (code) => resolve(code ?? 1));
     });
-    await Promise.race([done, failed]);
-    if (!parser) {
-      parser = lineParserFor(sniffTextKind(chunks), file);
+    // Sniff the decompressed text's first lines, then stream it all.
+    const first: string[] = [];
+    let parser: ReturnType<typeof lineParserFor> = null;
+    const start = () => {
+      parser = lineParserFor(sniffTextKind(first), file);
       if (!parser)
         throw new ImportError({ file }, 'decompressed content is not an artefact irqlab reads');
-      for (const l of chunks) parser.push(l);
+      for (const l of first.splice(0)) parser.push(l);
+    };
+    try {
+      await streamLines(child.stdout, (line) => {
+        if (parser) return parser.push(line);
+        first.push(line);
+        if (first.length >= 50) start();
+      });
+    } finally {
+      if (child.exitCode === null) child.kill();
     }
-    return parser.finish();
+    const code = await exited;
+    if (code !== 0)
+      throw new ImportError(
+        { file },
+        `bzip2 -dc failed (exit ${code}): ${stderr.trim().split('\n')[0] || 'corrupt data'}`,
+      );
+    if (!parser) start();
+    return (parser as unknown as NonNullable<ReturnType<typeof lineParserFor>>).finish();
   }
   const parser = lineParserFor(kind, file);
   if (parser) {
