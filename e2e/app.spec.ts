@@ -207,8 +207,10 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   await formatJson(page);
   await runBoot(page);
   await page.getByRole('tab', { name: /dmesg/ }).click();
-  const bad = page.getByTestId('dmesg').locator('.log-bad').first();
-  await expect(bad).toContainText('Interrupt reservation exceeds available resources');
+  const bad = page
+    .getByTestId('dmesg')
+    .locator('.log-bad', { hasText: 'Interrupt reservation exceeds available resources' });
+  await expect(bad).toHaveCount(1);
   await bad.getByRole('button', { name: 'Explain' }).click();
   const explanation = page.getByTestId('explanation');
   const expected = localService().handlers['fault.explain']({
@@ -350,7 +352,12 @@ test('a 2,000-device machine: laid out off the UI thread, sockets collapsed, sea
   await start.getByLabel('NVMe per root complex').fill('3');
   await expect(start.getByTestId('generator-summary')).toContainText('1,920 PCI functions');
   await start.getByRole('button', { name: 'Generate and open' }).click();
-  await expect(page.getByTestId('topology-count')).toContainText('1,9');
+  // A node for every PCI function, and more (CPU sockets, IOAPICs, IOMMUs...).
+  await expect(page.getByTestId('topology-count')).toContainText('nodes');
+  const nodes = Number(
+    (await page.getByTestId('topology-count').innerText()).split(' ')[0]!.replace(/,/g, ''),
+  );
+  expect(nodes).toBeGreaterThan(1920);
   // While elk lays it out in its worker, the window answers.
   await page.getByRole('menuitem', { name: 'View' }).click();
   await expect(page.getByRole('menu', { name: 'View' })).toBeVisible();
