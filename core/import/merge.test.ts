@@ -7,6 +7,7 @@ import { sharedPath } from '../testing/shared';
 import { importArtefacts, parseArtefact } from './index';
 import { importFiles } from './node/read';
 import { sniffArtefact } from './sniff';
+import { fromOracleMachine } from '../model/oracle';
 
 const real = (...f: string[]) => importFiles(f.map(realPath));
 
@@ -102,6 +103,25 @@ describe('merging the artefacts of one machine', () => {
     );
     expect(r.machine!.cpus.list.length).toBe(r.dmesg[0]!.part.cpus!.online_count);
   });
+
+  it.each(['q35-noir-2cpu', 'q35-ir-4cpu'])(
+    "%s: dmesg + lspci + acpidump give the oracle's own machine (but core ids, which no artefact states)",
+    async (name) => {
+      const d = (f: string) => sharedPath('fixtures', 'qemu', name, f);
+      const m = (await importFiles(['dmesg.txt', 'lspci.txt', 'acpi.acpidump.txt'].map(d)))
+        .machine!;
+      const o = fromOracleMachine(JSON.parse(readFileSync(d('machine.json'), 'utf8')));
+      const strip = (x: typeof m) => ({
+        ...x,
+        name: '',
+        description: '',
+        probe_order: undefined,
+        cpus: { ...x.cpus, list: x.cpus.list.map((c) => ({ ...c, core: 0 })) },
+        pci: x.pci.map((f) => ({ ...f, name: undefined, driver: undefined })),
+      });
+      expect(strip(m)).toEqual(strip(o));
+    },
+  );
 
   it('gives every list element of the machine a source', async () => {
     const r = await importFiles(

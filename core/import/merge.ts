@@ -457,6 +457,9 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
       apic_mode: cpuFlags.apic_mode ?? 'xapic',
       cpu_has_x2apic: hasX2,
       ...(cpuFlags.arat !== undefined ? { arat: cpuFlags.arat } : {}),
+      ...(cpuFlags.fadt_apic_physical !== undefined
+        ? { fadt_apic_physical: cpuFlags.fadt_apic_physical }
+        : {}),
       list: cpus,
     },
     ioapics: (ioapics ?? []).map((io) => ({

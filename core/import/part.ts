@@ -21,6 +21,7 @@ export interface MachinePart {
   cpus?: {
     apic_mode?: 'xapic' | 'x2apic';
     cpu_has_x2apic?: boolean;
+    fadt_apic_physical?: boolean;
     arat?: boolean;
     list?: CpuPart[];
     /** CPUs the kernel allowed ("Allowing N CPUs"), present + hotplug. */

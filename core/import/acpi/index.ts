@@ -178,6 +178,10 @@ export function acpiToMachineParts(...parsed: ParsedAcpi[]): AcpiMachineParts {
 
   const fadtT = first('FADT')[0];
   if (fadtT) {
+    if (p.cpus) {
+      p.cpus.fadt_apic_physical = fadtT.decoded.forceApicPhysical;
+      b.note('$.cpus.fadt_apic_physical', at(fadtT, 112));
+    }
     p.platform_irqs = [{ irq: fadtT.decoded.sciInterrupt, name: 'acpi' }];
     b.note('$.platform_irqs[0]', at(fadtT, 46));
   }

@@ -36,11 +36,21 @@ export function decodeHpet(table: AcpiTable, length: number): HpetTable {
 export interface Fadt {
   kind: 'FADT';
   sciInterrupt: number;
+  /** Fixed feature flags (ACPI 2.0+ tables; 0 when the table is too short to have them). */
+  flags: number;
+  /** Flags bit 19 FORCE_APIC_PHYSICAL_DESTINATION_MODE: x2APIC physical, not cluster, mode. */
+  forceApicPhysical: boolean;
 }
 
 export function decodeFadt(table: AcpiTable, length: number): Fadt {
   const r = new TableReader(table, length);
-  return { kind: 'FADT', sciInterrupt: r.u16(46, 'SCI_INT') };
+  const flags = length >= 116 ? r.u32(112, 'Flags') : 0;
+  return {
+    kind: 'FADT',
+    sciInterrupt: r.u16(46, 'SCI_INT'),
+    flags,
+    forceApicPhysical: ((flags >>> 19) & 1) === 1,
+  };
 }
 
 export interface Srat {
