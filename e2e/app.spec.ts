@@ -439,3 +439,25 @@ test('Monaco runs its JSON worker locally under the strict CSP (no CDN, no viola
   expect(external).toEqual([]);
   expect(violations).toEqual([]);
 });
+
+test('an IOMMU machine: DMAR units linked to the devices in their scope, VFs under their PF', async ({
+  page,
+}) => {
+  const machine = JSON.parse(await presetText('dmar-server'));
+  await page.goto('/');
+  await page.getByRole('button', { name: /^dmar-server/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  for (let i = 0; i < machine.iommus.length; i++)
+    await expect(page.getByTestId(`node-iommu:${i}`)).toBeAttached();
+  const pf = machine.pci.find((f: { sriov: { num_vfs: number } | null }) => f.sriov?.num_vfs);
+  await expect(page.locator(`[data-testid^="node-vf:${pf.bdf}:"]`)).toHaveCount(pf.sriov.num_vfs);
+  await expect(page.locator('.edge-scope').first()).toBeAttached();
+  await page.getByTestId('node-iommu:0').click();
+  await expect(page.getByTestId('properties').getByLabel('register_base')).toHaveValue(
+    machine.iommus[0].register_base,
+  );
+  await shot(page, '28-iommu-machine');
+  await runBoot(page);
+  await page.getByRole('tab', { name: /dmesg/ }).click();
+  await shot(page, '29-iommu-machine-dmesg');
+});

@@ -99,3 +99,18 @@ describe('simulations in browser mode', () => {
     ws.close();
   });
 });
+
+describe('exported reports in browser mode', () => {
+  it('serves only the exact URL an export gave, never a path out of the exports folder', async () => {
+    for (const p of [
+      '/exports/../../etc/passwd',
+      '/exports/%2e%2e/%2e%2e/etc/passwd',
+      `/exports/${'0'.repeat(24)}/x.csv`,
+      '/exports/',
+      '/%E0%A4%A',
+    ]) {
+      const res = await fetch(origin + p);
+      expect(res.status, p).toBe(404);
+    }
+  });
+});

@@ -94,7 +94,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     try {
       rel = decodeURIComponent(url.pathname);
     } catch {
-      rel = '/';
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found');
+      return;
     }
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = path.resolve(staticDir, '.' + rel);
