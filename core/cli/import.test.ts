@@ -169,7 +169,7 @@ describe('irqlab explain', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^DMAR INTR-REMAP fault from 42:00\.2$/m);
     expect(r.out).toContain('reason 0x25 (37): Blocked a compatibility format interrupt request');
-    expect(r.out).toContain('destination APIC id 0x2c');
+    expect(r.out).toContain('destination APIC id 0x2c (address 0xfee2c000)');
     expect(r.out).toMatch(/what to check:/);
   });
 

@@ -90,6 +90,10 @@ describe('explaining interrupt errors', () => {
       "pcieport 0000:00:1c.0: can't enable MSI (MSI-X already enabled)",
       /driver mixed MSI and MSI-X/,
     ],
+    [
+      'DMAR: DRHD fed91000: failed to enable fault, interrupt, ret -28',
+      /fed91000: no fault interrupt \(-28 \(ENOSPC\)\)/,
+    ],
   ])('%s', (line, want) => {
     const e = explainLine(line)!;
     expect([e.title, ...e.meaning].join(' ')).toMatch(want);

@@ -135,7 +135,7 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
     case FAULT_REASON.IR_COMPAT_BLOCKED: {
       const dest = fault.index >> 7;
       meaning.push(
-        `A compatibility-format message has no interrupt index; the "index" ${hx(fault.index)} is the message's address bits 19:5, i.e. destination APIC id ${hx(dest)} (address ${hx(0xfee00000 | (dest << 12), 8)}).`,
+        `A compatibility-format message has no interrupt index; the "index" ${hx(fault.index)} is the message's address bits 19:5, i.e. destination APIC id ${hx(dest)} (address ${hx((0xfee00000 | (dest << 12)) >>> 0, 8)}).`,
       );
       if (machine) {
         const cpu = machine.cpus.list.find((c) => c.apic_id === dest);
@@ -268,6 +268,29 @@ const RULES: Rule[] = [
       ],
       check: [
         'The "DRHD ...: failed to enable fault, interrupt, ret" line after it: -22 (EINVAL/EEXIST path) vs -28 (ENOSPC, vectors).',
+      ],
+    }),
+  },
+  {
+    test: /DRHD (\S+): failed to enable fault, interrupt, ret (-\d+)/,
+    explain: (m, machine) => ({
+      title: `DMAR unit ${m[1]}: no fault interrupt (${errnoName(Number(m[2]))})`,
+      meaning: [
+        `dmar_set_interrupt() failed for DRHD ${m[1]}: its faults will not be reported, and with ${errnoName(Number(m[2]))} the IOMMU probe may stop there.`,
+      ],
+      causes: [
+        Number(m[2]) === -28
+          ? 'No vector left at boot: all DMAR fault irqs are set up while only CPU 0 is online (many DRHDs on a big machine, F4; later kernels allocate them per node from a CPU hotplug callback).'
+          : 'The DMAR-MSI allocation itself failed: every DRHD asking for hwirq 0 (the 2020 V2 series regression, F2), or a NULL MSI domain callback (F1).',
+        ...(machine
+          ? [
+              `This machine has ${machine.iommus.filter((u) => u.kind === 'intel-vtd').length} DRHD(s) and ${machine.cpus.list.length} CPUs.`,
+            ]
+          : []),
+        ...vectorUsage(machine),
+      ],
+      check: [
+        'The lines before it: "Interrupt reservation exceeds available resources", "No free IRQ vectors", "Can\'t request irq".',
       ],
     }),
   },
