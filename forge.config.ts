@@ -4,6 +4,20 @@ import { MakerDeb } from '@electron-forge/maker-deb';
 import { MakerZIP } from '@electron-forge/maker-zip';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * What the Vite bundles load from disk at run time, which the Vite plugin does not package (it
+ * ships .vite/ only): the session store's SQL migrations (read from ../../migrations of the
+ * bundle) and better-sqlite3, a native module kept external, with what it requires.
+ */
+const RUNTIME_FILES = [
+  'migrations',
+  'node_modules/better-sqlite3',
+  'node_modules/bindings',
+  'node_modules/file-uri-to-path',
+];
 
 const config: ForgeConfig = {
   packagerConfig: {
@@ -12,6 +26,14 @@ const config: ForgeConfig = {
     asar: true,
   },
   rebuildConfig: {},
+  hooks: {
+    packageAfterCopy: async (_config, buildPath) => {
+      for (const rel of RUNTIME_FILES)
+        cpSync(path.resolve(import.meta.dirname, rel), path.join(buildPath, rel), {
+          recursive: true,
+        });
+    },
+  },
   makers: [
     new MakerZIP({}, ['linux', 'darwin', 'win32']),
     new MakerDeb({
