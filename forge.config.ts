@@ -23,7 +23,8 @@ const config: ForgeConfig = {
   packagerConfig: {
     name: 'irqlab',
     executableName: 'irqlab',
-    asar: true,
+    // Native code cannot be loaded from inside the archive.
+    asar: { unpack: '**/*.node' },
   },
   rebuildConfig: {},
   hooks: {
