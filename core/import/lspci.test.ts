@@ -202,6 +202,13 @@ describe('MSI messages decoded (linux-irq-model.md §5.1, §5.2 examples)', () =
     expect(decodeMsiMessage(0xfee00578, 3)).toMatchObject({ irteIndex: 46 });
   });
 
+  it('takes destination bits 31:8 from address_hi (x2APIC kernels up to 5.10)', () => {
+    expect(decodeMsiMessage(0xfee01000, 0x41, 0x100)).toMatchObject({
+      format: 'compatibility',
+      destination: 0x101,
+    });
+  });
+
   it('says when an address is not an interrupt at all', () => {
     expect(decodeMsiMessage(0, 0).format).toBe('not-an-interrupt');
   });

@@ -212,8 +212,9 @@ export class LspciParser {
     ) {
       const addr = r[1]!;
       const lo = parseInt(addr.slice(-8), 16);
+      const hi = addr.length > 8 ? parseInt(addr.slice(0, -8), 16) : 0;
       const data = parseInt(r[2]!, 16);
-      f.msi.message = f.msi.enabled || lo !== 0 ? decodeMsiMessage(lo, data) : null;
+      f.msi.message = f.msi.enabled || lo !== 0 ? decodeMsiMessage(lo, data, hi) : null;
     } else if (cap && (r = /^MSI-X: Enable([+-]) Count=(\d+) Masked([+-])/.exec(cap[1]!))) {
       f.msix = {
         enabled: r[1] === '+',
@@ -377,6 +378,7 @@ function fromConfigSpace(f: LspciFunction, cfg: Uint8Array): void {
     if (id === 0x05 && !f.msi) {
       const is64 = (ctrl & 0x80) !== 0;
       const lo = u32(p + 4);
+      const hi = is64 ? u32(p + 8) : 0;
       const data = u16(p + (is64 ? 0xc : 0x8));
       const enabled = (ctrl & 1) === 1;
       f.msi = {
@@ -385,7 +387,7 @@ function fromConfigSpace(f: LspciFunction, cfg: Uint8Array): void {
         max: 1 << ((ctrl >> 1) & 7),
         maskable: (ctrl & 0x100) !== 0,
         is64bit: is64,
-        message: enabled ? decodeMsiMessage(lo, data) : null,
+        message: enabled ? decodeMsiMessage(lo, data, hi) : null,
       };
     } else if (id === 0x11 && !f.msix) {
       const table = u32(p + 4);

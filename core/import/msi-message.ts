@@ -39,8 +39,11 @@ const DELIVERY = [
   'extint',
 ] as const;
 
-/** `address` is the low 32 bits (address_hi is 0 for interrupts on x86). */
-export function decodeMsiMessage(address: number, data: number): MsiMessage {
+/**
+ * `address` is address_lo; `addressHi` is 0 except on kernels up to 5.10 in x2APIC mode, which put
+ * destination bits 31:8 there.
+ */
+export function decodeMsiMessage(address: number, data: number, addressHi = 0): MsiMessage {
   address >>>= 0;
   data &= 0xffff;
   if (address >>> 20 !== 0xfee) return { format: 'not-an-interrupt', address, data };
@@ -62,7 +65,7 @@ export function decodeMsiMessage(address: number, data: number): MsiMessage {
     format: 'compatibility',
     address,
     data,
-    destination: ((address >>> 12) & 0xff) | (ext << 8),
+    destination: (((address >>> 12) & 0xff) | (ext << 8) | (addressHi & 0xffffff00)) >>> 0,
     destinationMode: address & 0x4 ? 'logical' : 'physical',
     redirectionHint: (address & 0x8) !== 0,
     vector: data & 0xff,
