@@ -132,6 +132,13 @@ describe('irqlab import: bad input', () => {
     );
   });
 
+  it('says a /proc/interrupts alone is not a machine', async () => {
+    const r = await run('import', qemu('q35-noir-2cpu', 'interrupts.txt'));
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/\/proc\/interrupts, 2 CPUs/);
+    expect(r.err).toMatch(/nothing to build a machine from/);
+  });
+
   it('needs at least one file', async () => {
     expect((await run('import')).code).toBe(2);
   });

@@ -322,6 +322,12 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   if (args.length === 0) throw new UsageError('import takes one or more files');
   const result = await importFiles(args);
   for (const line of result.summary) io.out(line + '\n');
+  if (!result.machine && result.problems.length === 0) {
+    io.err(
+      'irqlab: nothing to build a machine from: give a dmesg, ACPI tables or lspci (a /proc/interrupts is compared with the machine, not read into it)\n',
+    );
+    return 2;
+  }
   if (!result.machine) {
     io.err('irqlab: the imported facts do not make a valid machine:\n');
     for (const p of result.problems) io.err(`irqlab: ${p.path}: ${p.message}\n`);

@@ -145,6 +145,18 @@ describe('merging the artefacts of one machine', () => {
   });
 });
 
+describe('every real artefact on its own', () => {
+  for (const dir of ['acpi', 'dmesg', 'faults', 'lspci'])
+    it(`each file in real/${dir} imports into a valid machine, saying what is missing`, async () => {
+      for (const f of realFixtures(dir)) {
+        const r = await importFiles([realPath(f)]);
+        expect(r.problems, f).toEqual([]);
+        expect(r.machine, f).not.toBeNull();
+        expect(r.summary.length, f).toBeGreaterThan(3);
+      }
+    });
+});
+
 describe('recognising artefacts by content', () => {
   const kinds: Record<string, string[]> = {
     acpi: ['acpi-text', 'acpi-binary'],
