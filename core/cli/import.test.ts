@@ -94,6 +94,29 @@ describe('irqlab import + simulate on the QEMU captures', () => {
     expect(r.out).toContain(`${rows} of ${rows} irqs identical, 0 difference(s)`);
   });
 
+  it('writes the provenance of every fact beside the machine with --provenance', async () => {
+    const p = path.join(dir, 'prov.json');
+    const m = path.join(dir, 'prov-machine.json');
+    expect(
+      (await run('import', ...artefacts('q35-ir-4cpu'), '-o', m, '--provenance', p)).code,
+    ).toBe(0);
+    const doc = JSON.parse(readFileSync(p, 'utf8'));
+    const machine = JSON.parse(readFileSync(m, 'utf8'));
+    expect(doc.provenance['$.iommus[0]']).toContainEqual(
+      expect.objectContaining({
+        file: qemu('q35-ir-4cpu', 'acpi.acpidump.txt'),
+        table: 'DMAR',
+        offset: 0x30,
+      }),
+    );
+    expect(doc.provenance['$.kernel.version']).toEqual([
+      expect.objectContaining({ file: qemu('q35-ir-4cpu', 'dmesg.txt'), line: 1 }),
+    ]);
+    machine.pci.forEach((_: unknown, i: number) =>
+      expect(doc.provenance[`$.pci[${i}]`]).toBeDefined(),
+    );
+  });
+
   it('recognises files by content, not by name', async () => {
     const renamed = path.join(dir, 'lspci.txt');
     writeFileSync(renamed, readFileSync(qemu('q35-noir-2cpu', 'dmesg.txt')));

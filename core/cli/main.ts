@@ -4,7 +4,7 @@
 //   irqlab runs <F.irqlab>
 //   irqlab query <F.irqlab> "<SELECT ...>"
 //   irqlab report <F.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
-//   irqlab import FILES... [-o machine.json]
+//   irqlab import FILES... [-o machine.json] [--provenance P.json]
 //   irqlab explain "<kernel log line>" [--machine M]
 //   irqlab decode msi --address A --data D [--machine M [--profile P]]
 //
@@ -13,6 +13,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { decodeMsi, ownerOf } from '../hw/decode';
 import { simulate, type ScenarioStep } from '../kernel/boot';
 import { PROFILES } from '../kernel/profiles';
+import { parseInjection, type Injection } from '../kernel/injections';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
 import { PRESETS } from '../model/presets';
 import { BDF_PATTERN, type Machine } from '../model/schema';
@@ -31,11 +32,11 @@ import { TraceEmitter } from '../trace/emitter';
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--fire BDF|all]... [--storm N] [--interrupts] [--json] [--out FILE.irqlab]
+  irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--fire BDF|all]... [--storm N] [--inject SPEC]... [--interrupts] [--json] [--out FILE.irqlab]
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
   irqlab report <FILE.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
-  irqlab import FILES... [-o machine.json]      (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
+  irqlab import FILES... [-o machine.json] [--provenance P.json]   (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
   irqlab explain "<kernel log line>" [--machine M]
   irqlab decode msi --address A --data D [--machine M [--profile P]]   (format, destination, vector or IRTE; whose it is)
 presets: ${Object.keys(PRESETS).join(', ')}
@@ -173,6 +174,12 @@ function cmdSimulate(args: string[], io: Io): number {
       count: storm ? Number(storm) : 1,
     });
   }
+  const injections: Injection[] = [];
+  for (let v = takeOption(args, '--inject'); v !== undefined; v = takeOption(args, '--inject')) {
+    const r = parseInjection(v);
+    if (!r.ok) throw new UsageError(`--inject ${v}: ${r.error}`);
+    injections.push(r.injection);
+  }
   if (args.length !== 1) throw new UsageError('simulate takes one machine');
   if (profile && !PROFILES[profile])
     throw new UsageError(
@@ -202,7 +209,7 @@ function cmdSimulate(args: string[], io: Io): number {
     }
   }
   try {
-    const result = simulate(machine, { profile, trace, scenario });
+    const result = simulate(machine, { profile, trace, scenario, injections });
     io.progress?.(`irqlab: storing the run's outputs in ${outFile}`);
     writer?.finish(storedRunOutputs(result));
     io.progress?.(null);
@@ -319,6 +326,7 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
 /** irqlab import: artefacts -> a machine file; with a /proc/interrupts, real vs predicted. */
 async function cmdImport(args: string[], io: Io): Promise<number> {
   const out = takeOption(args, '-o');
+  const provenanceOut = takeOption(args, '--provenance');
   if (args.length === 0) throw new UsageError('import takes one or more files');
   const result = await importFiles(args);
   for (const line of result.summary) io.out(line + '\n');
@@ -344,6 +352,12 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   if (out) {
     writeFileSync(out, JSON.stringify(result.machine, null, 2) + '\n');
     io.err(`irqlab: machine written to ${out}\n`);
+  }
+  if (provenanceOut) {
+    // Where each fact came from (JSON path -> file, line / table and offset), kept beside the machine.
+    const { provenance, conflicts, missing } = result;
+    writeFileSync(provenanceOut, JSON.stringify({ provenance, conflicts, missing }, null, 2) + '\n');
+    io.err(`irqlab: provenance written to ${provenanceOut}\n`);
   }
   return 0;
 }
