@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   rmSync,
   mkdtempSync,
   readFileSync,
@@ -294,6 +295,7 @@ describe('a session file', () => {
     db.close();
     const before = readFileSync(file);
     expectSessionError(file, 'foreign', /not an irqlab session/);
+    expect(() => Session.open(file, { readonly: true })).toThrow(/not an irqlab session/);
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
@@ -301,6 +303,7 @@ describe('a session file', () => {
     const file = path.join(dir, 'text.irqlab');
     writeFileSync(file, 'this is a machine.json, not a session\n');
     expectSessionError(file, 'not-sqlite', /not an SQLite database/);
+    expect(readFileSync(file, 'utf8')).toBe('this is a machine.json, not a session\n');
   });
 
   it('refuses a truncated session, saying how short it is', () => {
@@ -310,7 +313,11 @@ describe('a session file', () => {
     session.db.pragma('wal_checkpoint(TRUNCATE)');
     session.close();
     truncateSync(file, Math.floor(statSync(file).size / 2));
+    const before = readFileSync(file);
     expectSessionError(file, 'truncated', /truncated: \d+ bytes, but its header says/);
+    expect(() => Session.open(file, { readonly: true })).toThrow(/truncated/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('refuses a damaged session', () => {
@@ -324,6 +331,7 @@ describe('a session file', () => {
     for (let i = 8192; i < 8192 + 4096 * 3; i++) bytes[i] = 0x5a;
     writeFileSync(file, bytes);
     expectSessionError(file, 'corrupt', /damaged|cannot be opened/);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('opens a big session without reading its events, and names the file when a damaged block is read', () => {
