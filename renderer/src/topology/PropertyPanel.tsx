@@ -13,6 +13,8 @@ type JsonSchema = {
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  const?: unknown;
   description?: string;
   default?: unknown;
   minimum?: number;
@@ -30,6 +32,19 @@ export function schemaAt(root: JsonSchema, path: readonly PathKey[]): JsonSchema
     s = typeof key === 'number' ? s.items : s.properties?.[key];
   }
   return s ?? null;
+}
+
+/** A discriminated union (IOMMU: intel-vtd | amd-vi): the branch whose `kind` the value has. */
+function branchFor(s: JsonSchema, value: unknown): JsonSchema {
+  const branches =
+    s.oneOf ?? (s.anyOf && s.anyOf.filter((a) => a.type !== 'null').length > 1 ? s.anyOf : null);
+  if (!branches || value === null || typeof value !== 'object') return s;
+  const kind = (value as Record<string, unknown>).kind;
+  return (
+    branches.find(
+      (b) => b.properties?.kind?.const === kind || b.properties?.kind?.enum?.includes(kind),
+    ) ?? s
+  );
 }
 
 function unwrapNullable(s: JsonSchema | undefined): JsonSchema | undefined {
@@ -225,7 +240,7 @@ interface FieldsProps {
 }
 
 function ObjectFields({ schema, value, path, editable, tryEdit, onReveal, depth }: FieldsProps) {
-  const props = unwrapNullable(schema)?.properties ?? {};
+  const props = branchFor(unwrapNullable(schema) ?? schema, value).properties ?? {};
   return (
     <div className={`fields depth-${depth}`}>
       {Object.entries(props)
@@ -285,7 +300,9 @@ function Field({
   const help = schema.description ?? inner.description;
   let control: React.ReactNode;
 
-  if (type === 'object' && inner.properties) {
+  if (inner.const !== undefined) {
+    control = <code className="field-const">{String(inner.const)}</code>;
+  } else if (type === 'object' && inner.properties) {
     if (value === null || value === undefined) {
       control = (
         <button disabled={!editable} onClick={() => apply(defaultsOf(inner))}>
