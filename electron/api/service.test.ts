@@ -132,6 +132,26 @@ describe('sessions through the API', () => {
     }
   });
 
+  it('answers hostile or malformed requests on the new channels with errors, never a crash', async () => {
+    const bad: [string, unknown][] = [
+      ['session.save', { sessionId: '../../etc', machineName: 'x', machineText: '{}' }],
+      ['session.save', { sessionId: 's999', machineName: 'x', machineText: '{}' }],
+      ['run.start', { sessionId: 's1', machineText: '{}', injections: [{ kind: 'dmar' }] }],
+      ['run.result', { sessionId: 's1', runId: -1 }],
+      ['job.status', { jobId: 'j1; DROP TABLE runs' }],
+      ['session.upload', { fileName: 'a.irqlab', base64: 'not base64!' }],
+      ['session.openRecent', { recentId: 'x'.repeat(1000) }],
+      ['import.artefacts', { files: [{ name: 'dmesg', text: 'x', base64: 'eA==' }] }],
+      ['fault.explain', { line: 'x'.repeat(5000) }],
+    ];
+    for (const [channel, request] of bad) {
+      const result = await dispatch(service.handlers, channel, request);
+      expect(result.ok, channel).toBe(false);
+    }
+    // Still serving.
+    expect((await dispatch(service.handlers, 'app.info', {})).ok).toBe(true);
+  });
+
   it('keeps an uploaded file only when it is a session, with a name of its own', async () => {
     const bad = await dispatch(service.handlers, 'session.upload', {
       fileName: '../../evil.irqlab',
@@ -199,12 +219,13 @@ describe('sessions through the API', () => {
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
-  it('says plainly that import and explain are not available until core/import provides them', async () => {
-    const info = await call(service.handlers, 'app.info', {});
-    if (info.features.importers) return;
-    const result = await dispatch(service.handlers, 'import.artefacts', {
-      files: [{ name: 'dmesg.txt', text: 'x' }],
+  it('explains a fault line it knows, and says so when it does not', async () => {
+    const known = await call(service.handlers, 'fault.explain', {
+      line: 'Interrupt reservation exceeds available resources',
     });
-    expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(known.known).toBe(true);
+    expect(known.meaning.length).toBeGreaterThan(0);
+    const unknown = await call(service.handlers, 'fault.explain', { line: 'hello world' });
+    expect(unknown.known).toBe(false);
   });
 });
