@@ -164,7 +164,8 @@ function cmdSimulate(args: string[], io: Io): number {
   }
   // --fire [BDF|all] (repeatable) raises the devices' vectors after the boot; --storm N each N times.
   const storm = takeOption(args, '--storm');
-  if (storm !== undefined && !/^\d+$/.test(storm)) throw new UsageError(`--storm ${storm}: a count`);
+  if (storm !== undefined && !/^\d+$/.test(storm))
+    throw new UsageError(`--storm ${storm}: a count`);
   for (let v = takeOption(args, '--fire'); v !== undefined; v = takeOption(args, '--fire')) {
     if (v !== 'all' && !BDF_PATTERN.test(v))
       throw new UsageError(`--fire ${v}: a PCI address (ssss:bb:dd.f) or "all"`);
@@ -356,7 +357,10 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   if (provenanceOut) {
     // Where each fact came from (JSON path -> file, line / table and offset), kept beside the machine.
     const { provenance, conflicts, missing } = result;
-    writeFileSync(provenanceOut, JSON.stringify({ provenance, conflicts, missing }, null, 2) + '\n');
+    writeFileSync(
+      provenanceOut,
+      JSON.stringify({ provenance, conflicts, missing }, null, 2) + '\n',
+    );
     io.err(`irqlab: provenance written to ${provenanceOut}\n`);
   }
   return 0;
@@ -381,16 +385,19 @@ function cmdExplain(args: string[], io: Io): number {
 /** irqlab decode msi: an address/data pair as the hardware reads it, and whose it is in a run. */
 function cmdDecode(args: string[], io: Io): number {
   const what = args.shift();
-  if (what !== 'msi') throw new UsageError('decode takes "msi": irqlab decode msi --address A --data D');
+  if (what !== 'msi')
+    throw new UsageError('decode takes "msi": irqlab decode msi --address A --data D');
   const addressArg = takeOption(args, '--address');
   const dataArg = takeOption(args, '--data');
   const machineSpec = takeOption(args, '--machine');
   const profile = takeOption(args, '--profile');
-  if (!addressArg || !dataArg || args.length) throw new UsageError('decode msi needs --address A --data D');
+  if (!addressArg || !dataArg || args.length)
+    throw new UsageError('decode msi needs --address A --data D');
   const hexArg = (name: string, v: string, max: bigint) => {
     if (!/^(0x)?[0-9a-f]{1,16}$/i.test(v)) throw new UsageError(`${name} ${v}: a hex number`);
     const n = BigInt('0x' + v.replace(/^0x/i, ''));
-    if (n > max) throw new UsageError(`${name} ${v}: more than ${max.toString(16).length * 4} bits`);
+    if (n > max)
+      throw new UsageError(`${name} ${v}: more than ${max.toString(16).length * 4} bits`);
     return n;
   };
   const address = hexArg('--address', addressArg, 0xffffffffffffffffn);

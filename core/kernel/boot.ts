@@ -46,7 +46,14 @@ import { PciTopology, type PciDev } from './pci';
 import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
-import { applyRemappingInjections, type Injection } from './injections';
+import {
+  applyMachineInjections,
+  applyRemappingInjections,
+  applyVectorInjections,
+  CallFailures,
+  profileChanges,
+  type Injection,
+} from './injections';
 import { vmd_enable_domain } from './vmd';
 import { ims_alloc_irqs } from './ims';
 
@@ -138,15 +145,18 @@ export interface SimulateOptions {
   trace?: TraceEmitter;
   scenario?: ScenarioStep[];
   injections?: Injection[];
+  /** Called with the kernel before it boots (the stepping engine reads its state). */
+  onKernel?: (k: Kernel) => void;
 }
 
 export function resolveProfile(machine: Machine, name?: string | KernelProfile): KernelProfile {
   if (typeof name === 'object') return name;
+  name ??= machine.kernel.profile;
   if (name) {
     const p = PROFILES[name];
     if (!p)
       throw new Error(
-        `unknown profile ${JSON.stringify(name)} (known: ${Object.keys(PROFILES).join(', ')})`,
+        `${name === machine.kernel.profile ? '$.kernel.profile: ' : ''}unknown profile ${JSON.stringify(name)} (known: ${Object.keys(PROFILES).join(', ')})`,
       );
     return p;
   }
@@ -168,10 +178,16 @@ function probeOrder(machine: Machine): PciFunction[] {
 type Bound = { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[];
 
 export function simulate(machine: Machine, options: SimulateOptions = {}): SimulationResult {
-  const profile = resolveProfile(machine, options.profile);
+  const injections = options.injections ?? [];
+  const changes = profileChanges(injections);
+  const base = resolveProfile(machine, options.profile);
+  const profile = Object.keys(changes).length ? { ...base, ...changes } : base;
+  machine = applyMachineInjections(machine, injections);
   const trace = options.trace ?? new TraceEmitter();
   const k = new Kernel(machine, profile, trace);
-  k.injections = options.injections ?? [];
+  k.injections = injections;
+  k.failures = new CallFailures(injections);
+  options.onKernel?.(k);
   let oops: SimulationResult['oops'] = null;
   let panic: string | null = null;
   const bound: Bound = [];
@@ -279,6 +295,7 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
     for (const vf of vfs) bound.push(probe(k, vf.fn, ctx0, deferred));
   }
   for (const { irq, name } of deferred) k.request_irq(irq, name);
+  k.leave('kernel_init', 0);
 }
 
 /**
@@ -290,6 +307,7 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   const cpus = machine.cpus.list;
   const bootCpu = cpus[0]!.cpu;
   k.pci = new PciTopology(machine);
+  k.enter('start_kernel');
   // Early: the APIC mode the firmware handed over (check_x2apic), then the MADT.
   check_x2apic(k);
   machine.ioapics.forEach((io, n) => {
@@ -314,14 +332,21 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
     6,
     `NR_IRQS: 524544, nr_irqs: ${probeNrIrqs(k.gsiTop, legacy, k.nrCpus)}, preallocated irqs: ${legacy}`,
   );
-  // apic_intr_mode_init(): interrupt remapping and x2APIC, the APIC driver, the units' fault
-  // interrupts (the first MSIs of the boot, only CPU 0 up), then the IOAPICs.
+  // x86_late_time_init() -> apic_intr_mode_init(): interrupt remapping and x2APIC, the APIC
+  // driver, the units' fault interrupts (the first MSIs of the boot, only CPU 0 up), the IOAPICs.
+  k.enter('x86_late_time_init');
+  k.enter('apic_intr_mode_init');
   if (machine.ioapics.length > 0) k.log(6, 'APIC: Switch to symmetric I/O mode setup');
   enable_IR_x2apic(k);
   applyRemappingInjections(k, k.injections);
   default_setup_apic_routing(k);
   if (k.irqRemappingEnabled && k.remapOps === 'intel') enable_drhd_fault_handling(k);
   setup_IO_APIC(k);
+  k.leave('apic_intr_mode_init', 0);
+  k.leave('x86_late_time_init', 0);
+  k.leave('start_kernel', 0);
+  // kernel_init(): SMP, the initcalls (PCI, IOMMU, drivers), then user space (ifup, SR-IOV).
+  k.enter('kernel_init');
   // SMP: the other CPUs come up (those the APIC driver can address).
   let up = 0;
   for (const c of cpus) {
@@ -336,6 +361,7 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   const nodes = new Set(cpus.filter((c) => c.online && k.online.test(c.cpu)).map((c) => c.node))
     .size;
   k.log(6, `smp: Brought up ${nodes} node${nodes === 1 ? '' : 's'}, ${up} CPUs`);
+  applyVectorInjections(k, k.injections);
   if (machine.ioapics.length > 0) k.log(6, 'ACPI: Using IOAPIC for interrupt routing');
   hpet_enable(k);
 
@@ -375,6 +401,12 @@ function amdDeviceDomain(k: Kernel, dev: PciDev): void {
   if (!iommu) return;
   if (k.profile.perDeviceMsiDomains) dev.msiParent = iommu.irDomain;
   else dev.msiDomain = iommu.irMsiDomain;
+}
+
+function sum(a: Uint32Array | undefined): number {
+  let n = 0;
+  if (a) for (const x of a) n += x;
+  return n;
 }
 
 /** vmd_probe(): the VMD's own MSI-X vectors ("vmd<n>" each), then its domain and children. */
@@ -499,11 +531,33 @@ function probe(
     const irqs = viaIms ? ims.irqs : dev!.irqs;
     if (round === plans.length - 1)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
+    let requested = true;
     irqs.forEach((irq, i) => {
       const name = used.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
-      else k.request_irq(irq, name);
+      else if (requested) {
+        const ret = k.request_irq(irq, name);
+        if (ret < 0) {
+          // The driver gives up its probe on the first request that fails.
+          requested = false;
+          k.log(
+            3,
+            `${driver.name} ${fn.bdf}: request_irq ${irq} (${name}) failed: ${k.describeError(ret)}`,
+          );
+        }
+      }
     });
+    if (!requested) return;
+    // A driver that talks to its device at probe waits for an interrupt (mlx5's command EQ):
+    // the device raises it; if it never arrives, the driver says so when its command times out.
+    const wait = round === plans.length - 1 ? driver.probeInterrupt?.(ctx) : undefined;
+    if (wait && driver.requestAt !== 'open') {
+      const irq = irqs[wait.entry];
+      const before = irq === undefined ? 0 : sum(k.counts.get(irq));
+      if (irq !== undefined) fire(k, [{ bdf: fn.bdf, entry: wait.entry, count: 1, ims: viaIms }]);
+      if (irq === undefined || sum(k.counts.get(irq)) === before)
+        for (const line of wait.timeout) k.log(4, line);
+    }
     // Affinity hints once every vector is requested (virtnet_set_affinity after find_vqs).
     irqs.forEach((irq, i) => {
       const hint = used.affinityHint?.(i) ?? null;
@@ -537,7 +591,8 @@ function outputs(
       return l;
     };
     for (const desc of k.descs) {
-      if (!desc || !desc.data) continue;
+      // Skip a descriptor whose allocation an oops cut short (no chip yet on its outer level).
+      if (!desc || !desc.data?.chip) continue;
       const irq = desc.irq;
       const vector = k.apic.vector[irq] ?? 0;
       const cpu = k.apic.cpu[irq] ?? 0;
@@ -546,7 +601,7 @@ function outputs(
       const counted = k.counts.get(irq);
       irqs.push({
         irq,
-        chip: desc.data.chip!.name,
+        chip: desc.data.chip.name,
         hwirq: desc.data.hwirq,
         trigger: desc.trigger,
         handler: desc.handler,

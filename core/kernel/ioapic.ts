@@ -99,7 +99,11 @@ export function mp_irqdomain_create(k: Kernel): void {
   k.machine.ioapics.forEach((io, n) => {
     const parent = ioapicParent(k, io.id);
     const legacy = io.gsi_base < 16;
-    const name = `IO-APIC-${k.profile.ioapicDomainNameById ? io.id : n}`;
+    const name = k.profile.ioapicDomainNameById
+      ? `IO-APIC-${io.id}`
+      : parent && parent !== k.vectorDomain
+        ? `IO-APIC-IR-${n}`
+        : `IO-APIC-${n}`;
     const chip = newChip(parent === k.vectorDomain ? 'IO-APIC' : 'IR-IO-APIC');
     const domain = newDomain(
       name,

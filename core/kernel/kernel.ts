@@ -34,6 +34,7 @@ import {
 import type { MsiDomainInfo, MsiDomainOps, MsiOpName } from './msi/msi-domain';
 import type { KernelProfile } from './profiles';
 import { FUNCTION_ARGS } from './trace-symbols';
+import { applyDomainInjections, CallFailures, type Injection } from './injections';
 import { IrqMatrix } from './vector/matrix';
 import {
   ApicChipData,
@@ -167,7 +168,8 @@ export class Kernel {
   readonly vmds = new Map<string, import('./vmd').VmdState>();
   defaultPciMsiDomain: IrqDomain | null = null;
   /** Fault injections of this run (injections.ts). */
-  injections: readonly import('./injections').Injection[] = [];
+  injections: readonly Injection[] = [];
+  failures = new CallFailures([]);
   /** Per-CPU vector_irq[]: cpu * 256 + vector -> irq (-1 none). Built for delivery. */
   private readonly singleCpu: CpuMask[] = [];
   private readonly apicIds: Int32Array;
@@ -288,8 +290,14 @@ export class Kernel {
   }
 
   addDomain(d: IrqDomain): IrqDomain {
+    applyDomainInjections(this, d);
     this.domains.unshift(d);
     return d;
+  }
+
+  /** fail-call injections: the error this call of `fn` returns, or 0. */
+  injected(fn: string): number {
+    return this.failures.check(fn);
   }
 
   // --- the virq allocator ------------------------------------------------------------------
@@ -301,6 +309,8 @@ export class Kernel {
   irq_domain_alloc_descs(nr: number, irqBase: number): number {
     const from = irqBase >= 0 ? irqBase : this.arch_dynirq_lower_bound(1);
     this.enter('irq_domain_alloc_descs', -1, -1, nr, from);
+    const failed = this.injected('irq_domain_alloc_descs');
+    if (failed) return this.leave('irq_domain_alloc_descs', failed);
     let start = from;
     if (irqBase >= 0) {
       for (let i = 0; i < nr; i++)
@@ -377,6 +387,8 @@ export class Kernel {
     info: IrqAllocInfo,
   ): number {
     this.enter('__irq_domain_alloc_irqs', -1, -1, this.domainNameId(domain), irqBase, nr);
+    const failed = this.injected('__irq_domain_alloc_irqs');
+    if (failed) return this.leave('__irq_domain_alloc_irqs', failed);
     const virq = this.irq_domain_alloc_descs(nr, irqBase);
     if (virq < 0) return this.leave('__irq_domain_alloc_irqs', virq);
     // irq_domain_alloc_irq_data(): a level per domain from `domain` to the root.
@@ -579,6 +591,8 @@ export class Kernel {
 
   x86_vector_alloc_irqs(virq: number, nr: number, info: IrqAllocInfo): number {
     this.enter('x86_vector_alloc_irqs', virq, -1, virq, nr);
+    const failed = this.injected('x86_vector_alloc_irqs');
+    if (failed) return this.leave('x86_vector_alloc_irqs', failed, virq);
     if (nr > 1 && info.flags & X86_IRQ_ALLOC_CONTIGUOUS_VECTORS)
       return this.leave('x86_vector_alloc_irqs', -ENOSYS, virq);
     const legacy = (info.flags & X86_IRQ_ALLOC_LEGACY) !== 0;
@@ -718,6 +732,8 @@ export class Kernel {
 
   tryAlloc(irq: number, mask: CpuMask | null, reserved: boolean): number {
     this.enter('irq_matrix_alloc', irq, -1, reserved ? 1 : 0);
+    const failed = this.injected('irq_matrix_alloc');
+    if (failed) return this.leave('irq_matrix_alloc', failed, irq);
     const vector = this.matrix.irq_matrix_alloc(mask, reserved);
     return this.leave('irq_matrix_alloc', vector, irq, vector >= 0 ? this.matrix.lastCpu : -1);
   }
@@ -786,6 +802,8 @@ export class Kernel {
   /** request_irq(): adds the action; the first one activates and starts the irq. */
   request_irq(irq: number, name: string): number {
     this.enter('request_irq', irq, -1, irq, this.str(name));
+    const failed = this.injected('request_irq');
+    if (failed) return this.leave('request_irq', failed, irq);
     const desc = this.descs[irq];
     if (!desc) return this.leave('request_irq', -EINVAL, irq);
     desc.actions.push(name);

@@ -25,6 +25,14 @@ export const KernelSchema = z
         'Kernel release the machine runs, e.g. "6.1.0-56-amd64" or "5.10"; picks the default behaviour profile',
       ),
     cmdline: z.string().default('').describe('Kernel command line (/proc/cmdline)'),
+    profile: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'Behaviour profile this kernel follows (e.g. "v5.10-rc1", "next-20200925"), when the version alone does not say',
+      ),
   })
   .strict()
   .describe('The Linux kernel booted on this machine');

@@ -69,6 +69,11 @@ export interface DriverModel {
    * frees it and allocates again with the I/O queues (nvme_pci_enable + nvme_setup_io_queues).
    */
   plan(ctx: DriverContext): IrqRequestPlan[];
+  /**
+   * An interrupt the driver waits for during probe (a firmware command's completion), and the
+   * lines it prints when that command times out because the interrupt never came.
+   */
+  probeInterrupt?: (ctx: DriverContext) => { entry: number; timeout: string[] };
   /** The kernel log lines the driver prints about its interrupts: at probe, and once allocated. */
   log?: (ctx: DriverContext, stage: 'probe' | 'allocated', nvec: number, mode: IrqMode) => string[];
 }
@@ -279,6 +284,16 @@ const mlx5: DriverModel = {
       },
     ];
   },
+  // CREATE_EQ and the commands after it complete on the command EQ, on the async vector; the
+  // lines are the ones the seed report shows (mlx5_core_warn: function, line, pid of the
+  // probing task — pid 1 here, the model has no processes).
+  probeInterrupt: (ctx) => ({
+    entry: 0,
+    timeout: [
+      `mlx5_core ${ctx.bdf}: mlx5_cmd_eq_recover:264:(pid 1): Recovered 1 EQEs on cmd_eq`,
+      `mlx5_core ${ctx.bdf}: wait_func_handle_exec_timeout:1051:(pid 1): cmd0: CREATE_EQ(0x301) recovered after timeout`,
+    ],
+  }),
 };
 
 const single = (

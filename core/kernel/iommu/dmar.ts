@@ -334,6 +334,8 @@ function dmar_msi_write_msg(k: Kernel, irq: number, msg: MsiMessage): void {
 /** dmar_alloc_hwirq(): type DMAR, devid = hwirq = the unit's seq id (the V2 series left hwirq unset). */
 export function dmar_alloc_hwirq(k: Kernel, id: number, node: number, iommu: IntelIommu): number {
   k.enter('dmar_alloc_hwirq', -1, -1, id, node);
+  const failed = k.injected('dmar_alloc_hwirq');
+  if (failed) return k.leave('dmar_alloc_hwirq', failed);
   const domain = dmar_get_irq_domain(k);
   const info = newAllocInfo(X86_IRQ_ALLOC_TYPE.DMAR);
   info.devid = id;

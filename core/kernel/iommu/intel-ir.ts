@@ -72,6 +72,8 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
   alloc(k, domain, virq, nr, info) {
     const iommu = domain.hostData as IntelIommu;
     k.enter('intel_irq_remapping_alloc', virq, -1, virq, nr, info.type);
+    const failed = k.injected('intel_irq_remapping_alloc');
+    if (failed) return k.leave('intel_irq_remapping_alloc', failed, virq);
     if (nr > 1 && info.type !== X86_IRQ_ALLOC_TYPE.PCI_MSI)
       return k.leave('intel_irq_remapping_alloc', -EINVAL, virq);
     // With IR, multi-MSI needs no contiguous vectors.
@@ -182,6 +184,10 @@ function levelData(k: Kernel, virq: number, domain: IrqData['domain']): IntelIrD
  */
 function alloc_irte(k: Kernel, iommu: IntelIommu, count: number): { index: number; mask: number } {
   k.enter('alloc_irte', -1, -1, iommu.seqId, count);
+  if (k.injected('alloc_irte')) {
+    k.log(4, `DMAR-IR: IR${iommu.seqId}: can't allocate an IRTE`);
+    return { index: k.leave('alloc_irte', -1), mask: 0 };
+  }
   let mask = 0;
   if (count > 1) mask = Math.ceil(Math.log2(count));
   if (mask > iommu.maxHandleMask) {

@@ -32,6 +32,8 @@ export const MSI_DOMAIN_OPS: IrqDomainOps<Kernel> = {
   alloc(k, domain, virq, nr, arg) {
     const info = domain.msiInfo!;
     k.enter('msi_domain_alloc', virq, -1, virq, nr, arg.hwirq);
+    const failed = k.injected('msi_domain_alloc');
+    if (failed) return k.leave('msi_domain_alloc', failed, virq);
     const hwirq = k.msiOp(info, 'get_hwirq')(info, arg);
     if (k.irq_find_mapping(domain, hwirq) > 0) return k.leave('msi_domain_alloc', -EEXIST, virq);
     if (domain.parent) {

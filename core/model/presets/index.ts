@@ -3,6 +3,7 @@ import { MachineSchema, type Machine } from '../schema';
 import { dmarServer } from './dmar-server';
 import { exampleMachine } from './example';
 import { largeMachine } from './large';
+import { seedDmarHwirqFail, seedDmarNullCallback, seedVfCompatBlocked } from './seeds';
 
 export interface Preset {
   description: string;
@@ -19,6 +20,18 @@ export const PRESETS: Record<string, Preset> = {
   'dmar-server': preset(
     'Two-socket Xeon with VT-d interrupt remapping (x2APIC): 2 DRHDs, NVMe, i350, ConnectX-6 Dx with 2 VFs',
     () => dmarServer(),
+  ),
+  'seed-dmar-null-callback': preset(
+    'Seed failure A: DL560-class server, linux-next 2020-09-25: boot oops in msi_domain_alloc under dmar_alloc_hwirq',
+    seedDmarNullCallback,
+  ),
+  'seed-dmar-hwirq-fail': preset(
+    "Seed failure B: multi-DRHD server, the V2 series: dmar_alloc_hwirq fails, the IOMMU's fault handler is not registered",
+    seedDmarHwirqFail,
+  ),
+  'seed-vf-compat-blocked': preset(
+    'Seed failure C: bare-metal mlx5 VFs under IR (x2APIC), 5.10-rc1: compatibility-format MSIs blocked, fault reason 37',
+    seedVfCompatBlocked,
   ),
   large: preset(
     '1536 CPUs (8 sockets), 16 IOAPICs, 64 mlx5 NICs + 32 NVMe: ~100,000 MSI-X vectors',
