@@ -32,6 +32,11 @@ const dmesg = readFileSync(
   'utf8',
 );
 const lspci = readFileSync(sharedPath('fixtures', 'qemu', 'q35-ir-4cpu', 'lspci.txt'), 'utf8');
+const lspciX = readFileSync(sharedPath('fixtures', 'qemu', 'q35-ir-4cpu', 'lspci-x.txt'), 'utf8');
+const faults = readFileSync(
+  realPath('faults/lkml-2022-thunderbolt-intr-remap-0x8080-revert.txt'),
+  'utf8',
+);
 const interrupts = readFileSync(
   sharedPath('fixtures', 'qemu', 'q35-ir-4cpu', 'interrupts.txt'),
   'utf8',
@@ -123,6 +128,13 @@ describe('fuzzing the importers', () => {
       fc.property(fc.string({ maxLength: 2000 }), (s) => void parseDmesg(s, 'd.txt')),
       RUNS,
     );
+    fc.assert(
+      fc.property(
+        textEdits,
+        (edits) => void parseDmesg(mutateText(faults, undefined, edits), 'f.txt'),
+      ),
+      RUNS,
+    );
   });
 
   it('lspci: cut, edited or random text never throws', () => {
@@ -136,6 +148,14 @@ describe('fuzzing the importers', () => {
     );
     fc.assert(
       fc.property(fc.string({ maxLength: 2000 }), (s) => void parseLspci(s, 'l.txt')),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(
+        fc.option(fc.nat(), { nil: undefined }),
+        textEdits,
+        (cut, edits) => void parseLspci(mutateText(lspciX, cut, edits), 'x.txt'),
+      ),
       RUNS,
     );
   });
