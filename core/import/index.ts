@@ -230,7 +230,12 @@ function summarize(r: ImportResult): string[] {
       );
     if (amd.length)
       out.push(`IVRS: ${amd.length} AMD IOMMU(s) (${amd.map((u) => u.register_base).join(', ')})`);
-    if (!m.dmar && !amd.length) out.push('IOMMU: none');
+    if (!m.dmar && !amd.length)
+      out.push(
+        r.dmesg.some((d) => d.observations.amdIommus.length)
+          ? 'IOMMU: AMD-Vi units named by the log, not in the machine (see missing)'
+          : 'IOMMU: none',
+      );
     out.push(
       `PCI: ${m.pci.length} functions, ${m.pci.filter((f) => f.msix).length} with MSI-X, ${m.pci.filter((f) => f.msi).length} with MSI, ${m.pci.filter((f) => f.sriov).length} with SR-IOV`,
     );
