@@ -245,6 +245,15 @@ test('export: a run report as CSV and Perfetto, downloaded with progress', async
   await dialog.getByRole('button', { name: 'Export' }).click();
   const trace = JSON.parse(readFileSync((await (await download2).path())!, 'utf8'));
   expect(Array.isArray(trace.traceEvents)).toBe(true);
+
+  // The HTML report: one self-contained page.
+  await dialog.getByLabel(/HTML report/).check();
+  const download3 = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  const html = readFileSync((await (await download3).path())!, 'utf8');
+  expect(html).toMatch(/^<!doctype html>/i);
+  expect(html).toContain('example');
+  await expect(dialog.getByTestId('export-done')).toContainText('untitled-run1.html');
 });
 
 test('save, reopen: a saved session comes back with its machine and runs; unsaved changes prompt', async ({

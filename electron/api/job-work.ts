@@ -7,8 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolveProfile, simulate } from '../../core/kernel/boot';
 import { PROFILES } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
-import { writeEventsCsv } from '../../core/report/csv';
-import { writePerfettoTrace } from '../../core/report/perfetto';
+import { writeReport } from '../../core/report/report';
 import { Session } from '../../core/store/session';
 import type { TraceSink } from '../../core/trace/emitter';
 import { TraceEmitter } from '../../core/trace/emitter';
@@ -191,6 +190,8 @@ function exportReport(
     const run = session.run(request.runId);
     if (!run) throw new Error(`no run ${request.runId} in this session`);
     const total = run.eventCount;
+    ctx.report({ phase: "reading the run's outputs", done: 0, total, unit: 'trace events' });
+    const outputs = session.runOutputs(request.runId);
     const source = session.traceSource(request.runId);
     // Count events as the report reads them, page by page.
     let done = 0;
@@ -223,16 +224,8 @@ function exportReport(
       if (pendingLength >= 1 << 20) drain();
     };
     try {
-      switch (request.format) {
-        case 'csv':
-          writeEventsCsv(counted, write);
-          break;
-        case 'perfetto':
-          writePerfettoTrace(counted, write, `irqlab run ${request.runId}`);
-          break;
-        default:
-          throw new Error(`the ${request.format} report is not available yet`);
-      }
+      const { outputsJson: _outputs, ...summary } = run;
+      writeReport(request.format, { ...summary, outputs, source: counted }, write);
       drain();
     } finally {
       closeSync(fd);

@@ -115,6 +115,30 @@ describe('sessions through the API', () => {
     ).toBeNull();
   });
 
+  it('exports the HTML, Markdown and JSON reports of a run the app stored', async () => {
+    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const read = async (format: 'html' | 'md' | 'json') => {
+      const started = await call(service.handlers, 'report.export', {
+        sessionId: s.sessionId,
+        runId: 1,
+        format,
+      });
+      const status = await finished(started!.jobId);
+      expect(status.state, status.error ?? '').toBe('done');
+      return readFileSync(
+        service.exportFile(new URL(status.output!.url!, 'http://x').pathname)!,
+        'utf8',
+      );
+    };
+    expect(await read('html')).toMatch(/^<!doctype html>/i);
+    expect(await read('md')).toMatch(/^# /m);
+    const json = JSON.parse(await read('json'));
+    expect(json.format).toBe('irqlab-report/1');
+    // The report read the app's stored outputs, not "no outputs".
+    expect(json.outputs.shape).toBe('irqlab-app-run/1');
+    expect(json.outputs.dmesg.length).toBeGreaterThan(0);
+  });
+
   it('refuses session names that could leave the sessions folder', async () => {
     for (const name of [
       '../escape.irqlab',

@@ -48,26 +48,16 @@ const REPORT_FORMATS: Record<
   { label: string; extension: string; available: boolean; reason: string | null }
 > = {
   html: {
-    label: 'HTML report',
+    label: 'HTML report (self-contained: topology, interrupts, faults, dmesg)',
     extension: 'html',
-    available: false,
-    reason: 'comes with core/report (being written)',
+    available: true,
+    reason: null,
   },
-  md: {
-    label: 'Markdown report',
-    extension: 'md',
-    available: false,
-    reason: 'comes with core/report (being written)',
-  },
-  json: {
-    label: 'JSON report',
-    extension: 'json',
-    available: false,
-    reason: 'comes with core/report (being written)',
-  },
+  md: { label: 'Markdown report', extension: 'md', available: true, reason: null },
+  json: { label: 'JSON report', extension: 'json', available: true, reason: null },
   csv: { label: 'CSV (every trace event)', extension: 'csv', available: true, reason: null },
   perfetto: {
-    label: 'Perfetto / Chrome trace',
+    label: 'Perfetto / Chrome trace (ui.perfetto.dev)',
     extension: 'perfetto.json',
     available: true,
     reason: null,
