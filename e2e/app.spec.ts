@@ -222,7 +222,9 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   await shot(page, '13-explain-fault');
 });
 
-test('export: a run report as CSV, Perfetto and HTML, downloaded with progress', async ({ page }) => {
+test('export: a run report as CSV, Perfetto and HTML, downloaded with progress', async ({
+  page,
+}) => {
   await newExampleSession(page);
   await runBoot(page);
   await page.getByRole('button', { name: 'Export…' }).click();
