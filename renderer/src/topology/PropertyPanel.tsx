@@ -436,10 +436,8 @@ function Field({
       <label htmlFor={id} title={help}>
         {name}
       </label>
-      <div className="field-control">
-        {control}
-        <FieldProblems problems={problems} />
-      </div>
+      <div className="field-control">{control}</div>
+      <FieldProblems problems={problems} />
     </div>
   );
 }
