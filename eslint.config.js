@@ -86,6 +86,7 @@ export default tseslint.config(
       'core/cli/**',
       'core/testing/**',
       'core/import/node/**',
+      'core/step/node/**',
       'core/**/*.test.ts',
       'core/**/gen-*.ts',
     ],

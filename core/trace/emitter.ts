@@ -39,6 +39,8 @@ export class TraceEmitter {
   /** Current call depth (number of calls not yet returned). */
   depth = 0;
   pauseHook: ((seq: number) => void) | null = null;
+  /** The event the pause hook is called for (filled only while a hook is set). */
+  readonly last = { kind: 0, fn: 0, irq: -1, cpu: -1, depth: 0, a0: 0, a1: 0, a2: 0, a3: 0, text: 0 };
 
   constructor(chunkEvents = DEFAULT_CHUNK_EVENTS) {
     this.chunk = createChunk(chunkEvents);
@@ -129,6 +131,19 @@ export class TraceEmitter {
     c.length = i + 1;
     const seq = this.seq++;
     if (c.length === c.kind.length) this.flush();
-    if (this.pauseHook !== null) this.pauseHook(seq);
+    if (this.pauseHook !== null) {
+      const l = this.last;
+      l.kind = kind;
+      l.fn = fn;
+      l.irq = irq;
+      l.cpu = cpu;
+      l.depth = this.depth;
+      l.a0 = a0;
+      l.a1 = a1;
+      l.a2 = a2;
+      l.a3 = a3;
+      l.text = text;
+      this.pauseHook(seq);
+    }
   }
 }

@@ -399,6 +399,11 @@ export class IrqMatrix {
     for (let cpu = 0; cpu < this.nrCpus; cpu++) this.touch(cpu);
   }
 
+  /** The vectors in use on a CPU, as a bitmap list ("33-39,48"). */
+  cpuVectorList(cpu: number): string {
+    return bitmapList((b) => this.isAllocated(cpu, b), this.matrixBits);
+  }
+
   /**
    * The matrix part of /sys/kernel/debug/irq/domains/VECTOR (irq_matrix_debug_show). The table is
    * printed with "%*s" of the indentation the debugfs caller passes (5 for the domain file).
@@ -419,7 +424,7 @@ export class IrqMatrix {
     ];
     for (let cpu = 0; cpu < this.nrCpus; cpu++) {
       if (!this.online[cpu]) continue;
-      const vectors = bitmapList((b) => this.isAllocated(cpu, b), this.matrixBits);
+      const vectors = this.cpuVectorList(cpu);
       lines.push(
         `${pad} ${w4(cpu)}  ${w4(this.available[cpu]!)}  ${w4(this.managed[cpu]!)}  ${w4(this.managedAllocated[cpu]!)} ${w4(this.allocated[cpu]!)}  ${vectors}`,
       );

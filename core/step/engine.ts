@@ -1,0 +1,318 @@
+// The stepping engine: the same simulation that boots a machine at full speed, paused at chosen
+// trace events. It watches every event (the emitter's pause hook), keeps the call stack with its
+// arguments, decides when to stop (step, into, over, out, continue to a breakpoint, run to a
+// step number) and, stopped, reads the kernel's state: the irq_data chain being built, the
+// vector matrix of the CPUs involved, the IRTEs touched, the message written.
+//
+// Pausing is the host's business: `pause(state)` must return the next command, and may block
+// meanwhile (a worker thread waits on Atomics.wait; tests answer from a script). Going back is a
+// replay: the run is deterministic, so a new run stopped at step N is exactly the state at N.
+import { simulate, type SimulateOptions, type SimulationResult } from '../kernel/boot';
+import type { Kernel } from '../kernel/kernel';
+import type { Machine } from '../model/schema';
+import { EVENT_KIND_NAMES, EventKind } from '../trace/events';
+import { StopSimulation, TraceEmitter } from '../trace/emitter';
+import type { IntelIrData } from '../kernel/iommu/intel-ir';
+import {
+  compileBreakpoint,
+  type Breakpoint,
+  type CompiledBreakpoint,
+  type EventView,
+} from './breakpoints';
+
+export type StepCommand =
+  | { op: 'step' }
+  | { op: 'into' }
+  | { op: 'over' }
+  | { op: 'out' }
+  | { op: 'continue' }
+  | { op: 'run-to'; seq: number }
+  | { op: 'breakpoints'; breakpoints: Breakpoint[] }
+  | { op: 'stop' };
+
+export interface StepFrame {
+  fn: string;
+  seq: number;
+  args: { name: string; value: string }[];
+}
+
+export interface StepState {
+  /** The event the run is stopped after (its sequence number is the step). */
+  seq: number;
+  event: {
+    kind: string;
+    fn: string;
+    irq: number;
+    cpu: number;
+    depth: number;
+    args: { name: string; value: string }[];
+    text: string;
+  };
+  /** The modeled call stack, outermost first. */
+  stack: StepFrame[];
+  /** Why it stopped: the command's goal, or the breakpoint that hit. */
+  reason: string;
+  /** The irq being worked on (the innermost frame that names one), and its state. */
+  irq: number | null;
+  chain: { domain: string; hwirq: string; chip: string }[];
+  vector: { vector: number; cpu: number; managed: boolean; reserved: boolean } | null;
+  matrix: {
+    cpu: number;
+    available: number;
+    allocated: number;
+    managed: number;
+    managedAllocated: number;
+    vectors: string;
+  }[];
+  irtes: {
+    unit: string;
+    index: number;
+    present: boolean;
+    vector: number;
+    dest: string;
+    sid: string;
+    svt: number;
+    sq: number;
+  }[];
+  message: { device: string; entry: number; address: string; data: string } | null;
+  dmesgTail: string[];
+  /** The run has ended (boot and scenario done, or an oops/panic). */
+  done: boolean;
+}
+
+const hex = (n: number, w = 1) => '0x' + n.toString(16).padStart(w, '0');
+
+/** A run that stops when told. */
+export class SteppingRun {
+  private k: Kernel | null = null;
+  private readonly trace = new TraceEmitter();
+  private readonly stack: StepFrame[] = [];
+  private breakpoints: CompiledBreakpoint[] = [];
+  private goal: StepCommand = { op: 'step' };
+  /** Frames on the stack when the command came, and whether it came at a call event. */
+  private goalDepth = 0;
+  private goalAtCall = false;
+  private faultsSeen = 0;
+  result: SimulationResult | null = null;
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly options: Omit<SimulateOptions, 'trace' | 'onKernel'>,
+    /** Called when the run stops; returns what to do next (may block). */
+    private readonly pause: (state: StepState) => StepCommand,
+    initial: StepCommand = { op: 'step' },
+    breakpoints: Breakpoint[] = [],
+  ) {
+    this.goal = initial;
+    this.setBreakpoints(breakpoints);
+  }
+
+  setBreakpoints(list: Breakpoint[]): void {
+    this.breakpoints = list.filter((b) => b.enabled !== false).map(compileBreakpoint);
+  }
+
+  /** Runs to the end (or until a stop command); returns the last state. */
+  run(): StepState {
+    this.trace.pauseHook = (seq) => this.onEvent(seq);
+    let last: StepState | null = null;
+    try {
+      this.result = simulate(this.machine, {
+        ...this.options,
+        trace: this.trace,
+        onKernel: (k) => {
+          this.k = k;
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof StopSimulation)) throw err;
+    }
+    this.trace.pauseHook = null;
+    last = this.state(this.trace.seq - 1, 'end of the run', true);
+    return last;
+  }
+
+  private onEvent(seq: number): void {
+    const l = this.trace.last;
+    const name = this.trace.symbols[l.fn]?.name ?? '';
+    const before = this.stack.length;
+    // The call stack with arguments, kept from the events themselves.
+    if (l.kind === EventKind.call) {
+      this.stack.push({ fn: name, seq, args: this.args(l.fn, [l.a0, l.a1, l.a2, l.a3]) });
+    } else if (l.kind === EventKind.ret) {
+      this.stack.pop();
+    } else if (l.kind === EventKind.fault) {
+      this.faultsSeen++;
+    }
+    const reason = this.shouldStop(seq, name, before);
+    if (reason === null) return;
+    const command = this.pause(this.state(seq, reason, false));
+    this.obey(command, seq);
+  }
+
+  private obey(command: StepCommand, seq: number): void {
+    if (command.op === 'breakpoints') {
+      this.setBreakpoints(command.breakpoints);
+      // Stay stopped where we are: ask again.
+      this.obey(this.pause(this.state(seq, 'breakpoints set', false)), seq);
+      return;
+    }
+    if (command.op === 'stop') throw new StopSimulation(seq);
+    this.goal = command;
+    this.goalDepth = this.stack.length;
+    this.goalAtCall = this.trace.last.kind === EventKind.call;
+  }
+
+  /** `before`: frames on the stack before this event (a call pushes, a return pops). */
+  private shouldStop(seq: number, name: string, before: number): string | null {
+    const l = this.trace.last;
+    const g = this.goal;
+    if (g.op === 'run-to') {
+      if (seq >= g.seq) return `step ${g.seq}`;
+    } else if (g.op === 'step') {
+      return 'step';
+    } else if (g.op === 'into') {
+      if (l.kind === EventKind.call) return `into ${name}`;
+    } else if (g.op === 'over') {
+      // Stopped at a call: run the whole call, stop at its return. Elsewhere: the next event at
+      // this level or above, not inside a call made from here.
+      if (this.goalAtCall ? this.stack.length < this.goalDepth : before <= this.goalDepth)
+        return 'over';
+    } else if (g.op === 'out') {
+      // The return of the innermost function of the stack as it was.
+      if (l.kind === EventKind.ret && this.stack.length < this.goalDepth) return `out of ${name}`;
+    }
+    if (this.breakpoints.length) {
+      const view = this.view(name);
+      for (const b of this.breakpoints) if (b.matches(view)) return `breakpoint ${b.label}`;
+    }
+    return null;
+  }
+
+  private view(name: string): EventView {
+    const l = this.trace.last;
+    const k = this.k;
+    const desc = k && l.irq >= 0 ? k.descs[l.irq] : undefined;
+    return {
+      kind: EVENT_KIND_NAMES[l.kind as EventKind] ?? '',
+      fn: name,
+      irq: l.irq,
+      cpu: l.cpu,
+      device: desc?.owner ?? '',
+      domain: desc?.data?.domain.name ?? '',
+      firstFault: l.kind === EventKind.fault && this.faultsSeen === 1,
+    };
+  }
+
+  private args(fn: number, values: number[]): { name: string; value: string }[] {
+    const spec = this.trace.symbols[fn]?.args ?? [];
+    return spec.map((a, i) => {
+      const v = values[i] ?? 0;
+      const value =
+        a.type === 'hex' ? hex(v) : a.type === 'str' ? this.trace.strings.get(v) : String(v);
+      return { name: a.name, value };
+    });
+  }
+
+  /** What the kernel looks like now. */
+  state(seq: number, reason: string, done: boolean): StepState {
+    const l = this.trace.last;
+    const k = this.k;
+    const fnName = this.trace.symbols[l.fn]?.name ?? '';
+    let irq: number | null = l.irq >= 0 ? l.irq : null;
+    for (let i = this.stack.length - 1; irq === null && i >= 0; i--) {
+      const virq = this.stack[i]!.args.find((a) => a.name === 'virq' || a.name === 'irq');
+      if (virq && Number(virq.value) >= 0) irq = Number(virq.value);
+    }
+    const desc = k && irq !== null ? k.descs[irq] : undefined;
+    const chain: StepState['chain'] = [];
+    const irtes: StepState['irtes'] = [];
+    for (let d = desc?.data; d; d = d.parent) {
+      chain.push({
+        domain: d.domain.name,
+        hwirq: hex(d.hwirq),
+        chip: d.chip?.name ?? '(not set yet)',
+      });
+      const ir = d.chipData as IntelIrData | null;
+      if (ir && d.chip?.composer === 'intel-ir' && ir.iommu) {
+        const i = ir.index + ir.subHandle;
+        const u = ir.iommu;
+        const sid = u.sid[i]!;
+        irtes.push({
+          unit: u.name,
+          index: i,
+          present: u.present[i] === 1,
+          vector: u.vector[i]!,
+          dest: hex(u.destId[i]!, 8),
+          sid: `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`,
+          svt: u.svt[i]!,
+          sq: u.sq[i]!,
+        });
+      }
+    }
+    let vector: StepState['vector'] = null;
+    const cpus = new Set<number>();
+    if (k && irq !== null && k.apic.has(irq, 16 /* PRESENT */)) {
+      vector = {
+        vector: k.apic.vector[irq]!,
+        cpu: k.apic.cpu[irq]!,
+        managed: k.apic.has(irq, 1),
+        reserved: k.apic.has(irq, 4),
+      };
+      if (vector.vector) cpus.add(vector.cpu);
+      const aff = k.affinity[irq];
+      if (aff && aff !== k.allCpus) for (const c of aff) if (cpus.size < 8) cpus.add(c);
+    }
+    if (l.cpu >= 0) cpus.add(l.cpu);
+    if (k && cpus.size === 0) cpus.add(k.online.first() < 0 ? 0 : k.online.first());
+    const matrix = k
+      ? [...cpus]
+          .sort((a, b) => a - b)
+          .map((cpu) => ({
+            cpu,
+            available: k.matrix.available[cpu]!,
+            allocated: k.matrix.allocated[cpu]!,
+            managed: k.matrix.managed[cpu]!,
+            managedAllocated: k.matrix.managedAllocated[cpu]!,
+            vectors: k.matrix.cpuVectorList(cpu),
+          }))
+      : [];
+    let message: StepState['message'] = null;
+    if (k && desc && desc.owner) {
+      const m = k.messages.get(desc.owner)?.entries[desc.msiIndex];
+      if (m)
+        message = {
+          device: desc.owner,
+          entry: desc.msiIndex,
+          address: hex(m.address_hi * 2 ** 32 + m.address_lo, 8),
+          data: hex(m.data, 4),
+        };
+    }
+    return {
+      seq,
+      event: {
+        kind: EVENT_KIND_NAMES[l.kind as EventKind] ?? '',
+        fn: fnName,
+        irq: l.irq,
+        cpu: l.cpu,
+        depth: l.depth,
+        args:
+          l.kind === EventKind.call
+            ? this.args(l.fn, [l.a0, l.a1, l.a2, l.a3])
+            : l.kind === EventKind.ret
+              ? [{ name: 'ret', value: String(l.a0) }]
+              : this.args(l.fn, [l.a0, l.a1, l.a2, l.a3]),
+        text: l.text ? this.trace.strings.get(l.text) : '',
+      },
+      stack: this.stack.map((f) => ({ ...f, args: [...f.args] })),
+      reason,
+      irq,
+      chain,
+      vector,
+      matrix,
+      irtes,
+      message,
+      dmesgTail: k ? k.dmesg.slice(-6) : [],
+      done,
+    };
+  }
+}

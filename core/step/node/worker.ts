@@ -1,0 +1,46 @@
+// The stepping worker thread: one SteppingRun, blocked on a shared flag while it is stopped.
+// Commands arrive as JSON in the shared buffer (the main thread writes, sets the flag and
+// notifies); states go back with postMessage.
+import { parentPort, workerData } from 'node:worker_threads';
+import { SteppingRun, type StepCommand } from '../engine';
+import type { Breakpoint } from '../breakpoints';
+import type { Machine } from '../../model/schema';
+import type { SimulateOptions } from '../../kernel/boot';
+
+interface Data {
+  machine: Machine;
+  options: Omit<SimulateOptions, 'trace' | 'onKernel'>;
+  initial: StepCommand;
+  breakpoints: Breakpoint[];
+  shared: SharedArrayBuffer;
+}
+
+const data = workerData as Data;
+const flag = new Int32Array(data.shared, 0, 2);
+const bytes = new Uint8Array(data.shared, 8);
+const decoder = new TextDecoder();
+
+function nextCommand(): StepCommand {
+  // flag[0]: 0 = waiting for a command, 1 = a command is in the buffer (flag[1] bytes long).
+  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
+  const text = decoder.decode(bytes.slice(0, flag[1]!));
+  Atomics.store(flag, 0, 0);
+  return JSON.parse(text) as StepCommand;
+}
+
+const run = new SteppingRun(
+  data.machine,
+  data.options,
+  (state) => {
+    parentPort!.postMessage({ type: 'state', state });
+    return nextCommand();
+  },
+  data.initial,
+  data.breakpoints,
+);
+try {
+  const last = run.run();
+  parentPort!.postMessage({ type: 'end', state: last });
+} catch (err) {
+  parentPort!.postMessage({ type: 'error', message: (err as Error).message });
+}

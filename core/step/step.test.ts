@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../model/presets';
+import { qemuFixtureMachine } from '../testing/qemu';
+import type { Breakpoint } from './breakpoints';
+import { SteppingRun, type StepCommand, type StepState } from './engine';
+import { StepSession } from './node/session';
+
+/** Runs a machine with a script of commands, collecting the states it stops at. */
+function scripted(
+  machine = qemuFixtureMachine('q35-ir-4cpu'),
+  commands: StepCommand[],
+  breakpoints: Breakpoint[] = [],
+  /** null: the machine's own profile. */
+  profile: string | null = '6.1',
+) {
+  const states: StepState[] = [];
+  const run = new SteppingRun(
+    machine,
+    { profile: profile ?? undefined },
+    (s) => {
+      states.push(s);
+      return commands.shift() ?? { op: 'stop' };
+    },
+    { op: 'step' },
+    breakpoints,
+  );
+  run.run();
+  return states;
+}
+
+describe('stepping engine', () => {
+  it('stops at every event with "step", one after another', () => {
+    const s = scripted(undefined, [{ op: 'step' }, { op: 'step' }, { op: 'step' }]);
+    expect(s.map((x) => x.seq)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('"into" stops at the next call; "out" at the return of the current function', () => {
+    const s = scripted(undefined, [{ op: 'into' }, { op: 'into' }, { op: 'out' }]);
+    expect(s[1]!.event.kind).toBe('call');
+    expect(s[2]!.event.kind).toBe('call');
+    const inner = s[2]!.event.fn;
+    expect(s[3]!.event).toMatchObject({ kind: 'ret' });
+    // Out of the function entered at s[2]: we are back one level up.
+    expect(s[3]!.stack.length).toBe(s[2]!.stack.length - 1);
+    expect(s[3]!.event.fn).toBe(inner);
+  });
+
+  it('"over" steps over a whole call: the next event at the same depth', () => {
+    const s = scripted(
+      undefined,
+      [{ op: 'continue' }, { op: 'over' }],
+      [{ kind: 'function', spec: 'dmar_alloc_hwirq' }],
+    );
+    const at = s[1]!;
+    expect(at.event).toMatchObject({ kind: 'call', fn: 'dmar_alloc_hwirq' });
+    const after = s[2]!;
+    expect(after.event).toMatchObject({ kind: 'ret', fn: 'dmar_alloc_hwirq' });
+    expect(after.seq).toBeGreaterThan(at.seq + 5); // the allocation's inner calls were skipped
+  });
+
+  it('breaks on a condition ("irq_matrix_alloc on cpu 3") and shows the state there', () => {
+    const s = scripted(
+      undefined,
+      [{ op: 'continue' }],
+      [{ kind: 'condition', spec: 'fn=irq_matrix_alloc kind=ret cpu=3' }],
+    );
+    const hit = s[1]!;
+    expect(hit.reason).toBe('breakpoint condition fn=irq_matrix_alloc kind=ret cpu=3');
+    expect(hit.event).toMatchObject({ fn: 'irq_matrix_alloc', cpu: 3 });
+    expect(hit.stack.map((f) => f.fn)).toContain('assign_irq_vector_any_locked');
+    expect(hit.matrix.map((m) => m.cpu)).toContain(3);
+    expect(hit.chain.at(-1)!.domain).toBe('VECTOR');
+  });
+
+  it('at an IRTE write, shows the call with its arguments, then the IRTE written, the chain and the vector', () => {
+    const s = scripted(
+      undefined,
+      [{ op: 'continue' }, { op: 'out' }],
+      [{ kind: 'condition', spec: 'fn=modify_irte irq=25' }],
+    );
+    const call = s[1]!;
+    expect(call.stack.map((f) => f.fn).slice(-3)).toEqual([
+      'irq_domain_activate_irq',
+      'intel_irq_remapping_activate',
+      'modify_irte',
+    ]);
+    expect(call.stack.at(-1)!.args.map((a) => a.name)).toEqual(['index', 'vector', 'dest']);
+    // Out of modify_irte: the IRTE is written.
+    const written = s[2]!;
+    expect(written.event).toMatchObject({ kind: 'ret', fn: 'modify_irte' });
+    expect(written.irq).toBe(25);
+    expect(written.chain.map((c) => c.domain)).toEqual([
+      'INTEL-IR-MSI-0-3',
+      'INTEL-IR-0',
+      'VECTOR',
+    ]);
+    expect(written.irtes[0]).toMatchObject({
+      unit: 'dmar0',
+      index: 17,
+      present: true,
+      sid: '00:02.0',
+      svt: 1,
+    });
+    expect(written.vector?.vector).toBe(written.irtes[0]!.vector);
+  });
+
+  it('"first fault" stops at the blocked VF interrupt of the seed preset', () => {
+    const s = scripted(
+      PRESETS['seed-vf-compat-blocked']!.make(),
+      [{ op: 'continue' }],
+      [{ kind: 'condition', spec: 'first fault' }],
+      null,
+    );
+    const hit = s[1]!;
+    expect(hit.event.kind).toBe('fault');
+    expect(hit.event.text).toContain('fault reason 0x25');
+    expect(hit.stack.map((f) => f.fn)).toContain('dmar_remap_request');
+  });
+
+  it('refuses a malformed condition with what is wrong', () => {
+    expect(() => scripted(undefined, [], [{ kind: 'condition', spec: 'cpu 3' }])).toThrow(
+      /key=value/,
+    );
+  });
+});
+
+describe('stepping session (worker thread): forward and back', () => {
+  it('steps back exactly to an earlier state, through the shadow run or a replay', async () => {
+    const { session, state: first } = await StepSession.start(qemuFixtureMachine('q35-ir-4cpu'), {
+      profile: '6.1',
+    });
+    try {
+      expect(first.seq).toBe(0);
+      const at900 = await session.do({ op: 'run-to', seq: 900 });
+      expect(at900.seq).toBe(900);
+      const ahead = await session.do({ op: 'run-to', seq: 1500 });
+      expect(ahead.seq).toBe(1500);
+      // Back past the shadow (512 behind) and within it: the same event, stack and state.
+      const back = await session.goto(900);
+      expect({ ...back, reason: '' }).toEqual({ ...at900, reason: '' });
+      const one = await session.back(1);
+      expect(one.seq).toBe(899);
+      const fwd = await session.do({ op: 'step' });
+      expect({ ...fwd, reason: '' }).toEqual({ ...at900, reason: '' });
+    } finally {
+      session.close();
+    }
+  });
+});
