@@ -325,7 +325,7 @@ export function topologySvg(model: ReportModel): string {
   );
 
   const height = y - 26;
-  // Arrows: interrupts flow up, band by band. A wide bar takes arrows up to every box above it;
+  // Arrows: interrupts flow up, band by band. The vector bar takes arrows up to every CPU box;
   // PCI buses point at the MSI domains; other boxes at the nearest box above (or the bar).
   const arrow = (d: string) =>
     out.push(
@@ -334,7 +334,7 @@ export function topologySvg(model: ReportModel): string {
   for (let b = 1; b < bands.length; b++) {
     const above = bands[b - 1]!;
     const here = bands[b]!;
-    if (here.length === 1) {
+    if (here.length === 1 && here[0]!.tone === 'apic') {
       for (const a of above) arrow(`M${a.x + a.w / 2},${here[0]!.y} V${a.y + a.h + 6}`);
       continue;
     }

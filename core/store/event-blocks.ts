@@ -12,7 +12,7 @@
 // migrations/0002_event_blocks.sql builds the same layout in SQL from version-1 rows (format 1,
 // no CRC, fixed widths: int8 kind, int64 arguments, int32 for the rest): keep the two in step.
 import { crc32 } from 'node:zlib';
-import type { EventRow, TraceChunk } from '../trace/events';
+import type { TraceChunk } from '../trace/events';
 
 export const BLOCK_FORMAT = 2;
 /** Blocks made by the migration from version-1 rows: same layout, no CRC. */
@@ -144,11 +144,14 @@ export class BlockEncoder {
   }
 }
 
+/** Shared by every all-zero column (decoded blocks are read, never written). */
+const ZEROS = new Int32Array(BLOCK_EVENTS);
+
 /** A block's events, column by column. */
 export interface DecodedBlock {
   readonly firstSeq: number;
   readonly count: number;
-  readonly columns: Readonly<Record<BlockColumn, ArrayLike<number>>>;
+  readonly columns: Readonly<Record<BlockColumn, Int32Array | Float64Array>>;
 }
 
 /** Why a block could not be read (the session store turns it into a SessionError). */
@@ -177,7 +180,7 @@ export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): 
   const buf = bytes.buffer;
   let offset = bytes.byteOffset + HEADER_BYTES;
   const end = bytes.byteOffset + bytes.byteLength;
-  const columns = {} as Record<BlockColumn, ArrayLike<number>>;
+  const columns = {} as Record<BlockColumn, Int32Array | Float64Array>;
   for (let c = 0; c < BLOCK_COLUMNS.length; c++) {
     const code = bytes[1 + c] as WidthCode;
     const width = BYTES[code];
@@ -188,32 +191,35 @@ export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): 
       throw new BlockFormatError(
         `block at step ${firstSeq}: ${bytes.byteLength} bytes, too short for ${count} events`,
       );
-    let column: ArrayLike<number>;
+    // Integer columns are decoded to Int32Array, the others to Float64Array: code that reads
+    // blocks sees two array types only (mixed typed-array types make each access site
+    // megamorphic), and integers stay small integers in the objects built from them (a double
+    // read from a Float64Array would be boxed in every row made of it).
+    let column: Int32Array | Float64Array;
     switch (code) {
       case Width.zero:
-        column = new Int8Array(count);
+        column = ZEROS.length >= count ? ZEROS.subarray(0, count) : new Int32Array(count);
         break;
       case Width.int8:
-        column = new Int8Array(buf, offset, count);
+        column = Int32Array.from(new Int8Array(buf, offset, count));
         break;
       case Width.int16:
-        column = new Int16Array(buf, offset, count);
+        column = Int32Array.from(new Int16Array(buf, offset, count));
         break;
       case Width.int32:
         column = new Int32Array(buf, offset, count);
         break;
       case Width.uint32:
-        column = new Uint32Array(buf, offset, count);
+        column = Float64Array.from(new Uint32Array(buf, offset, count));
         break;
       case Width.float64:
         column = new Float64Array(buf, offset, count);
         break;
       case Width.int64: {
         const words = new Int32Array(buf, offset, count * 2);
-        const out = new Float64Array(count);
+        column = new Float64Array(count);
         for (let i = 0; i < count; i++)
-          out[i] = words[2 * i + 1]! * 2 ** 32 + (words[2 * i]! >>> 0);
-        column = out;
+          column[i] = words[2 * i + 1]! * 2 ** 32 + (words[2 * i]! >>> 0);
         break;
       }
     }
@@ -221,25 +227,6 @@ export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): 
     offset += size;
   }
   return { firstSeq, count, columns };
-}
-
-/** Event i of a decoded block as a row. */
-export function blockRow(block: DecodedBlock, i: number): EventRow & { dev: number } {
-  const c = block.columns;
-  return {
-    seq: block.firstSeq + i,
-    kind: c.kind[i]!,
-    depth: c.depth[i]!,
-    fn: c.fn[i]!,
-    irq: c.irq[i]!,
-    cpu: c.cpu[i]!,
-    a0: c.a0[i]!,
-    a1: c.a1[i]!,
-    a2: c.a2[i]!,
-    a3: c.a3[i]!,
-    text: c.text[i]!,
-    dev: c.dev[i]!,
-  };
 }
 
 /**

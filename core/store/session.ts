@@ -419,12 +419,15 @@ export class Session {
         conditions.length === 0
           ? reader.sequential(runId, from, to)
           : reader.matching(runId, conditions, from, to);
+      const keys = conditions.map(([key]) => key);
+      const values = conditions.map(([, value]) => value);
       for (const block of blocks) {
         const c = block.columns;
+        const tested = keys.map((key) => c[key]);
         const start = Math.max(0, from - block.firstSeq);
         const end = Math.min(block.count, to - block.firstSeq);
         rows: for (let i = start; i < end; i++) {
-          for (const [key, value] of conditions) if (c[key][i] !== value) continue rows;
+          for (let k = 0; k < tested.length; k++) if (tested[k]![i] !== values[k]) continue rows;
           out.push({
             seq: block.firstSeq + i,
             kind: c.kind[i]!,
