@@ -69,6 +69,8 @@ export interface StoredRunOutputs {
     driver: string | null;
     mode: string | null;
     messages: { entry: number; address: string; data: string }[];
+    /** A device on its INTx line: that (shareable) IO-APIC irq, which has no single owner. */
+    intxIrq?: number | null;
   }[];
   milliseconds: number;
 }
@@ -131,6 +133,19 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
         unit: 'trace events',
       });
       const names = new Map(machine.pci.map((f) => [f.bdf, f.name ?? '']));
+      // The irq of each IO-APIC pin: its first domain is IO-APIC-<id>, hwirq the pin.
+      const pinIrq = new Map<string, number>();
+      for (const i of result.irqs) {
+        const first = i.domains[0];
+        if (first?.domain.startsWith('IO-APIC-'))
+          pinIrq.set(`${first.domain}:${first.hwirq}`, i.irq);
+      }
+      const intxIrqOf = (bdf: string): number | null => {
+        const gsi = machine.pci.find((f) => f.bdf === bdf)?.intx_gsi ?? null;
+        if (gsi === null) return null;
+        const io = machine.ioapics.find((a) => gsi >= a.gsi_base && gsi < a.gsi_base + a.pins);
+        return io ? (pinIrq.get(`IO-APIC-${io.id}:${gsi - io.gsi_base}`) ?? null) : null;
+      };
       const parts: string[] = [];
       let size = 0;
       let truncated = false;
@@ -167,6 +182,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
           driver: d.driver,
           mode: d.mode,
           messages: d.messages,
+          intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
         })),
         milliseconds: Math.round(performance.now() - t0),
       };

@@ -94,6 +94,21 @@ describe('sessions through the API', () => {
     expect(nvme.messages[0]?.address).toMatch(/^0x?[0-9a-f]+$/i);
   });
 
+  it("gives a device on its INTx line that line's IO-APIC irq", async () => {
+    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const page = await call(service.handlers, 'run.devices', {
+      sessionId: s.sessionId,
+      runId: 1,
+    });
+    const onIntx = page.devices.filter((d) => d.mode === 'intx');
+    expect(onIntx.length).toBeGreaterThan(0);
+    for (const d of onIntx)
+      expect(
+        d.irqs.map((i) => i.chip),
+        d.bdf,
+      ).toContain('IO-APIC');
+  });
+
   it('exports a stored run as CSV to a file the host serves for download', async () => {
     const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
     const started = await call(service.handlers, 'report.export', {

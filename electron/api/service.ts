@@ -228,20 +228,27 @@ export function createService(options: ServiceOptions): Service {
         : outputs.devices;
       const page = matching.slice(offset, offset + limit);
       const wanted = new Set(page.map((d) => d.bdf));
+      // An INTx line is shared and has no owner: it belongs to each device on it.
+      const intxUsers = new Map<number, string[]>();
+      for (const d of page)
+        if (d.intxIrq != null)
+          intxUsers.set(d.intxIrq, [...(intxUsers.get(d.intxIrq) ?? []), d.bdf]);
       const irqsByOwner = new Map<string, RunDevice['irqs']>();
       for (const i of outputs.irqs) {
-        if (!wanted.has(i.owner)) continue;
-        let list = irqsByOwner.get(i.owner);
-        if (!list) irqsByOwner.set(i.owner, (list = []));
-        list.push({
-          irq: i.irq,
-          chip: i.chip,
-          hwirq: i.hwirq,
-          vector: i.vector,
-          cpu: i.cpu,
-          actions: i.actions,
-          managed: i.managed,
-        });
+        const owners = wanted.has(i.owner) ? [i.owner] : (intxUsers.get(i.irq) ?? []);
+        for (const owner of owners) {
+          let list = irqsByOwner.get(owner);
+          if (!list) irqsByOwner.set(owner, (list = []));
+          list.push({
+            irq: i.irq,
+            chip: i.chip,
+            hwirq: i.hwirq,
+            vector: i.vector,
+            cpu: i.cpu,
+            actions: i.actions,
+            managed: i.managed,
+          });
+        }
       }
       const MESSAGES_SHOWN = 64;
       return {
