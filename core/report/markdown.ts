@@ -99,7 +99,7 @@ export function writeMarkdownReport(model: ReportModel, write: (text: string) =>
     w(`\n> This run was interrupted; what follows is what was stored.`);
   if (o.oops) w(`\n> **Kernel oops:** ${o.oops.text}`);
   if (o.panic) w(`\n> **Kernel panic:** ${o.panic}`);
-  if (o.deliveries)
+  if (o.deliveries && o.deliveries.delivered + o.deliveries.faulted + o.deliveries.spurious > 0)
     w(
       `\nInterrupt messages sent by the run: ${n(o.deliveries.delivered)} delivered, ${n(o.deliveries.faulted)} faulted, ${n(o.deliveries.spurious)} spurious.`,
     );
