@@ -21,6 +21,9 @@ interface View {
   scale: number;
 }
 
+/** The smallest scale at which node labels read comfortably. */
+const READABLE_SCALE = 0.7;
+
 const KIND_LABEL: Record<NodeKind, string> = {
   socket: 'socket',
   cpu: 'CPU',
@@ -89,21 +92,29 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     return () => ro.disconnect();
   }, []);
 
-  const fit = useCallback(() => {
-    if (!layout) return;
-    const scale = Math.min(
-      1.2,
-      Math.max(
-        0.05,
-        Math.min(size.width / (layout.width + 20), size.height / (layout.height + 20)),
-      ),
-    );
-    setView({
-      scale,
-      x: (size.width - layout.width * scale) / 2,
-      y: Math.max(0, (size.height - layout.height * scale) / 2),
-    });
-  }, [layout, size]);
+  /** Whole machine in view; `readable`: never so small that labels cannot be read. */
+  const fit = useCallback(
+    (readable = false) => {
+      if (!layout) return;
+      const whole = Math.min(
+        1.2,
+        Math.max(
+          0.05,
+          Math.min(size.width / (layout.width + 20), size.height / (layout.height + 20)),
+        ),
+      );
+      if (readable && whole < READABLE_SCALE) {
+        setView({ scale: READABLE_SCALE, x: 10, y: 44 });
+        return;
+      }
+      setView({
+        scale: whole,
+        x: (size.width - layout.width * whole) / 2,
+        y: Math.max(0, (size.height - layout.height * whole) / 2),
+      });
+    },
+    [layout, size],
+  );
 
   // A new machine is fitted into view once laid out; a big one starts readable, at its top left.
   useEffect(() => {
@@ -125,7 +136,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
       }
       autoFit.current = true;
     }
-    if (autoFit.current) fit();
+    if (autoFit.current) fit(true);
   }, [layout, fit]);
   useEffect(() => {
     fitPending.current = true;
