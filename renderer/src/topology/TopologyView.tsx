@@ -22,7 +22,7 @@ interface View {
 }
 
 /** The smallest scale at which node labels read comfortably. */
-const READABLE_SCALE = 0.7;
+const READABLE_SCALE = 0.55;
 
 const KIND_LABEL: Record<NodeKind, string> = {
   socket: 'socket',
