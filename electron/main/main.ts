@@ -163,6 +163,19 @@ function createWindow(): BrowserWindow {
     if (mainWindow === win) mainWindow = null;
   });
 
+  // The page refuses to unload with unsaved changes (beforeunload): ask, as a desktop app does.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Close without saving', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'This session has unsaved changes.',
+      detail: 'Close the window and lose them? (Cancel, then File > Save, keeps them.)',
+    });
+    if (choice === 0) event.preventDefault(); // = let it unload
+  });
+
   // No navigation away from the app and no new windows; external links open in the OS browser.
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
