@@ -1,7 +1,7 @@
 // `npm run bench`: irqlab's figures, one `key: value` line each.
 //
 //   boot_large_seconds            the whole simulated boot of preset `large` (1536 CPUs, 16 IOAPICs,
-//                                 ~100,000 MSI-X vectors) with trace events emitted; median of 3
+//                                 16 VT-d units, IR in x2APIC mode, ~100,000 MSI-X vectors) with trace events emitted; median of 3
 //   allocations_per_second        vectors allocated (MSI/MSI-X irqs) per second of that boot
 //   trace_emit_events_per_second  trace events emitted per second of that boot
 //   boot_large_stored_seconds     the same boot with its trace stored in a session file (SQLite)
@@ -12,6 +12,9 @@
 //   trace_naive_rows_per_second   the same events, one prepared single-row INSERT each (baseline),
 //                                 measured in the same run
 //   trace_write_ratio_vs_naive    how many times faster the batched writer is
+//   step_p99_ms                   the debugger on the large preset: command -> state from the worker
+//                                 for steps forward and back (bench/step.ts says how it is driven);
+//                                 step_forward_p99_ms, step_back_p50_ms, step_back_p99_ms apart
 //   session_open_ms               open a session whose run has 10M events and show its first page
 //                                 (200 events, names resolved); median of 5, page cache warm.
 //                                 session_open_build_seconds: building that file
@@ -23,6 +26,7 @@ import { PRESETS } from '../core/model/presets';
 import { Session } from '../core/store/session';
 import { TraceEmitter } from '../core/trace/emitter';
 import { benchSessionOpen, benchTraceStore } from './store';
+import { benchStep } from './step';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -92,6 +96,9 @@ print('trace_events_per_second', store.trace_events_per_second!);
 print('trace_naive_rows_per_second', store.trace_naive_rows_per_second!);
 print('trace_write_ratio_vs_naive', store.trace_write_ratio_vs_naive!);
 print('trace_finish_seconds', store.trace_finish_seconds!);
+
+// The debugger on the large preset: latency of steps forward and back (worker round trip).
+for (const [key, value] of Object.entries(await benchStep())) print(key, value);
 
 // Opening a 10-million-event session at its first page.
 for (const [key, value] of Object.entries(benchSessionOpen(10_000_000))) print(key, value);

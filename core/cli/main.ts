@@ -11,6 +11,9 @@
 // Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { decodeMsi, ownerOf } from '../hw/decode';
+import { diffRuns, formatDiff } from '../compare/diff';
+import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
+import { runStepper } from './step';
 import { simulate, type ScenarioStep } from '../kernel/boot';
 import { PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
@@ -38,6 +41,8 @@ const USAGE = `usage:
   irqlab report <FILE.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
   irqlab import FILES... [-o machine.json] [--provenance P.json]   (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
   irqlab explain "<kernel log line>" [--machine M]
+  irqlab diff MACHINE[@PROFILE] MACHINE[@PROFILE] [--json]          (interrupts, messages, IRTEs, faults, dmesg)
+  irqlab step MACHINE [--profile P] [--break KIND:SPEC]...            (commands on stdin: n i o u c b g break p q)
   irqlab decode msi --address A --data D [--machine M [--profile P]]   (format, destination, vector or IRTE; whose it is)
 presets: ${Object.keys(PRESETS).join(', ')}
 profiles: ${Object.keys(PROFILES).join(', ')}`;
@@ -45,6 +50,8 @@ profiles: ${Object.keys(PROFILES).join(', ')}`;
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Lines of standard input (irqlab step). */
+  input?: AsyncIterable<string>;
   /** Given only on a terminal (run.ts): a one-line progress report; null clears it. */
   progress?(line: string | null): void;
 }
@@ -413,6 +420,53 @@ function cmdDecode(args: string[], io: Io): number {
   return d.format === 'not-an-interrupt' ? 1 : 0;
 }
 
+/** `machine[@profile]`: a machine and the profile to run it with. */
+function runSpec(spec: string): { machine: Machine; profile: string | undefined; label: string } {
+  const at = spec.lastIndexOf('@');
+  const profile = at > 0 ? spec.slice(at + 1) : undefined;
+  if (profile && !PROFILES[profile])
+    throw new UsageError(
+      `${spec}: unknown profile ${profile} (known: ${Object.keys(PROFILES).join(', ')})`,
+    );
+  return { machine: loadMachine(at > 0 ? spec.slice(0, at) : spec), profile, label: spec };
+}
+
+/** irqlab diff: two runs (profiles, machines) side by side. */
+function cmdDiff(args: string[], io: Io): number {
+  const json = takeFlag(args, '--json');
+  const limitArg = takeOption(args, '--limit');
+  if (args.length !== 2)
+    throw new UsageError('diff takes two runs: MACHINE[@PROFILE] MACHINE[@PROFILE]');
+  const [a, b] = args.map(runSpec) as [ReturnType<typeof runSpec>, ReturnType<typeof runSpec>];
+  const d = diffRuns(
+    simulate(a.machine, { profile: a.profile }),
+    simulate(b.machine, { profile: b.profile }),
+    [a.label, b.label],
+  );
+  if (json) io.out(JSON.stringify(d, null, 2) + '\n');
+  else io.out(formatDiff(d, limitArg ? Number(limitArg) : 50));
+  return 0;
+}
+
+/** irqlab step: the stepping engine on a terminal, commands from stdin. */
+async function cmdStep(args: string[], io: Io, input?: AsyncIterable<string>): Promise<number> {
+  const profile = takeOption(args, '--profile');
+  const breakpoints: Breakpoint[] = [];
+  for (let v = takeOption(args, '--break'); v !== undefined; v = takeOption(args, '--break')) {
+    const [kind, ...spec] = v.split(':');
+    const b = BreakpointSchema.safeParse({ kind, spec: spec.join(':') });
+    if (!b.success)
+      throw new UsageError(
+        `--break ${v}: KIND:SPEC with KIND function, domain, irq, device, cpu or condition`,
+      );
+    breakpoints.push(b.data);
+  }
+  if (args.length !== 1) throw new UsageError('step takes one machine');
+  if (profile && !PROFILES[profile]) throw new UsageError(`--profile ${profile}: unknown`);
+  if (!input) throw new UsageError('step needs its commands on standard input');
+  return runStepper(loadMachine(args[0]!), { profile }, breakpoints, input, io.out);
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -429,6 +483,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdImport(rest, io);
       case 'decode':
         return cmdDecode(rest, io);
+      case 'diff':
+        return cmdDiff(rest, io);
+      case 'step':
+        return await cmdStep(rest, io, io.input);
       case 'explain':
         return cmdExplain(rest, io);
       case undefined:

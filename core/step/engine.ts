@@ -86,7 +86,11 @@ const hex = (n: number, w = 1) => '0x' + n.toString(16).padStart(w, '0');
 export class SteppingRun {
   private k: Kernel | null = null;
   private readonly trace = new TraceEmitter();
-  private readonly stack: StepFrame[] = [];
+  /** The call stack as numbers (no allocation per event): function id, step, four arguments. */
+  private sp = 0;
+  private stackFn = new Int32Array(1024);
+  private stackSeq = new Float64Array(1024);
+  private stackArgs = new Float64Array(4096);
   private breakpoints: CompiledBreakpoint[] = [];
   private goal: StepCommand = { op: 'step' };
   /** Frames on the stack when the command came, and whether it came at a call event. */
@@ -133,20 +137,55 @@ export class SteppingRun {
 
   private onEvent(seq: number): void {
     const l = this.trace.last;
-    const name = this.trace.symbols[l.fn]?.name ?? '';
-    const before = this.stack.length;
+    const before = this.sp;
     // The call stack with arguments, kept from the events themselves.
     if (l.kind === EventKind.call) {
-      this.stack.push({ fn: name, seq, args: this.args(l.fn, [l.a0, l.a1, l.a2, l.a3]) });
+      if (this.sp === this.stackFn.length) this.growStack();
+      const i = this.sp++;
+      this.stackFn[i] = l.fn;
+      this.stackSeq[i] = seq;
+      this.stackArgs[i * 4] = l.a0;
+      this.stackArgs[i * 4 + 1] = l.a1;
+      this.stackArgs[i * 4 + 2] = l.a2;
+      this.stackArgs[i * 4 + 3] = l.a3;
     } else if (l.kind === EventKind.ret) {
-      this.stack.pop();
+      if (this.sp > 0) this.sp--;
     } else if (l.kind === EventKind.fault) {
       this.faultsSeen++;
     }
-    const reason = this.shouldStop(seq, name, before);
+    // Replaying to a step (going back) looks at nothing else.
+    const g = this.goal;
+    if (g.op === 'run-to' && seq < g.seq && this.breakpoints.length === 0) return;
+    const reason = this.shouldStop(seq, before);
     if (reason === null) return;
     const command = this.pause(this.state(seq, reason, false));
     this.obey(command, seq);
+  }
+
+  private growStack(): void {
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.stackFn = grow(this.stackFn, (n) => new Int32Array(n));
+    this.stackSeq = grow(this.stackSeq, (n) => new Float64Array(n));
+    this.stackArgs = grow(this.stackArgs, (n) => new Float64Array(n));
+  }
+
+  /** The stack as frames, outermost first (built only for a state). */
+  private frames(): StepFrame[] {
+    const out: StepFrame[] = [];
+    for (let i = 0; i < this.sp; i++) {
+      const fn = this.stackFn[i]!;
+      const a = this.stackArgs;
+      out.push({
+        fn: this.trace.symbols[fn]?.name ?? '',
+        seq: this.stackSeq[i]!,
+        args: this.args(fn, [a[i * 4]!, a[i * 4 + 1]!, a[i * 4 + 2]!, a[i * 4 + 3]!]),
+      });
+    }
+    return out;
   }
 
   private obey(command: StepCommand, seq: number): void {
@@ -158,14 +197,15 @@ export class SteppingRun {
     }
     if (command.op === 'stop') throw new StopSimulation(seq);
     this.goal = command;
-    this.goalDepth = this.stack.length;
+    this.goalDepth = this.sp;
     this.goalAtCall = this.trace.last.kind === EventKind.call;
   }
 
   /** `before`: frames on the stack before this event (a call pushes, a return pops). */
-  private shouldStop(seq: number, name: string, before: number): string | null {
+  private shouldStop(seq: number, before: number): string | null {
     const l = this.trace.last;
     const g = this.goal;
+    const name = this.trace.symbols[l.fn]?.name ?? '';
     if (g.op === 'run-to') {
       if (seq >= g.seq) return `step ${g.seq}`;
     } else if (g.op === 'step') {
@@ -175,11 +215,10 @@ export class SteppingRun {
     } else if (g.op === 'over') {
       // Stopped at a call: run the whole call, stop at its return. Elsewhere: the next event at
       // this level or above, not inside a call made from here.
-      if (this.goalAtCall ? this.stack.length < this.goalDepth : before <= this.goalDepth)
-        return 'over';
+      if (this.goalAtCall ? this.sp < this.goalDepth : before <= this.goalDepth) return 'over';
     } else if (g.op === 'out') {
       // The return of the innermost function of the stack as it was.
-      if (l.kind === EventKind.ret && this.stack.length < this.goalDepth) return `out of ${name}`;
+      if (l.kind === EventKind.ret && this.sp < this.goalDepth) return `out of ${name}`;
     }
     if (this.breakpoints.length) {
       const view = this.view(name);
@@ -218,9 +257,10 @@ export class SteppingRun {
     const l = this.trace.last;
     const k = this.k;
     const fnName = this.trace.symbols[l.fn]?.name ?? '';
+    const stack = this.frames();
     let irq: number | null = l.irq >= 0 ? l.irq : null;
-    for (let i = this.stack.length - 1; irq === null && i >= 0; i--) {
-      const virq = this.stack[i]!.args.find((a) => a.name === 'virq' || a.name === 'irq');
+    for (let i = stack.length - 1; irq === null && i >= 0; i--) {
+      const virq = stack[i]!.args.find((a) => a.name === 'virq' || a.name === 'irq');
       if (virq && Number(virq.value) >= 0) irq = Number(virq.value);
     }
     const desc = k && irq !== null ? k.descs[irq] : undefined;
@@ -303,7 +343,7 @@ export class SteppingRun {
               : this.args(l.fn, [l.a0, l.a1, l.a2, l.a3]),
         text: l.text ? this.trace.strings.get(l.text) : '',
       },
-      stack: this.stack.map((f) => ({ ...f, args: [...f.args] })),
+      stack,
       reason,
       irq,
       chain,

@@ -85,10 +85,19 @@ class StepWorker {
   }
 }
 
+/** A run kept stopped behind the current one, with the promise of its last command. */
+interface Standby {
+  run: StepWorker;
+  ready: Promise<StepState>;
+  /** Where it is (known once `ready` resolved) or is going. */
+  target: number;
+  settled: StepState | null;
+}
+
 export class StepSession {
   private current: StepWorker;
-  private shadow: StepWorker | null = null;
-  private shadowReady: Promise<StepState> | null = null;
+  /** Standby runs behind the current step (a step back takes one and moves it forward). */
+  private standbys: Standby[] = [];
   private breakpoints: Breakpoint[];
 
   private constructor(
@@ -96,6 +105,7 @@ export class StepSession {
     private readonly options: Options,
     breakpoints: Breakpoint[],
     private readonly entry: URL | string,
+    private readonly standbyCount: number,
   ) {
     this.breakpoints = breakpoints;
     this.current = this.spawn({ op: 'step' }, breakpoints);
@@ -107,8 +117,9 @@ export class StepSession {
     options: Options = {},
     breakpoints: Breakpoint[] = [],
     entry: URL | string = DEFAULT_ENTRY,
+    standbys = 3,
   ): Promise<{ session: StepSession; state: StepState }> {
-    const session = new StepSession(machine, options, breakpoints, entry);
+    const session = new StepSession(machine, options, breakpoints, entry, standbys);
     const state = await session.current.next();
     return { session, state };
   }
@@ -126,7 +137,7 @@ export class StepSession {
     if (command.op === 'breakpoints') this.breakpoints = command.breakpoints;
     if (command.op === 'run-to' && command.seq < this.state.seq) return this.goto(command.seq);
     const state = await this.current.send(command);
-    this.keepShadow();
+    this.keepStandbys();
     return state;
   }
 
@@ -138,61 +149,82 @@ export class StepSession {
   /** Any step, earlier or later. */
   async goto(seq: number): Promise<StepState> {
     if (seq >= this.state.seq) return this.do({ op: 'run-to', seq });
-    let run: StepWorker | null = null;
-    let at: StepState | null = null;
-    if (this.shadow && this.shadowReady) {
-      // The shadow's commands are chained on shadowReady: wait for the last one.
-      let shadowAt: StepState;
-      for (;;) {
-        const pending: Promise<StepState> = this.shadowReady!;
-        shadowAt = await pending;
-        if (pending === this.shadowReady) break;
-      }
-      if (shadowAt.seq <= seq) {
-        run = this.shadow;
-        at = shadowAt;
-        this.shadow = null;
-        this.shadowReady = null;
-      }
-    }
-    if (!run) {
-      run = this.fresh(seq);
+    // The standby nearest below the step: one already there, else the one that will be.
+    const usable = this.standbys
+      .filter((s) => s.target <= seq)
+      .sort((x, y) => Number(!!y.settled) - Number(!!x.settled) || y.target - x.target);
+    let run: StepWorker;
+    let at: StepState;
+    const pick = usable[0];
+    if (pick) {
+      this.standbys.splice(this.standbys.indexOf(pick), 1);
+      run = pick.run;
+      at = await pick.ready;
+    } else {
+      run = this.spawn({ op: 'run-to', seq }, []);
       at = await run.next();
     }
     // Arrive at the step without stopping at breakpoints on the way, then arm them.
-    if (at!.seq < seq) await run.send({ op: 'run-to', seq });
+    if (at.seq < seq) await run.send({ op: 'run-to', seq });
     const state = await run.send({ op: 'breakpoints', breakpoints: this.breakpoints });
     this.current.close();
     this.current = run;
-    this.keepShadow();
+    // Standbys now ahead of the current step are of no use.
+    for (const s of this.standbys.filter((x) => x.target > seq)) {
+      s.run.close();
+      this.standbys.splice(this.standbys.indexOf(s), 1);
+    }
+    this.keepStandbys();
     return { ...state, reason: `back to step ${seq}` };
   }
 
-  private fresh(seq: number): StepWorker {
-    return this.spawn({ op: 'run-to', seq }, []);
+  /**
+   * Standby runs at about 1, 2, ... lags behind the current step: started in the background when
+   * missing, moved forward when the current run went far ahead.
+   */
+  private keepStandbys(): void {
+    const cur = this.state.seq;
+    if (this.current.ended) return;
+    for (let i = 1; i <= this.standbyCount; i++) {
+      const target = cur - i * SHADOW_LAG;
+      if (target <= 0) break;
+      const near = this.standbys.find(
+        (s) => s.target <= target && s.target > target - SHADOW_LAG && !this.claimed(s, i),
+      );
+      if (near) continue;
+      const behind = this.standbys.find(
+        (s) => s.target <= target - SHADOW_LAG && !this.claimed(s, i),
+      );
+      if (behind) {
+        // Move it up (its commands are chained, one at a time).
+        behind.target = target;
+        behind.settled = null;
+        behind.ready = behind.ready.then((at) =>
+          at.seq < target ? behind.run.send({ op: 'run-to', seq: target }) : at,
+        );
+        void behind.ready.then((st) => (behind.settled = st));
+        continue;
+      }
+      if (this.standbys.length >= this.standbyCount) continue;
+      const run = this.spawn({ op: 'run-to', seq: target }, []);
+      const s: Standby = { run, ready: run.next(), target, settled: null };
+      void s.ready.then((st) => (s.settled = st));
+      this.standbys.push(s);
+    }
   }
 
-  /** A shadow run stopped up to SHADOW_LAG steps behind the current one (started in the background). */
-  private keepShadow(): void {
-    const target = this.state.seq - SHADOW_LAG;
-    if (target <= 0 || this.current.ended) return;
-    const ready = this.shadowReady;
-    const shadow = this.shadow;
-    if (shadow && ready) {
-      // Keep it within two lags: move it forward when the current run went far ahead.
-      this.shadowReady = ready.then((at) =>
-        this.shadow === shadow && at.seq < target - SHADOW_LAG
-          ? shadow.send({ op: 'run-to', seq: target })
-          : at,
-      );
-      return;
+  /** Whether standby `s` is the one serving a nearer slot than `slot`. */
+  private claimed(s: Standby, slot: number): boolean {
+    const cur = this.state.seq;
+    for (let i = 1; i < slot; i++) {
+      const t = cur - i * SHADOW_LAG;
+      if (s.target <= t && s.target > t - SHADOW_LAG) return true;
     }
-    this.shadow = this.spawn({ op: 'run-to', seq: target }, []);
-    this.shadowReady = this.shadow.next();
+    return false;
   }
 
   close(): void {
     this.current.close();
-    this.shadow?.close();
+    for (const s of this.standbys) s.run.close();
   }
 }
