@@ -47,7 +47,7 @@ describe('decode msi', () => {
       true,
       true,
       0x52,
-      'lowest priority',
+      'lowest-priority',
     ]);
   });
 

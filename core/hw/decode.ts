@@ -2,15 +2,14 @@
 // §5.6): compatibility format (destination, mode, vector, delivery) or VT-d remappable format
 // (handle, sub-handle, interrupt index); and, given a simulated run, who it belongs to.
 import type { SimulationResult } from '../kernel/boot';
+import { decodeMsiMessage } from './msi-message';
 
 export interface DecodedMsi {
   format: 'compatibility' | 'remappable' | 'not-an-interrupt';
-  /** Compatibility format. */
+  /** Compatibility format (destination includes the extended destination id bits 14:8). */
   destination?: number;
   logical?: boolean;
   redirectionHint?: boolean;
-  /** Extended destination id bits 14:8 (address bits 11:5, virtual ext dest id). */
-  extendedDestination?: number;
   vector?: number;
   deliveryMode?: string;
   trigger?: 'edge' | 'level';
@@ -22,73 +21,58 @@ export interface DecodedMsi {
   lines: string[];
 }
 
-const DELIVERY = [
-  'fixed',
-  'lowest priority',
-  'SMI',
-  'reserved',
-  'NMI',
-  'INIT',
-  'reserved',
-  'ExtINT',
-];
 const hex = (n: number) => '0x' + n.toString(16);
 
+/** The decoder's fields (msi-message.ts) and what they mean, line by line. */
 export function decodeMsi(address: bigint, data: number): DecodedMsi {
   const lo = Number(address & 0xffffffffn);
   const hi = Number(address >> 32n);
-  if (lo >>> 20 !== 0xfee) {
-    return {
-      format: 'not-an-interrupt',
-      lines: [
-        `address ${hex(Number(address))}: not in the interrupt window 0xfee00000-0xfeefffff (a DMA write, not an MSI)`,
-      ],
-    };
+  const m = decodeMsiMessage(lo, data, hi);
+  switch (m.format) {
+    case 'not-an-interrupt':
+      return {
+        format: 'not-an-interrupt',
+        lines: [
+          `address ${hex(Number(address))}: not in the interrupt window 0xfee00000-0xfeefffff (a DMA write, not an MSI)`,
+        ],
+      };
+    case 'remappable':
+      return {
+        format: 'remappable',
+        handle: m.handle,
+        subhandleValid: m.subHandleValid,
+        subhandle: m.subHandleValid ? m.subHandle : 0,
+        index: m.irteIndex,
+        lines: [
+          'format: remappable (VT-d interrupt remapping, address bit 4 set)',
+          `handle: ${m.handle} (${hex(m.handle)}), SHV=${m.subHandleValid ? 1 : 0}${m.subHandleValid ? `, sub-handle ${m.subHandle}` : ''}`,
+          `IRTE index: ${m.irteIndex} (${hex(m.irteIndex)})`,
+          ...(hi !== 0
+            ? [`address_hi ${hex(hi)}: must be 0 (reserved): fault reason 0x20 on a VT-d unit`]
+            : []),
+        ],
+      };
+    case 'compatibility': {
+      const ext = (lo >>> 5) & 0x7f;
+      return {
+        format: 'compatibility',
+        destination: m.destination,
+        logical: m.destinationMode === 'logical',
+        redirectionHint: m.redirectionHint,
+        vector: m.vector,
+        deliveryMode: m.deliveryMode,
+        trigger: m.trigger,
+        lines: [
+          'format: compatibility (address bit 4 clear; blocked with fault reason 0x25 while VT-d remaps interrupts)',
+          `destination: ${hex(m.destination)} ${m.destinationMode}${ext ? ` (extended destination id bits 14:8 = ${hex(ext)})` : ''}${m.redirectionHint ? ', redirection hint' : ''}`,
+          `vector: ${m.vector} (${hex(m.vector)}), delivery: ${m.deliveryMode}, trigger: ${m.trigger}${m.levelAssert ? ', level assert (data bit 14, kernels up to 5.10)' : ''}`,
+          ...(hi & 0xff
+            ? [`address_hi low byte ${hex(hi & 0xff)} set: not a valid MSI address`]
+            : []),
+        ],
+      };
+    }
   }
-  if (((lo >>> 4) & 1) === 1) {
-    const handle = ((lo >>> 5) & 0x7fff) | (((lo >>> 2) & 1) << 15);
-    const shv = ((lo >>> 3) & 1) === 1;
-    const subhandle = shv ? data & 0xffff : 0;
-    const index = handle + subhandle;
-    return {
-      format: 'remappable',
-      handle,
-      subhandleValid: shv,
-      subhandle,
-      index,
-      lines: [
-        'format: remappable (VT-d interrupt remapping, address bit 4 set)',
-        `handle: ${handle} (${hex(handle)}), SHV=${shv ? 1 : 0}${shv ? `, sub-handle ${subhandle}` : ''}`,
-        `IRTE index: ${index} (${hex(index)})`,
-        ...(hi !== 0
-          ? [`address_hi ${hex(hi)}: must be 0 (reserved): fault reason 0x20 on a VT-d unit`]
-          : []),
-      ],
-    };
-  }
-  const destination = ((lo >>> 12) & 0xff) | (hi & 0xffffff00);
-  const ext = (lo >>> 5) & 0x7f;
-  const logical = ((lo >>> 2) & 1) === 1;
-  const rh = ((lo >>> 3) & 1) === 1;
-  const vector = data & 0xff;
-  const deliveryMode = DELIVERY[(data >>> 8) & 7]!;
-  const trigger = ((data >>> 15) & 1) === 1 ? ('level' as const) : ('edge' as const);
-  return {
-    format: 'compatibility',
-    destination,
-    logical,
-    redirectionHint: rh,
-    extendedDestination: ext,
-    vector,
-    deliveryMode,
-    trigger,
-    lines: [
-      'format: compatibility (address bit 4 clear; blocked with fault reason 0x25 while VT-d remaps interrupts)',
-      `destination: ${hex(destination)} ${logical ? 'logical' : 'physical'}${ext ? `, extended destination bits 14:8 = ${hex(ext)} (APIC id ${hex((ext << 8) | (destination & 0xff))})` : ''}${rh ? ', redirection hint' : ''}`,
-      `vector: ${vector} (${hex(vector)}), delivery: ${deliveryMode}, trigger: ${trigger}${(data >>> 14) & 1 ? ', level assert (data bit 14, kernels up to 5.10)' : ''}`,
-      ...(hi & 0xff ? [`address_hi low byte ${hex(hi & 0xff)} set: not a valid MSI address`] : []),
-    ],
-  };
 }
 
 /** Who a decoded message belongs to in a run: the IRTE it selects, or the irq on that vector. */

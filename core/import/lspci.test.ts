@@ -6,7 +6,7 @@ import { sharedPath } from '../testing/shared';
 import { keyFacts, realFixtures, realPath } from '../testing/sources';
 import { parseDmesg } from './dmesg';
 import { parseLspci } from './lspci';
-import { decodeMsiMessage } from './msi-message';
+import { decodeMsiMessage } from '../hw/msi-message';
 
 const files = realFixtures('lspci');
 

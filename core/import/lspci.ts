@@ -3,7 +3,7 @@
 // buses, INTx routing, MSI (count, 64-bit, maskable, enabled, the message decoded), MSI-X (table
 // size, enabled), SR-IOV (TotalVFs, NumVFs, offset, stride, VF device), the driver in use.
 import type { SourceLocation } from './errors';
-import { decodeMsiMessage, type MsiMessage } from './msi-message';
+import { decodeMsiMessage, type MsiMessage } from '../hw/msi-message';
 import { PartBuilder, type MachinePart, type PciPart } from './part';
 import { parentOf } from './dmesg';
 import type { Provenance } from './errors';
