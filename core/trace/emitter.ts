@@ -40,7 +40,18 @@ export class TraceEmitter {
   depth = 0;
   pauseHook: ((seq: number) => void) | null = null;
   /** The event the pause hook is called for (filled only while a hook is set). */
-  readonly last = { kind: 0, fn: 0, irq: -1, cpu: -1, depth: 0, a0: 0, a1: 0, a2: 0, a3: 0, text: 0 };
+  readonly last = {
+    kind: 0,
+    fn: 0,
+    irq: -1,
+    cpu: -1,
+    depth: 0,
+    a0: 0,
+    a1: 0,
+    a2: 0,
+    a3: 0,
+    text: 0,
+  };
 
   constructor(chunkEvents = DEFAULT_CHUNK_EVENTS) {
     this.chunk = createChunk(chunkEvents);
