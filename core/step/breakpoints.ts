@@ -1,7 +1,8 @@
 // Breakpoints: on a kernel function, a domain, an irq, a device, a CPU, or a condition over the
-// event ("irq_matrix_alloc on cpu 3", "fn=modify_irte irq=25", "first fault"). A condition is
-// terms joined by "and"/spaces, all of which must hold: key=value with keys fn, kind, irq, cpu,
-// device, domain; "<function> on cpu N"; "first fault"; "fault".
+// event ("irq_matrix_alloc on cpu 3", "fn=modify_irte irq=25", "first fault",
+// "fn=dmar_alloc_hwirq ret<0"). A condition is terms joined by "and"/spaces, all of which must
+// hold: key=value with keys fn, kind, irq, cpu, device, domain, ret; ret<N / ret>N (a return
+// value, so only at returns); "<function> on cpu N"; "first fault"; "fault".
 import { z } from 'zod';
 
 export const BreakpointSchema = z
@@ -24,6 +25,8 @@ export interface EventView {
   device: string;
   domain: string;
   firstFault: boolean;
+  /** A return event's value (0 or -errno for most functions); NaN at other events. */
+  ret: number;
 }
 
 export interface CompiledBreakpoint {
@@ -49,9 +52,11 @@ function term(key: string, value: string): Test {
       return (e) => e.device === value || e.device.endsWith(value);
     case 'domain':
       return (e) => e.domain === value || e.domain.startsWith(value);
+    case 'ret':
+      return (e) => e.ret === Number(value);
     default:
       throw new Error(
-        `unknown breakpoint key ${JSON.stringify(key)} (fn, kind, irq, cpu, device, domain)`,
+        `unknown breakpoint key ${JSON.stringify(key)} (fn, kind, irq, cpu, device, domain, ret)`,
       );
   }
 }
@@ -66,10 +71,17 @@ export function parseCondition(spec: string): Test {
   const tests = s
     .split(/\s+(?:and\s+)?/)
     .filter((t) => t && t !== 'and')
-    .map((t) => {
+    .map((t): Test => {
+      const cmp = /^ret([<>])(-?\d+)$/.exec(t);
+      if (cmp) {
+        const n = Number(cmp[2]);
+        return cmp[1] === '<' ? (e) => e.ret < n : (e) => e.ret > n;
+      }
       const m = /^(\w+)=(.+)$/.exec(t);
       if (!m)
-        throw new Error(`"${t}": a condition term is key=value (e.g. fn=irq_matrix_alloc cpu=3)`);
+        throw new Error(
+          `"${t}": a condition term is key=value or ret<N (e.g. fn=irq_matrix_alloc cpu=3)`,
+        );
       return term(m[1]!, m[2]!);
     });
   if (tests.length === 0) throw new Error('empty condition');

@@ -75,6 +75,8 @@ export interface StepState {
     sq: number;
   }[];
   message: { device: string; entry: number; address: string; data: string } | null;
+  /** Interrupt remapping as the kernel has it now: 'xapic' / 'x2apic' when on, else 'off'. */
+  remapping: 'xapic' | 'x2apic' | 'off';
   dmesgTail: string[];
   /** The run has ended (boot and scenario done, or an oops/panic). */
   done: boolean;
@@ -239,6 +241,7 @@ export class SteppingRun {
       device: desc?.owner ?? '',
       domain: desc?.data?.domain.name ?? '',
       firstFault: l.kind === EventKind.fault && this.faultsSeen === 1,
+      ret: l.kind === EventKind.ret ? l.a0 : NaN,
     };
   }
 
@@ -262,6 +265,15 @@ export class SteppingRun {
     for (let i = stack.length - 1; irq === null && i >= 0; i--) {
       const virq = stack[i]!.args.find((a) => a.name === 'virq' || a.name === 'irq');
       if (virq && Number(virq.value) >= 0) irq = Number(virq.value);
+    }
+    // A device raising a message (device_fire(dev, entry)): the irq behind that entry.
+    for (let i = stack.length - 1; irq === null && k && i >= 0; i--) {
+      const args = stack[i]!.args;
+      const dev = args.find((a) => a.name === 'dev')?.value;
+      const entry = args.find((a) => a.name === 'entry')?.value;
+      if (dev === undefined || entry === undefined) continue;
+      const own = k.messages.get(dev)?.irqs.find((n) => k.descs[n]?.msiIndex === Number(entry));
+      if (own !== undefined) irq = own;
     }
     const desc = k && irq !== null ? k.descs[irq] : undefined;
     const chain: StepState['chain'] = [];
@@ -351,6 +363,7 @@ export class SteppingRun {
       matrix,
       irtes,
       message,
+      remapping: k?.irqRemappingEnabled && k.irqRemapMode ? k.irqRemapMode : 'off',
       dmesgTail: k ? k.dmesg.slice(-6) : [],
       done,
     };

@@ -115,6 +115,26 @@ describe('stepping engine', () => {
     expect(hit.event.kind).toBe('fault');
     expect(hit.event.text).toContain('fault reason 0x25');
     expect(hit.stack.map((f) => f.fn)).toContain('dmar_remap_request');
+    // The blocked message's irq, its chain without a remapping level, and the mode IR is in.
+    const fire = hit.stack.find((f) => f.fn === 'device_fire')!;
+    const dev = fire.args.find((a) => a.name === 'dev')!.value;
+    expect(hit.irq).not.toBeNull();
+    expect(hit.message?.device).toBe(dev);
+    expect(hit.chain.map((c) => c.domain.replace(/-\d+$/, ''))).toEqual(['PCI-MSI', 'VECTOR']);
+    expect(hit.remapping).toBe('x2apic');
+  });
+
+  it('"ret<0" stops at a failing return: dmar_alloc_hwirq of the V2 series gives -EEXIST', () => {
+    const s = scripted(
+      PRESETS['seed-dmar-hwirq-fail']!.make(),
+      [{ op: 'continue' }],
+      [{ kind: 'condition', spec: 'fn=dmar_alloc_hwirq ret<0' }],
+      null,
+    );
+    const hit = s[1]!;
+    expect(hit.event).toMatchObject({ kind: 'ret', fn: 'dmar_alloc_hwirq' });
+    expect(Number(hit.event.args[0]!.value)).toBe(-17);
+    expect(hit.stack.at(-1)!.fn).toBe('dmar_set_interrupt');
   });
 
   it('refuses a malformed condition with what is wrong', () => {
