@@ -13,7 +13,6 @@ import type { IntelIommu } from '../kernel/iommu/intel-iommu';
 import type { MsiMessage } from '../kernel/irq/irqdesc';
 import { amdDevid } from '../kernel/iommu/amd-ir';
 import { X86_IRQ_ALLOC_TYPE } from '../kernel/irq/irqdesc';
-import { MANAGED_IRQ_SHUTDOWN_VECTOR } from '../kernel/vector/vector-domain';
 
 /** One device vector to raise: (device, MSI/MSI-X entry), `count` times. */
 export interface FireTarget {
@@ -28,18 +27,6 @@ export interface FireResult {
   delivered: number;
   faulted: number;
   spurious: number;
-}
-
-/** vector_irq[] of every CPU: (cpu << 8 | vector) -> irq. */
-function vectorIrq(k: Kernel): Map<number, number> {
-  const map = new Map<number, number>();
-  for (const desc of k.descs) {
-    if (!desc) continue;
-    const v = k.apic.vector[desc.irq] ?? 0;
-    if (v === 0 || v === MANAGED_IRQ_SHUTDOWN_VECTOR) continue;
-    map.set(k.apic.cpu[desc.irq]! * 256 + v, desc.irq);
-  }
-  return map;
 }
 
 /** The CPU a (destination, mode) addresses, as the local APICs decode it. */
@@ -60,11 +47,9 @@ function targetCpu(k: Kernel, dest: number, logical: boolean, x2apic: boolean): 
 
 class Delivery {
   readonly result: FireResult = { delivered: 0, faulted: 0, spurious: 0 };
-  private readonly vectors: Map<number, number>;
   /** VMD vector irq -> the child irqs muxed onto it. */
   private readonly vmdChildren = new Map<number, number[]>();
   constructor(private readonly k: Kernel) {
-    this.vectors = vectorIrq(k);
     for (const vmd of k.vmds.values())
       for (const v of vmd.vectors) this.vmdChildren.set(v.virq, v.children);
   }
@@ -80,8 +65,8 @@ class Delivery {
     const k = this.k;
     const cpu = targetCpu(k, dest, logical, x2apic);
     k.enter('lapic_deliver', -1, cpu, dest, vector);
-    const irq = cpu < 0 ? undefined : this.vectors.get(cpu * 256 + vector);
-    if (irq === undefined) {
+    const irq = cpu < 0 ? -1 : k.apic.vectorIrq[cpu * 256 + vector]!;
+    if (irq < 0) {
       this.result.spurious++;
       if (cpu >= 0) k.log(0, `__common_interrupt: ${cpu}.${vector} No irq handler for vector`);
       k.leave('lapic_deliver', -1, -1, cpu);

@@ -50,6 +50,22 @@ describe('CPU hotplug', () => {
     expect(after.vectorUsage.find((u) => u.cpu === 0)!.allocated).toBe(vectorsPerCpu(after).get(0));
   });
 
+  it('an interrupt raised after its irq moved off the dying CPU runs on the new CPU (vector_irq follows the move)', () => {
+    const before = simulate(q35(), { profile: '6.1' });
+    const moved = before.irqs.find((i) => i.cpu === 1 && i.msi !== null && !i.managed)!;
+    expect(moved).toBeDefined();
+    const after = simulate(q35(), {
+      profile: '6.1',
+      scenario: [
+        { op: 'cpu_down', cpu: 1 },
+        { op: 'fire', device: moved.owner },
+      ],
+    });
+    const now = after.irqs.find((i) => i.irq === moved.irq)!;
+    expect([now.cpu, now.counts.reduce((a, b) => a + b, 0)]).toEqual([0, 1]);
+    expect(after.deliveries.spurious).toBe(0);
+  });
+
   it('bringing the CPU back restarts the managed irqs of its mask on it', () => {
     const r = simulate(q35(), {
       profile: '6.1',

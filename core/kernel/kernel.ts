@@ -107,7 +107,7 @@ export class Kernel {
   readonly nrCpus: number;
   readonly cmdline: IrqCmdline;
   readonly matrix: IrqMatrix;
-  readonly apic = new ApicChipData();
+  readonly apic: ApicChipData;
   readonly descs: (IrqDesc | undefined)[] = [];
   readonly online: CpuMask;
   readonly allCpus: CpuMask;
@@ -170,7 +170,6 @@ export class Kernel {
   /** Fault injections of this run (injections.ts). */
   injections: readonly Injection[] = [];
   failures = new CallFailures([]);
-  /** Per-CPU vector_irq[]: cpu * 256 + vector -> irq (-1 none). Built for delivery. */
   private readonly singleCpu: CpuMask[] = [];
   private readonly apicIds: Int32Array;
   readonly scratch: CpuMask;
@@ -196,6 +195,7 @@ export class Kernel {
     this.allCpus = CpuMask.all(this.nrCpus);
     this.scratch = new CpuMask(this.nrCpus);
     this.apicIds = new Int32Array(this.nrCpus);
+    this.apic = new ApicChipData(this.nrCpus);
     for (const c of machine.cpus.list) this.apicIds[c.cpu] = c.apic_id;
     this.matrix = createVectorMatrix(this.nrCpus, profile.vector, machine.ioapics.length > 0);
     this.matrix.attachTrace(trace);
@@ -599,8 +599,7 @@ export class Kernel {
     for (let i = 0; i < nr; i++) {
       const irq = virq + i;
       this.apic.ensure(irq);
-      this.apic.vector[irq] = 0;
-      this.apic.cpu[irq] = 0;
+      this.apic.updateVector(irq, 0, 0);
       this.apic.flags[irq] = A.PRESENT;
       this.irq_domain_set_hwirq_and_chip(this.vectorDomain, irq, irq, this.vectorDomain.chip);
 
@@ -610,8 +609,7 @@ export class Kernel {
         // vector_configure_legacy(): the timer is already active on its ISA vector; keep it.
         // Every other legacy irq gives its ISA vector back and becomes reservable.
         if (irq === 0) {
-          this.apic.vector[irq] = ISA_IRQ_VECTOR_BASE;
-          this.apic.cpu[irq] = 0;
+          this.apic.updateVector(irq, 0, ISA_IRQ_VECTOR_BASE);
           continue;
         }
         this.matrix.irq_matrix_free(0, ISA_IRQ_VECTOR_BASE + irq, false);
@@ -666,7 +664,7 @@ export class Kernel {
     if (f & A.HAS_RESERVED) this.matrix.irq_matrix_remove_reserved();
     if (f & A.IS_MANAGED) this.matrix.irq_matrix_remove_managed(this.affinity[irq]!);
     this.apic.flags[irq] = 0;
-    this.apic.vector[irq] = 0;
+    this.apic.updateVector(irq, this.apic.cpu[irq]!, 0);
   }
 
   /** x86_vector_activate(): park (reserve), managed start, or a real vector. */
@@ -676,8 +674,7 @@ export class Kernel {
     let ret = 0;
     if (reserve && f & (A.CAN_RESERVE | A.IS_MANAGED)) {
       // Parked on MANAGED_IRQ_SHUTDOWN_VECTOR of the first online CPU until request_irq.
-      this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
-      this.apic.cpu[irq] = this.online.first();
+      this.apic.updateVector(irq, this.online.first(), MANAGED_IRQ_SHUTDOWN_VECTOR);
     } else if (this.apic.vector[irq] && this.apic.vector[irq] !== MANAGED_IRQ_SHUTDOWN_VECTOR) {
       ret = 0; // already has a real vector (the timer's ISA vector, an early-activated MSI)
     } else if (f & A.IS_MANAGED) {
@@ -694,8 +691,7 @@ export class Kernel {
         this.log(4, `Managed startup irq ${irq}, no vector available`);
         ret = vector;
       } else {
-        this.apic.vector[irq] = vector;
-        this.apic.cpu[irq] = this.matrix.lastCpu;
+        this.apic.updateVector(irq, this.matrix.lastCpu, vector);
         this.effectiveCpu[irq] = this.matrix.lastCpu;
       }
     } else {
@@ -721,8 +717,7 @@ export class Kernel {
       if (vector >= 0) this.log(4, `irq ${irq}: Affinity broken due to vector space exhaustion.`);
     }
     if (vector >= 0) {
-      this.apic.vector[irq] = vector;
-      this.apic.cpu[irq] = this.matrix.lastCpu;
+      this.apic.updateVector(irq, this.matrix.lastCpu, vector);
       this.effectiveCpu[irq] = this.matrix.lastCpu;
       this.apic.flags[irq] = f & ~A.HAS_RESERVED;
       return this.leave('assign_irq_vector_any_locked', 0, irq, this.matrix.lastCpu);
@@ -746,12 +741,12 @@ export class Kernel {
     this.enter('x86_vector_deactivate', irq, -1, irq);
     if (f & A.IS_MANAGED) {
       this.matrix.irq_matrix_free(this.apic.cpu[irq]!, vector, true);
-      this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
+      this.apic.updateVector(irq, this.apic.cpu[irq]!, MANAGED_IRQ_SHUTDOWN_VECTOR);
     } else if (f & A.CAN_RESERVE) {
       this.matrix.irq_matrix_free(this.apic.cpu[irq]!, vector, false);
       this.matrix.irq_matrix_reserve();
       this.apic.flags[irq] = f | A.HAS_RESERVED;
-      this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
+      this.apic.updateVector(irq, this.apic.cpu[irq]!, MANAGED_IRQ_SHUTDOWN_VECTOR);
     }
     this.leave('x86_vector_deactivate', 0, irq);
   }
@@ -914,8 +909,7 @@ export class Kernel {
     }
     if (v < 0) return v;
     if (!parked) this.matrix.irq_matrix_free(cpu, vector, (f & A.IS_MANAGED) !== 0);
-    this.apic.vector[irq] = v;
-    this.apic.cpu[irq] = this.matrix.lastCpu;
+    this.apic.updateVector(irq, this.matrix.lastCpu, v);
     this.effectiveCpu[irq] = this.matrix.lastCpu;
     this.apic.flags[irq] = f & ~A.HAS_RESERVED;
     return 1;
@@ -965,7 +959,7 @@ export class Kernel {
     if (managed && target.isEmpty()) {
       // No online CPU left in a managed irq's mask: it is shut down (IRQD_MANAGED_SHUTDOWN).
       this.matrix.irq_matrix_free(cpu, oldVector, true);
-      this.apic.vector[irq] = MANAGED_IRQ_SHUTDOWN_VECTOR;
+      this.apic.updateVector(irq, this.apic.cpu[irq]!, MANAGED_IRQ_SHUTDOWN_VECTOR);
       this.effectiveCpu[irq] = -1;
       this.deprogram(irq);
       this.leave('migrate_one_irq', 0, irq);
@@ -993,8 +987,7 @@ export class Kernel {
     }
     // The old CPU is going away: its vector is freed at once, no cleanup IPI.
     this.matrix.irq_matrix_free(cpu, oldVector, managed);
-    this.apic.vector[irq] = vector;
-    this.apic.cpu[irq] = this.matrix.lastCpu;
+    this.apic.updateVector(irq, this.matrix.lastCpu, vector);
     this.effectiveCpu[irq] = this.matrix.lastCpu;
     this.reprogram(irq);
     this.leave('migrate_one_irq', 0, irq, this.matrix.lastCpu);
@@ -1041,7 +1034,7 @@ export class Kernel {
       )
         continue;
       if (!desc.activated || !this.affinity[irq]?.test(cpu)) continue;
-      this.apic.vector[irq] = 0;
+      this.apic.updateVector(irq, this.apic.cpu[irq]!, 0);
       this.x86_vector_activate(irq, false);
       this.reprogram(irq);
     }

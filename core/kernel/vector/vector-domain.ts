@@ -55,6 +55,28 @@ export class ApicChipData {
   static readonly HAS_RESERVED = 4;
   static readonly MOVE_IN_PROGRESS = 8;
   static readonly PRESENT = 16;
+  /**
+   * Per-CPU vector_irq[] (cpu * 256 + vector -> irq, -1 none): what a local APIC runs for a
+   * vector. Kept as vectors change, so a delivery is one lookup, not a walk of every irq.
+   */
+  readonly vectorIrq: Int32Array;
+
+  constructor(nrCpus: number) {
+    this.vectorIrq = new Int32Array(nrCpus * 256).fill(-1);
+  }
+
+  /**
+   * apic_update_vector(): the irq's vector is now (cpu, vector); its earlier slot no longer runs
+   * it. Vector 0 (none) and MANAGED_IRQ_SHUTDOWN_VECTOR (parked) own no slot.
+   */
+  updateVector(irq: number, cpu: number, vector: number): void {
+    const old = this.cpu[irq]! * 256 + this.vector[irq]!;
+    if (this.vectorIrq[old] === irq) this.vectorIrq[old] = -1;
+    this.vector[irq] = vector;
+    this.cpu[irq] = cpu;
+    if (vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR)
+      this.vectorIrq[cpu * 256 + vector] = irq;
+  }
 
   ensure(virq: number): void {
     if (virq < this.vector.length) return;
