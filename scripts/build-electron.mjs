@@ -32,6 +32,12 @@ await build({
 });
 await build({
   root,
+  configFile: path.join(root, 'vite.step-worker.config.ts'),
+  build: nodeBuild,
+  logLevel: 'warn',
+});
+await build({
+  root,
   configFile: path.join(root, 'vite.preload.config.ts'),
   build: nodeBuild,
   logLevel: 'warn',

@@ -5,6 +5,9 @@
 // and the runtime validation the main side applies to every request before a handler sees it.
 // This file is "common": it imports zod and core's pure modules only, so both ends can use it.
 import { z } from 'zod';
+import { InjectionSchema } from '../../core/kernel/injections';
+import { KernelProfileSchema } from '../../core/kernel/profiles';
+import { BreakpointSchema } from '../../core/step/breakpoints';
 
 const empty = z.object({}).strict();
 
@@ -102,7 +105,7 @@ export const RecentSessionSchema = z.object({
 
 export const JobStatusSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['run', 'export']),
+  kind: z.enum(['run', 'export', 'compare']),
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   /** What the job is doing now ("booting", "writing the report"). */
   phase: z.string(),
@@ -226,6 +229,218 @@ export const ArtefactSchema = z
     message: 'an artefact has either text or base64',
   });
 
+/** A breakpoint as the session keeps it (breakpoints table); `id` once stored. */
+export const StoredBreakpointSchema = z.object({
+  id: z.number(),
+  kind: BreakpointSchema.shape.kind,
+  spec: z.string(),
+  enabled: z.boolean(),
+});
+export type StoredBreakpoint = z.output<typeof StoredBreakpointSchema>;
+
+const NameValueSchema = z.object({ name: z.string(), value: z.string() });
+
+/** Where the stepping engine stopped and what the kernel looks like there (core/step/engine.ts). */
+export const StepStateSchema = z.object({
+  seq: z.number(),
+  event: z.object({
+    kind: z.string(),
+    fn: z.string(),
+    irq: z.number(),
+    cpu: z.number(),
+    depth: z.number(),
+    args: z.array(NameValueSchema),
+    text: z.string(),
+  }),
+  stack: z.array(z.object({ fn: z.string(), seq: z.number(), args: z.array(NameValueSchema) })),
+  reason: z.string(),
+  irq: z.number().nullable(),
+  chain: z.array(z.object({ domain: z.string(), hwirq: z.string(), chip: z.string() })),
+  vector: z
+    .object({ vector: z.number(), cpu: z.number(), managed: z.boolean(), reserved: z.boolean() })
+    .nullable(),
+  matrix: z.array(
+    z.object({
+      cpu: z.number(),
+      available: z.number(),
+      allocated: z.number(),
+      managed: z.number(),
+      managedAllocated: z.number(),
+      vectors: z.string(),
+    }),
+  ),
+  irtes: z.array(
+    z.object({
+      unit: z.string(),
+      index: z.number(),
+      present: z.boolean(),
+      vector: z.number(),
+      dest: z.string(),
+      sid: z.string(),
+      svt: z.number(),
+      sq: z.number(),
+    }),
+  ),
+  message: z
+    .object({ device: z.string(), entry: z.number(), address: z.string(), data: z.string() })
+    .nullable(),
+  remapping: z.enum(['xapic', 'x2apic', 'off']),
+  dmesgTail: z.array(z.string()),
+  done: z.boolean(),
+});
+export type StepStateView = z.output<typeof StepStateSchema>;
+
+const SeqSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 40);
+const FunctionNameSchema = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a kernel function name');
+
+/** What the debugger can be told. */
+export const DebugCommandSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('step') }).strict(),
+  z.object({ op: z.literal('into') }).strict(),
+  z.object({ op: z.literal('over') }).strict(),
+  z.object({ op: z.literal('out') }).strict(),
+  z.object({ op: z.literal('continue') }).strict(),
+  z
+    .object({ op: z.literal('back'), n: z.number().int().min(1).max(1_000_000).default(1) })
+    .strict(),
+  z.object({ op: z.literal('goto'), seq: SeqSchema }).strict(),
+  /** "Run to here": on to the next call of this function (a one-off breakpoint). */
+  z.object({ op: z.literal('run-to-call'), fn: FunctionNameSchema }).strict(),
+]);
+export type DebugCommand = z.input<typeof DebugCommandSchema>;
+
+/** A stored trace event with its names resolved (core/store namedEvents). */
+export const TraceEventSchema = z.object({
+  seq: z.number(),
+  kind: z.string(),
+  depth: z.number(),
+  name: z.string(),
+  irq: z.number(),
+  cpu: z.number(),
+  args: z.record(z.string(), z.union([z.number(), z.string()])),
+  text: z.string(),
+  device: z.string(),
+});
+export type TraceEvent = z.output<typeof TraceEventSchema>;
+
+export const TRACE_KINDS = ['call', 'ret', 'state', 'log', 'fault'] as const;
+
+export const TraceFilterSchema = z
+  .object({
+    fn: FunctionNameSchema.optional(),
+    irq: z
+      .number()
+      .int()
+      .min(-1)
+      .max(2 ** 31)
+      .optional(),
+    cpu: z.number().int().min(-1).max(65535).optional(),
+    device: z.string().min(1).max(32).optional(),
+    kind: z.enum(TRACE_KINDS).optional(),
+  })
+  .strict();
+export type TraceFilter = z.output<typeof TraceFilterSchema>;
+
+const RunRef = { sessionId: SessionIdSchema, runId: RunIdSchema };
+
+const SqlCellSchema = z.union([z.string(), z.number(), z.null()]);
+
+const ChangeSchema = z.object({
+  kind: z.enum(['added', 'removed', 'changed']),
+  key: z.string(),
+  a: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+  b: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+  fields: z.array(z.string()),
+});
+const ChangesSchema = z.object({ total: z.number(), items: z.array(ChangeSchema) });
+
+/** Two runs side by side (core/compare diffRuns), each section capped for the page. */
+export const RunDiffViewSchema = z.object({
+  runA: z.number(),
+  runB: z.number(),
+  a: z.string(),
+  b: z.string(),
+  summary: z.array(z.string()),
+  interrupts: ChangesSchema,
+  messages: ChangesSchema,
+  irtes: ChangesSchema,
+  faults: z.object({ onlyA: z.array(z.string()), onlyB: z.array(z.string()) }),
+  dmesg: z.object({
+    total: z.number(),
+    items: z.array(z.object({ op: z.enum(['-', '+']), line: z.string() })),
+  }),
+});
+export type RunDiffView = z.output<typeof RunDiffViewSchema>;
+
+export const DomainViewSchema = z.object({
+  name: z.string(),
+  parent: z.string().nullable(),
+  chip: z.string(),
+  bus: z.string(),
+  mapped: z.number(),
+  msiFlags: z.number().nullable(),
+});
+
+export const IrqSummarySchema = z.object({
+  irq: z.number(),
+  chip: z.string(),
+  hwirq: z.number(),
+  owner: z.string(),
+  actions: z.array(z.string()),
+  vector: z.number(),
+  cpu: z.number(),
+  managed: z.boolean(),
+});
+export type IrqSummary = z.output<typeof IrqSummarySchema>;
+
+export const IrteViewSchema = z.object({
+  index: z.number(),
+  irq: z.number(),
+  present: z.boolean(),
+  vector: z.number(),
+  dest: z.number(),
+  sid: z.number(),
+  sq: z.number(),
+  svt: z.number(),
+  owner: z.string(),
+});
+
+export const RteViewSchema = z.object({
+  pin: z.number(),
+  gsi: z.number(),
+  irq: z.number(),
+  low: z.number(),
+  high: z.number(),
+  masked: z.boolean(),
+  trigger: z.enum(['edge', 'level']),
+  polarity: z.enum(['high', 'low']),
+  remappable: z.boolean(),
+  vector: z.number(),
+  deliveryMode: z.string(),
+  destinationMode: z.enum(['physical', 'logical']),
+  destination: z.number(),
+  irteIndex: z.number().nullable(),
+  owner: z.string(),
+});
+
+/** An example session: one of the seed thread's failures, ready to step to. */
+export const ExampleSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  story: z.string(),
+  profile: z.string(),
+  fixedProfile: z.string(),
+  breakpoints: z.array(z.object({ kind: BreakpointSchema.shape.kind, spec: z.string() })),
+});
+
 export const channels = {
   'app.info': {
     request: empty,
@@ -287,6 +502,10 @@ export const channels = {
   'profiles.list': {
     request: empty,
     response: z.array(z.object({ name: z.string(), description: z.string() })),
+  },
+  'examples.list': {
+    request: empty,
+    response: z.array(ExampleSchema),
   },
 
   // Sessions. The page names a session only by the id the host gave it, or (browser mode) by a
@@ -362,11 +581,21 @@ export const channels = {
         sessionId: SessionIdSchema,
         machineText: MachineTextSchema,
         profile: z.string().max(32).optional(),
-        /** Fault injections: none exist yet (the injection engine is a later issue). */
-        injections: z.array(z.never()).max(0).default([]),
+        /** An edited clone of a profile (takes the place of `profile`). */
+        customProfile: KernelProfileSchema.optional(),
+        /** Fault injections (core/kernel/injections.ts). */
+        injections: z.array(InjectionSchema).max(32).default([]),
       })
       .strict(),
     response: z.object({ jobId: JobIdSchema }),
+  },
+  /** A run's options: what it was booted with (profile flags, injections). */
+  'run.spec': {
+    request: z.object(RunRef).strict(),
+    response: z.object({
+      profile: KernelProfileSchema.nullable(),
+      injections: z.array(InjectionSchema),
+    }),
   },
   'run.result': {
     request: z.object({ sessionId: SessionIdSchema, runId: RunIdSchema }).strict(),
@@ -414,6 +643,260 @@ export const channels = {
       .strict(),
     /** null: the user dismissed the desktop save dialog. */
     response: z.object({ jobId: JobIdSchema }).nullable(),
+  },
+
+  // Examples: the seed thread's failures as ready sessions (a run done, breakpoints set).
+  'examples.open': {
+    request: z.object({ name: z.string().min(1).max(64) }).strict(),
+    response: z.object({ session: SessionStateSchema, jobId: JobIdSchema }),
+  },
+
+  // The allocation debugger: a stored run stepped again in a worker (the simulation is
+  // deterministic, so step N is the trace's event N).
+  'debug.start': {
+    request: z.object({ ...RunRef, seq: SeqSchema.optional() }).strict(),
+    response: z.object({
+      debugId: z.string(),
+      runId: z.number(),
+      eventCount: z.number(),
+      state: StepStateSchema,
+    }),
+  },
+  'debug.command': {
+    request: z
+      .object({
+        debugId: z.string().regex(/^d[0-9]{1,9}$/, 'a debugger id the host gave'),
+        command: DebugCommandSchema,
+      })
+      .strict(),
+    response: StepStateSchema,
+  },
+  'debug.close': {
+    request: z.object({ debugId: z.string().regex(/^d[0-9]{1,9}$/) }).strict(),
+    response: z.object({}),
+  },
+  'breakpoints.list': {
+    request: z.object({ sessionId: SessionIdSchema }).strict(),
+    response: z.array(StoredBreakpointSchema),
+  },
+  'breakpoints.set': {
+    request: z
+      .object({ sessionId: SessionIdSchema, breakpoints: z.array(BreakpointSchema).max(200) })
+      .strict(),
+    response: z.array(StoredBreakpointSchema),
+  },
+  'run.allocations': {
+    request: z
+      .object({
+        ...RunRef,
+        filter: z.string().max(64).default(''),
+        offset: z.number().int().min(0).max(10_000_000).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    response: z.object({
+      total: z.number(),
+      items: z.array(
+        z.object({
+          seq: z.number(),
+          fn: z.string(),
+          label: z.string(),
+          args: z.array(NameValueSchema),
+        }),
+      ),
+    }),
+  },
+
+  // The trace explorer: pages of a run's events from SQLite, never the whole run.
+  'trace.symbols': {
+    request: z.object(RunRef).strict(),
+    response: z.object({ functions: z.array(z.string()), devices: z.array(z.string()) }),
+  },
+  'trace.page': {
+    request: z
+      .object({
+        ...RunRef,
+        fromSeq: SeqSchema,
+        limit: z.number().int().min(1).max(1000).default(200),
+        filter: TraceFilterSchema.default({}),
+      })
+      .strict(),
+    response: z.object({
+      events: z.array(TraceEventSchema),
+      /** Where the next page starts, or null at the end of the run. */
+      nextSeq: z.number().nullable(),
+    }),
+  },
+  'trace.timeline': {
+    request: z
+      .object({ ...RunRef, bins: z.number().int().min(10).max(4000).default(800) })
+      .strict(),
+    response: z.object({
+      eventCount: z.number(),
+      binSize: z.number(),
+      faults: z.array(z.number()),
+      logs: z.array(z.number()),
+      allocations: z.array(z.number()),
+      marks: z.array(
+        z.object({ seq: z.number(), kind: z.enum(['fault', 'allocation']), label: z.string() }),
+      ),
+    }),
+  },
+  'trace.query': {
+    request: z
+      .object({
+        sessionId: SessionIdSchema,
+        sql: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+    response: z.object({
+      columns: z.array(z.string()),
+      rows: z.array(z.array(SqlCellSchema)),
+      truncated: z.boolean(),
+      milliseconds: z.number(),
+    }),
+  },
+
+  // Analysis views of a stored run.
+  'run.domains': {
+    request: z.object(RunRef).strict(),
+    response: z.object({ domains: z.array(DomainViewSchema), remapping: z.string() }),
+  },
+  'run.irqs': {
+    request: z
+      .object({
+        ...RunRef,
+        /** Only irqs in this domain (any level of their chain). */
+        domain: z.string().max(128).optional(),
+        /** irq number, chip, owner or action containing this. */
+        filter: z.string().max(64).default(''),
+        offset: z.number().int().min(0).max(10_000_000).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    response: z.object({ total: z.number(), irqs: z.array(IrqSummarySchema) }),
+  },
+  'run.irqChain': {
+    request: z
+      .object({
+        ...RunRef,
+        irq: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+      })
+      .strict(),
+    response: z.object({
+      irq: IrqSummarySchema,
+      chain: z.array(z.object({ domain: z.string(), hwirq: z.number(), chip: z.string() })),
+      affinity: z.string(),
+      effective: z.string(),
+      messages: z.array(z.object({ entry: z.number(), address: z.string(), data: z.string() })),
+      irte: IrteViewSchema.extend({ unit: z.string() }).nullable(),
+      debugfs: z.string().nullable(),
+    }),
+  },
+  'run.vectorMatrix': {
+    request: z.object(RunRef).strict(),
+    response: z.object({
+      cpus: z.array(z.number()),
+      allocated: z.array(z.number()),
+      managed: z.array(z.number()),
+      system: z.array(z.number()),
+      /** Flat (cpu index, vector, irq) triples: who holds each allocated vector. */
+      owners: z.array(z.number()),
+    }),
+  },
+  'run.irqInfo': {
+    request: z
+      .object({ ...RunRef, irqs: z.array(z.number().int().min(0)).min(1).max(64) })
+      .strict(),
+    response: z.array(IrqSummarySchema),
+  },
+  'run.irtes': {
+    request: z
+      .object({
+        ...RunRef,
+        unit: z.string().max(32).optional(),
+        offset: z
+          .number()
+          .int()
+          .min(0)
+          .max(1 << 20)
+          .default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    response: z.object({
+      units: z.array(z.object({ name: z.string(), irq: z.number(), count: z.number() })),
+      unit: z.string().nullable(),
+      total: z.number(),
+      rows: z.array(IrteViewSchema),
+    }),
+  },
+  'run.ioapics': {
+    request: z.object(RunRef).strict(),
+    response: z.array(
+      z.object({
+        index: z.number(),
+        id: z.number(),
+        gsiBase: z.number(),
+        pins: z.number(),
+        domain: z.string(),
+        type: z.enum(['legacy', 'dynamic']),
+        rtes: z.array(RteViewSchema),
+      }),
+    ),
+  },
+  'msi.decode': {
+    request: z
+      .object({
+        address: z
+          .string()
+          .max(20)
+          .regex(/^(0x)?[0-9a-fA-F]{1,16}$/, 'an address in hex (0xfee00000)'),
+        data: z
+          .string()
+          .max(10)
+          .regex(/^(0x)?[0-9a-fA-F]{1,8}$/, 'data in hex (0x4021)'),
+        sessionId: SessionIdSchema.optional(),
+        runId: RunIdSchema.optional(),
+      })
+      .strict(),
+    response: z.object({
+      format: z.enum(['compatibility', 'remappable', 'not-an-interrupt']),
+      lines: z.array(z.string()),
+      owner: z.array(z.string()),
+    }),
+  },
+
+  // Two runs side by side: both booted again in a worker (a job), then diffRuns.
+  'compare.start': {
+    request: z
+      .object({ sessionId: SessionIdSchema, runA: RunIdSchema, runB: RunIdSchema })
+      .strict(),
+    response: z.object({ jobId: JobIdSchema }),
+  },
+  'compare.result': {
+    request: z.object({ jobId: JobIdSchema }).strict(),
+    response: RunDiffViewSchema,
+  },
+  'compare.export': {
+    request: z.object({ jobId: JobIdSchema }).strict(),
+    /** null: the user dismissed the desktop save dialog. */
+    response: z
+      .object({
+        fileName: z.string(),
+        bytes: z.number(),
+        url: z.string().nullable(),
+        location: z.string(),
+      })
+      .nullable(),
   },
 
   // Import and explain: served by core/import once it exists (see electron/api/importing.ts).

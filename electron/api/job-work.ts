@@ -4,14 +4,18 @@
 // in-process in tests. Progress goes out through `report`; `cancelled()` is polled between trace
 // chunks, and a cancelled job leaves its session consistent (the run is stored as failed).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { resolveProfile, simulate } from '../../core/kernel/boot';
-import { PROFILES } from '../../core/kernel/profiles';
+import { diffRuns, formatDiff, type Change } from '../../core/compare/diff';
+import { resolveProfile, simulate, type SimulationResult } from '../../core/kernel/boot';
+import type { Injection } from '../../core/kernel/injections';
+import type { Kernel } from '../../core/kernel/kernel';
+import { PROFILES, type KernelProfile } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
 import { writeReport } from '../../core/report/report';
 import { Session } from '../../core/store/session';
 import type { TraceSink } from '../../core/trace/emitter';
 import { TraceEmitter } from '../../core/trace/emitter';
-import type { ReportFormat } from './channels';
+import type { ReportFormat, RunDiffView } from './channels';
+import { buildRunTables, type IrqTableFields, type RunSpec, type RunTables } from './run-tables';
 import { PROC_INTERRUPTS_LIMIT } from './simulation';
 
 export type JobRequest =
@@ -20,15 +24,21 @@ export type JobRequest =
       file: string;
       machineText: string;
       profile?: string;
+      /** An edited profile: boots with it instead of `profile`. */
+      customProfile?: KernelProfile;
+      injections?: Injection[];
       /** Events the same machine took last time, for a progress fraction (null: unknown). */
       expectedEvents: number | null;
     }
-  | { kind: 'export'; file: string; runId: number; format: ReportFormat; outFile: string };
+  | { kind: 'export'; file: string; runId: number; format: ReportFormat; outFile: string }
+  | { kind: 'compare'; file: string; runA: number; runB: number };
 
 export type JobProgress = { phase: string; done: number; total: number | null; unit: string };
 
 export type JobOutcome =
-  { kind: 'run'; runId: number; events: number } | { kind: 'export'; bytes: number };
+  | { kind: 'run'; runId: number; events: number }
+  | { kind: 'export'; bytes: number }
+  | { kind: 'compare'; diff: RunDiffView; text: string };
 
 export class JobCancelled extends Error {
   constructor() {
@@ -53,7 +63,7 @@ export interface StoredRunOutputs {
     managed: number;
     managedAllocated: number;
   }[];
-  irqs: {
+  irqs: ({
     irq: number;
     chip: string;
     hwirq: number;
@@ -62,7 +72,7 @@ export interface StoredRunOutputs {
     actions: string[];
     managed: boolean;
     owner: string;
-  }[];
+  } & Partial<IrqTableFields>)[];
   devices: {
     bdf: string;
     name: string;
@@ -73,6 +83,10 @@ export interface StoredRunOutputs {
     intxIrq?: number | null;
   }[];
   milliseconds: number;
+  /** What the run was booted with (runs stored before the debugger existed lack it). */
+  spec?: RunSpec;
+  /** The analysis views' tables (same: absent in older runs). */
+  tables?: RunTables;
 }
 
 export interface JobContext {
@@ -81,7 +95,9 @@ export interface JobContext {
 }
 
 export function runJob(request: JobRequest, ctx: JobContext): JobOutcome {
-  return request.kind === 'run' ? runBoot(request, ctx) : exportReport(request, ctx);
+  if (request.kind === 'run') return runBoot(request, ctx);
+  if (request.kind === 'compare') return compareRuns(request, ctx);
+  return exportReport(request, ctx);
 }
 
 function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext): JobOutcome {
@@ -93,17 +109,20 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     );
   }
   if (
+    request.customProfile === undefined &&
     request.profile !== undefined &&
     !Object.prototype.hasOwnProperty.call(PROFILES, request.profile)
   ) {
     throw new Error(`unknown profile ${JSON.stringify(request.profile)}`);
   }
   const machine = parsed.machine;
+  // The profile the run follows: the edited one, the one asked for, or the kernel version's.
+  const profile = request.customProfile ?? resolveProfile(machine, request.profile);
+  const injections = request.injections ?? [];
   const session = Session.open(request.file);
   try {
     const writer = session.beginRun({
-      // The profile the run follows: the one asked for, or the one the kernel version picks.
-      profile: resolveProfile(machine, request.profile).name,
+      profile: profile.name,
       scenario: 'boot',
       machineJson: request.machineText,
     });
@@ -125,7 +144,14 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     ctx.report({ phase: 'booting', done: 0, total: request.expectedEvents, unit: 'trace events' });
     const t0 = performance.now();
     try {
-      const result = simulate(machine, { profile: request.profile, trace });
+      let kernel: Kernel | null = null;
+      const result = simulate(machine, {
+        profile,
+        injections,
+        trace,
+        onKernel: (k) => (kernel = k),
+      });
+      const { tables, perIrq } = buildRunTables(kernel!, result, machine);
       ctx.report({
         phase: 'storing the outputs',
         done: trace.seq,
@@ -166,7 +192,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
         warnings: result.warnings,
         oops: result.oops,
         vectorUsage: result.vectorUsage,
-        irqs: result.irqs.map((i) => ({
+        irqs: result.irqs.map((i, n) => ({
           irq: i.irq,
           chip: i.chip,
           hwirq: i.hwirq,
@@ -175,6 +201,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
           actions: i.actions,
           managed: i.managed,
           owner: i.owner,
+          ...perIrq[n]!,
         })),
         devices: result.devices.map((d) => ({
           bdf: d.bdf,
@@ -185,6 +212,8 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
           intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
         })),
         milliseconds: Math.round(performance.now() - t0),
+        spec: { profile, injections },
+        tables,
       };
       writer.finish(outputs);
       return { kind: 'run', runId: writer.runId, events: trace.seq };
@@ -250,4 +279,86 @@ function exportReport(
   } finally {
     session.close();
   }
+}
+
+/** A stored run's machine and what it was booted with (older runs: their profile's name). */
+export function runSpecOf(
+  session: Session,
+  runId: number,
+): { machineJson: string; profile: KernelProfile; injections: Injection[] } {
+  const run = session.run(runId);
+  if (!run) throw new Error(`no run ${runId} in this session`);
+  if (run.status !== 'complete')
+    throw new Error(`run ${runId} is ${run.status}${run.error ? ` (${run.error})` : ''}`);
+  let spec: RunSpec | undefined;
+  try {
+    spec = (JSON.parse(run.outputsJson ?? '{}') as Partial<StoredRunOutputs>).spec;
+  } catch {
+    spec = undefined;
+  }
+  if (spec) return { machineJson: run.machineJson, ...spec };
+  const named = PROFILES[run.profile];
+  if (!named)
+    throw new Error(`run ${runId} used profile ${JSON.stringify(run.profile)}, which is not known`);
+  return { machineJson: run.machineJson, profile: named, injections: [] };
+}
+
+/** Changes per section shown on the page; the counts say how many there were. */
+const COMPARE_ITEMS = 2000;
+
+function changeView<T extends object>(c: Change<T>) {
+  const flat = (v: T | undefined) =>
+    v === undefined
+      ? null
+      : (Object.fromEntries(
+          Object.entries(v).map(([k, x]) => [k, typeof x === 'number' ? x : String(x)]),
+        ) as Record<string, string | number>);
+  return {
+    kind: c.kind,
+    key: c.key,
+    a: flat(c.kind === 'added' ? undefined : c.a),
+    b: flat(c.kind === 'removed' ? undefined : c.b),
+    fields: c.kind === 'changed' ? c.fields : [],
+  };
+}
+
+function compareRuns(
+  request: Extract<JobRequest, { kind: 'compare' }>,
+  ctx: JobContext,
+): JobOutcome {
+  const session = Session.open(request.file, { readonly: true });
+  const boots: SimulationResult[] = [];
+  const labels: string[] = [];
+  try {
+    for (const [i, runId] of [request.runA, request.runB].entries()) {
+      const spec = runSpecOf(session, runId);
+      const parsed = parseMachineJson(spec.machineJson);
+      if (!parsed.ok) throw new Error(`run ${runId}: its machine is not valid`);
+      ctx.report({ phase: `booting run ${runId} again`, done: i, total: 3, unit: 'steps' });
+      if (ctx.cancelled()) throw new JobCancelled();
+      boots.push(simulate(parsed.machine, { profile: spec.profile, injections: spec.injections }));
+      const extra = spec.injections.length
+        ? ` + ${spec.injections.map((x) => x.kind).join(', ')}`
+        : '';
+      labels.push(`run ${runId} (${spec.profile.name}${extra})`);
+    }
+  } finally {
+    session.close();
+  }
+  ctx.report({ phase: 'comparing', done: 2, total: 3, unit: 'steps' });
+  const d = diffRuns(boots[0]!, boots[1]!, labels);
+  const cap = <T>(xs: T[]) => xs.slice(0, COMPARE_ITEMS);
+  const diff: RunDiffView = {
+    runA: request.runA,
+    runB: request.runB,
+    a: d.a,
+    b: d.b,
+    summary: d.summary,
+    interrupts: { total: d.interrupts.length, items: cap(d.interrupts).map(changeView) },
+    messages: { total: d.messages.length, items: cap(d.messages).map(changeView) },
+    irtes: { total: d.irtes.length, items: cap(d.irtes).map(changeView) },
+    faults: { onlyA: cap(d.faults.onlyA), onlyB: cap(d.faults.onlyB) },
+    dmesg: { total: d.dmesg.length, items: cap(d.dmesg) },
+  };
+  return { kind: 'compare', diff, text: formatDiff(d, 200) };
 }

@@ -1,20 +1,42 @@
 // The service behind every channel: what the app can do, independent of how it is reached.
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveProfile } from '../../core/kernel/boot';
-import { PROFILES } from '../../core/kernel/profiles';
+import { InjectionSchema } from '../../core/kernel/injections';
+import { KernelProfileSchema, PROFILES } from '../../core/kernel/profiles';
 import { machineJsonSchema } from '../../core/model/json-schema';
 import { largeMachine, PRESETS } from '../../core/model/presets';
 import { MachineSchema, type Machine } from '../../core/model/schema';
 import { parseMachineJson } from '../../core/model/validate';
-import type { ReportFormat, RequestOf, ResponseOf, RunDevice, RunResult } from './channels';
+import type {
+  ReportFormat,
+  RequestOf,
+  ResponseOf,
+  RunDevice,
+  RunDiffView,
+  RunResult,
+} from './channels';
 import type { Handlers } from './dispatch';
 import { explainLine } from '../../core/import/explain';
+import {
+  decodeMessage,
+  domainsView,
+  ioapicsView,
+  irqChain,
+  irqInfo,
+  irqsView,
+  irtesView,
+  vectorMatrix,
+} from './analysis';
+import { engineBreakpoints, listBreakpoints, saveBreakpoints } from './breakpoints';
+import { Debuggers } from './debugging';
+import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
-import type { StoredRunOutputs } from './job-work';
+import { runSpecOf, type StoredRunOutputs } from './job-work';
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
+import { allocations, runQuery, timeline, tracePage, traceSymbols } from './trace';
 import { SessionLibrary, type SessionLibraryOptions } from './sessions';
 import { runSimulationRequest } from './simulation';
 
@@ -32,6 +54,10 @@ export interface ServiceOptions {
   exportsDir?: string;
   /** Desktop: where the user wants a report saved (a native dialog); null = dismissed. */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+  /** The stepping worker's script (core/step/node/worker.mjs when absent: from source). */
+  stepWorker?: URL | string;
+  /** Runs a trace explorer SQL query off the host's thread; in-process when absent (tests). */
+  query?: (file: string, sql: string, limit: number) => Promise<ResponseOf<'trace.query'>>;
 }
 
 export interface Service {
@@ -90,6 +116,76 @@ export function createService(options: ServiceOptions): Service {
   const jobs = new Jobs(options.execute ?? inProcessExecutor);
   const jobFiles = new Map<string, string>();
   const busy = (file: string) => jobs.busy(file, jobFiles);
+  const debuggers = new Debuggers(options.stepWorker);
+  /** Finished comparisons by job id (the last few). */
+  const comparisons = new Map<string, { diff: RunDiffView; text: string }>();
+
+  /** Where an export goes: a native dialog's path, or a download URL (browser mode). */
+  async function exportTarget(
+    fileName: string,
+  ): Promise<{ outFile: string; url: string | null } | null> {
+    if (options.chooseExportPath) {
+      const chosen = await options.chooseExportPath(fileName);
+      return chosen === null ? null : { outFile: chosen, url: null };
+    }
+    const token = randomBytes(12).toString('hex');
+    mkdirSync(path.join(exportsDir, token), { recursive: true });
+    return {
+      outFile: path.join(exportsDir, token, fileName),
+      url: `${EXPORTS_URL_PREFIX}${token}/${encodeURIComponent(fileName)}`,
+    };
+  }
+
+  const startRun = (
+    s: ReturnType<SessionLibrary['get']>,
+    machineText: string,
+    profile: string | undefined,
+    rest: Pick<RequestOf<'run.start'>, 'customProfile' | 'injections'> = {},
+  ) => {
+    const parsed = parseMachineJson(machineText);
+    if (!parsed.ok)
+      throw new Error(
+        `the machine is not valid: ${parsed.errors
+          .slice(0, 3)
+          .map((p) => `${p.path}: ${p.message}`)
+          .join('; ')}`,
+      );
+    // The same machine's last complete run tells how many events to expect.
+    const runs = s.session.runs();
+    const profileName = rest.customProfile?.name ?? resolveProfile(parsed.machine, profile).name;
+    let expectedEvents: number | null = null;
+    for (let i = runs.length - 1; i >= 0; i--) {
+      const r = runs[i]!;
+      if (r.status === 'complete' && r.profile === profileName) {
+        if (s.session.run(r.id)?.machineJson === machineText) {
+          expectedEvents = r.eventCount;
+          break;
+        }
+      }
+    }
+    const jobId = jobs.start(
+      'run',
+      {
+        kind: 'run',
+        file: s.file,
+        machineText,
+        profile,
+        customProfile: rest.customProfile
+          ? KernelProfileSchema.parse(rest.customProfile)
+          : undefined,
+        injections: (rest.injections ?? []).map((i) => InjectionSchema.parse(i)),
+        expectedEvents,
+      },
+      (outcome, status) => {
+        if (outcome.kind === 'run') status.runId = outcome.runId;
+      },
+    );
+    jobFiles.set(jobId, s.file);
+    return jobId;
+  };
+
+  /** The run's outputs with its tables (the views need them). */
+  const stored = (sessionId: string, runId: number) => outputsOf(sessionId, runId).outputs;
 
   // The last runs' outputs, parsed once (a large machine's are tens of MB).
   const outputsCache: { key: string; outputs: StoredRunOutputs }[] = [];
@@ -146,6 +242,18 @@ export function createService(options: ServiceOptions): Service {
     'machine.jsonSchema': () => ({ schema: machineJsonSchema() as Record<string, unknown> }),
     'profiles.list': () =>
       Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description })),
+    'examples.list': () => EXAMPLES.map((e) => exampleByName(e.name)),
+    'examples.open': ({ name }) => {
+      const example = exampleByName(name);
+      const machine = PRESETS[name]!.make();
+      const text = JSON.stringify(machine, null, 2) + '\n';
+      const state = library.create(name, text);
+      const s = library.get(state.sessionId);
+      saveBreakpoints(s.session, example.breakpoints);
+      // Booted under its preset's own profile (kernel.profile): the kernel that had the bug.
+      const jobId = startRun(s, text, undefined);
+      return { session: state, jobId };
+    },
 
     'session.new': ({ machineName, machineText }) => library.create(machineName, machineText),
     'session.open': ({ name }) => library.openByName(name),
@@ -160,6 +268,7 @@ export function createService(options: ServiceOptions): Service {
       library.saveAs(sessionId, machineName, machineText, name, overwrite, busy),
     'session.close': ({ sessionId }) => {
       const s = library.get(sessionId);
+      debuggers.closeFile(s.file);
       if (busy(s.file)) {
         for (const [jobId, file] of jobFiles) if (file === s.file) jobs.cancel(jobId);
       }
@@ -168,38 +277,18 @@ export function createService(options: ServiceOptions): Service {
     },
 
     'runs.list': ({ sessionId }) => library.get(sessionId).session.runs(),
-    'run.start': ({ sessionId, machineText, profile }) => {
+    'run.start': ({ sessionId, machineText, profile, customProfile, injections }) => {
       const s = library.get(sessionId);
-      const parsed = parseMachineJson(machineText);
-      if (!parsed.ok)
-        throw new Error(
-          `the machine is not valid: ${parsed.errors
-            .slice(0, 3)
-            .map((p) => `${p.path}: ${p.message}`)
-            .join('; ')}`,
-        );
-      // The same machine's last complete run tells how many events to expect.
-      const runs = s.session.runs();
-      const profileName = resolveProfile(parsed.machine, profile).name;
-      let expectedEvents: number | null = null;
-      for (let i = runs.length - 1; i >= 0; i--) {
-        const r = runs[i]!;
-        if (r.status === 'complete' && r.profile === profileName) {
-          if (s.session.run(r.id)?.machineJson === machineText) {
-            expectedEvents = r.eventCount;
-            break;
-          }
-        }
-      }
-      const jobId = jobs.start(
-        'run',
-        { kind: 'run', file: s.file, machineText, profile, expectedEvents },
-        (outcome, status) => {
-          if (outcome.kind === 'run') status.runId = outcome.runId;
-        },
-      );
-      jobFiles.set(jobId, s.file);
-      return { jobId };
+      return { jobId: startRun(s, machineText, profile, { customProfile, injections }) };
+    },
+    'run.spec': ({ sessionId, runId }) => {
+      const spec = outputsOf(sessionId, runId).outputs.spec;
+      return spec
+        ? { profile: spec.profile, injections: spec.injections }
+        : {
+            profile: PROFILES[library.get(sessionId).session.run(runId)!.profile] ?? null,
+            injections: [],
+          };
     },
     'run.result': ({ sessionId, runId }): RunResult => {
       const { run, outputs } = outputsOf(sessionId, runId);
@@ -309,6 +398,130 @@ export function createService(options: ServiceOptions): Service {
       return { jobId };
     },
 
+    'debug.start': async ({ sessionId, runId, seq }) => {
+      const s = library.get(sessionId);
+      const spec = runSpecOf(s.session, runId);
+      const parsed = parseMachineJson(spec.machineJson);
+      if (!parsed.ok) throw new Error(`run ${runId}: its machine is not valid`);
+      const eventCount = s.session.run(runId)!.eventCount;
+      if (seq !== undefined && seq >= eventCount)
+        throw new Error(`run ${runId} has ${eventCount} steps: no step ${seq}`);
+      const { debugId, state } = await debuggers.start(
+        s.file,
+        runId,
+        parsed.machine,
+        { profile: spec.profile, injections: spec.injections },
+        engineBreakpoints(listBreakpoints(s.session)),
+        seq,
+      );
+      return { debugId, runId, eventCount, state };
+    },
+    'debug.command': ({ debugId, command }) => debuggers.command(debugId, command),
+    'debug.close': ({ debugId }) => {
+      debuggers.close(debugId);
+      return {};
+    },
+    'breakpoints.list': ({ sessionId }) => listBreakpoints(library.get(sessionId).session),
+    'breakpoints.set': async ({ sessionId, breakpoints }) => {
+      const s = library.get(sessionId);
+      const saved = saveBreakpoints(s.session, breakpoints);
+      await debuggers.setBreakpoints(s.file, engineBreakpoints(saved));
+      return saved;
+    },
+    'run.allocations': ({ sessionId, runId, filter, offset, limit }) => {
+      const s = library.get(sessionId);
+      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      return allocations(s.session, runId, filter, offset, limit);
+    },
+
+    'trace.symbols': ({ sessionId, runId }) => {
+      const s = library.get(sessionId);
+      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      return traceSymbols(s.session, runId);
+    },
+    'trace.page': ({ sessionId, runId, fromSeq, limit, filter }) => {
+      const s = library.get(sessionId);
+      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      return tracePage(s.session, runId, fromSeq, limit, filter);
+    },
+    'trace.timeline': ({ sessionId, runId, bins }) => {
+      const s = library.get(sessionId);
+      const run = s.session.run(runId);
+      if (!run) throw new Error(`no run ${runId} in this session`);
+      return timeline(s.session, runId, run.eventCount, bins);
+    },
+    'trace.query': ({ sessionId, sql, limit }) => {
+      const s = library.get(sessionId);
+      return options.query ? options.query(s.file, sql, limit) : runQuery(s.session, sql, limit);
+    },
+
+    'run.domains': ({ sessionId, runId }) => domainsView(stored(sessionId, runId), runId),
+    'run.irqs': ({ sessionId, runId, domain, filter, offset, limit }) =>
+      irqsView(stored(sessionId, runId), runId, domain, filter, offset, limit),
+    'run.irqChain': ({ sessionId, runId, irq }) => irqChain(stored(sessionId, runId), runId, irq),
+    'run.vectorMatrix': ({ sessionId, runId }) => vectorMatrix(stored(sessionId, runId), runId),
+    'run.irqInfo': ({ sessionId, runId, irqs }) => irqInfo(stored(sessionId, runId), irqs),
+    'run.irtes': ({ sessionId, runId, unit, offset, limit }) =>
+      irtesView(stored(sessionId, runId), runId, unit, offset, limit),
+    'run.ioapics': ({ sessionId, runId }) => ioapicsView(stored(sessionId, runId), runId),
+    'msi.decode': ({ address, data, sessionId, runId }) =>
+      decodeMessage(
+        address,
+        data,
+        sessionId !== undefined && runId !== undefined
+          ? { outputs: stored(sessionId, runId), runId }
+          : null,
+      ),
+
+    'compare.start': ({ sessionId, runA, runB }) => {
+      const s = library.get(sessionId);
+      for (const id of [runA, runB]) {
+        const run = s.session.run(id);
+        if (!run) throw new Error(`no run ${id} in this session`);
+        if (run.status !== 'complete') throw new Error(`run ${id} is ${run.status}`);
+      }
+      const jobId = jobs.start(
+        'compare',
+        { kind: 'compare', file: s.file, runA, runB },
+        (outcome) => {
+          if (outcome.kind !== 'compare') return;
+          comparisons.set(jobId, { diff: outcome.diff, text: outcome.text });
+          // Only the last few comparisons are kept.
+          for (const key of [...comparisons.keys()].slice(0, Math.max(0, comparisons.size - 8)))
+            comparisons.delete(key);
+        },
+      );
+      jobFiles.set(jobId, s.file);
+      return { jobId };
+    },
+    'compare.result': ({ jobId }) => {
+      const c = comparisons.get(jobId);
+      if (!c) throw new Error(`no finished comparison ${jobId}`);
+      return c.diff;
+    },
+    'compare.export': async ({ jobId }) => {
+      const c = comparisons.get(jobId);
+      if (!c) throw new Error(`no finished comparison ${jobId}`);
+      const fileName = `compare-run${c.diff.runA}-run${c.diff.runB}.md`;
+      const target = await exportTarget(fileName);
+      if (!target) return null;
+      const text = [
+        `# irqlab: ${c.diff.a} vs ${c.diff.b}`,
+        '',
+        '```',
+        c.text.trimEnd(),
+        '```',
+        '',
+      ].join('\n');
+      writeFileSync(target.outFile, text);
+      return {
+        fileName: path.basename(target.outFile),
+        bytes: Buffer.byteLength(text),
+        url: target.url,
+        location: target.url ? 'download' : target.outFile,
+      };
+    },
+
     'import.artefacts': ({ files }) => importFromArtefacts(files),
     'fault.explain': ({ line, sessionId, runId }) => {
       let machine: Machine | undefined;
@@ -342,6 +555,7 @@ export function createService(options: ServiceOptions): Service {
       }
     },
     close() {
+      debuggers.closeAll();
       jobs.cancelAll();
       library.closeAll();
     },

@@ -16,6 +16,7 @@ import { IPC_INVOKE } from '../api/channels';
 import { dispatch } from '../api/dispatch';
 import { createService } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from '../node/csp';
+import { QueryRunner } from '../node/query-runner';
 import { SimulationRunner } from '../node/simulation-runner';
 
 // Set by Electron Forge's Vite plugin at build time.
@@ -24,6 +25,7 @@ declare const MAIN_WINDOW_VITE_NAME: string;
 
 // Simulations run in a worker thread (built beside main.cjs), never on the main process's loop.
 const simulations = new SimulationRunner(path.join(__dirname, 'simulation-worker.cjs'));
+const queries = new QueryRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const SESSION_FILTERS = [{ name: 'irqlab sessions', extensions: ['irqlab'] }];
 let mainWindow: BrowserWindow | null = null;
 
@@ -35,6 +37,9 @@ const service = createService({
   platform: process.platform,
   simulate: (request) => simulations.run(request),
   execute: simulations.execute,
+  query: (file, sql, limit) => queries.query(file, sql, limit),
+  // The debugger's stepping worker, bundled beside main.cjs (vite.step-worker.config.ts).
+  stepWorker: path.join(__dirname, 'step-worker.cjs'),
   sessions: {
     sessionsDir: path.join(app.getPath('documents'), 'irqlab'),
     scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
@@ -228,6 +233,7 @@ void app.whenReady().then(() => {
 
 app.on('before-quit', () => {
   simulations.cancel();
+  queries.close();
   service.close();
 });
 

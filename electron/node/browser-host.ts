@@ -13,6 +13,7 @@ import { WebSocketServer, type RawData } from 'ws';
 import { dispatch } from '../api/dispatch';
 import { createService } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { QueryRunner } from './query-runner';
 import { SimulationRunner } from './simulation-runner';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -56,7 +57,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
     version: string;
   };
-  const simulations = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url));
+  const workerEntry = new URL('./simulation-worker.mjs', import.meta.url);
+  const simulations = new SimulationRunner(workerEntry);
+  const queries = new QueryRunner(workerEntry);
   const sessionsDir = path.resolve(
     options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
   );
@@ -67,6 +70,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     platform: process.platform,
     simulate: (request) => simulations.run(request),
     execute: simulations.execute,
+    query: (file, sql, limit) => queries.query(file, sql, limit),
+    stepWorker: new URL('../../core/step/node/worker.mjs', import.meta.url),
     sessions: {
       sessionsDir,
       scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
@@ -167,6 +172,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         simulations.cancel();
+        queries.close();
         service.close();
         for (const client of wss.clients) client.terminate();
         wss.close();

@@ -1,20 +1,42 @@
 // The worker thread simulations and reports run in, so that a long boot (the huge preset takes
 // seconds) never blocks the host answering the UI.
 //
-// Two kinds of message: a bare `machine.simulate` request (one answer), or `{job, cancel}`: a job
+// Three kinds of message: a bare `machine.simulate` request (one answer); `{job, cancel}`: a job
 // (electron/api/job-work.ts) that reports progress as it goes and stops when the shared `cancel`
-// flag is set (checked between trace chunks, so the session is left consistent).
+// flag is set (checked between trace chunks, so the session is left consistent); `{query}`: a
+// read-only SQL query of a session (answered with its id: the query worker lives on).
 import { parentPort } from 'node:worker_threads';
 import type { RequestOf } from '../api/channels';
 import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
 import { runSimulationRequest } from '../api/simulation';
+import { runQuery } from '../api/trace';
+import { Session } from '../../core/store/session';
 
-type Message = RequestOf<'machine.simulate'> | { job: JobRequest; cancel: SharedArrayBuffer };
+type Message =
+  | RequestOf<'machine.simulate'>
+  | { job: JobRequest; cancel: SharedArrayBuffer }
+  | { query: { id: number; file: string; sql: string; limit: number } };
 
 /** At most this often a progress message (the UI polls a few times a second). */
 const PROGRESS_INTERVAL_MS = 100;
 
 parentPort!.on('message', (message: Message) => {
+  if ('query' in message) {
+    // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
+    // 10-million-event run takes seconds). The host checked the file when it opened it.
+    const { id, file, sql, limit } = message.query;
+    try {
+      const session = Session.open(file, { readonly: true, fullCheckBytes: 0 });
+      try {
+        parentPort!.postMessage({ queryId: id, ok: true, value: runQuery(session, sql, limit) });
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      parentPort!.postMessage({ queryId: id, ok: false, message: (err as Error).message });
+    }
+    return;
+  }
   if ('job' in message) {
     const flag = new Int32Array(message.cancel);
     let last = -Infinity;
