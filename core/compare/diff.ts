@@ -153,9 +153,9 @@ export function diffRuns(a: SimulationResult, b: SimulationResult, labels = ['A'
   d.summary = [
     `${d.a}: profile ${a.profile}, ${a.irqs.length} irqs, ${a.faults.length} fault lines${a.oops ? ', OOPS' : ''}${a.panic ? ', PANIC' : ''}`,
     `${d.b}: profile ${b.profile}, ${b.irqs.length} irqs, ${b.faults.length} fault lines${b.oops ? ', OOPS' : ''}${b.panic ? ', PANIC' : ''}`,
-    `interrupts: ${count(d.interrupts, 'changed')} changed, ${count(d.interrupts, 'added')} only in ${d.b}, ${count(d.interrupts, 'removed')} only in ${d.a}`,
-    `messages: ${count(d.messages, 'changed')} changed, ${count(d.messages, 'added')} only in ${d.b}, ${count(d.messages, 'removed')} only in ${d.a}`,
-    `IRTEs: ${count(d.irtes, 'changed')} changed, ${count(d.irtes, 'added')} only in ${d.b}, ${count(d.irtes, 'removed')} only in ${d.a}`,
+    `interrupts: ${count(d.interrupts, 'changed')} changed, ${count(d.interrupts, 'removed')} only in ${d.a}, ${count(d.interrupts, 'added')} only in ${d.b}`,
+    `messages: ${count(d.messages, 'changed')} changed, ${count(d.messages, 'removed')} only in ${d.a}, ${count(d.messages, 'added')} only in ${d.b}`,
+    `IRTEs: ${count(d.irtes, 'changed')} changed, ${count(d.irtes, 'removed')} only in ${d.a}, ${count(d.irtes, 'added')} only in ${d.b}`,
     `faults: ${d.faults.onlyA.length} only in ${d.a}, ${d.faults.onlyB.length} only in ${d.b}`,
     `dmesg: ${d.dmesg.filter((x) => x.op === '-').length} lines only in ${d.a}, ${d.dmesg.filter((x) => x.op === '+').length} only in ${d.b}`,
   ];
