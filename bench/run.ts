@@ -14,7 +14,8 @@
 //   trace_write_ratio_vs_naive    how many times faster the batched writer is
 //   step_p99_ms                   the debugger on the large preset: command -> state from the worker
 //                                 for steps forward and back (bench/step.ts says how it is driven);
-//                                 step_forward_p99_ms, step_back_p50_ms, step_back_p99_ms apart
+//                                 step_forward_p99_ms, step_back_p50_ms, step_back_p99_ms apart;
+//                                 step_back_after_jump_ms and step_goto_far_back_ms are not steps
 //   session_open_ms               open a session whose run has 10M events and show its first page
 //                                 (200 events, names resolved); median of 5, page cache warm.
 //                                 session_open_build_seconds: building that file

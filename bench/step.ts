@@ -2,8 +2,10 @@
 // debugger pressing keys — steps forward (next event, over, into), jumps ahead, steps back — with
 // a pause between keys as a person leaves. Each latency is command sent -> state received from the
 // worker. Prints step_p50_ms, step_p99_ms, step_max_ms (all commands), step_forward_p99_ms, and
-// step_back_p50_ms / step_back_p99_ms (a step back is a replay, cheap only when a standby run
-// behind the current step is ready: 4 backs in a row use them up).
+// step_back_p50_ms / step_back_p99_ms (steps back within the last 512 steps read the states the
+// follower run recorded). Apart from the steps: step_back_after_jump_ms (a step back at once
+// after a 200,000-step jump waits for the follower) and step_goto_far_back_ms (500,000 steps
+// back is a replay from a standby run or from the start).
 //   npx tsx bench/step.ts
 import { PRESETS } from '../core/model/presets';
 import { StepSession } from '../core/step/node/session';
@@ -22,6 +24,8 @@ export async function benchStep(): Promise<Record<string, number>> {
   const all: number[] = [];
   const backs: number[] = [];
   const forwards: number[] = [];
+  const afterJump: number[] = [];
+  const farBack: number[] = [];
   const time = async (f: () => Promise<unknown>, into: number[][]) => {
     const t0 = performance.now();
     await f();
@@ -43,6 +47,12 @@ export async function benchStep(): Promise<Record<string, number>> {
       else await time(() => session.do(cmd), [all, forwards]);
       await sleep(THINK_MS);
     }
+    // Not steps, apart: a step back right after a jump of 200,000 steps (the follower is still
+    // on its way to record the trail), and a jump 500,000 steps back (a replay).
+    await session.do({ op: 'run-to', seq: session.state.seq + 200_000 });
+    await time(() => session.back(1), [afterJump]);
+    await sleep(4000);
+    await time(() => session.goto(session.state.seq - 500_000), [farBack]);
   } finally {
     session.close();
   }
@@ -54,6 +64,8 @@ export async function benchStep(): Promise<Record<string, number>> {
     step_forward_p99_ms: Number(pct(forwards, 99).toFixed(2)),
     step_back_p50_ms: Number(pct(backs, 50).toFixed(2)),
     step_back_p99_ms: Number(pct(backs, 99).toFixed(2)),
+    step_back_after_jump_ms: Number(afterJump[0]!.toFixed(2)),
+    step_goto_far_back_ms: Number(farBack[0]!.toFixed(2)),
   };
 }
 

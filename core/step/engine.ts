@@ -23,10 +23,16 @@ import {
 export type StepCommand =
   | { op: 'step' }
   | { op: 'into' }
-  | { op: 'over' }
-  | { op: 'out' }
+  /**
+   * `depth`/`atCall`: the stack depth and whether it was at a call where the command was given,
+   * when that was an earlier step than the run's (a session continuing a command on its live run
+   * after it checked the steps in between from its recorded trail).
+   */
+  | { op: 'over'; depth?: number; atCall?: boolean }
+  | { op: 'out'; depth?: number }
   | { op: 'continue' }
-  | { op: 'run-to'; seq: number }
+  /** `record`: report the state at every step on the way (the session's trail of exact states). */
+  | { op: 'run-to'; seq: number; record?: boolean }
   | { op: 'breakpoints'; breakpoints: Breakpoint[] }
   | { op: 'stop' };
 
@@ -82,6 +88,37 @@ export interface StepState {
   done: boolean;
 }
 
+/**
+ * Whether the event at `seq` ends a command given at stack depth `depth` (at a call: `atCall`),
+ * and why. `sp`: stack depth after the event, `before`: before it. Breakpoints are apart.
+ */
+export function goalReached(
+  goal: StepCommand,
+  event: { seq: number; call: boolean; ret: boolean; fn: string },
+  sp: number,
+  before: number,
+  depth: number,
+  atCall: boolean,
+): string | null {
+  switch (goal.op) {
+    case 'run-to':
+      return event.seq >= goal.seq ? `step ${goal.seq}` : null;
+    case 'step':
+      return 'step';
+    case 'into':
+      return event.call ? `into ${event.fn}` : null;
+    case 'over':
+      // Stopped at a call: run the whole call, stop at its return. Elsewhere: the next event at
+      // this level or above, not inside a call made from here.
+      return (atCall ? sp < depth : before <= depth) ? 'over' : null;
+    case 'out':
+      // The return of the innermost function of the stack as it was.
+      return event.ret && sp < depth ? `out of ${event.fn}` : null;
+    default:
+      return null;
+  }
+}
+
 const hex = (n: number, w = 1) => '0x' + n.toString(16).padStart(w, '0');
 
 /** A run that stops when told. */
@@ -108,6 +145,8 @@ export class SteppingRun {
     private readonly pause: (state: StepState) => StepCommand,
     initial: StepCommand = { op: 'step' },
     breakpoints: Breakpoint[] = [],
+    /** Receives the state at each step a `run-to` with `record` passes. */
+    private readonly record: ((state: StepState) => void) | null = null,
   ) {
     this.goal = initial;
     this.setBreakpoints(breakpoints);
@@ -155,8 +194,10 @@ export class SteppingRun {
     } else if (l.kind === EventKind.fault) {
       this.faultsSeen++;
     }
-    // Replaying to a step (going back) looks at nothing else.
+    // Replaying to a step (going back) looks at nothing else, unless it records.
     const g = this.goal;
+    if (g.op === 'run-to' && g.record && this.record && seq <= g.seq)
+      this.record(this.state(seq, `step ${seq}`, false));
     if (g.op === 'run-to' && seq < g.seq && this.breakpoints.length === 0) return;
     const reason = this.shouldStop(seq, before);
     if (reason === null) return;
@@ -201,27 +242,24 @@ export class SteppingRun {
     this.goal = command;
     this.goalDepth = this.sp;
     this.goalAtCall = this.trace.last.kind === EventKind.call;
+    if ((command.op === 'over' || command.op === 'out') && command.depth !== undefined)
+      this.goalDepth = command.depth;
+    if (command.op === 'over' && command.atCall !== undefined) this.goalAtCall = command.atCall;
   }
 
   /** `before`: frames on the stack before this event (a call pushes, a return pops). */
   private shouldStop(seq: number, before: number): string | null {
     const l = this.trace.last;
-    const g = this.goal;
     const name = this.trace.symbols[l.fn]?.name ?? '';
-    if (g.op === 'run-to') {
-      if (seq >= g.seq) return `step ${g.seq}`;
-    } else if (g.op === 'step') {
-      return 'step';
-    } else if (g.op === 'into') {
-      if (l.kind === EventKind.call) return `into ${name}`;
-    } else if (g.op === 'over') {
-      // Stopped at a call: run the whole call, stop at its return. Elsewhere: the next event at
-      // this level or above, not inside a call made from here.
-      if (this.goalAtCall ? this.sp < this.goalDepth : before <= this.goalDepth) return 'over';
-    } else if (g.op === 'out') {
-      // The return of the innermost function of the stack as it was.
-      if (l.kind === EventKind.ret && this.sp < this.goalDepth) return `out of ${name}`;
-    }
+    const reached = goalReached(
+      this.goal,
+      { seq, call: l.kind === EventKind.call, ret: l.kind === EventKind.ret, fn: name },
+      this.sp,
+      before,
+      this.goalDepth,
+      this.goalAtCall,
+    );
+    if (reached !== null) return reached;
     if (this.breakpoints.length) {
       const view = this.view(name);
       for (const b of this.breakpoints) if (b.matches(view)) return `breakpoint ${b.label}`;

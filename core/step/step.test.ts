@@ -167,3 +167,52 @@ describe('stepping session (worker thread): forward and back', () => {
     }
   });
 });
+
+describe('stepping session: steps back from the trail', () => {
+  it('backs and the steps forward again show the states a replay reaches, as without the trail', async () => {
+    const machine = qemuFixtureMachine('q35-ir-4cpu');
+    const withTrail = await StepSession.start(machine, { profile: '6.1' });
+    const replayOnly = await StepSession.start(
+      machine,
+      { profile: '6.1' },
+      [],
+      undefined,
+      0,
+      false,
+    );
+    type Move = StepCommand | { back: number } | { goto: number };
+    const script: Move[] = [
+      { op: 'run-to', seq: 700 },
+      { op: 'step' },
+      { op: 'over' },
+      { op: 'into' },
+      { op: 'out' },
+      { back: 1 },
+      { back: 1 },
+      { back: 3 },
+      { op: 'step' },
+      { op: 'over' },
+      { op: 'into' },
+      { op: 'out' },
+      { op: 'over' },
+      { back: 40 },
+      { op: 'run-to', seq: 690 },
+      { goto: 705 },
+      { op: 'step' },
+    ];
+    const move = (s: StepSession, m: Move) =>
+      'back' in m ? s.back(m.back) : 'goto' in m ? s.goto(m.goto) : s.do(m);
+    try {
+      for (const m of script) {
+        const a = await move(withTrail.session, m);
+        const b = await move(replayOnly.session, m);
+        expect({ move: m, ...a }).toEqual({ move: m, ...b });
+      }
+      // Every step back above was within the trail: no run had to be replayed for them.
+      expect([withTrail.session.replays, replayOnly.session.replays > 0]).toEqual([0, true]);
+    } finally {
+      withTrail.session.close();
+      replayOnly.session.close();
+    }
+  });
+});

@@ -1,17 +1,22 @@
-// A stepping session on Node: the run lives in a worker thread stopped at a step; forward
-// commands wake it; going back is a replay. To make a step back cheap, a second run (the shadow)
-// is kept stopped a little behind the current step: a step back moves the shadow forward to the
-// target (a few hundred events) and it becomes the current run; a new shadow is started behind it
-// in the background.
+// A stepping session on Node: the run lives in a worker thread stopped at a step (the live run);
+// forward commands wake it. Going back is served from the trail: a second run (the follower)
+// trails the live one and records the exact state at each of the last TRAIL steps before it, so
+// a step back, and the steps forward again up to the live step, read a state a real run computed
+// there. Further back is a replay: standby runs wait at about 1, 2, 3 x SHADOW_LAG steps behind
+// the live step, and the nearest one is moved forward to the step and becomes the live run.
 import { Worker } from 'node:worker_threads';
 import type { SimulateOptions } from '../../kernel/boot';
 import type { Machine } from '../../model/schema';
 import type { Breakpoint } from '../breakpoints';
-import type { StepCommand, StepState } from '../engine';
+import { goalReached, type StepCommand, type StepState } from '../engine';
 
 const DEFAULT_ENTRY = new URL('./worker.mjs', import.meta.url);
-/** How far behind the current step the shadow run waits. */
+/** How far behind the live step the standby runs wait (1, 2, 3 lags). */
 export const SHADOW_LAG = 512;
+/** How many steps up to the live one have their state recorded by the follower. */
+export const TRAIL = 512;
+/** Recorded states kept (the oldest recorded goes first). */
+const CACHE_LIMIT = 4 * TRAIL;
 
 type Options = Omit<SimulateOptions, 'trace' | 'onKernel'>;
 
@@ -31,6 +36,8 @@ class StepWorker {
     options: Options,
     initial: StepCommand,
     breakpoints: Breakpoint[],
+    /** Receives the states a `run-to` with `record` passed, before the stop they came with. */
+    onTrail: ((states: StepState[]) => void) | null = null,
   ) {
     const shared = new SharedArrayBuffer(8 + 256 * 1024);
     this.flag = new Int32Array(shared, 0, 2);
@@ -38,8 +45,10 @@ class StepWorker {
     this.worker = new Worker(entry, {
       workerData: { machine, options, initial, breakpoints, shared },
     });
-    this.worker.on('message', (m: { type: string; state?: StepState; message?: string }) => {
+    type Message = { type: string; state?: StepState; trail?: StepState[]; message?: string };
+    this.worker.on('message', (m: Message) => {
       if (m.type === 'error') return this.fail(new Error(m.message));
+      if (m.trail?.length) onTrail?.(m.trail);
       const state = m.state!;
       if (m.type === 'end') this.ended = true;
       this.state = state;
@@ -94,11 +103,26 @@ interface Standby {
   settled: StepState | null;
 }
 
+type TrailAnswer = { state: StepState } | { live: StepCommand } | null;
+
 export class StepSession {
+  /** The live run: a worker stopped at the furthest step reached since the last replay. */
   private current: StepWorker;
-  /** Standby runs behind the current step (a step back takes one and moves it forward). */
+  /** The step shown: the live run's, or an earlier one read from the trail. */
+  private position!: StepState;
+  /** Exact states by step: what the follower recorded and where the live run stopped. */
+  private readonly recorded = new Map<number, StepState>();
+  private follower: StepWorker | null = null;
+  /** Where the follower is stopped (-1: not started), the step it is heading to. */
+  private followerAt = -1;
+  private followTarget = -1;
+  private following: Promise<void> = Promise.resolve();
+  /** Standby runs behind the live step (a replay takes one and moves it forward). */
   private standbys: Standby[] = [];
   private breakpoints: Breakpoint[];
+  private closed = false;
+  /** How many times the live run was replaced by a replay (steps back the trail did not hold). */
+  replays = 0;
 
   private constructor(
     private readonly machine: Machine,
@@ -106,49 +130,170 @@ export class StepSession {
     breakpoints: Breakpoint[],
     private readonly entry: URL | string,
     private readonly standbyCount: number,
+    private readonly trail: boolean,
   ) {
     this.breakpoints = breakpoints;
     this.current = this.spawn({ op: 'step' }, breakpoints);
   }
 
-  /** A session stopped at the first event of the boot (step 0). */
+  /**
+   * A session stopped at the first event of the boot (step 0). `standbys`: replay runs kept
+   * behind the live step; `trail`: whether a follower records the states behind it.
+   */
   static async start(
     machine: Machine,
     options: Options = {},
     breakpoints: Breakpoint[] = [],
     entry: URL | string = DEFAULT_ENTRY,
     standbys = 3,
+    trail = true,
   ): Promise<{ session: StepSession; state: StepState }> {
-    const session = new StepSession(machine, options, breakpoints, entry, standbys);
-    const state = await session.current.next();
+    const session = new StepSession(machine, options, breakpoints, entry, standbys, trail);
+    const state = session.arrive(await session.current.next());
     return { session, state };
   }
 
   get state(): StepState {
+    return this.position;
+  }
+
+  private get live(): StepState {
     return this.current.state!;
   }
 
-  private spawn(initial: StepCommand, breakpoints: Breakpoint[]): StepWorker {
-    return new StepWorker(this.entry, this.machine, this.options, initial, breakpoints);
+  private spawn(
+    initial: StepCommand,
+    breakpoints: Breakpoint[],
+    onTrail: ((states: StepState[]) => void) | null = null,
+  ): StepWorker {
+    return new StepWorker(this.entry, this.machine, this.options, initial, breakpoints, onTrail);
   }
 
   /** step, into, over, out, continue, run-to (forward), breakpoints. */
   async do(command: StepCommand): Promise<StepState> {
-    if (command.op === 'breakpoints') this.breakpoints = command.breakpoints;
-    if (command.op === 'run-to' && command.seq < this.state.seq) return this.goto(command.seq);
-    const state = await this.current.send(command);
-    this.keepStandbys();
-    return state;
+    if (command.op === 'breakpoints') {
+      this.breakpoints = command.breakpoints;
+      const live = await this.current.send(command);
+      if (this.position.seq === live.seq) return (this.position = live);
+      return (this.position = { ...this.position, reason: live.reason });
+    }
+    if (command.op === 'run-to' && command.seq < this.position.seq) return this.goto(command.seq);
+    let send: StepCommand = command;
+    if (this.position.seq < this.live.seq) {
+      const answer = this.fromTrail(command);
+      if (answer && 'state' in answer) return (this.position = answer.state);
+      if (answer) send = answer.live;
+      else await this.replayTo(this.position.seq);
+    }
+    return this.arrive(await this.current.send(send));
   }
 
   /** Back `n` steps: the state exactly as it was there. */
   back(n = 1): Promise<StepState> {
-    return this.goto(Math.max(0, this.state.seq - n));
+    return this.goto(Math.max(0, this.position.seq - n));
   }
 
   /** Any step, earlier or later. */
   async goto(seq: number): Promise<StepState> {
-    if (seq >= this.state.seq) return this.do({ op: 'run-to', seq });
+    if (seq >= this.position.seq) return this.do({ op: 'run-to', seq });
+    let hit = this.recorded.get(seq);
+    if (!hit && seq <= this.followTarget && seq > this.followTarget - TRAIL) {
+      await this.following; // the follower is recording that step now
+      hit = this.recorded.get(seq);
+    }
+    if (hit) return (this.position = { ...hit, reason: `back to step ${seq}` });
+    await this.replayTo(seq);
+    return (this.position = { ...this.position, reason: `back to step ${seq}` });
+  }
+
+  /**
+   * A command given at an earlier step than the live one, answered from the recorded states
+   * when it ends before the live step; else, when every step up to the live one is recorded
+   * (none ended it), the command for the live run to carry on with; null: replay first.
+   */
+  private fromTrail(command: StepCommand): TrailAnswer {
+    const armed = this.breakpoints.some((b) => b.enabled !== false);
+    // A breakpoint could hit on the steps in between: only "step" is sure to end first.
+    if (armed && command.op !== 'step') return null;
+    if (command.op === 'continue') return { live: command };
+    const from = this.position;
+    const depth = from.stack.length;
+    const atCall = from.event.kind === 'call';
+    let before = depth;
+    for (let seq = from.seq + 1; seq <= this.live.seq; seq++) {
+      const s = this.recorded.get(seq);
+      if (!s) return null;
+      const sp = s.stack.length;
+      const event = {
+        seq,
+        call: s.event.kind === 'call',
+        ret: s.event.kind === 'ret',
+        fn: s.event.fn,
+      };
+      const reason = goalReached(command, event, sp, before, depth, atCall);
+      if (reason !== null) return { state: { ...s, reason } };
+      before = sp;
+    }
+    if (command.op === 'over') return { live: { op: 'over', depth, atCall } };
+    if (command.op === 'out') return { live: { op: 'out', depth } };
+    return { live: command };
+  }
+
+  /** The live run has stopped at a new step: show it, record it, let the others follow. */
+  private arrive(state: StepState): StepState {
+    this.position = state;
+    this.remember(state);
+    this.follow();
+    this.keepStandbys();
+    return state;
+  }
+
+  private remember(state: StepState): void {
+    this.recorded.delete(state.seq);
+    this.recorded.set(state.seq, state);
+    if (this.recorded.size > CACHE_LIMIT) this.recorded.delete(this.recorded.keys().next().value!);
+  }
+
+  /** What the follower recorded (the live run's own state at its step stays: it may be the end). */
+  private readonly keepRecorded = (states: StepState[]) => {
+    for (const s of states) if (this.current.state?.seq !== s.seq) this.remember(s);
+  };
+
+  /** Moves the follower up to the live step, recording the last TRAIL steps on the way. */
+  private follow(): void {
+    if (!this.trail || this.closed) return;
+    const target = this.live.seq;
+    if (target <= this.followTarget) return;
+    this.followTarget = target;
+    const from = Math.max(0, target - TRAIL + 1);
+    this.following = this.following
+      .then(async () => {
+        if (this.closed) return;
+        if (!this.follower) {
+          this.follower = this.spawn({ op: 'run-to', seq: from }, [], this.keepRecorded);
+          const first = await this.follower.next();
+          this.keepRecorded([first]);
+          this.followerAt = first.seq;
+        }
+        if (this.followerAt >= target) return;
+        if (this.followerAt < from - 1)
+          this.followerAt = (await this.follower.send({ op: 'run-to', seq: from - 1 })).seq;
+        const at = await this.follower.send({ op: 'run-to', seq: target, record: true });
+        this.followerAt = at.seq;
+      })
+      .catch(() => this.dropFollower()); // backs then replay, as without a trail
+  }
+
+  private dropFollower(): void {
+    this.follower?.close();
+    this.follower = null;
+    this.followerAt = -1;
+    this.followTarget = -1;
+  }
+
+  /** Makes the live run one stopped exactly at `seq` (earlier than the live step): a replay. */
+  private async replayTo(seq: number): Promise<void> {
+    this.replays++;
     // The standby nearest below the step: one already there, else the one that will be.
     const usable = this.standbys
       .filter((s) => s.target <= seq)
@@ -169,21 +314,24 @@ export class StepSession {
     const state = await run.send({ op: 'breakpoints', breakpoints: this.breakpoints });
     this.current.close();
     this.current = run;
-    // Standbys now ahead of the current step are of no use.
+    // Standbys now ahead of the live step are of no use, nor is a follower ahead of it.
     for (const s of this.standbys.filter((x) => x.target > seq)) {
       s.run.close();
       this.standbys.splice(this.standbys.indexOf(s), 1);
     }
-    this.keepStandbys();
-    return { ...state, reason: `back to step ${seq}` };
+    if (this.followTarget > seq) {
+      await this.following;
+      this.dropFollower();
+    }
+    this.arrive(state);
   }
 
   /**
-   * Standby runs at about 1, 2, ... lags behind the current step: started in the background when
-   * missing, moved forward when the current run went far ahead.
+   * Standby runs at about 1, 2, ... lags behind the live step: started in the background when
+   * missing, moved forward when the live run went far ahead.
    */
   private keepStandbys(): void {
-    const cur = this.state.seq;
+    const cur = this.live.seq;
     if (this.current.ended) return;
     for (let i = 1; i <= this.standbyCount; i++) {
       const target = cur - i * SHADOW_LAG;
@@ -215,7 +363,7 @@ export class StepSession {
 
   /** Whether standby `s` is the one serving a nearer slot than `slot`. */
   private claimed(s: Standby, slot: number): boolean {
-    const cur = this.state.seq;
+    const cur = this.live.seq;
     for (let i = 1; i < slot; i++) {
       const t = cur - i * SHADOW_LAG;
       if (s.target <= t && s.target > t - SHADOW_LAG) return true;
@@ -224,7 +372,9 @@ export class StepSession {
   }
 
   close(): void {
+    this.closed = true;
     this.current.close();
+    this.follower?.close();
     for (const s of this.standbys) s.run.close();
   }
 }

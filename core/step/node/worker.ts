@@ -2,7 +2,7 @@
 // Commands arrive as JSON in the shared buffer (the main thread writes, sets the flag and
 // notifies); states go back with postMessage.
 import { parentPort, workerData } from 'node:worker_threads';
-import { SteppingRun, type StepCommand } from '../engine';
+import { SteppingRun, type StepCommand, type StepState } from '../engine';
 import type { Breakpoint } from '../breakpoints';
 import type { Machine } from '../../model/schema';
 import type { SimulateOptions } from '../../kernel/boot';
@@ -28,15 +28,18 @@ function nextCommand(): StepCommand {
   return JSON.parse(text) as StepCommand;
 }
 
+// States recorded on the way to this stop (run-to with `record`), sent with it.
+const trail: StepState[] = [];
 const run = new SteppingRun(
   data.machine,
   data.options,
   (state) => {
-    parentPort!.postMessage({ type: 'state', state });
+    parentPort!.postMessage({ type: 'state', state, trail: trail.splice(0) });
     return nextCommand();
   },
   data.initial,
   data.breakpoints,
+  (state) => trail.push(state),
 );
 try {
   const last = run.run();
