@@ -801,7 +801,9 @@ export class Kernel {
     if (failed) return this.leave('request_irq', failed, irq);
     const desc = this.descs[irq];
     if (!desc) return this.leave('request_irq', -EINVAL, irq);
-    desc.actions.push(name);
+    // An exact-size array: push() on an empty one reserves room for 16 names, per irq.
+    if (desc.actions.length === 0) desc.actions = [name];
+    else desc.actions.push(name);
     // irq_startup() -> __irq_startup_managed(): a managed irq with no online CPU in its mask
     // is not started but put in managed shutdown until one of its CPUs comes up.
     const aff = this.affinity[irq];
