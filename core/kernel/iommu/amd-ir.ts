@@ -8,8 +8,6 @@ import type { Machine } from '../../model/schema';
 import { EINVAL, ENODEV, ENOSPC } from '../errno';
 import {
   DOMAIN_BUS,
-  newChip,
-  newDomain,
   X86_IRQ_ALLOC_CONTIGUOUS_VECTORS,
   X86_IRQ_ALLOC_TYPE,
   type IrqData,
@@ -18,8 +16,8 @@ import {
   type MsiMessage,
 } from '../irq/irqdesc';
 import type { Kernel } from '../kernel';
-import { createPciMsiDomain } from '../msi/pci-msi';
 import { PciTopology } from '../pci';
+import { createRemappingDomains } from './ir-domain';
 
 type Ivhd = Extract<Machine['iommus'][number], { kind: 'amd-vi' }>;
 
@@ -153,23 +151,15 @@ export function amd_iommu_prepare(k: Kernel): number {
     return k.leave('amd_iommu_prepare', -ENODEV);
   }
   for (const iommu of st.iommus) {
-    const ir = newDomain(
-      `AMD-IR-${iommu.index}`,
-      k.profile.perDeviceMsiDomains ? DOMAIN_BUS.AMDVI : DOMAIN_BUS.ANY,
-      k.vectorDomain,
-      newChip('AMD-IR', 'amd-ir'),
+    createRemappingDomains(
+      k,
+      iommu,
+      'AMD-IR',
+      iommu.index,
+      DOMAIN_BUS.AMDVI,
+      'amd-ir',
       AMD_IR_DOMAIN_OPS,
     );
-    ir.hostData = iommu;
-    iommu.irDomain = k.addDomain(ir);
-    if (!k.profile.perDeviceMsiDomains)
-      iommu.irMsiDomain = createPciMsiDomain(
-        k,
-        `AMD-IR-MSI-${iommu.index}-${DOMAIN_BUS.PCI_MSI}`,
-        ir,
-        'IR-PCI-MSI',
-        true,
-      );
   }
   k.composers['amd-ir'] ??= (_irq, data) => ({ ...(data.chipData as AmdIrData).msg });
   return k.leave('amd_iommu_prepare', 0);

@@ -16,11 +16,12 @@ import {
 } from '../irq/irqdesc';
 import { newAllocInfo, type Kernel } from '../kernel';
 import { platformMsiDomainInfo } from '../msi/msi-domain';
-import { createPciMsiDomain, MSI_DOMAIN_OPS } from '../msi/pci-msi';
+import { MSI_DOMAIN_OPS } from '../msi/pci-msi';
 import { PciTopology, type PciDev } from '../pci';
 import { intrRemapFaultLine, type FaultLogFormat } from './fault-reasons';
 import { IntelIommu, INTR_REMAP_TABLE_ENTRIES } from './intel-iommu';
 import { INTEL_IR_DOMAIN_OPS, intelIrCompose, type IrScopeMaps } from './intel-ir';
+import { createRemappingDomains } from './ir-domain';
 
 type DeviceScope = Extract<Machine['iommus'][number], { kind: 'intel-vtd' }>['scopes'][number];
 
@@ -182,23 +183,15 @@ function intel_setup_irq_remapping(k: Kernel, iommu: IntelIommu): void {
   k.enter('intel_setup_irq_remapping', -1, -1, iommu.seqId);
   iommu.setupTable(INTR_REMAP_TABLE_ENTRIES);
   iommu.eime = k.eimMode;
-  const ir = newDomain(
-    `INTEL-IR-${iommu.seqId}`,
-    k.profile.perDeviceMsiDomains ? DOMAIN_BUS.DMAR : DOMAIN_BUS.ANY,
-    k.vectorDomain,
-    newChip('INTEL-IR', 'intel-ir'),
+  createRemappingDomains(
+    k,
+    iommu,
+    'INTEL-IR',
+    iommu.seqId,
+    DOMAIN_BUS.DMAR,
+    'intel-ir',
     INTEL_IR_DOMAIN_OPS,
   );
-  ir.hostData = iommu;
-  iommu.irDomain = k.addDomain(ir);
-  if (!k.profile.perDeviceMsiDomains)
-    iommu.irMsiDomain = createPciMsiDomain(
-      k,
-      `INTEL-IR-MSI-${iommu.seqId}-${DOMAIN_BUS.PCI_MSI}`,
-      ir,
-      'IR-PCI-MSI',
-      true,
-    );
   k.composers['intel-ir'] ??= intelIrCompose;
   k.leave('intel_setup_irq_remapping', 0);
 }
