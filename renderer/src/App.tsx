@@ -1,5 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { JobStatus, ResponseOf, SessionState } from '../../electron/api/channels';
+import type {
+  JobStatus,
+  ResponseOf,
+  SessionState,
+  StoredBreakpoint,
+} from '../../electron/api/channels';
+import type { Injection } from '../../core/kernel/injections';
+import type { KernelProfile } from '../../core/kernel/profiles';
+import type { Breakpoint } from '../../core/step/breakpoints';
+import { AnalysisView, type AnalysisTarget } from './analysis/AnalysisView';
+import { CompareView } from './compare/CompareView';
+import { DebuggerView, type DebuggerController } from './debugger/DebuggerView';
+import { noteCommandKey, useDebugger } from './debugger/useDebugger';
+import { injectionLabel, InjectionsDialog, ProfileEditor } from './runs/RunOptions';
+import { TraceView } from './trace/TraceView';
 import { invoke } from './api/client';
 import { MachineEditor } from './editor/MachineEditor';
 import { useMachineSchema } from './editor/monaco';
@@ -9,7 +23,7 @@ import { parseJsonPath, type PathKey } from './model/json-locate';
 import { ExportDialog } from './runs/ExportDialog';
 import { RunProgress, RunsPanel } from './runs/RunsPanel';
 import { useJob } from './runs/useJob';
-import { COMMANDS, matches, type CommandId } from './shell/commands';
+import { COMMANDS, isFunctionKey, matches, type CommandId } from './shell/commands';
 import { CommandPalette, MenuBar, ShortcutsHelp } from './shell/MenuBar';
 import { StartPage } from './start/StartPage';
 import { nodeIdOfPci, type GraphNode } from './topology/graph';
@@ -49,6 +63,19 @@ async function fileToBase64(file: File): Promise<string> {
 
 type Pending = { action: () => void; verb: string } | null;
 
+/** The views of a session: the machine (graph, JSON, runs), the debugger, the trace, ... */
+export type Mode = 'machine' | 'debugger' | 'trace' | 'analysis' | 'compare';
+const MODES: { mode: Mode; label: string; command: CommandId }[] = [
+  { mode: 'machine', label: 'Machine', command: 'view.machine' },
+  { mode: 'debugger', label: 'Debugger', command: 'view.debugger' },
+  { mode: 'trace', label: 'Trace', command: 'view.trace' },
+  { mode: 'analysis', label: 'Analysis', command: 'view.analysis' },
+  { mode: 'compare', label: 'Compare', command: 'view.compare' },
+];
+
+/** The value of the profile select that stands for the edited profile. */
+const CUSTOM_PROFILE = '\u0000custom';
+
 export function App() {
   const dark = usePrefersDark();
   const [info, setInfo] = useState<Info | null>(null);
@@ -67,7 +94,19 @@ export function App() {
   const [selectedRun, setSelectedRun] = useState<number | null>(null);
   const [runJobId, setRunJobId] = useState<string | null>(null);
   const [exportRun, setExportRun] = useState<number | null>(null);
-  const [modal, setModal] = useState<'palette' | 'shortcuts' | 'find' | 'saveAs' | null>(null);
+  const [modal, setModal] = useState<
+    'palette' | 'shortcuts' | 'find' | 'saveAs' | 'injections' | 'profile' | null
+  >(null);
+  const [mode, setMode] = useState<Mode>('machine');
+  /** The modes visited in this session (kept mounted, hidden, once opened). */
+  const [visited, setVisited] = useState<Set<Mode>>(new Set(['machine']));
+  const [injections, setInjections] = useState<Injection[]>([]);
+  const [customProfile, setCustomProfile] = useState<KernelProfile | null>(null);
+  const [breakpoints, setBreakpoints] = useState<StoredBreakpoint[]>([]);
+  const [traceJump, setTraceJump] = useState<{ seq: number; nonce: number } | null>(null);
+  const [analysisTarget, setAnalysisTarget] = useState<AnalysisTarget | null>(null);
+  const dbg = useDebugger(session?.sessionId ?? null);
+  const debugController = useRef<DebuggerController | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [editProblems, setEditProblems] = useState<Problem[]>([]);
   const openInput = useRef<HTMLInputElement>(null);
@@ -107,9 +146,18 @@ export function App() {
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [needsSave]);
 
+  const show = useCallback((m: Mode) => {
+    setMode(m);
+    setVisited((v) => (v.has(m) ? v : new Set([...v, m])));
+  }, []);
+
   const adopt = useCallback(
-    (s: SessionState) => {
+    (s: SessionState, startIn: Mode = 'machine') => {
       setSession(s);
+      setMode(startIn);
+      setVisited(new Set(['machine', startIn]));
+      setBreakpoints([]);
+      void invoke('breakpoints.list', { sessionId: s.sessionId }).then(setBreakpoints, () => {});
       doc.reset(s.machine?.text ?? '');
       setSelected(null);
       setEditProblems([]);
@@ -120,6 +168,18 @@ export function App() {
     },
     [doc],
   );
+
+  const saveBreakpoints = async (list: Breakpoint[]): Promise<string | null> => {
+    if (!session) return 'no session';
+    try {
+      setBreakpoints(
+        await invoke('breakpoints.set', { sessionId: session.sessionId, breakpoints: list }),
+      );
+      return null;
+    } catch (err) {
+      return (err as Error).message.replace(/^breakpoints\.set failed: /, '');
+    }
+  };
 
   /** Runs `action` once the current session is saved or the user chose not to. */
   const guard = (verb: string, action: () => void) => {
@@ -137,6 +197,18 @@ export function App() {
     try {
       await closeSession();
       adopt(await invoke('session.new', { machineName: name, machineText: text }));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  /** An example of the start page: a new session booted under the kernel that had the bug. */
+  const openExample = async (name: string) => {
+    try {
+      await closeSession();
+      const { session: s, jobId } = await invoke('examples.open', { name });
+      adopt(s, 'debugger');
+      setRunJobId(jobId);
     } catch (err) {
       setError((err as Error).message);
     }
@@ -225,8 +297,9 @@ export function App() {
       const { jobId } = await invoke('run.start', {
         sessionId: session.sessionId,
         machineText: doc.text,
-        profile: profile || undefined,
-        injections: [],
+        profile: profile && profile !== CUSTOM_PROFILE ? profile : undefined,
+        customProfile: profile === CUSTOM_PROFILE && customProfile ? customProfile : undefined,
+        injections,
       });
       setRunJobId(jobId);
       // The new run shows in the list while it goes.
@@ -333,6 +406,53 @@ export function App() {
         return open && !running;
       case 'run.cancel':
         return running;
+      case 'run.injections':
+      case 'run.editProfile':
+      case 'view.machine':
+      case 'view.debugger':
+      case 'view.trace':
+      case 'view.analysis':
+      case 'view.compare':
+        return open;
+      case 'debug.continue':
+      case 'debug.over':
+      case 'debug.into':
+      case 'debug.out':
+      case 'debug.step':
+      case 'debug.back':
+      case 'debug.runToCursor':
+      case 'debug.toggleBreakpoint':
+      case 'debug.restart':
+        return open && session!.runs.some((r) => r.status === 'complete');
+    }
+  };
+
+  /** A debugger command: from anywhere, it brings the debugger up first. */
+  const debugCommand = (id: CommandId) => {
+    if (mode !== 'debugger') {
+      show('debugger');
+      // The first press opens the debugger (stopped at step 0); the next ones step.
+      if (!dbg.debugId) return;
+    }
+    switch (id) {
+      case 'debug.continue':
+        return void dbg.command({ op: 'continue' });
+      case 'debug.over':
+        return void dbg.command({ op: 'over' });
+      case 'debug.into':
+        return void dbg.command({ op: 'into' });
+      case 'debug.out':
+        return void dbg.command({ op: 'out' });
+      case 'debug.step':
+        return void dbg.command({ op: 'step' });
+      case 'debug.back':
+        return void dbg.command({ op: 'back', n: 1 });
+      case 'debug.restart':
+        return void dbg.command({ op: 'goto', seq: 0 });
+      case 'debug.runToCursor':
+        return debugController.current?.runToCursor();
+      case 'debug.toggleBreakpoint':
+        return debugController.current?.toggleBreakpoint();
     }
   };
 
@@ -385,6 +505,26 @@ export function App() {
         return void runBoot();
       case 'run.cancel':
         return cancelRun();
+      case 'run.injections':
+        return setModal('injections');
+      case 'run.editProfile':
+        return setModal('profile');
+      case 'view.machine':
+      case 'view.debugger':
+      case 'view.trace':
+      case 'view.analysis':
+      case 'view.compare':
+        return show(MODES.find((m) => m.command === id)!.mode);
+      case 'debug.continue':
+      case 'debug.over':
+      case 'debug.into':
+      case 'debug.out':
+      case 'debug.step':
+      case 'debug.back':
+      case 'debug.runToCursor':
+      case 'debug.toggleBreakpoint':
+      case 'debug.restart':
+        return debugCommand(id);
       case 'help.shortcuts':
         return setModal('shortcuts');
     }
@@ -399,10 +539,15 @@ export function App() {
       for (const c of COMMANDS) {
         if (!c.shortcut || !matches(c.shortcut, e)) continue;
         // Typing keys stay with the field being typed in; undo in a plain field is the field's.
-        if (where && !c.shortcut.includes('Ctrl') && c.shortcut !== 'F1') return;
+        // Function keys are never typing (F10 steps from the source view too).
+        if (where && !c.shortcut.includes('Ctrl') && !isFunctionKey(c.shortcut)) return;
         if (where === 'field' && (c.id === 'edit.undo' || c.id === 'edit.redo')) return;
+        // An editor that runs its own text on a key (the SQL box: Ctrl+Enter) keeps it.
+        const own = (e.target as HTMLElement | null)?.closest?.('[data-own-keys]');
+        if (own?.getAttribute('data-own-keys')?.split(' ').includes(c.shortcut)) return;
         e.preventDefault();
         e.stopPropagation();
+        if (c.id.startsWith('debug.')) noteCommandKey(e.timeStamp);
         runRef.current(c.id);
         return;
       }
@@ -483,6 +628,7 @@ export function App() {
           }
           onOpenDialog={() => void openWith(() => invoke('session.openDialog', {}))}
           onUpload={uploadFile}
+          onOpenExample={(name) => void openExample(name)}
         />
       ) : (
         <>
@@ -514,17 +660,31 @@ export function App() {
                     {p.name}
                   </option>
                 ))}
+                {customProfile && (
+                  <option value={CUSTOM_PROFILE} title={customProfile.description}>
+                    {customProfile.name} (edited)
+                  </option>
+                )}
               </select>
             </label>
-            <label
-              className="inline"
-              title="The fault-injection engine is a later issue: nothing to inject yet"
+            <button
+              onClick={() => setModal('profile')}
+              title="Clone a profile and change its behaviour flags"
             >
-              Fault injections
-              <select aria-label="Fault injections" disabled value="">
-                <option value="">none available yet</option>
-              </select>
-            </label>
+              Edit profile…
+            </button>
+            <button
+              className={injections.length ? 'toggle on' : ''}
+              onClick={() => setModal('injections')}
+              title={
+                injections.length
+                  ? `The next run injects: ${injections.map(injectionLabel).join('; ')}`
+                  : 'Fault injections for the next run'
+              }
+              data-testid="injections-button"
+            >
+              Injections{injections.length ? ` (${injections.length})` : '…'}
+            </button>
             <button
               className="primary"
               onClick={() => void runBoot()}
@@ -550,6 +710,39 @@ export function App() {
               Results
             </button>
           </div>
+          <nav className="modebar" role="tablist" aria-label="Views">
+            {MODES.map((m) => (
+              <button
+                key={m.mode}
+                role="tab"
+                aria-selected={mode === m.mode}
+                className={mode === m.mode ? 'active' : ''}
+                onClick={() => show(m.mode)}
+                data-testid={`mode-${m.mode}`}
+              >
+                {m.label}
+              </button>
+            ))}
+            <span className="spacer" />
+            {mode !== 'machine' && (
+              <label className="inline">
+                Run
+                <select
+                  value={selectedRun ?? ''}
+                  onChange={(e) => setSelectedRun(Number(e.target.value))}
+                  aria-label="Run shown"
+                >
+                  {session.runs.length === 0 && <option value="">no runs yet</option>}
+                  {[...session.runs].reverse().map((r) => (
+                    <option key={r.id} value={r.id} disabled={r.status !== 'complete'}>
+                      Run {r.id} · {r.profile}
+                      {r.status !== 'complete' ? ` (${r.status})` : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </nav>
           {error && (
             <div className="error banner" role="alert" data-testid="app-error">
               {error}
@@ -564,7 +757,9 @@ export function App() {
               shows the last valid machine and cannot be edited until the JSON is fixed.
             </div>
           )}
-          <div className={`workspace${showResults ? ' with-results' : ''}`}>
+          <div
+            className={`workspace${showResults ? ' with-results' : ''}${mode === 'machine' ? '' : ' hidden'}`}
+          >
             <div className="editors">
               <div className="graph-pane">
                 <TopologyView
@@ -619,6 +814,75 @@ export function App() {
               />
             )}
           </div>
+          {visited.has('debugger') && (
+            <div className={`mode-area${mode === 'debugger' ? '' : ' hidden'}`}>
+              <DebuggerView
+                sessionId={session.sessionId}
+                runs={session.runs}
+                runId={mode === 'debugger' ? selectedRun : dbg.runId}
+                dbg={dbg}
+                dark={dark}
+                machine={doc.shown}
+                breakpoints={breakpoints}
+                onSetBreakpoints={saveBreakpoints}
+                controller={debugController}
+                booting={running}
+                onDecode={(address, data) => {
+                  setAnalysisTarget({ tab: 'decoder', address, data, nonce: ++seq.current });
+                  show('analysis');
+                }}
+                onOpenTrace={(at) => {
+                  setTraceJump({ seq: at, nonce: ++seq.current });
+                  show('trace');
+                }}
+              />
+            </div>
+          )}
+          {visited.has('trace') && (
+            <div className={`mode-area${mode === 'trace' ? '' : ' hidden'}`}>
+              <TraceView
+                sessionId={session.sessionId}
+                runs={session.runs}
+                runId={selectedRun}
+                dark={dark}
+                jump={traceJump}
+                debuggerSeq={dbg.runId === selectedRun ? (dbg.state?.seq ?? null) : null}
+                onOpenInDebugger={(at) => {
+                  show('debugger');
+                  if (selectedRun === null) return;
+                  if (dbg.runId === selectedRun && dbg.debugId)
+                    void dbg.command({ op: 'goto', seq: at });
+                  else void dbg.start(selectedRun, at);
+                }}
+              />
+            </div>
+          )}
+          {visited.has('analysis') && (
+            <div className={`mode-area${mode === 'analysis' ? '' : ' hidden'}`}>
+              <AnalysisView
+                sessionId={session.sessionId}
+                runs={session.runs}
+                runId={selectedRun}
+                target={analysisTarget}
+              />
+            </div>
+          )}
+          {visited.has('compare') && (
+            <div className={`mode-area${mode === 'compare' ? '' : ' hidden'}`}>
+              <CompareView
+                sessionId={session.sessionId}
+                runs={session.runs}
+                profiles={profiles}
+                runId={selectedRun}
+                machineText={doc.text}
+                onRunsChanged={async (select) => {
+                  const runs = await invoke('runs.list', { sessionId: session.sessionId });
+                  setSession((x) => (x ? { ...x, runs } : x));
+                  if (select !== undefined) setSelectedRun(select);
+                }}
+              />
+            </div>
+          )}
           <footer className="statusbar" data-testid="status">
             {problems.length === 0 ? (
               <span className="ok">✓ valid machine</span>
@@ -725,6 +989,24 @@ export function App() {
         <CommandPalette enabled={enabled} run={runCommand} onClose={() => setModal(null)} />
       )}
       {modal === 'shortcuts' && <ShortcutsHelp onClose={() => setModal(null)} />}
+      {modal === 'injections' && (
+        <InjectionsDialog
+          injections={injections}
+          onChange={setInjections}
+          onClose={() => setModal(null)}
+        />
+      )}
+      {modal === 'profile' && (
+        <ProfileEditor
+          current={customProfile}
+          onClose={() => setModal(null)}
+          onSave={(p) => {
+            setCustomProfile(p);
+            setProfile(CUSTOM_PROFILE);
+            setModal(null);
+          }}
+        />
+      )}
       {modal === 'find' && doc.shown && (
         <FindDevice
           machine={doc.shown}

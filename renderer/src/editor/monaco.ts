@@ -1,7 +1,10 @@
 // Monaco, bundled locally with its web workers (no CDN): the core editor API, the JSON language
-// with its worker, and nothing else we do not use.
+// with its worker, C and SQL highlighting, and nothing else we do not use.
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import 'monaco-editor/esm/vs/editor/editor.all.js';
+// Highlighting for the debugger's pseudo-source and the trace explorer's SQL box.
+import 'monaco-editor/esm/vs/basic-languages/cpp/cpp.contribution.js';
+import 'monaco-editor/esm/vs/basic-languages/sql/sql.contribution.js';
 import * as jsonContribution from 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
 import type { json as MonacoJson } from 'monaco-editor';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';

@@ -9,7 +9,7 @@ interface Props {
   run(id: CommandId): void;
 }
 
-const MENUS = ['File', 'Edit', 'View', 'Run', 'Help'] as const;
+const MENUS = ['File', 'Edit', 'View', 'Run', 'Debug', 'Help'] as const;
 
 export function MenuBar({ enabled, run }: Props) {
   const [open, setOpen] = useState<string | null>(null);

@@ -19,8 +19,24 @@ export type CommandId =
   | 'view.formatJson'
   | 'view.toggleResults'
   | 'view.palette'
+  | 'view.machine'
+  | 'view.debugger'
+  | 'view.trace'
+  | 'view.analysis'
+  | 'view.compare'
   | 'run.boot'
   | 'run.cancel'
+  | 'run.injections'
+  | 'run.editProfile'
+  | 'debug.continue'
+  | 'debug.over'
+  | 'debug.into'
+  | 'debug.out'
+  | 'debug.step'
+  | 'debug.back'
+  | 'debug.runToCursor'
+  | 'debug.toggleBreakpoint'
+  | 'debug.restart'
   | 'help.shortcuts';
 
 export interface Command {
@@ -28,7 +44,7 @@ export interface Command {
   label: string;
   /** As shown: "Ctrl+S". Matched by `matches`. */
   shortcut?: string;
-  menu: 'File' | 'Edit' | 'View' | 'Run' | 'Help';
+  menu: 'File' | 'Edit' | 'View' | 'Run' | 'Debug' | 'Help';
 }
 
 export const COMMANDS: Command[] = [
@@ -49,10 +65,36 @@ export const COMMANDS: Command[] = [
   { id: 'view.formatJson', label: 'Format the JSON', shortcut: 'Ctrl+Shift+F', menu: 'View' },
   { id: 'view.toggleResults', label: 'Show/hide the results', shortcut: 'Ctrl+R', menu: 'View' },
   { id: 'view.palette', label: 'Command palette…', shortcut: 'Ctrl+Shift+P', menu: 'View' },
+  { id: 'view.machine', label: 'Machine (graph, JSON, results)', menu: 'View' },
+  { id: 'view.debugger', label: 'Allocation debugger', menu: 'View' },
+  { id: 'view.trace', label: 'Trace explorer', menu: 'View' },
+  { id: 'view.analysis', label: 'Analysis views', menu: 'View' },
+  { id: 'view.compare', label: 'Compare two runs', menu: 'View' },
   { id: 'run.boot', label: 'Run the boot', shortcut: 'Ctrl+Enter', menu: 'Run' },
   { id: 'run.cancel', label: 'Cancel the run', shortcut: 'Ctrl+.', menu: 'Run' },
+  { id: 'run.injections', label: 'Fault injections…', menu: 'Run' },
+  { id: 'run.editProfile', label: 'Edit a kernel profile…', menu: 'Run' },
+  { id: 'debug.continue', label: 'Continue (to a breakpoint)', shortcut: 'F5', menu: 'Debug' },
+  { id: 'debug.over', label: 'Step over', shortcut: 'F10', menu: 'Debug' },
+  { id: 'debug.into', label: 'Step into', shortcut: 'F11', menu: 'Debug' },
+  { id: 'debug.out', label: 'Step out', shortcut: 'Shift+F11', menu: 'Debug' },
+  { id: 'debug.step', label: 'Next event', shortcut: 'F7', menu: 'Debug' },
+  { id: 'debug.back', label: 'Step back', shortcut: 'Shift+F7', menu: 'Debug' },
+  { id: 'debug.runToCursor', label: 'Run to the cursor line', shortcut: 'Ctrl+F10', menu: 'Debug' },
+  {
+    id: 'debug.toggleBreakpoint',
+    label: 'Toggle breakpoint on the cursor line',
+    shortcut: 'F9',
+    menu: 'Debug',
+  },
+  { id: 'debug.restart', label: 'Restart at step 0', shortcut: 'Ctrl+Shift+F5', menu: 'Debug' },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', shortcut: 'F1', menu: 'Help' },
 ];
+
+/** Function keys (F1-F12, with Shift): never typed text, so they work from any field too. */
+export function isFunctionKey(shortcut: string): boolean {
+  return /^(Ctrl\+)?(Shift\+)?F\d{1,2}$/.test(shortcut);
+}
 
 /** Does a key event match a shortcut like "Ctrl+Shift+S" (Ctrl is Cmd on macOS)? */
 export function matches(shortcut: string, e: KeyboardEvent): boolean {

@@ -11,6 +11,7 @@ import { Modal } from '../ui/Modal';
 type Info = ResponseOf<'app.info'>;
 type Preset = ResponseOf<'presets.list'>[number];
 type Recent = ResponseOf<'session.recent'>[number];
+type Example = ResponseOf<'examples.list'>[number];
 
 interface Props {
   info: Info;
@@ -18,6 +19,8 @@ interface Props {
   onOpenRecent(recentId: string): void;
   onOpenDialog(): void;
   onUpload(file: File): void;
+  /** Opens an example session (a seed failure, booted, its breakpoints set). */
+  onOpenExample(name: string): void;
   error: string | null;
 }
 
@@ -44,8 +47,17 @@ const KNOB_LABELS: [keyof LargeMachineKnobs, string][] = [
   ['nvmePerRootComplex', 'NVMe per root complex'],
 ];
 
-export function StartPage({ info, onNew, onOpenRecent, onOpenDialog, onUpload, error }: Props) {
+export function StartPage({
+  info,
+  onNew,
+  onOpenRecent,
+  onOpenDialog,
+  onUpload,
+  onOpenExample,
+  error,
+}: Props) {
   const [presets, setPresets] = useState<Preset[]>([]);
+  const [examples, setExamples] = useState<Example[]>([]);
   const [recent, setRecent] = useState<Recent[] | null>(null);
   const [knobs, setKnobs] = useState<Record<string, string>>(
     Object.fromEntries(Object.entries(DEFAULT_KNOBS).map(([k, v]) => [k, String(v)])),
@@ -60,6 +72,7 @@ export function StartPage({ info, onNew, onOpenRecent, onOpenDialog, onUpload, e
 
   useEffect(() => {
     void invoke('presets.list', {}).then(setPresets);
+    void invoke('examples.list', {}).then(setExamples, () => setExamples([]));
     void invoke('session.recent', {}).then(setRecent, () => setRecent([]));
   }, []);
 
@@ -146,6 +159,36 @@ export function StartPage({ info, onNew, onOpenRecent, onOpenDialog, onUpload, e
           <div className="error" role="alert" data-testid="start-error">
             {shownError}
           </div>
+        )}
+        {examples.length > 0 && (
+          <section
+            className="card examples"
+            aria-labelledby="examples-title"
+            data-testid="examples"
+          >
+            <h2 id="examples-title">Examples: the failures of the seed thread</h2>
+            <p className="hint">
+              Each opens as a new session, booted under the kernel that had the bug, with
+              breakpoints that stop at the failure; compare it with {examples[0]!.fixedProfile} to
+              see the fix.
+            </p>
+            <div className="example-list">
+              {examples.map((e) => (
+                <button
+                  key={e.name}
+                  className="example"
+                  onClick={() => onOpenExample(e.name)}
+                  data-testid={`example-${e.name}`}
+                >
+                  <span className="example-title">{e.title}</span>
+                  <span className="example-story">{e.story}</span>
+                  <span className="example-meta mono">
+                    {e.name} · {e.profile} → fixed in {e.fixedProfile}
+                  </span>
+                </button>
+              ))}
+            </div>
+          </section>
         )}
         <div className="start-grid">
           <section className="card" aria-labelledby="new-title">

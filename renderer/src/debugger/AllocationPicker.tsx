@@ -1,0 +1,66 @@
+// Where to start: an allocation of the run (dmar_alloc_hwirq for a DMAR unit, pci_alloc_irq_vectors
+// for a device, an IOAPIC pin, IMS slots, an HPET channel), read from the stored trace; picking
+// one takes the debugger to that call.
+import { useEffect, useState } from 'react';
+import type { ResponseOf } from '../../../electron/api/channels';
+import { invoke } from '../api/client';
+
+type Item = ResponseOf<'run.allocations'>['items'][number];
+
+interface Props {
+  sessionId: string;
+  runId: number;
+  currentSeq: number | null;
+  onPick(seq: number): void;
+}
+
+export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props) {
+  const [filter, setFilter] = useState('');
+  const [data, setData] = useState<{ total: number; items: Item[] } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      invoke('run.allocations', { sessionId, runId, filter, limit: 200 }).then(
+        (d) => live && setData(d),
+        () => live && setData({ total: 0, items: [] }),
+      );
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [sessionId, runId, filter]);
+  return (
+    <div className="dbg-allocations" data-testid="allocations">
+      <h4>
+        Allocations{' '}
+        {data ? <span className="dim">({data.total.toLocaleString('en-US')})</span> : null}
+      </h4>
+      <input
+        type="search"
+        placeholder="Filter: dmar3, 0000:42:00.2, pin 9…"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        aria-label="Filter allocations"
+        spellCheck={false}
+      />
+      <ul>
+        {data?.items.map((a) => (
+          <li key={a.seq}>
+            <button
+              className={currentSeq === a.seq ? 'selected' : ''}
+              onClick={() => onPick(a.seq)}
+              title={`${a.fn}(${a.args.map((x) => `${x.name}=${x.value}`).join(', ')}) at step ${a.seq}`}
+            >
+              <span className="alloc-label">{a.label}</span>
+              <span className="alloc-seq mono">#{a.seq.toLocaleString('en-US')}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {data && data.total > data.items.length && (
+        <p className="hint">{data.total - data.items.length} more: narrow the filter.</p>
+      )}
+    </div>
+  );
+}

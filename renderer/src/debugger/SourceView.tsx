@@ -1,0 +1,102 @@
+// The current kernel function as readable pseudo-source in Monaco (read-only, C highlighting),
+// the current line highlighted, lines with a function breakpoint marked in the gutter (a click
+// there sets or clears it).
+import { useEffect, useRef } from 'react';
+import { monaco } from '../editor/monaco';
+import type { Place } from './source';
+
+interface Props {
+  place: Place | null;
+  dark: boolean;
+  /** Lines of the shown function whose callee has a function breakpoint. */
+  breakpointLines: number[];
+  onGutterClick(line: number): void;
+  /** Tells the debugger where the cursor is (run to cursor, toggle breakpoint). */
+  onCursor(line: number): void;
+}
+
+const SOURCE_URI = monaco.Uri.parse('irqlab://debugger/pseudo-source.c');
+
+export function SourceView({ place, dark, breakpointLines, onGutterClick, onCursor }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const callbacks = useRef({ onGutterClick, onCursor });
+  callbacks.current = { onGutterClick, onCursor };
+
+  useEffect(() => {
+    const model =
+      monaco.editor.getModel(SOURCE_URI) ?? monaco.editor.createModel('', 'cpp', SOURCE_URI);
+    const ed = monaco.editor.create(host.current!, {
+      model,
+      readOnly: true,
+      domReadOnly: true,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      glyphMargin: true,
+      lineNumbersMinChars: 3,
+      fontSize: 13,
+      tabSize: 4,
+      scrollBeyondLastLine: false,
+      renderLineHighlight: 'none',
+      ariaLabel: 'pseudo-source of the current kernel function',
+      contextmenu: false,
+      folding: false,
+    });
+    editor.current = ed;
+    decorations.current = ed.createDecorationsCollection();
+    const mouse = ed.onMouseDown((e) => {
+      const line = e.target.position?.lineNumber;
+      if (line && e.target.type === monaco.editor.MouseTargetType.GUTTER_GLYPH_MARGIN)
+        callbacks.current.onGutterClick(line);
+    });
+    const cursor = ed.onDidChangeCursorPosition((e) =>
+      callbacks.current.onCursor(e.position.lineNumber),
+    );
+    return () => {
+      mouse.dispose();
+      cursor.dispose();
+      ed.dispose();
+      model.dispose();
+      editor.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
+  }, [dark]);
+
+  const text = place?.source?.text ?? '';
+  const line = place?.line ?? 0;
+  useEffect(() => {
+    const ed = editor.current;
+    const model = ed?.getModel();
+    if (!ed || !model) return;
+    if (model.getValue() !== text) model.setValue(text);
+    const marks: monaco.editor.IModelDeltaDecoration[] = breakpointLines.map((l) => ({
+      range: new monaco.Range(l, 1, l, 1),
+      options: {
+        glyphMarginClassName: 'dbg-breakpoint-glyph',
+        glyphMarginHoverMessage: { value: 'Function breakpoint' },
+      },
+    }));
+    if (line > 0 && text) {
+      marks.push({
+        range: new monaco.Range(line, 1, line, 1),
+        options: {
+          isWholeLine: true,
+          className: 'dbg-current-line',
+          glyphMarginClassName: 'dbg-current-glyph',
+          stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges,
+        },
+      });
+      ed.revealLineInCenterIfOutsideViewport(line);
+      ed.setPosition({ lineNumber: line, column: 1 });
+    }
+    decorations.current?.set(marks);
+  }, [text, line, breakpointLines]);
+
+  return (
+    <div className="dbg-source-host" data-testid="pseudo-source" data-line={line} ref={host} />
+  );
+}
