@@ -195,7 +195,8 @@ export class StepSession {
 
   /** Any step, earlier or later. */
   async goto(seq: number): Promise<StepState> {
-    if (seq >= this.position.seq) return this.do({ op: 'run-to', seq });
+    if (seq === this.position.seq) return this.position;
+    if (seq > this.position.seq) return this.do({ op: 'run-to', seq });
     let hit = this.recorded.get(seq);
     if (!hit && seq <= this.followTarget && seq > this.followTarget - TRAIL) {
       await this.following; // the follower is recording that step now
