@@ -176,6 +176,18 @@ describe('the trace explorer', () => {
     expect(new Set(calls.events.map((e) => `${e.kind} ${e.name}`))).toEqual(
       new Set(['call irq_matrix_alloc']),
     );
+    // A return carries the function's result (an irq number here), not the call's arguments.
+    const rets = await call(h(), 'trace.page', {
+      ...ref,
+      fromSeq: 0,
+      limit: 50,
+      filter: { fn: 'irq_domain_alloc_descs', kind: 'ret' },
+    });
+    expect(rets.events.length).toBeGreaterThan(0);
+    for (const e of rets.events) {
+      expect(Object.keys(e.args)).toEqual(['ret']);
+      expect(e.args.ret).toBeGreaterThanOrEqual(0);
+    }
     const { devices } = await call(h(), 'trace.symbols', ref);
     const dev = devices[0]!;
     const mine = await call(h(), 'trace.page', {

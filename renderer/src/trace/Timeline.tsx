@@ -71,6 +71,11 @@ export function Timeline({ data, windowStart, windowSize, debuggerSeq, onJump }:
     g.fillStyle = bad;
     for (let i = 0; i < n; i++)
       if (data.faults[i]) g.fillRect(i * colW, 0, Math.max(2, colW), HEIGHT);
+    if (!data.faults.some(Boolean) && !data.logs.some(Boolean) && !data.allocations.some(Boolean)) {
+      g.fillStyle = dim;
+      g.font = '12px system-ui, sans-serif';
+      g.fillText('No allocations, log lines or faults in this run', 10, 28);
+    }
     const total = Math.max(1, data.eventCount);
     // The table's window.
     g.strokeStyle = cssVar(c, '--fg', '#222');

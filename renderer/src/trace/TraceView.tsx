@@ -29,7 +29,7 @@ const COLUMNS: Column[] = [
   { key: 'seq', label: 'step', width: '92px', className: 'num mono' },
   { key: 'kind', label: 'kind', width: '54px' },
   { key: 'event', label: 'event', width: 'minmax(280px, 3fr)', className: 'mono' },
-  { key: 'irq', label: 'irq', width: '56px', className: 'num mono' },
+  { key: 'irq', label: 'irq', width: '72px', className: 'num mono' },
   { key: 'cpu', label: 'CPU', width: '48px', className: 'num mono' },
   { key: 'device', label: 'device', width: '112px', className: 'mono' },
   { key: 'text', label: 'log / fault', width: 'minmax(160px, 2fr)', className: 'mono' },
@@ -123,12 +123,18 @@ export function TraceView({
     const t = setTimeout(() => setApplied(text), 350);
     return () => clearTimeout(t);
   }, [text]);
-  useEffect(() => setSelected(null), [applied]);
+  // A new filter is a new list: nothing selected in it (but the step a jump asked for).
+  const keepSelection = useRef(false);
+  useEffect(() => {
+    if (keepSelection.current) keepSelection.current = false;
+    else setSelected(null);
+  }, [applied]);
 
   /** Shows a step: without a filter its row is its number; with one, the filter goes. */
   const showStep = useCallback(
     (seq: number) => {
       if (filtered) {
+        keepSelection.current = true;
         setText(NO_FILTER);
         setApplied(NO_FILTER);
       }
@@ -175,10 +181,10 @@ export function TraceView({
   return (
     <div className="trace" data-testid="trace">
       <div className="trace-tools" role="toolbar" aria-label="Trace filters">
-        {input('fn', 'Function', 'irq_matrix_alloc', 'trace-functions')}
-        {input('irq', 'irq', '25')}
-        {input('device', 'Device', '0000:42:00.2', 'trace-devices')}
-        {input('cpu', 'CPU', '3')}
+        {input('fn', 'Function', 'any (e.g. modify_irte)', 'trace-functions')}
+        {input('irq', 'irq', 'any')}
+        {input('device', 'Device', 'any BDF', 'trace-devices')}
+        {input('cpu', 'CPU', 'any')}
         <label className="inline">
           Kind
           <select

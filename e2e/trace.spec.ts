@@ -1,0 +1,171 @@
+// The trace explorer end to end: a 10-million-event session scrolled from end to end (pages read
+// from SQLite as they come into view), filters, the read-only SQL box, the timeline, and a row
+// opened in the debugger at its step.
+import { expect, test, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Session } from '../core/store/session';
+import { TraceEmitter } from '../core/trace/emitter';
+import { presetText, runBoot, sessionsDir, shot } from './helpers';
+
+const TEN_MILLION = 10_000_000;
+
+/** A session whose run has 10 million events, written the way a run is (blocks, postings). */
+async function tenMillionEventSession(name: string): Promise<void> {
+  const file = path.join(sessionsDir(), name);
+  if (existsSync(file)) return;
+  const session = Session.open(file, { create: true });
+  session.saveMachine('example', await presetText('example'));
+  const writer = session.beginRun({ profile: 'synthetic', machineJson: '{}' });
+  const emitter = new TraceEmitter();
+  emitter.addSink(writer);
+  const request = emitter.symbol({
+    name: 'request_irq',
+    args: [
+      { name: 'irq', type: 'int' },
+      { name: 'name', type: 'str' },
+    ],
+  });
+  const alloc = emitter.symbol({
+    name: 'irq_matrix_alloc',
+    args: [{ name: 'reserved', type: 'int' }],
+  });
+  const state = emitter.symbol({ name: 'matrix_alloc', args: [{ name: 'vector', type: 'int' }] });
+  for (let i = 0; emitter.seq < TEN_MILLION; i++) {
+    const cpu = i % 1536;
+    emitter.call(
+      request,
+      i,
+      -1,
+      i,
+      emitter.intern(`mlx5_comp${i % 64}@pci:${Math.floor(i / 320)}`),
+    );
+    emitter.call(alloc, i, cpu, 0);
+    emitter.state(state, i, cpu, 33 + (i % 200));
+    emitter.ret(alloc, 0, i, cpu);
+    emitter.ret(request, 0, i);
+  }
+  emitter.flush();
+  writer.finish({});
+  session.db.pragma('wal_checkpoint(TRUNCATE)');
+  session.close();
+}
+
+const firstRowStep = async (page: Page) =>
+  Number(
+    (
+      await page
+        .getByTestId('trace-table')
+        .locator('.vt-row')
+        .first()
+        .locator('.vt-cell')
+        .first()
+        .innerText()
+    ).replace(/,/g, ''),
+  );
+
+test('trace explorer: 10 million events scroll end to end, paged from SQLite', async ({ page }) => {
+  test.setTimeout(240_000);
+  await tenMillionEventSession('ten-million.irqlab');
+  await page.goto('/');
+  await page
+    .getByTestId('recent-sessions')
+    .getByRole('button', { name: /ten-million\.irqlab/ })
+    .click();
+  await expect(page.getByTestId('session-title')).toHaveText('ten-million.irqlab');
+  await page.getByTestId('mode-trace').click();
+  const table = page.getByTestId('trace-table');
+  await expect(page.getByTestId('trace-count')).toHaveText('10,000,000 events');
+  await expect(table.locator('.vt-row').first()).toContainText('request_irq(irq=0');
+  expect(await table.getAttribute('aria-rowcount')).toBe(String(TEN_MILLION));
+
+  // The wheel moves a few rows at a time, as in any table.
+  await table.locator('.vt-body').hover();
+  await page.mouse.wheel(0, 22 * 10);
+  await expect.poll(() => firstRowStep(page)).toBe(10);
+
+  // The scrollbar's thumb dragged to the bottom: the last events, fetched for that place.
+  const thumb = page.getByTestId('trace-table-thumb');
+  const box = (await thumb.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 2000, { steps: 8 });
+  await page.mouse.up();
+  await expect(table.locator('.vt-row').last()).toContainText('9,999,999', { timeout: 15_000 });
+  await expect(table.locator('.vt-row.loading')).toHaveCount(0);
+  await shot(page, '33-trace-ten-million-end');
+
+  // Half way, by the keyboard: Home, then PageDown moves a page.
+  await table.locator('.vt-body').focus();
+  await page.keyboard.press('Home');
+  await expect.poll(() => firstRowStep(page)).toBe(0);
+  await page.keyboard.press('PageDown');
+  await expect.poll(() => firstRowStep(page)).toBeGreaterThan(0);
+
+  // A filter: only the state changes on CPU 7, found page by page.
+  await page.getByLabel('Filter by Function').fill('matrix_alloc');
+  await page.getByLabel('Filter by CPU').fill('7');
+  await expect(page.getByTestId('trace-count')).toContainText('matching events');
+  await expect(table.locator('.vt-row').first()).toContainText('matrix_alloc');
+  const rows = table.locator('.vt-row:not(.loading)');
+  for (const cell of await rows.locator('.vt-cell:nth-child(5)').allInnerTexts())
+    expect(cell).toBe('7');
+  await shot(page, '34-trace-ten-million-filtered');
+});
+
+test('trace explorer: a real run with its faults on the timeline, SQL, and a fault opened in the debugger', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^seed-vf-compat-blocked/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await runBoot(page);
+  await page.getByTestId('mode-trace').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  // Only the faults: the IOMMU blocking the VFs' compatibility-format interrupts.
+  await page.getByLabel('Filter by kind').selectOption('fault');
+  const table = page.getByTestId('trace-table');
+  await expect(page.getByTestId('trace-count')).toContainText(/^\d+ matching events$/);
+  const fault = table.locator('.vt-row').first();
+  await expect(fault).toContainText('fault reason 0x25');
+  await shot(page, '35-trace-faults');
+
+  // The SQL box: read-only SQL over the session, with Monaco's SQL highlighting.
+  await page.getByRole('button', { name: 'SQL', exact: true }).click();
+  const sql = page.getByTestId('sql-box');
+  await sql.getByRole('button', { name: 'Run query' }).click();
+  // The default query: the 20 functions called most, by name.
+  await expect(sql.getByTestId('sql-result')).toHaveAttribute('aria-rowcount', '20');
+  await expect(sql.getByTestId('sql-result').locator('[role=columnheader]')).toHaveText([
+    'name',
+    'calls',
+  ]);
+  await expect(sql.getByTestId('sql-summary')).toContainText('rows');
+  await expect(
+    sql.locator('.monaco-editor .mtk6, .monaco-editor [class*="mtk"]').first(),
+  ).toBeVisible();
+  await shot(page, '36-trace-sql');
+  // A write is refused by SQLite itself.
+  await sql.getByTestId('sql-editor').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText('DELETE FROM runs');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(sql.getByTestId('sql-error')).toContainText('read-only');
+  // Ctrl+Enter in the SQL box ran the query, not the boot: still one run.
+  await expect(page.getByLabel('Run shown').locator('option')).toHaveCount(1);
+  await page.getByRole('button', { name: 'SQL', exact: true }).click();
+
+  // The fault, opened in the debugger: stopped at its step, the blocked message explained.
+  const step = Number((await fault.locator('.vt-cell').first().innerText()).replace(/,/g, ''));
+  await fault.dblclick();
+  await expect(page.getByTestId('debugger')).toBeVisible();
+  await expect(page.getByTestId('dbg-reason')).toContainText(`step ${step}`, { timeout: 30_000 });
+  await expect(page.getByTestId('state-event')).toContainText('fault');
+  await expect(page.getByTestId('finding').first()).toContainText('Compatibility-format message');
+  // And back to the trace at the debugger's step.
+  await page.getByRole('button', { name: 'show in trace' }).click();
+  await expect(page.getByTestId('trace-table').locator('.vt-row.selected')).toContainText(
+    step.toLocaleString('en-US'),
+  );
+  await shot(page, '37-trace-at-debugger-step');
+});
