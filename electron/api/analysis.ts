@@ -111,11 +111,17 @@ export function irqChain(
       }
     if (irte) break;
   }
+  // The device's message for this irq: the one naming its IRTE (remappable format) or its
+  // CPU and vector (compatibility format).
   const device = outputs.devices.find((d) => d.bdf === i.owner);
-  // The device's message for this irq: its MSI index is the position among the device's irqs.
-  const mine = outputs.irqs.filter((x) => x.owner === i.owner && x.chip === i.chip);
-  const index = mine.findIndex((x) => x.irq === irq);
-  const message = device?.messages.find((m) => m.entry === index);
+  const apicId = t.apicIds[i.cpu];
+  const message = device?.messages.find((m) => {
+    const d = decodeMsi(hexBig(m.address), Number.parseInt(m.data.replace(/^0x/, ''), 16));
+    if (d.format === 'remappable') return irte !== null && d.index === irte.index;
+    if (d.format !== 'compatibility' || d.vector !== i.vector) return false;
+    // Flat logical (xAPIC, up to 8 CPUs): one bit per CPU; else the APIC id.
+    return d.logical ? ((d.destination ?? 0) & (1 << i.cpu)) !== 0 : d.destination === apicId;
+  });
   return {
     irq: summary(i),
     chain,
@@ -126,6 +132,8 @@ export function irqChain(
     debugfs: t.debugfs?.[String(irq)] ?? null,
   };
 }
+
+const hexBig = (text: string) => BigInt(`0x${text.replace(/^0x/, '') || '0'}`);
 
 function irteRow(rows: number[], k: number, owner: string) {
   return {
@@ -205,7 +213,7 @@ export function decodeMessage(
   data: string,
   stored: { outputs: StoredRunOutputs; runId: number } | null,
 ): ResponseOf<'msi.decode'> {
-  const addr = BigInt(address.startsWith('0x') ? address : `0x${address}`);
+  const addr = hexBig(address);
   const value = Number.parseInt(data.replace(/^0x/, ''), 16);
   const decoded = decodeMsi(addr, value);
   let owner: string[] = [];

@@ -260,6 +260,19 @@ describe('the analysis views', () => {
     const chain = await call(h(), 'run.irqChain', { ...ref, irq: ir.irq });
     expect(chain.chain).toEqual(ir.domains);
     expect(chain.irte).not.toBeNull();
+    // An MSI-X irq of a device: its message is the one naming its IRTE.
+    const msix = sim.irqs.find(
+      (i) => i.msi === 'msix' && i.domains.some((d) => d.domain.startsWith('INTEL-IR-')),
+    )!;
+    const its = await call(h(), 'run.irqChain', { ...ref, irq: msix.irq });
+    expect(its.messages.length).toBe(1);
+    const device = sim.devices.find((d) => d.bdf === msix.owner)!;
+    expect(device.messages).toContainEqual(its.messages[0]);
+    const named = await call(h(), 'msi.decode', {
+      address: its.messages[0]!.address,
+      data: its.messages[0]!.data,
+    });
+    expect(named.lines.join('\n')).toContain(`IRTE index: ${its.irte!.index} `);
     const irtes = await call(h(), 'run.irtes', { ...ref, limit: 1000 });
     const unit = sim.remapping.units.find((u) => u.name === irtes.unit)!;
     expect(irtes.total).toBe(unit.irtes.length);

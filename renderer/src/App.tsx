@@ -29,6 +29,7 @@ import { StartPage } from './start/StartPage';
 import { nodeIdOfPci, type GraphNode } from './topology/graph';
 import { PropertyPanel } from './topology/PropertyPanel';
 import { TopologyView } from './topology/TopologyView';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Modal } from './ui/Modal';
 
 type Info = ResponseOf<'app.info'>;
@@ -816,71 +817,79 @@ export function App() {
           </div>
           {visited.has('debugger') && (
             <div className={`mode-area${mode === 'debugger' ? '' : ' hidden'}`}>
-              <DebuggerView
-                sessionId={session.sessionId}
-                runs={session.runs}
-                runId={mode === 'debugger' ? selectedRun : dbg.runId}
-                dbg={dbg}
-                dark={dark}
-                machine={doc.shown}
-                breakpoints={breakpoints}
-                onSetBreakpoints={saveBreakpoints}
-                controller={debugController}
-                booting={running}
-                onDecode={(address, data) => {
-                  setAnalysisTarget({ tab: 'decoder', address, data, nonce: ++seq.current });
-                  show('analysis');
-                }}
-                onOpenTrace={(at) => {
-                  setTraceJump({ seq: at, nonce: ++seq.current });
-                  show('trace');
-                }}
-              />
+              <ErrorBoundary what="debugger">
+                <DebuggerView
+                  sessionId={session.sessionId}
+                  runs={session.runs}
+                  runId={mode === 'debugger' ? selectedRun : dbg.runId}
+                  dbg={dbg}
+                  dark={dark}
+                  machine={doc.shown}
+                  breakpoints={breakpoints}
+                  onSetBreakpoints={saveBreakpoints}
+                  controller={debugController}
+                  booting={running}
+                  onDecode={(address, data) => {
+                    setAnalysisTarget({ tab: 'decoder', address, data, nonce: ++seq.current });
+                    show('analysis');
+                  }}
+                  onOpenTrace={(at) => {
+                    setTraceJump({ seq: at, nonce: ++seq.current });
+                    show('trace');
+                  }}
+                />
+              </ErrorBoundary>
             </div>
           )}
           {visited.has('trace') && (
             <div className={`mode-area${mode === 'trace' ? '' : ' hidden'}`}>
-              <TraceView
-                sessionId={session.sessionId}
-                runs={session.runs}
-                runId={selectedRun}
-                dark={dark}
-                jump={traceJump}
-                debuggerSeq={dbg.runId === selectedRun ? (dbg.state?.seq ?? null) : null}
-                onOpenInDebugger={(at) => {
-                  show('debugger');
-                  if (selectedRun === null) return;
-                  if (dbg.runId === selectedRun && dbg.debugId)
-                    void dbg.command({ op: 'goto', seq: at });
-                  else void dbg.start(selectedRun, at);
-                }}
-              />
+              <ErrorBoundary what="trace explorer">
+                <TraceView
+                  sessionId={session.sessionId}
+                  runs={session.runs}
+                  runId={selectedRun}
+                  dark={dark}
+                  jump={traceJump}
+                  debuggerSeq={dbg.runId === selectedRun ? (dbg.state?.seq ?? null) : null}
+                  onOpenInDebugger={(at) => {
+                    show('debugger');
+                    if (selectedRun === null) return;
+                    if (dbg.runId === selectedRun && dbg.debugId)
+                      void dbg.command({ op: 'goto', seq: at });
+                    else void dbg.start(selectedRun, at);
+                  }}
+                />
+              </ErrorBoundary>
             </div>
           )}
           {visited.has('analysis') && (
             <div className={`mode-area${mode === 'analysis' ? '' : ' hidden'}`}>
-              <AnalysisView
-                sessionId={session.sessionId}
-                runs={session.runs}
-                runId={selectedRun}
-                target={analysisTarget}
-              />
+              <ErrorBoundary what="analysis view">
+                <AnalysisView
+                  sessionId={session.sessionId}
+                  runs={session.runs}
+                  runId={selectedRun}
+                  target={analysisTarget}
+                />
+              </ErrorBoundary>
             </div>
           )}
           {visited.has('compare') && (
             <div className={`mode-area${mode === 'compare' ? '' : ' hidden'}`}>
-              <CompareView
-                sessionId={session.sessionId}
-                runs={session.runs}
-                profiles={profiles}
-                runId={selectedRun}
-                machineText={doc.text}
-                onRunsChanged={async (select) => {
-                  const runs = await invoke('runs.list', { sessionId: session.sessionId });
-                  setSession((x) => (x ? { ...x, runs } : x));
-                  if (select !== undefined) setSelectedRun(select);
-                }}
-              />
+              <ErrorBoundary what="comparison">
+                <CompareView
+                  sessionId={session.sessionId}
+                  runs={session.runs}
+                  profiles={profiles}
+                  runId={selectedRun}
+                  machineText={doc.text}
+                  onRunsChanged={async (select) => {
+                    const runs = await invoke('runs.list', { sessionId: session.sessionId });
+                    setSession((x) => (x ? { ...x, runs } : x));
+                    if (select !== undefined) setSelectedRun(select);
+                  }}
+                />
+              </ErrorBoundary>
             </div>
           )}
           <footer className="statusbar" data-testid="status">

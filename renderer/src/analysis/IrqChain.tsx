@@ -3,6 +3,7 @@
 // and debugfs's own view of it when the run kept it.
 import { useEffect, useState } from 'react';
 import type { IrqSummary, ResponseOf } from '../../../electron/api/channels';
+import { hexBig, hexNumber } from '../ui/hex';
 import { decodeMsi } from '../../../core/hw/decode';
 import { invoke } from '../api/client';
 import type { RunRef } from './AnalysisView';
@@ -47,7 +48,7 @@ export function IrqChain({
   }, [refRun.sessionId, refRun.runId, irq]);
   const hex = (n: number) => `0x${n.toString(16)}`;
   const msg = chain?.messages[0];
-  const decoded = msg ? decodeMsi(BigInt(msg.address), Number.parseInt(msg.data, 16)) : null;
+  const decoded = msg ? decodeMsi(hexBig(msg.address), hexNumber(msg.data)) : null;
   return (
     <div className="irq-chain" data-testid="irq-chain">
       <aside className="irq-list">
@@ -124,7 +125,9 @@ export function IrqChain({
                 <tr>
                   <th>message</th>
                   <td className="mono">
-                    {msg ? `entry ${msg.entry}: address ${msg.address} data ${msg.data}` : '—'}
+                    {msg
+                      ? `entry ${msg.entry}: address 0x${hexBig(msg.address).toString(16).padStart(8, '0')} data 0x${hexNumber(msg.data).toString(16).padStart(4, '0')}`
+                      : '—'}
                   </td>
                 </tr>
                 {decoded && (

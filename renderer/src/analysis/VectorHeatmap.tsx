@@ -189,6 +189,8 @@ export function VectorHeatmap({
           }}
           aria-label="Vector matrix: CPUs by vectors"
           data-testid="heatmap-canvas"
+          data-cell={`${cellW}x${cellH}`}
+          data-origin={`${LABEL_W},${HEAD_H}`}
         />
         {hover && (
           <div

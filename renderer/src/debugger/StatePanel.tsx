@@ -2,6 +2,7 @@
 // irq_data chain being built, its vector, the message composed (decoded), the IRTEs touched, the
 // matrix of the CPUs involved, the last kernel log lines.
 import type { StepStateView } from '../../../electron/api/channels';
+import { hexBig, hexNumber } from '../ui/hex';
 import { decodeMsi } from '../../../core/hw/decode';
 import { diagnose } from './diagnosis';
 
@@ -15,7 +16,7 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
   const findings = diagnose(s, isVf);
   const ev = s.event;
   const decoded = s.message
-    ? decodeMsi(BigInt(s.message.address), Number.parseInt(s.message.data, 16))
+    ? decodeMsi(hexBig(s.message.address), hexNumber(s.message.data))
     : null;
   return (
     <div className="dbg-state" data-testid="state-panel">

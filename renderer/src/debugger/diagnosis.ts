@@ -2,6 +2,7 @@
 // it has, what an oops or a failing return is. Read from the state only (the chain, the message
 // and its decoding, the stack), so it holds at any step.
 import type { StepStateView } from '../../../electron/api/channels';
+import { hexBig, hexNumber } from '../ui/hex';
 import { decodeMsi } from '../../../core/hw/decode';
 
 export interface Finding {
@@ -39,7 +40,7 @@ export function diagnose(s: StepStateView, isVf: (bdf: string) => boolean): Find
   const chain = s.chain.map((c) => c.domain);
   if (s.message) {
     const m = s.message;
-    const d = decodeMsi(BigInt(m.address), Number.parseInt(m.data, 16));
+    const d = decodeMsi(hexBig(m.address), hexNumber(m.data));
     if (d.format === 'compatibility') {
       const lines = [
         `${m.device} entry ${m.entry}: address ${m.address} data ${m.data} names the CPU (destination 0x${(d.destination ?? 0).toString(16)}) and vector ${d.vector} itself (address bit 4 clear).`,

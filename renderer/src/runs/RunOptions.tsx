@@ -364,6 +364,9 @@ export function ProfileEditor({
                       onChange={(e) => set(path, e.target.value, p)}
                     />
                   )}
+                  {p.type === 'integer' && (
+                    <span className="dim mono"> 0x{Number(v).toString(16)}</span>
+                  )}
                 </td>
                 <td className="small">{p.description}</td>
               </tr>
