@@ -42,7 +42,7 @@ interface Props {
 function calleeAt(fn: string, line: number): string | null {
   const src = sourceOf(fn);
   if (!src) return null;
-  if (line === 1) return fn;
+  if (line === src.entry) return fn;
   for (const [key, l] of src.marks)
     if (l === line && !key.includes(':') && key !== 'log') return key;
   return null;
@@ -91,7 +91,7 @@ export function DebuggerView({
     const src = place?.source;
     if (!src) return [];
     const lines = new Set<number>();
-    if (functionBps.has(src.fn)) lines.add(1);
+    if (functionBps.has(src.fn)) lines.add(src.entry);
     for (const [key, l] of src.marks) if (functionBps.has(key)) lines.add(l);
     return [...lines];
   }, [place?.source, functionBps]);

@@ -75,7 +75,7 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
         )}
       </section>
       <section data-testid="state-message">
-        <h4>Message composed</h4>
+        <h4>Message in the device</h4>
         {s.message ? (
           <>
             <p className="mono small">

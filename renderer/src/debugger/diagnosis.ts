@@ -89,7 +89,7 @@ export function diagnose(s: StepStateView, isVf: (bdf: string) => boolean): Find
         'It happens under dmar_alloc_hwirq(): the first DMAR fault interrupt, early in the boot — the machine never gets further.',
       );
     out.push({ level: 'bad', title: 'Kernel oops', lines });
-  } else if (ev.kind === 'fault') {
+  } else if (ev.kind === 'fault' && out.length === 0) {
     out.push({
       level: 'bad',
       title: 'Fault',

@@ -11,6 +11,8 @@ export interface ShownSource {
   text: string;
   /** Marker (callee name, state:x, fault:x, log) -> first line (1-based) that has it. */
   marks: Map<string, number>;
+  /** The signature's line: where a call of the function stops. */
+  entry: number;
 }
 
 const MARKERS = /\s*((?:@@[\w:]+\s*)+)$/;
@@ -31,7 +33,8 @@ export function sourceOf(fn: string): ShownSource | null {
       }
       return line.slice(0, m.index).replace(/\s+$/, '');
     });
-    shown = { fn, file: raw.file, text: lines.join('\n'), marks };
+    const entry = lines.findIndex((l) => l.includes(`${fn}(`)) + 1 || 1;
+    shown = { fn, file: raw.file, text: lines.join('\n'), marks, entry };
   }
   cache.set(fn, shown);
   return shown;
@@ -63,14 +66,15 @@ export function placeOf(state: StepStateView, frame = state.stack.length - 1): P
   const f = state.stack[frame];
   if (!f) return null;
   const source = sourceOf(f.fn);
-  const at = (key: string) => source?.marks.get(key) ?? 1;
+  const entry = source?.entry ?? 1;
+  const at = (key: string) => source?.marks.get(key) ?? entry;
   const ev = state.event;
   if (frame < state.stack.length - 1) {
     const child = state.stack[frame + 1]!.fn;
     return { fn: f.fn, line: at(child), note: `calls ${child}`, source };
   }
   if (ev.kind === 'call' && ev.fn === f.fn)
-    return { fn: f.fn, line: 1, note: `entered ${f.fn}`, source };
+    return { fn: f.fn, line: entry, note: `entered ${f.fn}`, source };
   if (ev.kind === 'ret')
     return {
       fn: f.fn,

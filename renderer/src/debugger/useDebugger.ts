@@ -1,6 +1,7 @@
 // The debugger's state in the page: which run it steps, where it is stopped, the command under
-// way. Commands go one at a time (a key pressed while one runs is dropped, as the state it was
-// meant for is about to change). Step latency (keypress to repaint) is recorded for the bench.
+// way. Commands go one at a time; one pressed while another runs is taken next (a key held down
+// does not pile up commands: a newer one replaces the waiting one). Step latency (keypress to
+// repaint) is recorded for the bench.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DebugCommand, StepStateView } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
@@ -80,20 +81,33 @@ export function useDebugger(sessionId: string | null): DebuggerApi {
     [sessionId],
   );
 
+  /** A command asked for while another runs: taken next (a third replaces it). */
+  const queued = useRef<{ cmd: DebugCommand; at: number } | null>(null);
   const command = useCallback(async (cmd: DebugCommand) => {
     const id = live.current.debugId;
     const at = keyDownAt ?? performance.now();
     keyDownAt = null;
-    if (!id || live.current.busy) return;
+    if (!id) return;
+    if (live.current.busy) {
+      queued.current = { cmd, at };
+      return;
+    }
     live.current.busy = true;
-    setBusy(cmd.op);
     setError(null);
+    let next: { cmd: DebugCommand; at: number } | null = { cmd, at };
     try {
-      const s = await invoke('debug.command', { debugId: id, command: cmd });
-      if (live.current.debugId !== id) return;
-      pending.current = { op: cmd.op, at };
-      setState(s);
+      while (next) {
+        const { cmd: c, at: t } = next;
+        setBusy(c.op);
+        const s = await invoke('debug.command', { debugId: id, command: c });
+        if (live.current.debugId !== id) return;
+        pending.current = { op: c.op, at: t };
+        setState(s);
+        next = queued.current;
+        queued.current = null;
+      }
     } catch (err) {
+      queued.current = null;
       setError((err as Error).message);
     } finally {
       live.current.busy = false;
