@@ -11,7 +11,7 @@ import type { Breakpoint } from '../../core/step/breakpoints';
 import { AnalysisView, type AnalysisTarget } from './analysis/AnalysisView';
 import { CompareView } from './compare/CompareView';
 import { DebuggerView, type DebuggerController } from './debugger/DebuggerView';
-import { noteCommandKey, useDebugger } from './debugger/useDebugger';
+import { noteCommandKey, useDebuggerSnapshot, useDebuggerStore } from './debugger/useDebugger';
 import { injectionLabel, InjectionsDialog, ProfileEditor } from './runs/RunOptions';
 import { TraceView } from './trace/TraceView';
 import { invoke } from './api/client';
@@ -106,7 +106,9 @@ export function App() {
   const [breakpoints, setBreakpoints] = useState<StoredBreakpoint[]>([]);
   const [traceJump, setTraceJump] = useState<{ seq: number; nonce: number } | null>(null);
   const [analysisTarget, setAnalysisTarget] = useState<AnalysisTarget | null>(null);
-  const dbg = useDebugger(session?.sessionId ?? null);
+  // The debugger's state lives in its own store: a step re-renders its views, not the app.
+  const dbg = useDebuggerStore(session?.sessionId ?? null);
+  const dbgRunId = useDebuggerSnapshot(dbg, (d) => d.runId);
   const debugController = useRef<DebuggerController | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [editProblems, setEditProblems] = useState<Problem[]>([]);
@@ -433,7 +435,7 @@ export function App() {
     if (mode !== 'debugger') {
       show('debugger');
       // The first press opens the debugger (stopped at step 0); the next ones step.
-      if (!dbg.debugId) return;
+      if (!dbg.get().debugId) return;
     }
     switch (id) {
       case 'debug.continue':
@@ -821,8 +823,8 @@ export function App() {
                 <DebuggerView
                   sessionId={session.sessionId}
                   runs={session.runs}
-                  runId={mode === 'debugger' ? selectedRun : dbg.runId}
-                  dbg={dbg}
+                  runId={mode === 'debugger' ? selectedRun : dbgRunId}
+                  store={dbg}
                   dark={dark}
                   machine={doc.shown}
                   breakpoints={breakpoints}
@@ -850,11 +852,12 @@ export function App() {
                   runId={selectedRun}
                   dark={dark}
                   jump={traceJump}
-                  debuggerSeq={dbg.runId === selectedRun ? (dbg.state?.seq ?? null) : null}
+                  debugger={dbg}
+                  active={mode === 'trace'}
                   onOpenInDebugger={(at) => {
                     show('debugger');
                     if (selectedRun === null) return;
-                    if (dbg.runId === selectedRun && dbg.debugId)
+                    if (dbg.get().runId === selectedRun && dbg.get().debugId)
                       void dbg.command({ op: 'goto', seq: at });
                     else void dbg.start(selectedRun, at);
                   }}

@@ -12,7 +12,7 @@ import { errnoName } from './diagnosis';
 import { placeOf, sourceOf } from './source';
 import { SourceView } from './SourceView';
 import { StatePanel } from './StatePanel';
-import type { DebuggerApi } from './useDebugger';
+import { useDebuggerSnapshot, type DebuggerStore } from './useDebugger';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
 
@@ -26,7 +26,7 @@ interface Props {
   sessionId: string;
   runs: RunSummary[];
   runId: number | null;
-  dbg: DebuggerApi;
+  store: DebuggerStore;
   dark: boolean;
   machine: Machine | null;
   breakpoints: StoredBreakpoint[];
@@ -52,7 +52,7 @@ export function DebuggerView({
   sessionId,
   runs,
   runId,
-  dbg,
+  store,
   dark,
   machine,
   breakpoints,
@@ -62,6 +62,8 @@ export function DebuggerView({
   onOpenTrace,
   booting,
 }: Props) {
+  const snapshot = useDebuggerSnapshot(store, (d) => d);
+  const dbg = { ...snapshot, start: store.start, command: store.command, painted: store.painted };
   const complete = runs.filter((r) => r.status === 'complete');
   const run = complete.find((r) => r.id === runId) ?? null;
   const s = dbg.state;

@@ -10,6 +10,7 @@ import { monaco } from '../editor/monaco';
 import { VirtualTable, type Column } from '../ui/VirtualTable';
 import { Timeline } from './Timeline';
 import { usePagedEvents } from './usePagedEvents';
+import { useDebuggerSnapshot, type DebuggerStore } from '../debugger/useDebugger';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
 type QueryResult = ResponseOf<'trace.query'>;
@@ -21,7 +22,10 @@ interface Props {
   dark: boolean;
   /** Show this step (from the debugger) each time `nonce` changes. */
   jump: { seq: number; nonce: number } | null;
-  debuggerSeq: number | null;
+  /** The debugger: where it is stopped is marked on the timeline and in the table. */
+  debugger: DebuggerStore;
+  /** Shown now (the debugger's position is followed only then). */
+  active: boolean;
   onOpenInDebugger(seq: number): void;
 }
 
@@ -86,9 +90,14 @@ export function TraceView({
   runId,
   dark,
   jump,
-  debuggerSeq,
+  debugger: dbg,
+  active,
   onOpenInDebugger,
 }: Props) {
+  const dbgAt = useDebuggerSnapshot(dbg, (d) =>
+    active && d.runId === runId ? (d.state?.seq ?? null) : null,
+  );
+  const debuggerSeq = active ? dbgAt : null;
   const run = runs.find((r) => r.id === runId && r.status === 'complete') ?? null;
   const [text, setText] = useState<FilterText>(NO_FILTER);
   const [applied, setApplied] = useState<FilterText>(NO_FILTER);

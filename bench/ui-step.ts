@@ -1,0 +1,119 @@
+// Step latency in the UI, keypress to repaint, on the large preset (1536 CPUs, 16 IOMMUs,
+// ~100,000 MSI-X vectors, ~4.5 million trace events).
+//
+// How it is driven: the real browser-mode host (electron/node/browser-host.ts, started here on a
+// free port with a temporary sessions folder) serves the built renderer (run
+// `npm run build:renderer` first); Playwright drives Debian's chromium (/usr/bin/chromium,
+// CHROMIUM_PATH to change) against it, as the end-to-end tests do. The page opens the large
+// preset, runs and stores its boot, opens the debugger and goes to step 1,000,000 (where the
+// devices' interrupts are being allocated), waits for the standby runs to catch up, then an
+// engineer's keys: F7 (next event) x8, F10 (over), F11 (into), Shift+F11 (out), Shift+F7 (back)
+// x4, 12 rounds, 150 ms between keys. Each latency is measured in the page: from the keydown
+// event's timestamp to the first task after the frame that shows the new state (the debugger
+// view records it: renderer/src/debugger/useDebugger.ts). Keys are pressed one at a time, each
+// after the previous state is on screen.
+//
+// Prints ui_step_p50_ms, ui_step_p99_ms, ui_step_max_ms (all keys), ui_step_forward_p99_ms,
+// ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_api_p50_ms and
+// ui_step_api_p99_ms (the API call's part: page -> host -> stepping worker -> page), and the setup's
+// ui_boot_large_stored_seconds and ui_debugger_start_seconds.
+//   npm run build:renderer && npx tsx bench/ui-step.ts
+import { chromium } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBrowserHost } from '../electron/node/browser-host';
+
+const THINK_MS = 150;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const round = (n: number) => Number(n.toFixed(2));
+
+export async function benchUiStep(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-bench-'));
+  const host = await startBrowserHost({ port: 0, sessionsDir: path.join(dir, 'sessions') });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(host.url);
+    await page.getByRole('button', { name: /^large/ }).click();
+    await page.getByTestId('session-title').waitFor();
+    let t0 = performance.now();
+    await page.getByRole('button', { name: '▶ Run boot' }).click();
+    await page.getByTestId('proc-interrupts').waitFor({ timeout: 300_000 });
+    const bootSeconds = (performance.now() - t0) / 1000;
+
+    t0 = performance.now();
+    await page.getByTestId('mode-debugger').click();
+    await page.getByTestId('state-panel').waitFor({ timeout: 300_000 });
+    const startSeconds = (performance.now() - t0) / 1000;
+    await page.getByLabel('Go to step').fill('1000000');
+    await page.getByLabel('Go to step').press('Enter');
+    await page
+      .getByTestId('dbg-position')
+      .filter({ hasText: 'step 1,000,000 of' })
+      .waitFor({ timeout: 300_000 });
+    await sleep(4000); // the standby runs catch up behind, as while one reads the state
+
+    const keys: string[] = [];
+    for (let r = 0; r < 12; r++) {
+      for (let i = 0; i < 8; i++) keys.push('F7');
+      keys.push('F10', 'F11', 'Shift+F11');
+      for (let i = 0; i < 4; i++) keys.push('Shift+F7');
+    }
+    // Keys go to the page, not to a field.
+    await page.getByTestId('call-stack').click();
+    await page.evaluate(() => (window.__irqlabStepLatencies = []));
+    for (const [n, key] of keys.entries()) {
+      await page.keyboard.press(key);
+      await page.waitForFunction(
+        (count) => (window.__irqlabStepLatencies?.length ?? 0) > count,
+        n,
+        { timeout: 120_000 },
+      );
+      await sleep(THINK_MS);
+    }
+    const measured = await page.evaluate(() => window.__irqlabStepLatencies ?? []);
+    const all = measured.map((m) => m.ms);
+    const back = measured.filter((m) => m.op === 'back').map((m) => m.ms);
+    const forward = measured.filter((m) => m.op !== 'back').map((m) => m.ms);
+    return {
+      ui_step_commands: all.length,
+      ui_step_p50_ms: round(pct(all, 50)),
+      ui_step_p99_ms: round(pct(all, 99)),
+      ui_step_max_ms: round(Math.max(...all)),
+      ui_step_forward_p99_ms: round(pct(forward, 99)),
+      ui_step_back_p50_ms: round(pct(back, 50)),
+      ui_step_back_p99_ms: round(pct(back, 99)),
+      // The part of each that is the API call (WebSocket to the host, the stepping worker).
+      ui_step_api_p50_ms: round(
+        pct(
+          measured.map((m) => m.apiMs),
+          50,
+        ),
+      ),
+      ui_step_api_p99_ms: round(
+        pct(
+          measured.map((m) => m.apiMs),
+          99,
+        ),
+      ),
+      ui_boot_large_stored_seconds: round(bootSeconds),
+      ui_debugger_start_seconds: round(startSeconds),
+    };
+  } finally {
+    await browser.close();
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const [k, v] of Object.entries(await benchUiStep())) console.log(`${k}: ${v}`);
+}
