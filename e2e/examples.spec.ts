@@ -229,3 +229,19 @@ test('done when: the VF example stepped to the blocked interrupt, why it was com
   await expect(dialog.getByTestId('export-done')).toContainText('-run1.html');
   await shot(page, '55-done-when-exported');
 });
+
+test('the debugger in the dark theme (it follows the OS)', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openExample(page, 'seed-vf-compat-blocked');
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('dbg-reason')).toContainText('first fault');
+  await expect(page.getByTestId('pseudo-source').locator('.monaco-editor.vs-dark')).toBeVisible();
+  await shot(page, '59-dark-debugger');
+  await page.getByTestId('mode-trace').click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await shot(page, '60-dark-trace');
+  await page.getByTestId('mode-analysis').click();
+  await page.getByTestId('analysis').getByRole('tab', { name: 'Vector matrix' }).click();
+  await expect(page.getByTestId('heatmap-canvas')).toBeVisible();
+  await shot(page, '61-dark-heatmap');
+});

@@ -184,3 +184,45 @@ test('runs: a fault injection and an edited profile, kept with the run and shown
   );
   await shot(page, '46-debugger-injected-failure');
 });
+
+test('views on the large preset: 1536 CPUs in the heatmap, the IRTE tables scrolled to their end', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const sim = simulate(PRESETS.large!.make());
+  await page.goto('/');
+  await page.getByRole('button', { name: /^large/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await page.getByRole('button', { name: '▶ Run boot' }).click();
+  await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 180_000 });
+
+  await analysis(page, 'Vector matrix');
+  const heatmap = page.getByTestId('vector-heatmap');
+  await expect(heatmap).toContainText(`${sim.vectorUsage.length.toLocaleString('en-US')} CPUs`);
+  const withVector = sim.irqs.filter((i) => i.vector).length;
+  await expect(heatmap).toContainText(`${withVector.toLocaleString('en-US')} irqs with a vector`);
+  await shot(page, '56-views-large-heatmap');
+
+  await analysis(page, 'IRTE tables');
+  const unit = [...sim.remapping.units].sort((a, b) => b.irtes.length - a.irtes.length)[0]!;
+  const irtes = page.getByTestId('irtes');
+  await irtes.getByRole('tab', { name: new RegExp(`^${unit.name} `) }).click();
+  const table = irtes.getByTestId('irte-table');
+  await expect(table).toHaveAttribute('aria-rowcount', String(unit.irtes.length));
+  await table.locator('.vt-body').focus();
+  await page.keyboard.press('End');
+  await expect(table.locator('.vt-row').last()).toContainText(String(unit.irtes.at(-1)!.index));
+  await shot(page, '57-views-large-irtes');
+
+  await analysis(page, 'Domain hierarchy');
+  const domains = page.getByTestId('domains');
+  await expect(domains.getByTestId('domain-VECTOR')).toBeVisible();
+  // Every domain an irq passes through, and VECTOR's count: every irq with a VECTOR level.
+  const used = new Set(sim.irqs.flatMap((i) => i.domains.map((d) => d.domain)));
+  expect(await domains.locator('tbody tr').count()).toBeGreaterThanOrEqual(used.size);
+  const vector = sim.irqs.filter((i) => i.domains.some((d) => d.domain === 'VECTOR')).length;
+  await expect(domains.getByTestId('domain-VECTOR').locator('td').nth(3)).toHaveText(
+    String(vector),
+  );
+  await shot(page, '58-views-large-domains');
+});

@@ -71,10 +71,10 @@ export function Irtes({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: nu
         columns={[
           { key: 'index', label: 'index', width: '72px', className: 'num mono' },
           { key: 'p', label: 'P', width: '32px' },
-          { key: 'vector', label: 'vector', width: '80px', className: 'num mono' },
+          { key: 'vector', label: 'vector', width: '104px', className: 'num mono' },
           { key: 'dest', label: 'destination', width: '110px', className: 'mono' },
           { key: 'sid', label: 'source-id', width: '96px', className: 'mono' },
-          { key: 'svt', label: 'SVT/SQ', width: '64px' },
+          { key: 'svt', label: 'SVT/SQ', width: '76px' },
           { key: 'irq', label: 'irq', width: '64px', className: 'num mono' },
           { key: 'owner', label: 'action / owner', width: '1fr' },
         ]}
