@@ -57,7 +57,11 @@ const config: ForgeConfig = {
           config: 'vite.worker.config.ts',
           target: 'main',
         },
-        { entry: 'core/step/node/worker.ts', config: 'vite.step-worker.config.ts', target: 'main' },
+        {
+          entry: 'electron/node/step-worker.ts',
+          config: 'vite.step-worker.config.ts',
+          target: 'main',
+        },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),
