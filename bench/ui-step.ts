@@ -37,7 +37,13 @@ export async function benchUiStep(): Promise<Record<string, number>> {
   const host = await startBrowserHost({ port: 0, sessionsDir: path.join(dir, 'sessions') });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });

@@ -61,6 +61,9 @@ export type { MsiMessage };
 
 const A = ApicChipData;
 
+/** The actions of an irq nobody requested, shared (request_irq puts a new array in its place). */
+const NO_ACTIONS: string[] = Object.freeze([]) as unknown as string[];
+
 export class Oops extends Error {
   constructor(
     readonly text: string,
@@ -96,6 +99,7 @@ export function newAllocInfo(type: number): IrqAllocInfo {
     hwirq: 0,
     mask: null,
     managed: null,
+    managedFrom: 0,
     dev: null,
     msiIndex: 0,
     ioapic: null,
@@ -336,7 +340,7 @@ export class Kernel {
         data: null,
         handler: 'edge',
         trigger: 'edge',
-        actions: [],
+        actions: NO_ACTIONS,
         owner: '',
         msiIndex: -1,
         isMsix: false,
@@ -614,7 +618,7 @@ export class Kernel {
         }
         this.matrix.irq_matrix_free(0, ISA_IRQ_VECTOR_BASE + irq, false);
       }
-      const managed = info.managed?.[i] ?? null;
+      const managed = info.managed?.[info.managedFrom + i] ?? null;
       if (info.mask) {
         // assign_irq_vector_policy() with info->mask: a real vector now, never reserved.
         this.affinity[irq] = info.mask;

@@ -54,11 +54,11 @@ export function vmd_enable_domain(k: Kernel, vmd: PciDev): VmdState {
         get_hwirq: () => 0,
         // vmd_msi_init(): the level's hwirq is the Linux irq of the VMD vector the child is
         // muxed onto (children share it: the reverse map keeps the last).
-        msi_init: (_i, virq, _hwirq, arg, set) => {
+        msi_init: (k, domain, _info, virq, _hwirq, arg) => {
           const v = state.vectors[vmd_next_irq(state, arg.type === 4)];
           if (!v) return -EINVAL;
           v.children.push(virq);
-          set(v.virq);
+          k.irq_domain_set_hwirq_and_chip(domain, virq, v.virq, domain.chip);
           return 0;
         },
         set_desc: (arg, msiIndex) => {

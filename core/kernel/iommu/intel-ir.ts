@@ -50,10 +50,11 @@ export function set_msi_sid(dev: PciDev): { sid: number; sq: number; svt: number
   const aliases = PciTopology.dmaAliases(dev);
   let busmatch = 0;
   let last = aliases[0]!;
-  aliases.forEach((a, i) => {
+  for (let i = 0; i < aliases.length; i++) {
+    const a = aliases[i]!;
     if (i === 0 || a.alias >> 8 === last.alias >> 8) busmatch++;
     last = a;
-  });
+  }
   const aliasBus = last.alias >> 8;
   if (aliasBus !== last.from.bus)
     return { svt: SVT_VERIFY_BUS, sq: SQ_ALL_16, sid: (aliasBus << 8) | dev.bus };
@@ -80,8 +81,8 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
     if (info.type === X86_IRQ_ALLOC_TYPE.PCI_MSI) info.flags &= ~X86_IRQ_ALLOC_CONTIGUOUS_VECTORS;
     let ret = k.irq_domain_alloc_irqs_parent(domain, virq, nr, info);
     if (ret < 0) return k.leave('intel_irq_remapping_alloc', ret, virq);
-    const irte = alloc_irte(k, iommu, nr);
-    if (irte.index < 0) {
+    const index = alloc_irte(k, iommu, nr);
+    if (index < 0) {
       k.log(4, 'DMAR-IR: Failed to allocate IRTE');
       k.irq_domain_free_irqs_parent(domain, virq, nr);
       return k.leave('intel_irq_remapping_alloc', -ENOMEM, virq);
@@ -113,16 +114,16 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
     for (let i = 0; i < nr; i++) {
       const data: IntelIrData = {
         iommu,
-        index: irte.index,
+        index,
         subHandle: i,
-        mask: irte.mask,
+        mask: irteMask(nr),
         sid: src.sid,
         sq: src.sq,
         svt: src.svt,
         msgData: info.type === X86_IRQ_ALLOC_TYPE.IOAPIC ? subHandleBase : i,
       };
-      k.irq_domain_set_hwirq_and_chip(domain, virq + i, irte.index * 65536 + i, domain.chip, data);
-      iommu.owner[irte.index + i] = virq + i;
+      k.irq_domain_set_hwirq_and_chip(domain, virq + i, index * 65536 + i, domain.chip, data);
+      iommu.owner[index + i] = virq + i;
     }
     ret = 0;
     return k.leave('intel_irq_remapping_alloc', ret, virq);
@@ -182,24 +183,28 @@ function levelData(k: Kernel, virq: number, domain: IrqData['domain']): IntelIrD
  * alloc_irte(): count 1 -> one entry; more -> the next power of two, aligned (multi-MSI);
  * a mask above ECAP.MHMV cannot be invalidated and is refused.
  */
-function alloc_irte(k: Kernel, iommu: IntelIommu, count: number): { index: number; mask: number } {
+function alloc_irte(k: Kernel, iommu: IntelIommu, count: number): number {
   k.enter('alloc_irte', -1, -1, iommu.seqId, count);
   if (k.injected('alloc_irte')) {
     k.log(4, `DMAR-IR: IR${iommu.seqId}: can't allocate an IRTE`);
-    return { index: k.leave('alloc_irte', -1), mask: 0 };
+    return k.leave('alloc_irte', -1);
   }
-  let mask = 0;
-  if (count > 1) mask = Math.ceil(Math.log2(count));
+  const mask = irteMask(count);
   if (mask > iommu.maxHandleMask) {
     k.log(
       3,
       `DMAR-IR: Requested mask ${mask.toString(16)} exceeds the max invalidation handle mask value ${iommu.maxHandleMask.toString(16)}`,
     );
-    return { index: k.leave('alloc_irte', -1), mask };
+    return k.leave('alloc_irte', -1);
   }
   const index = iommu.bitmap_find_free_region(mask);
   if (index < 0) k.log(4, `DMAR-IR: IR${iommu.seqId}: can't allocate an IRTE`);
-  return { index: k.leave('alloc_irte', index), mask };
+  return k.leave('alloc_irte', index);
+}
+
+/** alloc_irte()'s mask: a block of 2^mask entries holds `count` (multi-MSI is aligned). */
+function irteMask(count: number): number {
+  return count > 1 ? Math.ceil(Math.log2(count)) : 0;
 }
 
 /**

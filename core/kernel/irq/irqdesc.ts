@@ -77,8 +77,12 @@ export interface IrqAllocInfo {
   hwirq: number;
   /** info->mask: an explicit CPU mask; the irq gets a real vector there at allocation. */
   mask: import('../cpumask').CpuMask | null;
-  /** Managed affinity per irq of this allocation (irq_affinity_desc), or null. */
+  /**
+   * Managed affinity (irq_affinity_desc) of the device's vectors, or null; this allocation's
+   * irqs take entries from `managedFrom` on (one array per device, not one per descriptor).
+   */
   managed: (import('../cpumask').CpuMask | null)[] | null;
+  managedFrom: number;
   /** The PCI function for PCI MSI/MSI-X, null otherwise. */
   dev: import('../../model/schema').PciFunction | null;
   /** PCI: MSI-X entry / MSI index of the descriptor being allocated. */

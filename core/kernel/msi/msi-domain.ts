@@ -2,7 +2,8 @@
 // callbacks an MSI domain has, and what the kernel does when one is missing. With
 // MSI_FLAG_USE_DEF_DOM_OPS, msi_domain_update_dom_ops() fills every missing op with the generic
 // default; without it, the core calls the op anyway — a NULL pointer dereference.
-import type { IrqAllocInfo } from '../irq/irqdesc';
+import type { IrqAllocInfo, IrqDomain } from '../irq/irqdesc';
+import type { Kernel } from '../kernel';
 import { X86_IRQ_ALLOC_CONTIGUOUS_VECTORS, X86_IRQ_ALLOC_TYPE } from '../irq/irqdesc';
 import { ENOTSUPP } from '../errno';
 
@@ -19,13 +20,14 @@ export const MSI_FLAG = {
 
 export interface MsiDomainOps {
   get_hwirq?: (info: MsiDomainInfo, arg: IrqAllocInfo) => number;
-  /** Sets the level's hwirq and chip through `set` (irq_domain_set_info), returns 0 or -errno. */
+  /** Sets the level's hwirq and chip (irq_domain_set_info), returns 0 or -errno. */
   msi_init?: (
+    k: Kernel,
+    domain: IrqDomain,
     info: MsiDomainInfo,
     virq: number,
     hwirq: number,
     arg: IrqAllocInfo,
-    set: (hwirq: number) => void,
   ) => number;
   msi_free?: (info: MsiDomainInfo, virq: number) => void;
   /** `nvecUsed`: vectors of the first descriptor (multi-MSI when > 1 and not MSI-X). */
@@ -58,8 +60,8 @@ export interface MsiDomainInfo {
 /** The generic defaults (msi_domain_ops_default in kernel/irq/msi.c). */
 const DEFAULT_OPS: Required<MsiDomainOps> = {
   get_hwirq: (_info, arg) => arg.hwirq,
-  msi_init: (_info, _virq, hwirq, _arg, set) => {
-    set(hwirq);
+  msi_init: (k, domain, _info, virq, hwirq) => {
+    k.irq_domain_set_hwirq_and_chip(domain, virq, hwirq, domain.chip);
     return 0;
   },
   msi_free: () => undefined,
@@ -137,8 +139,8 @@ export function platformMsiDomainInfo(
     flags: defaultOps ? MSI_FLAG.USE_DEF_DOM_OPS : 0,
     // dmar_msi_init / hpet_msi_init: irq_domain_set_info(..., hwirq = info->hwirq, ...).
     ops: {
-      msi_init: (_i, _virq, hwirq, _arg, set) => {
-        set(hwirq);
+      msi_init: (k, domain, _info, virq, hwirq) => {
+        k.irq_domain_set_hwirq_and_chip(domain, virq, hwirq, domain.chip);
         return 0;
       },
     },

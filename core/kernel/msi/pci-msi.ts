@@ -40,10 +40,8 @@ export const MSI_DOMAIN_OPS: IrqDomainOps<Kernel> = {
       const ret = k.irq_domain_alloc_irqs_parent(domain, virq, nr, arg);
       if (ret < 0) return k.leave('msi_domain_alloc', ret, virq);
     }
-    const chip = domain.chip;
     for (let i = 0; i < nr; i++) {
-      const set = (h: number) => void k.irq_domain_set_hwirq_and_chip(domain, virq + i, h, chip);
-      const ret = k.msiOp(info, 'msi_init')(info, virq + i, hwirq + i, arg, set);
+      const ret = k.msiOp(info, 'msi_init')(k, domain, info, virq + i, hwirq + i, arg);
       if (ret < 0) {
         k.irq_domain_free_irqs_parent(domain, virq, nr);
         return k.leave('msi_domain_alloc', ret, virq);
@@ -319,7 +317,8 @@ export function __msi_domain_alloc_irqs(
   };
   for (let d = 0; d < descriptors; d++) {
     k.msiOp(info, 'set_desc')(arg, d);
-    arg.managed = masks ? masks.slice(d * perDesc, d * perDesc + perDesc) : null;
+    arg.managed = masks;
+    arg.managedFrom = d * perDesc;
     const virq = k.__irq_domain_alloc_irqs(domain, -1, perDesc, arg);
     if (virq < 0) {
       // msi_handle_pci_fail(): multi-MSI retries; else how many descriptors did succeed.
@@ -334,7 +333,8 @@ export function __msi_domain_alloc_irqs(
       desc.isMsix = isMsix;
       desc.node = -1;
       record.irqs.push(irq);
-      if (arg.managed?.[i]) k.affinity[irq] = arg.managed[i]!;
+      const managed = masks?.[d * perDesc + i];
+      if (managed) k.affinity[irq] = managed;
       // msi_init_virq(): activate early, reserving when the device can mask.
       if (!canReserve) k.apic.flags[irq]! &= ~2; /* CAN_RESERVE */
       const r = k.irq_domain_activate_irq(irq, canReserve);
