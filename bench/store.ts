@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TraceEmitter } from '../core/trace/emitter';
 import { Session } from '../core/store/session';
+import { writeSyntheticRun } from '../core/store/synthetic-run';
 
 function syntheticTrace(emitter: TraceEmitter, events: number): void {
   // A realistic mix: call/ret pairs with arguments, state changes, the odd log line.
@@ -116,37 +117,7 @@ export function benchSessionOpen(events = 10_000_000): Record<string, number> {
     let t0 = performance.now();
     const session = Session.open(file, { create: true });
     session.saveMachine('bench', '{}');
-    const writer = session.beginRun({ profile: 'bench', machineJson: '{}' });
-    const emitter = new TraceEmitter();
-    emitter.addSink(writer);
-    const request = emitter.symbol({
-      name: 'request_irq',
-      args: [
-        { name: 'irq', type: 'int' },
-        { name: 'name', type: 'str' },
-      ],
-    });
-    const fnAlloc = emitter.symbol({
-      name: 'irq_matrix_alloc',
-      args: [{ name: 'reserved', type: 'int' }],
-    });
-    const stAlloc = emitter.symbol({
-      name: 'matrix_alloc',
-      args: [{ name: 'vector', type: 'int' }],
-    });
-    // Like the large preset's boot: ~1 distinct string (an irq's name) per 25 events.
-    for (let i = 0; emitter.seq < events; i++) {
-      const cpu = i % 1536;
-      const name = emitter.intern(`mlx5_comp${Math.floor(i / 5) % 64}@pci:${Math.floor(i / 320)}`);
-      emitter.call(request, i, -1, i, name);
-      emitter.call(fnAlloc, i, cpu, 0);
-      emitter.state(stAlloc, i, cpu, 33 + (i % 200));
-      emitter.ret(fnAlloc, 0, i, cpu);
-      emitter.ret(request, 0, i);
-    }
-    emitter.flush();
-    writer.finish({});
-    session.db.pragma('wal_checkpoint(TRUNCATE)');
+    writeSyntheticRun(session, events);
     session.close();
     const buildSeconds = (performance.now() - t0) / 1000;
 

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Session } from '../core/store/session';
-import { TraceEmitter } from '../core/trace/emitter';
+import { writeSyntheticRun } from '../core/store/synthetic-run';
 import { presetText, runBoot, sessionsDir, shot } from './helpers';
 
 const TEN_MILLION = 10_000_000;
@@ -16,38 +16,7 @@ async function tenMillionEventSession(name: string): Promise<void> {
   if (existsSync(file)) return;
   const session = Session.open(file, { create: true });
   session.saveMachine('example', await presetText('example'));
-  const writer = session.beginRun({ profile: 'synthetic', machineJson: '{}' });
-  const emitter = new TraceEmitter();
-  emitter.addSink(writer);
-  const request = emitter.symbol({
-    name: 'request_irq',
-    args: [
-      { name: 'irq', type: 'int' },
-      { name: 'name', type: 'str' },
-    ],
-  });
-  const alloc = emitter.symbol({
-    name: 'irq_matrix_alloc',
-    args: [{ name: 'reserved', type: 'int' }],
-  });
-  const state = emitter.symbol({ name: 'matrix_alloc', args: [{ name: 'vector', type: 'int' }] });
-  for (let i = 0; emitter.seq < TEN_MILLION; i++) {
-    const cpu = i % 1536;
-    emitter.call(
-      request,
-      i,
-      -1,
-      i,
-      emitter.intern(`mlx5_comp${i % 64}@pci:${Math.floor(i / 320)}`),
-    );
-    emitter.call(alloc, i, cpu, 0);
-    emitter.state(state, i, cpu, 33 + (i % 200));
-    emitter.ret(alloc, 0, i, cpu);
-    emitter.ret(request, 0, i);
-  }
-  emitter.flush();
-  writer.finish({});
-  session.db.pragma('wal_checkpoint(TRUNCATE)');
+  writeSyntheticRun(session, TEN_MILLION);
   session.close();
 }
 

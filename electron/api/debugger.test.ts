@@ -1,48 +1,18 @@
 // The debugger, trace explorer, analysis views, comparison and examples through the API, on real
 // session files: what each channel answers is checked against the simulator's own results
 // (core/kernel simulate, core/compare diffRuns), never against numbers written here.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulate } from '../../core/kernel/boot';
 import { PRESETS } from '../../core/model/presets';
 import { Session } from '../../core/store/session';
-import type { JobStatus, SessionState } from './channels';
+import type { SessionState } from './channels';
 import { call, dispatch } from './dispatch';
-import { createService, type Service } from './service';
+import { useServiceFixture } from './service-fixture';
 
-let dir: string;
-let service: Service;
+const fx = useServiceFixture('debugger');
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'irqlab-debugger-test-'));
-  service = createService({
-    mode: 'browser',
-    version: 'test',
-    platform: 'linux',
-    sessions: {
-      sessionsDir: path.join(dir, 'sessions'),
-      scratchDir: path.join(dir, 'scratch'),
-      recentFile: path.join(dir, 'recent.json'),
-    },
-    exportsDir: path.join(dir, 'exports'),
-  });
-});
-afterAll(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const h = () => service.handlers;
-
-async function finished(jobId: string): Promise<JobStatus> {
-  for (;;) {
-    const status = await call(h(), 'job.status', { jobId });
-    if (status.state !== 'running') return status;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const h = () => fx.service.handlers;
 
 async function sessionWithRun(
   preset: string,
@@ -64,7 +34,7 @@ async function runOn(
     machineText: text,
     ...(options as object),
   });
-  const status = await finished(jobId);
+  const status = await fx.finished(jobId);
   expect(status.state, status.error ?? '').toBe('done');
   return status.runId!;
 }
@@ -125,7 +95,7 @@ describe('the allocation debugger', () => {
       machineText: m.text,
       name: 'with-breakpoints.irqlab',
     });
-    const copy = Session.open(path.join(dir, 'sessions', 'with-breakpoints.irqlab'), {
+    const copy = Session.open(path.join(fx.dir, 'sessions', 'with-breakpoints.irqlab'), {
       readonly: true,
     });
     expect(
@@ -351,7 +321,7 @@ describe('the examples and the comparison', () => {
     const vf = list.find((e) => e.name === 'seed-vf-compat-blocked')!;
     expect(vf.profile).toBe(PRESETS['seed-vf-compat-blocked']!.make().kernel.profile);
     const { session, jobId } = await call(h(), 'examples.open', { name: vf.name });
-    const status = await finished(jobId);
+    const status = await fx.finished(jobId);
     expect(status.state).toBe('done');
     const bps = await call(h(), 'breakpoints.list', { sessionId: session.sessionId });
     expect(bps.map((b) => b.spec)).toEqual(vf.breakpoints.map((b) => b.spec));
@@ -375,7 +345,7 @@ describe('the examples and the comparison', () => {
       runA: status.runId!,
       runB: fixedRun,
     });
-    expect((await finished(started.jobId)).state).toBe('done');
+    expect((await fx.finished(started.jobId)).state).toBe('done');
     const diff = await call(h(), 'compare.result', { jobId: started.jobId });
     const fixed = simulate(m, { profile: vf.fixedProfile });
     const broken = simulate(m);

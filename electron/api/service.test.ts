@@ -1,61 +1,31 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStatus } from './channels';
+import { describe, expect, it } from 'vitest';
 import { call, dispatch } from './dispatch';
-import { createService, type Service } from './service';
+import { useServiceFixture } from './service-fixture';
 
-let dir: string;
-let service: Service;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'irqlab-service-test-'));
-  service = createService({
-    mode: 'browser',
-    version: 'test',
-    platform: 'linux',
-    sessions: {
-      sessionsDir: path.join(dir, 'sessions'),
-      scratchDir: path.join(dir, 'scratch'),
-      recentFile: path.join(dir, 'recent.json'),
-    },
-    exportsDir: path.join(dir, 'exports'),
-  });
-});
-afterAll(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = useServiceFixture('service');
 
 async function example() {
-  return call(service.handlers, 'machine.fromPreset', { name: 'example' });
-}
-
-async function finished(jobId: string): Promise<JobStatus> {
-  for (;;) {
-    const status = await call(service.handlers, 'job.status', { jobId });
-    if (status.state !== 'running') return status;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return call(fx.service.handlers, 'machine.fromPreset', { name: 'example' });
 }
 
 describe('sessions through the API', () => {
   it('stores a run in a new session as it happens, then saves it under a name with its runs', async () => {
     const machine = await example();
-    const created = await call(service.handlers, 'session.new', {
+    const created = await call(fx.service.handlers, 'session.new', {
       machineName: machine.name,
       machineText: machine.text,
     });
     expect(created.titled).toBe(false);
-    const { jobId } = await call(service.handlers, 'run.start', {
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
       sessionId: created.sessionId,
       machineText: machine.text,
     });
-    const status = await finished(jobId);
+    const status = await fx.finished(jobId);
     expect(status.state).toBe('done');
     expect(status.runId).toBe(1);
-    const result = await call(service.handlers, 'run.result', {
+    const result = await call(fx.service.handlers, 'run.result', {
       sessionId: created.sessionId,
       runId: 1,
     });
@@ -63,7 +33,7 @@ describe('sessions through the API', () => {
     expect(result.dmesg.length).toBeGreaterThan(0);
     expect(result.procInterrupts.split('\n')[0]).toMatch(/CPU0/);
 
-    const saved = await call(service.handlers, 'session.saveAs', {
+    const saved = await call(fx.service.handlers, 'session.saveAs', {
       sessionId: created.sessionId,
       machineName: machine.name,
       machineText: machine.text,
@@ -71,18 +41,18 @@ describe('sessions through the API', () => {
     });
     expect(saved).toMatchObject({ title: 'bring-up.irqlab', titled: true });
     expect(saved!.runs.map((r) => r.status)).toEqual(['complete']);
-    await call(service.handlers, 'session.close', { sessionId: created.sessionId });
+    await call(fx.service.handlers, 'session.close', { sessionId: created.sessionId });
 
-    const reopened = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const reopened = await call(fx.service.handlers, 'session.open', { name: 'bring-up.irqlab' });
     expect(reopened.machine?.text).toBe(machine.text);
     expect(reopened.runs).toHaveLength(1);
-    const recent = await call(service.handlers, 'session.recent', {});
+    const recent = await call(fx.service.handlers, 'session.recent', {});
     expect(recent[0]?.title).toBe('bring-up.irqlab');
   });
 
   it('lists each device with its irqs and MSI messages', async () => {
-    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
-    const page = await call(service.handlers, 'run.devices', {
+    const s = await call(fx.service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const page = await call(fx.service.handlers, 'run.devices', {
       sessionId: s.sessionId,
       runId: 1,
       filter: 'nvme',
@@ -95,8 +65,8 @@ describe('sessions through the API', () => {
   });
 
   it("gives a device on its INTx line that line's IO-APIC irq", async () => {
-    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
-    const page = await call(service.handlers, 'run.devices', {
+    const s = await call(fx.service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const page = await call(fx.service.handlers, 'run.devices', {
       sessionId: s.sessionId,
       runId: 1,
     });
@@ -110,38 +80,38 @@ describe('sessions through the API', () => {
   });
 
   it('exports a stored run as CSV to a file the host serves for download', async () => {
-    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
-    const started = await call(service.handlers, 'report.export', {
+    const s = await call(fx.service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const started = await call(fx.service.handlers, 'report.export', {
       sessionId: s.sessionId,
       runId: 1,
       format: 'csv',
     });
-    const status = await finished(started!.jobId);
+    const status = await fx.finished(started!.jobId);
     expect(status.state).toBe('done');
-    const file = service.exportFile(new URL(status.output!.url!, 'http://x').pathname);
+    const file = fx.service.exportFile(new URL(status.output!.url!, 'http://x').pathname);
     expect(file).not.toBeNull();
     const csv = readFileSync(file!, 'utf8');
     expect(csv.split('\r\n')[0]).toBe('seq,kind,depth,name,irq,cpu,a0,a1,a2,a3,text');
     expect(csv.split('\r\n').length - 2).toBe(s.runs[0]!.eventCount);
     // Only the exact URL it gave serves the file.
-    expect(service.exportFile('/exports/../../etc/passwd')).toBeNull();
+    expect(fx.service.exportFile('/exports/../../etc/passwd')).toBeNull();
     expect(
-      service.exportFile(status.output!.url!.replace(/[0-9a-f]{24}/, '0'.repeat(24))),
+      fx.service.exportFile(status.output!.url!.replace(/[0-9a-f]{24}/, '0'.repeat(24))),
     ).toBeNull();
   });
 
   it('exports the HTML, Markdown and JSON reports of a run the app stored', async () => {
-    const s = await call(service.handlers, 'session.open', { name: 'bring-up.irqlab' });
+    const s = await call(fx.service.handlers, 'session.open', { name: 'bring-up.irqlab' });
     const read = async (format: 'html' | 'md' | 'json') => {
-      const started = await call(service.handlers, 'report.export', {
+      const started = await call(fx.service.handlers, 'report.export', {
         sessionId: s.sessionId,
         runId: 1,
         format,
       });
-      const status = await finished(started!.jobId);
+      const status = await fx.finished(started!.jobId);
       expect(status.state, status.error ?? '').toBe('done');
       return readFileSync(
-        service.exportFile(new URL(status.output!.url!, 'http://x').pathname)!,
+        fx.service.exportFile(new URL(status.output!.url!, 'http://x').pathname)!,
         'utf8',
       );
     };
@@ -165,7 +135,7 @@ describe('sessions through the API', () => {
       'C:\\x.irqlab',
       'x'.repeat(500) + '.irqlab',
     ]) {
-      const result = await dispatch(service.handlers, 'session.open', { name });
+      const result = await dispatch(fx.service.handlers, 'session.open', { name });
       expect(result.ok, name).toBe(false);
       if (!result.ok) expect(result.error.code, name).toBe('invalid-request');
     }
@@ -184,24 +154,24 @@ describe('sessions through the API', () => {
       ['fault.explain', { line: 'x'.repeat(5000) }],
     ];
     for (const [channel, request] of bad) {
-      const result = await dispatch(service.handlers, channel, request);
+      const result = await dispatch(fx.service.handlers, channel, request);
       expect(result.ok, channel).toBe(false);
     }
     // Still serving.
-    expect((await dispatch(service.handlers, 'app.info', {})).ok).toBe(true);
+    expect((await dispatch(fx.service.handlers, 'app.info', {})).ok).toBe(true);
   });
 
   it('keeps an uploaded file only when it is a session, with a name of its own', async () => {
-    const bad = await dispatch(service.handlers, 'session.upload', {
+    const bad = await dispatch(fx.service.handlers, 'session.upload', {
       fileName: '../../evil.irqlab',
       base64: Buffer.from('not a database').toString('base64'),
     });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toContain('not an irqlab session');
-    expect(existsSync(path.join(dir, 'sessions', 'evil.irqlab'))).toBe(false);
+    expect(existsSync(path.join(fx.dir, 'sessions', 'evil.irqlab'))).toBe(false);
 
-    const bytes = readFileSync(path.join(dir, 'sessions', 'bring-up.irqlab'));
-    const up = await call(service.handlers, 'session.upload', {
+    const bytes = readFileSync(path.join(fx.dir, 'sessions', 'bring-up.irqlab'));
+    const up = await call(fx.service.handlers, 'session.upload', {
       fileName: 'C:\\Users\\me\\bring-up.irqlab',
       base64: bytes.toString('base64'),
     });
@@ -210,27 +180,27 @@ describe('sessions through the API', () => {
   });
 
   it('names a damaged session file by its name, and leaves it as it was', async () => {
-    const file = path.join(dir, 'sessions', 'damaged.irqlab');
+    const file = path.join(fx.dir, 'sessions', 'damaged.irqlab');
     writeFileSync(file, 'SQLite format 3\0' + 'x'.repeat(50));
-    const result = await dispatch(service.handlers, 'session.open', { name: 'damaged.irqlab' });
+    const result = await dispatch(fx.service.handlers, 'session.open', { name: 'damaged.irqlab' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/damaged\.irqlab: truncated/);
     expect(readFileSync(file, 'utf8')).toBe('SQLite format 3\0' + 'x'.repeat(50));
   });
 
   it('cancels a run between trace chunks and stores it as failed, "cancelled by the user"', async () => {
-    const large = await call(service.handlers, 'machine.fromPreset', { name: 'large' });
-    const s = await call(service.handlers, 'session.new', {
+    const large = await call(fx.service.handlers, 'machine.fromPreset', { name: 'large' });
+    const s = await call(fx.service.handlers, 'session.new', {
       machineName: large.name,
       machineText: large.text,
     });
-    const { jobId } = await call(service.handlers, 'run.start', {
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
       sessionId: s.sessionId,
       machineText: large.text,
     });
-    expect((await call(service.handlers, 'job.cancel', { jobId })).cancelled).toBe(true);
-    expect((await finished(jobId)).state).toBe('cancelled');
-    const runs = await call(service.handlers, 'runs.list', { sessionId: s.sessionId });
+    expect((await call(fx.service.handlers, 'job.cancel', { jobId })).cancelled).toBe(true);
+    expect((await fx.finished(jobId)).state).toBe('cancelled');
+    const runs = await call(fx.service.handlers, 'runs.list', { sessionId: s.sessionId });
     expect(runs).toMatchObject([{ status: 'failed', error: 'cancelled by the user' }]);
   });
 
@@ -246,11 +216,11 @@ describe('sessions through the API', () => {
       nicMsixTableSize: 64,
       nvmePerRootComplex: 1,
     };
-    const m = await call(service.handlers, 'machine.generate', knobs);
-    const v = await call(service.handlers, 'machine.validate', { text: m.text });
+    const m = await call(fx.service.handlers, 'machine.generate', knobs);
+    const v = await call(fx.service.handlers, 'machine.validate', { text: m.text });
     expect(v.ok).toBe(true);
     expect(JSON.parse(m.text).cpus.list).toHaveLength(16);
-    const tooMany = await dispatch(service.handlers, 'machine.generate', {
+    const tooMany = await dispatch(fx.service.handlers, 'machine.generate', {
       ...knobs,
       sockets: 64,
       coresPerSocket: 512,
@@ -259,12 +229,12 @@ describe('sessions through the API', () => {
   });
 
   it('explains a fault line it knows, and says so when it does not', async () => {
-    const known = await call(service.handlers, 'fault.explain', {
+    const known = await call(fx.service.handlers, 'fault.explain', {
       line: 'Interrupt reservation exceeds available resources',
     });
     expect(known.known).toBe(true);
     expect(known.meaning.length).toBeGreaterThan(0);
-    const unknown = await call(service.handlers, 'fault.explain', { line: 'hello world' });
+    const unknown = await call(fx.service.handlers, 'fault.explain', { line: 'hello world' });
     expect(unknown.known).toBe(false);
   });
 });

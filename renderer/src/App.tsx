@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type {
   JobStatus,
   ResponseOf,
@@ -817,84 +817,68 @@ export function App() {
               />
             )}
           </div>
-          {visited.has('debugger') && (
-            <div className={`mode-area${mode === 'debugger' ? '' : ' hidden'}`}>
-              <ErrorBoundary what="debugger">
-                <DebuggerView
-                  sessionId={session.sessionId}
-                  runs={session.runs}
-                  runId={mode === 'debugger' ? selectedRun : dbgRunId}
-                  store={dbg}
-                  dark={dark}
-                  machine={doc.shown}
-                  breakpoints={breakpoints}
-                  onSetBreakpoints={saveBreakpoints}
-                  controller={debugController}
-                  booting={running}
-                  onDecode={(address, data) => {
-                    setAnalysisTarget({ tab: 'decoder', address, data, nonce: ++seq.current });
-                    show('analysis');
-                  }}
-                  onOpenTrace={(at) => {
-                    setTraceJump({ seq: at, nonce: ++seq.current });
-                    show('trace');
-                  }}
-                />
-              </ErrorBoundary>
-            </div>
-          )}
-          {visited.has('trace') && (
-            <div className={`mode-area${mode === 'trace' ? '' : ' hidden'}`}>
-              <ErrorBoundary what="trace explorer">
-                <TraceView
-                  sessionId={session.sessionId}
-                  runs={session.runs}
-                  runId={selectedRun}
-                  dark={dark}
-                  jump={traceJump}
-                  debugger={dbg}
-                  active={mode === 'trace'}
-                  onOpenInDebugger={(at) => {
-                    show('debugger');
-                    if (selectedRun === null) return;
-                    if (dbg.get().runId === selectedRun && dbg.get().debugId)
-                      void dbg.command({ op: 'goto', seq: at });
-                    else void dbg.start(selectedRun, at);
-                  }}
-                />
-              </ErrorBoundary>
-            </div>
-          )}
-          {visited.has('analysis') && (
-            <div className={`mode-area${mode === 'analysis' ? '' : ' hidden'}`}>
-              <ErrorBoundary what="analysis view">
-                <AnalysisView
-                  sessionId={session.sessionId}
-                  runs={session.runs}
-                  runId={selectedRun}
-                  target={analysisTarget}
-                />
-              </ErrorBoundary>
-            </div>
-          )}
-          {visited.has('compare') && (
-            <div className={`mode-area${mode === 'compare' ? '' : ' hidden'}`}>
-              <ErrorBoundary what="comparison">
-                <CompareView
-                  sessionId={session.sessionId}
-                  runs={session.runs}
-                  profiles={profiles}
-                  runId={selectedRun}
-                  machineText={doc.text}
-                  onRunsChanged={async (select) => {
-                    const runs = await invoke('runs.list', { sessionId: session.sessionId });
-                    setSession((x) => (x ? { ...x, runs } : x));
-                    if (select !== undefined) setSelectedRun(select);
-                  }}
-                />
-              </ErrorBoundary>
-            </div>
-          )}
+          <ModeArea mode="debugger" shown={mode} visited={visited} what="debugger">
+            <DebuggerView
+              sessionId={session.sessionId}
+              runs={session.runs}
+              runId={mode === 'debugger' ? selectedRun : dbgRunId}
+              store={dbg}
+              dark={dark}
+              machine={doc.shown}
+              breakpoints={breakpoints}
+              onSetBreakpoints={saveBreakpoints}
+              controller={debugController}
+              booting={running}
+              onDecode={(address, data) => {
+                setAnalysisTarget({ tab: 'decoder', address, data, nonce: ++seq.current });
+                show('analysis');
+              }}
+              onOpenTrace={(at) => {
+                setTraceJump({ seq: at, nonce: ++seq.current });
+                show('trace');
+              }}
+            />
+          </ModeArea>
+          <ModeArea mode="trace" shown={mode} visited={visited} what="trace explorer">
+            <TraceView
+              sessionId={session.sessionId}
+              runs={session.runs}
+              runId={selectedRun}
+              dark={dark}
+              jump={traceJump}
+              debugger={dbg}
+              active={mode === 'trace'}
+              onOpenInDebugger={(at) => {
+                show('debugger');
+                if (selectedRun === null) return;
+                if (dbg.get().runId === selectedRun && dbg.get().debugId)
+                  void dbg.command({ op: 'goto', seq: at });
+                else void dbg.start(selectedRun, at);
+              }}
+            />
+          </ModeArea>
+          <ModeArea mode="analysis" shown={mode} visited={visited} what="analysis view">
+            <AnalysisView
+              sessionId={session.sessionId}
+              runs={session.runs}
+              runId={selectedRun}
+              target={analysisTarget}
+            />
+          </ModeArea>
+          <ModeArea mode="compare" shown={mode} visited={visited} what="comparison">
+            <CompareView
+              sessionId={session.sessionId}
+              runs={session.runs}
+              profiles={profiles}
+              runId={selectedRun}
+              machineText={doc.text}
+              onRunsChanged={async (select) => {
+                const runs = await invoke('runs.list', { sessionId: session.sessionId });
+                setSession((x) => (x ? { ...x, runs } : x));
+                if (select !== undefined) setSelectedRun(select);
+              }}
+            />
+          </ModeArea>
           <footer className="statusbar" data-testid="status">
             {problems.length === 0 ? (
               <span className="ok">✓ valid machine</span>
@@ -1036,6 +1020,28 @@ export function App() {
           onClose={() => setExportRun(null)}
         />
       )}
+    </div>
+  );
+}
+
+/** A mode's area: mounted on its first visit, then kept (hidden) so its state survives. */
+function ModeArea({
+  mode,
+  shown,
+  visited,
+  what,
+  children,
+}: {
+  mode: Mode;
+  shown: Mode;
+  visited: ReadonlySet<Mode>;
+  what: string;
+  children: ReactNode;
+}) {
+  if (!visited.has(mode)) return null;
+  return (
+    <div className={`mode-area${mode === shown ? '' : ' hidden'}`}>
+      <ErrorBoundary what={what}>{children}</ErrorBoundary>
     </div>
   );
 }

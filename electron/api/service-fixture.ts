@@ -1,0 +1,56 @@
+// A real service for API tests: its sessions, scratch files and exports in a temporary folder
+// removed after the file's tests; `finished` waits for a job the way the app polls it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { JobStatus } from './channels';
+import { call } from './dispatch';
+import { createService, type Service } from './service';
+
+export interface ServiceFixture {
+  readonly service: Service;
+  /** The temporary folder the service keeps its files in. */
+  readonly dir: string;
+  finished(jobId: string): Promise<JobStatus>;
+}
+
+export function useServiceFixture(name: string): ServiceFixture {
+  let dir = '';
+  let service: Service | null = null;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), `irqlab-${name}-test-`));
+    service = createService({
+      mode: 'browser',
+      version: 'test',
+      platform: 'linux',
+      sessions: {
+        sessionsDir: path.join(dir, 'sessions'),
+        scratchDir: path.join(dir, 'scratch'),
+        recentFile: path.join(dir, 'recent.json'),
+      },
+      exportsDir: path.join(dir, 'exports'),
+    });
+  });
+  afterAll(() => {
+    service?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const fixture: ServiceFixture = {
+    get service() {
+      if (!service) throw new Error('the service exists once the tests run');
+      return service;
+    },
+    get dir() {
+      return dir;
+    },
+    async finished(jobId) {
+      for (;;) {
+        const status = await call(fixture.service.handlers, 'job.status', { jobId });
+        if (status.state !== 'running') return status;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  return fixture;
+}
