@@ -2,7 +2,7 @@
 // a canvas (1536 CPUs x 256 vectors is 400,000 cells). System vectors, allocated vectors,
 // managed ones and managed reservations each have their colour; hovering a cell says who holds
 // that vector on that CPU.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { IrqSummary, ResponseOf } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
 import type { RunRef } from './AnalysisView';
@@ -38,7 +38,9 @@ export function VectorHeatmap({
   useEffect(() => {
     invoke('run.vectorMatrix', refRun).then(setM, (e: Error) => setError(e.message));
   }, [refRun.sessionId, refRun.runId]);
-  useEffect(() => {
+  // Measured before the first paint: a matrix drawn at a guessed width and redrawn a frame later
+  // would flash, and a pointer over it would read cells of the wrong size.
+  useLayoutEffect(() => {
     const el = wrap.current;
     if (!el) return;
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));
