@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyFacts, realFixtures, realPath } from '../testing/sources';
 import { DmesgParser, kernelMessage, parseDmesg } from './dmesg';
+import { MAX_SOURCES_PER_FACT } from './errors';
 import { parseFaultLine } from './faults';
 
 const files = [...realFixtures('dmesg'), ...realFixtures('faults')];
@@ -292,5 +293,15 @@ describe('dmesg prefixes and robustness', () => {
     const r = p.finish();
     expect(r.observations.faults.length + r.observations.faultsDropped).toBe(5000);
     expect(r.observations.faults.length).toBeLessThan(5000);
+  });
+
+  it('keeps the first few sources of a fact the log repeats, not one per line', () => {
+    const p = new DmesgParser('resumes.txt');
+    for (let i = 0; i < 1000; i++) p.push(`[ ${i}.000000] DMI: Example Board/Example, BIOS 1.0`);
+    const r = p.finish();
+    expect(r.part.name).toBe('Example Board/Example');
+    expect(r.provenance['$.name']!.map((at) => at.line)).toEqual(
+      Array.from({ length: MAX_SOURCES_PER_FACT }, (_, i) => i + 1),
+    );
   });
 });

@@ -33,6 +33,14 @@ export class ImportError extends Error {
 /** JSON path of a machine field ("$.iommus[0].scopes[2]") -> where each value came from. */
 export type Provenance = Record<string, SourceLocation[]>;
 
+/**
+ * Where a fact came from: its first few sources are kept, not every one. A log that repeats a line
+ * (a fault storm, a machine that logs a fact on every resume) would otherwise hold a location per
+ * line, and a 1 GB log is streamed so that memory does not grow with it.
+ */
+export const MAX_SOURCES_PER_FACT = 8;
+
 export function addProvenance(p: Provenance, path: string, at: SourceLocation): void {
-  (p[path] ??= []).push(at);
+  const list = (p[path] ??= []);
+  if (list.length < MAX_SOURCES_PER_FACT) list.push(at);
 }
