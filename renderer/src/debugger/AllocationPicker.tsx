@@ -1,11 +1,13 @@
 // Where to start: an allocation of the run (dmar_alloc_hwirq for a DMAR unit, pci_alloc_irq_vectors
 // for a device, an IOAPIC pin, IMS slots, an HPET channel), read from the stored trace; picking
 // one takes the debugger to that call.
-import { useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
 
 type Item = ResponseOf<'run.allocations'>['items'][number];
+
+const count = new Intl.NumberFormat('en-US');
 
 interface Props {
   sessionId: string;
@@ -16,6 +18,10 @@ interface Props {
 
 export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props) {
   const [filter, setFilter] = useState('');
+  // Every step changes currentSeq: only the rows whose selection changed render again.
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
+  const pick = useCallback((seq: number) => onPickRef.current(seq), []);
   const [data, setData] = useState<{ total: number; items: Item[] } | null>(null);
   useEffect(() => {
     let live = true;
@@ -32,10 +38,7 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
   }, [sessionId, runId, filter]);
   return (
     <div className="dbg-allocations" data-testid="allocations">
-      <h4>
-        Allocations{' '}
-        {data ? <span className="dim">({data.total.toLocaleString('en-US')})</span> : null}
-      </h4>
+      <h4>Allocations {data ? <span className="dim">({count.format(data.total)})</span> : null}</h4>
       <input
         type="search"
         placeholder="Filter: dmar3, 0000:42:00.2, pin 9…"
@@ -46,16 +49,7 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
       />
       <ul>
         {data?.items.map((a) => (
-          <li key={a.seq}>
-            <button
-              className={currentSeq === a.seq ? 'selected' : ''}
-              onClick={() => onPick(a.seq)}
-              title={`${a.fn}(${a.args.map((x) => `${x.name}=${x.value}`).join(', ')}) at step ${a.seq}`}
-            >
-              <span className="alloc-label">{a.label}</span>
-              <span className="alloc-seq mono">#{a.seq.toLocaleString('en-US')}</span>
-            </button>
-          </li>
+          <AllocationRow key={a.seq} item={a} selected={currentSeq === a.seq} onPick={pick} />
         ))}
       </ul>
       {data && data.total > data.items.length && (
@@ -64,3 +58,26 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
     </div>
   );
 }
+
+const AllocationRow = memo(function AllocationRow({
+  item: a,
+  selected,
+  onPick,
+}: {
+  item: Item;
+  selected: boolean;
+  onPick(seq: number): void;
+}) {
+  return (
+    <li>
+      <button
+        className={selected ? 'selected' : ''}
+        onClick={() => onPick(a.seq)}
+        title={`${a.fn}(${a.args.map((x) => `${x.name}=${x.value}`).join(', ')}) at step ${a.seq}`}
+      >
+        <span className="alloc-label">{a.label}</span>
+        <span className="alloc-seq mono">#{count.format(a.seq)}</span>
+      </button>
+    </li>
+  );
+});
