@@ -542,7 +542,8 @@ export class Session {
       name: symbols.get(e.fn)?.name ?? '',
       irq: e.irq,
       cpu: e.cpu,
-      args: namedArgs(source, e),
+      // A return's one value is the function's result, not an argument of the call.
+      args: e.kind === EventKind.ret ? { ret: e.a0 } : namedArgs(source, e),
       text: e.text ? (strings.get(e.text) ?? '') : '',
       device: e.dev ? (strings.get(e.dev) ?? '') : '',
     }));
@@ -593,7 +594,7 @@ function stringIdsOf(
   for (const e of page) {
     if (e.text) ids.add(e.text);
     if (e.dev) ids.add(e.dev);
-    const args = symbols.get(e.fn)?.args;
+    const args = e.kind === EventKind.ret ? undefined : symbols.get(e.fn)?.args;
     if (args) {
       const values = [e.a0, e.a1, e.a2, e.a3];
       args.forEach((a, i) => {

@@ -1,8 +1,7 @@
 // The trace explorer's reads of a stored run: pages of events (with filters, through the
 // session's posting lists, never the whole run), the names to filter by, a timeline of where the
 // faults, allocations and log lines are, and the allocations the debugger can start from.
-import { namedArgs, type TraceSource } from '../../core/report/trace-source';
-import { EVENT_KIND_NAMES, EventKind, type EventKind as Kind } from '../../core/trace/events';
+import { EventKind } from '../../core/trace/events';
 import type { EventFilter, NamedEvent, Session } from '../../core/store/session';
 import type { TraceFilter } from './channels';
 
@@ -47,50 +46,9 @@ export function tracePage(
 ): { events: NamedEvent[]; nextSeq: number | null } {
   const f = storeFilter(session, runId, filter);
   if (f === null) return { events: [], nextSeq: null };
-  const events = namedPage(session, runId, fromSeq, limit, f);
+  const events = session.namedEvents(runId, fromSeq, limit, f);
   const last = events[events.length - 1];
   return { events, nextSeq: events.length === limit && last ? last.seq + 1 : null };
-}
-
-/**
- * A page with its names resolved, as Session.namedEvents does, except returns: their one value
- * is the function's result, not arguments named after the call's.
- */
-function namedPage(
-  session: Session,
-  runId: number,
-  fromSeq: number,
-  limit: number,
-  filter: EventFilter,
-): NamedEvent[] {
-  const page = session.events(runId, fromSeq, limit, filter);
-  const symbols = session.symbols(runId);
-  const ids = new Set<number>();
-  for (const e of page) {
-    if (e.text) ids.add(e.text);
-    if (e.dev) ids.add(e.dev);
-    if (e.kind === EventKind.ret) continue;
-    symbols.get(e.fn)?.args.forEach((a, i) => {
-      if (a.type === 'str' && i < 4) ids.add([e.a0, e.a1, e.a2, e.a3][i]!);
-    });
-  }
-  const strings = session.stringsOf(runId, ids);
-  const source: TraceSource = {
-    page: () => [],
-    string: (id) => strings.get(id) ?? '',
-    symbol: (id) => symbols.get(id),
-  };
-  return page.map((e) => ({
-    seq: e.seq,
-    kind: EVENT_KIND_NAMES[e.kind as Kind] ?? String(e.kind),
-    depth: e.depth,
-    name: symbols.get(e.fn)?.name ?? '',
-    irq: e.irq,
-    cpu: e.cpu,
-    args: e.kind === EventKind.ret ? { ret: e.a0 } : namedArgs(source, e),
-    text: e.text ? (strings.get(e.text) ?? '') : '',
-    device: e.dev ? (strings.get(e.dev) ?? '') : '',
-  }));
 }
 
 export function traceSymbols(
