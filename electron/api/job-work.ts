@@ -55,14 +55,8 @@ export interface StoredRunOutputs {
   truncated: boolean;
   dmesg: string[];
   warnings: string[];
-  oops: { text: string; callTrace: string[] } | null;
-  vectorUsage: {
-    cpu: number;
-    available: number;
-    allocated: number;
-    managed: number;
-    managedAllocated: number;
-  }[];
+  oops: SimulationResult['oops'];
+  vectorUsage: SimulationResult['vectorUsage'];
   irqs: ({
     irq: number;
     chip: string;
