@@ -45,8 +45,22 @@ export interface IrScopeMaps {
   hpet: Map<number, { iommu: IntelIommu; bus: number; devfn: number }>;
 }
 
+type SourceId = { readonly sid: number; readonly sq: number; readonly svt: number };
+
+/**
+ * A device's source-id check depends only on where it sits (its aliases and the bridges above
+ * it), which a run never changes: computed once per device, not once per MSI-X vector.
+ */
+const msiSids = new WeakMap<PciDev, SourceId>();
+
 /** set_msi_sid(): the requester id check for a PCI device, from its DMA aliases. */
-export function set_msi_sid(dev: PciDev): { sid: number; sq: number; svt: number } {
+export function set_msi_sid(dev: PciDev): SourceId {
+  let sid = msiSids.get(dev);
+  if (!sid) msiSids.set(dev, (sid = msiSourceId(dev)));
+  return sid;
+}
+
+function msiSourceId(dev: PciDev): SourceId {
   const aliases = PciTopology.dmaAliases(dev);
   let busmatch = 0;
   let last = aliases[0]!;
@@ -88,7 +102,7 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
       return k.leave('intel_irq_remapping_alloc', -ENOMEM, virq);
     }
     // The source-id the IRTE verifies, per allocation type.
-    let src: { sid: number; sq: number; svt: number };
+    let src: SourceId;
     let subHandleBase = 0;
     const scopes = k.irScopes!;
     switch (info.type) {
