@@ -6,7 +6,8 @@
 //                                 collected heap (the bench runs with --expose-gc) so that one
 //                                 boot does not pay for collecting the previous one's state.
 //                                 boot_large_cold_seconds: the first boot of the process (the
-//                                 simulator not yet compiled by the JIT), as a fresh worker sees it;
+//                                 heap not yet grown, the JIT not yet warm), as the app's fresh
+//                                 worker for each run sees it;
 //                                 boot_large_min_seconds / _max_seconds: the spread of the 7
 //   allocations_per_second        vectors allocated (MSI/MSI-X irqs) per second of that boot
 //   trace_emit_events_per_second  trace events emitted per second of that boot
