@@ -125,12 +125,13 @@ export const INTEL_IR_DOMAIN_OPS: IrqDomainOps<Kernel> = {
       }
     }
     if (k.cmdline.intremap.nosid) src = { sid: 0, sq: 0, svt: SVT_NO_VERIFY };
+    const mask = irteMask(nr);
     for (let i = 0; i < nr; i++) {
       const data: IntelIrData = {
         iommu,
         index,
         subHandle: i,
-        mask: irteMask(nr),
+        mask,
         sid: src.sid,
         sq: src.sq,
         svt: src.svt,
