@@ -51,7 +51,15 @@ export interface DmesgObservations {
   ignoredProcessors: number;
   /** "VF(n) BAR0 space: ... (contains BAR0 for 7 VFs)": SR-IOV PFs and their TotalVFs. */
   sriovTotalVfs: Map<string, number>;
+  /**
+   * PCIe port services the port driver started on a bridge ("pcieport 0000:00:1c.0: PME:
+   * Signaling with IRQ 122", "AER: enabled with IRQ 122", "pciehp: Slot #6", "DPC: enabled"),
+   * with the irq the log names: only a PCIe port gets them.
+   */
+  portServices: Map<string, { services: Set<PortService>; irq: number | null }>;
 }
+
+export type PortService = 'pme' | 'aer' | 'pciehp' | 'dpc' | 'bwctrl';
 
 export interface DmesgResult {
   file: string;
@@ -72,6 +80,13 @@ const DATE_T = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d
 const JOURNAL =
   /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:?\d\d|Z)?) \S+ kernel: /;
 const LEVEL = /^<\d{1,3}>/;
+const PORT_BDF = '([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7])';
+const PORT_SERVICE = new RegExp(`^pcieport ${PORT_BDF}: (PME|AER|pciehp|DPC|bwctrl): (.*)$`, 'i');
+const PORT_PME_4X = new RegExp(
+  `^pcieport ${PORT_BDF}: Signaling PME (?:through PCIe PME interrupt|with IRQ (\\d+))`,
+  'i',
+);
+const PORT_SERVICE_4X = new RegExp(`^(aer|pciehp|dpc) ${PORT_BDF}:pcie0\\d\\d: `, 'i');
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
 
 /** Removes the prefixes the log's transport added; null when the line is not a kernel message. */
@@ -136,6 +151,7 @@ export class DmesgParser {
     errors: [],
     ignoredProcessors: 0,
     sriovTotalVfs: new Map(),
+    portServices: new Map(),
   };
   private cpus: CpuPart[] = [];
 
@@ -168,6 +184,7 @@ export class DmesgParser {
     o.probeEvents = [];
     o.ignoredProcessors = 0;
     o.sriovTotalVfs = new Map();
+    o.portServices = new Map();
   }
   private madtIoapics: IoApicPart[] = [];
   private ioapics: IoApicPart[] = [];
@@ -615,6 +632,7 @@ export class DmesgParser {
       this.bindEvent(normBdf(r[1]!), 'vmd');
       return true;
     }
+    if (this.portServiceLine(m)) return true;
     if (
       (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))
     ) {
@@ -641,6 +659,43 @@ export class DmesgParser {
       return false;
     }
     return false;
+  }
+
+  /**
+   * The port services' lines, in every era's wording: 5.x+ "pcieport BDF: PME: Signaling with
+   * IRQ n" / "AER: enabled with IRQ n" / "pciehp: Slot #..." / "DPC: enabled with IRQ n" /
+   * "bwctrl: enabled with IRQ n"; 4.x "pcieport BDF: Signaling PME with IRQ n",
+   * "aer BDF:pcie002: service driver aer loaded", "pciehp BDF:pcie004: Slot #...",
+   * "dpc BDF:pcie010: DPC error containment capabilities".
+   */
+  private portServiceLine(m: string): boolean {
+    let r: RegExpExecArray | null;
+    let service: PortService | null = null;
+    let bdf: string | null = null;
+    let irq: number | null = null;
+    if ((r = PORT_SERVICE.exec(m))) {
+      bdf = r[1]!;
+      service = r[2]!.toLowerCase() as PortService;
+      const n = /with IRQ (\d+)/.exec(r[3]!);
+      if (n) irq = Number(n[1]);
+      // "AER: Corrected error received" and the like come later and are not the service start.
+      if (service === 'aer' && !/enabled with IRQ/.test(r[3]!)) service = null;
+    } else if ((r = PORT_PME_4X.exec(m))) {
+      bdf = r[1]!;
+      service = 'pme';
+      if (r[2]) irq = Number(r[2]);
+    } else if ((r = PORT_SERVICE_4X.exec(m))) {
+      bdf = r[2]!;
+      service = r[1]!.toLowerCase() as PortService;
+    }
+    if (!bdf || !service) return false;
+    const key = normBdf(bdf);
+    const entry = this.obs.portServices.get(key) ?? { services: new Set<PortService>(), irq: null };
+    entry.services.add(service);
+    entry.irq ??= irq;
+    this.obs.portServices.set(key, entry);
+    this.bindEvent(key, 'pcieport');
+    return true;
   }
 
   private bindEvent(bdf: string, driver: string): void {

@@ -8,6 +8,7 @@ import { ImportError, formatLocation, type Provenance } from './errors';
 import { LspciParser, type LspciResult } from './lspci';
 import { ProcInterruptsParser, type ProcInterrupts } from './interrupts';
 import { mergeParts, type Conflict, type Contribution } from './merge';
+import { applyObservedInterrupts } from './observed';
 import { sniffArtefact, type ArtefactKind } from './sniff';
 
 export type ParsedArtefact =
@@ -158,6 +159,10 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
         file: p.file,
         part: p.lspci.part,
         provenance: p.lspci.provenance,
+        imprecise: p.lspci.imprecise,
+        capabilitiesListed: new Set(
+          p.lspci.functions.filter((f) => f.capabilitiesListed).map((f) => f.bdf),
+        ),
       });
       notes.push(...p.lspci.notes);
       const d = p.lspci.detail;
@@ -187,6 +192,24 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
         missing: ['everything: no dmesg, ACPI tables or lspci given'],
         problems: [],
       };
+  if (merged.machine && interrupts.length) {
+    // The real /proc/interrupts: capabilities in use, and what no model explains, as observed.
+    const capsListed = new Set(
+      lspci.flatMap((l) => l.functions.filter((f) => f.capabilitiesListed).map((f) => f.bdf)),
+    );
+    const legacyMsi = new Map(
+      dmesg.flatMap((d) => d.observations.msiIrqs.map((x) => [x.irq, x.bdf] as const)),
+    );
+    const seen = applyObservedInterrupts(
+      merged.machine,
+      interrupts[0]!,
+      capsListed,
+      merged.provenance,
+      legacyMsi,
+    );
+    merged.machine = seen.machine;
+    notes.push(...seen.notes.map((n) => `${interrupts[0]!.file}: ${n}`));
+  }
   const result: ImportResult = {
     ...merged,
     artefacts,

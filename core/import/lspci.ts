@@ -51,6 +51,8 @@ export interface LspciFunction {
   config: Uint8Array | null;
   /** Whether capabilities were listed (-v or config space), so a missing MSI capability is known. */
   capabilitiesListed: boolean;
+  /** The class's prog-if was shown ("(prog-if 30 [XHCI])" or config space); else "00" stands in. */
+  progIfKnown: boolean;
 }
 
 export interface LspciResult {
@@ -61,6 +63,8 @@ export interface LspciResult {
   notes: string[];
   /** What the output shows: names only, numeric ids, verbose capabilities, config space. */
   detail: { ids: boolean; verbose: boolean; config: boolean };
+  /** `$.pci[i].class` paths whose prog-if was not shown: the kernel log's full class refines them. */
+  imprecise: Set<string>;
 }
 
 const HEADER = /^(\s*)((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]) (.+)$/i;
@@ -174,6 +178,7 @@ export class LspciParser {
       subordinateBus: null,
       config: null,
       capabilitiesListed: false,
+      progIfKnown: progIf !== null,
       indent,
       bytes: [],
       lastCap: '',
@@ -279,6 +284,7 @@ export class LspciParser {
       c.config = Uint8Array.from(c.bytes);
       c.capabilitiesListed = true;
       fromConfigSpace(c, c.config);
+      if (c.config.length >= 12) c.progIfKnown = true;
     }
     const { indent: _i, bytes: _b, lastCap: _l, ...f } = c;
     this.functions.push(f);
@@ -287,12 +293,16 @@ export class LspciParser {
   finish(): LspciResult {
     this.close();
     const b = new PartBuilder();
+    const imprecise = new Set<string>();
     const pci: PciPart[] = this.functions.map((f, i) => {
       b.note(`$.pci[${i}]`, f.at);
       const part: PciPart = { bdf: f.bdf };
       if (f.vendorDevice) part.vendor_device = f.vendorDevice;
       if (f.class) part.class = f.class;
-      if (f.kind) part.kind = f.kind;
+      if (f.class && !f.progIfKnown) imprecise.add(`$.pci[${i}].class`);
+      // A bridge's class alone does not tell a PCIe port from a PCI bridge: the Express
+      // capability (-v) does, or the kernel log's port services.
+      if (f.kind && !(f.kind === 'pci-bridge' && !f.capabilitiesListed)) part.kind = f.kind;
       if (f.name) part.name = f.name;
       if (f.secondaryBus !== null) part.secondary_bus = f.secondaryBus;
       if (f.subordinateBus !== null) part.subordinate_bus = f.subordinateBus;
@@ -346,6 +356,7 @@ export class LspciParser {
       provenance: b.provenance,
       notes: this.notes,
       detail: this.detail,
+      imprecise,
     };
   }
 }
@@ -356,7 +367,8 @@ function fromConfigSpace(f: LspciFunction, cfg: Uint8Array): void {
   const u32 = (o: number) => (o + 3 < cfg.length ? (u16(o) | (u16(o + 2) << 16)) >>> 0 : 0);
   const hx = (n: number) => n.toString(16).padStart(4, '0');
   f.vendorDevice ??= `${hx(u16(0))}:${hx(u16(2))}`;
-  f.class ??= `0x${[cfg[11]!, cfg[10]!, cfg[9]!].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  if (cfg.length >= 12)
+    f.class = `0x${[cfg[11]!, cfg[10]!, cfg[9]!].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
   const headerType = cfg[14]! & 0x7f;
   if (headerType === 1) {
     f.secondaryBus ??= cfg[0x19]!;

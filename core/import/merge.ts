@@ -7,6 +7,7 @@ import { parseMachine, type Problem } from '../model/validate';
 import { addProvenance, type Provenance, type SourceLocation } from './errors';
 import type { IommuPart, MachinePart, PciPart } from './part';
 import { parentOf } from './dmesg';
+import { assumeCapabilities } from './observed';
 import type { DmesgObservations } from './dmesg';
 
 export interface Contribution {
@@ -15,6 +16,10 @@ export interface Contribution {
   part: MachinePart;
   provenance: Provenance;
   observations?: DmesgObservations;
+  /** Paths whose value is less precise than the same fact elsewhere (lspci -nn's 4-digit class). */
+  imprecise?: Set<string>;
+  /** Functions whose capability list this artefact showed (their missing MSI is a fact). */
+  capabilitiesListed?: Set<string>;
 }
 
 export interface Conflict {
@@ -75,7 +80,30 @@ function moveProvenance(
   }
 }
 
-export function mergeParts(contributions: Contribution[]): MergeResult {
+/**
+ * A value an artefact states less precisely than another gives way to the precise one: lspci
+ * -nn's "[0c03]" (prog-if not shown, read as 00) to the kernel's "class 0x0c0330" of the same
+ * base and sub class. A different base or sub class stays a conflict.
+ */
+function refineImprecise(contributions: Contribution[]): Contribution[] {
+  const precise = new Map<string, string>();
+  for (const c of contributions)
+    c.part.pci?.forEach((f, i) => {
+      if (f.class && !c.imprecise?.has(`$.pci[${i}].class`)) precise.set(f.bdf, f.class);
+    });
+  return contributions.map((c) => {
+    if (!c.imprecise?.size || !c.part.pci) return c;
+    const pci = c.part.pci.map((f, i) => {
+      const better = precise.get(f.bdf);
+      if (!c.imprecise!.has(`$.pci[${i}].class`) || !better || !f.class) return f;
+      return better.slice(0, 6) === f.class.slice(0, 6) ? { ...f, class: better } : f;
+    });
+    return { ...c, part: { ...c.part, pci } };
+  });
+}
+
+export function mergeParts(given: Contribution[]): MergeResult {
+  const contributions = refineImprecise(given);
   const sorted = [...contributions].sort((a, b) => RANK[b.kind] - RANK[a.kind]);
   const provenance: Provenance = {};
   const conflicts: Conflict[] = [];
@@ -314,15 +342,12 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
   // IOMMUs: the log names the DRHDs and their cap/ecap, the table their scopes.
   const obs = sorted.map((c) => c.observations).filter((o): o is DmesgObservations => !!o);
   const units = (iommus ?? []).map((u) => ({ ...u }));
-  if (units.some((u) => u.kind === 'intel-vtd' && !u.scopes))
-    if (!sorted.some((c) => c.kind === 'acpi' && c.part.iommus))
-      missing.push(
-        'DRHD device scopes: the log only says which DRHD each IOAPIC/HPET is under; give the ACPI DMAR table for the scopes interrupt remapping needs',
-      );
+  const tableScopes = sorted.some((c) => c.kind === 'acpi' && c.part.iommus);
+  if (!tableScopes) scopesFromLog(units, obs, provenance, missing);
   for (const o of obs) {
     for (const s of o.irScopes) {
       const u = units.find((x) => x.kind === 'intel-vtd' && normHex(x.register_base) === s.drhd);
-      if (!u || u.kind !== 'intel-vtd' || !u.scopes) continue;
+      if (!u || u.kind !== 'intel-vtd' || !u.scopes || !tableScopes) continue;
       if (!u.scopes.some((x) => x.type === s.type && x.id === s.id))
         conflicts.push({
           path: `$.iommus[${units.indexOf(u)}].scopes`,
@@ -384,10 +409,7 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     for (const k of Object.keys(provenance)) if (k.startsWith('$.pci[')) delete provenance[k];
     Object.assign(provenance, moved);
   }
-  for (const f of pci) {
-    f.parent = parentOf(f, pci);
-    if (f.secondary_bus !== undefined && (!f.kind || f.kind === 'endpoint')) f.kind = 'pci-bridge';
-  }
+  for (const f of pci) f.parent = parentOf(f, pci);
   for (const o of obs)
     for (const [bdf, vfs] of o.sriovTotalVfs) {
       const f = pci.find((x) => x.bdf === bdf);
@@ -449,6 +471,7 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     if (probe.length === 0) probe = undefined;
   }
 
+  portKinds(pci, obs);
   const machine: MachineInput = {
     name: name?.value ?? 'imported machine',
     description: `Imported from ${[...new Set(contributions.map((c) => c.file))].join(', ')}`,
@@ -477,6 +500,8 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     irq_requests: [],
   };
   if (!hpet) missing.push('HPET: not stated');
+  const listed = new Set(contributions.flatMap((c) => [...(c.capabilitiesListed ?? [])]));
+  assumeCapabilities(machine, listed, missing);
   const parsed = parseMachine(machine);
   return {
     machine: parsed.ok ? parsed.machine : null,
@@ -485,6 +510,79 @@ export function mergeParts(contributions: Contribution[]): MergeResult {
     missing,
     problems: parsed.ok ? [] : parsed.errors,
   };
+}
+
+/**
+ * A bridge no artefact typed (lspci without -v, a log that does not name the port type) is a PCIe
+ * port when the port driver started services on it: a root port on a root bus, else a switch
+ * port below one. Services the log shows are kept for the port driver's model.
+ */
+function portKinds(pci: PciPart[], obs: DmesgObservations[]): void {
+  const services = new Map<string, Set<string>>();
+  for (const o of obs)
+    for (const [bdf, s] of o.portServices) services.set(bdf, new Set(s.services));
+  const byBdf = new Map(pci.map((f) => [f.bdf, f]));
+  // Parents first: a switch port's type follows its parent's.
+  const depth = (f: PciPart): number => {
+    let d = 0;
+    for (let p = f.parent; p && d < 256; p = byBdf.get(p)?.parent) d++;
+    return d;
+  };
+  for (const f of [...pci].sort((a, b) => depth(a) - depth(b))) {
+    const s = services.get(f.bdf);
+    if (s && (!f.kind || f.kind === 'root-port' || f.kind.startsWith('pcie-switch'))) {
+      const order = ['pme', 'aer', 'pciehp', 'dpc', 'bwctrl'] as const;
+      f.port_services = order.filter((x) => s.has(x));
+    }
+    if (f.secondary_bus === undefined || (f.kind && f.kind !== 'endpoint')) continue;
+    if (!s && f.driver !== 'pcieport') {
+      f.kind = 'pci-bridge';
+      continue;
+    }
+    const parent = f.parent ? byBdf.get(f.parent) : undefined;
+    f.kind = !parent
+      ? 'root-port'
+      : parent.kind === 'pcie-switch-upstream'
+        ? 'pcie-switch-downstream'
+        : 'pcie-switch-upstream';
+  }
+}
+
+/**
+ * Without the DMAR table, the log's `DMAR-IR: IOAPIC id 2 under DRHD base 0xfed91000 IOMMU 1`
+ * lines (ir_parse_one_ioapic_scope / ir_parse_one_hpet_scope print them from the table's scopes)
+ * are the IOAPIC and HPET scopes. The log omits the scope's bus and path (the source-id the
+ * IOAPIC's messages carry), so Intel's PCH convention is assumed: IOAPIC F0:1F.0, HPET 00:1F.0.
+ * Endpoint and bridge scopes are not logged: devices then fall to the INCLUDE_PCI_ALL unit.
+ */
+function scopesFromLog(
+  units: IommuPart[],
+  obs: DmesgObservations[],
+  provenance: Provenance,
+  missing: string[],
+): void {
+  const scopes = obs.flatMap((o) => o.irScopes);
+  const vtd = units.filter((u) => u.kind === 'intel-vtd');
+  if (vtd.length === 0) return;
+  let assumed = false;
+  for (const s of scopes) {
+    const i = units.findIndex((x) => x.kind === 'intel-vtd' && normHex(x.register_base) === s.drhd);
+    const u = units[i];
+    if (!u || u.kind !== 'intel-vtd') continue;
+    const list = (u.scopes ??= []);
+    if (list.some((x) => x.type === s.type && x.id === s.id)) continue;
+    addProvenance(provenance, `$.iommus[${i}].scopes[${list.length}]`, s.at);
+    list.push({ type: s.type, id: s.id, bus: s.type === 'ioapic' ? 0xf0 : 0, path: [[0x1f, 0]] });
+    assumed = true;
+  }
+  if (assumed)
+    missing.push(
+      "DRHD IOAPIC/HPET scopes: taken from the log's DMAR-IR lines; their source-ids are not logged (Intel's PCH convention assumed: IOAPIC F0:1F.0, HPET 00:1F.0)",
+    );
+  if (vtd.some((u) => !u.include_pci_all))
+    missing.push(
+      'DRHD endpoint/bridge scopes: not logged (the ACPI DMAR table has them); every device is placed under the INCLUDE_PCI_ALL unit',
+    );
 }
 
 export { MachineSchema };

@@ -379,7 +379,14 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   for (const p of machine.platform_irqs) {
     const irq = k.gsiIrq.get(p.irq) ?? (p.irq < 16 ? p.irq : undefined);
     if (irq === undefined || !k.descs[irq]) mp_map_pin_to_irq(k, p.irq, p.irq < 16 ? p.irq : null);
-    k.request_irq(k.gsiIrq.get(p.irq) ?? p.irq, p.name);
+    const virq = k.gsiIrq.get(p.irq) ?? p.irq;
+    const desc = k.descs[virq];
+    // acpi_register_gsi() with the device's own _CRS trigger: an unused pin takes it.
+    if (p.trigger && desc && desc.actions.length === 0) {
+      desc.trigger = p.trigger;
+      desc.handler = p.trigger === 'level' ? 'fasteoi' : 'edge';
+    }
+    k.request_irq(virq, p.name);
   }
   return defaultMsi;
 }

@@ -92,6 +92,7 @@ describe('CPU hotplug', () => {
         min_vecs: 300,
         max_vecs: 300,
         managed: false,
+        source: 'user',
         pre_vectors: 0,
         post_vectors: 0,
       },

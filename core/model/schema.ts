@@ -395,6 +395,12 @@ export const PciFunctionSchema = z
       .describe(
         'The requester id the hardware really puts on its writes ("bb:dd.f"), when it is not what the topology implies (an undescribed bridge, an emulated IOMMU)',
       ),
+    port_services: z
+      .array(z.enum(['pme', 'aer', 'pciehp', 'dpc', 'bwctrl']))
+      .optional()
+      .describe(
+        'PCIe ports: the services the port driver starts on it (get_port_device_capability), as the log shows them; unset: a root port gets PME and AER, other ports none',
+      ),
     vmd: VmdSchema.nullable().default(null).describe('Intel VMD controllers: the domain they own'),
     ims: ImsSchema.nullable()
       .default(null)
@@ -429,6 +435,12 @@ export const IrqRequestSchema = z
       .array(z.string())
       .optional()
       .describe('Action names per vector (request_irq), as /proc/interrupts shows them'),
+    source: z
+      .enum(['user', 'observed'])
+      .default('user')
+      .describe(
+        'user: written by hand (a what-if); observed: taken from a real /proc/interrupts for a driver irqlab does not model',
+      ),
   })
   .strict()
   .describe("Overrides what the device's driver requests");
@@ -440,6 +452,18 @@ export const PlatformIrqSchema = z
       .string()
       .min(1)
       .describe('Action name, as /proc/interrupts shows it ("timer", "i8042", "acpi")'),
+    trigger: z
+      .enum(['edge', 'level'])
+      .optional()
+      .describe(
+        "The trigger the device's ACPI resource asks for (acpi_register_gsi); unset: ISA irqs edge, other GSIs level",
+      ),
+    source: z
+      .enum(['modelled', 'observed'])
+      .default('modelled')
+      .describe(
+        'modelled: a platform device irqlab knows (timer, i8042, rtc, SCI, serial); observed: seen in a real /proc/interrupts',
+      ),
   })
   .strict()
   .describe(

@@ -1,0 +1,169 @@
+// Real machines loaded as a new user would: a log and a plain or -nn lspci, no ACPI tables. What
+// the log states must reach the machine (IR scopes, full class codes, PCIe ports and their
+// services), what it cannot state is assumed and said, and a real /proc/interrupts adds the
+// capabilities in use and, as *observed*, the drivers irqlab does not model.
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../kernel/boot';
+import { driverFor } from '../kernel/drivers/catalogue';
+import { compareWithSimulation } from './compare';
+import { parseArtefact, importArtefacts } from './index';
+import { parseProcInterrupts } from './interrupts';
+import { msiRowsByDevice } from './observed';
+import { importFiles } from './node/read';
+import { realPath, sourceFacts } from '../testing/sources';
+
+const CRAASK = {
+  dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
+  lspci: 'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
+  interrupts: 'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
+};
+
+describe('what a log states reaches the machine', () => {
+  it("without a DMAR table, the log's DMAR-IR lines scope the IOAPIC and HPET, so remapping comes up as it did", async () => {
+    const r = await importFiles([realPath(CRAASK.dmesg)]);
+    const m = r.machine!;
+    // SOURCES.md: "DMAR-IR: IOAPIC 2 and HPET 0 under 0xfed91000 (IOMMU 1); IR in x2apic mode".
+    expect(sourceFacts(CRAASK.dmesg)).toMatch(/IOAPIC 2 and HPET 0 under 0xfed91000/);
+    const unit = m.iommus.find((u) => u.register_base === '0xfed91000')!;
+    expect(unit.kind === 'intel-vtd' && unit.scopes.map((s) => [s.type, s.id])).toEqual([
+      ['ioapic', 2],
+      ['hpet', 0],
+    ]);
+    expect(r.provenance['$.iommus[1].scopes[0]']![0]!.line).toBeGreaterThan(0);
+    expect(r.missing.join('\n')).toMatch(/source-ids are not logged/);
+    const sim = simulate(m);
+    const log = sim.dmesg.join('\n');
+    expect(log).not.toMatch(/has no mapping iommu/);
+    expect(log).toMatch(/DMAR-IR: Enabled IRQ remapping in x2apic mode/);
+    expect(sim.procInterrupts()).toMatch(/IR-IO-APIC\s+1-edge\s+i8042/);
+  });
+
+  it("the kernel's six-digit class wins over lspci -nn's four digits, without a conflict", () => {
+    const log = parseArtefact(
+      'dmesg',
+      '[    0.1] pci 0000:00:14.0: [8086:a36d] type 00 class 0x0c0330\n[    0.2] pci 0000:00:17.0: [8086:a352] type 00 class 0x010601\n',
+    );
+    const lspci = parseArtefact(
+      'lspci',
+      '00:14.0 USB controller [0c03]: Intel Corporation Cannon Lake PCH USB 3.1 xHCI Host Controller [8086:a36d] (rev 10)\n00:17.0 SATA controller [0106]: Intel Corporation Cannon Lake PCH SATA AHCI Controller [8086:a352] (rev 10)\n',
+    );
+    const r = importArtefacts([log, lspci]);
+    expect(r.conflicts).toEqual([]);
+    expect(r.machine!.pci.map((f) => f.class)).toEqual(['0x0c0330', '0x010601']);
+    expect(driverFor('8086:a36d', r.machine!.pci[0]!.class)?.name).toBe('xhci_hcd');
+  });
+
+  it('a different subclass is still a conflict', () => {
+    const log = parseArtefact(
+      'dmesg',
+      '[    0.1] pci 0000:00:14.0: [8086:a36d] type 00 class 0x0c0330\n',
+    );
+    const lspci = parseArtefact(
+      'lspci',
+      '00:14.0 Serial bus controller [0c80]: Intel Corporation Device [8086:a36d]\n',
+    );
+    const r = importArtefacts([log, lspci]);
+    expect(r.conflicts.map((c) => c.path)).toEqual(['$.pci[0].class']);
+  });
+
+  it('a bridge the port driver started services on is a root port, with those services', async () => {
+    const r = await importFiles([realPath(CRAASK.dmesg), realPath(CRAASK.lspci)]);
+    const port = r.machine!.pci.find((f) => f.bdf === '0000:00:1c.0')!;
+    expect(port.kind).toBe('root-port');
+    expect(port.port_services).toEqual(['pme', 'aer', 'pciehp']);
+    expect(driverFor(port.vendor_device, port.class)?.name).toBe('pcieport');
+  });
+
+  it('4.x port service lines name the services too', () => {
+    const log = parseArtefact(
+      'dmesg',
+      [
+        '[    0.1] pci 0000:00:1c.0: [8086:a110] type 01 class 0x060400',
+        '[    0.2] pci 0000:00:1c.0: PCI bridge to [bus 02]',
+        '[    0.3] pcieport 0000:00:1c.0: Signaling PME with IRQ 122',
+        '[    0.4] aer 0000:00:1c.0:pcie002: service driver aer loaded',
+        '[    0.5] pciehp 0000:00:1c.0:pcie004: Slot #0 AttnBtn- PwrCtrl- MRL- AttnInd- PwrInd- HotPlug+',
+      ].join('\n'),
+    );
+    const r = importArtefacts([log]);
+    const port = r.machine!.pci[0]!;
+    expect([port.kind, port.port_services]).toEqual(['root-port', ['pme', 'aer', 'pciehp']]);
+  });
+
+  it('a bridge with no port services and no PCIe evidence stays a PCI bridge', () => {
+    const log = parseArtefact(
+      'dmesg',
+      '[    0.1] pci 0000:00:1e.0: [8086:244e] type 01 class 0x060401\n[    0.2] pci 0000:00:1e.0: PCI bridge to [bus 05]\n',
+    );
+    expect(importArtefacts([log]).machine!.pci[0]!.kind).toBe('pci-bridge');
+  });
+});
+
+describe('a real /proc/interrupts beside the log', () => {
+  it('capabilities in use are taken from the rows when lspci did not list them, and said', async () => {
+    const r = await importFiles(Object.values(CRAASK).map(realPath));
+    const wifi = r.machine!.pci.find((f) => f.bdf === '0000:00:14.3')!;
+    expect(wifi.msix?.table_size).toBe(6);
+    expect(wifi.msi).toBeNull();
+    expect(r.notes.join('\n')).toMatch(/0000:00:14\.3: MSI-X capability with at least 6 vectors/);
+  });
+
+  it('devices whose driver is not modelled get an observed request; modelled ones never do', async () => {
+    const r = await importFiles(Object.values(CRAASK).map(realPath));
+    const m = r.machine!;
+    for (const req of m.irq_requests) {
+      expect(req.source).toBe('observed');
+      const f = m.pci.find((x) => x.bdf === req.device)!;
+      expect(driverFor(f.vendor_device, f.class)).toBeNull();
+    }
+    const wifi = m.irq_requests.find((q) => q.device === '0000:00:14.3')!;
+    expect(wifi.names).toEqual([
+      'iwlwifi:default_queue',
+      'iwlwifi:queue_1',
+      'iwlwifi:queue_2',
+      'iwlwifi:queue_3',
+      'iwlwifi:queue_4',
+      'iwlwifi:exception',
+    ]);
+    expect(m.platform_irqs.filter((p) => p.source === 'observed').map((p) => p.name)).toContain(
+      'chromeos-ec',
+    );
+  });
+
+  it('predicts every row of the Craask pair that a model or an observation explains, at the same irq', async () => {
+    const r = await importFiles(Object.values(CRAASK).map(realPath));
+    const real = r.interrupts[0]!;
+    const cmp = compareWithSimulation(real, simulate(r.machine!));
+    const wrongIrqs = new Set(cmp.differences.flatMap((d) => ('irq' in d ? [d.irq] : [])));
+    // The rows irqlab cannot place: an irq of another irq chip (a GPIO controller's, allocated
+    // dynamically between two drivers' MSIs) and the MSI allocated after it.
+    const foreign = real.rows.filter((x) => !/IO-APIC|PCI-MSI|DMAR-MSI|HPET/.test(x.chip));
+    const after = real.rows.filter((x) => foreign.some((f) => x.irq > f.irq));
+    const pcieport = real.rows.filter((x) => x.actions.includes('aerdrv'));
+    const expected = real.rows.filter(
+      (x) => !foreign.includes(x) && !after.includes(x) && !pcieport.includes(x),
+    );
+    expect(expected.filter((x) => wrongIrqs.has(x.irq)).map((x) => x.irq)).toEqual([]);
+    expect(cmp.matched).toBeGreaterThanOrEqual(expected.length);
+  });
+
+  it('reads which device each MSI row is, per-device chip (6.2+) or global hwirq (<= 6.1)', () => {
+    const rows = msiRowsByDevice(
+      parseProcInterrupts(
+        [
+          '            CPU0       CPU1',
+          ' 122:          0          0  IR-PCI-MSI-0000:00:1c.0    0-edge      PCIe PME',
+          ' 129:          0          0  IR-PCI-MSIX-0000:00:14.3    2-edge      iwlwifi:queue_2',
+          '  25:          0          0  IR-PCI-MSI 32768-edge      virtio0-config',
+          '  26:          0          0  IR-PCI-MSI 32769-edge      virtio0-input.0',
+        ].join('\n'),
+        'interrupts',
+      ),
+    );
+    expect([...rows].map(([bdf, d]) => [bdf, d.mode, [...d.entries.keys()]])).toEqual([
+      ['0000:00:1c.0', 'msi', [0]],
+      ['0000:00:14.3', 'msix', [2]],
+      ['0000:00:02.0', null, [0, 1]],
+    ]);
+  });
+});
