@@ -87,6 +87,9 @@ const PORT_PME_4X = new RegExp(
   'i',
 );
 const PORT_SERVICE_4X = new RegExp(`^(aer|pciehp|dpc) ${PORT_BDF}:pcie0\\d\\d: `, 'i');
+/** "r8169 0000:02:00.0 enp2s0: renamed from eth0" (udev's rename, logged by the kernel). */
+const RENAMED =
+  /^([\w-]+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]) ([A-Za-z0-9_.:-]{1,15}): renamed from \S+$/i;
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
 
 /** Removes the prefixes the log's transport added; null when the line is not a kernel message. */
@@ -633,6 +636,13 @@ export class DmesgParser {
       return true;
     }
     if (this.portServiceLine(m)) return true;
+    if ((r = RENAMED.exec(m))) {
+      const f = this.pciFn(normBdf(r[2]!));
+      f.netdev = r[3]!;
+      this.b.note(`pci:${normBdf(r[2]!)}`, at);
+      this.bindEvent(normBdf(r[2]!), r[1]!);
+      return true;
+    }
     if (
       (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))
     ) {

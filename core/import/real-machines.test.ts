@@ -99,6 +99,22 @@ describe('what a log states reaches the machine', () => {
   });
 });
 
+describe('interface names', () => {
+  it("a driver that requests its irqs at open() names them after udev's rename, as the log shows it", () => {
+    const log = parseArtefact(
+      'dmesg',
+      [
+        '[    0.1] pci 0000:00:19.0: [8086:15bb] type 00 class 0x020000',
+        '[    0.9] e1000e 0000:00:19.0 eth0: (PCI Express:2.5GT/s:Width x1) 00:00:00:00:00:00',
+        '[    4.5] e1000e 0000:00:19.0 eno1: renamed from eth0',
+      ].join('\n'),
+    );
+    const m = importArtefacts([log]).machine!;
+    expect(m.pci[0]!.netdev).toBe('eno1');
+    expect(simulate(m).procInterrupts()).toMatch(/-edge\s+eno1\n/);
+  });
+});
+
 describe('a real /proc/interrupts beside the log', () => {
   it('capabilities in use are taken from the rows when lspci did not list them, and said', async () => {
     const r = await importFiles(Object.values(CRAASK).map(realPath));

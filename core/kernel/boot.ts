@@ -459,7 +459,9 @@ function probe(
       : driver.instanceKind === 'other'
         ? 0
         : counters[driver.instanceKind]++;
-  const netdev = driver.netdev ? `eth${counters.netdevs++}` : '';
+  // Drivers that request at open() run after udev renamed the interface: they use its final name.
+  const kernelName = driver.netdev ? `eth${counters.netdevs++}` : '';
+  const netdev = kernelName && driver.requestAt === 'open' && fn.netdev ? fn.netdev : kernelName;
   const ctx = {
     cpus: counters.onlineCpus,
     msixTableSize: fn.msix?.table_size ?? null,

@@ -382,6 +382,13 @@ export const PciFunctionSchema = z
     msix: MsixCapabilitySchema.nullable().default(null),
     sriov: SriovSchema.nullable().default(null),
     driver: z.string().nullable().default(null).describe('Linux driver bound to it, if known'),
+    netdev: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'an interface name (IFNAMSIZ: at most 15 characters)')
+      .optional()
+      .describe(
+        'Network interface name after udev renamed it ("enp2s0: renamed from eth0"): the name drivers that request their irqs at open() give them; unset: ethN in probe order',
+      ),
     dma_aliases: z
       .array(z.string().regex(/^[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/))
       .default([])
