@@ -8,6 +8,7 @@
 // Modelled drivers are never overridden: their rows are the prediction the comparison checks.
 import { driverFor } from '../kernel/drivers/catalogue';
 import { simulate } from '../kernel/boot';
+import { profileForKernel } from '../kernel/profiles';
 import type { Machine, MachineInput } from '../model/schema';
 import { parseMachine } from '../model/validate';
 import { addProvenance, type Provenance } from './errors';
@@ -193,6 +194,7 @@ export function assumeCapabilities(
       bdf: f.bdf,
       instance: 0,
       netdev: 'eth0',
+      profile: profileForKernel(machine.kernel.version),
     });
     const plan = plans[0];
     if (!plan) continue;

@@ -470,6 +470,7 @@ function probe(
     bdf: fn.bdf,
     instance,
     netdev,
+    profile: k.profile,
   };
   const plans: IrqRequestPlan[] = override
     ? [

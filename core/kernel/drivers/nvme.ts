@@ -1,0 +1,45 @@
+// NVMe. Follows drivers/nvme/host/pci.c (nvme_pci_enable, nvme_setup_io_queues); Linux 4.4 to
+// mainline.
+import { type DriverEntry, type DriverModel } from './types';
+
+/** drivers/nvme/host/pci.c: nvme_pci_enable allocates 1 vector (admin queue, any type); then
+ * nvme_setup_io_queues frees it and allocates 1 + nr_io_queues with PCI_IRQ_AFFINITY and
+ * pre_vectors = 1 (queue 0 = admin, unmanaged; I/O queues spread), one I/O queue per CPU up to
+ * the controller's limit (here: the MSI-X table size - 1). */
+const nvme: DriverModel = {
+  name: 'nvme',
+  instanceKind: 'nvme',
+  log: (ctx, stage, nvec) =>
+    stage === 'probe'
+      ? [`nvme nvme${ctx.instance}: pci function ${ctx.bdf}`]
+      : nvec > 1
+        ? [`nvme nvme${ctx.instance}: ${nvec - 1}/0/0 default/read/poll queues`]
+        : [],
+  plan: (ctx) => {
+    const tableMax = ctx.msixTableSize ?? ctx.msiMax ?? 1;
+    const io = Math.max(1, Math.min(ctx.cpus, tableMax - 1));
+    const name = (i: number) => `nvme${ctx.instance}q${i}`;
+    return [
+      {
+        modes: ['msix', 'msi', 'intx'],
+        min: 1,
+        max: 1,
+        managed: false,
+        preVectors: 0,
+        postVectors: 0,
+        name,
+      },
+      {
+        modes: ['msix', 'msi', 'intx'],
+        min: 1,
+        max: 1 + io,
+        managed: true,
+        preVectors: 1,
+        postVectors: 0,
+        name,
+      },
+    ];
+  },
+};
+
+export const nvmeEntry: DriverEntry = { model: nvme, ids: [{ classCode: /^0x010802$/ }] };
