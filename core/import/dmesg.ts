@@ -741,7 +741,7 @@ export class DmesgParser {
     const { boots, bootLine } = this.log;
     if (boots > 1)
       this.notes.push(
-        `the log holds ${boots} boots: the machine and its faults are the last one's (from line ${bootLine}); the ${boots - 1} earlier dropped`,
+        `the log holds ${boots} boots: the machine and its faults are the last one's (from line ${bootLine}); the ${boots - 1} earlier boot${boots > 2 ? 's' : ''} dropped`,
       );
     if (obs.faultsDropped)
       this.notes.push(`${obs.faultsDropped} further fault records counted, not kept`);

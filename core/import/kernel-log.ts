@@ -51,7 +51,8 @@ export interface ClassifiedLine {
 const MONTH = String.raw`(\p{N}{0,2}\p{L}[\p{L}\p{N}]*\.?)`;
 const CLOCK = String.raw`\d\d:\d\d:\d\d`;
 const FRACTION = String.raw`(?:[.,](\d{1,9}))?`;
-const HOST_PROGRAM = String.raw`(\S+) ([^\s\[\]:]+)(\[\d+\])?: `;
+// A host name has no colon (an IPv6 address as host is not read).
+const HOST_PROGRAM = String.raw`([^\s:]+) ([^\s[\]:]+)(\[\d+\])?: `;
 
 /** journalctl -o short / short-precise, syslog: "Aug 25 19:38:03[.123456] host kernel: ". */
 const SHORT = new RegExp(
@@ -276,6 +277,18 @@ export interface KernelLogSink {
 }
 
 const HOLD = 256;
+const JOURNALS = new Set<Transport>([
+  'journalctl -o short',
+  'journalctl -o short-precise',
+  'journalctl -o short-full',
+  'journalctl -o short-iso',
+  'journalctl -o short-iso-precise',
+  'journalctl -o short-monotonic',
+  'journalctl -o short-delta',
+  'journalctl -o short-unix',
+  'rsyslog (RFC 3339 timestamps)',
+  'syslog',
+]);
 
 export class KernelLogReader {
   /** Whether the file's kernel lines carry a prefix (then lines without one are noise). */
@@ -303,8 +316,9 @@ export class KernelLogReader {
       this.previousWasKernel = false;
       return;
     }
-    if (c.transport !== null && c.transport.startsWith('journalctl')) this.journalStyle = true;
-    if (c.transport === 'syslog' || c.transport === 'rsyslog (RFC 3339 timestamps)')
+    // "host kernel: " proves the file is a journal or syslog: there, an ISO-dated line that
+    // reads "host program: " is another program's, not dmesg --time-format=iso's "usb 1-1: ".
+    if (c.msg !== null && c.transport !== null && JOURNALS.has(c.transport))
       this.journalStyle = true;
     if (c.otherProgram || (c.ambiguous && this.journalStyle)) {
       this.otherPrograms++;
