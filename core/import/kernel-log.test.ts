@@ -39,6 +39,23 @@ function wall(t: number) {
     unix: `${Math.floor((BOOT + t * 1000) / 1000)}.${us}`,
   };
 }
+/** An entry of journalctl -o json, as journald stores a kernel message or another program's. */
+function journalJson(t: number, msg: string, program: string, boot: string): string {
+  const us = String(Math.round(t * 1e6));
+  return JSON.stringify({
+    __CURSOR: `s=0a;i=${us};b=${boot};m=${us};t=0;x=0`,
+    __REALTIME_TIMESTAMP: String(BOOT * 1000 + Number(us)),
+    __MONOTONIC_TIMESTAMP: String(3_000_000 + Number(us)),
+    _BOOT_ID: boot,
+    ...(program === 'kernel'
+      ? { _TRANSPORT: 'kernel', _SOURCE_MONOTONIC_TIMESTAMP: us }
+      : { _TRANSPORT: 'journal', _PID: '1' }),
+    PRIORITY: '6',
+    SYSLOG_IDENTIFIER: program,
+    MESSAGE: msg,
+    _HOSTNAME: 'host',
+  });
+}
 const mono = (t: number) => `[${t.toFixed(6).padStart(12)}]`;
 
 /** Another program's journal line, as a journal has between the kernel's. */
@@ -121,6 +138,11 @@ const FORMATS: Record<
     other: (t) => OTHER(`Aug ${String(wall(t).day).padStart(2)} ${wall(t).hms}`),
     name: /^syslog/,
   },
+  'journalctl -o json': {
+    line: (t, m) => journalJson(t, m, 'kernel', 'b1'),
+    other: (t) => journalJson(t, 'Started systemd-udevd.service.', 'systemd', 'b1'),
+    name: /^journalctl -o json/,
+  },
   'rsyslog, high-precision timestamps': {
     line: (t, m) => `${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00 host kernel: ${m}`,
     other: (t) => OTHER(`${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00`),
@@ -180,7 +202,8 @@ describe('a real boot log under every transport gives the same facts as the plai
   for (const [name, f] of Object.entries(FORMATS))
     it(name, () => {
       const lines: string[] = [];
-      if (f.other) lines.push('-- Journal begins at Mon 2025-08-25 19:38:03 CEST. --');
+      if (f.other && name !== 'journalctl -o json')
+        lines.push('-- Journal begins at Mon 2025-08-25 19:38:03 CEST. --');
       recs.forEach(({ t, msg }, i) => {
         lines.push(f.line(t, msg));
         if (f.other && i % 50 === 49) lines.push(f.other(t));
@@ -262,6 +285,26 @@ describe('line prefixes', () => {
     ])
       expect(kernelMessage(line), line).toBeNull();
     expect(classifyLine('-- Boot 5f8d1e5a1a0c4f19b6f7c0c3d2e1f0a9 --').marker).toBe('boot');
+    expect(kernelMessage(journalJson(4.1, 'Started Journal Service.', 'systemd', 'b'))).toBeNull();
+  });
+
+  it('reads journal JSON messages that are not UTF-8 (byte arrays) or hold several lines', () => {
+    const bytes = [...new TextEncoder().encode(want)];
+    const line = journalJson(0.05, want, 'kernel', 'b').replace(
+      JSON.stringify(want),
+      JSON.stringify(bytes),
+    );
+    expect(kernelMessage(line)).toBe(want);
+    const two = parseDmesg(
+      journalJson(
+        0.05,
+        `DMAR: [INTR-REMAP] Request device [09:00.0] fault index 0x8080\n       [fault reason 0x25]\n       Blocked a compatibility format interrupt request`,
+        'kernel',
+        'b',
+      ),
+      'j',
+    );
+    expect(two.observations.faults.map((f) => f.fault.reason)).toEqual([0x25]);
   });
 
   it('keeps what a console line shows: escapes, CRs and userspace text before the kernel’s', () => {
@@ -300,6 +343,18 @@ describe('a log of several boots describes the last one', () => {
     expect([r.boots, r.bootLine]).toEqual([3, from]);
     expect(r.notes.join('\n')).toContain(`the log holds 3 boots`);
     expect(r.notes.join('\n')).toContain(`from line ${from}`);
+  });
+
+  it('journalctl -o json: a new _BOOT_ID starts a boot', () => {
+    const lines = [
+      ...ecs.map((x) => journalJson(x.t, x.msg, 'kernel', 'aaaa')),
+      ...hp.slice(0, 1).map((x) => journalJson(x.t, x.msg, 'systemd', 'bbbb')),
+    ];
+    const from = lines.length + 1;
+    lines.push(...hp.map((x) => journalJson(x.t, x.msg, 'kernel', 'bbbb')));
+    const r = parseDmesg(lines.join('\n'), 'journal.json');
+    expect(facts(r)).toEqual(facts(lastAlone));
+    expect([r.boots, r.bootLine]).toEqual([2, from]);
   });
 
   it('a kern.log whose kernel clock goes back to 0, without "Linux version" in the last boot', () => {

@@ -23,7 +23,8 @@ export type Transport =
   | 'journalctl -o short-delta'
   | 'journalctl -o short-unix'
   | 'rsyslog (RFC 3339 timestamps)'
-  | 'syslog';
+  | 'syslog'
+  | 'journalctl -o json';
 
 export interface ClassifiedLine {
   /** The kernel's message with every prefix removed; null when the line is not the kernel's. */
@@ -44,6 +45,8 @@ export interface ClassifiedLine {
   ambiguous: boolean;
   /** The kernel text started after other text on the same line (serial console interleaving). */
   midLine: boolean;
+  /** journalctl -o json's _BOOT_ID: a new one starts a boot. */
+  bootId: string | null;
 }
 
 // A month as strftime's %b writes it in any locale: letters (any script) with digits at most
@@ -95,6 +98,7 @@ const NONE: Omit<ClassifiedLine, 'msg'> = {
   otherProgram: false,
   ambiguous: false,
   midLine: false,
+  bootId: null,
 };
 
 /** What a terminal would have shown of a line: escapes and control characters gone. */
@@ -118,13 +122,21 @@ function clean(line: string): string {
 export function classifyLine(line: string): ClassifiedLine {
   let s = clean(line);
   const out: ClassifiedLine = { msg: null, ...NONE };
+  if (s.startsWith('{')) {
+    const j = journalJson(s);
+    if (j) return j;
+  }
   if (s.startsWith('-- ') && s.endsWith(' --')) {
     out.marker = /^-- (?:Boot [0-9a-f]+|Reboot) --$/.test(s) ? 'boot' : 'header';
     return out;
   }
   let r: RegExpExecArray | null;
   let program: string | null = null;
-  if ((r = SHORT.exec(s))) {
+  // dmesg's "[" and "<" start none of the date prefixes (most lines of most logs).
+  const c0 = s.charAt(0);
+  if (c0 === '[' || c0 === '<' || c0 === '') {
+    /* dmesg */
+  } else if ((r = SHORT.exec(s))) {
     out.transport = r[4] !== undefined ? 'journalctl -o short-precise' : 'journalctl -o short';
     // Syslog pads the day with a space, journalctl with a zero.
     if (r[2] === ' ') out.transport = 'syslog';
@@ -222,6 +234,38 @@ export function classifyLine(line: string): ClassifiedLine {
   return out;
 }
 
+/**
+ * journalctl -o json (and json-seq, whose RS went with the control characters): one entry per
+ * line. Only _TRANSPORT=kernel entries are the kernel's; MESSAGE is an array of bytes when it is
+ * not UTF-8, and may hold several lines.
+ */
+function journalJson(s: string): ClassifiedLine | null {
+  if (!s.includes('"MESSAGE"')) return null;
+  let e: unknown;
+  try {
+    e = JSON.parse(s);
+  } catch {
+    return null;
+  }
+  if (typeof e !== 'object' || e === null || Array.isArray(e) || !('MESSAGE' in e)) return null;
+  const entry = e as Record<string, unknown>;
+  const out: ClassifiedLine = { msg: null, ...NONE, transport: 'journalctl -o json' };
+  if (typeof entry._BOOT_ID === 'string') out.bootId = entry._BOOT_ID;
+  if (entry._TRANSPORT !== 'kernel') {
+    out.otherProgram = true;
+    return out;
+  }
+  const m = entry.MESSAGE;
+  if (typeof m === 'string') out.msg = m;
+  else if (Array.isArray(m) && m.every((x) => typeof x === 'number'))
+    out.msg = new TextDecoder().decode(new Uint8Array(m as number[]));
+  else return out; // null: journald drops messages too big to keep
+  // The kernel's own timestamp (__MONOTONIC_TIMESTAMP is when journald read the message).
+  const t = entry._SOURCE_MONOTONIC_TIMESTAMP;
+  if (typeof t === 'string' && /^\d+$/.test(t)) out.uptime = Number(t) / 1e6;
+  return out;
+}
+
 /** Removes the prefixes the log's transport added; null when the line is not a kernel message. */
 export function kernelMessage(line: string): string | null {
   const c = classifyLine(line);
@@ -245,6 +289,11 @@ function isNoise(s: string): boolean {
 /** A message that only the kernel prints early in a boot (for sniffing). */
 export const KERNEL_WORDS =
   /^(?:Linux version |Command line: |DMAR(?:-IR)?: |AMD-Vi: |ACPI: |ACPI BIOS |PCI: |pci [0-9a-f]{4,5}:|pci_bus [0-9a-f]{4}|IOAPIC\[\d+\]|smpboot: |smp: |x2apic|BIOS-e820: |e820: |DMI: |x86\/|tsc: |Memory: |NR_IRQS|iommu: |rcu: |clocksource: |Kernel command line: |microcode: |CPU\d*: |thermal |hpet)/;
+
+/** Whether a line is an entry of journalctl -o json (which a machine file is not). */
+export function isJournalJson(line: string): boolean {
+  return journalJson(clean(line)) !== null;
+}
 
 /** Whether a text (the first lines of a file) is a kernel log, under any of the prefixes above. */
 export function looksLikeKernelLog(text: string): boolean {
@@ -288,6 +337,7 @@ const JOURNALS = new Set<Transport>([
   'journalctl -o short-unix',
   'rsyslog (RFC 3339 timestamps)',
   'syslog',
+  'journalctl -o json',
 ]);
 
 export class KernelLogReader {
@@ -298,6 +348,7 @@ export class KernelLogReader {
   private decided = false;
   private previousWasKernel = false;
   private lastUptime: number | null = null;
+  private lastBootId: string | null = null;
   private bootPending = false;
   private journalStyle = false;
   private readonly transports = new Map<Transport | 'plain', number>();
@@ -346,9 +397,19 @@ export class KernelLogReader {
         if (c.uptime === 0 && this.lastUptime !== null && this.lastUptime >= 1) boot = true;
         this.lastUptime = c.uptime;
       }
+      if (c.bootId !== null) {
+        if (this.lastBootId !== null && c.bootId !== this.lastBootId) boot = true;
+        this.lastBootId = c.bootId;
+      }
       if (this.bootPending) boot = true;
       this.bootPending = false;
-      emit(c.msg, lineNo, boot);
+      if (c.msg.includes('\n')) {
+        // A message of several lines (journal JSON): its lines, as dmesg would show them.
+        for (const part of c.msg.split('\n')) {
+          emit(part, lineNo, boot);
+          boot = false;
+        }
+      } else emit(c.msg, lineNo, boot);
       return;
     }
     // A line without a prefix.

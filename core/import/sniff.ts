@@ -1,6 +1,6 @@
 // Which kind of artefact a file is, from its content (never its name): the first bytes of a
 // binary, or the first lines of a text.
-import { looksLikeKernelLog } from './kernel-log';
+import { isJournalJson, looksLikeKernelLog } from './kernel-log';
 
 export type ArtefactKind =
   | 'acpi-text'
@@ -45,7 +45,11 @@ function isAcpiBinary(b: Uint8Array): boolean {
 
 export function sniffText(text: string): ArtefactKind {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  if (trimmed.startsWith('{')) return 'machine-json';
+  if (trimmed.startsWith('{') || trimmed.startsWith('\x1e{')) {
+    // journalctl -o json is a JSON object per line; a machine file is one object.
+    if (!isJournalJson(trimmed.split('\n', 1)[0]!)) return 'machine-json';
+    return looksLikeKernelLog(trimmed) ? 'dmesg' : 'unknown';
+  }
   const first = trimmed.split('\n', 1)[0]!.trim();
   if (/^CPU0(\s+CPU\d+)*$/.test(first)) return 'proc-interrupts';
   if ((ACPI_TABLE_LINE.test(text) || ACPI_RAW.test(text)) && ACPI_ROW.test(text))
