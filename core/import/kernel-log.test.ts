@@ -98,14 +98,19 @@ const FORMATS: Record<
     other: (t) => OTHER(`Okt ${wall(t).day} ${wall(t).hms}`),
     name: /^journalctl -o short \(months: Okt\)/,
   },
+  'journalctl -o short --no-hostname': {
+    line: (t, m) => `Aug ${wall(t).day} ${wall(t).hms} kernel: ${m}`,
+    other: (t) => `Aug ${wall(t).day} ${wall(t).hms} systemd[1]: Started systemd-udevd.service.`,
+    name: /^journalctl -o short;/,
+  },
   'journalctl -o short-precise': {
     line: (t, m) => `Aug ${wall(t).day} ${wall(t).hms}.${wall(t).us} host kernel: ${m}`,
     other: (t) => OTHER(`Aug ${wall(t).day} ${wall(t).hms}.${wall(t).us}`),
     name: /^journalctl -o short-precise/,
   },
   'journalctl -o short-iso': {
-    line: (t, m) => `${wall(t).ymd}T${wall(t).hms}+0200 host kernel: ${m}`,
-    other: (t) => OTHER(`${wall(t).ymd}T${wall(t).hms}+0200`),
+    line: (t, m) => `${wall(t).ymd}T${wall(t).hms}+02:00 host kernel: ${m}`,
+    other: (t) => OTHER(`${wall(t).ymd}T${wall(t).hms}+02:00`),
     name: /^journalctl -o short-iso;/,
   },
   'journalctl -o short-iso-precise': {
@@ -124,7 +129,10 @@ const FORMATS: Record<
     name: /^journalctl -o short-monotonic/,
   },
   'journalctl -o short-delta': {
-    line: (t, m) => `[${t.toFixed(6).padStart(12)} <${'0.000100'.padStart(12)}>] host kernel: ${m}`,
+    line: (t, m) =>
+      t === 0
+        ? `[${t.toFixed(6).padStart(12)}${' '.repeat(16)}] host kernel: ${m}`
+        : `[${t.toFixed(6).padStart(12)} <${'0.000100'.padStart(12)} >] host kernel: ${m}`,
     name: /^journalctl -o short-delta/,
   },
   'journalctl -o short-unix': {
@@ -143,8 +151,9 @@ const FORMATS: Record<
     other: (t) => journalJson(t, 'Started systemd-udevd.service.', 'systemd', 'b1'),
     name: /^journalctl -o json/,
   },
-  'rsyslog, high-precision timestamps': {
-    line: (t, m) => `${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00 host kernel: ${m}`,
+  'rsyslog, high-precision timestamps (kern.log)': {
+    line: (t, m) =>
+      `${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00 host kernel: ${mono(t)} ${m}`,
     other: (t) => OTHER(`${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00`),
     name: /^rsyslog/,
   },

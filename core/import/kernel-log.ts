@@ -18,7 +18,7 @@ export type Transport =
   | 'journalctl -o short-precise'
   | 'journalctl -o short-full'
   | 'journalctl -o short-iso'
-  | 'journalctl -o short-iso-precise'
+  | 'journalctl -o short-iso-precise or rsyslog'
   | 'journalctl -o short-monotonic'
   | 'journalctl -o short-delta'
   | 'journalctl -o short-unix'
@@ -54,8 +54,9 @@ export interface ClassifiedLine {
 const MONTH = String.raw`(\p{N}{0,2}\p{L}[\p{L}\p{N}]*\.?)`;
 const CLOCK = String.raw`\d\d:\d\d:\d\d`;
 const FRACTION = String.raw`(?:[.,](\d{1,9}))?`;
-// A host name has no colon (an IPv6 address as host is not read).
-const HOST_PROGRAM = String.raw`([^\s:]+) ([^\s[\]:]+)(\[\d+\])?: `;
+// A host name has no colon (an IPv6 address as host is not read); journalctl --no-hostname
+// leaves it out.
+const HOST_PROGRAM = String.raw`(?:([^\s:]+) )?([^\s[\]:]+)(\[\d+\])?: `;
 
 /** journalctl -o short / short-precise, syslog: "Aug 25 19:38:03[.123456] host kernel: ". */
 const SHORT = new RegExp(
@@ -73,7 +74,7 @@ const ISO_HOST = new RegExp(`^${HOST_PROGRAM}`);
 /** journalctl -o short-unix: "1693000000.123456 host kernel: ". */
 const UNIX = new RegExp(String.raw`^\d{9,11}\.\d{1,9} ${HOST_PROGRAM}`);
 /** The kernel's timestamp, with dmesg -d's delta and CONFIG_PRINTK_CALLER's "[    T1]". */
-const UPTIME = /^\s*\[\s*(\d+\.\d+)(?: <\s*\d+\.\d+>)?\](?:\[\s*[TC]\d+\])?\s?/;
+const UPTIME = /^\s*\[\s*(\d+\.\d+)(?: <\s*\d+\.\d+[ *]?>)?\s*\](?:\[\s*[TC]\d+\])?\s?/;
 /** dmesg -T, in the locale's words: "[Mon Aug 25 19:38:03 2025] ". */
 const CTIME = /^\[\p{L}+\.? \p{L}+\.? [ \d]\d \d\d:\d\d:\d\d \d{4}\]\s?/u;
 /** dmesg -H: "[Aug25 19:38] " then "[  +0.000123] ". */
@@ -154,13 +155,15 @@ export function classifyLine(line: string): ClassifiedLine {
   } else if ((r = ISO.exec(s))) {
     const rest = s.slice(r[0].length);
     const h = ISO_HOST.exec(rest);
-    // journalctl writes "+0200", rsyslog and dmesg "+02:00".
-    const colon = r[4] === ':' || r[3] === 'Z';
-    if (h && (h[2] === 'kernel' || h[3] !== undefined)) {
-      out.transport = colon
-        ? 'rsyslog (RFC 3339 timestamps)'
-        : r[2] !== undefined
-          ? 'journalctl -o short-iso-precise'
+    // Without a host name only "kernel:" tells: dmesg's "IOAPIC[0]: ..." and the
+    // "systemd[1]: ..." lines userspace writes to /dev/kmsg read like "program[pid]: ".
+    if (h && (h[2] === 'kernel' || (h[1] !== undefined && h[3] !== undefined))) {
+      // journalctl -o short-iso-precise and rsyslog's RFC 3339 format write the same dates
+      // (journalctl before v250 wrote "+0200"); the kernel's timestamp after "kernel:" is
+      // rsyslog's (see below).
+      out.transport =
+        r[2] !== undefined
+          ? 'journalctl -o short-iso-precise or rsyslog'
           : 'journalctl -o short-iso';
       program = h[2]!;
       s = rest.slice(h[0].length);
@@ -187,14 +190,15 @@ export function classifyLine(line: string): ClassifiedLine {
       if (program === null) {
         // journalctl -o short-monotonic / short-delta: "[    0.000000] host kernel: ".
         const h = ISO_HOST.exec(s);
-        if (h) {
+        if (h && h[1] !== undefined) {
           if (h[2] !== 'kernel' && h[3] !== undefined) {
             out.otherProgram = true;
             out.transport = 'journalctl -o short-monotonic';
             return out;
           }
           if (h[2] === 'kernel') {
-            out.transport = r[0].includes('<')
+            // short-delta: "[    0.123456 <    0.000012 >]", or blank when no delta is known.
+            out.transport = /<|\s{16}\]/.test(r[0])
               ? 'journalctl -o short-delta'
               : 'journalctl -o short-monotonic';
             program = 'kernel';
@@ -206,6 +210,8 @@ export function classifyLine(line: string): ClassifiedLine {
       } else if (out.transport === 'journalctl -o short' || out.transport === 'syslog') {
         // kern.log and messages keep the kernel's own timestamp after "kernel: ".
         out.transport = 'syslog';
+      } else if (out.transport === 'journalctl -o short-iso-precise or rsyslog') {
+        out.transport = 'rsyslog (RFC 3339 timestamps)';
       }
       continue;
     }
@@ -301,7 +307,7 @@ export function looksLikeKernelLog(text: string): boolean {
   let words = 0;
   let lines = 0;
   let start = 0;
-  while (start < text.length && lines < 400) {
+  while (start < text.length && lines < 4000) {
     let nl = text.indexOf('\n', start);
     if (nl < 0) nl = text.length;
     const line = text.slice(start, nl);
@@ -331,7 +337,7 @@ const JOURNALS = new Set<Transport>([
   'journalctl -o short-precise',
   'journalctl -o short-full',
   'journalctl -o short-iso',
-  'journalctl -o short-iso-precise',
+  'journalctl -o short-iso-precise or rsyslog',
   'journalctl -o short-monotonic',
   'journalctl -o short-delta',
   'journalctl -o short-unix',
