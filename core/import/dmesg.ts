@@ -235,7 +235,7 @@ export class DmesgParser {
       // A log of several boots (journalctl -k across reboots): the last boot describes the machine.
       if (this.sawBoot) {
         this.newBoot();
-        this.log.bootLine = at.line;
+        this.log.bootLine = this.msgLine;
         this.bootLines = 1;
       }
       this.sawBoot = true;
