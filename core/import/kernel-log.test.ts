@@ -56,6 +56,50 @@ function journalJson(t: number, msg: string, program: string, boot: string): str
     _HOSTNAME: 'host',
   });
 }
+/** An entry of journalctl -o verbose or -o export: a field a line, in journald's order. */
+function journalEntry(
+  format: 'verbose' | 'export',
+  t: number,
+  msg: string,
+  program: string,
+  boot: string,
+): string {
+  const us = Math.round(t * 1e6);
+  const cursor = `s=0a1b;i=${us.toString(16)};b=${boot};m=${us.toString(16)};t=0;x=0`;
+  const fields =
+    program === 'kernel'
+      ? [
+          `_SOURCE_MONOTONIC_TIMESTAMP=${us}`,
+          '_TRANSPORT=kernel',
+          'PRIORITY=6',
+          'SYSLOG_FACILITY=0',
+          'SYSLOG_IDENTIFIER=kernel',
+          `MESSAGE=${msg}`,
+          `_BOOT_ID=${boot}`,
+          '_HOSTNAME=host',
+        ]
+      : // Another program's fields come in another order: MESSAGE before _TRANSPORT.
+        [
+          'PRIORITY=6',
+          `SYSLOG_IDENTIFIER=${program}`,
+          `MESSAGE=${msg}`,
+          '_PID=1',
+          '_TRANSPORT=journal',
+        ];
+  if (format === 'verbose')
+    return [
+      `Mon ${wall(t).ymd} ${wall(t).hms}.${wall(t).us} CEST [${cursor}]`,
+      ...fields.map((f) => `    ${f}`),
+    ].join('\n');
+  return [
+    `__CURSOR=${cursor}`,
+    `__REALTIME_TIMESTAMP=${BOOT * 1000 + us}`,
+    `__MONOTONIC_TIMESTAMP=${3_000_000 + us}`,
+    `_BOOT_ID=${boot}`,
+    ...fields.filter((f) => !f.startsWith('_BOOT_ID=')),
+    '',
+  ].join('\n');
+}
 const mono = (t: number) => `[${t.toFixed(6).padStart(12)}]`;
 
 /** Another program's journal line, as a journal has between the kernel's. */
@@ -151,6 +195,16 @@ const FORMATS: Record<
     other: (t) => journalJson(t, 'Started systemd-udevd.service.', 'systemd', 'b1'),
     name: /^journalctl -o json/,
   },
+  'journalctl -o verbose': {
+    line: (t, m) => journalEntry('verbose', t, m, 'kernel', 'b1'),
+    other: (t) => journalEntry('verbose', t, 'Started systemd-udevd.service.', 'systemd', 'b1'),
+    name: /^journalctl -o verbose/,
+  },
+  'journalctl -o export': {
+    line: (t, m) => journalEntry('export', t, m, 'kernel', 'b1'),
+    other: (t) => journalEntry('export', t, 'Started systemd-udevd.service.', 'systemd', 'b1'),
+    name: /^journalctl -o export/,
+  },
   'rsyslog, high-precision timestamps (kern.log)': {
     line: (t, m) =>
       `${wall(t).ymd}T${wall(t).hms}.${wall(t).us}+02:00 host kernel: ${mono(t)} ${m}`,
@@ -211,7 +265,7 @@ describe('a real boot log under every transport gives the same facts as the plai
   for (const [name, f] of Object.entries(FORMATS))
     it(name, () => {
       const lines: string[] = [];
-      if (f.other && name !== 'journalctl -o json')
+      if (f.other && !/json|export/.test(name))
         lines.push('-- Journal begins at Mon 2025-08-25 19:38:03 CEST. --');
       recs.forEach(({ t, msg }, i) => {
         lines.push(f.line(t, msg));
@@ -352,6 +406,15 @@ describe('a log of several boots describes the last one', () => {
     expect([r.boots, r.bootLine]).toEqual([3, from]);
     expect(r.notes.join('\n')).toContain(`the log holds 3 boots`);
     expect(r.notes.join('\n')).toContain(`from line ${from}`);
+  });
+
+  it('journalctl -o verbose: a new boot id in the cursor starts a boot', () => {
+    const lines = ecs.map((x) => journalEntry('verbose', x.t, x.msg, 'kernel', 'aaaa'));
+    const from = lines.join('\n').split('\n').length + 7; // the first entry's MESSAGE line
+    lines.push(...hp.map((x) => journalEntry('verbose', x.t, x.msg, 'kernel', 'bbbb')));
+    const r = parseDmesg(lines.join('\n'), 'journal.txt');
+    expect(facts(r)).toEqual(facts(lastAlone));
+    expect([r.boots, r.bootLine]).toEqual([2, from]);
   });
 
   it('journalctl -o json: a new _BOOT_ID starts a boot', () => {

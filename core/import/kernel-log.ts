@@ -24,7 +24,9 @@ export type Transport =
   | 'journalctl -o short-unix'
   | 'rsyslog (RFC 3339 timestamps)'
   | 'syslog'
-  | 'journalctl -o json';
+  | 'journalctl -o json'
+  | 'journalctl -o verbose'
+  | 'journalctl -o export';
 
 export interface ClassifiedLine {
   /** The kernel's message with every prefix removed; null when the line is not the kernel's. */
@@ -305,6 +307,7 @@ export function isJournalJson(line: string): boolean {
 export function looksLikeKernelLog(text: string): boolean {
   let stamped = 0;
   let words = 0;
+  const kernelEntries = /^(?: {4})?_TRANSPORT=kernel$/m.test(text);
   let lines = 0;
   let start = 0;
   while (start < text.length && lines < 4000) {
@@ -313,6 +316,16 @@ export function looksLikeKernelLog(text: string): boolean {
     const line = text.slice(start, nl);
     start = nl + 1;
     lines++;
+    // journalctl -o verbose and -o export: a field a line, the entry's MESSAGE among them.
+    const field = /^(?: {4})?MESSAGE=(.*)$/.exec(line);
+    if (field && kernelEntries) {
+      stamped++;
+      if (KERNEL_WORDS.test(field[1]!)) {
+        if (field[1]!.startsWith('Linux version ')) return true;
+        words++;
+      }
+      continue;
+    }
     const c = classifyLine(line);
     if (c.msg === null) continue;
     const msg = c.msg.trimStart();
@@ -332,6 +345,9 @@ export interface KernelLogSink {
 }
 
 const HOLD = 256;
+/** journalctl -o verbose's entry header: the time to the microsecond, then the cursor. */
+const VERBOSE_HEADER =
+  /^(?:\p{L}+\.? )?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \S+ \[s=[0-9a-f]+;i=[0-9a-f]+;b=([0-9a-f]+);/u;
 const JOURNALS = new Set<Transport>([
   'journalctl -o short',
   'journalctl -o short-precise',
@@ -363,8 +379,21 @@ export class KernelLogReader {
   private noise = 0;
   private otherPrograms = 0;
   private serial = 0;
+  /** The journal entry being read, in journalctl -o verbose or -o export (a field a line). */
+  private entry: {
+    format: 'journalctl -o verbose' | 'journalctl -o export';
+    kernel: boolean;
+    message: string | null;
+    line: number;
+    bootId: string | null;
+  } | null = null;
 
   feed(raw: string, lineNo: number, emit: KernelLogSink): void {
+    if (
+      (this.entry !== null || raw.startsWith('__CURSOR=') || VERBOSE_HEADER.test(raw)) &&
+      this.entryLine(raw, lineNo, emit)
+    )
+      return;
     const c = classifyLine(raw);
     if (raw.includes('\x1b') || (raw.indexOf('\r') >= 0 && raw.indexOf('\r') < raw.length - 1))
       this.serial++;
@@ -441,7 +470,80 @@ export class KernelLogReader {
 
   /** The end of the input: lines held while the format was unknown are the kernel's. */
   end(emit: KernelLogSink): void {
+    this.endEntry(emit);
     this.flush(emit);
+  }
+
+  /**
+   * A line of journalctl -o verbose ("Mon 2025-08-25 19:38:03.123456 CEST [s=..;b=<boot>;..]"
+   * then "    FIELD=value" lines) or -o export ("__CURSOR=..." then "FIELD=value" lines, a blank
+   * line after each entry): the entry is the kernel's when _TRANSPORT=kernel, whatever the
+   * order of its fields. False when the line is not one of an entry.
+   */
+  private entryLine(raw: string, lineNo: number, emit: KernelLogSink): boolean {
+    let r: RegExpExecArray | null;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if ((r = VERBOSE_HEADER.exec(line)) || line.startsWith('__CURSOR=')) {
+      this.endEntry(emit);
+      this.entry = {
+        format: r ? 'journalctl -o verbose' : 'journalctl -o export',
+        kernel: false,
+        message: null,
+        line: lineNo,
+        bootId: r ? r[1]! : (/;b=([0-9a-f]+);/.exec(line)?.[1] ?? null),
+      };
+      return true;
+    }
+    const e = this.entry;
+    if (e === null) return false;
+    if (e.format === 'journalctl -o export' && line === '') {
+      this.endEntry(emit);
+      return true;
+    }
+    const field =
+      e.format === 'journalctl -o verbose'
+        ? /^ {4}([A-Z0-9_]+)=(.*)$/.exec(line)
+        : /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (field) {
+      const [, key, value] = field;
+      if (key === '_TRANSPORT') e.kernel = value === 'kernel';
+      else if (key === '_BOOT_ID') e.bootId = value!;
+      else if (key === 'MESSAGE') {
+        e.message = value!;
+        e.line = lineNo;
+      }
+      return true;
+    }
+    if (e.format === 'journalctl -o verbose' && !/^ {4}/.test(line)) {
+      // Not an entry's line: the entries are over.
+      this.endEntry(emit);
+      return false;
+    }
+    // A field's next line (a message of several lines), or a binary field's bytes: skipped.
+    return true;
+  }
+
+  private endEntry(emit: KernelLogSink): void {
+    const e = this.entry;
+    this.entry = null;
+    if (e === null) return;
+    if (!e.kernel) {
+      if (e.message !== null) this.otherPrograms++;
+      return;
+    }
+    if (e.message === null) return;
+    this.stamped = this.decided = this.journalStyle = true;
+    this.noise += this.held.length;
+    this.held = [];
+    this.transports.set(e.format, (this.transports.get(e.format) ?? 0) + 1);
+    let boot = this.bootPending;
+    this.bootPending = false;
+    if (e.bootId !== null) {
+      if (this.lastBootId !== null && e.bootId !== this.lastBootId) boot = true;
+      this.lastBootId = e.bootId;
+    }
+    this.previousWasKernel = false;
+    emit(e.message, e.line, boot);
   }
 
   private flush(emit: KernelLogSink): void {
