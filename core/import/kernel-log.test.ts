@@ -111,6 +111,7 @@ const FORMATS: Record<
   { line: (t: number, msg: string) => string; other?: (t: number) => string; name: RegExp }
 > = {
   'dmesg -r': { line: (t, m) => `<6>${mono(t)} ${m}`, name: /^dmesg -r/ },
+  'dmesg -x': { line: (t, m) => `kern  :info  : ${mono(t)} ${m}`, name: /^dmesg -x/ },
   'dmesg -T': {
     line: (t, m) => `[Mon Aug ${wall(t).day} ${wall(t).hms} 2025] ${m}`,
     name: /^dmesg -T/,
@@ -377,6 +378,7 @@ describe('line prefixes', () => {
       `login: \r[    0.051338] ${want}`,
       `Starting Load Kernel Modules...[    0.051338] ${want}`,
       `[    0.051338][    T1] ${want}`,
+      `kern  :info  : [    0.051338] ${want}`,
     ])
       expect(kernelMessage(line), JSON.stringify(line)).toBe(want);
   });

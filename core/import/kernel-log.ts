@@ -35,8 +35,8 @@ export interface ClassifiedLine {
   transport: Transport | null;
   /** The kernel's own timestamp (seconds since boot) when the line shows it. */
   uptime: number | null;
-  /** A printk level ("<6>", dmesg -r) was removed. */
-  level: boolean;
+  /** A printk level was removed: "<6>" (dmesg -r) or "kern  :info  : " (dmesg -x). */
+  level: false | '-r' | '-x';
   /** journalctl's lines between entries: "-- Boot <id> --"/"-- Reboot --" start a boot. */
   marker: 'boot' | 'header' | null;
   /** The month as the log wrote it (journalctl short and syslog follow the locale: "août"). */
@@ -82,6 +82,9 @@ const CTIME = /^\[\p{L}+\.? \p{L}+\.? [ \d]\d \d\d:\d\d:\d\d \d{4}\]\s?/u;
 /** dmesg -H: "[Aug25 19:38] " then "[  +0.000123] ". */
 const RELTIME = /^\[(?:\p{L}+\.?\d\d \d\d:\d\d|\s*[+-]\d+\.\d+)\]\s?/u;
 const LEVEL = /^<\d{1,3}>/;
+/** dmesg -x: "kern  :info  : " (facility and level decoded). */
+const DECODED_LEVEL =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]|res\d)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*: /;
 /** A kernel timestamp inside a line of something else, as printk prints it (6 decimals). */
 const MID_UPTIME = /\[\s*\d+\.\d{6}\] /;
 // A terminal's control characters and escape sequences (CSI, OSC, charset and one-byte ones) are
@@ -181,9 +184,9 @@ export function classifyLine(line: string): ClassifiedLine {
     return out;
   }
   for (let guard = 0; guard < 4; guard++) {
-    if ((r = LEVEL.exec(s))) {
+    if ((r = LEVEL.exec(s) ?? DECODED_LEVEL.exec(s))) {
       s = s.slice(r[0].length);
-      out.level = true;
+      out.level = r[0].startsWith('<') ? '-r' : '-x';
       continue;
     }
     if ((r = UPTIME.exec(s))) {
@@ -376,6 +379,7 @@ export class KernelLogReader {
   private readonly transports = new Map<Transport | 'plain', number>();
   private months = new Set<string>();
   private levels = 0;
+  private levelStyle: false | '-r' | '-x' = false;
   private noise = 0;
   private otherPrograms = 0;
   private serial = 0;
@@ -560,7 +564,10 @@ export class KernelLogReader {
     const t = c.transport ?? 'plain';
     this.transports.set(t, (this.transports.get(t) ?? 0) + 1);
     if (c.month && this.months.size < 12) this.months.add(c.month);
-    if (c.level) this.levels++;
+    if (c.level) {
+      this.levels++;
+      this.levelStyle = c.level;
+    }
   }
 
   /** "journalctl -o short (months: août, sept.)", "dmesg -r", "serial console capture (dmesg), ...". */
@@ -576,8 +583,8 @@ export class KernelLogReader {
     let name: string =
       best === 'plain'
         ? 'kernel messages without prefixes'
-        : best === 'dmesg' && this.levels
-          ? 'dmesg -r'
+        : best === 'dmesg' && this.levelStyle
+          ? `dmesg ${this.levelStyle}`
           : best;
     if (best !== 'dmesg' && best !== 'plain' && this.levels > n / 2) name += ', printk levels';
     const months = [...this.months];
