@@ -121,8 +121,9 @@ export class DmesgParser {
 
   /**
    * Forgets everything the previous boot said: the machine, faults and errors alike. Every field
-   * comes back as a new parser has it (so one added later is reset too), except the line count
-   * and the reader; a log of 10 M lines of repeated boots holds one boot's facts at a time.
+   * comes back as a new parser has it (so one added later is reset too; `#private` fields would
+   * not be), except the line count and the reader; a log of 10 M lines of repeated boots holds
+   * one boot's facts at a time.
    */
   private newBoot(): void {
     const keep = {

@@ -399,8 +399,6 @@ export class KernelLogReader {
     )
       return;
     const c = classifyLine(raw);
-    if (raw.includes('\x1b') || (raw.indexOf('\r') >= 0 && raw.indexOf('\r') < raw.length - 1))
-      this.serial++;
     if (c.marker) {
       if (c.marker === 'boot') this.bootPending = true;
       this.previousWasKernel = false;
@@ -416,6 +414,9 @@ export class KernelLogReader {
       return;
     }
     if (c.msg === null) return;
+    // Escapes and carriage returns inside a line (not CRLF) are a terminal's.
+    if (raw.includes('\x1b') || (raw.indexOf('\r') >= 0 && raw.indexOf('\r') < raw.length - 1))
+      this.serial++;
     const prefixed = c.transport !== null || c.level;
     if (prefixed) {
       if (!this.stamped) {
