@@ -1,11 +1,14 @@
 // dmesg, line by line: a DmesgParser is fed one line at a time (the Node entry streams a file of
-// any size through it) and keeps only the facts, never the log. Accepts `[    0.123456] `
-// timestamps, `dmesg -T` dates, journalctl prefixes ("host kernel: "), printk levels ("<6>"),
-// CRLF, and lines that are not the kernel's (console transcripts): those are skipped.
+// any size through it) and keeps only the facts, never the log. The prefixes of every transport
+// (dmesg, journalctl, syslog, serial console) are kernel-log.ts's; lines that are not the
+// kernel's are skipped. A log of several boots describes the last one only.
 import { ImportError, type SourceLocation } from './errors';
 import { isIncompleteFault, parseFaultLine, parseFaultStatus, type DmarFault } from './faults';
 import { PartBuilder, type CpuPart, type IoApicPart, type MachinePart, type PciPart } from './part';
 import type { Provenance } from './errors';
+import { KernelLogReader } from './kernel-log';
+
+export { kernelMessage } from './kernel-log';
 
 export interface DmesgFault {
   fault: DmarFault;
@@ -66,6 +69,12 @@ export interface DmesgResult {
   lines: number;
   /** Lines that carried kernel messages (after prefixes were removed). */
   kernelLines: number;
+  /** The log's format as recognised ("journalctl -o short (months: août)", "dmesg -T", ...). */
+  format: string;
+  /** Boots the log holds; the facts are the last one's. */
+  boots: number;
+  /** The first line of the boot the facts come from. */
+  bootLine: number | null;
   part: MachinePart;
   provenance: Provenance;
   observations: DmesgObservations;
@@ -75,11 +84,6 @@ export interface DmesgResult {
 const MAX_FAULTS = 1000;
 const MAX_ERRORS = 200;
 
-const TIMESTAMP = /^\s*\[\s*\d+\.\d+\]\s?/;
-const DATE_T = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]\s?/;
-const JOURNAL =
-  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:?\d\d|Z)?) \S+ kernel: /;
-const LEVEL = /^<\d{1,3}>/;
 const PORT_BDF = '([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7])';
 const PORT_SERVICE = new RegExp(`^pcieport ${PORT_BDF}: (PME|AER|pciehp|DPC|bwctrl): (.*)$`, 'i');
 const PORT_PME_4X = new RegExp(
@@ -92,35 +96,6 @@ const RENAMED =
   /^([\w-]+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]) ([A-Za-z0-9_.:-]{1,15}): renamed from \S+$/i;
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
 
-/** Removes the prefixes the log's transport added; null when the line is not a kernel message. */
-export function kernelMessage(line: string): string | null {
-  let s = line.endsWith('\r') ? line.slice(0, -1) : line;
-  const j = JOURNAL.exec(s);
-  if (j) s = s.slice(j[0].length);
-  let stamped = j !== null;
-  for (let guard = 0; guard < 3; guard++) {
-    const l = LEVEL.exec(s);
-    if (l) {
-      s = s.slice(l[0].length);
-      stamped = true;
-      continue;
-    }
-    const t = TIMESTAMP.exec(s) ?? DATE_T.exec(s);
-    if (t) {
-      s = s.slice(t[0].length);
-      stamped = true;
-      // journalctl -o short-monotonic: "[    0.000000] host kernel: ...".
-      const host = /^[\w.-]+ kernel: /.exec(s);
-      if (host) s = s.slice(host[0].length);
-      continue;
-    }
-    break;
-  }
-  // Excerpts quoted without timestamps still count; shell prompts and blank lines do not.
-  if (!stamped && (/^\s*$/.test(s) || /^\s*[#$] /.test(s) || /^\S+@\S+[:~]/.test(s))) return null;
-  return s;
-}
-
 function normBdf(s: string): string {
   const b = s.toLowerCase();
   return b.length === 7 ? `0000:${b}` : b;
@@ -132,9 +107,14 @@ const int = (s: string) =>
 export class DmesgParser {
   private b = new PartBuilder();
   private sawBoot = false;
-  private boots = 0;
+  /** Kernel lines of the current boot. */
+  private bootLines = 0;
   private lineNo = 0;
+  /** The line of the message being read (a held line is read later than it was fed). */
+  private msgLine = 0;
   private kernelLines = 0;
+  /** What outlives a boot boundary: the reader of the transport, and the boots seen. */
+  private log = { reader: new KernelLogReader(), boots: 1, bootLine: null as number | null };
   private readonly notes: string[] = [];
   private readonly obs: DmesgObservations = {
     apicRouting: null,
@@ -158,36 +138,23 @@ export class DmesgParser {
   };
   private cpus: CpuPart[] = [];
 
-  /** Forgets what the previous boot said about the machine (faults and errors are kept). */
+  /**
+   * Forgets everything the previous boot said: the machine, faults and errors alike. Every field
+   * comes back as a new parser has it (so one added later is reset too; `#private` fields would
+   * not be), except the line count and the reader; a log of 10 M lines of repeated boots holds
+   * one boot's facts at a time.
+   */
   private newBoot(): void {
-    this.boots++;
-    this.b = new PartBuilder();
-    this.cpus = [];
-    this.madtIoapics = [];
-    this.ioapics = [];
-    this.pci.clear();
-    this.bound.clear();
-    this.drhds.length = 0;
-    this.drhdRegs.clear();
-    this.platform = [];
-    this.serial = [];
-    this.sawAcpiInterpreter = null;
-    this.hpetChannels = { irqs: [], reserved: null };
-    const o = this.obs;
-    o.apicRouting = null;
-    o.irqRemapping = null;
-    o.irqRemappingRefused = null;
-    o.x2apicLines = [];
-    o.irScopes = [];
-    o.amdIommus = [];
-    o.amdEfr = null;
-    o.acpiTables = new Map();
-    o.nrIrqs = null;
-    o.msiIrqs = [];
-    o.probeEvents = [];
-    o.ignoredProcessors = 0;
-    o.sriovTotalVfs = new Map();
-    o.portServices = new Map();
+    const keep = {
+      lineNo: this.lineNo,
+      msgLine: this.msgLine,
+      kernelLines: this.kernelLines,
+      log: this.log,
+      sink: this.sink, // bound to this parser, not to the new one
+    };
+    Object.assign(this, new DmesgParser(this.file), keep);
+    this.log.boots++;
+    this.log.bootLine = null;
   }
   private madtIoapics: IoApicPart[] = [];
   private ioapics: IoApicPart[] = [];
@@ -208,16 +175,28 @@ export class DmesgParser {
   constructor(readonly file: string) {}
 
   private at(): SourceLocation {
-    return { file: this.file, line: this.lineNo };
+    return { file: this.file, line: this.msgLine };
   }
+
+  private readonly sink = (msg: string, line: number, bootStart: boolean): void => {
+    // A boundary before the boot's first kernel line (a "-- Boot --" line, then the clock back
+    // at 0) is the same boundary.
+    if (bootStart && this.bootLines > 0) this.newBoot();
+    this.msgLine = line;
+    this.kernelLines++;
+    this.bootLines++;
+    this.log.bootLine ??= line;
+    this.kernelLine(msg);
+  };
 
   /** Feeds one line (without its "\n"). Never throws for content: unknown lines are skipped. */
   push(line: string): void {
     this.lineNo++;
     if (line.length > 65536) line = line.slice(0, 65536);
-    const msg = kernelMessage(line);
-    if (msg === null) return;
-    this.kernelLines++;
+    this.log.reader.feed(line, this.lineNo, this.sink);
+  }
+
+  private kernelLine(msg: string): void {
     if (this.pendingFault) {
       // A fault record wrapped over several lines continues with indented text.
       if (/^\s+\S/.test(msg) || /^\s*(DMAR: ?)?\[fault reason/.test(msg)) {
@@ -274,7 +253,11 @@ export class DmesgParser {
     }
     if ((r = /^Linux version (\S+)/.exec(m))) {
       // A log of several boots (journalctl -k across reboots): the last boot describes the machine.
-      if (this.sawBoot) this.newBoot();
+      if (this.sawBoot) {
+        this.newBoot();
+        this.log.bootLine = this.msgLine;
+        this.bootLines = 1;
+      }
       this.sawBoot = true;
       (this.b.part.kernel ??= {}).version = r[1]!;
       this.b.note('$.kernel.version', at);
@@ -748,6 +731,7 @@ export class DmesgParser {
 
   /** Ends the input and returns the facts. */
   finish(): DmesgResult {
+    this.log.reader.end(this.sink);
     this.flushFault();
     const b = this.b;
     const p = b.part;
@@ -819,9 +803,10 @@ export class DmesgParser {
       this.notes.push(
         `${obs.amdIommus.length} AMD IOMMU(s) named (${obs.amdIommus.map((a) => a.bdf).join(', ')}); their register bases and device entries are in the IVRS table`,
       );
-    if (this.boots)
+    const { boots, bootLine } = this.log;
+    if (boots > 1)
       this.notes.push(
-        `the log holds ${this.boots + 1} boots: the machine is the last one's (faults from all)`,
+        `the log holds ${boots} boots: the machine and its faults are the last one's (from line ${bootLine}); the ${boots - 1} earlier boot${boots > 2 ? 's' : ''} dropped`,
       );
     if (obs.faultsDropped)
       this.notes.push(`${obs.faultsDropped} further fault records counted, not kept`);
@@ -829,6 +814,9 @@ export class DmesgParser {
       file: this.file,
       lines: this.lineNo,
       kernelLines: this.kernelLines,
+      format: this.log.reader.describe(),
+      boots,
+      bootLine,
       part: p,
       provenance: b.provenance,
       observations: obs,

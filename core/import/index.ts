@@ -150,7 +150,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
       artefacts.push({
         file: p.file,
         kind: 'dmesg',
-        detail: `kernel log, ${p.dmesg.kernelLines} of ${p.dmesg.lines} lines the kernel's`,
+        detail: `kernel log: ${p.dmesg.format}; ${p.dmesg.kernelLines} of ${p.dmesg.lines} lines the kernel's${p.dmesg.boots > 1 ? `; the last of ${p.dmesg.boots} boots used, from line ${p.dmesg.bootLine}` : ''}`,
       });
     } else if (p.kind === 'lspci') {
       lspci.push(p.lspci);

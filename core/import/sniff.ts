@@ -1,5 +1,6 @@
 // Which kind of artefact a file is, from its content (never its name): the first bytes of a
 // binary, or the first lines of a text.
+import { isJournalJson, looksLikeKernelLog } from './kernel-log';
 
 export type ArtefactKind =
   | 'acpi-text'
@@ -17,8 +18,7 @@ const ACPI_RAW = /^\s*Raw Table Data: Length \d+/m;
 const ACPI_ROW = /^\s*[0-9A-Fa-f]{4,8}: [0-9A-Fa-f]{2} [0-9A-Fa-f]{2}/m;
 const LSPCI_HEADER =
   /^\s*(?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7] (?:[A-Z][^:]*(?: \[[0-9a-f]{4}\])?|[0-9a-f]{4}): /im;
-const STAMPED =
-  /^(?:<\d{1,3}>)?\s*\[\s*(?:\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4})\]/m;
+/** One kernel-looking line of an excerpt without prefixes (a fault quoted from a mail). */
 const KERNEL_WORDS =
   /^\s*(?:DMAR(?:-IR)?|AMD-Vi|ACPI|IOAPIC\[\d+\]|smpboot|x2apic|pci [0-9a-f]{4}|Linux version|\S+ kernel: )/m;
 
@@ -45,12 +45,18 @@ function isAcpiBinary(b: Uint8Array): boolean {
 
 export function sniffText(text: string): ArtefactKind {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  if (trimmed.startsWith('{')) return 'machine-json';
+  if (trimmed.startsWith('{') || trimmed.startsWith('\x1e{')) {
+    // journalctl -o json is a JSON object per line; a machine file is one object.
+    if (!isJournalJson(trimmed.split('\n', 1)[0]!)) return 'machine-json';
+    return looksLikeKernelLog(trimmed) ? 'dmesg' : 'unknown';
+  }
   const first = trimmed.split('\n', 1)[0]!.trim();
   if (/^CPU0(\s+CPU\d+)*$/.test(first)) return 'proc-interrupts';
   if ((ACPI_TABLE_LINE.test(text) || ACPI_RAW.test(text)) && ACPI_ROW.test(text))
     return 'acpi-text';
-  if (STAMPED.test(text)) return 'dmesg';
+  // Kernel lines under any transport's prefix (kernel-log.ts), before lspci: a journal's
+  // "pci 0000:00:02.0: ..." lines are not lspci's.
+  if (looksLikeKernelLog(text)) return 'dmesg';
   if (LSPCI_HEADER.test(text)) return 'lspci';
   if (KERNEL_WORDS.test(text)) return 'dmesg';
   if (/^\s*0{4,8}: [0-9A-F]{2}/m.test(text)) return 'acpi-text';
