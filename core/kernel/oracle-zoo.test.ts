@@ -109,6 +109,11 @@ describe('oracle zoo: the repo’s own QEMU captures', () => {
       expect(m.preset).toBe(preset);
       expect(m.kernel.release).toBe(release);
       expect(m.kernel.cmdline).toBe(read('proc-cmdline.txt').trim());
+      // Made from the preset committed beside it (oracle-presets/), as it reads now.
+      const presetFile = path.join(repoRoot, 'oracle-presets', `${preset}.preset`);
+      expect(existsSync(presetFile), presetFile).toBe(true);
+      const description = /^DESCRIPTION="(.*)"$/m.exec(readFileSync(presetFile, 'utf8'))?.[1];
+      expect(m.description).toBe(description);
       expect(read('cpuinfo.txt')).toContain(` ${release} `);
       const secs = /^# boot took (\d+)s/m.exec(read('qemu-cmdline.txt'))?.[1];
       expect(m.emulator.boot_seconds).toBe(Number(secs));
