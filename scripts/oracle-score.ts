@@ -88,7 +88,9 @@ function kernelOf(dir: string): string | null {
 
 async function scoreCapture(dir: string): Promise<Score> {
   const score: Score = {
-    capture: path.relative(process.cwd(), dir) || dir,
+    capture: path.relative(process.cwd(), dir).startsWith('../..')
+      ? dir
+      : path.relative(process.cwd(), dir) || dir,
     kernel: kernelOf(dir),
     profile: null,
     realRows: 0,
@@ -98,6 +100,10 @@ async function scoreCapture(dir: string): Promise<Score> {
     differences: 0,
     error: null,
   };
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    score.error = 'no such directory';
+    return score;
+  }
   const missing = INPUTS.filter((f) => !existsSync(path.join(dir, f)));
   if (missing.length > 0) {
     score.error = `missing ${missing.join(', ')}`;
