@@ -461,6 +461,7 @@ function probe(
     bdf: fn.bdf,
     instance,
     netdev,
+    profile: k.profile,
   };
   const plans: IrqRequestPlan[] = override
     ? [
@@ -536,14 +537,18 @@ function probe(
       const name = used.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else if (requested) {
-        const ret = k.request_irq(irq, name);
-        if (ret < 0) {
-          // The driver gives up its probe on the first request that fails.
-          requested = false;
-          k.log(
-            3,
-            `${driver.name} ${fn.bdf}: request_irq ${irq} (${name}) failed: ${k.describeError(ret)}`,
-          );
+        // Shared actions (port services) are requested by drivers of their own, after the first.
+        for (const action of [name, ...(used.sharedActions?.(i, mode!) ?? [])]) {
+          const ret = k.request_irq(irq, action);
+          if (ret < 0) {
+            // The driver gives up its probe on the first request that fails.
+            requested = false;
+            k.log(
+              3,
+              `${driver.name} ${fn.bdf}: request_irq ${irq} (${action}) failed: ${k.describeError(ret)}`,
+            );
+            break;
+          }
         }
       }
     });

@@ -6,6 +6,8 @@
 // Each model follows its driver's probe path (file named per entry); where it simplifies, the
 // comment says how.
 
+import type { KernelProfile } from '../profiles';
+
 export type IrqMode = 'ims' | 'msix' | 'msi' | 'intx';
 
 export interface DriverContext {
@@ -18,6 +20,8 @@ export interface DriverContext {
   /** Per-driver instance number (virtio0, nvme0, ...) and network interface name when it is a NIC. */
   instance: number;
   netdev: string;
+  /** The behaviour profile of the kernel that probes (drivers whose requests changed by era). */
+  profile: KernelProfile;
 }
 
 /** One pci_alloc_irq_vectors_affinity() + request_irq() round. */
@@ -30,6 +34,8 @@ export interface IrqRequestPlan {
   postVectors: number;
   /** Action name of vector i (request_irq's name). */
   name(i: number, mode: IrqMode): string;
+  /** Further actions on vector i, requested after name(i) with IRQF_SHARED (port services). */
+  sharedActions?: (i: number, mode: IrqMode) => readonly string[];
   /** The CPU the driver hints vector i to (irq_set_affinity_hint), if any. */
   affinityHint?: (i: number) => number | null;
   /** What the driver tries next when this allocation fails (MSI-X -> one MSI -> INTx). */
@@ -330,8 +336,29 @@ const i801: DriverModel = {
       ? [`i801_smbus ${ctx.bdf}: SMBus using ${mode === 'intx' ? 'PCI interrupt' : 'PCI MSI'}`]
       : [],
 };
-/** drivers/pci/pcie/portdrv.c: one vector for PME/AER/hotplug services: "PCIe PME, aerdrv". */
-const pcieport = single('pcieport', 'other', ['msix', 'msi', 'intx'], () => 'PCIe PME');
+/** drivers/pci/pcie/portdrv.c pcie_port_enable_irq_vec(): the port's services share one vector
+ * (or its INTx); each service driver requests it with IRQF_SHARED under its own name, in the order
+ * of the profile's portServiceActionNames ("aerdrv, PCIe PME" up to 4.19, "PCIe PME, aerdrv" from
+ * 4.20, with ", PCIe bwctrl" from 6.13). */
+const pcieport: DriverModel = {
+  name: 'pcieport',
+  instanceKind: 'other',
+  plan: (ctx) => {
+    const [first, ...rest] = ctx.profile.portServiceActionNames;
+    return [
+      {
+        modes: ['msix', 'msi', 'intx'],
+        min: 1,
+        max: 1,
+        managed: false,
+        preVectors: 0,
+        postVectors: 0,
+        name: () => first!,
+        sharedActions: () => rest,
+      },
+    ];
+  },
+};
 /** i915 and amdgpu: a single MSI vector. */
 const i915 = single('i915', 'other', ['msi', 'intx'], () => 'i915');
 const amdgpu = single('amdgpu', 'other', ['msi', 'intx'], () => 'amdgpu');
