@@ -43,7 +43,7 @@ import {
   type ProcIrqLine,
 } from './output/proc-interrupts';
 import { PciTopology, type PciDev } from './pci';
-import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
+import { KernelProfileSchema, PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
 import {
@@ -150,7 +150,9 @@ export interface SimulateOptions {
 }
 
 export function resolveProfile(machine: Machine, name?: string | KernelProfile): KernelProfile {
-  if (typeof name === 'object') return name;
+  // A profile object may come from a stored run, saved before flags were added: the schema fills
+  // their defaults (and refuses a damaged one with where it is wrong).
+  if (typeof name === 'object') return KernelProfileSchema.parse(name);
   name ??= machine.kernel.profile;
   if (name) {
     const p = PROFILES[name];

@@ -314,3 +314,22 @@ describe("pcieport: the port services' actions on the shared vector, by era", ()
     expect(port?.actions).toEqual(['PCIe PME', 'aerdrv']);
   });
 });
+
+describe('a profile saved before the era flags existed', () => {
+  it('still simulates: the missing flags get their defaults (4.20+ port services)', () => {
+    const { portServiceActionNames: _p, firstDynamicIrqRule: _f, ...old } = PROFILES['6.1']!;
+    const r = simulate(exampleUnder('6.1.0-56-amd64'), {
+      profile: { ...old, name: '6.1+edit' } as KernelProfile,
+    });
+    expect(r.profile).toBe('6.1+edit');
+    expect(r.procInterrupts()).toMatch(/PCI-MSI 16384-edge\s+PCIe PME, aerdrv\n/);
+  });
+
+  it('a damaged one is refused with the flag that is wrong', () => {
+    expect(() =>
+      simulate(exampleUnder('6.1.0-56-amd64'), {
+        profile: { ...PROFILES['6.1']!, portServiceActionNames: ['PCIe PME', 'aer'] } as never,
+      }),
+    ).toThrow(/portServiceActionNames/);
+  });
+});

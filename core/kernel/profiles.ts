@@ -94,11 +94,14 @@ export const KernelProfileSchema = z
       .min(1)
       .max(PORT_SERVICE_ACTIONS.length)
       .refine((a) => new Set(a).size === a.length, 'each service requests the vector once')
+      // A profile saved before this flag existed (a stored run's edited profile) gets 4.20+'s.
+      .default(['PCIe PME', 'aerdrv'])
       .describe(
         `The actions on a root port's shared vector (pcie_port_enable_irq_vec: PME, hotplug and bandwidth control share one; AER too when its Interrupt Message Number is the same, the usual case and the one modelled), in the order the service drivers request_irq() it. Up to 4.19 the services registered by device_initcall after pcieport had probed, so in link order: aerdrv, PCIe PME. From 4.20 pcie_portdrv_init() registers them first and each service device is probed as it is added, in service order (PME, AER, HP, DPC, BWCTRL): c29de84149ab "PCI: portdrv: Initialize service drivers directly". 6.13 adds bandwidth control, 665745f27487 "PCI/bwctrl: Re-add BW notification portdrv as PCIe BW controller". pciehp (hotplug slot) and pcie-dpc (DPC capability) join only on ports that have them`,
       ),
     firstDynamicIrqRule: z
       .enum(['ioapic-initialized', 'dynirq-base-or-from', 'never-zero'])
+      .default('dynirq-base-or-from')
       .describe(
         'arch_dynirq_lower_bound(from), the first Linux irq __irq_alloc_descs() may hand to a dynamic (MSI, DMAR, HPET) allocation. "ioapic-initialized" (4.4-5.2): ioapic_initialized ? ioapic_dynirq_base : gsi_top. "dynirq-base-or-from" (5.3-6.3): gsi_top before setup_IO_APIC, then ioapic_dynirq_base, or @from when that is 0 (device tree), 3e5bedc2c258 "x86/apic: Fix arch_dynirq_lower_bound() bug for DT enabled machines". "never-zero" (6.4+): ioapic_dynirq_base ?: gsi_top ?: from, so a machine without IO-APIC no longer gets irq 0, 5af507bef93c "x86/ioapic: Don\'t return 0 from arch_dynirq_lower_bound()". On an ACPI machine with IO-APICs all three give gsi_top (ioapic_dynirq_base = the last GSI + 1). Documented for the irq numbering; the allocation code does not read it yet',
       ),
