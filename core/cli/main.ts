@@ -15,7 +15,7 @@ import { diffRuns, formatDiff } from '../compare/diff';
 import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
 import { runStepper } from './step';
 import { simulate, type ScenarioStep } from '../kernel/boot';
-import { PROFILES } from '../kernel/profiles';
+import { KERNEL_ERAS, PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
 import { PRESETS } from '../model/presets';
@@ -45,7 +45,8 @@ const USAGE = `usage:
   irqlab step MACHINE [--profile P] [--break KIND:SPEC]...            (commands on stdin: n i o u c b g break p q)
   irqlab decode msi --address A --data D [--machine M [--profile P]]   (format, destination, vector or IRTE; whose it is)
 presets: ${Object.keys(PRESETS).join(', ')}
-profiles: ${Object.keys(PROFILES).join(', ')}`;
+profiles: ${Object.keys(PROFILES).join(', ')}
+  (without --profile the machine's kernel release picks its era's: ${KERNEL_ERAS.map((e) => `${e.from}+ ${e.profile}`).join(', ')})`;
 
 interface Io {
   out(text: string): void;

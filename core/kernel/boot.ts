@@ -43,7 +43,7 @@ import {
   type ProcIrqLine,
 } from './output/proc-interrupts';
 import { PciTopology, type PciDev } from './pci';
-import { PROFILES, profileForKernel, type KernelProfile } from './profiles';
+import { KernelProfileSchema, PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
 import {
@@ -150,7 +150,9 @@ export interface SimulateOptions {
 }
 
 export function resolveProfile(machine: Machine, name?: string | KernelProfile): KernelProfile {
-  if (typeof name === 'object') return name;
+  // A profile object may come from a stored run, saved before flags were added: the schema fills
+  // their defaults (and refuses a damaged one with where it is wrong).
+  if (typeof name === 'object') return KernelProfileSchema.parse(name);
   name ??= machine.kernel.profile;
   if (name) {
     const p = PROFILES[name];
@@ -470,6 +472,7 @@ function probe(
     bdf: fn.bdf,
     instance,
     netdev,
+    portServices: fn.port_services,
     profile: k.profile,
   };
   const plans: IrqRequestPlan[] = override
@@ -546,14 +549,18 @@ function probe(
       const name = used.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else if (requested) {
-        const ret = k.request_irq(irq, name);
-        if (ret < 0) {
-          // The driver gives up its probe on the first request that fails.
-          requested = false;
-          k.log(
-            3,
-            `${driver.name} ${fn.bdf}: request_irq ${irq} (${name}) failed: ${k.describeError(ret)}`,
-          );
+        // Shared actions (port services) are requested by drivers of their own, after the first.
+        for (const action of [name, ...(used.sharedActions?.(i, mode!) ?? [])]) {
+          const ret = k.request_irq(irq, action);
+          if (ret < 0) {
+            // The driver gives up its probe on the first request that fails.
+            requested = false;
+            k.log(
+              3,
+              `${driver.name} ${fn.bdf}: request_irq ${irq} (${action}) failed: ${k.describeError(ret)}`,
+            );
+            break;
+          }
         }
       }
     });

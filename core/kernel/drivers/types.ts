@@ -2,6 +2,9 @@
 // (pci_alloc_irq_vectors_affinity rounds, request_irq names, fallbacks), and the id-table entry
 // that binds it. One file per driver in this folder; catalogue.ts lists them.
 import type { KernelProfile } from '../profiles';
+import type { PciFunction } from '../../model/schema';
+
+export type PortService = NonNullable<PciFunction['port_services']>[number];
 
 export type IrqMode = 'ims' | 'msix' | 'msi' | 'intx';
 
@@ -15,6 +18,8 @@ export interface DriverContext {
   /** Per-driver instance number (virtio0, nvme0, ...) and network interface name when it is a NIC. */
   instance: number;
   netdev: string;
+  /** PCIe ports: the services the port driver starts (the machine's, or a root port's PME + AER). */
+  portServices?: readonly PortService[];
   /** The behaviour profile of the kernel that probes (drivers whose requests changed by era). */
   profile: KernelProfile;
 }
@@ -29,6 +34,8 @@ export interface IrqRequestPlan {
   postVectors: number;
   /** Action name of vector i (request_irq's name). */
   name(i: number, mode: IrqMode): string;
+  /** Further actions on vector i, requested after name(i) with IRQF_SHARED (port services). */
+  sharedActions?: (i: number, mode: IrqMode) => readonly string[];
   /** The CPU the driver hints vector i to (irq_set_affinity_hint), if any. */
   affinityHint?: (i: number) => number | null;
   /** What the driver tries next when this allocation fails (MSI-X -> one MSI -> INTx). */

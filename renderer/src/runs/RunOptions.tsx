@@ -23,6 +23,7 @@ interface JsonProp {
   maximum?: number;
   anyOf?: JsonProp[];
   properties?: Record<string, JsonProp>;
+  items?: JsonProp;
 }
 
 const INJECTION_KINDS = (() => {
@@ -93,6 +94,9 @@ function fieldValue(prop: JsonProp, text: string): unknown {
   if (text.trim() === '') return undefined;
   if (prop.type === 'integer' || prop.type === 'number') return Number(text);
   if (prop.type === 'boolean') return text === 'true';
+  // A list flag (portServiceActionNames): its values in order, comma-separated (an empty item
+  // stays while typing the next; the schema refuses it on save).
+  if (prop.type === 'array') return text.split(',').map((t) => t.trim());
   if (prop.anyOf)
     return text.trim() === 'all'
       ? 'all'
@@ -227,6 +231,9 @@ const PROFILE_FLAGS = (() => {
 const getPath = (o: unknown, path: string[]): unknown =>
   path.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], o);
 
+/** Flag values compared by value (list flags are arrays, copied when the draft is edited). */
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 export function ProfileEditor({
   current,
   onSave,
@@ -250,7 +257,9 @@ export function ProfileEditor({
   const [errors, setErrors] = useState<string[]>([]);
   const from = PROFILES[base]!;
   const changed = useMemo(
-    () => PROFILE_FLAGS.filter(([path]) => getPath(draft, path) !== getPath(from, path)).length,
+    () =>
+      PROFILE_FLAGS.filter(([path]) => !sameValue(getPath(draft, path), getPath(from, path)))
+        .length,
     [draft, from],
   );
   const set = (path: string[], text: string, p: JsonProp) => {
@@ -328,7 +337,7 @@ export function ProfileEditor({
         <tbody>
           {PROFILE_FLAGS.map(([path, p]) => {
             const v = getPath(draft, path);
-            const differs = v !== getPath(from, path);
+            const differs = !sameValue(v, getPath(from, path));
             const key = path.join('.');
             return (
               <tr key={key} className={differs ? 'changed' : ''}>
@@ -353,6 +362,13 @@ export function ProfileEditor({
                         </option>
                       ))}
                     </select>
+                  ) : p.type === 'array' ? (
+                    <input
+                      value={Array.isArray(v) ? v.join(', ') : ''}
+                      aria-label={key}
+                      title={p.items?.enum?.join(', ')}
+                      onChange={(e) => set(path, e.target.value, p)}
+                    />
                   ) : (
                     <input
                       className="num-input"
