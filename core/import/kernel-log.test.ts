@@ -2,8 +2,10 @@
 // journalctl's short formats (English, French, German months), syslog, rsyslog and a noisy serial
 // console capture must give the same facts as the plain dmesg; a log of several boots must
 // describe the last one only.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../testing/shared';
 import { realFixtures, realPath } from '../testing/sources';
 import { DmesgParser, parseDmesg, type DmesgResult } from './dmesg';
 import { MAX_SOURCES_PER_FACT } from './errors';
@@ -447,6 +449,14 @@ describe('a log of several boots describes the last one', () => {
 
   it('the real logs are one boot each, though a CPU of another socket starts its clock low', () => {
     for (const f of realFixtures('dmesg')) expect(parseDmesg(read(f), f).boots, f).toBe(1);
+  });
+
+  it("a secondary CPU's lines stamped 0.000000 by its own clock do not start a boot (16 vCPUs)", () => {
+    const dir = path.join(repoRoot, 'fixtures', 'qemu');
+    for (const capture of readdirSync(dir).filter((d) => d.includes('@'))) {
+      const f = path.join(dir, capture, 'dmesg.txt');
+      expect(parseDmesg(readFileSync(f, 'utf8'), f).boots, capture).toBe(1);
+    }
   });
 
   it('thousands of boots: one boot’s facts are held, not all of them', () => {

@@ -8,6 +8,10 @@
 // from kernel text once it knows the file is stamped, finds where a boot starts (journal
 // "-- Boot ... --" lines, the kernel's timestamp going back to 0) and names the format.
 
+/** The lines a boot's log starts with (x86: the banner, then the command line and CPU features). */
+const BOOT_BANNER =
+  /^(?:Linux version |Command line: |KERNEL supported cpus:|x86\/fpu: |BIOS-provided physical RAM map|microcode: )/;
+
 /** The prefix that carried a line, as the summary names it. */
 export type Transport =
   | 'dmesg'
@@ -434,7 +438,15 @@ export class KernelLogReader {
         // A boot's first lines are stamped 0.000000. Within a boot the clock goes back too, but
         // not to 0: a CPU of another socket, whose clock is not synchronised yet, starts low
         // ("[    1.371060] ..." then "[    0.002134] smpboot: CPU 10 Converting ...").
-        if (c.uptime === 0 && this.lastUptime !== null && this.lastUptime >= 1) boot = true;
+        // Nor is every line at 0 a boot: a secondary CPU's calibration lines are stamped 0.000000
+        // by its own unsynchronised clock (16 vCPUs under TCG). A boot starts with its banner.
+        if (
+          c.uptime === 0 &&
+          this.lastUptime !== null &&
+          this.lastUptime >= 1 &&
+          BOOT_BANNER.test(c.msg)
+        )
+          boot = true;
         this.lastUptime = c.uptime;
       }
       if (c.bootId !== null) {
