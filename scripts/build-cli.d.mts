@@ -1,0 +1,7 @@
+// Types of scripts/build-cli.mjs.
+export const root: string;
+export const CLI_DIR: string;
+export function buildCli(options?: {
+  outdir?: string;
+  ifStale?: boolean;
+}): Promise<{ built: boolean; inputs?: number }>;
