@@ -5,3 +5,8 @@ export function buildCli(options?: {
   outdir?: string;
   ifStale?: boolean;
 }): Promise<{ built: boolean; inputs?: number }>;
+export const HOST_DIR: string;
+export function buildHost(options?: {
+  outdir?: string;
+  ifStale?: boolean;
+}): Promise<{ built: boolean; inputs?: number }>;

@@ -15,7 +15,9 @@
 // Whitespace and syntax are minified (less to read and compile), names are kept (stack traces).
 // Of zod's error-message locales only English is bundled: the others are a third of the bundle.
 //
-//   node scripts/build-cli.mjs [--if-stale] [--outdir DIR]
+//   node scripts/build-cli.mjs [--if-stale] [--outdir DIR] [--postinstall]
+//
+// It also builds the browser-mode host for `npm start` (buildHost, below).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,21 +80,9 @@ const lazyModules = {
   },
 };
 
-/**
- * Builds the CLI bundle into `outdir` (dist/cli). With `ifStale`, does nothing when the stamp says
- * the bundle is up to date. Returns whether it built and why.
- */
-export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
-  const stampFile = path.join(outdir, 'stamp.json');
-  if (ifStale) {
-    const state = checkStamp(stampFile, root);
-    if (state.fresh) return { built: false };
-  }
-  // esbuild is loaded only when there is something to build: the check above stays cheap.
-  const { build } = await import('esbuild');
-  const startedAt = Date.now();
-  rmSync(outdir, { recursive: true, force: true });
-  const common = {
+/** What every bundle here shares. */
+function commonOptions(outdir) {
+  return {
     absWorkingDir: root,
     outdir,
     bundle: true,
@@ -107,6 +97,39 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
     minifyWhitespace: true,
     minifySyntax: true,
   };
+}
+
+/** An ES module bundle; CommonJS dependencies bundled into it call require() for built-ins. */
+const ESM = {
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  banner: {
+    js: "import { createRequire as __irqlabCreateRequire } from 'node:module';\nconst require = __irqlabCreateRequire(import.meta.url);",
+  },
+};
+
+/** The files esbuild read for these builds (the plugins' stand-ins have no file of their own). */
+function sourcesOf(...builds) {
+  return builds
+    .flatMap((b) => Object.keys(b.metafile.inputs))
+    .filter((f) => !f.startsWith('zod-en:') && !f.startsWith('lazy:'));
+}
+
+/**
+ * Builds the CLI bundle into `outdir` (dist/cli). With `ifStale`, does nothing when the stamp says
+ * the bundle is up to date. Returns whether it built and why.
+ */
+export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
+  const stampFile = path.join(outdir, 'stamp.json');
+  if (ifStale) {
+    const state = checkStamp(stampFile, root);
+    if (state.fresh) return { built: false };
+  }
+  // esbuild is loaded only when there is something to build: the check above stays cheap.
+  const { build } = await import('esbuild');
+  const startedAt = Date.now();
+  rmSync(outdir, { recursive: true, force: true });
+  const common = commonOptions(outdir);
   const cli = await build({
     ...common,
     entryPoints: { cli: 'core/cli/run.ts' },
@@ -119,12 +142,7 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
   const worker = await build({
     ...common,
     entryPoints: { worker: 'core/step/node/worker.ts' },
-    outExtension: { '.js': '.mjs' },
-    format: 'esm',
-    // CommonJS dependencies bundled into ESM call require() for Node's built-ins.
-    banner: {
-      js: "import { createRequire as __irqlabCreateRequire } from 'node:module';\nconst require = __irqlabCreateRequire(import.meta.url);",
-    },
+    ...ESM,
   });
   const loader = path.join(outdir, 'irqlab.mjs');
   writeFileSync(
@@ -142,18 +160,41 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (warm.status !== 0) throw new Error(`the CLI bundle does not run (exit ${warm.status})`);
-  const inputs = [
-    ...Object.keys({ ...cli.metafile.inputs, ...worker.metafile.inputs }).filter(
-      // the plugins' stand-ins: no file of their own
-      (f) => !f.startsWith('zod-en:') && !f.startsWith('lazy:'),
-    ),
-    ...CONFIG_INPUTS,
-  ];
+  const inputs = [...sourcesOf(cli, worker), ...CONFIG_INPUTS];
   const outputs = [
     ...Object.keys(cli.metafile.outputs),
     ...Object.keys(worker.metafile.outputs),
     loader,
   ];
+  writeStamp(stampFile, { root, inputs: ownInputs(inputs, root), outputs, startedAt });
+  return { built: true, inputs: inputs.length };
+}
+
+export const HOST_DIR = path.join(root, 'dist', 'host');
+
+/**
+ * The browser-mode host as JavaScript (`npm start` runs it): dist/host/browser-host.mjs and the
+ * simulation worker it starts for each run, dist/host/simulation-worker.mjs (found beside it, as
+ * electron/node/browser-host.ts looks for it). Two folders below the root, as the sources, for the
+ * paths they compute from their own URL (the repository, dist/renderer, migrations/, the
+ * stepping worker). From source (tsx) the host takes seconds more to start.
+ */
+export async function buildHost({ outdir = HOST_DIR, ifStale = false } = {}) {
+  const stampFile = path.join(outdir, 'stamp.json');
+  if (ifStale && checkStamp(stampFile, root).fresh) return { built: false };
+  const { build } = await import('esbuild');
+  const startedAt = Date.now();
+  rmSync(outdir, { recursive: true, force: true });
+  const host = await build({
+    ...commonOptions(outdir),
+    ...ESM,
+    entryPoints: {
+      'browser-host': 'electron/node/browser-host.ts',
+      'simulation-worker': 'electron/node/simulation-worker.ts',
+    },
+  });
+  const inputs = [...sourcesOf(host), 'package.json', 'tsconfig.json', 'scripts/build-cli.mjs'];
+  const outputs = Object.keys(host.metafile.outputs);
   writeStamp(stampFile, { root, inputs: ownInputs(inputs, root), outputs, startedAt });
   return { built: true, inputs: inputs.length };
 }
