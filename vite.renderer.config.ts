@@ -22,6 +22,7 @@ const CONFIG_INPUTS = [
 function buildStamp(): { main: Plugin; worker: () => Plugin } {
   const ids = new Set<string>();
   const startedAt = Date.now();
+  let written = false;
   const collect = (name: string): Plugin => ({
     name,
     apply: 'build',
@@ -35,7 +36,12 @@ function buildStamp(): { main: Plugin; worker: () => Plugin } {
   return {
     main: {
       ...collect('irqlab-build-stamp'),
+      // Only a build that wrote its bundle is recorded (closeBundle also ends a failed one).
+      writeBundle() {
+        written = true;
+      },
       closeBundle() {
+        if (!written) return;
         writeStamp(RENDERER_STAMP, {
           root,
           inputs: ownInputs([...ids, ...CONFIG_INPUTS], root),

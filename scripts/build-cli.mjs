@@ -166,8 +166,13 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
     ...Object.keys(worker.metafile.outputs),
     loader,
   ];
-  writeStamp(stampFile, { root, inputs: ownInputs(inputs, root), outputs, startedAt });
-  return { built: true, inputs: inputs.length };
+  const stamp = writeStamp(stampFile, {
+    root,
+    inputs: ownInputs(inputs, root),
+    outputs,
+    startedAt,
+  });
+  return { built: true, inputs: stamp.inputs.length };
 }
 
 export const HOST_DIR = path.join(root, 'dist', 'host');
@@ -195,8 +200,13 @@ export async function buildHost({ outdir = HOST_DIR, ifStale = false } = {}) {
   });
   const inputs = [...sourcesOf(host), 'package.json', 'tsconfig.json', 'scripts/build-cli.mjs'];
   const outputs = Object.keys(host.metafile.outputs);
-  writeStamp(stampFile, { root, inputs: ownInputs(inputs, root), outputs, startedAt });
-  return { built: true, inputs: inputs.length };
+  const stamp = writeStamp(stampFile, {
+    root,
+    inputs: ownInputs(inputs, root),
+    outputs,
+    startedAt,
+  });
+  return { built: true, inputs: stamp.inputs.length };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
