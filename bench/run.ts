@@ -29,6 +29,12 @@
 //   ui_step_p99_ms                the debugger in the app (browser mode, chromium): keypress to
 //                                 repaint on the large preset; ui_step_p50_ms and the rest are
 //                                 explained in bench/ui-step.ts
+//   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
+//                                 the bundle dist/cli); cli_help_ratio_vs_node against `node -e 0`
+//   cli_predict_seconds           `irqlab import <q35-ir-4cpu's dmesg, lspci, acpidump> --simulate`,
+//                                 one process; cli_vs_qemu_ratio: that machine's QEMU boot over it
+//   npm_start_unchanged_seconds   `npm start` until the URL, nothing changed (bench/cli.ts has
+//                                 these and the rest of the start-up figures)
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +42,7 @@ import { simulate } from '../core/kernel/boot';
 import { PRESETS } from '../core/model/presets';
 import { Session } from '../core/store/session';
 import { TraceEmitter } from '../core/trace/emitter';
+import { benchCli } from './cli';
 import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
 import { benchUiStep } from './ui-step';
@@ -132,3 +139,7 @@ if (!existsSync(chromiumPath)) print('ui_step_p99_ms', `skipped (no chromium at 
 else if (!existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html')))
   print('ui_step_p99_ms', 'skipped (renderer not built: npm run build:renderer)');
 else for (const [key, value] of Object.entries(await benchUiStep())) print(key, value);
+
+// Start-up of the irqlab command and of npm start, whole processes (after the renderer build
+// above, so that npm start finds nothing changed).
+for (const [key, value] of Object.entries(await benchCli())) print(key, value);

@@ -125,6 +125,72 @@ describe('irqlab import + simulate on the QEMU captures', () => {
   });
 });
 
+describe('irqlab import --simulate: artefacts to the predicted boot in one command', () => {
+  it('prints what simulate prints of the imported machine on stdout, the import on stderr', async () => {
+    const oneStep = await run('import', ...artefacts('q35-noir-2cpu'), '--simulate');
+    expect(oneStep.code, oneStep.err).toBe(0);
+    // The same as importing to a file and simulating it.
+    const m = path.join(dir, 'noir-sim.json');
+    expect((await run('import', ...artefacts('q35-noir-2cpu'), '-o', m)).code).toBe(0);
+    const twoSteps = await run('simulate', m);
+    expect(oneStep.out).toBe(twoSteps.out);
+    expect(oneStep.err).toMatch(/^.*dmesg\.txt: kernel log/m);
+    expect(oneStep.err).toMatch(/^CPUs: 2 \(2 online\)/m);
+  });
+
+  it('prints only /proc/interrupts with --interrupts, under the profile --profile names', async () => {
+    const r = await run(
+      'import',
+      ...artefacts('q35-noir-2cpu'),
+      '--simulate',
+      '--interrupts',
+      '--profile',
+      'v5.10',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^\s+CPU0\s+CPU1\s*\n/);
+    expect(r.out).not.toContain('IOAPIC[0]: apic_id');
+    const json = await run(
+      'import',
+      ...artefacts('q35-noir-2cpu'),
+      '--simulate',
+      '--json',
+      '--profile',
+      'v5.10',
+    );
+    expect(JSON.parse(json.out).profile).toBe('v5.10');
+  });
+
+  it('compares a /proc/interrupts given with the same boot it prints', async () => {
+    const r = await run(
+      'import',
+      ...artefacts('q35-noir-2cpu'),
+      qemu('q35-noir-2cpu', 'interrupts.txt'),
+      '--simulate',
+      '--interrupts',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(
+      /real vs predicted \(.*interrupts\.txt, profile 6\.1\): (\d+) of \1 irqs identical/,
+    );
+    expect(r.out).not.toContain('real vs predicted');
+  });
+
+  it('refuses --interrupts, --json without --simulate, an unknown profile and an unknown option', async () => {
+    for (const [args, message] of [
+      [['--interrupts'], '--interrupts goes with --simulate'],
+      [['--json'], '--json goes with --simulate'],
+      [['--simulate', '--profile', '2.4'], '--profile 2.4: unknown'],
+      [['--simulat'], 'import: unknown option --simulat'],
+    ] as const) {
+      expect(await run('import', ...artefacts('q35-noir-2cpu'), ...args)).toMatchObject({
+        code: 2,
+        err: expect.stringContaining(message),
+      });
+    }
+  });
+});
+
 describe('irqlab import: bad input', () => {
   it('reports a missing file and an unknown one with exit code 2 and the file', async () => {
     expect(await run('import', path.join(dir, 'nope.txt'))).toMatchObject({

@@ -4,7 +4,7 @@
 //   irqlab runs <F.irqlab>
 //   irqlab query <F.irqlab> "<SELECT ...>"
 //   irqlab report <F.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
-//   irqlab import FILES... [-o machine.json] [--provenance P.json]
+//   irqlab import FILES... [-o machine.json] [--provenance P.json] [--simulate [--interrupts|--json] [--profile P]]
 //   irqlab explain "<kernel log line>" [--machine M]
 //   irqlab decode msi --address A --data D [--machine M [--profile P]]
 //
@@ -14,7 +14,7 @@ import { decodeMsi, ownerOf } from '../hw/decode';
 import { diffRuns, formatDiff } from '../compare/diff';
 import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
 import { runStepper } from './step';
-import { simulate, type ScenarioStep } from '../kernel/boot';
+import { simulate, type ScenarioStep, type SimulationResult } from '../kernel/boot';
 import { KERNEL_ERAS, PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
@@ -34,12 +34,23 @@ import { TraceEmitter } from '../trace/emitter';
 
 export class UsageError extends Error {}
 
+/**
+ * Thrown by an `out` whose reader has gone (EPIPE: `irqlab ... | head`): the command stops where
+ * it is, quietly, and irqlab exits 0, as the reader asked for no more.
+ */
+export class OutputClosed extends Error {
+  constructor() {
+    super('standard output closed');
+  }
+}
+
 const USAGE = `usage:
   irqlab simulate <machine.json | preset:NAME> [--profile P] [--cpu-down N]... [--fire BDF|all]... [--storm N] [--inject SPEC]... [--interrupts] [--json] [--out FILE.irqlab]
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
   irqlab report <FILE.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
   irqlab import FILES... [-o machine.json] [--provenance P.json]   (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
+         [--simulate [--interrupts | --json] [--profile P]]        (and boot it: its /proc/interrupts and log, as simulate prints them)
   irqlab explain "<kernel log line>" [--machine M]
   irqlab diff MACHINE[@PROFILE] MACHINE[@PROFILE] [--json]          (interrupts, messages, IRTEs, faults, dmesg)
   irqlab step MACHINE [--profile P] [--break KIND:SPEC]...            (commands on stdin: n i o u c b g break p q)
@@ -156,6 +167,27 @@ export function loadMachine(spec: string): Machine {
   throw new UsageError(parsed.errors.map((e) => `${spec}: ${e.path}: ${e.message}`).join('\n'));
 }
 
+/**
+ * What `simulate` prints of a run: its /proc/interrupts then the kernel's log; only the former
+ * with `interruptsOnly`, only the latter with `logOnly` (a stored run); all of it with `json`.
+ */
+function printRun(
+  result: SimulationResult,
+  opts: { json: boolean; interruptsOnly: boolean; logOnly?: boolean },
+  io: Io,
+): void {
+  for (const w of result.warnings) io.err(`irqlab: warning: ${w}\n`);
+  if (opts.json)
+    io.out(JSON.stringify({ ...result, procInterrupts: result.procInterrupts() }, null, 2) + '\n');
+  else if (opts.logOnly && !opts.interruptsOnly) {
+    // The run is in the session; a big machine's /proc/interrupts is gigabytes: only the log.
+    io.out(result.dmesg.join('\n') + '\n');
+  } else {
+    result.writeProcInterrupts(io.out);
+    if (!opts.interruptsOnly) io.out('\n' + result.dmesg.join('\n') + '\n');
+  }
+}
+
 function cmdSimulate(args: string[], io: Io): number {
   const profile = takeOption(args, '--profile');
   const outFile = takeOption(args, '--out');
@@ -222,18 +254,7 @@ function cmdSimulate(args: string[], io: Io): number {
     io.progress?.(`irqlab: storing the run's outputs in ${outFile}`);
     writer?.finish(storedRunOutputs(result));
     io.progress?.(null);
-    for (const w of result.warnings) io.err(`irqlab: warning: ${w}\n`);
-    if (json)
-      io.out(
-        JSON.stringify({ ...result, procInterrupts: result.procInterrupts() }, null, 2) + '\n',
-      );
-    else if (outFile && !interruptsOnly) {
-      // The run is in the session; a big machine's /proc/interrupts is gigabytes: only the log.
-      io.out(result.dmesg.join('\n') + '\n');
-    } else {
-      result.writeProcInterrupts(io.out);
-      if (!interruptsOnly) io.out('\n' + result.dmesg.join('\n') + '\n');
-    }
+    printRun(result, { json, interruptsOnly, logOnly: !!outFile }, io);
     if (scenario.some((st) => st.op === 'fire')) {
       const d = result.deliveries;
       io.err(
@@ -332,13 +353,31 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** irqlab import: artefacts -> a machine file; with a /proc/interrupts, real vs predicted. */
+/**
+ * irqlab import: artefacts -> a machine file; with a /proc/interrupts, real vs predicted. With
+ * --simulate, the imported machine's boot is printed as `simulate` prints it (stdout), and what the
+ * import found goes to stderr: one process from the artefacts to the predicted /proc/interrupts.
+ */
 async function cmdImport(args: string[], io: Io): Promise<number> {
   const out = takeOption(args, '-o');
   const provenanceOut = takeOption(args, '--provenance');
+  const profile = takeOption(args, '--profile');
+  const runIt = takeFlag(args, '--simulate');
+  const interruptsOnly = takeFlag(args, '--interrupts');
+  const json = takeFlag(args, '--json');
+  if ((interruptsOnly || json) && !runIt)
+    throw new UsageError(`${interruptsOnly ? '--interrupts' : '--json'} goes with --simulate`);
+  if (profile && !PROFILES[profile])
+    throw new UsageError(
+      `--profile ${profile}: unknown (known: ${Object.keys(PROFILES).join(', ')})`,
+    );
+  const bad = args.find((a) => a.startsWith('--'));
+  if (bad) throw new UsageError(`import: unknown option ${bad}`);
   if (args.length === 0) throw new UsageError('import takes one or more files');
   const result = await importFiles(args);
-  for (const line of result.summary) io.out(line + '\n');
+  // With --simulate, stdout is the simulation's.
+  const say = runIt ? io.err : io.out;
+  for (const line of result.summary) say(line + '\n');
   if (!result.machine && result.problems.length === 0) {
     io.err(
       'irqlab: nothing to build a machine from: give a dmesg, ACPI tables or lspci (a /proc/interrupts is compared with the machine, not read into it)\n',
@@ -350,13 +389,15 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     for (const p of result.problems) io.err(`irqlab: ${p.path}: ${p.message}\n`);
     return 2;
   }
+  // One boot serves the comparisons and --simulate.
+  let sim: SimulationResult | null = null;
+  const boot = () => (sim ??= simulate(result.machine!, { profile }));
   for (const real of result.interrupts) {
-    const sim = simulate(result.machine);
-    const cmp = compareWithSimulation(real, sim);
-    io.out(
-      `real vs predicted (${real.file}, profile ${sim.profile}): ${cmp.matched} of ${cmp.realRows} irqs identical, ${cmp.differences.length} difference(s)\n`,
+    const cmp = compareWithSimulation(real, boot());
+    say(
+      `real vs predicted (${real.file}, profile ${boot().profile}): ${cmp.matched} of ${cmp.realRows} irqs identical, ${cmp.differences.length} difference(s)\n`,
     );
-    for (const d of cmp.differences) io.out(`  ${describeDifference(d)}\n`);
+    for (const d of cmp.differences) say(`  ${describeDifference(d)}\n`);
   }
   if (out) {
     writeFileSync(out, JSON.stringify(result.machine, null, 2) + '\n');
@@ -370,6 +411,11 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
       JSON.stringify({ provenance, conflicts, missing }, null, 2) + '\n',
     );
     io.err(`irqlab: provenance written to ${provenanceOut}\n`);
+  }
+  if (runIt) {
+    const run = boot();
+    printRun(run, { json, interruptsOnly }, io);
+    return run.oops || run.panic ? 1 : 0;
   }
   return 0;
 }
@@ -499,6 +545,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     }
   } catch (err) {
+    if (err instanceof OutputClosed) return 0;
     if (err instanceof UsageError || err instanceof SessionError || err instanceof ImportError) {
       io.err(`irqlab: ${err.message}\n`);
       return 2;

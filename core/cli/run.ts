@@ -1,10 +1,33 @@
-// Entry point behind bin/irqlab.mjs.
+// Entry point behind bin/irqlab.mjs (through the bundle dist/cli/irqlab.mjs, or tsx).
 import { createInterface } from 'node:readline';
-import { main, ttyProgress } from './main';
+import { main, OutputClosed, ttyProgress } from './main';
 
-process.exitCode = await main(process.argv.slice(2), {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+// When the reader of stdout goes away (`irqlab simulate ... | head -1`), a write fails with EPIPE.
+// Writes to a pipe are synchronous on Linux, so the failure is seen at the next write (the stream
+// is then `errored`) and stops the command there; the 'error' event itself comes later and is
+// only acknowledged. The same on stderr (`2>&1 | head`).
+const gone = (stream: NodeJS.WriteStream) =>
+  (stream.errored as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (gone(stream)) throw new OutputClosed();
+  stream.write(text);
+  if (gone(stream)) throw new OutputClosed();
+}
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    // A command still waiting (on stdin, a worker) has nothing left to say.
+    process.exit(0);
+  });
+}
+
+// No top-level await: the bundle is a script compiled with V8's code cache (scripts/build-cli.mjs).
+void main(process.argv.slice(2), {
+  out: (text) => write(process.stdout, text),
+  // Errors are not worth an exception once stderr is gone: dropped.
+  err: (text) => {
+    if (!gone(process.stderr)) process.stderr.write(text);
+  },
   // Progress only on a terminal: pipes and tests get none.
   progress: process.stderr.isTTY ? ttyProgress((text) => process.stderr.write(text)) : undefined,
   // Read only by the commands that take input (irqlab step).
@@ -15,4 +38,8 @@ process.exitCode = await main(process.argv.slice(2), {
     ]();
     return { [Symbol.asyncIterator]: () => lines };
   },
+}).then((code) => {
+  // Stopped by a closed stdout, a command may leave workers behind (irqlab step): exit now.
+  if (gone(process.stdout)) process.exit(0);
+  process.exitCode = code;
 });
