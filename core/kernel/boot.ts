@@ -101,6 +101,11 @@ export interface SimulationResult {
   devices: {
     bdf: string;
     driver: string | null;
+    /**
+     * Where the device's requests come from: a driver model, what a real /proc/interrupts showed
+     * (for a driver irqlab does not model), or a request written in the machine file.
+     */
+    behaviour: DeviceBehaviour | null;
     mode: IrqMode | null;
     messages: { entry: number; address: string; data: string }[];
     /** The MSI / MSI-X capability lines as `lspci -vvv` prints them (capability offsets aside). */
@@ -434,6 +439,18 @@ function probeVmd(k: Kernel, fn: PciFunction, instances: { next: number }): Boun
 
 const VMD_DRIVER: DriverModel = { name: 'vmd', instanceKind: 'other', plan: () => [] };
 
+export type DeviceBehaviour = 'modelled' | 'observed' | 'user';
+
+function behaviourOf(
+  machine: Machine,
+  fn: PciFunction,
+  driver: DriverModel | null,
+): DeviceBehaviour | null {
+  if (!driver) return null;
+  const request = machine.irq_requests.find((r) => r.device === fn.bdf);
+  return request ? (request.source === 'observed' ? 'observed' : 'user') : 'modelled';
+}
+
 function driverOf(fn: PciFunction): DriverModel | null {
   return fn.kind === 'endpoint' || fn.kind === 'root-port'
     ? driverFor(fn.vendor_device, fn.class)
@@ -685,6 +702,7 @@ function outputs(
       return (devicesCache ??= bound.map(({ fn, driver, mode }) => ({
         bdf: fn.bdf,
         driver: driver?.name ?? null,
+        behaviour: behaviourOf(machine, fn, driver),
         mode,
         lspci: lspciLines(fn, mode, k.messages.get(fn.bdf)?.entries ?? []),
         messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({

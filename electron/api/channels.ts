@@ -158,6 +158,8 @@ export const RunDeviceSchema = z.object({
   bdf: z.string(),
   name: z.string(),
   driver: z.string().nullable(),
+  /** modelled: a driver model; observed: a real /proc/interrupts (driver not modelled); user: the machine file's request. */
+  behaviour: z.enum(['modelled', 'observed', 'user']).nullable(),
   mode: z.string().nullable(),
   irqs: z.array(
     z.object({

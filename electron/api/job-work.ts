@@ -71,6 +71,8 @@ export interface StoredRunOutputs {
     bdf: string;
     name: string;
     driver: string | null;
+    /** modelled / observed / user (runs stored before it existed lack it). */
+    behaviour?: string | null;
     mode: string | null;
     messages: { entry: number; address: string; data: string }[];
     /** A device on its INTx line: that (shareable) IO-APIC irq, which has no single owner. */
@@ -201,6 +203,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
           bdf: d.bdf,
           name: names.get(d.bdf) ?? '',
           driver: d.driver,
+          behaviour: d.behaviour,
           mode: d.mode,
           messages: d.messages,
           intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,

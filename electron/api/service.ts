@@ -346,6 +346,11 @@ export function createService(options: ServiceOptions): Service {
           bdf: d.bdf,
           name: d.name,
           driver: d.driver,
+          // A stored value is the session file's word: only the three known ones pass.
+          behaviour:
+            d.behaviour === 'modelled' || d.behaviour === 'observed' || d.behaviour === 'user'
+              ? d.behaviour
+              : null,
           mode: d.mode,
           irqs: (irqsByOwner.get(d.bdf) ?? []).slice(0, MESSAGES_SHOWN),
           messages: d.messages.slice(0, MESSAGES_SHOWN),

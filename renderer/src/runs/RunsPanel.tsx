@@ -370,7 +370,22 @@ function DeviceRows({ d, open, onToggle }: { d: RunDevice; open: boolean; onTogg
           <span className="disclosure">{open ? '▾' : '▸'}</span> {d.bdf}
         </td>
         <td>{d.name}</td>
-        <td>{d.driver ?? '—'}</td>
+        <td>
+          {d.driver ?? '—'}
+          {d.behaviour && d.behaviour !== 'modelled' && (
+            <span
+              className={`badge behaviour-${d.behaviour}`}
+              data-testid={`behaviour-${d.bdf}`}
+              title={
+                d.behaviour === 'observed'
+                  ? 'irqlab has no model of this driver: its requests are what the real /proc/interrupts showed (mode, count, names); what-ifs still run on them'
+                  : "The machine file's irq_requests entry overrides what the driver would ask for"
+              }
+            >
+              {d.behaviour}
+            </span>
+          )}
+        </td>
         <td>{d.mode ?? '—'}</td>
         <td className="num">{d.irqs.length}</td>
         <td className="mono">
