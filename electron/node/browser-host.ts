@@ -63,7 +63,6 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const sessionsDir = path.resolve(
     options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
   );
-  const stateDir = path.dirname(sessionsDir);
   const service = createService({
     mode: 'browser',
     version: pkg.version,
@@ -75,7 +74,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     sessions: {
       sessionsDir,
       scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
-      recentFile: path.join(stateDir, 'recent-sessions.json'),
+      // The recent list: the user's config folder (configDirOf), one per sessions folder.
     },
     exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
