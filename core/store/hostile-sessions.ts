@@ -173,8 +173,11 @@ export const ALTERATIONS: Alteration[] = [
 /** Applies an alteration to a copy of a valid session (one file, journal_mode DELETE). */
 export function alter(file: string, sql: string): void {
   const db = new Database(file);
-  db.unsafeMode(true); // writable schema tricks need it, as an attacker's sqlite3 shell has
-  db.exec(sql);
-  db.pragma('journal_mode = DELETE');
-  db.close();
+  try {
+    db.unsafeMode(true); // writable schema tricks need it, as an attacker's sqlite3 shell has
+    db.exec(sql);
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
 }

@@ -143,7 +143,57 @@ export function checkRows(file: string, db: Database.Database, whole: boolean): 
     symbolArgs(file, s.run_id as number, s.id as number, s.args);
   }
 
-  if (!whole) return;
+  if (tables.has('events')) {
+    // Version 1: one row per event, rowid run_id * 2^40 + step. Its conversion (migrations/0002)
+    // numbers a run's events by rowid, so they must be steps 0..n-1 and n the run's count.
+    const seen = new Set<number>();
+    for (const r of db
+      .prepare(
+        `SELECT id >> 40 AS run, count(*) AS n, min(id & 0xffffffffff) AS lo, max(id & 0xffffffffff) AS hi
+           FROM events GROUP BY id >> 40`,
+      )
+      .iterate() as IterableIterator<{ run: number; n: number; lo: number; hi: number }>) {
+      known('an event', r.run);
+      if (r.lo !== 0 || r.hi !== r.n - 1)
+        throw notValid(file, `run ${r.run}: its events are not steps 0..${r.n - 1}`);
+      if (eventCounts.get(r.run) !== r.n)
+        throw notValid(
+          file,
+          `run ${r.run}: it holds ${r.n} events, but it claims ${eventCounts.get(r.run)}`,
+        );
+      seen.add(r.run);
+    }
+    for (const [id, count] of eventCounts)
+      if (count !== 0 && !seen.has(id))
+        throw notValid(file, `run ${id}: it holds 0 events, but it claims ${count}`);
+  }
+
+  if (!whole) {
+    // A big file's blocks are checked as they are read; a run's count is checked now, against
+    // where its last block ends (one lookup per run).
+    if (tables.has('event_blocks')) {
+      const last = db.prepare(
+        `SELECT id, count FROM event_blocks WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1`,
+      );
+      for (const [id, claimed] of eventCounts) {
+        const base = id * 2 ** 40;
+        const row = last.get(base, base + 2 ** 40) as { id: number; count: unknown } | undefined;
+        const count = row?.count;
+        const end =
+          row && typeof count === 'number' && Number.isInteger(count) && count > 0 && count <= 4096
+            ? row.id - base + count
+            : row
+              ? NaN
+              : 0;
+        if (end !== claimed)
+          throw notValid(
+            file,
+            `run ${id}: its last block ends at step ${Number.isNaN(end) ? `(count ${String(count)})` : end}, but it claims ${claimed} events`,
+          );
+      }
+    }
+    return;
+  }
   if (tables.has('notes'))
     for (const runId of db
       .prepare(`SELECT DISTINCT run_id FROM notes WHERE run_id IS NOT NULL`)

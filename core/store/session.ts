@@ -257,7 +257,8 @@ function inspectDatabase(
     }
     if (version < 0) throw notValid(file, `schema version ${version}`);
     checkSchema(file, probe, migrations, version);
-    const whole = statSync(file).size <= fullCheckBytes;
+    // An older file is converted, which reads every row anyway: it is checked whole first.
+    const whole = statSync(file).size <= fullCheckBytes || version < latest;
     const tables = whole
       ? [null]
       : (
@@ -324,6 +325,20 @@ function isCorruption(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
 }
 
+/**
+ * An SQLite error while irqlab reads its own tables of a checked file: the file is at fault
+ * (a page that reads wrong, a value of the wrong type), except when SQLite is busy or out of
+ * memory or disk, which says nothing about the file.
+ */
+function isFileFault(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    typeof code === 'string' &&
+    code.startsWith('SQLITE_') &&
+    !/^SQLITE_(BUSY|LOCKED|NOMEM|FULL|INTERRUPT|READONLY)/.test(code)
+  );
+}
+
 export class Session {
   private blocks: BlockReader | null = null;
   private tableReader: { db: Database.Database; blocks: BlockReader } | null = null;
@@ -353,11 +368,9 @@ export class Session {
     const readonly = options.readonly ?? false;
     const fresh = !existsSync(file) || statSync(file).size === 0;
     if (fresh && (!options.create || readonly)) {
-      throw new SessionError(
-        'not-found',
-        file,
-        existsSync(file) ? 'empty file, not a session' : 'no such file',
-      );
+      throw existsSync(file)
+        ? notValid(file, 'an empty file', 'not-found')
+        : new SessionError('not-found', file, 'no such file');
     }
     if (!fresh && !statSync(file).isFile()) throw notValid(file, 'not a file');
 
@@ -403,6 +416,13 @@ export class Session {
             `cannot be migrated from schema version ${version}: ${(err as Error).message}`,
             'corrupt',
           );
+        }
+        try {
+          // What the conversion made is what will be read: checked as a file would be.
+          checkRows(file, db, true);
+        } catch (err) {
+          db.close();
+          throw err;
         }
         // The events table's own connection reads a copy (serialized now: not while a query runs).
         const migrated = db.serialize();
@@ -486,9 +506,13 @@ export class Session {
   }
 
   machine(): { name: string; json: string } | null {
-    const row = this.db.prepare(`SELECT name, json FROM machine WHERE id = 1`).get() as
-      { name: string; json: string } | undefined;
-    return row ?? null;
+    const row = this.guard('machine', () =>
+      this.db.prepare(`SELECT name, json FROM machine WHERE id = 1`).get(),
+    ) as { name: unknown; json: unknown } | undefined;
+    if (!row) return null;
+    if (typeof row.name !== 'string' || typeof row.json !== 'string')
+      throw notValid(this.file, 'the machine is not text', 'corrupt');
+    return { name: row.name, json: row.json };
   }
 
   /** Starts a run; its writer is a trace sink that stores events in batches as they come. */
@@ -577,11 +601,11 @@ export class Session {
   }
 
   /** Runs a read, turning SQLite's corruption errors into a SessionError naming the file. */
-  private guard<T>(what: string, read: () => T): T {
+  private guard<T>(what: string, read: () => T, fault = isFileFault): T {
     try {
       return read();
     } catch (err) {
-      if (isCorruption(err))
+      if (fault(err))
         throw notValid(this.file, `damaged: ${what}: ${(err as Error).message}`, 'corrupt');
       throw err;
     }
@@ -656,10 +680,12 @@ export class Session {
     let id = this.deviceIds.get(key);
     if (id === undefined) {
       id =
-        (this.db
-          .prepare(`SELECT id FROM strings WHERE run_id = ? AND value = ? LIMIT 1`)
-          .pluck()
-          .get(runId, bdf) as number | undefined) ?? -1;
+        (this.guard(`run ${runId}: strings`, () =>
+          this.db
+            .prepare(`SELECT id FROM strings WHERE run_id = ? AND value = ? LIMIT 1`)
+            .pluck()
+            .get(runId, bdf),
+        ) as number | undefined) ?? -1;
       this.deviceIds.set(key, id);
     }
     return id < 0 ? null : id;
@@ -667,10 +693,9 @@ export class Session {
 
   /** Every interned string of a run (small runs, tests); pages resolve theirs with `stringsOf`. */
   strings(runId: number): Map<number, string> {
-    const rows = this.db.prepare(`SELECT id, value FROM strings WHERE run_id = ?`).all(runId) as {
-      id: number;
-      value: string;
-    }[];
+    const rows = this.guard(`run ${runId}: strings`, () =>
+      this.db.prepare(`SELECT id, value FROM strings WHERE run_id = ?`).all(runId),
+    ) as { id: number; value: string }[];
     return new Map(rows.map((r) => [r.id, r.value]));
   }
 
@@ -786,12 +811,17 @@ export class Session {
     }
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
-    this.guard('query', () => {
-      for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
-        rows.push(row);
-        if (rows.length >= limit) break;
-      }
-    });
+    // The user's SQL may fail on its own (a bad function call): only corruption is the file's.
+    this.guard(
+      'query',
+      () => {
+        for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
+          rows.push(row);
+          if (rows.length >= limit) break;
+        }
+      },
+      isCorruption,
+    );
     return { columns, rows };
   }
 }
