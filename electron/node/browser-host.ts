@@ -42,6 +42,8 @@ export interface BrowserHostOptions {
   staticDir?: string;
   /** Where session files live (default ~/.irqlab/sessions); the page can name files only here. */
   sessionsDir?: string;
+  /** Where the recent lists live (default configDirOf(): $IRQLAB_CONFIG_DIR, ~/.config/irqlab). */
+  configDir?: string;
 }
 
 /** Largest API message accepted (a machine file of 64 MiB plus envelope). */
@@ -75,6 +77,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
       sessionsDir,
       scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
       // The recent list: the user's config folder (configDirOf), one per sessions folder.
+      ...(options.configDir ? { configDir: options.configDir } : {}),
     },
     exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
