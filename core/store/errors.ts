@@ -11,6 +11,8 @@ export type SessionErrorCode =
   | 'invalid'
   /** Another live process is writing it. */
   | 'busy'
+  /** Its folder cannot be written in (a writer needs its lock and WAL beside it). */
+  | 'unwritable'
   | 'read-only-query';
 
 export class SessionError extends Error {

@@ -11,7 +11,9 @@
 // posting lists for filters, and SQL sees them through the `events` virtual table.
 import Database from 'better-sqlite3';
 import {
+  accessSync,
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
   mkdtempSync,
@@ -126,7 +128,16 @@ const RUN_SIZED_TABLES = new Set(['event_blocks', 'event_postings', 'strings', '
 function inspectHeader(file: string): void {
   const size = statSync(file).size;
   const header = Buffer.alloc(100);
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new SessionError(
+      'not-found',
+      file,
+      `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
   let read: number;
   try {
     read = readSync(fd, header, 0, 100, 0);
@@ -198,6 +209,8 @@ function readSource(file: string): ReadSource {
         dispose: () => {},
       };
     } catch (err) {
+      // The file itself cannot be read (permissions): say so, whatever URIs do.
+      accessSync(file, constants.R_OK);
       if (urisWork === true) throw err;
       urisWork = false; // URIs are off in this process: `file:...` named a file that is not there
     }
@@ -382,7 +395,15 @@ export class Session {
       let image: Buffer | null = null;
       if (!fresh) {
         inspectHeader(file);
-        source = readSource(file);
+        try {
+          source = readSource(file);
+        } catch (err) {
+          throw new SessionError(
+            'not-found',
+            file,
+            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          );
+        }
         let probe: Database.Database;
         try {
           probe = source.open();

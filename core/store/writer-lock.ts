@@ -93,7 +93,16 @@ export function acquireWriterLock(file: string): WriterLock {
     // Written whole, then linked into place: link() fails if the lock exists, and no one ever
     // reads a half-written lock.
     const temp = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    writeFileSync(temp, JSON.stringify(me), { flag: 'wx' });
+    try {
+      writeFileSync(temp, JSON.stringify(me), { flag: 'wx' });
+    } catch (err) {
+      // A folder irqlab cannot write in: neither could SQLite write the session's WAL there.
+      throw new SessionError(
+        'unwritable',
+        file,
+        `cannot be opened for writing: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
     try {
       linkSync(temp, lock);
       return {
