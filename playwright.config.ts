@@ -9,6 +9,8 @@ const PORT = Number(process.env.IRQLAB_E2E_PORT ?? 5199);
 /** The host keeps its sessions here (emptied by e2e/global-setup.ts), never in ~/.irqlab. */
 export const E2E_STATE_DIR = path.join(tmpdir(), `irqlab-e2e-${PORT}`);
 process.env.IRQLAB_E2E_STATE_DIR = E2E_STATE_DIR;
+// The host's recent lists (electron/api/sessions.ts configDirOf), never the user's ~/.config.
+process.env.IRQLAB_CONFIG_DIR = path.join(E2E_STATE_DIR, 'config');
 
 export default defineConfig({
   testDir: 'e2e',

@@ -322,7 +322,7 @@ test('open: a file that is not a session is refused by name, and the app carries
     buffer: Buffer.from('these are not the sessions you are looking for'),
   });
   await expect(page.getByTestId('start-error')).toContainText('notes.irqlab');
-  await expect(page.getByTestId('start-error')).toContainText('not an irqlab session');
+  await expect(page.getByTestId('start-error')).toContainText('not a valid irqlab session');
   await shot(page, '20-open-refused');
 });
 

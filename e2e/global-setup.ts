@@ -9,5 +9,5 @@ export default function globalSetup(): void {
   const sessions = path.join(dir, 'sessions');
   mkdirSync(sessions, { recursive: true });
   for (const f of readdirSync(sessions)) rmSync(path.join(sessions, f), { force: true });
-  rmSync(path.join(dir, 'recent-sessions.json'), { force: true });
+  rmSync(path.join(dir, 'config'), { recursive: true, force: true });
 }

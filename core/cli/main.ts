@@ -9,12 +9,21 @@
 //   irqlab decode msi --address A --data D [--machine M [--profile P]]
 //
 // Bad input is reported as "irqlab: <where>: <what>" with exit code 2, never a stack trace.
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { decodeMsi, ownerOf } from '../hw/decode';
 import { diffRuns, formatDiff } from '../compare/diff';
 import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
 import { runStepper } from './step';
-import { simulate, type ScenarioStep, type SimulationResult } from '../kernel/boot';
+import { resolveProfile, simulate, type ScenarioStep, type SimulationResult } from '../kernel/boot';
 import { KERNEL_ERAS, PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';
@@ -29,7 +38,7 @@ import { compareWithSimulation, describeDifference } from '../import/compare';
 import { ImportError } from '../import/errors';
 import { explainLine, formatExplanation } from '../import/explain';
 import { importFiles } from '../import/node/read';
-import { Session } from '../store/session';
+import { IRQLAB_APPLICATION_ID, Session, type RunSummary } from '../store/session';
 import { TraceEmitter } from '../trace/emitter';
 
 export class UsageError extends Error {}
@@ -87,6 +96,60 @@ export function ttyProgress(write: (text: string) => void): (line: string | null
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** Whether a file starts as an irqlab session does (SQLite header, application_id 'irql'). */
+function isSession(file: string): boolean {
+  const header = Buffer.alloc(72);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    return (
+      readSync(fd, header, 0, 72, 0) === 72 &&
+      header.toString('latin1', 0, 16) === 'SQLite format 3\0' &&
+      header.readUInt32BE(68) === IRQLAB_APPLICATION_ID
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Refuses an output file that is one of the command's inputs (the same file by inode or real
+ * path, or a session's -wal/-shm/-lock), or any irqlab session: opening it for writing would
+ * truncate it before a byte of the output is written.
+ */
+export function checkOutput(out: string, inputs: readonly string[]): void {
+  let st;
+  try {
+    st = statSync(out);
+  } catch {
+    return; // a new file
+  }
+  const real = realpathSync(out);
+  for (const input of inputs) {
+    let same = false;
+    try {
+      const ist = statSync(input);
+      const ireal = realpathSync(input);
+      same =
+        (ist.dev === st.dev && ist.ino === st.ino) ||
+        ireal === real ||
+        ['-wal', '-shm', '-lock'].some((suffix) => real === ireal + suffix);
+    } catch {
+      // an input that is not a file (preset:NAME): nothing to overwrite
+    }
+    if (same) throw new UsageError(`${out}: is the input ${input}; refusing to write over it`);
+  }
+  if (isSession(out))
+    throw new UsageError(`${out}: is an irqlab session; refusing to write over it`);
+}
+
+/** A run's status as the commands show it. */
+const statusOf = (r: RunSummary) => (r.writerGone ? `${r.status} (writer gone)` : r.status);
 
 /** Writes to a file synchronously in 1 MiB pieces (a big report is never one string). */
 function fileWriter(file: string): { write(text: string): void; close(): void } {
@@ -233,7 +296,11 @@ function cmdSimulate(args: string[], io: Io): number {
   if (outFile) {
     session = Session.open(outFile, { create: true });
     session.saveMachine(machine.name, JSON.stringify(machine, null, 2));
-    writer = session.beginRun({ profile: profile ?? 'auto', machineJson: JSON.stringify(machine) });
+    // The profile the boot will use, by name (the app steps a stored run with it).
+    writer = session.beginRun({
+      profile: resolveProfile(machine, profile).name,
+      machineJson: JSON.stringify(machine),
+    });
     trace.addSink(writer);
     const progress = io.progress;
     if (progress) {
@@ -279,7 +346,7 @@ function cmdRuns(args: string[], io: Io): number {
   try {
     for (const r of session.runs()) {
       io.out(
-        `${r.id}\t${r.status}\t${r.profile}\t${r.eventCount} events\t${r.createdAt}${r.error ? `\t${r.error}` : ''}\n`,
+        `${r.id}\t${statusOf(r)}\t${r.profile}\t${r.eventCount} events\t${r.createdAt}${r.error ? `\t${r.error}` : ''}\n`,
       );
     }
   } finally {
@@ -311,12 +378,21 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
   if (runArg !== undefined && !/^\d+$/.test(runArg))
     throw new UsageError(`--run ${runArg}: a run number (see irqlab runs)`);
+  if (out) checkOutput(out, [args[0]!]);
   const session = Session.open(args[0]!, { readonly: true });
+  let exit = 0;
   try {
     const runs = session.runs();
     const runId = runArg ? Number(runArg) : runs[runs.length - 1]?.id;
     const run = runId === undefined ? null : session.run(runId);
     if (!run) throw new UsageError(`${args[0]}: no run ${runArg ?? ''}`.trim());
+    if (run.status === 'incomplete' || run.status === 'running') {
+      // A report of a cut-off run covers what was stored; the exit code says it is not whole.
+      io.err(
+        `irqlab: run ${run.id} is ${statusOf(run)}: the report covers the ${count(run.eventCount)} trace events stored\n`,
+      );
+      if (run.status === 'incomplete') exit = 1;
+    }
     io.progress?.(`irqlab: reading run ${run.id}'s outputs`);
     const outputs = session.runOutputs(run.id);
     const stored = session.traceSource(run.id);
@@ -350,7 +426,7 @@ async function cmdReport(args: string[], io: Io): Promise<number> {
   } finally {
     session.close();
   }
-  return 0;
+  return exit;
 }
 
 /**
@@ -374,6 +450,8 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   const bad = args.find((a) => a.startsWith('--'));
   if (bad) throw new UsageError(`import: unknown option ${bad}`);
   if (args.length === 0) throw new UsageError('import takes one or more files');
+  if (out) checkOutput(out, args);
+  if (provenanceOut) checkOutput(provenanceOut, out ? [...args, out] : args);
   const result = await importFiles(args);
   // With --simulate, stdout is the simulation's.
   const say = runIt ? io.err : io.out;

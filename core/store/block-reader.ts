@@ -14,6 +14,14 @@ import {
 import { RUN_ROWID_BASE } from './run-writer';
 
 const BLOCKS_PER_QUERY = 4;
+
+/** An event_blocks row as read (its columns are checked, not believed). */
+interface BlockRow {
+  id: number;
+  run_id: unknown;
+  count: unknown;
+  data: unknown;
+}
 const CACHE_BLOCKS = 32;
 
 export class BlockReader {
@@ -35,9 +43,9 @@ export class BlockReader {
       .prepare('SELECT max(id) FROM event_blocks WHERE id >= ? AND id <= ?')
       .pluck();
     this.range = db.prepare(
-      'SELECT id, count, data FROM event_blocks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
+      'SELECT id, run_id, count, data FROM event_blocks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
     );
-    this.one = db.prepare('SELECT id, count, data FROM event_blocks WHERE id = ?');
+    this.one = db.prepare('SELECT id, run_id, count, data FROM event_blocks WHERE id = ?');
     this.postings = db
       .prepare(
         'SELECT blocks FROM event_postings WHERE run_id = ? AND key = ? AND bucket = ? ORDER BY first_seq',
@@ -57,12 +65,21 @@ export class BlockReader {
     return id === null ? seq : id - base;
   }
 
-  private decode(runId: number, row: { id: number; count: number; data: Buffer }): DecodedBlock {
+  private decode(runId: number, row: BlockRow): DecodedBlock {
     const cached = this.cache.get(row.id);
     if (cached) return cached;
+    // Nothing a row says is believed: its run, its type, its count (decodeBlock checks the count
+    // against the blob's length).
+    if (row.run_id !== runId)
+      throw this.damaged(
+        runId,
+        `the block at rowid ${row.id} says it belongs to run ${String(row.run_id)}`,
+      );
+    if (!Buffer.isBuffer(row.data))
+      throw this.damaged(runId, `the block at rowid ${row.id} is not a blob`);
     let block: DecodedBlock;
     try {
-      block = decodeBlock(row.id - runId * RUN_ROWID_BASE, row.count, row.data);
+      block = decodeBlock(row.id - runId * RUN_ROWID_BASE, row.count as number, row.data);
     } catch (err) {
       if (err instanceof BlockFormatError) throw this.damaged(runId, err.message);
       throw err;
@@ -78,13 +95,21 @@ export class BlockReader {
     const base = runId * RUN_ROWID_BASE;
     const end = base + Math.min(toSeq, RUN_ROWID_BASE);
     let next = base + this.blockStart(runId, fromSeq);
+    let expected = -1;
     while (next < end) {
-      const rows = this.range.all(next, end, BLOCKS_PER_QUERY) as {
-        id: number;
-        count: number;
-        data: Buffer;
-      }[];
-      for (const row of rows) yield this.decode(runId, row);
+      const rows = this.range.all(next, end, BLOCKS_PER_QUERY) as BlockRow[];
+      for (const row of rows) {
+        const block = this.decode(runId, row);
+        // Blocks follow one another: one reaching into the next would repeat steps, a gap
+        // would hide events a count said were there.
+        if (expected >= 0 && block.firstSeq !== expected)
+          throw this.damaged(
+            runId,
+            `the block at step ${block.firstSeq} ${block.firstSeq < expected ? 'overlaps the one before' : `leaves a gap after step ${expected}`}`,
+          );
+        expected = block.firstSeq + block.count;
+        yield block;
+      }
       if (rows.length < BLOCKS_PER_QUERY) return;
       next = rows[rows.length - 1]!.id + 1;
     }
@@ -119,7 +144,7 @@ export class BlockReader {
       if (firstSeq >= toSeq) return;
       const id = base + firstSeq;
       const cached = this.cache.get(id);
-      const row = cached ? null : (this.one.get(id) as { id: number; count: number; data: Buffer });
+      const row = cached ? null : (this.one.get(id) as BlockRow | undefined);
       if (!cached && !row)
         throw this.damaged(runId, `posting list names a block at step ${firstSeq} that is missing`);
       yield cached ?? this.decode(runId, row!);
@@ -129,8 +154,20 @@ export class BlockReader {
   private postingList(runId: number, key: PostingKey, value: number): Uint32Array {
     const bucket = Math.floor(value / 2 ** POSTING_BUCKET_BITS[key]);
     const firstSeqs: number[] = [];
-    for (const segment of this.postings.all(runId, key, bucket) as Buffer[])
-      postingsOf(segment, value, firstSeqs);
+    try {
+      for (const segment of this.postings.all(runId, key, bucket) as unknown[]) {
+        if (!Buffer.isBuffer(segment))
+          throw new BlockFormatError(`a posting list of ${key} is not a blob`);
+        postingsOf(segment, value, firstSeqs);
+      }
+    } catch (err) {
+      if (err instanceof BlockFormatError) throw this.damaged(runId, err.message);
+      throw err;
+    }
+    // The intersection walks ascending lists: a list out of order was not written by irqlab.
+    for (let i = 1; i < firstSeqs.length; i++)
+      if (firstSeqs[i]! <= firstSeqs[i - 1]!)
+        throw this.damaged(runId, `the posting list of ${key} ${value} is out of step order`);
     return Uint32Array.from(firstSeqs);
   }
 }

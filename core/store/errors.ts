@@ -1,6 +1,19 @@
-// Why a session file could not be opened. Every case names the file and leaves it untouched.
+// Why a session file could not be opened or read. Every case names the file and leaves it
+// untouched.
 export type SessionErrorCode =
-  'not-found' | 'not-sqlite' | 'truncated' | 'foreign' | 'newer' | 'corrupt' | 'read-only-query';
+  | 'not-found'
+  | 'not-sqlite'
+  | 'truncated'
+  | 'foreign'
+  | 'newer'
+  | 'corrupt'
+  /** SQLite and irqlab's, but its schema or rows are not what irqlab writes (hostile or altered). */
+  | 'invalid'
+  /** Another live process is writing it. */
+  | 'busy'
+  /** Its folder cannot be written in (a writer needs its lock and WAL beside it). */
+  | 'unwritable'
+  | 'read-only-query';
 
 export class SessionError extends Error {
   constructor(
@@ -11,4 +24,15 @@ export class SessionError extends Error {
     super(`${file}: ${message}`);
     this.name = 'SessionError';
   }
+}
+
+/** What every file irqlab refuses to read is told: `<file>: not a valid irqlab session: <what>`. */
+export const NOT_VALID = 'not a valid irqlab session';
+
+export function notValid(
+  file: string,
+  what: string,
+  code: SessionErrorCode = 'invalid',
+): SessionError {
+  return new SessionError(code, file, `${NOT_VALID}: ${what}`);
 }

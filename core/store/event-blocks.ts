@@ -157,16 +157,43 @@ export interface DecodedBlock {
 /** Why a block could not be read (the session store turns it into a SessionError). */
 export class BlockFormatError extends Error {}
 
+/**
+ * Why a block's header does not fit its row, or null: the count must be 1..BLOCK_EVENTS and the
+ * blob exactly as long as the header's column widths make that many events (a count is never
+ * believed on its own: the blob's length is what was written). `head` is the blob's first 16 bytes.
+ */
+export function decodeBlockHeader(
+  firstSeq: number,
+  count: unknown,
+  head: Uint8Array,
+  length: number,
+): string | null {
+  const format = head[0];
+  if (length < HEADER_BYTES || (format !== BLOCK_FORMAT && format !== CONVERTED_BLOCK_FORMAT))
+    return `block at step ${firstSeq}: unknown block format ${format ?? '(empty)'}`;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > BLOCK_EVENTS)
+    return `block at step ${firstSeq}: event count ${String(count)} is not 1..${BLOCK_EVENTS}`;
+  let expected = HEADER_BYTES;
+  for (let c = 0; c < BLOCK_COLUMNS.length; c++) {
+    const width = BYTES[head[1 + c] as WidthCode];
+    if (width === undefined) return `block at step ${firstSeq}: unknown width code ${head[1 + c]}`;
+    expected += pad8(width * count);
+  }
+  if (expected !== length)
+    return `block at step ${firstSeq}: ${length} bytes, but ${count} events of its widths take ${expected}`;
+  return null;
+}
+
 /** Decodes a stored block. Checks the layout against the row's event count. */
 export function decodeBlock(firstSeq: number, count: number, data: Uint8Array): DecodedBlock {
+  const problem = decodeBlockHeader(
+    firstSeq,
+    count,
+    data.subarray(0, HEADER_BYTES),
+    data.byteLength,
+  );
+  if (problem) throw new BlockFormatError(problem);
   const format = data[0];
-  if (
-    data.byteLength < HEADER_BYTES ||
-    (format !== BLOCK_FORMAT && format !== CONVERTED_BLOCK_FORMAT)
-  )
-    throw new BlockFormatError(
-      `block at step ${firstSeq}: unknown block format ${format ?? '(empty)'}`,
-    );
   if (format === BLOCK_FORMAT) {
     const stored = new DataView(data.buffer, data.byteOffset, HEADER_BYTES).getUint32(12, true);
     const actual = crc32(data.subarray(HEADER_BYTES), crc32(NO_CRC, crc32(data.subarray(0, 12))));
@@ -255,6 +282,14 @@ export function postingsOf(data: Uint8Array, value: number, into: number[]): voi
   const bytes = data.byteOffset % 4 === 0 ? data : data.slice();
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
   const n = words[0] ?? 0;
+  if (
+    data.byteLength % 4 !== 0 ||
+    n < 1 ||
+    n > GROUP_BLOCKS ||
+    words.length < 1 + n ||
+    (words.length - 1 - n) % 2 !== 0
+  )
+    throw new BlockFormatError(`a posting list claims ${n} blocks in ${data.byteLength} bytes`);
   for (let i = 1 + n; i + 1 < words.length; i += 2) {
     const v = words[i]!;
     if (v > value) return;

@@ -18,7 +18,9 @@ export function registerEventsTable(db: Database.Database, reader: () => BlockRe
     parameters: ['run', 'from_seq', 'to_seq'],
     *rows(run?: unknown, fromSeq?: unknown, toSeq?: unknown) {
       const blocks = reader();
-      const runs = run === undefined ? blocks.runIds() : [Number(run)];
+      const known = blocks.runIds();
+      // Only runs the file has: blocks under another run id are not a run's events.
+      const runs = run === undefined ? known : known.filter((id) => id === Number(run));
       const from = fromSeq === undefined ? 0 : Math.max(0, Number(fromSeq));
       const to = toSeq === undefined ? Infinity : Number(toSeq);
       const row = new Array<number>(EVENTS_TABLE_COLUMNS.length);

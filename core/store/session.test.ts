@@ -294,8 +294,14 @@ describe('a session file', () => {
     db.exec('CREATE TABLE photos (id INTEGER)');
     db.close();
     const before = readFileSync(file);
-    expectSessionError(file, 'foreign', /not an irqlab session/);
-    expect(() => Session.open(file, { readonly: true })).toThrow(/not an irqlab session/);
+    expectSessionError(
+      file,
+      'foreign',
+      /not a valid irqlab session: an SQLite database of another application/,
+    );
+    expect(() => Session.open(file, { readonly: true })).toThrow(
+      /not a valid irqlab session: an SQLite database of another application/,
+    );
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 

@@ -10,7 +10,21 @@
 // Trace events live in blocks (event-blocks.ts); `events()` pages through them, using the
 // posting lists for filters, and SQL sees them through the `events` virtual table.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   EVENT_KIND_NAMES,
   EventKind,
@@ -19,11 +33,18 @@ import {
 } from '../trace/events';
 import { namedArgs, type TraceSource } from '../report/trace-source';
 import { BlockReader } from './block-reader';
-import { SessionError } from './errors';
+import { notValid, SessionError } from './errors';
 import type { PostingKey } from './event-blocks';
 import { registerEventsTable } from './events-table';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrate';
 import { RUN_ROWID_BASE, RunWriter } from './run-writer';
+import { checkRows, checkSchema, symbolArgs } from './schema-check';
+import { acquireWriterLock, liveWriter, type WriterLock } from './writer-lock';
+
+// SQLite URIs (`file:...?immutable=1`) let a reader open a session without creating -wal/-shm
+// files beside it. better-sqlite3 reads this once, when its addon loads (at the first Database);
+// where it was loaded before (another thread), opening falls back to a private copy.
+process.env.SQLITE_USE_URI ??= '1';
 
 export type { EventRow };
 export { RUN_ROWID_BASE };
@@ -70,6 +91,11 @@ export interface RunSummary {
   status: 'running' | 'complete' | 'failed' | 'incomplete';
   eventCount: number;
   error: string | null;
+  /**
+   * Stored as 'running' but the process writing it is gone (killed, crashed): shown as
+   * 'incomplete'. Set only by reads; the next writer to open the file stores 'incomplete'.
+   */
+  writerGone?: boolean;
 }
 
 /** Which events of a run to return. Every given condition must hold. */
@@ -102,7 +128,16 @@ const RUN_SIZED_TABLES = new Set(['event_blocks', 'event_postings', 'strings', '
 function inspectHeader(file: string): void {
   const size = statSync(file).size;
   const header = Buffer.alloc(100);
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new SessionError(
+      'not-found',
+      file,
+      `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
   let read: number;
   try {
     read = readSync(fd, header, 0, 100, 0);
@@ -110,14 +145,10 @@ function inspectHeader(file: string): void {
     closeSync(fd);
   }
   if (read < 16 || header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
-    throw new SessionError('not-sqlite', file, 'not an irqlab session (not an SQLite database)');
+    throw notValid(file, 'not an SQLite database', 'not-sqlite');
   }
   if (read < 100) {
-    throw new SessionError(
-      'truncated',
-      file,
-      `truncated: ${size} bytes, shorter than the SQLite header`,
-    );
+    throw notValid(file, `truncated: ${size} bytes, shorter than the SQLite header`, 'truncated');
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
@@ -125,29 +156,109 @@ function inspectHeader(file: string): void {
   // The in-header page count is valid when the change counters agree (SQLite >= 3.7.0 writers).
   const countValid = header.readUInt32BE(24) === header.readUInt32BE(92);
   if (countValid && pages > 0 && size < pages * pageSize) {
-    throw new SessionError(
-      'truncated',
+    throw notValid(
       file,
       `truncated: ${size} bytes, but its header says ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes)`,
+      'truncated',
     );
   }
 }
 
-/** Runs the read-only checks of an existing file; returns its schema version. */
+/** Every connection to a session file: its schema is data, never code irqlab trusts. */
+function harden(db: Database.Database): Database.Database {
+  // Functions in the schema (defaults, checks, indexes) only if innocuous; better-sqlite3 sets
+  // SQLITE_DBCONFIG_DEFENSIVE itself (unless unsafeMode is on, which irqlab never turns on).
+  db.pragma('trusted_schema = OFF');
+  return db;
+}
+
+/**
+ * How a reader reaches a file's content without touching it: `open()` gives a read-only
+ * connection (as often as wanted: the events table has its own), `dispose()` removes what was
+ * made for it. A file whose WAL holds nothing is opened immutable (SQLite then takes no lock and
+ * creates no -wal/-shm beside it); while a live writer has it, directly (its -wal and -shm exist);
+ * a writer that died leaves a WAL with committed transactions in it: those are read from a
+ * private copy of the file and its WAL, so its -wal/-shm are neither changed nor left behind.
+ */
+interface ReadSource {
+  open(): Database.Database;
+  dispose(): void;
+}
+
+let urisWork: boolean | null = null;
+
+function readSource(file: string): ReadSource {
+  const walBytes = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
+  const hasShm = existsSync(`${file}-shm`);
+  if (walBytes > 0 || hasShm) {
+    if (hasShm && liveWriter(file))
+      return {
+        open: () => harden(new Database(file, { readonly: true, fileMustExist: true })),
+        dispose: () => {},
+      };
+    if (walBytes > 0) return privateCopy(file, true);
+  }
+  if (urisWork !== false) {
+    const uri = `${pathToFileURL(path.resolve(file)).href}?immutable=1`;
+    try {
+      const db = new Database(uri, { readonly: true, fileMustExist: true });
+      urisWork = true;
+      db.close();
+      return {
+        open: () => harden(new Database(uri, { readonly: true, fileMustExist: true })),
+        dispose: () => {},
+      };
+    } catch (err) {
+      // The file itself cannot be read (permissions): say so, whatever URIs do.
+      accessSync(file, constants.R_OK);
+      if (urisWork === true) throw err;
+      urisWork = false; // URIs are off in this process: `file:...` named a file that is not there
+    }
+  }
+  return privateCopy(file, walBytes > 0);
+}
+
+/** A copy (with its WAL) in a private folder, removed by dispose() and at exit. */
+function privateCopy(file: string, withWal: boolean): ReadSource {
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-read-'));
+  const copy = path.join(dir, 'session.irqlab');
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  try {
+    copyFileSync(file, copy);
+    if (withWal) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return {
+    open: () => harden(new Database(copy, { readonly: true, fileMustExist: true })),
+    dispose: () => {
+      process.removeListener('exit', remove);
+      remove();
+    },
+  };
+}
+
+/**
+ * Runs the read-only checks of an existing file (application id, version, schema, integrity,
+ * rows); returns its schema version. Nothing else is read from a file before these pass.
+ */
 function inspectDatabase(
   file: string,
-  latest: number,
+  migrations: readonly Migration[],
   probe: Database.Database,
   fullCheckBytes: number,
 ): number {
+  const latest = latestVersion(migrations);
   try {
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
     if (appId !== IRQLAB_APPLICATION_ID) {
-      throw new SessionError(
-        'foreign',
+      throw notValid(
         file,
-        `an SQLite database, but not an irqlab session (application_id 0x${appId.toString(16)})`,
+        `an SQLite database of another application (application_id 0x${(appId >>> 0).toString(16)})`,
+        'foreign',
       );
     }
     if (version > latest) {
@@ -157,31 +268,88 @@ function inspectDatabase(
         `written by a newer irqlab (schema version ${version}; this one reads up to ${latest}); open it with that version`,
       );
     }
-    const tables =
-      statSync(file).size <= fullCheckBytes
-        ? [null]
-        : (
-            probe
-              .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
-              .pluck()
-              .all() as string[]
-          ).filter((t) => !RUN_SIZED_TABLES.has(t));
+    if (version < 0) throw notValid(file, `schema version ${version}`);
+    checkSchema(file, probe, migrations, version);
+    // An older file is converted, which reads every row anyway: it is checked whole first.
+    const whole = statSync(file).size <= fullCheckBytes || version < latest;
+    const tables = whole
+      ? [null]
+      : (
+          probe
+            .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+            .pluck()
+            .all() as string[]
+        ).filter((t) => !RUN_SIZED_TABLES.has(t));
     for (const table of tables) {
       const check = probe.pragma(table === null ? 'quick_check' : `quick_check("${table}")`, {
         simple: true,
       }) as string;
-      if (check !== 'ok') throw new SessionError('corrupt', file, `damaged: ${check}`);
+      if (check !== 'ok') throw notValid(file, `damaged: ${check}`, 'corrupt');
     }
+    checkRows(file, probe, whole);
+    if (version === 1) checkV1Conversion(file, probe);
     return version;
   } catch (err) {
     if (err instanceof SessionError) throw err;
-    throw new SessionError('corrupt', file, `damaged: ${(err as Error).message}`);
+    throw notValid(file, `damaged: ${(err as Error).message}`, 'corrupt');
   }
+}
+
+/**
+ * Converting version-1 rows (migrations/0002) costs, for each call naming a device, a walk to its
+ * return and a scan of the device calls for each event: events x device calls row visits. A file
+ * can make that any size; past this budget (seconds of work) it is refused instead of converted.
+ */
+export const V1_CONVERSION_BUDGET = 5e8;
+
+function checkV1Conversion(file: string, db: Database.Database): void {
+  const events = db.prepare(`SELECT count(*) FROM events`).pluck().get() as number;
+  const calls = db
+    .prepare(
+      `SELECT count(*) FROM events e
+         JOIN symbols s ON s.run_id = e.id >> 40 AND s.id = e.fn
+         JOIN json_each(s.args) a
+           ON a.value ->> 'name' = 'dev' AND a.value ->> 'type' = 'str' AND a.key < 4
+        WHERE e.kind = 1`,
+    )
+    .pluck()
+    .get() as number;
+  if (events * (calls + 1) > V1_CONVERSION_BUDGET)
+    throw notValid(
+      file,
+      `a schema version 1 file too big to convert (${events} events, ${calls} device calls)`,
+    );
+}
+
+/** The bytes of a read-only connection's database as a rollback-journal file, for deserializing. */
+function imageOf(db: Database.Database): Buffer {
+  const image = db.serialize();
+  // A WAL-mode header (file format versions 2) makes an in-memory copy look for a WAL file it
+  // cannot have: its writes fail with "unable to open database file". Say "rollback journal".
+  if (image.length >= 20) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return image;
 }
 
 function isCorruption(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+/**
+ * An SQLite error while irqlab reads its own tables of a checked file: the file is at fault
+ * (a page that reads wrong, a value of the wrong type), except when SQLite is busy or out of
+ * memory or disk, which says nothing about the file.
+ */
+function isFileFault(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    typeof code === 'string' &&
+    code.startsWith('SQLITE_') &&
+    !/^SQLITE_(BUSY|LOCKED|NOMEM|FULL|INTERRUPT|READONLY)/.test(code)
+  );
 }
 
 export class Session {
@@ -198,8 +366,11 @@ export class Session {
     readonly file: string,
     readonly db: Database.Database,
     readonly readonly: boolean,
-    /** Set when an older file opened read-only was migrated in memory. */
-    private readonly image: (() => Buffer) | null,
+    /** A read-only connection to the same content (the events table's own). */
+    private readonly reopen: () => Database.Database,
+    private readonly release: () => void,
+    /** Held when this session writes the file. */
+    private readonly lock: WriterLock | null,
   ) {
     registerEventsTable(db, () => this.tableBlocks());
   }
@@ -210,72 +381,136 @@ export class Session {
     const readonly = options.readonly ?? false;
     const fresh = !existsSync(file) || statSync(file).size === 0;
     if (fresh && (!options.create || readonly)) {
-      throw new SessionError(
-        'not-found',
-        file,
-        existsSync(file) ? 'empty file, not a session' : 'no such file',
-      );
+      throw existsSync(file)
+        ? notValid(file, 'an empty file', 'not-found')
+        : new SessionError('not-found', file, 'no such file');
     }
+    if (!fresh && !statSync(file).isFile()) throw notValid(file, 'not a file');
 
-    let version = 0;
-    let image: Buffer | null = null;
-    if (!fresh) {
-      inspectHeader(file);
-      let probe: Database.Database;
-      try {
-        probe = new Database(file, { readonly: true, fileMustExist: true });
-      } catch (err) {
-        throw new SessionError('corrupt', file, `cannot be opened: ${(err as Error).message}`);
+    // A writer takes the lock first: a second writer is refused while the first one lives.
+    const lock = readonly ? null : acquireWriterLock(file);
+    let source: ReadSource | null = null;
+    try {
+      let version = 0;
+      let image: Buffer | null = null;
+      if (!fresh) {
+        inspectHeader(file);
+        try {
+          source = readSource(file);
+        } catch (err) {
+          throw new SessionError(
+            'not-found',
+            file,
+            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          );
+        }
+        let probe: Database.Database;
+        try {
+          probe = source.open();
+        } catch (err) {
+          throw notValid(file, `cannot be opened: ${(err as Error).message}`, 'corrupt');
+        }
+        try {
+          version = inspectDatabase(
+            file,
+            migrations,
+            probe,
+            options.fullCheckBytes ?? FULL_CHECK_BYTES,
+          );
+          // Read-only and older: migrate a copy in memory (serialize() includes the WAL's pages).
+          if (readonly && version < latest) image = imageOf(probe);
+        } finally {
+          probe.close();
+        }
       }
-      try {
-        version = inspectDatabase(file, latest, probe, options.fullCheckBytes ?? FULL_CHECK_BYTES);
-        // Read-only and older: migrate a copy in memory (serialize() includes the WAL's pages).
-        if (readonly && version < latest) image = probe.serialize();
-      } finally {
-        probe.close();
-      }
-    }
 
-    if (image) {
-      const db = new Database(image);
-      try {
-        migrate(db, migrations);
-      } catch (err) {
-        db.close();
-        throw new SessionError(
-          'corrupt',
+      if (image) {
+        source?.dispose();
+        source = null;
+        const db = harden(new Database(image));
+        try {
+          migrate(db, migrations);
+        } catch (err) {
+          db.close();
+          throw notValid(
+            file,
+            `cannot be migrated from schema version ${version}: ${(err as Error).message}`,
+            'corrupt',
+          );
+        }
+        try {
+          // What the conversion made is what will be read: checked as a file would be.
+          checkRows(file, db, true);
+        } catch (err) {
+          db.close();
+          throw err;
+        }
+        // The events table's own connection reads a copy (serialized now: not while a query runs).
+        const migrated = db.serialize();
+        return new Session(
           file,
-          `cannot be migrated from schema version ${version}: ${(err as Error).message}`,
+          db,
+          true,
+          () => harden(new Database(migrated)),
+          () => {},
+          null,
         );
       }
-      // The events table's own connection reads a copy (serialized now: not while a query runs).
-      const migrated = db.serialize();
-      return new Session(file, db, true, () => migrated);
-    }
 
-    const db = new Database(file, { readonly });
-    if (!readonly) {
+      if (readonly) {
+        const src = source!;
+        source = null;
+        return new Session(file, src.open(), true, src.open, src.dispose, null);
+      }
+
+      source?.dispose();
+      source = null;
+      const db = harden(new Database(file));
       try {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         if (fresh) db.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
         migrate(db, migrations);
-        // A run still 'running' was cut off (crash, kill) in another process: say so.
-        db.prepare(`UPDATE runs SET status = 'incomplete' WHERE status = 'running'`).run();
+        // A run still 'running' was cut off (crash, kill) in a process that is gone: this one
+        // holds the lock now. (Another thread of this process may be writing one: left alone.)
+        if (lock!.owned)
+          db.prepare(`UPDATE runs SET status = 'incomplete' WHERE status = 'running'`).run();
       } catch (err) {
         db.close();
         if (isCorruption(err))
-          throw new SessionError('corrupt', file, `damaged: ${(err as Error).message}`);
+          throw notValid(file, `damaged: ${(err as Error).message}`, 'corrupt');
         throw err;
       }
+      return new Session(
+        file,
+        db,
+        false,
+        () => harden(new Database(file, { readonly: true, fileMustExist: true })),
+        () => {},
+        lock,
+      );
+    } catch (err) {
+      source?.dispose();
+      lock?.release();
+      throw err;
     }
-    return new Session(file, db, readonly, null);
   }
 
   close(): void {
     this.tableReader?.db.close();
+    this.tableReader = null;
     this.db.close();
+    this.release();
+    this.lock?.release();
+  }
+
+  /**
+   * Whether the process that writes this file is alive: this one when it opened the file for
+   * writing, else whoever holds its writer lock (writer-lock.ts).
+   */
+  writerAlive(): boolean {
+    return !this.readonly || liveWriter(this.file) !== null;
   }
 
   get schemaVersion(): number {
@@ -292,9 +527,13 @@ export class Session {
   }
 
   machine(): { name: string; json: string } | null {
-    const row = this.db.prepare(`SELECT name, json FROM machine WHERE id = 1`).get() as
-      { name: string; json: string } | undefined;
-    return row ?? null;
+    const row = this.guard('machine', () =>
+      this.db.prepare(`SELECT name, json FROM machine WHERE id = 1`).get(),
+    ) as { name: unknown; json: unknown } | undefined;
+    if (!row) return null;
+    if (typeof row.name !== 'string' || typeof row.json !== 'string')
+      throw notValid(this.file, 'the machine is not text', 'corrupt');
+    return { name: row.name, json: row.json };
   }
 
   /** Starts a run; its writer is a trace sink that stores events in batches as they come. */
@@ -308,14 +547,24 @@ export class Session {
   }
 
   runs(): RunSummary[] {
-    return this.guard('runs', () =>
-      this.db
-        .prepare(
-          `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
+    return this.liveness(
+      this.guard('runs', () =>
+        this.db
+          .prepare(
+            `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
                 event_count AS eventCount, error FROM runs ORDER BY id`,
-        )
-        .all(),
-    ) as RunSummary[];
+          )
+          .all(),
+      ) as RunSummary[],
+    );
+  }
+
+  /** A run stored as 'running' whose writer is gone is reported 'incomplete' (writerGone). */
+  private liveness<T extends RunSummary>(rows: T[]): T[] {
+    if (!rows.some((r) => r.status === 'running') || this.writerAlive()) return rows;
+    return rows.map((r) =>
+      r.status === 'running' ? { ...r, status: 'incomplete', writerGone: true } : r,
+    );
   }
 
   run(id: number): (RunSummary & { outputsJson: string | null; machineJson: string }) | null {
@@ -328,10 +577,9 @@ export class Session {
         )
         .get(id),
     );
-    return (
-      (row as (RunSummary & { outputsJson: string | null; machineJson: string }) | undefined) ??
-      null
-    );
+    const found = row as
+      (RunSummary & { outputsJson: string | null; machineJson: string }) | undefined;
+    return found ? this.liveness([found])[0]! : null;
   }
 
   /** A run's stored outputs (what the simulation returned), parsed; null when none were stored. */
@@ -344,10 +592,10 @@ export class Session {
     try {
       return JSON.parse(json);
     } catch (err) {
-      throw new SessionError(
-        'corrupt',
+      throw notValid(
         this.file,
         `run ${id}: stored outputs are not valid JSON (${(err as Error).message})`,
+        'corrupt',
       );
     }
   }
@@ -358,7 +606,7 @@ export class Session {
   }
 
   private damaged = (runId: number, message: string) =>
-    new SessionError('corrupt', this.file, `damaged: run ${runId}: ${message}`);
+    notValid(this.file, `damaged: run ${runId}: ${message}`, 'corrupt');
 
   private blockReader(): BlockReader {
     return (this.blocks ??= new BlockReader(this.db, this.damaged));
@@ -367,21 +615,19 @@ export class Session {
   /** The `events` virtual table's reader, on a connection of its own (see events-table.ts). */
   private tableBlocks(): BlockReader {
     if (!this.tableReader) {
-      const db = this.image
-        ? new Database(this.image())
-        : new Database(this.file, { readonly: true, fileMustExist: true });
+      const db = this.reopen();
       this.tableReader = { db, blocks: new BlockReader(db, this.damaged) };
     }
     return this.tableReader.blocks;
   }
 
   /** Runs a read, turning SQLite's corruption errors into a SessionError naming the file. */
-  private guard<T>(what: string, read: () => T): T {
+  private guard<T>(what: string, read: () => T, fault = isFileFault): T {
     try {
       return read();
     } catch (err) {
-      if (isCorruption(err))
-        throw new SessionError('corrupt', this.file, `damaged: ${what}: ${(err as Error).message}`);
+      if (fault(err))
+        throw notValid(this.file, `damaged: ${what}: ${(err as Error).message}`, 'corrupt');
       throw err;
     }
   }
@@ -455,10 +701,12 @@ export class Session {
     let id = this.deviceIds.get(key);
     if (id === undefined) {
       id =
-        (this.db
-          .prepare(`SELECT id FROM strings WHERE run_id = ? AND value = ? LIMIT 1`)
-          .pluck()
-          .get(runId, bdf) as number | undefined) ?? -1;
+        (this.guard(`run ${runId}: strings`, () =>
+          this.db
+            .prepare(`SELECT id FROM strings WHERE run_id = ? AND value = ? LIMIT 1`)
+            .pluck()
+            .get(runId, bdf),
+        ) as number | undefined) ?? -1;
       this.deviceIds.set(key, id);
     }
     return id < 0 ? null : id;
@@ -466,10 +714,9 @@ export class Session {
 
   /** Every interned string of a run (small runs, tests); pages resolve theirs with `stringsOf`. */
   strings(runId: number): Map<number, string> {
-    const rows = this.db.prepare(`SELECT id, value FROM strings WHERE run_id = ?`).all(runId) as {
-      id: number;
-      value: string;
-    }[];
+    const rows = this.guard(`run ${runId}: strings`, () =>
+      this.db.prepare(`SELECT id, value FROM strings WHERE run_id = ?`).all(runId),
+    ) as { id: number; value: string }[];
     return new Map(rows.map((r) => [r.id, r.value]));
   }
 
@@ -488,7 +735,11 @@ export class Session {
           )
           .all(JSON.stringify([...missing]), runId),
       ) as { id: number; value: string }[];
-      for (const r of rows) known.set(r.id, r.value);
+      for (const r of rows) {
+        if (typeof r.value !== 'string')
+          throw notValid(this.file, `run ${runId}: interned string ${r.id} is not text`, 'corrupt');
+        known.set(r.id, r.value);
+      }
     }
     return known;
   }
@@ -496,10 +747,16 @@ export class Session {
   symbols(runId: number): Map<number, { name: string; args: { name: string; type: string }[] }> {
     let symbols = this.runSymbols.get(runId);
     if (!symbols) {
-      const rows = this.db
-        .prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`)
-        .all(runId) as { id: number; name: string; args: string }[];
-      symbols = new Map(rows.map((r) => [r.id, { name: r.name, args: JSON.parse(r.args) }]));
+      const rows = this.guard(`run ${runId}: symbols`, () =>
+        this.db.prepare(`SELECT id, name, args FROM symbols WHERE run_id = ?`).all(runId),
+      ) as { id: number; name: unknown; args: unknown }[];
+      // Checked at open for every file; again here, as what is read is what is used.
+      symbols = new Map(
+        rows.map((r) => [
+          r.id,
+          { name: String(r.name), args: symbolArgs(this.file, runId, r.id, r.args) },
+        ]),
+      );
       this.runSymbols.set(runId, symbols);
     }
     return symbols;
@@ -575,12 +832,17 @@ export class Session {
     }
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
-    this.guard('query', () => {
-      for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
-        rows.push(row);
-        if (rows.length >= limit) break;
-      }
-    });
+    // The user's SQL may fail on its own (a bad function call): only corruption is the file's.
+    this.guard(
+      'query',
+      () => {
+        for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
+          rows.push(row);
+          if (rows.length >= limit) break;
+        }
+      },
+      isCorruption,
+    );
     return { columns, rows };
   }
 }

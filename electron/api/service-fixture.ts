@@ -27,7 +27,7 @@ export function useServiceFixture(name: string): ServiceFixture {
       sessions: {
         sessionsDir: path.join(dir, 'sessions'),
         scratchDir: path.join(dir, 'scratch'),
-        recentFile: path.join(dir, 'recent.json'),
+        configDir: path.join(dir, 'config'),
       },
       exportsDir: path.join(dir, 'exports'),
     });

@@ -167,7 +167,8 @@ describe('sessions through the API', () => {
       base64: Buffer.from('not a database').toString('base64'),
     });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error.message).toContain('not an irqlab session');
+    if (!bad.ok)
+      expect(bad.error.message).toContain('not a valid irqlab session: not an SQLite database');
     expect(existsSync(path.join(fx.dir, 'sessions', 'evil.irqlab'))).toBe(false);
 
     const bytes = readFileSync(path.join(fx.dir, 'sessions', 'bring-up.irqlab'));
@@ -184,7 +185,10 @@ describe('sessions through the API', () => {
     writeFileSync(file, 'SQLite format 3\0' + 'x'.repeat(50));
     const result = await dispatch(fx.service.handlers, 'session.open', { name: 'damaged.irqlab' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toMatch(/damaged\.irqlab: truncated/);
+    if (!result.ok)
+      expect(result.error.message).toMatch(
+        /damaged\.irqlab: not a valid irqlab session: truncated/,
+      );
     expect(readFileSync(file, 'utf8')).toBe('SQLite format 3\0' + 'x'.repeat(50));
   });
 

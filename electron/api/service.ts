@@ -109,7 +109,7 @@ export function createService(options: ServiceOptions): Service {
     options.sessions ?? {
       sessionsDir: path.join(temp!, 'sessions'),
       scratchDir: path.join(temp!, 'scratch'),
-      recentFile: path.join(temp!, 'recent.json'),
+      configDir: path.join(temp!, 'config'),
     },
   );
   const exportsDir = options.exportsDir ?? path.join(temp ?? tmpdir(), 'irqlab-exports');

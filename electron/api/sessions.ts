@@ -7,6 +7,11 @@
 //
 // A new session starts in a scratch file, so its runs are stored (autosaved) from the first one;
 // "save as" copies the file, runs and all, to its name.
+//
+// "In the sessions folder" means the file's real path is there: a symlink in the folder to a file
+// elsewhere is refused, not opened (and rewritten by save). The recent list lives in the user's
+// config folder, one per sessions folder (keyed by the folder's real path); in browser mode it
+// lists and opens only files in that folder.
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -14,11 +19,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SessionError } from '../../core/store/errors';
 import { Session } from '../../core/store/session';
@@ -29,8 +36,11 @@ export interface SessionLibraryOptions {
   sessionsDir: string;
   /** Where untitled sessions live until saved. */
   scratchDir: string;
-  /** The recent-sessions list (JSON). */
-  recentFile: string;
+  /**
+   * Where the recent-sessions lists live (default: configDirOf(), the user's config folder):
+   * `recent/<hash of the sessions folder's real path>.json`.
+   */
+  configDir?: string;
   /** Desktop: the paths of the user's choice in native dialogs. Absent in browser mode. */
   chooseOpenPath?: () => Promise<string | null>;
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
@@ -50,14 +60,41 @@ interface RecentEntry {
 
 const RECENT_MAX = 12;
 
+/** irqlab's config folder: $IRQLAB_CONFIG_DIR, else $XDG_CONFIG_HOME/irqlab, else ~/.config/irqlab. */
+export function configDirOf(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.IRQLAB_CONFIG_DIR) return path.resolve(env.IRQLAB_CONFIG_DIR);
+  const xdg = env.XDG_CONFIG_HOME;
+  return path.join(
+    xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.config'),
+    'irqlab',
+  );
+}
+
 export class SessionLibrary {
   private readonly open = new Map<string, OpenSession>();
   private next = 1;
   private scratchCount = 0;
 
+  /** The sessions folder's real path. */
+  private readonly dir: string;
+  /** This sessions folder's recent list. */
+  readonly recentFile: string;
+
   constructor(private readonly options: SessionLibraryOptions) {
     mkdirSync(options.sessionsDir, { recursive: true });
     mkdirSync(options.scratchDir, { recursive: true });
+    this.dir = realpathSync(options.sessionsDir);
+    const key = createHash('sha256').update(this.dir).digest('hex').slice(0, 32);
+    this.recentFile = path.join(options.configDir ?? configDirOf(), 'recent', `${key}.json`);
+  }
+
+  /** Whether a file's real path is in the sessions folder (a symlink out of it is not). */
+  private inFolder(file: string): boolean {
+    try {
+      return path.dirname(realpathSync(file)) === this.dir;
+    } catch {
+      return false;
+    }
   }
 
   get sessionsDir(): string {
@@ -72,9 +109,12 @@ export class SessionLibrary {
   fileInSessionsDir(name: string): string {
     const checked = SessionFileNameSchema.safeParse(name);
     if (!checked.success) throw new Error(checked.error.issues[0]!.message);
-    const dir = path.resolve(this.options.sessionsDir);
-    const file = path.resolve(dir, name);
-    if (path.dirname(file) !== dir) throw new Error(`${name}: not a file in the sessions folder`);
+    const file = path.resolve(this.dir, name);
+    if (path.dirname(file) !== this.dir)
+      throw new Error(`${name}: not a file in the sessions folder`);
+    // A name that exists must be a file of the folder, not a link to one elsewhere.
+    if (existsSync(file) && !this.inFolder(file))
+      throw new Error(`${name}: links to a file outside the sessions folder; not opened`);
     return file;
   }
 
@@ -98,6 +138,9 @@ export class SessionLibrary {
     const candidates = [...this.recentEntries().map((e) => e.file), ...this.folderFiles()];
     const file = candidates.find((f) => recentIdOf(f) === recentId);
     if (!file || !existsSync(file)) throw new Error('that session is no longer there');
+    // Browser mode opens only the folder's files (the list may be older than a symlink swap).
+    if (!this.canUseDialogs && !this.inFolder(file))
+      throw new Error(`${path.basename(file)}: not a file in the sessions folder; not opened`);
     return this.openFile(file);
   }
 
@@ -257,12 +300,13 @@ export class SessionLibrary {
     return out;
   }
 
-  /** The sessions folder's files, newest first. */
+  /** The sessions folder's files (not links out of it), newest first. */
   private folderFiles(): string[] {
-    const dir = path.resolve(this.options.sessionsDir);
+    const dir = this.dir;
     return readdirSync(dir)
       .filter((f) => SessionFileNameSchema.safeParse(f).success)
       .map((f) => path.join(dir, f))
+      .filter((f) => this.inFolder(f))
       .map((f) => ({ f, t: statSync(f).mtimeMs }))
       .sort((a, b) => b.t - a.t)
       .map((x) => x.f);
@@ -271,7 +315,11 @@ export class SessionLibrary {
   private recentEntries(): RecentEntry[] {
     let entries: RecentEntry[] = [];
     try {
-      const raw: unknown = JSON.parse(readFileSync(this.options.recentFile, 'utf8'));
+      const doc = JSON.parse(readFileSync(this.recentFile, 'utf8')) as {
+        sessionsDir?: unknown;
+        entries?: unknown;
+      };
+      const raw = doc?.sessionsDir === this.dir ? doc.entries : null;
       if (Array.isArray(raw))
         entries = raw.filter(
           (e): e is RecentEntry =>
@@ -283,17 +331,19 @@ export class SessionLibrary {
     } catch {
       // no list yet, or an unreadable one: start afresh
     }
-    return entries;
+    // Browser mode: only the folder's files (a desktop user chose the others in a dialog).
+    return this.canUseDialogs ? entries : entries.filter((e) => this.inFolder(e.file));
   }
 
   private remember(file: string): void {
+    if (!this.canUseDialogs && !this.inFolder(file)) return;
     const entries = this.recentEntries()
       .filter((e) => e.file !== file)
       .slice(0, RECENT_MAX - 1);
     entries.unshift({ file, openedAt: new Date().toISOString() });
     try {
-      mkdirSync(path.dirname(this.options.recentFile), { recursive: true });
-      writeFileSync(this.options.recentFile, JSON.stringify(entries, null, 2));
+      mkdirSync(path.dirname(this.recentFile), { recursive: true });
+      writeFileSync(this.recentFile, JSON.stringify({ sessionsDir: this.dir, entries }, null, 2));
     } catch {
       // a read-only config folder costs the recent list, nothing else
     }
@@ -324,8 +374,7 @@ export class SessionLibrary {
   }
 
   private displayLocation(file: string): string {
-    const dir = path.resolve(this.options.sessionsDir);
-    return path.dirname(path.resolve(file)) === dir && !this.canUseDialogs
+    return path.dirname(path.resolve(file)) === this.dir && !this.canUseDialogs
       ? `sessions folder: ${path.basename(file)}`
       : file;
   }
@@ -336,7 +385,7 @@ function recentIdOf(file: string): string {
 }
 
 function removeSessionFile(file: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-lock']) rmSync(file + suffix, { force: true });
 }
 
 function machineOf(session: Session): { name: string; text: string } | null {

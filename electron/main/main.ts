@@ -43,7 +43,7 @@ const service = createService({
   sessions: {
     sessionsDir: path.join(app.getPath('documents'), 'irqlab'),
     scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
-    recentFile: path.join(app.getPath('userData'), 'recent-sessions.json'),
+    // The recent list: the user's config folder (configDirOf), one per sessions folder.
     chooseOpenPath: async () => {
       const options = {
         title: 'Open an irqlab session',

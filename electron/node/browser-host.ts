@@ -42,6 +42,8 @@ export interface BrowserHostOptions {
   staticDir?: string;
   /** Where session files live (default ~/.irqlab/sessions); the page can name files only here. */
   sessionsDir?: string;
+  /** Where the recent lists live (default configDirOf(): $IRQLAB_CONFIG_DIR, ~/.config/irqlab). */
+  configDir?: string;
 }
 
 /** Largest API message accepted (a machine file of 64 MiB plus envelope). */
@@ -63,7 +65,6 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const sessionsDir = path.resolve(
     options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
   );
-  const stateDir = path.dirname(sessionsDir);
   const service = createService({
     mode: 'browser',
     version: pkg.version,
@@ -75,7 +76,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     sessions: {
       sessionsDir,
       scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
-      recentFile: path.join(stateDir, 'recent-sessions.json'),
+      // The recent list: the user's config folder (configDirOf), one per sessions folder.
+      ...(options.configDir ? { configDir: options.configDir } : {}),
     },
     exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
