@@ -9,6 +9,7 @@ import { LspciParser, type LspciResult } from './lspci';
 import { ProcInterruptsParser, type ProcInterrupts } from './interrupts';
 import { mergeParts, type Conflict, type Contribution } from './merge';
 import { applyObservedInterrupts } from './observed';
+import { kernelEraFor } from '../kernel/profiles';
 import { sniffArtefact, type ArtefactKind } from './sniff';
 
 export type ParsedArtefact =
@@ -228,17 +229,39 @@ function summarize(r: ImportResult): string[] {
   for (const a of r.artefacts) out.push(`${a.file}: ${a.detail}`);
   const m = r.machine;
   if (m) {
-    out.push(`machine: ${m.name}`);
+    // Each inferred fact names where it came from (the first source of its provenance).
+    const from = (path: string) => {
+      const at = r.provenance[path]?.[0];
+      return at ? ` [${formatLocation(at)}]` : '';
+    };
+    out.push(`machine: ${m.name}${from('$.name')}`);
     out.push(
-      `kernel: ${m.kernel.version}${m.kernel.cmdline ? ` (${m.kernel.cmdline.length > 60 ? m.kernel.cmdline.slice(0, 57) + '...' : m.kernel.cmdline})` : ''}`,
+      `kernel: ${m.kernel.version}${m.kernel.cmdline ? ` (${m.kernel.cmdline.length > 60 ? m.kernel.cmdline.slice(0, 57) + '...' : m.kernel.cmdline})` : ''}${from('$.kernel.version')}`,
+    );
+    const era = kernelEraFor(m.kernel.version);
+    out.push(
+      `kernel era: ${era.era.from}+ -> profile ${era.profile.name}${era.era.commit ? ` (from ${era.era.commit.id} "${era.era.commit.title}")` : ''}${era.note ? `; ${era.note}` : ''}`,
     );
     const online = m.cpus.list.filter((c) => c.online).length;
     out.push(
-      `CPUs: ${m.cpus.list.length} (${online} online), ${m.cpus.apic_mode}${m.cpus.cpu_has_x2apic ? ', x2APIC capable' : ''}`,
+      `CPUs: ${m.cpus.list.length} (${online} online), ${m.cpus.apic_mode}${m.cpus.cpu_has_x2apic ? ', x2APIC capable' : ''}${from('$.cpus.list[0]') || from('$.cpus.online_count')}`,
     );
     out.push(
-      `IOAPICs: ${m.ioapics.map((io) => `id ${io.id} GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}`).join('; ') || 'none'}`,
+      `IOAPICs: ${m.ioapics.map((io, i) => `id ${io.id} GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}${from(`$.ioapics[${i}]`)}`).join('; ') || 'none'}`,
     );
+    const ir = r.dmesg.map((d) => d.observations.irqRemapping).find((x) => x);
+    if (ir)
+      out.push(
+        `interrupt remapping: ${ir === 'amd' ? 'AMD-Vi' : `VT-d, ${ir} mode`}${from('$.dmar.intr_remap')}`,
+      );
+    m.iommus.forEach((u, i) => {
+      if (u.kind !== 'intel-vtd' || u.scopes.length === 0) return;
+      const special = u.scopes.filter((s) => s.type === 'ioapic' || s.type === 'hpet');
+      if (special.length)
+        out.push(
+          `  DRHD ${u.register_base} remaps ${special.map((s, n) => `${s.type === 'ioapic' ? 'IOAPIC' : 'HPET'} ${s.id}${from(`$.iommus[${i}].scopes[${u.scopes.indexOf(s) >= 0 ? u.scopes.indexOf(s) : n}]`)}`).join(', ')}`,
+        );
+    });
     out.push(
       `interrupt source overrides: ${m.interrupt_source_overrides.map((o) => `${o.bus_irq}->${o.gsi}`).join(', ') || 'none'}`,
     );
