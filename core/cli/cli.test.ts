@@ -96,6 +96,19 @@ describe('irqlab simulate', () => {
     );
   });
 
+  it("refuses a profile name that is not a profile, even one of Object's own properties", async () => {
+    const { PRESETS } = await import('../model/presets');
+    for (const name of ['v2.6', 'constructor']) {
+      const m = structuredClone(PRESETS.example!.make());
+      m.kernel.profile = name;
+      const file = path.join(dir, 'profile.json');
+      writeFileSync(file, JSON.stringify(m));
+      const r = await run('simulate', file);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`profile.json: $.kernel.profile: unknown profile "${name}"`);
+    }
+  });
+
   it('simulates VFs the kernel refuses to enable to the end, with its line', async () => {
     const { PRESETS } = await import('../model/presets');
     const m = structuredClone(PRESETS.example!.make());

@@ -107,7 +107,9 @@ const v5_10 = derive(
   },
 );
 
-export const PROFILES: Record<string, KernelProfile> = {
+// No prototype: a name from a machine file or the command line ("constructor", "__proto__") is
+// looked up among the profiles only, never among Object's properties.
+export const PROFILES: Record<string, KernelProfile> = Object.assign(Object.create(null), {
   'v5.9': derive(
     v5_10,
     'v5.9',
@@ -151,7 +153,7 @@ export const PROFILES: Record<string, KernelProfile> = {
       apicRoutingLogStyle: 'new',
     },
   ),
-};
+} satisfies Record<string, KernelProfile>);
 
 /** An edited copy of a profile, validated: the unknown flags and wrong values are refused. */
 export function cloneProfile(

@@ -142,6 +142,12 @@ describe('machine model validation', () => {
       '$.pci[8].sriov.first_vf_offset',
     ],
     [
+      'a boot CPU (listed first) that is not CPU 0',
+      (m: any) => (m.cpus.list[0].cpu = 8),
+      '$.cpus.list[0].cpu',
+    ],
+    ['an offline boot CPU', (m: any) => (m.cpus.list[0].online = false), '$.cpus.list[0].online'],
+    [
       'a probe order naming a function twice',
       (m: any) => (m.probe_order = [m.pci[7].bdf, m.pci[8].bdf, m.pci[7].bdf]),
       '$.probe_order[2]',

@@ -73,7 +73,10 @@ export const CpusSchema = z
       .describe(
         'Always-running APIC timer (CPUID ARAT); without it HPET channels become per-CPU timers',
       ),
-    list: z.array(CpuSchema).min(1).describe('Every possible CPU'),
+    list: z
+      .array(CpuSchema)
+      .min(1)
+      .describe('Every possible CPU, the boot processor (CPU 0) first'),
   })
   .strict()
   .describe('Processors and their local APICs (MADT LAPIC/X2APIC entries)');
@@ -673,6 +676,20 @@ export const MachineSchema = z
         });
       }
     });
+    // The first entry is the boot processor: Linux numbers it CPU 0, and it is running the kernel.
+    const boot = m.cpus.list[0]!;
+    if (boot.cpu !== 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpus', 'list', 0, 'cpu'],
+        message: `the boot CPU (listed first) is CPU 0 in Linux, not CPU ${boot.cpu}`,
+      });
+    if (!boot.online)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpus', 'list', 0, 'online'],
+        message: 'the boot CPU (listed first) runs the kernel: it cannot be offline',
+      });
     const cpuNumbers = new Set<number>();
     m.cpus.list.forEach((c, i) => {
       if (cpuNumbers.has(c.cpu))
