@@ -80,6 +80,9 @@ const extreme = fc.oneof(
   },
   { weight: 1, arbitrary: fc.nat() },
 );
+/** Mostly a value the schema takes (so the kernel gets to run), sometimes an extreme one. */
+const mostly = (valid: fc.Arbitrary<number>) =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: extreme });
 const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), extreme);
 const any = fc.oneof(
   extreme,
@@ -170,12 +173,20 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     target: index,
     total: extreme,
     num: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.constantFrom(64, 255, 256, 300)),
-    offset: extreme,
-    stride: extreme,
+    offset: mostly(fc.integer({ min: 1, max: 0xffff })),
+    stride: mostly(fc.integer({ min: 1, max: 0x300 })),
     msix: fc.option(extreme),
   }),
-  fc.record({ op: fc.constant('msix' as const), target: index, size: extreme }),
-  fc.record({ op: fc.constant('msi' as const), target: index, vectors: extreme }),
+  fc.record({
+    op: fc.constant('msix' as const),
+    target: index,
+    size: mostly(fc.integer({ min: 1, max: 2048 })),
+  }),
+  fc.record({
+    op: fc.constant('msi' as const),
+    target: index,
+    vectors: mostly(fc.constantFrom(1, 2, 4, 8, 16, 32)),
+  }),
   fc.record({ op: fc.constant('intx' as const), target: index, gsi: fc.option(extreme) }),
   fc.record({
     op: fc.constant('vmd' as const),
@@ -211,7 +222,11 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     pins: extreme,
     add: fc.boolean(),
   }),
-  fc.record({ op: fc.constant('iso' as const), busIrq: extreme, gsi: extreme }),
+  fc.record({
+    op: fc.constant('iso' as const),
+    busIrq: mostly(fc.integer({ min: 0, max: 15 })),
+    gsi: mostly(fc.integer({ min: 0, max: 23 })),
+  }),
   fc.record({
     op: fc.constant('hpet' as const),
     timers: extreme,
@@ -227,10 +242,10 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     op: fc.constant('request' as const),
     target: index,
     missing: fc.boolean(),
-    min: extreme,
-    max: extreme,
-    pre: extreme,
-    post: extreme,
+    min: mostly(fc.integer({ min: 1, max: 8 })),
+    max: mostly(fc.integer({ min: 1, max: 256 })),
+    pre: mostly(fc.integer({ min: 0, max: 4 })),
+    post: mostly(fc.integer({ min: 0, max: 4 })),
     managed: fc.boolean(),
     prefer: fc.array(
       fc.constantFrom('ims' as const, 'msix' as const, 'msi' as const, 'intx' as const),
