@@ -1,7 +1,10 @@
-// Long fuzzing runs of machine files: `npx tsx scripts/fuzz-machine.ts --minutes 30 [--seed N]`.
+// Long fuzzing runs of machine files:
+//   npx tsx scripts/fuzz-machine.ts --minutes 30 [--seed N] [--last FILE]
+// --last writes each case to FILE before running it: a case that hangs is left there.
 // The same property as core/model/machine.fuzz.test.ts (core/testing/machine-fuzz.ts): every
 // mutated machine is refused with JSON paths or boots to the end, and every mangled text is
 // refused with a line:column. On a failure: the shrunk case, the seed and path to replay it.
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { checkCase, checkText, fuzzCases, fuzzText, machineOf } from '../core/testing/machine-fuzz';
 
@@ -17,6 +20,7 @@ if (!(minutes > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 
+const last = option('--last');
 const counts = { refused: 0, booted: 0, oops: 0, panic: 0, texts: 0 };
 const limit = minutes * 60_000;
 const started = Date.now();
@@ -24,6 +28,7 @@ process.stderr.write(`fuzz-machine: seed ${seed}, ${minutes} minute(s)\n`);
 
 const machines = fc.check(
   fc.property(fuzzCases(), (c) => {
+    if (last) writeFileSync(last, JSON.stringify(c));
     const o = checkCase(c);
     if (o.kind === 'refused') counts.refused++;
     else {

@@ -24,7 +24,7 @@ type Base = (typeof FUZZ_BASES)[number];
 const baseMachines = new Map<Base, unknown>();
 
 /** Numbers where limits are: register widths, table sizes, vector counts, 32/53-bit edges. */
-const extreme = fc.oneof(
+const extreme: fc.Arbitrary<number> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }) },
   {
     weight: 3,
@@ -80,11 +80,13 @@ const extreme = fc.oneof(
   },
   { weight: 1, arbitrary: fc.nat() },
 );
+/** A value or null. */
+const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.oneof(a, fc.constant(null));
 /** Mostly a value the schema takes (so the kernel gets to run), sometimes an extreme one. */
 const mostly = (valid: fc.Arbitrary<number>) =>
   fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: extreme });
-const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), extreme);
-const any = fc.oneof(
+const byte: fc.Arbitrary<number> = fc.oneof(fc.integer({ min: 0, max: 255 }), extreme);
+const any: fc.Arbitrary<unknown> = fc.oneof(
   extreme,
   fc.constantFrom(null, true, false, '', 'x', '0x0', '0000:00:00.0', [], {}, [1, 2], { a: 1 }),
   fc.string({ maxLength: 12 }),
@@ -160,8 +162,8 @@ const mutations: fc.Arbitrary<Mutation>[] = [
   fc.record({
     op: fc.constant('buses' as const),
     target: index,
-    secondary: fc.option(byte),
-    subordinate: fc.option(byte),
+    secondary: maybe(byte),
+    subordinate: maybe(byte),
   }),
   fc.record({
     op: fc.constant('kind' as const),
@@ -175,7 +177,7 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     num: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.constantFrom(64, 255, 256, 300)),
     offset: mostly(fc.integer({ min: 1, max: 0xffff })),
     stride: mostly(fc.integer({ min: 1, max: 0x300 })),
-    msix: fc.option(extreme),
+    msix: maybe(extreme),
   }),
   fc.record({
     op: fc.constant('msix' as const),
@@ -187,7 +189,7 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     target: index,
     vectors: mostly(fc.constantFrom(1, 2, 4, 8, 16, 32)),
   }),
-  fc.record({ op: fc.constant('intx' as const), target: index, gsi: fc.option(extreme) }),
+  fc.record({ op: fc.constant('intx' as const), target: index, gsi: maybe(extreme) }),
   fc.record({
     op: fc.constant('vmd' as const),
     target: index,
@@ -257,8 +259,15 @@ const mutations: fc.Arbitrary<Mutation>[] = [
   fc.record({ op: fc.constant('probe' as const), picks: fc.array(index, { maxLength: 30 }) }),
   fc.record({
     op: fc.constant('profile' as const),
-    name: fc.option(
-      fc.constantFrom(...Object.keys(PROFILES), 'v2.6', '', 'constructor', '__proto__', 'toString'),
+    name: maybe(
+      fc.constantFrom<string>(
+        ...Object.keys(PROFILES),
+        'v2.6',
+        '',
+        'constructor',
+        '__proto__',
+        'toString',
+      ),
     ),
   }),
   fc.record({
@@ -537,7 +546,7 @@ export function fuzzCases(bases: readonly Base[] = FUZZ_BASES): fc.Arbitrary<Fuz
   return fc.record({
     base: fc.constantFrom(...bases),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 5 }),
-    cpuDown: fc.option(fc.integer({ min: 0, max: 300 })),
+    cpuDown: maybe(fc.integer({ min: 0, max: 300 })),
     fire: fc.boolean(),
   });
 }
