@@ -85,7 +85,12 @@ export const IoApicSchema = z
   .object({
     id: z.number().int().min(0).max(255).describe('IOAPIC id (MADT)'),
     address: hex('MMIO base address'),
-    gsi_base: z.number().int().min(0).describe('First GSI of this IOAPIC'),
+    gsi_base: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff, 'the MADT GSI base is 32 bits')
+      .describe('First GSI of this IOAPIC'),
     pins: z.number().int().min(1).max(240).default(24).describe('Redirection table entries'),
     version: z.number().int().min(0).max(255).default(0x20).describe('IOAPIC version register'),
   })
@@ -94,7 +99,12 @@ export const IoApicSchema = z
 export const InterruptSourceOverrideSchema = z
   .object({
     bus_irq: z.number().int().min(0).max(15).describe('ISA IRQ'),
-    gsi: z.number().int().min(0).describe('Global system interrupt it is wired to'),
+    gsi: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff, 'a GSI is 32 bits')
+      .describe('Global system interrupt it is wired to'),
     polarity: z.enum(['conforms', 'high', 'low']).default('conforms'),
     trigger: z.enum(['conforms', 'edge', 'level']).default('conforms'),
   })
