@@ -78,6 +78,56 @@ describe('irqlab simulate', () => {
     });
   });
 
+  it('refuses a machine file whose PCI tree loops, or that ends inside 100,000 brackets, saying where', async () => {
+    const { PRESETS } = await import('../model/presets');
+    const m = structuredClone(PRESETS.example!.make());
+    m.pci[1]!.parent = m.pci[1]!.bdf;
+    const loop = path.join(dir, 'loop.json');
+    writeFileSync(loop, JSON.stringify(m));
+    const r = await run('simulate', loop);
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.err).toContain('loop.json: $.pci[1].parent: 0000:00:01.0 cannot be its own parent');
+    const deep = path.join(dir, 'deep.json');
+    writeFileSync(deep, '{"name": "x",\n "pci": ' + '['.repeat(100_000));
+    const d = await run('simulate', deep);
+    expect(d).toMatchObject({ code: 2 });
+    expect(d.err).toMatch(
+      /deep\.json: 2:100009: not valid JSON: .*the "\[" at 2:100008 is not closed/,
+    );
+  });
+
+  it("refuses a profile name that is not a profile, even one of Object's own properties", async () => {
+    const { PRESETS } = await import('../model/presets');
+    for (const name of ['v2.6', 'constructor']) {
+      const m = structuredClone(PRESETS.example!.make());
+      m.kernel.profile = name;
+      const file = path.join(dir, 'profile.json');
+      writeFileSync(file, JSON.stringify(m));
+      const r = await run('simulate', file);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`profile.json: $.kernel.profile: unknown profile "${name}"`);
+    }
+  });
+
+  it('simulates VFs the kernel refuses to enable to the end, with its line', async () => {
+    const { PRESETS } = await import('../model/presets');
+    const m = structuredClone(PRESETS.example!.make());
+    m.pci[8]!.sriov = {
+      total_vfs: 300,
+      num_vfs: 300,
+      vf_device: '1520',
+      first_vf_offset: 1,
+      vf_stride: 256,
+    };
+    const file = path.join(dir, 'vfs.json');
+    writeFileSync(file, JSON.stringify(m));
+    const r = await run('simulate', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      "igb 0000:02:00.0: can't enable 300 VFs (bus 12d out of range of [bus 02])",
+    );
+  });
+
   it('stores the run in a session with --out; runs, query and report read it back', async () => {
     const file = path.join(dir, 'example.irqlab');
     const sim = await run('simulate', 'preset:example', '--interrupts', '--out', file);

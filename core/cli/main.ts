@@ -197,6 +197,16 @@ function takeFlag(args: string[], name: string): boolean {
   return true;
 }
 
+/** The machine, if the behaviour profile it names is one irqlab has (else an error at its path). */
+function knownProfile(spec: string, machine: Machine): Machine {
+  const name = machine.kernel.profile;
+  if (name !== undefined && !PROFILES[name])
+    throw new UsageError(
+      `${spec}: $.kernel.profile: unknown profile ${JSON.stringify(name)} (known: ${Object.keys(PROFILES).join(', ')})`,
+    );
+  return machine;
+}
+
 /** A machine from a preset name, a machine file, or a QEMU oracle machine.json. */
 export function loadMachine(spec: string): Machine {
   if (spec.startsWith('preset:')) {
@@ -215,14 +225,14 @@ export function loadMachine(spec: string): Machine {
     );
   }
   const parsed = parseMachineJson(text);
-  if (parsed.ok) return parsed.machine;
+  if (parsed.ok) return knownProfile(spec, parsed.machine);
   // A QEMU oracle description is accepted too.
   try {
     const value: unknown = JSON.parse(text);
     if ((value as { schema?: unknown })?.schema === ORACLE_SCHEMA) {
       const m = fromOracleMachine(value);
       const again = parseMachine(m);
-      if (again.ok) return again.machine;
+      if (again.ok) return knownProfile(spec, again.machine);
     }
   } catch {
     // fall through to the machine file's own errors

@@ -11,7 +11,7 @@ import {
   type IrqRequestPlan,
 } from './drivers/catalogue';
 import { CpuMask } from './cpumask';
-import { EINVAL } from './errno';
+import { EINVAL, ENOENT, ENOMEM } from './errno';
 import { hpet_enable } from './hpet';
 import { mp_map_pin_to_irq, setup_IO_APIC } from './ioapic';
 import { amdIommuForDev, amdIommuInfoLines } from './iommu/amd-ir';
@@ -42,7 +42,7 @@ import {
   writeProcInterrupts,
   type ProcIrqLine,
 } from './output/proc-interrupts';
-import { PciTopology, type PciDev } from './pci';
+import { formatBdf, PciTopology, type PciDev } from './pci';
 import { KernelProfileSchema, PROFILES, profileForKernel, type KernelProfile } from './profiles';
 import { ApicChipData, MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 import { fire, type FireTarget } from '../hw/delivery';
@@ -287,22 +287,66 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   for (const fn of probeOrder(machine)) {
     if (!fn.sriov || fn.sriov.num_vfs === 0) continue;
     const pf = k.pci.get(fn.bdf)!;
-    k.enter('sriov_enable', -1, -1, k.str(fn.bdf), fn.sriov.num_vfs);
-    const vfs: PciDev[] = [];
-    for (let i = 0; i < fn.sriov.num_vfs; i++) {
-      k.enter('pci_iov_add_virtfn', -1, -1, k.str(fn.bdf), i);
-      const vf = k.pci.addVirtfn(pf, i);
-      pcibios_device_add(k, vf, defaultMsi);
-      dmar_pci_bus_notify_vf(k, vf);
-      if (k.remapOps === 'amd') amdDeviceDomain(k, vf);
-      k.leave('pci_iov_add_virtfn', 0);
-      vfs.push(vf);
-    }
-    k.leave('sriov_enable', 0);
+    const driver = bound.find((b) => b.fn.bdf === fn.bdf)?.driver?.name ?? 'pci';
+    const vfs = sriov_enable(k, pf, fn.sriov.num_vfs, `${driver} ${fn.bdf}`, defaultMsi);
     for (const vf of vfs) bound.push(probe(k, vf.fn, ctx0, deferred));
   }
   for (const { irq, name } of deferred) k.request_irq(irq, name);
   k.leave('kernel_init', 0);
+}
+
+/**
+ * sriov_enable(): the last VF's bus must be inside the PF's bus range (else "can't enable ... out of
+ * range", -ENOMEM), then pci_iov_add_virtfn() for each VF. A VF whose name is already taken (a
+ * function at its routing id) fails device_add() ("sysfs: cannot create duplicate filename"), its
+ * virtfn link then fails (-ENOENT) and sriov_add_vfs() removes the VFs added before it; the model
+ * finds the clash before adding any, so the PF ends with no VFs as in the kernel, without the
+ * WARNING's stack dump. `name` is how dev_err() names the PF ("ixgbe 0000:01:00.0").
+ */
+function sriov_enable(
+  k: Kernel,
+  pf: PciDev,
+  nrVirtfn: number,
+  name: string,
+  defaultMsi: IrqDomain | null,
+): PciDev[] {
+  k.enter('sriov_enable', -1, -1, k.str(pf.bdf), nrVirtfn);
+  const range = k.pci.busRange(pf);
+  const last = PciTopology.virtfnAddress(pf, nrVirtfn - 1);
+  if (last.bus > range.end) {
+    const h = (n: number) => n.toString(16).padStart(2, '0');
+    const res =
+      range.start === range.end
+        ? `[bus ${h(range.start)}]`
+        : `[bus ${h(range.start)}-${h(range.end)}]`;
+    k.log(3, `${name}: can't enable ${nrVirtfn} VFs (bus ${h(last.bus)} out of range of ${res})`);
+    k.leave('sriov_enable', -ENOMEM);
+    return [];
+  }
+  for (let i = 0; i < nrVirtfn; i++) {
+    const a = PciTopology.virtfnAddress(pf, i);
+    const bdf = formatBdf(pf.segment, a.bus, a.devfn);
+    if (k.pci.get(bdf)) {
+      k.enter('pci_iov_add_virtfn', -1, -1, k.str(pf.bdf), i);
+      const path = PciTopology.sysfsPath(pf).replace(/[^/]+$/, bdf);
+      k.log(4, `sysfs: cannot create duplicate filename '${path}'`);
+      k.leave('pci_iov_add_virtfn', -ENOENT);
+      k.leave('sriov_enable', -ENOENT);
+      return [];
+    }
+  }
+  const vfs: PciDev[] = [];
+  for (let i = 0; i < nrVirtfn; i++) {
+    k.enter('pci_iov_add_virtfn', -1, -1, k.str(pf.bdf), i);
+    const vf = k.pci.addVirtfn(pf, i);
+    pcibios_device_add(k, vf, defaultMsi);
+    dmar_pci_bus_notify_vf(k, vf);
+    if (k.remapOps === 'amd') amdDeviceDomain(k, vf);
+    k.leave('pci_iov_add_virtfn', 0);
+    vfs.push(vf);
+  }
+  k.leave('sriov_enable', 0);
+  return vfs;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Linux errno values the modeled kernel returns (include/uapi/asm-generic/errno-base.h, errno.h).
+export const ENOENT = 2;
 export const EIO = 5;
 export const ENXIO = 6;
 export const ENOMEM = 12;
@@ -12,6 +13,7 @@ export const ENOSYS = 38;
 export const ENOTSUPP = 524;
 
 const NAMES: Record<number, string> = {
+  [ENOENT]: 'ENOENT',
   [EIO]: 'EIO',
   [ENXIO]: 'ENXIO',
   [ENOMEM]: 'ENOMEM',

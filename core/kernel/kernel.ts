@@ -14,7 +14,7 @@ import { parseCmdline, type IrqCmdline } from '../model/cmdline';
 import type { Machine } from '../model/schema';
 import type { TraceEmitter } from '../trace/emitter';
 import { CpuMask } from './cpumask';
-import { EBUSY, EEXIST, EINVAL, ENOSPC, ENOSYS, errnoName } from './errno';
+import { EBUSY, EEXIST, EINVAL, ENOMEM, ENOSPC, ENOSYS, errnoName } from './errno';
 import {
   chain,
   DOMAIN_BUS,
@@ -62,6 +62,9 @@ export type { MsiMessage };
 const A = ApicChipData;
 
 /** The actions of an irq nobody requested, shared (request_irq puts a new array in its place). */
+/** kernel/irq/internals.h with CONFIG_SPARSE_IRQ before 6.5: NR_IRQS (524544 on x86) + 8196. */
+export const MAX_SPARSE_IRQS = 524544 + 8196;
+
 const NO_ACTIONS: string[] = Object.freeze([]) as unknown as string[];
 
 export class Oops extends Error {
@@ -334,6 +337,10 @@ export class Kernel {
         if (ok) break;
       }
     }
+    // irq_expand_nr_irqs(): no irq number at or past MAX_SPARSE_IRQS (-ENOMEM). The model keeps the
+    // bitmap-era bound, NR_IRQS + 8196, for every profile (since the maple tree of 6.5 it is
+    // INT_MAX): its per-irq tables are arrays, and a GSI base near 2^32 would make them gigabytes.
+    if (start + nr > MAX_SPARSE_IRQS) return this.leave('irq_domain_alloc_descs', -ENOMEM);
     for (let i = 0; i < nr; i++) {
       this.descs[start + i] = {
         irq: start + i,

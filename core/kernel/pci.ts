@@ -64,22 +64,32 @@ export class PciTopology {
 
   constructor(machine: Machine) {
     const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
-    const make = (fn: PciFunction): PciDev => {
-      const known = this.devices.get(fn.bdf);
-      if (known) return known;
-      const parentFn = fn.parent ? byBdf.get(fn.parent) : undefined;
-      const parent = parentFn ? make(parentFn) : null;
-      const isVmdChild = parent?.fn.kind === 'vmd';
-      const dev = this.newDev(
-        fn,
-        isVmdChild ? null : parent,
-        isVmdChild ? parent : (parent?.vmd ?? null),
-        null,
-      );
-      this.devices.set(fn.bdf, dev);
-      return dev;
-    };
-    for (const fn of machine.pci) make(fn);
+    // Each function after its parent; the chain is walked with a list, not recursion (a deep tree
+    // is not a stack overflow), and a loop, which validation refuses, is reported, not followed.
+    for (const leaf of machine.pci) {
+      const chain: PciFunction[] = [];
+      for (
+        let fn: PciFunction | undefined = leaf;
+        fn && !this.devices.has(fn.bdf);
+        fn = fn.parent ? byBdf.get(fn.parent) : undefined
+      ) {
+        if (chain.includes(fn))
+          throw new Error(`PCI tree loops at ${fn.bdf}: the machine was not validated`);
+        chain.push(fn);
+      }
+      for (let n = chain.length - 1; n >= 0; n--) {
+        const fn = chain[n]!;
+        const parent = fn.parent ? (this.devices.get(fn.parent) ?? null) : null;
+        const isVmdChild = parent?.fn.kind === 'vmd';
+        const dev = this.newDev(
+          fn,
+          isVmdChild ? null : parent,
+          isVmdChild ? parent : (parent?.vmd ?? null),
+          null,
+        );
+        this.devices.set(fn.bdf, dev);
+      }
+    }
   }
 
   private newDev(
@@ -110,13 +120,44 @@ export class PciTopology {
   }
 
   /**
-   * pci_iov_add_virtfn(): VF `i` of a PF, routing id = PF's + First VF Offset + i * VF Stride
-   * (possibly on a higher bus number, a virtual bus under the same bridge).
+   * pci_iov_virtfn_bus() / pci_iov_virtfn_devfn(): VF `i` of a PF is at routing id PF's devfn +
+   * First VF Offset + i * VF Stride counted from the PF's bus, possibly on a higher bus number (a
+   * virtual bus under the same bridge). Both registers are 16-bit; the bus can pass 255, which
+   * sriov_enable() refuses. (The kernel computes this in an int; the model does not wrap.)
    */
+  static virtfnAddress(pf: PciDev, i: number): { bus: number; devfn: number } {
+    const sriov = pf.fn.sriov!;
+    const routing = pf.devfn + sriov.first_vf_offset + sriov.vf_stride * i;
+    return { bus: pf.bus + Math.floor(routing / 256), devfn: routing % 256 };
+  }
+
+  /**
+   * The bus numbers of the PF's bus (dev->bus->busn_res): a bridge's secondary..subordinate, or for
+   * a root bus, the host bridge's range; the model has no _CRS, so it is taken to end below the
+   * next root bus of the segment (or at ff).
+   */
+  busRange(dev: PciDev): { start: number; end: number } {
+    const up = dev.upstream;
+    if (up) return { start: up.fn.secondary_bus ?? dev.bus, end: up.fn.subordinate_bus ?? 0xff };
+    let end = 0xff;
+    for (const other of this.devices.values())
+      if (
+        other.segment === dev.segment &&
+        other.upstream === null &&
+        other.vmd === dev.vmd &&
+        other.bus > dev.bus
+      )
+        end = Math.min(end, other.bus - 1);
+    return { start: dev.bus, end };
+  }
+
+  /** pci_iov_add_virtfn(): VF `i` of a PF at its address (the caller checked it is free). */
   addVirtfn(pf: PciDev, i: number): PciDev {
     const sriov = pf.fn.sriov!;
-    const rid = pf.rid + sriov.first_vf_offset + i * sriov.vf_stride;
-    const bdf = formatBdf(pf.segment, rid >> 8, rid & 0xff);
+    const { bus, devfn } = PciTopology.virtfnAddress(pf, i);
+    const bdf = formatBdf(pf.segment, bus, devfn);
+    if (bus > 0xff || this.devices.has(bdf))
+      throw new Error(`VF ${i} of ${pf.bdf} at ${bdf}: sriov_enable() should have refused it`);
     const vendor = pf.fn.vendor_device.slice(0, 4);
     const msixSize = sriov.vf_msix_table_size ?? pf.fn.msix?.table_size;
     const fn: PciFunction = {
@@ -138,6 +179,27 @@ export class PciTopology {
     this.devices.set(bdf, vf);
     pf.vfs.push(vf);
     return vf;
+  }
+
+  /**
+   * The device's directory in sysfs (/sys/devices/pci0000:00/0000:00:1c.0/0000:02:00.0): below
+   * its bridges, a VMD domain's root bus below the VMD device; a VF sits next to its PF.
+   */
+  static sysfsPath(dev: PciDev): string {
+    if (dev.physfn) return PciTopology.sysfsPath(dev.physfn).replace(/[^/]+$/, dev.bdf);
+    const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+    const parts: string[] = [];
+    let d: PciDev | null = dev;
+    for (;;) {
+      parts.push(d.bdf);
+      if (d.upstream) d = d.upstream;
+      else {
+        parts.push(`pci${h(d.segment, 4)}:${h(d.bus, 2)}`);
+        if (!d.vmd) break;
+        d = d.vmd;
+      }
+    }
+    return '/devices/' + parts.reverse().join('/');
   }
 
   static isBridge(dev: PciDev): boolean {

@@ -237,7 +237,9 @@ const mainline = derive(
   { portServiceActionNames: ['PCIe PME', 'aerdrv', 'PCIe bwctrl'] },
 );
 
-export const PROFILES: Record<string, KernelProfile> = {
+// No prototype: a name from a machine file or the command line ("constructor", "__proto__") is
+// looked up among the profiles only, never among Object's properties.
+export const PROFILES: Record<string, KernelProfile> = Object.assign(Object.create(null), {
   '4.4': v4_4,
   '4.20': v4_20,
   'v5.9': v5_9,
@@ -270,7 +272,7 @@ export const PROFILES: Record<string, KernelProfile> = {
   '6.10': v6_10,
   '6.12': v6_12,
   mainline,
-};
+} satisfies Record<string, KernelProfile>);
 
 /**
  * The eras of released kernels, oldest first: from which release a profile applies and the

@@ -1,98 +1,112 @@
 // Where a JSON text first goes wrong, as a character offset. V8's JSON.parse messages give a
 // position for some errors and only a snippet for others; a machine file's author needs the line
 // and column every time, so we find it ourselves with a small scanner (run only after JSON.parse
-// has already failed).
+// has already failed). The scanner keeps the open brackets on a stack of its own, not on the
+// JavaScript call stack: a file of 100,000 `[` is answered, not a RangeError.
 
-export function firstJsonErrorOffset(text: string): number {
+export interface JsonErrorAt {
+  /** Offset of the first character that cannot be there (the text's length when it ends early). */
+  offset: number;
+  /** Offset of the innermost bracket still open at that point, or null. */
+  open: number | null;
+}
+
+/** Where the text stops being JSON, or null when it is JSON. */
+export function jsonErrorAt(text: string): JsonErrorAt | null {
+  const n = text.length;
+  const open: number[] = []; // offsets of the `{` and `[` not closed yet
   let i = 0;
+  const at = (): JsonErrorAt => ({ offset: i, open: open.length ? open[open.length - 1]! : null });
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else return;
+    }
   };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string) => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail();
-  };
-  const string = () => {
-    i++; // opening quote
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === '"') {
+  // A string from its opening quote; false (i at the fault) when it is not one.
+  const string = (): boolean => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
         i++;
-        return;
+        return true;
       }
-      if (c === '\\') {
+      if (c === 92) {
         i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+        const e = text[i];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return false;
           i += 5;
-        } else if ('"\\/bfnrt'.includes(text[i] ?? '')) i++;
-        else fail();
-      } else if (c.charCodeAt(0) < 0x20) fail();
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else return false;
+      } else if (c < 0x20) return false;
       else i++;
     }
-    fail();
+    return false;
   };
-  const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0].length === 0) fail();
-    i += m![0].length;
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const scalar = (): boolean => {
+    const c = text[i];
+    if (c === '"') return string();
+    for (const word of ['true', 'false', 'null'])
+      if (c === word[0]) {
+        if (!text.startsWith(word, i)) return false;
+        i += word.length;
+        return true;
+      }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m || m[0].length === 0) return false;
+    i += m[0].length;
+    return true;
   };
-  const value = (): void => {
+  // After `{` or `,` in an object: `"key" :`.
+  const key = (): boolean => {
+    ws();
+    if (text[i] !== '"' || !string()) return false;
+    ws();
+    if (text[i] !== ':') return false;
+    i++;
+    return true;
+  };
+
+  value: for (;;) {
     ws();
     const c = text[i];
-    if (c === '{') {
+    if (c === '{' || c === '[') {
+      const start = i;
       i++;
       ws();
-      if (text[i] === '}') {
-        i++;
-        return;
+      if (text[i] === (c === '{' ? '}' : ']')) i++;
+      else {
+        open.push(start);
+        if (c === '{' && !key()) return at();
+        continue value;
       }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '[') {
-      i++;
+    } else if (!scalar()) return at();
+    // A value ended: what follows is decided by the innermost open bracket.
+    for (;;) {
       ws();
-      if (text[i] === ']') {
+      if (open.length === 0) return i < n ? at() : null;
+      const container = text[open[open.length - 1]!];
+      if (text[i] === ',') {
         i++;
-        return;
+        if (container === '{' && !key()) return at();
+        continue value;
       }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
+      if (text[i] === (container === '{' ? '}' : ']')) {
+        i++;
+        open.pop();
+        continue;
       }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
-    else fail();
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (offset) {
-    return offset as number;
+      return at();
+    }
   }
+}
+
+/** The offset where the text stops being JSON, or -1 when it is JSON. */
+export function firstJsonErrorOffset(text: string): number {
+  return jsonErrorAt(text)?.offset ?? -1;
 }

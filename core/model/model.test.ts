@@ -69,6 +69,94 @@ describe('machine model validation', () => {
       (m: any) => (m.pci[8].sriov = { total_vfs: 7, num_vfs: 8, vf_device: '1520' }),
       '$.pci[8].sriov.num_vfs',
     ],
+    // The PCI tree as enumeration finds it (pci[1] 00:01.0 and pci[4] 00:1c.0 are root ports
+    // with secondary buses 01 and 02; pci[7] 01:00.0 and pci[8] 02:00.0 are below them).
+    [
+      'a function that is its own parent',
+      (m: any) => (m.pci[1].parent = m.pci[1].bdf),
+      '$.pci[1].parent',
+    ],
+    [
+      'a loop in the PCI tree',
+      (m: any) => {
+        m.pci[1].parent = m.pci[4].bdf;
+        m.pci[4].parent = m.pci[1].bdf;
+      },
+      '$.pci[4].parent',
+    ],
+    [
+      'a parent that is not a bridge (an ISA bridge)',
+      (m: any) => (m.pci[7].parent = '0000:00:1f.0'),
+      '$.pci[7].parent',
+    ],
+    [
+      "a function off its parent's secondary bus",
+      (m: any) => (m.pci[7].parent = m.pci[4].bdf),
+      '$.pci[7].bdf',
+    ],
+    [
+      'two bridges with the same secondary bus',
+      (m: any) => (m.pci[4].secondary_bus = 1),
+      '$.pci[4].secondary_bus',
+    ],
+    [
+      'a bridge whose secondary bus is not below its own',
+      (m: any) => {
+        m.pci[4].secondary_bus = 0;
+        m.pci[8].bdf = '0000:00:02.0';
+      },
+      '$.pci[4].secondary_bus',
+    ],
+    [
+      'a subordinate bus below the secondary bus',
+      (m: any) => {
+        m.pci[4].secondary_bus = 3;
+        m.pci[4].subordinate_bus = 2;
+      },
+      '$.pci[4].subordinate_bus',
+    ],
+    [
+      "a bridge's buses outside its parent's",
+      (m: any) =>
+        m.pci.push({
+          bdf: '0000:02:00.1',
+          vendor_device: '8086:0000',
+          class: '0x060400',
+          kind: 'pci-bridge',
+          parent: '0000:00:1c.0',
+          secondary_bus: 3,
+          subordinate_bus: 3,
+        }),
+      '$.pci[9].subordinate_bus',
+    ],
+    [
+      'a VF Stride wider than its 16-bit register',
+      (m: any) =>
+        (m.pci[8].sriov = { total_vfs: 4, num_vfs: 4, vf_device: '1520', vf_stride: 2 ** 32 }),
+      '$.pci[8].sriov.vf_stride',
+    ],
+    [
+      'a First VF Offset wider than its 16-bit register',
+      (m: any) =>
+        (m.pci[8].sriov = { total_vfs: 4, num_vfs: 4, vf_device: '1520', first_vf_offset: 65536 }),
+      '$.pci[8].sriov.first_vf_offset',
+    ],
+    [
+      'a boot CPU (listed first) that is not CPU 0',
+      (m: any) => (m.cpus.list[0].cpu = 8),
+      '$.cpus.list[0].cpu',
+    ],
+    ['an offline boot CPU', (m: any) => (m.cpus.list[0].online = false), '$.cpus.list[0].online'],
+    [
+      'a probe order naming a function twice',
+      (m: any) => (m.probe_order = [m.pci[7].bdf, m.pci[8].bdf, m.pci[7].bdf]),
+      '$.probe_order[2]',
+    ],
+    [
+      'a probe order naming a function that is not there',
+      (m: any) => (m.probe_order = ['0000:07:00.0']),
+      '$.probe_order[0]',
+    ],
   ])('rejects %s, naming the JSON path', (_what, mutate, path) => {
     const problems = problemsOf(mutate);
     expect(problems.map((p) => p.path)).toContain(path);
@@ -82,6 +170,24 @@ describe('machine model validation', () => {
       expect(result.errors[0]!.path).toBe('3:14'); // the second comma
       expect(result.errors[0]!.message).toMatch(/^not valid JSON/);
     }
+  });
+
+  it('reports text that ends inside 100,000 open brackets where it ends, naming the open bracket', () => {
+    const text = '{\n  "name": ' + '['.repeat(100_000);
+    const result = parseMachineJson(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors[0]!.path).toBe('2:100011'); // just past the last "["
+      expect(result.errors[0]!.message).toMatch(
+        /^not valid JSON: .*; the "\[" at 2:100010 is not closed$/,
+      );
+    }
+  });
+
+  it('finds the first wrong character behind 100,000 levels of nesting', () => {
+    const text = '['.repeat(100_000) + '1,]' + ']'.repeat(99_999);
+    const result = parseMachineJson(text);
+    expect(!result.ok && result.errors[0]!.path).toBe('1:100003'); // the "]" after the comma
   });
 
   it('never throws, whatever it is given', () => {

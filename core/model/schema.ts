@@ -73,7 +73,10 @@ export const CpusSchema = z
       .describe(
         'Always-running APIC timer (CPUID ARAT); without it HPET channels become per-CPU timers',
       ),
-    list: z.array(CpuSchema).min(1).describe('Every possible CPU'),
+    list: z
+      .array(CpuSchema)
+      .min(1)
+      .describe('Every possible CPU, the boot processor (CPU 0) first'),
   })
   .strict()
   .describe('Processors and their local APICs (MADT LAPIC/X2APIC entries)');
@@ -82,7 +85,12 @@ export const IoApicSchema = z
   .object({
     id: z.number().int().min(0).max(255).describe('IOAPIC id (MADT)'),
     address: hex('MMIO base address'),
-    gsi_base: z.number().int().min(0).describe('First GSI of this IOAPIC'),
+    gsi_base: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff, 'the MADT GSI base is 32 bits')
+      .describe('First GSI of this IOAPIC'),
     pins: z.number().int().min(1).max(240).default(24).describe('Redirection table entries'),
     version: z.number().int().min(0).max(255).default(0x20).describe('IOAPIC version register'),
   })
@@ -91,7 +99,12 @@ export const IoApicSchema = z
 export const InterruptSourceOverrideSchema = z
   .object({
     bus_irq: z.number().int().min(0).max(15).describe('ISA IRQ'),
-    gsi: z.number().int().min(0).describe('Global system interrupt it is wired to'),
+    gsi: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff, 'a GSI is 32 bits')
+      .describe('Global system interrupt it is wired to'),
     polarity: z.enum(['conforms', 'high', 'low']).default('conforms'),
     trigger: z.enum(['conforms', 'edge', 'level']).default('conforms'),
   })
@@ -303,8 +316,22 @@ export const SriovSchema = z
       .regex(/^[0-9a-f]{4}$/)
       .describe('VF device id'),
     vf_msix_table_size: z.number().int().min(1).max(2048).optional(),
-    first_vf_offset: z.number().int().min(1).default(1),
-    vf_stride: z.number().int().min(1).default(1),
+    // Both are 16-bit registers of the SR-IOV capability (PCI_SRIOV_VF_OFFSET, PCI_SRIOV_VF_STRIDE);
+    // an offset of 0 is refused by sriov_init() (-EIO).
+    first_vf_offset: z
+      .number()
+      .int()
+      .min(1, 'First VF Offset 0 is refused by the kernel (sriov_init: -EIO)')
+      .max(0xffff, 'First VF Offset is a 16-bit register: at most 65535')
+      .default(1)
+      .describe("First VF Offset: routing id of VF 0 minus the PF's"),
+    vf_stride: z
+      .number()
+      .int()
+      .min(1)
+      .max(0xffff, 'VF Stride is a 16-bit register: at most 65535')
+      .default(1)
+      .describe('VF Stride: routing id distance between consecutive VFs'),
   })
   .strict();
 
@@ -477,6 +504,150 @@ export const PlatformIrqSchema = z
     'A platform (non-PCI) interrupt user, requested in list order after the IOAPIC is set up',
   );
 
+/** Kinds a PCI function can sit below: PCI-to-PCI bridges (their secondary bus) and VMD (its domain). */
+const PARENT_KINDS = new Set<string>([
+  'root-port',
+  'pcie-switch-upstream',
+  'pcie-switch-downstream',
+  'pcie-to-pci-bridge',
+  'pci-bridge',
+  'vmd',
+]);
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+/**
+ * The PCI tree as enumeration leaves it: every function is found by scanning its parent bridge's
+ * secondary bus (or a VMD's domain), so a parent is a bridge that exists, the tree has no loop, a
+ * child sits on its bridge's secondary bus in its segment, and bus numbers grow downwards within
+ * each bridge's secondary..subordinate range (pci_scan_bridge_extend() reconfigures anything else,
+ * which the model does not: it would not be the machine the file describes).
+ */
+function checkPciTree(
+  m: { pci: z.output<typeof PciFunctionSchema>[] },
+  bdfs: Map<string, number>,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (i: number, field: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['pci', i, field], message });
+  const addr = (bdf: string) => {
+    const [seg, bus] = bdf.split(':');
+    return { segment: parseInt(seg!, 16), bus: parseInt(bus!, 16) };
+  };
+  const parentIndex: (number | undefined)[] = m.pci.map((f, i) => {
+    if (f.parent === null) return undefined;
+    if (f.parent === f.bdf) {
+      issue(i, 'parent', `${f.bdf} cannot be its own parent`);
+      return undefined;
+    }
+    const p = bdfs.get(f.parent);
+    if (p === undefined) {
+      issue(i, 'parent', `parent ${f.parent} is not in the machine`);
+      return undefined;
+    }
+    const kind = m.pci[p]!.kind;
+    if (!PARENT_KINDS.has(kind)) {
+      issue(
+        i,
+        'parent',
+        `parent ${f.parent} is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}, not a bridge`,
+      );
+      return undefined;
+    }
+    return p;
+  });
+  // A loop (a -> b -> a): walked without recursion, each function once.
+  const state = new Uint8Array(m.pci.length); // 0 new, 1 on the walk, 2 known to reach a root
+  const inLoop = new Uint8Array(m.pci.length);
+  for (let start = 0; start < m.pci.length; start++) {
+    const walk: number[] = [];
+    let i: number | undefined = start;
+    while (i !== undefined && state[i] === 0) {
+      state[i] = 1;
+      walk.push(i);
+      i = parentIndex[i];
+    }
+    if (i !== undefined && state[i] === 1) {
+      const loop = walk.slice(walk.indexOf(i));
+      for (const j of loop) inLoop[j] = 1;
+      const names = loop.map((j) => m.pci[j]!.bdf);
+      const shown = names.length > 6 ? [...names.slice(0, 5), '...'] : names;
+      issue(
+        loop[loop.length - 1]!,
+        'parent',
+        `the PCI tree loops: ${[...shown, names[0]].join(' -> ')} (each function's parent)`,
+      );
+    }
+    for (const j of walk) state[j] = 2;
+  }
+  const secondaries = new Map<string, number>();
+  m.pci.forEach((f, i) => {
+    const a = addr(f.bdf);
+    if (PARENT_KINDS.has(f.kind) && f.kind !== 'vmd' && f.secondary_bus !== undefined) {
+      if (f.secondary_bus <= a.bus)
+        issue(
+          i,
+          'secondary_bus',
+          `secondary bus ${hex2(f.secondary_bus)} is not below the bridge's own bus ${hex2(a.bus)}`,
+        );
+      if (f.subordinate_bus !== undefined && f.subordinate_bus < f.secondary_bus)
+        issue(
+          i,
+          'subordinate_bus',
+          `subordinate bus ${hex2(f.subordinate_bus)} is below the secondary bus ${hex2(f.secondary_bus)}`,
+        );
+      const key = `${a.segment}:${f.secondary_bus}`;
+      const other = secondaries.get(key);
+      if (other !== undefined)
+        issue(
+          i,
+          'secondary_bus',
+          `secondary bus ${hex2(f.secondary_bus)} is also pci[${other}]'s (${m.pci[other]!.bdf})`,
+        );
+      else secondaries.set(key, i);
+    }
+    const p = parentIndex[i];
+    if (p === undefined || inLoop[i]) return;
+    const parent = m.pci[p]!;
+    const pa = addr(parent.bdf);
+    if (parent.kind === 'vmd') {
+      if (!parent.vmd)
+        issue(i, 'parent', `parent ${parent.bdf} is a VMD with no domain ("vmd" is null)`);
+      else if (a.segment !== parent.vmd.domain)
+        issue(
+          i,
+          'bdf',
+          `${f.bdf} is below VMD ${parent.bdf}, whose domain is ${parent.vmd.domain.toString(16)}`,
+        );
+      return;
+    }
+    if (a.segment !== pa.segment) {
+      issue(i, 'bdf', `${f.bdf} is not in the segment of its parent ${parent.bdf}`);
+      return;
+    }
+    if (parent.secondary_bus !== undefined) {
+      if (a.bus !== parent.secondary_bus)
+        issue(
+          i,
+          'bdf',
+          `${f.bdf} is on bus ${hex2(a.bus)}, but its parent ${parent.bdf} has secondary bus ${hex2(parent.secondary_bus)}`,
+        );
+    } else if (a.bus <= pa.bus)
+      issue(i, 'bdf', `${f.bdf} is on bus ${hex2(a.bus)}, not below its parent ${parent.bdf}`);
+    // A bridge below a bridge: its buses are inside its parent's range.
+    if (
+      f.subordinate_bus !== undefined &&
+      parent.subordinate_bus !== undefined &&
+      f.subordinate_bus > parent.subordinate_bus
+    )
+      issue(
+        i,
+        'subordinate_bus',
+        `subordinate bus ${hex2(f.subordinate_bus)} is outside its parent ${parent.bdf}'s buses (up to ${hex2(parent.subordinate_bus)})`,
+      );
+  });
+}
+
 export const MachineSchema = z
   .object({
     $schema: z.string().optional(),
@@ -546,6 +717,20 @@ export const MachineSchema = z
         });
       }
     });
+    // The first entry is the boot processor: Linux numbers it CPU 0, and it is running the kernel.
+    const boot = m.cpus.list[0]!;
+    if (boot.cpu !== 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpus', 'list', 0, 'cpu'],
+        message: `the boot CPU (listed first) is CPU 0 in Linux, not CPU ${boot.cpu}`,
+      });
+    if (!boot.online)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpus', 'list', 0, 'online'],
+        message: 'the boot CPU (listed first) runs the kernel: it cannot be offline',
+      });
     const cpuNumbers = new Set<number>();
     m.cpus.list.forEach((c, i) => {
       if (cpuNumbers.has(c.cpu))
@@ -596,22 +781,8 @@ export const MachineSchema = z
         });
       bdfs.set(f.bdf, i);
     });
+    checkPciTree(m, bdfs, ctx);
     m.pci.forEach((f, i) => {
-      if (f.parent !== null) {
-        const p = bdfs.get(f.parent);
-        if (p === undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['pci', i, 'parent'],
-            message: `parent ${f.parent} is not in the machine`,
-          });
-        else if (m.pci[p]!.kind === 'endpoint')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['pci', i, 'parent'],
-            message: `parent ${f.parent} is an endpoint, not a bridge`,
-          });
-      }
       if (f.sriov && f.sriov.num_vfs > f.sriov.total_vfs) {
         ctx.addIssue({
           code: 'custom',
@@ -619,6 +790,22 @@ export const MachineSchema = z
           message: `${f.sriov.num_vfs} VFs enabled but TotalVFs is ${f.sriov.total_vfs}`,
         });
       }
+    });
+    const probed = new Map<string, number>();
+    m.probe_order?.forEach((b, i) => {
+      if (!bdfs.has(b))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probe_order', i],
+          message: `no PCI function ${b} in the machine`,
+        });
+      else if (probed.has(b))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probe_order', i],
+          message: `${b} is already probe_order[${probed.get(b)}]: a driver binds a function once`,
+        });
+      probed.set(b, i);
     });
     m.irq_requests.forEach((r, i) => {
       if (!bdfs.has(r.device))

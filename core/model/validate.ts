@@ -1,6 +1,6 @@
 // Turning untrusted input into a Machine: every problem reported with the JSON path where it is
 // ($.pci[3].msix.table_size) or, for text that is not JSON, its line and column. Never throws.
-import { firstJsonErrorOffset } from './json-position';
+import { jsonErrorAt } from './json-position';
 import { MachineSchema, type Machine } from './schema';
 
 export interface Problem {
@@ -57,14 +57,17 @@ export function parseMachineJson(text: string): ParseResult {
     value = JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message.replace(/,? (in JSON )?at position.*$|, "[\s\S]*$/, '');
-    const offset = firstJsonErrorOffset(text);
+    const at = jsonErrorAt(text);
+    const offset = at?.offset ?? text.length;
+    // Text that ends inside brackets: the end is where it is wrong, the bracket is why.
+    const unclosed =
+      at && at.open !== null && offset >= text.length
+        ? `; the "${text[at.open]}" at ${lineColumn(text, at.open)} is not closed`
+        : '';
     return {
       ok: false,
       errors: [
-        {
-          path: lineColumn(text, offset < 0 ? text.length : offset),
-          message: `not valid JSON: ${message}`,
-        },
+        { path: lineColumn(text, offset), message: `not valid JSON: ${message}${unclosed}` },
       ],
     };
   }

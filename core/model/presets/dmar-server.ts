@@ -29,14 +29,15 @@ export function dmarServer(o: DmarServerOptions = {}): MachineInput {
       online: true,
     };
   });
-  const bridge = (bdf: string, secondary: number, parent: string | null = null) => ({
+  // A root port's buses: its secondary bus and, below a further bridge, the buses behind it.
+  const bridge = (bdf: string, secondary: number, subordinate = secondary) => ({
     bdf,
     vendor_device: '8086:2030',
     class: '0x060400',
     kind: 'root-port' as const,
-    parent,
+    parent: null,
     secondary_bus: secondary,
-    subordinate_bus: secondary,
+    subordinate_bus: subordinate,
     msi: { vectors_max: 1, is_64bit: false, per_vector_mask: false },
   });
   return {
@@ -112,7 +113,7 @@ export function dmarServer(o: DmarServerOptions = {}): MachineInput {
         msix: { table_size: 10, bar: 3, offset: '0x0' },
         name: 'I350 Gigabit Network Connection',
       },
-      bridge('0000:00:1c.4', 3),
+      bridge('0000:00:1c.4', 3, 4),
       {
         bdf: '0000:03:00.0',
         vendor_device: '1a03:1150',

@@ -66,48 +66,58 @@ export function locateJsonPath(text: string, keys: readonly PathKey[]): Located 
       return '';
     }
   };
-  // Skips one value starting at i; returns false on a syntax error.
-  const skipValue = (): boolean => {
-    ws();
-    const c = text[i];
-    if (c === '"') {
+  const scalar = (): boolean => {
+    if (text[i] === '"') {
       skipString();
       return true;
-    }
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return true;
-      }
-      for (;;) {
-        ws();
-        if (c === '{') {
-          if (text[i] !== '"') return false;
-          skipString();
-          ws();
-          if (text[i] !== ':') return false;
-          i++;
-        }
-        if (!skipValue()) return false;
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === close) {
-          i++;
-          return true;
-        }
-        return false;
-      }
     }
     const m = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 40));
     if (!m) return false;
     i += m[0].length;
     return true;
+  };
+  // Skips one value starting at i; returns false on a syntax error. The open brackets are kept
+  // on a stack of its own: a 100,000-deep array is skipped, not a RangeError.
+  const skipValue = (): boolean => {
+    const closers: string[] = [];
+    // After `{` or `,` in an object: `"key" :`.
+    const key = (): boolean => {
+      ws();
+      if (text[i] !== '"') return false;
+      skipString();
+      ws();
+      if (text[i] !== ':') return false;
+      i++;
+      return true;
+    };
+    value: for (;;) {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        const close = c === '{' ? '}' : ']';
+        i++;
+        ws();
+        if (text[i] === close) i++;
+        else {
+          closers.push(close);
+          if (c === '{' && !key()) return false;
+          continue value;
+        }
+      } else if (!scalar()) return false;
+      for (;;) {
+        if (closers.length === 0) return true;
+        ws();
+        const close = closers[closers.length - 1]!;
+        if (text[i] === ',') {
+          i++;
+          if (close === '}' && !key()) return false;
+          continue value;
+        }
+        if (text[i] !== close) return false;
+        i++;
+        closers.pop();
+      }
+    }
   };
 
   ws();

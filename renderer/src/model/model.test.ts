@@ -38,6 +38,14 @@ describe('JSON paths in the text', () => {
     expect(JSON.parse(text.slice(at.start, at.end)).bdf).toBe(example().pci[7]!.bdf);
   });
 
+  it('finds a path behind 100,000 levels of nesting, and gives up on unclosed ones, without a stack overflow', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = `{"junk": ${deep}, "name": "x"}`;
+    const at = locateJsonPath(text, ['name'])!;
+    expect(text.slice(at.start, at.end)).toBe('"x"');
+    expect(locateJsonPath('{"name": ' + '['.repeat(100_000), ['name'])).toBeNull();
+  });
+
   it('gets and sets values by path, deleting with undefined', () => {
     const v = { a: [{ b: 1 }, { b: 2 }] } as Record<string, unknown>;
     setAt(v, ['a', 1, 'b'], 5);
