@@ -170,6 +170,18 @@ describe('one-vector drivers, at each CPU count the real files have', () => {
   });
 });
 
+describe('i801_smbus (i2c-i801.c i801_probe)', () => {
+  it('requests the PCI interrupt (INTx, shared), never an MSI: IO-APIC fasteoi on 8 and 16 CPUs', () => {
+    for (const file of [SIXTEEN, LAPTOP8]) {
+      const rows = rowsOf(file, 'i801_smbus');
+      expect(rows.map((r) => [r.chip, r.handler])).toEqual([['IR-IO-APIC', 'fasteoi']]);
+    }
+    expect(single('8086:a323', '0x0c0500', 16)).toEqual([
+      { first: 'intx', max: 1, name: 'i801_smbus' },
+    ]);
+  });
+});
+
 describe('sdhci-pci: "mmc<N>" by host index', () => {
   it('on the Craask the GL9750 at 01:00.0 takes one MSI "mmc1": the Intel eMMC at 00:1a.0 (INTx) probed first', async () => {
     const rows = real(CRAASK_IRQS).rows.filter((r) => r.chip.endsWith('0000:01:00.0'));
