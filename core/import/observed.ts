@@ -132,14 +132,16 @@ export function applyObservedInterrupts(
   });
 
   // Probe order: drivers allocate their dynamic irqs as they probe, so each device's first irq
-  // orders it; devices without MSI rows keep the log's order after them.
+  // orders it among the log's; devices without MSI rows keep their place in the log's order (an
+  // INTx-only sdhci probed between two MSI users took its mmc index there).
   const seen = [...rows.entries()]
     .filter(([bdf]) => m.pci.some((f) => f.bdf === bdf))
     .sort((a, b) => a[1].firstIrq - b[1].firstIrq)
     .map(([bdf]) => bdf);
   if (seen.length) {
-    const rest = (m.probe_order ?? []).filter((b) => !seen.includes(b));
-    m.probe_order = [...seen, ...rest];
+    const queue = [...seen];
+    const order = (m.probe_order ?? []).map((b) => (seen.includes(b) ? queue.shift()! : b));
+    m.probe_order = [...order, ...queue];
   }
 
   // IO-APIC rows nothing modelled requests: observed platform users of that pin.

@@ -256,7 +256,7 @@ function fireTargets(k: Kernel, step: Extract<ScenarioStep, { op: 'fire' }>): Fi
 
 function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const defaultMsi = bootPlatform(k, machine);
-  const ctx0 = { virtio: 0, nvme: 0, netdevs: 0, onlineCpus: k.online.weight() };
+  const ctx0 = { virtio: 0, nvme: 0, mmc: 0, netdevs: 0, onlineCpus: k.online.weight() };
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
   const transports = new Set<string>();
@@ -505,7 +505,7 @@ function driverOf(fn: PciFunction): DriverModel | null {
 function probe(
   k: Kernel,
   fn: PciFunction,
-  counters: { virtio: number; nvme: number; netdevs: number; onlineCpus: number },
+  counters: { virtio: number; nvme: number; mmc: number; netdevs: number; onlineCpus: number },
   deferred: { irq: number; name: string }[],
 ): Bound[number] {
   const override = k.machine.irq_requests.find((r) => r.device === fn.bdf);
@@ -606,7 +606,9 @@ function probe(
     if (round === plans.length - 1)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
     let requested = true;
+    const atProbe = used.requested?.(irqs.length, mode) ?? irqs.length;
     irqs.forEach((irq, i) => {
+      if (i >= atProbe) return;
       const name = used.name(i, mode!);
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else if (requested) {

@@ -6,6 +6,13 @@ import { ahciEntry } from './ahci';
 import { e1000eEntry } from './e1000e';
 import { amdgpuEntry, i915Entry } from './gpu';
 import { i801Entry } from './i801';
+import { ioatdmaEntry } from './ioatdma';
+import { iwlwifiEntry, iwlwifiMsiEntry } from './iwlwifi';
+import { meiEntry } from './mei';
+import { nvidiaEntry } from './nvidia';
+import { procThermalMsiEntry } from './processor-thermal';
+import { sdhciEntry, sdhciGliEntry } from './sdhci';
+import { thunderboltEntry } from './thunderbolt';
 import { igbEntry } from './igb';
 import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
 import { mlx5Entry } from './mlx5';
@@ -34,6 +41,15 @@ const TABLE: DriverEntry[] = [
   pcieportEntry,
   i915Entry,
   amdgpuEntry,
+  nvidiaEntry,
+  iwlwifiMsiEntry,
+  iwlwifiEntry,
+  meiEntry,
+  thunderboltEntry,
+  sdhciGliEntry,
+  sdhciEntry,
+  ioatdmaEntry,
+  procThermalMsiEntry,
 ];
 
 const BY_ID = TABLE.flatMap((e) => e.ids.filter((m) => m.vendorDevice).map((m) => ({ m, e })));

@@ -38,6 +38,11 @@ export interface IrqRequestPlan {
   sharedActions?: (i: number, mode: IrqMode) => readonly string[];
   /** The CPU the driver hints vector i to (irq_set_affinity_hint), if any. */
   affinityHint?: (i: number) => number | null;
+  /**
+   * How many of the allocated vectors the driver request_irq()s at probe (the first ones); the
+   * rest stay allocated without an action until a user comes (thunderbolt's rings). All if absent.
+   */
+  requested?: (nvec: number, mode: IrqMode) => number;
   /** What the driver tries next when this allocation fails (MSI-X -> one MSI -> INTx). */
   fallback?: IrqRequestPlan;
 }
@@ -59,8 +64,11 @@ export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequ
 
 export interface DriverModel {
   name: string;
-  /** "virtio" for virtio-pci children, "net" for NICs: which instance counter it draws from. */
-  instanceKind: 'virtio' | 'nvme' | 'net' | 'other';
+  /**
+   * "virtio" for virtio-pci children, "net" for NICs, "mmc" for SD/MMC hosts (mmc_alloc_host's
+   * index, mmc0, mmc1, ...): which instance counter it draws from.
+   */
+  instanceKind: 'virtio' | 'nvme' | 'net' | 'mmc' | 'other';
   /**
    * A transport that binds the PCI functions first (virtio-pci enables every virtio function
    * when its module loads); the device driver on top probes later, in probe order.
@@ -117,3 +125,35 @@ export const single = (
     },
   ],
 });
+
+/** The profiles from oldest to newest (the kernel eras, with 5.10's variants in their place). */
+const PROFILE_ORDER = [
+  '4.4',
+  '4.20',
+  'v5.9',
+  'v2-series',
+  'next-20200925',
+  'v5.10-rc1',
+  'v5.10',
+  '5.11',
+  '5.14',
+  '5.15',
+  '6.1',
+  '6.2',
+  '6.4',
+  '6.6',
+  '6.10',
+  '6.12',
+  'mainline',
+];
+
+/**
+ * Whether the probing kernel is of the era of profile `from` or later: for drivers whose names or
+ * counts changed by release. An edited profile with a name of its own counts as mainline.
+ */
+export function profileAtLeast(profile: KernelProfile, from: string): boolean {
+  const at = PROFILE_ORDER.indexOf(profile.name);
+  const min = PROFILE_ORDER.indexOf(from);
+  if (min < 0) throw new Error(`profileAtLeast: unknown profile ${JSON.stringify(from)}`);
+  return (at < 0 ? PROFILE_ORDER.length : at) >= min;
+}
