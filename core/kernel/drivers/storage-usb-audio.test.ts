@@ -12,6 +12,7 @@ import { repoRoot } from '../../testing/shared';
 import { realPath } from '../../testing/sources';
 import { simulate } from '../boot';
 import { profileForKernel } from '../profiles';
+import { ahciEntry } from './ahci';
 import { driverFor } from './catalogue';
 import { nvmeEntry } from './nvme';
 import { pvscsiEntry } from './pvscsi';
@@ -23,6 +24,7 @@ import { xhciEntry } from './xhci';
 
 const BATCH = new Set<DriverModel>(
   [
+    ahciEntry,
     xhciEntry,
     ehciEntry,
     ohciEntry,
@@ -92,9 +94,10 @@ for (const capture of CAPTURES) {
 }
 
 describe('each QEMU capture with one of these drivers: the device rows are the real ones', () => {
-  it('the captures have xhci, ehci, uhci, pvscsi, virtio-scsi, hda, intel8x0 and ens1370', () => {
+  it('the captures have ahci, xhci, ehci, uhci, pvscsi, virtio-scsi, hda, intel8x0 and ens1370', () => {
     expect(new Set(cases.map((c) => c.driver))).toEqual(
       new Set([
+        'ahci',
         'xhci_hcd',
         'ehci-pci',
         'uhci_hcd',
@@ -246,5 +249,40 @@ describe('nvme takes the queue count its log states', () => {
     };
     expect(nvmeEntry.model.plan({ ...base, statedQueues: 4 })[1]!.max).toBe(5);
     expect(nvmeEntry.model.plan(base)[1]!.max).toBe(17);
+  });
+});
+
+describe('ahci vectors', () => {
+  const ctx = (over: Partial<DriverContext>): DriverContext => ({
+    cpus: 4,
+    msixTableSize: null,
+    msiMax: 8,
+    hasIntx: true,
+    bdf: '0000:00:17.0',
+    instance: 0,
+    netdev: '',
+    profile: profileForKernel('6.12'),
+    ...over,
+  });
+
+  it('6 ports stated, 8 MSI messages: one vector per port "ahci0".."ahci5", the rest unrequested', () => {
+    const [plan] = ahciEntry.model.plan(ctx({ ahciPorts: 6 }));
+    expect([plan!.modes, plan!.min, plan!.max]).toEqual([['msix', 'msi'], 6, 8]);
+    expect([0, 5].map((i) => plan!.name(i, 'msi'))).toEqual(['ahci0', 'ahci5']);
+    expect([5, 6].map((i) => plan!.requested!(i, 'msi'))).toEqual([true, false]);
+    // Fewer vectors than ports (QEMU's ICH9: MSI 1/1): one MSI for the host, then one MSI-X.
+    expect(plan!.fallback!.modes).toEqual(['msi']);
+    expect(plan!.fallback!.fallback!.modes).toEqual(['msix']);
+    expect(plan!.fallback!.name(0, 'msi')).toBe('ahci[0000:00:17.0]');
+  });
+
+  it('ports not stated: the single-vector path, MSI before MSI-X, named "ahci[<bdf>]"', () => {
+    const plans = ahciEntry.model.plan(ctx({}));
+    expect(plans).toHaveLength(1);
+    expect([plans[0]!.modes, plans[0]!.max, plans[0]!.name(0, 'msi')]).toEqual([
+      ['msi'],
+      1,
+      'ahci[0000:00:17.0]',
+    ]);
   });
 });

@@ -28,6 +28,8 @@ export interface DriverContext {
    * default/read/poll queues": 16), when it does; the driver's own limit otherwise.
    */
   statedQueues?: number;
+  /** AHCI: the ports the log states ("ahci 0000:00:1f.2: AHCI 0001.0000 32 slots 6 ports"). */
+  ahciPorts?: number;
   /** PCIe ports: the services the port driver starts (the machine's, or a root port's PME + AER). */
   portServices?: readonly PortService[];
   /** The behaviour profile of the kernel that probes (drivers whose requests changed by era). */
