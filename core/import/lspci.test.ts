@@ -213,3 +213,17 @@ describe('MSI messages decoded (linux-irq-model.md §5.1, §5.2 examples)', () =
     expect(decodeMsiMessage(0, 0).format).toBe('not-an-interrupt');
   });
 });
+
+describe('a function without a capability list', () => {
+  it('"Status: Cap-" in -vv output is a listed fact: no MSI, no MSI-X (QEMU ICH4 EHCI)', () => {
+    const file = 'fixtures/qemu/q35-ir-sriov-igb@6.12.117+deb12-amd64/lspci.txt';
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    const block = text.split(/\n(?=\S)/).find((b) => b.startsWith('0000:00:04.0'))!;
+    expect(block).toMatch(/Status: Cap-/);
+    const ehci = parseLspci(text, file).functions.find((f) => f.bdf === '0000:00:04.0')!;
+    expect(ehci.capabilitiesListed).toBe(true);
+    // A function with capabilities is still listed by its Capabilities lines.
+    const xhci = parseLspci(text, file).functions.find((f) => f.bdf === '0000:00:03.0')!;
+    expect(xhci.capabilitiesListed).toBe(true);
+  });
+});

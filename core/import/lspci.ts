@@ -193,6 +193,8 @@ export class LspciParser {
       f.lastCap = cap[1]!;
       f.capabilitiesListed = true;
     }
+    // "Status: Cap-": the function has no capability list at all (no MSI, no MSI-X): a fact too.
+    if (/^Status: Cap-/.test(t)) f.capabilitiesListed = true;
     if ((r = /^Interrupt: pin ([A-D]) routed to IRQ (\d+)/.exec(t))) {
       f.pin = r[1] as LspciFunction['pin'];
       f.irq = Number(r[2]);

@@ -256,7 +256,16 @@ function fireTargets(k: Kernel, step: Extract<ScenarioStep, { op: 'fire' }>): Fi
 
 function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const defaultMsi = bootPlatform(k, machine);
-  const ctx0 = { virtio: 0, nvme: 0, mmc: 0, netdevs: 0, onlineCpus: k.online.weight() };
+  const ctx0 = {
+    virtio: 0,
+    nvme: 0,
+    mmc: 0,
+    netdevs: 0,
+    // USB bus numbers start at 1 (usb_register_bus); ALSA cards at 0.
+    usb: 1,
+    sound: 0,
+    onlineCpus: k.online.weight(),
+  };
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
   const transports = new Set<string>();
@@ -283,6 +292,7 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   }
   // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
   for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
+  for (const p of machine.platform_irqs) if (observedOnPciPin(machine, p)) requestPlatformIrq(k, p);
   // SR-IOV: sriov_numvfs written (after boot, as userspace does), VFs probed by their driver.
   for (const fn of probeOrder(machine)) {
     if (!fn.sriov || fn.sriov.num_vfs === 0) continue;
@@ -427,19 +437,30 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   if (k.remapOps === 'amd') amdDeviceDomains(k);
   amdIommuInfoLines(k);
 
-  for (const p of machine.platform_irqs) {
-    const irq = k.gsiIrq.get(p.irq) ?? (p.irq < 16 ? p.irq : undefined);
-    if (irq === undefined || !k.descs[irq]) mp_map_pin_to_irq(k, p.irq, p.irq < 16 ? p.irq : null);
-    const virq = k.gsiIrq.get(p.irq) ?? p.irq;
-    const desc = k.descs[virq];
-    // acpi_register_gsi() with the device's own _CRS trigger: an unused pin takes it.
-    if (p.trigger && desc && desc.actions.length === 0) {
-      desc.trigger = p.trigger;
-      desc.handler = p.trigger === 'level' ? 'fasteoi' : 'edge';
-    }
-    k.request_irq(virq, p.name);
-  }
+  for (const p of machine.platform_irqs)
+    if (!observedOnPciPin(machine, p)) requestPlatformIrq(k, p);
   return defaultMsi;
+}
+
+/**
+ * An observed action on a PCI function's INTx pin is most likely that function's unmodelled
+ * driver (a NIC requesting at open, a sound card): it is requested after the probes, not before.
+ */
+function observedOnPciPin(machine: Machine, p: Machine['platform_irqs'][number]): boolean {
+  return p.source === 'observed' && machine.pci.some((f) => f.intx_pin && f.intx_gsi === p.irq);
+}
+
+function requestPlatformIrq(k: Kernel, p: Machine['platform_irqs'][number]): void {
+  const irq = k.gsiIrq.get(p.irq) ?? (p.irq < 16 ? p.irq : undefined);
+  if (irq === undefined || !k.descs[irq]) mp_map_pin_to_irq(k, p.irq, p.irq < 16 ? p.irq : null);
+  const virq = k.gsiIrq.get(p.irq) ?? p.irq;
+  const desc = k.descs[virq];
+  // acpi_register_gsi() with the device's own _CRS trigger: an unused pin takes it.
+  if (p.trigger && desc && desc.actions.length === 0) {
+    desc.trigger = p.trigger;
+    desc.handler = p.trigger === 'level' ? 'fasteoi' : 'edge';
+  }
+  k.request_irq(virq, p.name);
 }
 
 /** pcibios_device_add(): the device's MSI domain is the default one (or its MSI parent VECTOR). */
@@ -505,7 +526,15 @@ function driverOf(fn: PciFunction): DriverModel | null {
 function probe(
   k: Kernel,
   fn: PciFunction,
-  counters: { virtio: number; nvme: number; mmc: number; netdevs: number; onlineCpus: number },
+  counters: {
+    virtio: number;
+    nvme: number;
+    mmc: number;
+    netdevs: number;
+    usb: number;
+    sound: number;
+    onlineCpus: number;
+  },
   deferred: { irq: number; name: string }[],
 ): Bound[number] {
   const override = k.machine.irq_requests.find((r) => r.device === fn.bdf);
@@ -521,7 +550,7 @@ function probe(
       ? counters.netdevs
       : driver.instanceKind === 'other'
         ? 0
-        : counters[driver.instanceKind]++;
+        : (counters[driver.instanceKind] += driver.instances ?? 1) - (driver.instances ?? 1);
   // Drivers that request at open() run after udev renamed the interface: they use its final name.
   const kernelName = driver.netdev ? `eth${counters.netdevs++}` : '';
   const netdev = kernelName && driver.requestAt === 'open' && fn.netdev ? fn.netdev : kernelName;
@@ -533,6 +562,7 @@ function probe(
     bdf: fn.bdf,
     instance,
     netdev,
+    usbBus: driver.instanceKind === 'usb' ? instance : undefined,
     portServices: fn.port_services,
     profile: k.profile,
   };
@@ -606,10 +636,10 @@ function probe(
     if (round === plans.length - 1)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
     let requested = true;
-    const atProbe = used.requested?.(irqs.length, mode) ?? irqs.length;
     irqs.forEach((irq, i) => {
-      if (i >= atProbe) return;
       const name = used.name(i, mode!);
+      // A vector the driver allocates but never requests keeps its irq, without an action.
+      if (used.requested && !used.requested(i, mode!)) return;
       if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
       else if (requested) {
         // Shared actions (port services) are requested by drivers of their own, after the first.

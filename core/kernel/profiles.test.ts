@@ -35,7 +35,8 @@ const RANGES: [string, string, string][] = [
   ['5.19', '6.1', '6.1'],
   ['6.2', '6.3', '6.2'],
   ['6.4', '6.5', '6.4'],
-  ['6.6', '6.9', '6.6'],
+  ['6.6', '6.7', '6.6'],
+  ['6.8', '6.9', '6.8'],
   ['6.10', '6.11', '6.10'],
   ['6.12', '6.12', '6.12'],
   ['6.13', '6.19', 'mainline'],
@@ -154,6 +155,11 @@ const BOUNDARIES: {
     ],
   },
   {
+    release: '6.8',
+    commit: 'f977f4c9301c',
+    flags: [['xhciPrimaryInterrupterOnly', false, true]],
+  },
+  {
     release: '6.10',
     commit: 'f5a3562ec9dd',
     flags: [
@@ -228,6 +234,7 @@ describe('era boundaries fall where their commits landed', () => {
       '3af1e415e4d4': 'apicRoutingLogStyle',
       f5a3562ec9dd: 'vector.firstSystemVector',
       '838ba7733e4e': 'xapicFlatLogical',
+      f977f4c9301c: 'xhciPrimaryInterrupterOnly',
     };
     for (const [commit, f] of Object.entries(named))
       expect(describe(f as Flag), `${f} names ${commit}`).toContain(commit);

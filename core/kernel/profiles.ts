@@ -89,6 +89,12 @@ export const KernelProfileSchema = z
       .describe(
         'PCI/IMS per-device IMS domains: 6.2 (6e24c8877329 "x86/apic/msi: Enable PCI/IMS") until 6.10 (850aae933c4b "Revert "x86/apic/msi: Enable PCI/IMS"")',
       ),
+    xhciPrimaryInterrupterOnly: z
+      .boolean()
+      .default(false)
+      .describe(
+        'xhci_hcd requests only vector 0 of the min(CPUs + 1, HCS_MAX_INTRS) it allocates, now MSI-X or MSI in one call: 6.8, f977f4c9301c "xhci: add handler for only one interrupt line" (with "xhci: rework \'xhci_try_enable_msi()\' MSI and MSI-X setup code"); false: MSI-X for all of them, each requested "xhci_hcd", else one MSI',
+      ),
     portServiceActionNames: z
       .array(z.enum(PORT_SERVICE_ACTIONS))
       .min(1)
@@ -126,6 +132,7 @@ const v6_1: KernelProfile = {
   apicRoutingLogStyle: 'old',
   vmdAssignsIrqDomain: true,
   pciIms: false,
+  xhciPrimaryInterrupterOnly: false,
   portServiceActionNames: ['PCIe PME', 'aerdrv'],
   firstDynamicIrqRule: 'dynirq-base-or-from',
 };
@@ -212,12 +219,19 @@ const v6_4 = derive(
 const v6_6 = derive(
   v6_4,
   '6.6',
-  'Linux 6.6 to 6.9: no IRQ_MOVE_CLEANUP_VECTOR (bdc1dad299bb), "APIC: Switched APIC routing to: X" (3af1e415e4d4)',
+  'Linux 6.6 to 6.7: no IRQ_MOVE_CLEANUP_VECTOR (bdc1dad299bb), "APIC: Switched APIC routing to: X" (3af1e415e4d4)',
   { vector: { firstSystemVector: 0xec, hasMoveCleanupVector: false }, apicRoutingLogStyle: 'new' },
 );
 
-const v6_10 = derive(
+const v6_8 = derive(
   v6_6,
+  '6.8',
+  "Linux 6.8 to 6.9: xhci_hcd requests only its primary interrupter's vector (f977f4c9301c)",
+  { xhciPrimaryInterrupterOnly: true },
+);
+
+const v6_10 = derive(
+  v6_8,
   '6.10',
   'Linux 6.10 to 6.11: posted-MSI vector 0xeb below the local timer (f5a3562ec9dd), PCI/IMS reverted (850aae933c4b)',
   { vector: { firstSystemVector: 0xeb, hasMoveCleanupVector: false }, pciIms: false },
@@ -269,6 +283,7 @@ export const PROFILES: Record<string, KernelProfile> = Object.assign(Object.crea
   '6.2': v6_2,
   '6.4': v6_4,
   '6.6': v6_6,
+  '6.8': v6_8,
   '6.10': v6_10,
   '6.12': v6_12,
   mainline,
@@ -377,6 +392,12 @@ export const KERNEL_ERAS: readonly KernelEra[] = [
     },
     changes:
       'hasMoveCleanupVector false; apicRoutingLogStyle new (3af1e415e4d4 "x86/apic: Provide common init infrastructure")',
+  },
+  {
+    from: '6.8',
+    profile: '6.8',
+    commit: { id: 'f977f4c9301c', title: 'xhci: add handler for only one interrupt line' },
+    changes: 'xhciPrimaryInterrupterOnly true',
   },
   {
     from: '6.10',

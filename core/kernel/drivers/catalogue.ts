@@ -18,9 +18,13 @@ import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
 import { mlx5Entry } from './mlx5';
 import { nvmeEntry } from './nvme';
 import { pcieportEntry } from './pcieport';
+import { pvscsiEntry } from './pvscsi';
+import { ens1370Entry, hdaIntelEntry, intel8x0Entry, sofEntry } from './sound';
 import type { DriverEntry, DriverModel } from './types';
 import { virtioBlkEntry } from './virtio-blk';
 import { virtioNetEntry } from './virtio-net';
+import { virtioScsiEntry } from './virtio-scsi';
+import { ehciEntry, ohciEntry, uhciEntry } from './usb-hcd';
 import { xhciEntry } from './xhci';
 
 export type { DriverContext, DriverModel, IrqMode, IrqRequestPlan } from './types';
@@ -28,6 +32,7 @@ export type { DriverContext, DriverModel, IrqMode, IrqRequestPlan } from './type
 const TABLE: DriverEntry[] = [
   virtioNetEntry,
   virtioBlkEntry,
+  virtioScsiEntry,
   e1000eEntry,
   igbEntry,
   ixgbeEntry,
@@ -38,6 +43,14 @@ const TABLE: DriverEntry[] = [
   nvmeEntry,
   ahciEntry,
   xhciEntry,
+  ehciEntry,
+  ohciEntry,
+  uhciEntry,
+  pvscsiEntry,
+  sofEntry,
+  hdaIntelEntry,
+  intel8x0Entry,
+  ens1370Entry,
   pcieportEntry,
   i915Entry,
   amdgpuEntry,

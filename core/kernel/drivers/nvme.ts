@@ -5,7 +5,8 @@ import { type DriverEntry, type DriverModel } from './types';
 /** drivers/nvme/host/pci.c: nvme_pci_enable allocates 1 vector (admin queue, any type); then
  * nvme_setup_io_queues frees it and allocates 1 + nr_io_queues with PCI_IRQ_AFFINITY and
  * pre_vectors = 1 (queue 0 = admin, unmanaged; I/O queues spread), one I/O queue per CPU up to
- * the controller's limit (here: the MSI-X table size - 1). */
+ * the controller's limit (here: the MSI-X table size - 1), or as many as the log's "nvme nvmeN:
+ * D/0/0 default/read/poll queues" states (ctx.statedQueues). */
 const nvme: DriverModel = {
   name: 'nvme',
   instanceKind: 'nvme',
@@ -17,7 +18,8 @@ const nvme: DriverModel = {
         : [],
   plan: (ctx) => {
     const tableMax = ctx.msixTableSize ?? ctx.msiMax ?? 1;
-    const io = Math.max(1, Math.min(ctx.cpus, tableMax - 1));
+    // The log's own count when the machine has it; the table still bounds the allocation.
+    const io = Math.max(1, Math.min(ctx.statedQueues ?? ctx.cpus, tableMax - 1));
     const name = (i: number) => `nvme${ctx.instance}q${i}`;
     return [
       {

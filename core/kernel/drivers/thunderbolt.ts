@@ -25,7 +25,8 @@ const thunderbolt: DriverModel = {
       preVectors: 0,
       postVectors: 0,
       name: () => 'thunderbolt',
-      requested: (nvec) => Math.min(2, nvec),
+      // The control channel's two rings; the other vectors wait for a user (tb_ring_alloc).
+      requested: (i) => i < 2,
       fallback: {
         modes: ['msi'],
         min: 1,

@@ -18,6 +18,18 @@ export interface DriverContext {
   /** Per-driver instance number (virtio0, nvme0, ...) and network interface name when it is a NIC. */
   instance: number;
   netdev: string;
+  /**
+   * USB host controllers: the bus number the controller's first root hub gets (usb_register_bus:
+   * numbers from 1 in registration order, shared by every HCD; xHCI registers two buses).
+   */
+  usbBus?: number;
+  /**
+   * I/O queues the machine's log states for this controller ("nvme nvme0: 16/0/0
+   * default/read/poll queues": 16), when it does; the driver's own limit otherwise.
+   */
+  statedQueues?: number;
+  /** AHCI: the ports the log states ("ahci 0000:00:1f.2: AHCI 0001.0000 32 slots 6 ports"). */
+  ahciPorts?: number;
   /** PCIe ports: the services the port driver starts (the machine's, or a root port's PME + AER). */
   portServices?: readonly PortService[];
   /** The behaviour profile of the kernel that probes (drivers whose requests changed by era). */
@@ -34,15 +46,16 @@ export interface IrqRequestPlan {
   postVectors: number;
   /** Action name of vector i (request_irq's name). */
   name(i: number, mode: IrqMode): string;
+  /**
+   * Whether the driver request_irq()s vector i; the default is every allocated vector. An
+   * allocated vector without an action is not shown by /proc/interrupts but holds its irq number
+   * (xhci from 6.8: only the primary interrupter's vector; thunderbolt: the control rings' two).
+   */
+  requested?: (i: number, mode: IrqMode) => boolean;
   /** Further actions on vector i, requested after name(i) with IRQF_SHARED (port services). */
   sharedActions?: (i: number, mode: IrqMode) => readonly string[];
   /** The CPU the driver hints vector i to (irq_set_affinity_hint), if any. */
   affinityHint?: (i: number) => number | null;
-  /**
-   * How many of the allocated vectors the driver request_irq()s at probe (the first ones); the
-   * rest stay allocated without an action until a user comes (thunderbolt's rings). All if absent.
-   */
-  requested?: (nvec: number, mode: IrqMode) => number;
   /** What the driver tries next when this allocation fails (MSI-X -> one MSI -> INTx). */
   fallback?: IrqRequestPlan;
 }
@@ -65,10 +78,12 @@ export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequ
 export interface DriverModel {
   name: string;
   /**
-   * "virtio" for virtio-pci children, "net" for NICs, "mmc" for SD/MMC hosts (mmc_alloc_host's
-   * index, mmc0, mmc1, ...): which instance counter it draws from.
+   * Which instance counter it draws from: "virtio" for virtio-pci children, "net" for NICs,
+   * "mmc" for SD/MMC hosts (mmc_alloc_host's index), "usb" for USB buses, "sound" for ALSA cards.
    */
-  instanceKind: 'virtio' | 'nvme' | 'net' | 'mmc' | 'other';
+  instanceKind: 'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'other';
+  /** Instance numbers one probe takes (an xHCI registers a USB 2 and a USB 3 bus); default 1. */
+  instances?: number;
   /**
    * A transport that binds the PCI functions first (virtio-pci enables every virtio function
    * when its module loads); the device driver on top probes later, in probe order.

@@ -1,5 +1,6 @@
 // virtio-blk over virtio-pci. Follows drivers/block/virtio_blk.c (init_vq); Linux 4.4 to mainline.
 import { type DriverEntry, type DriverModel } from './types';
+import { virtioSharedFallback } from './virtio-common';
 
 /** drivers/block/virtio_blk.c init_vq: num_vqs = min(device num_queues, nr_cpu_ids); vectors for
  * config + each request queue, managed spreading with pre_vectors = 1 (the config vector). */
@@ -24,6 +25,8 @@ const virtioBlk: DriverModel = {
         postVectors: 0,
         name: (i) =>
           i === 0 ? `virtio${ctx.instance}-config` : `virtio${ctx.instance}-req.${i - 1}`,
+        // vp_find_vqs: two shared vectors, then the pin.
+        fallback: virtioSharedFallback(ctx),
       },
     ];
   },

@@ -1,6 +1,7 @@
 // virtio-net over virtio-pci. Follows drivers/net/virtio_net.c and
 // drivers/virtio/virtio_pci_common.c (vp_find_vqs_msix); Linux 4.4 to mainline.
 import { type DriverEntry, type DriverModel } from './types';
+import { virtioSharedFallback } from './virtio-common';
 
 /** drivers/net/virtio_net.c + drivers/virtio/virtio_pci_common.c vp_find_vqs_msix: one vector for
  * config changes, one per virtqueue with a callback: rx and tx of every queue pair the device
@@ -33,6 +34,8 @@ const virtioNet: DriverModel = {
           const pair = (i - 1) >> 1;
           return i > 0 && pair < Math.min(maxPairs, ctx.cpus) ? pair : null;
         },
+        // vp_find_vqs: two shared vectors, then the pin.
+        fallback: virtioSharedFallback(ctx),
       },
     ];
   },
