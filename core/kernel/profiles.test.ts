@@ -138,6 +138,7 @@ const BOUNDARIES: {
     flags: [
       ['perDeviceMsiDomains', false, true],
       ['pciIms', false, true],
+      ['igbSriovReinitFirst', false, true],
     ],
   },
   {
@@ -228,6 +229,7 @@ describe('era boundaries fall where their commits landed', () => {
       '3af1e415e4d4': 'apicRoutingLogStyle',
       f5a3562ec9dd: 'vector.firstSystemVector',
       '838ba7733e4e': 'xapicFlatLogical',
+      '50f303496d92': 'igbSriovReinitFirst',
     };
     for (const [commit, f] of Object.entries(named))
       expect(describe(f as Flag), `${f} names ${commit}`).toContain(commit);
