@@ -11,6 +11,8 @@ import { amdgpuEntry, i915Entry } from './gpu';
 import { i801Entry } from './i801';
 import { igbEntry } from './igb';
 import { igbvfEntry } from './igbvf';
+import { iavfEntry } from './iavf';
+import { ixgbevfEntry } from './ixgbevf';
 import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
 import { mlx5Entry } from './mlx5';
 import { nvmeEntry } from './nvme';
@@ -33,6 +35,8 @@ const TABLE: DriverEntry[] = [
   ixgbeEntry,
   i40eEntry,
   iceEntry,
+  ixgbevfEntry,
+  iavfEntry,
   mlx5Entry,
   // Both bind 10ec:8139: the module loaded first takes it (the QEMU captures load 8139cp), unless
   // the machine names the bound driver. 8139cp refuses pre-C+ chips (revision < 0x20).

@@ -162,6 +162,26 @@ describe('igbvf, vmxnet3', () => {
   });
 });
 
+describe('ixgbevf, iavf', () => {
+  it('ixgbevf: min(CPUs, 2) queue pairs "<if>-TxRx-i", then the mailbox vector "<if>"', () => {
+    expect(request('8086:10ed', { cpus: 4, msixTableSize: 3 })).toMatchObject({
+      modes: ['msix'],
+      min: 2,
+      names: ['eth0-TxRx-0', 'eth0-TxRx-1', 'eth0'],
+    });
+    expect(request('8086:1515', { cpus: 1 }).names).toEqual(['eth0-TxRx-0', 'eth0']);
+  });
+
+  it('iavf: "iavf-<bdf>:mbx" first, then a vector per queue pair up to its MSI-X table', () => {
+    // Under i40e a VF has 4 queue pairs and a 5-entry table.
+    expect(request('8086:154c', { cpus: 8, msixTableSize: 5, bdf: '0000:03:02.0' }).names).toEqual([
+      'iavf-0000:03:02.0:mbx',
+      ...[0, 1, 2, 3].map((i) => `iavf-eth0-TxRx-${i}`),
+    ]);
+    expect(request('8086:1889', { cpus: 2, msixTableSize: 17 }).max).toBe(3);
+  });
+});
+
 /** Every capture folder (the repo's oracle zoo and the two older shared ones). */
 function captures(): string[] {
   const roots = [path.join(repoRoot, 'fixtures', 'qemu'), sharedPath('fixtures', 'qemu')];
