@@ -94,6 +94,9 @@ const PORT_SERVICE_4X = new RegExp(`^(aer|pciehp|dpc) ${PORT_BDF}:pcie0\\d\\d: `
 /** "r8169 0000:02:00.0 enp2s0: renamed from eth0" (udev's rename, logged by the kernel). */
 const RENAMED =
   /^([\w-]+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]) ([A-Za-z0-9_.:-]{1,15}): renamed from \S+$/i;
+/** "<driver> <bdf> <ifname>: " (netdev_printk) or "<driver> <bdf>: ethN: " (dev_info naming it). */
+const NETDEV_LINE =
+  /^[\w-]+ [0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7](?: ((?:[A-Za-z][\w.-]{0,14})|\(uninitialized\)):|: (eth\d+):) /i;
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
 
 function normBdf(s: string): string {
@@ -160,6 +163,8 @@ export class DmesgParser {
   private ioapics: IoApicPart[] = [];
   private readonly pci = new Map<string, PciPart>();
   private readonly bound = new Set<string>();
+  /** Functions whose interface a "renamed from" line named: its own lines no longer rename it. */
+  private readonly renamed = new Set<string>();
   private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
   private drhdRegs = new Map<
     string,
@@ -622,6 +627,7 @@ export class DmesgParser {
     if ((r = RENAMED.exec(m))) {
       const f = this.pciFn(normBdf(r[2]!));
       f.netdev = r[3]!;
+      this.renamed.add(f.bdf);
       this.b.note(`pci:${normBdf(r[2]!)}`, at);
       this.bindEvent(normBdf(r[2]!), r[1]!);
       return true;
@@ -648,7 +654,18 @@ export class DmesgParser {
     }
     if ((r = /^([\w-]+) ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])(?::| )/i.exec(m))) {
       const driver = r[1]!;
-      if (!NOT_DRIVERS.has(driver)) this.bindEvent(normBdf(r[2]!), driver);
+      if (!NOT_DRIVERS.has(driver)) {
+        this.bindEvent(normBdf(r[2]!), driver);
+        // The interface a NIC driver registered, in its own lines: netdev_info's "e1000e BDF
+        // eth0: ..." or igb's dev_info "igb BDF: eth2: ...". Interface names follow probe order,
+        // which the import does not always know (INTx-only NICs); a later rename wins.
+        const n = NETDEV_LINE.exec(m);
+        const name = n?.[1] ?? n?.[2];
+        if (name && name !== '(uninitialized)' && !BDF_RE.test(name)) {
+          const f = this.pciFn(normBdf(r[2]!));
+          if (!this.renamed.has(f.bdf)) f.netdev = name;
+        }
+      }
       return false;
     }
     return false;

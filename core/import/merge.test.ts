@@ -117,8 +117,11 @@ describe('merging the artefacts of one machine', () => {
         description: '',
         probe_order: undefined,
         cpus: { ...x.cpus, list: x.cpus.list.map((c) => ({ ...c, core: 0 })) },
-        pci: x.pci.map((f) => ({ ...f, name: undefined, driver: undefined })),
+        // The log names each NIC's interface ("e1000e 0000:00:02.0 eth1: ..."); the oracle's
+        // machine.json does not record it.
+        pci: x.pci.map((f) => ({ ...f, name: undefined, driver: undefined, netdev: undefined })),
       });
+      expect(m.pci.find((f) => f.vendor_device === '8086:10d3')?.netdev).toBe('eth1');
       expect(strip(m)).toEqual(strip(o));
     },
   );

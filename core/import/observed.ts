@@ -185,7 +185,7 @@ export function assumeCapabilities(
   for (const f of machine.pci ?? []) {
     if (capsListed.has(f.bdf) || f.msi || f.msix) continue;
     if (f.kind !== undefined && f.kind !== 'endpoint' && f.kind !== 'root-port') continue;
-    const driver = driverFor(f.vendor_device, f.class);
+    const driver = driverFor(f.vendor_device, f.class, f.driver);
     if (!driver) continue;
     // Asked with a table larger than any device's, the plan says what the driver would use here.
     const plans = driver.plan({
@@ -194,6 +194,8 @@ export function assumeCapabilities(
       msiMax: 32,
       hasIntx: true,
       bdf: f.bdf,
+      vendorDevice: f.vendor_device.toLowerCase(),
+      vfs: 0,
       instance: 0,
       netdev: 'eth0',
       profile: profileForKernel(machine.kernel.version),

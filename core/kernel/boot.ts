@@ -6,6 +6,7 @@ import { TraceEmitter } from '../trace/emitter';
 import { check_x2apic, default_setup_apic_routing, enable_IR_x2apic } from './apic';
 import {
   driverFor,
+  type DriverContext,
   type DriverModel,
   type IrqMode,
   type IrqRequestPlan,
@@ -182,7 +183,13 @@ function probeOrder(machine: Machine): PciFunction[] {
   return [...machine.pci].sort((a, b) => (a.bdf < b.bdf ? -1 : 1));
 }
 
-type Bound = { fn: PciFunction; driver: DriverModel | null; mode: IrqMode | null }[];
+type Bound = {
+  fn: PciFunction;
+  driver: DriverModel | null;
+  mode: IrqMode | null;
+  /** What the driver was probed with (a PF driver re-plans from it when its VFs are enabled). */
+  ctx?: DriverContext;
+}[];
 
 export function simulate(machine: Machine, options: SimulateOptions = {}): SimulationResult {
   const injections = options.injections ?? [];
@@ -256,11 +263,13 @@ function fireTargets(k: Kernel, step: Extract<ScenarioStep, { op: 'fire' }>): Fi
 
 function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const defaultMsi = bootPlatform(k, machine);
-  const ctx0 = {
+  const ctx0: ProbeCounters = {
     virtio: 0,
     nvme: 0,
     mmc: 0,
     netdevs: 0,
+    netNames: new Set(),
+    probed: new Set(),
     // USB bus numbers start at 1 (usb_register_bus); ALSA cards at 0.
     usb: 1,
     sound: 0,
@@ -270,7 +279,18 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const order = probeOrder(machine);
   const transports = new Set<string>();
   const vmdInstances = { next: 0 };
+  // VFs the machine lists exist only once sriov_numvfs is written (below), not at boot.
+  const laterVfs = new Set<string>();
   for (const fn of order) {
+    const pf = k.pci.get(fn.bdf);
+    if (!pf || !fn.sriov) continue;
+    for (let i = 0; i < fn.sriov.num_vfs; i++) {
+      const rid = pf.rid + fn.sriov.first_vf_offset + i * fn.sriov.vf_stride;
+      laterVfs.add(formatBdf(pf.segment, rid >> 8, rid & 0xff));
+    }
+  }
+  for (const fn of order) {
+    if (laterVfs.has(fn.bdf)) continue;
     const dev = k.pci.get(fn.bdf);
     // VMD children appear when their VMD's driver enumerates its domain (probed there).
     if (dev?.vmd) continue;
@@ -297,9 +317,17 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   for (const fn of probeOrder(machine)) {
     if (!fn.sriov || fn.sriov.num_vfs === 0) continue;
     const pf = k.pci.get(fn.bdf)!;
+    // The PF driver sets itself up again for its VFs (igb_sriov_reinit), before or after
+    // pci_enable_sriov() depending on the release.
+    const pfBound = bound.find((b) => b.fn.bdf === fn.bdf && b.driver?.sriovReinit && b.ctx);
+    const reinitAt = pfBound ? pfBound.driver!.sriovReinit!(pfBound.ctx!) : null;
+    const reinit = () =>
+      pfBound && probe(k, fn, ctx0, deferred, { ...pfBound.ctx!, vfs: fn.sriov!.num_vfs });
+    if (reinitAt === 'before-vfs') reinit();
     const driver = bound.find((b) => b.fn.bdf === fn.bdf)?.driver?.name ?? 'pci';
     const vfs = sriov_enable(k, pf, fn.sriov.num_vfs, `${driver} ${fn.bdf}`, defaultMsi);
     for (const vf of vfs) bound.push(probe(k, vf.fn, ctx0, deferred));
+    if (reinitAt === 'after-vfs') reinit();
   }
   for (const { irq, name } of deferred) k.request_irq(irq, name);
   k.leave('kernel_init', 0);
@@ -518,25 +546,36 @@ function behaviourOf(
 
 function driverOf(fn: PciFunction): DriverModel | null {
   return fn.kind === 'endpoint' || fn.kind === 'root-port'
-    ? driverFor(fn.vendor_device, fn.class)
+    ? driverFor(fn.vendor_device, fn.class, fn.driver)
     : null;
+}
+
+/** What probes draw from: instance numbers and the interface names taken so far. */
+interface ProbeCounters {
+  virtio: number;
+  nvme: number;
+  mmc: number;
+  netdevs: number;
+  usb: number;
+  sound: number;
+  /** Interface names in use (kernel names and the final names of renamed ones). */
+  netNames: Set<string>;
+  /** Functions whose NIC driver has registered its interface. */
+  probed: Set<string>;
+  onlineCpus: number;
 }
 
 /** One driver probe: pci_enable_device (INTx pin mapped), the request rounds, request_irq. */
 function probe(
   k: Kernel,
   fn: PciFunction,
-  counters: {
-    virtio: number;
-    nvme: number;
-    mmc: number;
-    netdevs: number;
-    usb: number;
-    sound: number;
-    onlineCpus: number;
-  },
+  counters: ProbeCounters,
   deferred: { irq: number; name: string }[],
+  /** A bound PF driver setting its interrupts up again (igb_sriov_reinit): its interface is up,
+   * so it frees its irqs and vectors, allocates again and requests at once. */
+  reinit?: DriverContext,
 ): Bound[number] {
+  if (reinit) return reprobe(k, fn, deferred, reinit);
   const override = k.machine.irq_requests.find((r) => r.device === fn.bdf);
   // A request in the machine file stands for a driver the catalogue does not know.
   const driver: DriverModel | null =
@@ -552,14 +591,30 @@ function probe(
         ? 0
         : (counters[driver.instanceKind] += driver.instances ?? 1) - (driver.instances ?? 1);
   // Drivers that request at open() run after udev renamed the interface: they use its final name.
-  const kernelName = driver.netdev ? `eth${counters.netdevs++}` : '';
+  // register_netdev's "eth%d": the lowest number no interface holds. Names the machine gives
+  // other NICs (their log's "eth1: ...") count as held: the import cannot always order INTx-only
+  // NICs where they probed, but their names say where they did.
+  let kernelName = '';
+  if (driver.netdev) {
+    counters.netdevs++;
+    const held = new Set(counters.netNames);
+    for (const other of k.machine.pci)
+      if (other.bdf !== fn.bdf && other.netdev && !counters.probed.has(other.bdf))
+        held.add(other.netdev);
+    for (let n = 0; !kernelName; n++) if (!held.has(`eth${n}`)) kernelName = `eth${n}`;
+    counters.netNames.add(kernelName);
+    if (fn.netdev) counters.netNames.add(fn.netdev);
+    counters.probed.add(fn.bdf);
+  }
   const netdev = kernelName && driver.requestAt === 'open' && fn.netdev ? fn.netdev : kernelName;
-  const ctx = {
+  const ctx: DriverContext = {
     cpus: counters.onlineCpus,
     msixTableSize: fn.msix?.table_size ?? null,
     msiMax: fn.msi?.vectors_max ?? null,
     hasIntx: fn.intx_pin !== null,
     bdf: fn.bdf,
+    vendorDevice: fn.vendor_device.toLowerCase(),
+    vfs: 0,
     instance,
     netdev,
     usbBus: driver.instanceKind === 'usb' ? instance : undefined,
@@ -580,8 +635,42 @@ function probe(
         },
       ]
     : driver.plan(ctx);
-  let mode: IrqMode | null = null;
   for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
+  return { fn, driver, mode: runPlans(k, fn, driver, ctx, plans, deferred, false), ctx };
+}
+
+/** A bound driver's igb_sriov_reinit: igb_close (free_irq), igb_clear_interrupt_scheme
+ * (vectors freed), igb_init_interrupt_scheme for ctx.vfs VFs, igb_open (request_irq). */
+function reprobe(
+  k: Kernel,
+  fn: PciFunction,
+  deferred: { irq: number; name: string }[],
+  ctx: DriverContext,
+): Bound[number] {
+  const driver = driverOf(fn)!;
+  k.enter(`${driver.name}_sriov_reinit`, -1, -1, k.str(fn.bdf), ctx.vfs);
+  const prev = k.messages.get(fn.bdf);
+  if (prev)
+    for (const irq of prev.irqs)
+      for (const name of [...(k.descs[irq]?.actions ?? [])]) k.free_irq(irq, name);
+  pci_free_irq_vectors(k, fn);
+  const mode = runPlans(k, fn, driver, ctx, driver.plan(ctx), deferred, true);
+  k.leave(`${driver.name}_sriov_reinit`, 0);
+  return { fn, driver, mode, ctx };
+}
+
+/** The allocation rounds of a plan and the request_irq of each vector (deferred to ifup for
+ * drivers that request in open(), unless the interface is already up: `up`). */
+function runPlans(
+  k: Kernel,
+  fn: PciFunction,
+  driver: DriverModel,
+  ctx: DriverContext,
+  plans: IrqRequestPlan[],
+  deferred: { irq: number; name: string }[],
+  up: boolean,
+): IrqMode | null {
+  let mode: IrqMode | null = null;
   plans.forEach((plan, round) => {
     if (round > 0) {
       // Re-allocation (nvme): free the previous round's irqs first.
@@ -633,14 +722,15 @@ function probe(
     const viaIms = ims !== undefined && ims.irqs.length > 0 && !dev;
     mode = viaIms ? 'ims' : dev!.entries.length === 0 ? 'intx' : dev!.isMsix ? 'msix' : 'msi';
     const irqs = viaIms ? ims.irqs : dev!.irqs;
-    if (round === plans.length - 1)
+    if (round === plans.length - 1 && !up)
       for (const line of driver.log?.(ctx, 'allocated', n, mode) ?? []) k.log(6, line);
     let requested = true;
     irqs.forEach((irq, i) => {
       const name = used.name(i, mode!);
       // A vector the driver allocates but never requests keeps its irq, without an action.
       if (used.requested && !used.requested(i, mode!)) return;
-      if (driver.requestAt === 'open' && round === plans.length - 1) deferred.push({ irq, name });
+      if (driver.requestAt === 'open' && round === plans.length - 1 && !up)
+        deferred.push({ irq, name });
       else if (requested) {
         // Shared actions (port services) are requested by drivers of their own, after the first.
         for (const action of [name, ...(used.sharedActions?.(i, mode!) ?? [])]) {
@@ -674,7 +764,7 @@ function probe(
       if (hint !== null) k.irq_set_affinity(irq, k.cpuMask(hint));
     });
   });
-  return { fn, driver, mode };
+  return mode;
 }
 
 function outputs(

@@ -166,6 +166,9 @@ export class PciTopology {
       vendor_device: `${vendor}:${sriov.vf_device}`,
       parent: pf.fn.parent,
       name: `${pf.fn.name ?? 'device'} Virtual Function`,
+      // Not the PF's: a VF has its own driver (igbvf, ixgbevf, iavf) and interface.
+      driver: null,
+      netdev: undefined,
       intx_pin: null,
       intx_gsi: null,
       msi: null,

@@ -139,6 +139,7 @@ const BOUNDARIES: {
     flags: [
       ['perDeviceMsiDomains', false, true],
       ['pciIms', false, true],
+      ['igbSriovReinitFirst', false, true],
     ],
   },
   {
@@ -235,6 +236,7 @@ describe('era boundaries fall where their commits landed', () => {
       f5a3562ec9dd: 'vector.firstSystemVector',
       '838ba7733e4e': 'xapicFlatLogical',
       f977f4c9301c: 'xhciPrimaryInterrupterOnly',
+      '50f303496d92': 'igbSriovReinitFirst',
     };
     for (const [commit, f] of Object.entries(named))
       expect(describe(f as Flag), `${f} names ${commit}`).toContain(commit);

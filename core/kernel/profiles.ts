@@ -105,6 +105,13 @@ export const KernelProfileSchema = z
       .describe(
         `The actions on a root port's shared vector (pcie_port_enable_irq_vec: PME, hotplug and bandwidth control share one; AER too when its Interrupt Message Number is the same, the usual case and the one modelled), in the order the service drivers request_irq() it. Up to 4.19 the services registered by device_initcall after pcieport had probed, so in link order: aerdrv, PCIe PME. From 4.20 pcie_portdrv_init() registers them first and each service device is probed as it is added, in service order (PME, AER, HP, DPC, BWCTRL): c29de84149ab "PCI: portdrv: Initialize service drivers directly". 6.13 adds bandwidth control, 665745f27487 "PCI/bwctrl: Re-add BW notification portdrv as PCIe BW controller". pciehp (hotplug slot) and pcie-dpc (DPC capability) join only on ports that have them`,
       ),
+    igbSriovReinitFirst: z
+      .boolean()
+      // A profile saved before this flag existed gets 6.2+'s.
+      .default(true)
+      .describe(
+        'Writing sriov_numvfs on an igb PF: from 6.2 igb_sriov_reinit() sets the PF up again for its VFs before pci_enable_sriov() adds and probes them, 50f303496d92 "igb: Enable SR-IOV after reinit"; before (and in the Debian 6.1.192 capture) the VFs are probed first, while the PF still holds its probe-time vectors',
+      ),
     firstDynamicIrqRule: z
       .enum(['ioapic-initialized', 'dynirq-base-or-from', 'never-zero'])
       .default('dynirq-base-or-from')
@@ -135,6 +142,7 @@ const v6_1: KernelProfile = {
   xhciPrimaryInterrupterOnly: false,
   portServiceActionNames: ['PCIe PME', 'aerdrv'],
   firstDynamicIrqRule: 'dynirq-base-or-from',
+  igbSriovReinitFirst: false,
 };
 
 const derive = (
@@ -206,7 +214,7 @@ const v6_2 = derive(
   v6_1,
   '6.2',
   'Linux 6.2 to 6.3: per-device MSI domains under MSI parents (VECTOR, INTEL-IR-n, AMD-IR-n: b6d5fc3a5245, 9a945234abea, cc7594ffadde), PCI/IMS (6e24c8877329), cleanup vector 0x20',
-  { perDeviceMsiDomains: true, pciIms: true },
+  { perDeviceMsiDomains: true, pciIms: true, igbSriovReinitFirst: true },
 );
 
 const v6_4 = derive(
@@ -372,7 +380,7 @@ export const KERNEL_ERAS: readonly KernelEra[] = [
     profile: '6.2',
     commit: { id: 'b6d5fc3a5245', title: 'x86/apic/vector: Provide MSI parent domain' },
     changes:
-      'perDeviceMsiDomains (with 9a945234abea "iommu/vt-d: Switch to MSI parent domains", cc7594ffadde "iommu/amd: Switch to MSI base domains"); pciIms (6e24c8877329 "x86/apic/msi: Enable PCI/IMS")',
+      'perDeviceMsiDomains (with 9a945234abea "iommu/vt-d: Switch to MSI parent domains", cc7594ffadde "iommu/amd: Switch to MSI base domains"); pciIms (6e24c8877329 "x86/apic/msi: Enable PCI/IMS"); igbSriovReinitFirst (50f303496d92 "igb: Enable SR-IOV after reinit", same release)',
   },
   {
     from: '6.4',

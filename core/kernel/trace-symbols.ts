@@ -155,6 +155,10 @@ export const FUNCTION_ARGS: Record<string, Args> = {
     ['dev', 'str'],
     ['nr_virtfn', 'int'],
   ],
+  igb_sriov_reinit: [
+    ['dev', 'str'],
+    ['vfs_allocated_count', 'int'],
+  ],
   amd_iommu_prepare: [],
   amd_iommu_enable: [],
   alloc_irq_index: [

@@ -2,7 +2,10 @@
 // (pci_match_id): entries with a vendor:device id first, in table order, then class-only ones.
 // Each driver is one file in this folder (types.ts is the interface); a new driver is a new file
 // and one line here.
+import { rtl8139cpEntry } from './8139cp';
+import { rtl8139tooEntry } from './8139too';
 import { ahciEntry } from './ahci';
+import { e1000Entry } from './e1000';
 import { e1000eEntry } from './e1000e';
 import { amdgpuEntry, i915Entry } from './gpu';
 import { i801Entry } from './i801';
@@ -14,6 +17,9 @@ import { procThermalMsiEntry } from './processor-thermal';
 import { sdhciEntry, sdhciGliEntry } from './sdhci';
 import { thunderboltEntry } from './thunderbolt';
 import { igbEntry } from './igb';
+import { igbvfEntry } from './igbvf';
+import { iavfEntry } from './iavf';
+import { ixgbevfEntry } from './ixgbevf';
 import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
 import { mlx5Entry } from './mlx5';
 import { nvmeEntry } from './nvme';
@@ -25,6 +31,7 @@ import { virtioBlkEntry } from './virtio-blk';
 import { virtioNetEntry } from './virtio-net';
 import { virtioScsiEntry } from './virtio-scsi';
 import { ehciEntry, ohciEntry, uhciEntry } from './usb-hcd';
+import { vmxnet3Entry } from './vmxnet3';
 import { xhciEntry } from './xhci';
 
 export type { DriverContext, DriverModel, IrqMode, IrqRequestPlan } from './types';
@@ -34,11 +41,20 @@ const TABLE: DriverEntry[] = [
   virtioBlkEntry,
   virtioScsiEntry,
   e1000eEntry,
+  e1000Entry,
   igbEntry,
+  igbvfEntry,
   ixgbeEntry,
   i40eEntry,
   iceEntry,
+  ixgbevfEntry,
+  iavfEntry,
   mlx5Entry,
+  // Both bind 10ec:8139: the module loaded first takes it (the QEMU captures load 8139cp), unless
+  // the machine names the bound driver. 8139cp refuses pre-C+ chips (revision < 0x20).
+  rtl8139cpEntry,
+  rtl8139tooEntry,
+  vmxnet3Entry,
   i801Entry,
   nvmeEntry,
   ahciEntry,
@@ -68,11 +84,22 @@ const TABLE: DriverEntry[] = [
 const BY_ID = TABLE.flatMap((e) => e.ids.filter((m) => m.vendorDevice).map((m) => ({ m, e })));
 const BY_CLASS = TABLE.flatMap((e) => e.ids.filter((m) => !m.vendorDevice).map((m) => ({ m, e })));
 
-export function driverFor(vendorDevice: string, classCode: string): DriverModel | null {
+/**
+ * The driver that binds a function: the first entry whose ids match, or, when several drivers
+ * claim the id (8139cp and 8139too), the one the machine says is bound (`bound`, lspci's
+ * "Kernel driver in use") if it is among them.
+ */
+export function driverFor(
+  vendorDevice: string,
+  classCode: string,
+  bound?: string | null,
+): DriverModel | null {
+  let first: DriverModel | null = null;
   for (const { m, e } of [...BY_ID, ...BY_CLASS]) {
-    if (m.vendorDevice && !m.vendorDevice.test(vendorDevice)) continue;
+    if (m.vendorDevice && !m.vendorDevice.test(vendorDevice.toLowerCase())) continue;
     if (m.classCode && !m.classCode.test(classCode)) continue;
-    return e.model;
+    if (!bound || e.model.name === bound) return e.model;
+    first ??= e.model;
   }
-  return null;
+  return first;
 }

@@ -40,6 +40,8 @@ const ctx = (cpus: number, bdf = '0000:00:00.0', msixTableSize: number | null = 
     bdf,
     instance: 0,
     netdev: '',
+    vendorDevice: '0000:0000',
+    vfs: 0,
     profile: PROFILES.mainline!,
   }) satisfies DriverContext;
 

@@ -209,6 +209,8 @@ describe('xhci_hcd vectors by era', () => {
     instance: 1,
     usbBus: 1,
     netdev: '',
+    vendorDevice: '0000:0000',
+    vfs: 0,
     profile: profileForKernel(kernel),
   });
 
@@ -245,6 +247,8 @@ describe('nvme takes the queue count its log states', () => {
       bdf: '0000:01:00.0',
       instance: 0,
       netdev: '',
+      vendorDevice: '0000:0000',
+      vfs: 0,
       profile: profileForKernel('6.12'),
     };
     expect(nvmeEntry.model.plan({ ...base, statedQueues: 4 })[1]!.max).toBe(5);
@@ -261,6 +265,8 @@ describe('ahci vectors', () => {
     bdf: '0000:00:17.0',
     instance: 0,
     netdev: '',
+    vendorDevice: '0000:0000',
+    vfs: 0,
     profile: profileForKernel('6.12'),
     ...over,
   });

@@ -15,6 +15,11 @@ export interface DriverContext {
   msiMax: number | null;
   hasIntx: boolean;
   bdf: string;
+  /** "vvvv:dddd" (lowercase hex): drivers whose board, and so their interrupt mode, follows the id. */
+  vendorDevice: string;
+  /** SR-IOV VFs enabled on this PF when the plan is made: 0 at probe, sriov_numvfs when the PF
+   * driver sets itself up again for its VFs (igb_sriov_reinit). */
+  vfs: number;
   /** Per-driver instance number (virtio0, nvme0, ...) and network interface name when it is a NIC. */
   instance: number;
   netdev: string;
@@ -98,6 +103,12 @@ export interface DriverModel {
    * frees it and allocates again with the I/O queues (nvme_pci_enable + nvme_setup_io_queues).
    */
   plan(ctx: DriverContext): IrqRequestPlan[];
+  /**
+   * A PF driver that sets its interrupts up again when sriov_numvfs is written (igb: close,
+   * igb_clear_interrupt_scheme, igb_init_interrupt_scheme with ctx.vfs VFs, open): whether that
+   * happens before pci_enable_sriov() adds (and probes) the VFs, or after.
+   */
+  sriovReinit?: (ctx: DriverContext) => 'before-vfs' | 'after-vfs';
   /**
    * An interrupt the driver waits for during probe (a firmware command's completion), and the
    * lines it prints when that command times out because the interrupt never came.
