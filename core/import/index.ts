@@ -10,12 +10,14 @@ import { ProcInterruptsParser, type ProcInterrupts } from './interrupts';
 import { mergeParts, type Conflict, type Contribution } from './merge';
 import { applyObservedInterrupts } from './observed';
 import { sniffArtefact, type ArtefactKind } from './sniff';
+import { SysfsIrqsParser, type SysfsIrqs } from './sysfs-irqs';
 
 export type ParsedArtefact =
   | { kind: 'acpi'; file: string; acpi: ParsedAcpi }
   | { kind: 'dmesg'; file: string; dmesg: DmesgResult }
   | { kind: 'lspci'; file: string; lspci: LspciResult }
-  | { kind: 'proc-interrupts'; file: string; interrupts: ProcInterrupts };
+  | { kind: 'proc-interrupts'; file: string; interrupts: ProcInterrupts }
+  | { kind: 'sysfs-irqs'; file: string; sysfsIrqs: SysfsIrqs };
 
 /** A line-fed parser for each text kind: the Node entry streams files through these. */
 export function lineParserFor(
@@ -38,6 +40,13 @@ export function lineParserFor(
         finish: () => ({ kind: 'proc-interrupts', file, interrupts: p.finish() }),
       };
     }
+    case 'sysfs-irqs': {
+      const p = new SysfsIrqsParser(file);
+      return {
+        push: (l) => p.push(l),
+        finish: () => ({ kind: 'sysfs-irqs', file, sysfsIrqs: p.finish() }),
+      };
+    }
     default:
       return null;
   }
@@ -49,6 +58,7 @@ const KIND_NAMES: Record<ArtefactKind, string> = {
   dmesg: 'kernel log (dmesg)',
   lspci: 'lspci output',
   'proc-interrupts': '/proc/interrupts',
+  'sysfs-irqs': 'per-irq sysfs table (irqlab collect)',
   'machine-json': 'a machine file (JSON)',
   bzip2: 'bzip2-compressed data',
   gzip: 'gzip-compressed data',
@@ -104,6 +114,8 @@ export interface ImportResult {
   notes: string[];
   /** Kept for comparison with a simulation ("real vs predicted"). */
   interrupts: ProcInterrupts[];
+  /** /sys/kernel/irq and /proc/irq per irq (irqlab collect): compared where it says more. */
+  sysfsIrqs: SysfsIrqs[];
   dmesg: DmesgResult[];
   lspci: LspciResult[];
   summary: string[];
@@ -136,6 +148,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
   const dmesg: DmesgResult[] = [];
   const lspci: LspciResult[] = [];
   const interrupts: ProcInterrupts[] = [];
+  const sysfsIrqs: SysfsIrqs[] = [];
   for (const p of parsed) {
     if (p.kind === 'dmesg') {
       dmesg.push(p.dmesg);
@@ -178,6 +191,13 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
         kind: 'proc-interrupts',
         detail: `/proc/interrupts, ${p.interrupts.cpus.length} CPUs, ${p.interrupts.rows.length} irqs (${p.interrupts.layout} layout)`,
       });
+    } else if (p.kind === 'sysfs-irqs') {
+      sysfsIrqs.push(p.sysfsIrqs);
+      artefacts.push({
+        file: p.file,
+        kind: 'sysfs-irqs',
+        detail: `per-irq sysfs table, ${p.sysfsIrqs.rows.length} irqs${p.sysfsIrqs.hasSysfs ? '' : ' (/proc/irq only)'}`,
+      });
     }
   }
   if (contributions.some((c) => c.kind === 'acpi' && c.part.platform_irqs))
@@ -215,6 +235,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
     artefacts,
     notes,
     interrupts,
+    sysfsIrqs,
     dmesg,
     lspci,
     summary: [],
