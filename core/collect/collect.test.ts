@@ -2,7 +2,7 @@
 // imported; and the bundle the oracle guest made with it (fixtures/collect/q35-ir-4cpu.tar.gz)
 // predicts that machine's /proc/interrupts exactly.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -20,9 +20,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-collect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const script = path.join(repoRoot, 'core', 'collect', 'collect.sh');
 
-function collect(out: string, ...args: string[]): Promise<string> {
+function collect(out: string, args: string[] = [], env = process.env): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('sh', [script, '-o', out, ...args], { timeout: 240_000 }, (err, _o, stderr) =>
+    execFile('sh', [script, '-o', out, ...args], { timeout: 240_000, env }, (err, _o, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stderr),
     ),
   );
@@ -40,7 +40,27 @@ describe.runIf(process.platform === 'linux')('collect.sh on this machine', () =>
   const plain = path.join(dir, 'b.tar.gz');
   const kept = path.join(dir, 'kept.tar.gz');
   // Both runs at once: each takes tens of seconds on a busy box.
-  const runs = Promise.all([collect(plain), collect(kept, '--keep-personal')]);
+  // A PATH with every command of this one but lspci: the box without pciutils.
+  const noLspci = path.join(dir, 'no-lspci');
+  mkdirSync(noLspci);
+  for (const d of (process.env.PATH ?? '').split(':').filter(Boolean))
+    try {
+      for (const n of readdirSync(d))
+        if (n !== 'lspci')
+          try {
+            symlinkSync(path.join(d, n), path.join(noLspci, n));
+          } catch {
+            // an earlier PATH entry has it
+          }
+    } catch {
+      // a PATH entry that is not there
+    }
+  const sysfsOnly = path.join(dir, 'sysfs.tar.gz');
+  const runs = Promise.all([
+    collect(plain),
+    collect(kept, ['--keep-personal']),
+    collect(sysfsOnly, [], { ...process.env, PATH: noLspci }),
+  ]);
 
   it('writes a bundle whose MANIFEST says how each item was collected', async () => {
     const [stderr] = await runs;
@@ -72,6 +92,24 @@ describe.runIf(process.platform === 'linux')('collect.sh on this machine', () =>
     expect(entries(plain).get('machine-bundle/uname.txt')).not.toMatch(word);
     expect(entries(kept).get('machine-bundle/uname.txt')).toMatch(word);
     expect(entries(kept).get('machine-bundle/MANIFEST')).toMatch(/^kept\tpersonal\t/m);
+  });
+
+  it('without lspci, reads the PCI functions and their config space from sysfs', async () => {
+    await runs;
+    const manifest = entries(sysfsOnly).get('machine-bundle/MANIFEST')!;
+    expect(manifest).toMatch(/^missing\tlspci-vvv\.txt\tlspci not installed/m);
+    expect(manifest).toMatch(/^ok\tlspci-xxx\.txt\tsysfs \/sys\/bus\/pci\/devices\/\*\/config/m);
+    const [withLspci, fromSysfs] = await Promise.all([
+      importFiles([plain]),
+      importFiles([sysfsOnly]),
+    ]);
+    const pci = (r: typeof withLspci) =>
+      r.machine!.pci.map(
+        (f) =>
+          `${f.bdf} ${f.vendor_device ?? ''} msix:${f.msix ? 'yes' : 'no'} msi:${f.msi ? 'yes' : 'no'}`,
+      );
+    expect(pci(fromSysfs)).toEqual(pci(withLspci));
+    expect(fromSysfs.machine!.pci.length).toBe(readdirSync('/sys/bus/pci/devices').length);
   });
 
   it("irqlab import of the bundle gives a machine with this box's CPUs", async () => {
