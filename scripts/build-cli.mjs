@@ -62,7 +62,7 @@ const zodEnglishOnly = {
 const LAZY = {
   'better-sqlite3': `export default function Database(...args) { return new (require('better-sqlite3'))(...args); }`,
   'node:child_process': `export function spawn(...args) { return require('node:child_process').spawn(...args); }`,
-  'node:zlib': `export function crc32(...args) { return require('node:zlib').crc32(...args); }`,
+  'node:zlib': `export function crc32(...args) { return require('node:zlib').crc32(...args); }\nexport function gunzipSync(...args) { return require('node:zlib').gunzipSync(...args); }`,
 };
 const lazyModules = {
   name: 'lazy-modules',

@@ -23,6 +23,7 @@ import { decodeMsi, ownerOf } from '../hw/decode';
 import { diffRuns, formatDiff } from '../compare/diff';
 import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
 import { runStepper } from './step';
+import { collectScript, runCollect } from './collect';
 import { resolveProfile, simulate, type ScenarioStep, type SimulationResult } from '../kernel/boot';
 import { KERNEL_ERAS, PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
@@ -34,7 +35,12 @@ import { REPORT_FORMATS, writeReport, type ReportFormat } from '../report/report
 import { storedRunOutputs } from '../report/run-data';
 import type { TraceSource } from '../report/trace-source';
 import { SessionError } from '../store/errors';
-import { compareWithSimulation, describeDifference } from '../import/compare';
+import {
+  compareSysfsIrqs,
+  compareWithSimulation,
+  describeDifference,
+  describeSysfsDifference,
+} from '../import/compare';
 import { ImportError } from '../import/errors';
 import { explainLine, formatExplanation } from '../import/explain';
 import { importFiles } from '../import/node/read';
@@ -58,7 +64,9 @@ const USAGE = `usage:
   irqlab runs <FILE.irqlab>
   irqlab query <FILE.irqlab> "<SELECT ...>"
   irqlab report <FILE.irqlab> [--run N] --format html|md|json|csv|perfetto [-o OUT]
-  irqlab import FILES... [-o machine.json] [--provenance P.json]   (dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
+  irqlab collect [-o machine-bundle.tar.gz] [--keep-personal]      (on the target: everything irqlab reads, in one bundle)
+  irqlab collect --script                                          (the collector as a POSIX sh script, for a box without Node)
+  irqlab import FILES... [-o machine.json] [--provenance P.json]   (a collect bundle, dmesg, acpidump / .dat tables, lspci, /proc/interrupts)
          [--simulate [--interrupts | --json] [--profile P]]        (and boot it: its /proc/interrupts and log, as simulate prints them)
   irqlab explain "<kernel log line>" [--machine M]
   irqlab diff MACHINE[@PROFILE] MACHINE[@PROFILE] [--json]          (interrupts, messages, IRTEs, faults, dmesg)
@@ -487,6 +495,14 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     );
     for (const d of cmp.differences) say(`  ${describeDifference(d)}\n`);
   }
+  for (const real of result.sysfsIrqs) {
+    // The per-irq sysfs table says more (the effective CPU, the trigger type): compared too.
+    const cmp = compareSysfsIrqs(real, boot());
+    say(
+      `real vs predicted (${real.file}, profile ${boot().profile}): ${cmp.matched} of ${cmp.realRows} irqs identical (chip, hwirq, type, actions, effective CPU, affinity), ${cmp.differences.length} difference(s)\n`,
+    );
+    for (const d of cmp.differences) say(`  ${describeSysfsDifference(d)}\n`);
+  }
   if (out) {
     writeFileSync(out, JSON.stringify(result.machine, null, 2) + '\n');
     io.err(`irqlab: machine written to ${out}\n`);
@@ -506,6 +522,23 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     return run.oops || run.panic ? 1 : 0;
   }
   return 0;
+}
+
+/** irqlab collect: the collector, run here (Linux) or printed for a box without Node. */
+async function cmdCollect(args: string[], io: Io): Promise<number> {
+  if (takeFlag(args, '--script')) {
+    if (args.length) throw new UsageError('collect --script takes nothing else');
+    io.out(collectScript());
+    return 0;
+  }
+  const out = takeOption(args, '-o');
+  const keep = takeFlag(args, '--keep-personal');
+  if (args.length) throw new UsageError(`collect: unknown argument ${args[0]}`);
+  if (process.platform !== 'linux')
+    throw new UsageError(
+      `collect reads a Linux machine's /proc and /sys: run it on the target (irqlab collect --script > collect.sh)`,
+    );
+  return runCollect([...(out ? ['-o', out] : []), ...(keep ? ['--keep-personal'] : [])], io.err);
 }
 
 /** irqlab explain: what a kernel log line means, on this machine if one is given. */
@@ -616,6 +649,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdReport(rest, io);
       case 'import':
         return await cmdImport(rest, io);
+      case 'collect':
+        return await cmdCollect(rest, io);
       case 'decode':
         return cmdDecode(rest, io);
       case 'diff':

@@ -2,6 +2,7 @@
 // parser, never hang it, and every failure is an ImportError that says where (file, and line or
 // byte offset).
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../testing/shared';
@@ -13,6 +14,8 @@ import { explainLine } from './explain';
 import { importArtefacts, parseArtefact } from './index';
 import { parseProcInterrupts } from './interrupts';
 import { parseLspci } from './lspci';
+import { parseBundle } from './node/bundle';
+import { makeTar, type TestTarEntry } from '../testing/tar';
 
 const RUNS = { numRuns: 300 };
 
@@ -213,5 +216,124 @@ describe('fuzzing the importers', () => {
     // Bounded work per line: the parser cuts lines at 64 KiB.
     const line = '[    0.000000] ' + 'DMAR: [INTR-REMAP] Request device [00:00.0] '.repeat(20000);
     expect(parseDmesg(line + '\n' + line, 'long.txt').lines).toBe(2);
+  });
+});
+
+describe('machine bundles (irqlab collect) that are hostile', () => {
+  const manifest = 'ok\tinterrupts.txt\tcat /proc/interrupts\n';
+  const good = (extra: TestTarEntry[] = []) =>
+    makeTar([
+      { name: 'machine-bundle/MANIFEST', data: manifest },
+      { name: 'machine-bundle/interrupts.txt', data: interrupts },
+      ...extra,
+    ]);
+  const fails = (gz: Uint8Array, what: RegExp, entry?: string, maxTotal = 16 << 20) => {
+    let err: unknown;
+    try {
+      parseBundle('b.tar.gz', gz, { maxTotal, maxEntry: 256 * 1024, maxEntries: 50 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ImportError);
+    const e = err as ImportError;
+    expect(e.at.file).toBe(entry ? `b.tar.gz: ${entry}` : 'b.tar.gz');
+    expect(e.what).toMatch(what);
+  };
+
+  it('a good bundle is read, each entry under the bundle name', () => {
+    const b = parseBundle('b.tar.gz', gzipSync(good()));
+    expect(b.artefacts.map((a) => [a.kind, a.file])).toEqual([
+      ['proc-interrupts', 'b.tar.gz: interrupts.txt'],
+    ]);
+  });
+  it('truncated gzip', () => {
+    const gz = gzipSync(good());
+    fails(gz.subarray(0, gz.length - 100), /gzip data truncated or corrupt/);
+  });
+  it('a gzip bomb stops at the size bound', () => {
+    fails(
+      gzipSync(new Uint8Array(4 << 20)),
+      /unpacks to more than 1048576 bytes/,
+      undefined,
+      1 << 20,
+    );
+  });
+  it('a huge entry', () => {
+    fails(
+      gzipSync(good([{ name: 'machine-bundle/dmesg.txt', data: 'x'.repeat(300 * 1024) }])),
+      /entry of 307200 bytes, more than the 262144/,
+      'machine-bundle/dmesg.txt',
+    );
+  });
+  it('a size that runs past the end', () => {
+    fails(
+      gzipSync(makeTar([{ name: 'MANIFEST', data: 'ok', size: 5000 }], { end: false })),
+      /entry of 5000 bytes cut short/,
+      'MANIFEST',
+    );
+  });
+  it('../ and absolute names', () => {
+    fails(
+      gzipSync(good([{ name: '../etc/passwd', data: 'x' }])),
+      /leaves the bundle/,
+      '../etc/passwd',
+    );
+    fails(
+      gzipSync(good([{ name: 'machine-bundle/../../x', data: 'x' }])),
+      /leaves the bundle/,
+      'machine-bundle/../../x',
+    );
+    fails(gzipSync(good([{ name: '/etc/shadow', data: 'x' }])), /leaves the bundle/, '/etc/shadow');
+  });
+  it('symlinks and hard links', () => {
+    fails(
+      gzipSync(good([{ name: 'machine-bundle/dmesg.txt', type: '2', linkname: '/etc/shadow' }])),
+      /symbolic link/,
+      'machine-bundle/dmesg.txt',
+    );
+    fails(
+      gzipSync(good([{ name: 'machine-bundle/x', type: '1', linkname: 'MANIFEST' }])),
+      /hard link/,
+      'machine-bundle/x',
+    );
+  });
+  it('10k entries', () => {
+    const many = Array.from({ length: 10000 }, (_, i) => ({
+      name: `machine-bundle/f${i}`,
+      data: '',
+    }));
+    fails(gzipSync(good(many)), /more than 50 entries/, 'machine-bundle/f48');
+  });
+  it('no MANIFEST, not a tar, a broken entry', () => {
+    fails(gzipSync(makeTar([{ name: 'dmesg.txt', data: 'x' }])), /no MANIFEST/);
+    fails(gzipSync(new TextEncoder().encode('hello '.repeat(200))), /offset 0x0|checksum wrong/);
+    fails(
+      gzipSync(
+        good([
+          {
+            name: 'machine-bundle/sysfs-irqs.tsv',
+            data: 'irq\tchip_name\thwirq\ttype\tname\tactions\n0\tIO-APIC\tx\tedge\tedge\ttimer\n',
+          },
+        ]),
+      ),
+      /hwirq "x" is not a number/,
+      'sysfs-irqs.tsv',
+    );
+  });
+  it('random damage gives an ImportError naming the bundle, never a crash', () => {
+    const gz = gzipSync(good());
+    fc.assert(
+      fc.property(fc.nat(gz.length - 1), fc.nat(255), fc.nat(gz.length), (at, byte, cut) => {
+        const bad = gz.slice(0, Math.max(cut, 1));
+        if (at < bad.length) bad[at] = byte;
+        try {
+          parseBundle('b.tar.gz', bad);
+        } catch (err) {
+          if (!(err instanceof ImportError)) throw err;
+          expect(err.at.file.startsWith('b.tar.gz')).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });

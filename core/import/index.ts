@@ -11,12 +11,14 @@ import { mergeParts, type Conflict, type Contribution } from './merge';
 import { applyObservedInterrupts } from './observed';
 import { kernelEraFor } from '../kernel/profiles';
 import { sniffArtefact, type ArtefactKind } from './sniff';
+import { SysfsIrqsParser, type SysfsIrqs } from './sysfs-irqs';
 
 export type ParsedArtefact =
   | { kind: 'acpi'; file: string; acpi: ParsedAcpi }
   | { kind: 'dmesg'; file: string; dmesg: DmesgResult }
   | { kind: 'lspci'; file: string; lspci: LspciResult }
-  | { kind: 'proc-interrupts'; file: string; interrupts: ProcInterrupts };
+  | { kind: 'proc-interrupts'; file: string; interrupts: ProcInterrupts }
+  | { kind: 'sysfs-irqs'; file: string; sysfsIrqs: SysfsIrqs };
 
 /** A line-fed parser for each text kind: the Node entry streams files through these. */
 export function lineParserFor(
@@ -39,6 +41,13 @@ export function lineParserFor(
         finish: () => ({ kind: 'proc-interrupts', file, interrupts: p.finish() }),
       };
     }
+    case 'sysfs-irqs': {
+      const p = new SysfsIrqsParser(file);
+      return {
+        push: (l) => p.push(l),
+        finish: () => ({ kind: 'sysfs-irqs', file, sysfsIrqs: p.finish() }),
+      };
+    }
     default:
       return null;
   }
@@ -50,6 +59,7 @@ const KIND_NAMES: Record<ArtefactKind, string> = {
   dmesg: 'kernel log (dmesg)',
   lspci: 'lspci output',
   'proc-interrupts': '/proc/interrupts',
+  'sysfs-irqs': 'per-irq sysfs table (irqlab collect)',
   'machine-json': 'a machine file (JSON)',
   bzip2: 'bzip2-compressed data',
   gzip: 'gzip-compressed data',
@@ -105,6 +115,8 @@ export interface ImportResult {
   notes: string[];
   /** Kept for comparison with a simulation ("real vs predicted"). */
   interrupts: ProcInterrupts[];
+  /** /sys/kernel/irq and /proc/irq per irq (irqlab collect): compared where it says more. */
+  sysfsIrqs: SysfsIrqs[];
   dmesg: DmesgResult[];
   lspci: LspciResult[];
   summary: string[];
@@ -137,6 +149,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
   const dmesg: DmesgResult[] = [];
   const lspci: LspciResult[] = [];
   const interrupts: ProcInterrupts[] = [];
+  const sysfsIrqs: SysfsIrqs[] = [];
   for (const p of parsed) {
     if (p.kind === 'dmesg') {
       dmesg.push(p.dmesg);
@@ -179,6 +192,13 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
         kind: 'proc-interrupts',
         detail: `/proc/interrupts, ${p.interrupts.cpus.length} CPUs, ${p.interrupts.rows.length} irqs (${p.interrupts.layout} layout)`,
       });
+    } else if (p.kind === 'sysfs-irqs') {
+      sysfsIrqs.push(p.sysfsIrqs);
+      artefacts.push({
+        file: p.file,
+        kind: 'sysfs-irqs',
+        detail: `per-irq sysfs table, ${p.sysfsIrqs.rows.length} irqs${p.sysfsIrqs.hasSysfs ? '' : ' (/proc/irq only)'}`,
+      });
     }
   }
   if (contributions.some((c) => c.kind === 'acpi' && c.part.platform_irqs))
@@ -216,6 +236,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
     artefacts,
     notes,
     interrupts,
+    sysfsIrqs,
     dmesg,
     lspci,
     summary: [],

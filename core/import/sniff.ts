@@ -8,6 +8,7 @@ export type ArtefactKind =
   | 'dmesg'
   | 'lspci'
   | 'proc-interrupts'
+  | 'sysfs-irqs'
   | 'machine-json'
   | 'bzip2'
   | 'gzip'
@@ -52,6 +53,8 @@ export function sniffText(text: string): ArtefactKind {
   }
   const first = trimmed.split('\n', 1)[0]!.trim();
   if (/^CPU0(\s+CPU\d+)*$/.test(first)) return 'proc-interrupts';
+  // irqlab collect's per-irq table of /sys/kernel/irq and /proc/irq.
+  if (first.startsWith('irq\tchip_name\t')) return 'sysfs-irqs';
   if ((ACPI_TABLE_LINE.test(text) || ACPI_RAW.test(text)) && ACPI_ROW.test(text))
     return 'acpi-text';
   // Kernel lines under any transport's prefix (kernel-log.ts), before lspci: a journal's

@@ -5,6 +5,8 @@
 import { ImportError, formatLocation } from '../../core/import/errors';
 import { explainLine } from '../../core/import/explain';
 import { importArtefacts, parseArtefact, type ParsedArtefact } from '../../core/import/index';
+import { parseBundle } from '../../core/import/node/bundle';
+import { sniffArtefact } from '../../core/import/sniff';
 import type { Machine } from '../../core/model/schema';
 import type { ImportResult, ResponseOf } from './channels';
 
@@ -12,9 +14,17 @@ export function importFromArtefacts(
   files: { name: string; text?: string; base64?: string }[],
 ): ImportResult {
   const parsed: ParsedArtefact[] = [];
+  const bundles: string[] = [];
   for (const f of files) {
     const content = f.text ?? new Uint8Array(Buffer.from(f.base64 ?? '', 'base64'));
     try {
+      // irqlab collect's machine-bundle.tar.gz: taken whole, each of its files imported.
+      if (typeof content !== 'string' && sniffArtefact(content.subarray(0, 4)) === 'gzip') {
+        const b = parseBundle(f.name, content);
+        parsed.push(...b.artefacts);
+        bundles.push(...b.summary);
+        continue;
+      }
       parsed.push(parseArtefact(f.name, content));
     } catch (err) {
       // The importer names the file and where in it; anything else is reported as such.
@@ -23,6 +33,7 @@ export function importFromArtefacts(
     }
   }
   const result = importArtefacts(parsed);
+  result.summary.push(...bundles);
   return {
     machineName: result.machine?.name ?? null,
     machineText: result.machine ? JSON.stringify(result.machine, null, 2) + '\n' : null,

@@ -14,6 +14,7 @@ import {
   type ParsedArtefact,
 } from '../index';
 import { sniffArtefact } from '../sniff';
+import { readBundle } from './bundle';
 
 function head(file: string, n = 65536): Uint8Array {
   const fd = openSync(file, 'r');
@@ -93,8 +94,32 @@ function sniffTextKind(lines: string[]) {
   return sniffArtefact(new TextEncoder().encode(lines.join('\n')));
 }
 
+/** A file's artefacts: one, or each of a machine bundle's (irqlab collect's .tar.gz). */
+export async function readArtefacts(
+  file: string,
+): Promise<{ artefacts: ParsedArtefact[]; summary: string[] }> {
+  let gzip = false;
+  try {
+    gzip = !statSync(file).isDirectory() && sniffArtefact(head(file, 4)) === 'gzip';
+  } catch {
+    // readArtefact says why the file cannot be read.
+  }
+  if (gzip) {
+    const b = readBundle(file);
+    return { artefacts: b.artefacts, summary: b.summary };
+  }
+  return { artefacts: [await readArtefact(file)], summary: [] };
+}
+
 export async function importFiles(files: string[]): Promise<ImportResult> {
   const parsed: ParsedArtefact[] = [];
-  for (const f of files) parsed.push(await readArtefact(f));
-  return importArtefacts(parsed);
+  const bundles: string[] = [];
+  for (const f of files) {
+    const r = await readArtefacts(f);
+    parsed.push(...r.artefacts);
+    bundles.push(...r.summary);
+  }
+  const result = importArtefacts(parsed);
+  result.summary.push(...bundles);
+  return result;
 }

@@ -461,11 +461,12 @@ function GeneratorSummary({ knobs }: { knobs: Record<string, string> }) {
   );
 }
 
-/** Binary ACPI tables go as base64, everything else as text. */
+/** Binary ACPI tables and irqlab collect's bundles (gzip) go as base64, everything else as text. */
 async function readArtefact(file: File): Promise<{ name: string; text?: string; base64?: string }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const head = bytes.subarray(0, 4096);
-  if (!head.includes(0)) return { name: file.name, text: new TextDecoder().decode(bytes) };
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!gzip && !head.includes(0)) return { name: file.name, text: new TextDecoder().decode(bytes) };
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
