@@ -1,6 +1,6 @@
 // `npm start`: the desktop app when Electron's binary is installed, browser mode when it is not
 // (an offline install, see scripts/fetch-electron.mjs). Either way the app opens on the built-in
-// example machine.
+// example machine. Browser mode prints its full address, with the per-start token.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,8 @@ if (electronBinary() && process.env.IRQLAB_BROWSER_MODE !== '1') {
   console.log(
     "irqlab: Electron's binary is not installed here; starting browser mode (the same app in your browser).",
   );
+  // The host prints its address with this start's access token (?token=...): the page needs it.
+  console.log('irqlab: open the address printed below, token included.');
   const build = spawnSync(
     bin('vite'),
     ['build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'],
