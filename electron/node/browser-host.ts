@@ -254,9 +254,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   }
 
   // A malformed request line or header: answered 400 and dropped, never thrown.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    socket.destroy();
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) refuse(socket, 400, 'Bad Request', 'bad request');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({
