@@ -177,6 +177,33 @@ describe('large payloads travel as uploads, with no cliff below the one file lim
   });
 });
 
+describe('a session file from the page', () => {
+  it('goes up as raw bytes and arrives as the base64 the channel table checks', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { Session } = await import('../../core/store/session');
+    const { call, connectApi } = await import('./host-testkit');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'irqlab-up-')), 'bring-up.irqlab');
+    const session = Session.open(file, { create: true });
+    session.saveMachine('m', '{}');
+    session.close();
+    const up = await fetch(host.origin + UPLOAD_PATH, {
+      method: 'POST',
+      headers: { [TOKEN_HEADER]: host.token },
+      body: readFileSync(file),
+    });
+    const { uploadId } = (await up.json()) as { uploadId: string };
+    const ws = await connectApi(host.origin, host.token);
+    const reply = await call(ws, 1, 'session.upload', {
+      fileName: 'bring-up.irqlab',
+      base64: { $upload: uploadId, encoding: 'base64' },
+    });
+    expect(reply.result).toMatchObject({ ok: true, value: { machine: { name: 'm' } } });
+    ws.terminate();
+  });
+});
+
 describe('DNS rebinding: only the names the host is bound to are answered', () => {
   it('a WebSocket for evil.example:port with a matching Origin is refused', async () => {
     const evil = `evil.example:${host.port}`;
