@@ -12,7 +12,7 @@
 // - the socket accepts only same-origin pages; a malformed frame closes that socket, never the
 //   host (every socket, the server and the HTTP parser have error listeners).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import os from 'node:os';
@@ -94,6 +94,9 @@ function refuse(socket: Duplex, status: number, reason: string, message: string)
 }
 
 export async function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
+  const token = options.token ?? randomBytes(16).toString('hex');
+  if (!TOKEN_PATTERN.test(token))
+    throw new Error('a token is 16 to 128 letters, digits, "-" and "_"');
   const staticDir = options.staticDir ?? path.join(repoRoot, 'dist', 'renderer');
   if (!existsSync(path.join(staticDir, 'index.html'))) {
     throw new Error(
@@ -124,10 +127,10 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     },
     exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
-  const token = options.token ?? randomBytes(16).toString('hex');
-  if (!TOKEN_PATTERN.test(token))
-    throw new Error('a token is 16 to 128 letters, digits, "-" and "_"');
-  const uploads = new Uploads(path.join(os.tmpdir(), `irqlab-uploads-${process.pid}`));
+  // One folder per host (tests start several in one process).
+  const uploads = new Uploads(
+    mkdtempSync(path.join(os.tmpdir(), `irqlab-uploads-${process.pid}-`)),
+  );
   /** The Host headers this host answers (filled once the port is known). */
   const allowedHosts = new Set<string>();
   const hostAllowed = (req: http.IncomingMessage) =>
