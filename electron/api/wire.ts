@@ -104,11 +104,15 @@ export async function upload(
   if (!options.token) throw new Error(NO_TOKEN_MESSAGE);
   const bytes = typeof body === 'string' ? utf8Length(body) : body.size;
   if (bytes > MAX_FILE_BYTES) throw new Error(fileTooLarge(name, bytes));
-  const res = await options.fetch(options.origin + UPLOAD_PATH, {
-    method: 'POST',
-    headers: { [TOKEN_HEADER]: options.token, 'content-type': 'application/octet-stream' },
-    body,
-  });
+  const post = () =>
+    options.fetch(options.origin + UPLOAD_PATH, {
+      method: 'POST',
+      headers: { [TOKEN_HEADER]: options.token!, 'content-type': 'application/octet-stream' },
+      body,
+    });
+  // A kept-alive connection the host closed just as this request went out fails without an
+  // answer: sent once more (an upload nobody names is deleted by the host after a while).
+  const res = await post().catch(post);
   const text = await res.text();
   if (!res.ok) throw new Error(`the host refused the upload of ${name}: ${text}`);
   const { uploadId } = JSON.parse(text) as { uploadId: string };

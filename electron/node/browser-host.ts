@@ -256,6 +256,10 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     );
   }
 
+  // Idle kept-alive connections stay longer than Node's 5 s: a page preparing its next upload
+  // (a large call serialised on a busy machine) would otherwise race the host closing them.
+  server.keepAliveTimeout = 30_000;
+
   // A malformed request line or header: answered 400 and dropped, never thrown.
   server.on('clientError', (_err, socket: Duplex) => {
     if (socket.writable) refuse(socket, 400, 'Bad Request', 'bad request');

@@ -250,7 +250,9 @@ export function rawHttp(
     socket.on('close', () =>
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(got)?.[1] ?? 0), response: got }),
     );
+    // Not ended from this side: the host would drop a request still being answered. The
+    // requests say `Connection: close`; one the host cannot parse it closes after its 400.
     socket.write(request);
-    setTimeout(() => socket.end(), 50).unref();
+    setTimeout(() => socket.destroy(), 30_000).unref();
   });
 }
