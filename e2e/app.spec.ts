@@ -1,7 +1,8 @@
 // The app's flows end to end, in Debian's chromium against browser mode: each saves a screenshot
 // into artifacts/screenshots/.
-import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { expect, test as withoutToken } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sharedPath } from '../core/testing/shared';
 import { importFromArtefacts } from '../electron/api/importing';
@@ -13,8 +14,10 @@ import {
   formatJson,
   replaceJson,
   runBoot,
+  e2eToken,
   sessionsDir,
   shot,
+  test,
 } from './helpers';
 
 test('new: the start page offers the example, presets, the generator, open, recent and import', async ({
@@ -351,6 +354,53 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
   await expect(page.getByTestId('status')).toContainText('valid machine');
   await shot(page, '22-imported-machine');
 });
+
+test('import: logs too large for one socket message go ahead as uploads', async ({ page }) => {
+  // Each is over the socket's message size (WS_MESSAGE_MAX_BYTES, 4 MiB): the page must upload
+  // them. (Three 22 MB logs at once: browser-host.hardening.test.ts.)
+  test.setTimeout(240_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-e2e-big-'));
+  try {
+    const line = '[    0.000000] Linux version 6.1.0 (irqlab e2e) #1 SMP PREEMPT_DYNAMIC\n';
+    const text = line.repeat(Math.ceil((6 * 1000 * 1000) / line.length));
+    const files = [1, 2, 3].map((n) => path.join(dir, `dmesg-${n}.txt`));
+    for (const f of files) writeFileSync(f, text);
+    const expected = importFromArtefacts(
+      files.map((f) => ({ name: path.basename(f), text: readFileSync(f, 'utf8') })),
+    );
+    await page.goto('/');
+    await page.getByTestId('import-file-input').setInputFiles(files);
+    const review = page.getByTestId('import-review');
+    await expect(review).toBeVisible({ timeout: 120_000 });
+    await expect(review).toContainText(expected.summary[0]!);
+    // Still there: the example machine opens.
+    await page.goto('/');
+    await page.getByRole('button', { name: /^Example machine/ }).click();
+    await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+withoutToken(
+  'browser mode: the page keeps the token of the printed address; without it the API is refused',
+  async ({ page, browser }) => {
+    await page.goto(`/?token=${e2eToken()}`);
+    await expect(page.getByTestId('start-page').getByText('large', { exact: true })).toBeVisible();
+    // Out of the address bar (not bookmarked, not in a screenshot), kept for the tab.
+    expect(new URL(page.url()).search).toBe('');
+    await page.reload();
+    await expect(page.getByTestId('start-page').getByText('large', { exact: true })).toBeVisible();
+
+    const stranger = await browser.newPage();
+    await stranger.goto('/');
+    await expect(stranger.getByTestId('app-error')).toContainText('?token=');
+    await stranger.goto('/?token=0123456789abcdef0123456789abcdef');
+    await expect(stranger.getByTestId('app-error')).toContainText('does not know this page');
+    await shot(stranger, '23-no-token');
+    await stranger.close();
+  },
+);
 
 test('a 2,000-device machine: laid out off the UI thread, sockets collapsed, searchable', async ({
   page,

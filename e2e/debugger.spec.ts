@@ -2,8 +2,8 @@
 // allocation, step into / over / out / back with the keyboard, read the call stack, the
 // pseudo-source line and the state, set breakpoints (kept in the session file). Each step saves
 // a screenshot into artifacts/screenshots/.
-import { expect, test, type Page } from '@playwright/test';
-import { localService, newExampleSession, presetText, runBoot, shot } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { localService, newExampleSession, presetText, runBoot, shot, test } from './helpers';
 
 /** Opens a new session on a preset from the start page and runs its boot. */
 async function presetWithRun(page: Page, preset: string) {

@@ -3,11 +3,11 @@
 // VF example, step to the blocked interrupt, see why it was composed in compatibility format,
 // compare with the fixed profile, export the report. Expected lines come from the simulator run
 // in the test, never from text written here.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../core/kernel/boot';
 import { PRESETS } from '../core/model/presets';
-import { localService, shot } from './helpers';
+import { localService, shot, test } from './helpers';
 
 async function openExample(page: Page, name: string) {
   await page.goto('/');

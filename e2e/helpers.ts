@@ -1,6 +1,6 @@
 // Shared steps of the end-to-end flows. Expected values come from the app's own service run
 // in-process (what the CLI would say), never from numbers copied into the tests.
-import { expect, type Page } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createService } from '../electron/api/service';
@@ -16,6 +16,25 @@ export function shot(page: Page, name: string) {
 export function sessionsDir(): string {
   return path.join(process.env.IRQLAB_E2E_STATE_DIR!, 'sessions');
 }
+
+/** The host's token for this run (playwright.config.ts). */
+export function e2eToken(): string {
+  const token = process.env.IRQLAB_E2E_TOKEN;
+  if (!token) throw new Error('IRQLAB_E2E_TOKEN is not set (playwright.config.ts sets it)');
+  return token;
+}
+
+/**
+ * The tests' `test`: each page holds the host's token before its scripts run, as a page opened
+ * at the printed `?token=` address does once it has read it (renderer/src/api/client.ts keeps it
+ * in sessionStorage). app.spec.ts opens the printed address itself, and a page without it.
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    await page.addInitScript((token) => sessionStorage.setItem('irqlab-token', token), e2eToken());
+    await use(page);
+  },
+});
 
 let service: ReturnType<typeof createService> | null = null;
 export function localService() {

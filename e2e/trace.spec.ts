@@ -1,12 +1,12 @@
 // The trace explorer end to end: a 10-million-event session scrolled from end to end (pages read
 // from SQLite as they come into view), filters, the read-only SQL box, the timeline, and a row
 // opened in the debugger at its step.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Session } from '../core/store/session';
 import { writeSyntheticRun } from '../core/store/synthetic-run';
-import { presetText, runBoot, sessionsDir, shot } from './helpers';
+import { presetText, runBoot, sessionsDir, shot, test } from './helpers';
 
 const TEN_MILLION = 10_000_000;
 

@@ -3,10 +3,10 @@
 // IOAPIC entries, the message decoder; and a run's fault injections and edited profile. What the
 // pages must show comes from the simulator run in the test (the CLI's view), never from numbers
 // written here.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { simulate } from '../core/kernel/boot';
 import { PRESETS } from '../core/model/presets';
-import { runBoot, shot } from './helpers';
+import { runBoot, shot, test } from './helpers';
 
 async function presetWithRun(page: Page, preset: string) {
   await page.goto('/');

@@ -1,6 +1,6 @@
 // `npm start`: the desktop app when Electron's binary is installed, browser mode when it is not
 // (an offline install, see scripts/fetch-electron.mjs). Either way the app opens on the built-in
-// example machine.
+// example machine. Browser mode prints its full address, with the per-start token.
 //
 // Browser mode builds the renderer only when its sources changed since the last build (the
 // stamp vite.renderer.config.ts writes, checked by scripts/stamp.mjs in a few milliseconds), and
@@ -54,6 +54,8 @@ if (electronBinary() && process.env.IRQLAB_BROWSER_MODE !== '1') {
   console.log(
     "irqlab: Electron's binary is not installed here; starting browser mode (the same app in your browser).",
   );
+  // The host prints its address with this start's access token (?token=...): the page needs it.
+  console.log('irqlab: open the address printed below, token included.');
   const renderer = checkStamp(path.join(root, 'dist', 'renderer.stamp.json'), root);
   if (!renderer.fresh) {
     console.log(`irqlab: building the renderer (${renderer.reason})`);

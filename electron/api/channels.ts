@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InjectionSchema } from '../../core/kernel/injections';
 import { KernelProfileSchema } from '../../core/kernel/profiles';
 import { BreakpointSchema } from '../../core/step/breakpoints';
+import { fileBase64Schema, fileTextSchema } from './limits';
 
 const empty = z.object({}).strict();
 
@@ -17,7 +18,7 @@ export const ProblemSchema = z.object({
   message: z.string(),
 });
 
-const MachineTextSchema = z.string().max(64 * 1024 * 1024, 'a machine file is at most 64 MiB');
+const MachineTextSchema = fileTextSchema('a machine file');
 const MachineNameSchema = z.string().min(1).max(200);
 const SessionIdSchema = z.string().regex(/^s[0-9]{1,9}$/, 'a session id the host gave');
 const JobIdSchema = z.string().regex(/^j[0-9]{1,9}$/, 'a job id the host gave');
@@ -39,9 +40,6 @@ export const SessionFileNameSchema = z
     'a session name is letters, digits, spaces and ._()+- ending in .irqlab, with no folder',
   )
   .refine((name) => !name.includes('..'), 'a session name may not contain ".."');
-
-/** Largest session file the page may upload (base64 of 48 MiB). */
-export const MAX_UPLOAD_BASE64 = Math.ceil((48 * 1024 * 1024) / 3) * 4;
 
 /** The large-machine generator's knobs (core/model/presets/large.ts). */
 export const LargeMachineKnobsSchema = z
@@ -105,7 +103,8 @@ export const RecentSessionSchema = z.object({
 
 export const JobStatusSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['run', 'export', 'compare']),
+  /** `simulate`: a `machine.simulate` call waiting for its turn (the answer is the call's). */
+  kind: z.enum(['run', 'export', 'compare', 'simulate']),
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   /** What the job is doing now ("booting", "writing the report"). */
   phase: z.string(),
@@ -216,15 +215,8 @@ export const ExplanationSchema = z.object({
 export const ArtefactSchema = z
   .object({
     name: z.string().min(1).max(255),
-    text: z
-      .string()
-      .max(32 * 1024 * 1024, 'an artefact is at most 32 MiB')
-      .optional(),
-    base64: z
-      .string()
-      .max(Math.ceil((16 * 1024 * 1024) / 3) * 4, 'a binary artefact is at most 16 MiB')
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
-      .optional(),
+    text: fileTextSchema('an artefact').optional(),
+    base64: fileBase64Schema('an artefact').optional(),
   })
   .strict()
   .refine((a) => (a.text === undefined) !== (a.base64 === undefined), {
@@ -467,15 +459,13 @@ export const channels = {
     response: z.object({ name: z.string(), text: z.string() }),
   },
   'machine.validate': {
-    request: z
-      .object({ text: z.string().max(64 * 1024 * 1024, 'a machine file is at most 64 MiB') })
-      .strict(),
+    request: z.object({ text: MachineTextSchema }).strict(),
     response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) }),
   },
   'machine.simulate': {
     request: z
       .object({
-        text: z.string().max(64 * 1024 * 1024, 'a machine file is at most 64 MiB'),
+        text: MachineTextSchema,
         profile: z.string().max(32).optional(),
       })
       .strict(),
@@ -532,10 +522,7 @@ export const channels = {
     request: z
       .object({
         fileName: z.string().min(1).max(255),
-        base64: z
-          .string()
-          .max(MAX_UPLOAD_BASE64, 'a session uploaded from the page is at most 48 MiB')
-          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+        base64: fileBase64Schema('a session file'),
       })
       .strict(),
     response: SessionStateSchema,

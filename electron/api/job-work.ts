@@ -14,9 +14,9 @@ import { writeReport } from '../../core/report/report';
 import { Session } from '../../core/store/session';
 import type { TraceSink } from '../../core/trace/emitter';
 import { TraceEmitter } from '../../core/trace/emitter';
-import type { ReportFormat, RunDiffView } from './channels';
+import type { ReportFormat, RequestOf, ResponseOf, RunDiffView } from './channels';
 import { buildRunTables, type IrqTableFields, type RunSpec, type RunTables } from './run-tables';
-import { PROC_INTERRUPTS_LIMIT } from './simulation';
+import { PROC_INTERRUPTS_LIMIT, runSimulationRequest } from './simulation';
 
 export type JobRequest =
   | {
@@ -31,14 +31,16 @@ export type JobRequest =
       expectedEvents: number | null;
     }
   | { kind: 'export'; file: string; runId: number; format: ReportFormat; outFile: string }
-  | { kind: 'compare'; file: string; runA: number; runB: number };
+  | { kind: 'compare'; file: string; runA: number; runB: number }
+  | { kind: 'simulate'; request: RequestOf<'machine.simulate'> };
 
 export type JobProgress = { phase: string; done: number; total: number | null; unit: string };
 
 export type JobOutcome =
   | { kind: 'run'; runId: number; events: number }
   | { kind: 'export'; bytes: number }
-  | { kind: 'compare'; diff: RunDiffView; text: string };
+  | { kind: 'compare'; diff: RunDiffView; text: string }
+  | { kind: 'simulate'; result: ResponseOf<'machine.simulate'> };
 
 export class JobCancelled extends Error {
   constructor() {
@@ -93,6 +95,11 @@ export interface JobContext {
 export function runJob(request: JobRequest, ctx: JobContext): JobOutcome {
   if (request.kind === 'run') return runBoot(request, ctx);
   if (request.kind === 'compare') return compareRuns(request, ctx);
+  if (request.kind === 'simulate') {
+    // One boot with no trace to check between: a cancel ends its thread (nothing is stored).
+    ctx.report({ phase: 'booting', done: 0, total: null, unit: '' });
+    return { kind: 'simulate', result: runSimulationRequest(request.request) };
+  }
   return exportReport(request, ctx);
 }
 

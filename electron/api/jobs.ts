@@ -1,6 +1,7 @@
 // Long work the UI starts and then watches: each job has an id, a status the page polls
 // (`job.status`), and can be cancelled (`job.cancel`). The work itself runs wherever the host's
 // executor puts it (a worker thread in the app; in-process in unit tests).
+import { availableParallelism } from 'node:os';
 import type { JobStatus } from './channels';
 import { runJob, type JobOutcome, type JobProgress, type JobRequest } from './job-work';
 
@@ -29,23 +30,47 @@ export const inProcessExecutor: JobExecutor = (job, onProgress) => {
 interface Job {
   status: JobStatus;
   started: number;
+  /** Waiting for a free slot: how to start it. */
+  begin: (() => void) | null;
+  onEnd?: (status: JobStatus) => void;
   cancel(): void;
 }
 
 /** Finished jobs kept for their status; older ones are forgotten. */
 const KEEP_FINISHED = 64;
 
+/**
+ * Jobs running at once: each boots a machine in a thread of its own (a large one takes a core
+ * and gigabytes), so more than the cores can carry only makes all of them slower and starves
+ * the host. The rest wait in order, say so in their phase, and can be cancelled while waiting.
+ */
+export const DEFAULT_MAX_RUNNING = Math.max(1, Math.min(2, availableParallelism() - 1));
+
+/** Jobs waiting at most; one more is refused with a clear error. */
+export const MAX_WAITING = 32;
+
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
+  private readonly waiting: string[] = [];
+  private running = 0;
   private next = 1;
 
-  constructor(private readonly execute: JobExecutor) {}
+  constructor(
+    private readonly execute: JobExecutor,
+    private readonly maxRunning = DEFAULT_MAX_RUNNING,
+  ) {}
 
   start(
     kind: JobStatus['kind'],
     request: JobRequest,
     onDone: (outcome: JobOutcome, status: JobStatus) => void,
+    /** Called once the job has ended, however (done, failed, cancelled, even while waiting). */
+    onEnd?: (status: JobStatus) => void,
   ): string {
+    if (this.waiting.length >= MAX_WAITING)
+      throw new Error(
+        `${this.running} jobs are running and ${this.waiting.length} waiting: wait for some to finish or cancel them`,
+      );
     const jobId = `j${this.next++}`;
     const status: JobStatus = {
       jobId,
@@ -60,50 +85,78 @@ export class Jobs {
       runId: null,
       output: null,
     };
-    const started = performance.now();
-    const { outcome, cancel } = this.execute(request, (p) => {
-      if (status.state !== 'running') return;
-      status.phase = p.phase;
-      status.done = p.done;
-      status.total = p.total;
-      status.unit = p.unit;
-    });
-    this.jobs.set(jobId, { status, started, cancel });
-    const finish = () => {
-      status.elapsedMs = Math.round(performance.now() - started);
-      this.forgetOld();
+    const job: Job = {
+      status,
+      started: performance.now(),
+      begin: null,
+      onEnd,
+      cancel: () => undefined,
     };
-    outcome.then(
-      (result) => {
-        if (result === 'cancelled') {
-          status.state = 'cancelled';
-          status.phase = 'cancelled';
-        } else {
-          try {
-            onDone(result, status);
-            status.state = 'done';
-            status.phase = 'done';
-          } catch (err) {
-            status.state = 'failed';
-            status.error = (err as Error).message;
+    const finish = () => {
+      status.elapsedMs = Math.round(performance.now() - job.started);
+      this.running--;
+      this.forgetOld();
+      this.pump();
+      job.onEnd?.({ ...status });
+    };
+    job.begin = () => {
+      job.begin = null;
+      this.running++;
+      job.started = performance.now();
+      status.phase = 'starting';
+      const { outcome, cancel } = this.execute(request, (p) => {
+        if (status.state !== 'running' || status.phase === 'cancelling') return;
+        status.phase = p.phase;
+        status.done = p.done;
+        status.total = p.total;
+        status.unit = p.unit;
+      });
+      job.cancel = cancel;
+      outcome.then(
+        (result) => {
+          if (result === 'cancelled') {
+            status.state = 'cancelled';
+            status.phase = 'cancelled';
+          } else {
+            try {
+              onDone(result, status);
+              status.state = 'done';
+              status.phase = 'done';
+            } catch (err) {
+              status.state = 'failed';
+              status.error = (err as Error).message;
+            }
           }
-        }
-        finish();
-      },
-      (err: Error) => {
-        status.state = 'failed';
-        status.phase = 'failed';
-        status.error = err.message;
-        finish();
-      },
-    );
+          finish();
+        },
+        (err: Error) => {
+          status.state = 'failed';
+          status.phase = 'failed';
+          status.error = err.message;
+          finish();
+        },
+      );
+    };
+    this.jobs.set(jobId, job);
+    this.waiting.push(jobId);
+    this.pump();
     return jobId;
+  }
+
+  /** Starts waiting jobs while there is room; the others learn their place in the queue. */
+  private pump(): void {
+    while (this.running < this.maxRunning && this.waiting.length > 0)
+      this.jobs.get(this.waiting.shift()!)?.begin?.();
+    this.waiting.forEach((id, i) => {
+      const s = this.jobs.get(id)!.status;
+      s.phase = `waiting: ${i === 0 ? 'next' : `${i} job${i === 1 ? '' : 's'} ahead`} (${this.maxRunning} at a time)`;
+    });
   }
 
   status(jobId: string): JobStatus {
     const job = this.jobs.get(jobId);
     if (!job) throw new Error(`no job ${jobId}`);
-    if (job.status.state === 'running')
+    if (job.status.state === 'running' && !job.begin)
       job.status.elapsedMs = Math.round(performance.now() - job.started);
     return { ...job.status };
   }
@@ -111,12 +164,23 @@ export class Jobs {
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     if (!job || job.status.state !== 'running') return false;
+    if (job.begin) {
+      // Never started: it leaves the queue, nothing to undo.
+      job.begin = null;
+      this.waiting.splice(this.waiting.indexOf(jobId), 1);
+      job.status.state = 'cancelled';
+      job.status.phase = 'cancelled';
+      this.pump();
+      this.forgetOld();
+      job.onEnd?.({ ...job.status });
+      return true;
+    }
     job.status.phase = 'cancelling';
     job.cancel();
     return true;
   }
 
-  /** Is any job still running on this session file? */
+  /** Is any job still running (or waiting) on this session file? */
   busy(file: string, requests: Map<string, string>): boolean {
     for (const [jobId, jobFile] of requests)
       if (jobFile === file && this.jobs.get(jobId)?.status.state === 'running') return true;
@@ -124,6 +188,7 @@ export class Jobs {
   }
 
   cancelAll(): void {
+    for (const id of [...this.waiting]) this.cancel(id);
     for (const job of this.jobs.values()) if (job.status.state === 'running') job.cancel();
   }
 

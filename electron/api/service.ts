@@ -38,16 +38,18 @@ import { runSpecOf, type StoredRunOutputs } from './job-work';
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
 import { allocations, runQuery, timeline, tracePage, traceSymbols } from './trace';
 import { SessionLibrary, type SessionLibraryOptions } from './sessions';
-import { runSimulationRequest } from './simulation';
 
 export interface ServiceOptions {
   mode: 'electron' | 'browser';
   version: string;
   platform: string;
-  /** Runs a simulation off the host's thread (a worker); in-process when absent (tests). */
-  simulate?: (request: RequestOf<'machine.simulate'>) => Promise<ResponseOf<'machine.simulate'>>;
-  /** Runs jobs (runs, exports) off the host's thread; in-process when absent (tests). */
+  /**
+   * Runs jobs (runs, exports, comparisons, `machine.simulate`) off the host's thread; in-process
+   * when absent (tests).
+   */
   execute?: JobExecutor;
+  /** Jobs running at once (the rest wait); jobs.ts DEFAULT_MAX_RUNNING when absent. */
+  maxRunningJobs?: number;
   /** Where sessions live; a temporary folder when absent (tests). */
   sessions?: SessionLibraryOptions;
   /** Browser mode: where exported reports wait to be downloaded, and their URL prefix. */
@@ -61,13 +63,28 @@ export interface ServiceOptions {
 }
 
 export interface Service {
+  /** The handlers with no owner (the desktop app's one window, tests). */
   handlers: Handlers;
+  /**
+   * A client of its own (one browser-mode WebSocket): the sessions it opens are held by it and
+   * closed when it goes, unless another client holds them too; its waiting or running
+   * `machine.simulate` calls are cancelled then. At most MAX_SESSIONS_PER_CLIENT sessions each.
+   */
+  connect(): ServiceClient;
   /** Browser mode: the file behind an export URL, or null (the host serves it). */
   exportFile(urlPath: string): string | null;
   close(): void;
 }
 
+export interface ServiceClient {
+  handlers: Handlers;
+  close(): void;
+}
+
 export const EXPORTS_URL_PREFIX = '/exports/';
+
+/** Sessions one client (a browser tab) may hold open at once. */
+export const MAX_SESSIONS_PER_CLIENT = 16;
 
 const REPORT_FORMATS: Record<
   ReportFormat,
@@ -113,7 +130,7 @@ export function createService(options: ServiceOptions): Service {
     },
   );
   const exportsDir = options.exportsDir ?? path.join(temp ?? tmpdir(), 'irqlab-exports');
-  const jobs = new Jobs(options.execute ?? inProcessExecutor);
+  const jobs = new Jobs(options.execute ?? inProcessExecutor, options.maxRunningJobs);
   const jobFiles = new Map<string, string>();
   const busy = (file: string) => jobs.busy(file, jobFiles);
   const debuggers = new Debuggers(options.stepWorker);
@@ -237,8 +254,7 @@ export function createService(options: ServiceOptions): Service {
       const result = parseMachineJson(text);
       return result.ok ? { ok: true, problems: [] } : { ok: false, problems: result.errors };
     },
-    'machine.simulate': (request) =>
-      options.simulate ? options.simulate(request) : runSimulationRequest(request),
+    'machine.simulate': (request) => simulateQueued(request),
     'machine.jsonSchema': () => ({ schema: machineJsonSchema() as Record<string, unknown> }),
     'profiles.list': () =>
       Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description })),
@@ -539,8 +555,107 @@ export function createService(options: ServiceOptions): Service {
     },
   };
 
+  /** A `machine.simulate` as a job: it waits for its turn and can be cancelled (`onJob`). */
+  function simulateQueued(
+    request: RequestOf<'machine.simulate'>,
+    onJob?: (jobId: string, done: boolean) => void,
+  ): Promise<ResponseOf<'machine.simulate'>> {
+    return new Promise((resolve, reject) => {
+      let result: ResponseOf<'machine.simulate'> | null = null;
+      let jobId = '';
+      jobId = jobs.start(
+        'simulate',
+        { kind: 'simulate', request },
+        (outcome) => {
+          if (outcome.kind === 'simulate') result = outcome.result;
+        },
+        (status) => {
+          onJob?.(jobId, true);
+          if (status.state === 'done' && result) resolve(result);
+          else if (status.state === 'cancelled') reject(new Error('the simulation was cancelled'));
+          else reject(new Error(status.error ?? 'the simulation failed'));
+        },
+      );
+      onJob?.(jobId, false);
+    });
+  }
+
+  /** Which clients hold each open session (browser mode: one per WebSocket). */
+  const holders = new Map<string, Set<number>>();
+  let nextClient = 1;
+
+  function connect(): ServiceClient {
+    const me = nextClient++;
+    const held = new Set<string>();
+    const simulations = new Set<string>();
+    const roomForOne = () => {
+      if (held.size >= MAX_SESSIONS_PER_CLIENT)
+        throw new Error(
+          `this window has ${held.size} sessions open, the most one window may: close one first`,
+        );
+    };
+    const hold = <T extends { sessionId: string } | null>(s: T): T => {
+      if (s) {
+        held.add(s.sessionId);
+        let set = holders.get(s.sessionId);
+        if (!set) holders.set(s.sessionId, (set = new Set()));
+        set.add(me);
+      }
+      return s;
+    };
+    /** Lets go of a session; closes it when nobody else holds it. */
+    const release = (sessionId: string): boolean => {
+      held.delete(sessionId);
+      const set = holders.get(sessionId);
+      set?.delete(me);
+      if (set && set.size > 0) return false;
+      holders.delete(sessionId);
+      return true;
+    };
+    const own: Partial<Handlers> = {
+      'session.new': async (r) => (roomForOne(), hold(await handlers['session.new'](r))),
+      'session.open': async (r) => (roomForOne(), hold(await handlers['session.open'](r))),
+      'session.openRecent': async (r) => (
+        roomForOne(),
+        hold(await handlers['session.openRecent'](r))
+      ),
+      'session.openDialog': async (r) => (
+        roomForOne(),
+        hold(await handlers['session.openDialog'](r))
+      ),
+      'session.upload': async (r) => (roomForOne(), hold(await handlers['session.upload'](r))),
+      'session.saveAs': async (r) => hold(await handlers['session.saveAs'](r)),
+      'examples.open': async (r) => {
+        roomForOne();
+        const opened = await handlers['examples.open'](r);
+        hold(opened.session);
+        return opened;
+      },
+      'session.close': async (r) => (release(r.sessionId) ? handlers['session.close'](r) : {}),
+      'machine.simulate': (r) =>
+        simulateQueued(r, (jobId, done) =>
+          done ? simulations.delete(jobId) : simulations.add(jobId),
+        ),
+    };
+    return {
+      handlers: { ...handlers, ...own } as Handlers,
+      close() {
+        for (const jobId of simulations) jobs.cancel(jobId);
+        for (const sessionId of [...held]) {
+          if (!release(sessionId)) continue;
+          try {
+            handlers['session.close']({ sessionId });
+          } catch {
+            // closed already (by another client's session.close)
+          }
+        }
+      },
+    };
+  }
+
   return {
     handlers,
+    connect,
     exportFile(urlPath) {
       if (!urlPath.startsWith(EXPORTS_URL_PREFIX)) return null;
       const [token, name, ...rest] = urlPath.slice(EXPORTS_URL_PREFIX.length).split('/');

@@ -70,6 +70,12 @@ export function configDirOf(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
+/**
+ * Sessions open at once in the whole app. Each holds its SQLite file (and WAL) open; a page that
+ * opened sessions in a loop would otherwise run the host out of file descriptors and memory.
+ */
+export const MAX_OPEN_SESSIONS = 64;
+
 export class SessionLibrary {
   private readonly open = new Map<string, OpenSession>();
   private next = 1;
@@ -118,7 +124,20 @@ export class SessionLibrary {
     return file;
   }
 
+  /** Refuses one more session when the app has MAX_OPEN_SESSIONS open. */
+  private roomForOne(): void {
+    if (this.open.size >= MAX_OPEN_SESSIONS)
+      throw new Error(
+        `irqlab has ${this.open.size} sessions open, the most it keeps at once: close some first`,
+      );
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
   create(machineName: string, machineText: string): SessionState {
+    this.roomForOne();
     const file = path.join(
       this.options.scratchDir,
       `untitled-${process.pid}-${++this.scratchCount}.irqlab`,
@@ -354,6 +373,7 @@ export class SessionLibrary {
       (o) => path.resolve(o.file) === path.resolve(file),
     );
     if (already) return this.state(already);
+    this.roomForOne();
     let session: Session;
     try {
       session = Session.open(file);

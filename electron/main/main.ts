@@ -35,7 +35,6 @@ const service = createService({
   mode: 'electron',
   version: app.getVersion(),
   platform: process.platform,
-  simulate: (request) => simulations.run(request),
   execute: simulations.execute,
   query: (file, sql, limit) => queries.query(file, sql, limit),
   // The debugger's stepping worker, bundled beside main.cjs (vite.step-worker.config.ts).

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../api/wire';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 
 let host: BrowserHost;
@@ -12,13 +13,17 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-static-'));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>irqlab</title>');
   host = await startBrowserHost({ port: 0, staticDir: dir });
-  origin = host.url.replace(/\/$/, '');
+  origin = host.origin;
 });
 afterAll(() => host.close());
 
 function connect(headers: Record<string, string>): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, { headers });
+    const ws = new WebSocket(
+      `${origin.replace('http', 'ws')}/api`,
+      [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + host.token],
+      { headers },
+    );
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -37,7 +42,7 @@ function ask(
 
 describe('browser-mode host', () => {
   it('serves the renderer with the strict Content-Security-Policy', async () => {
-    const res = await fetch(host.url);
+    const res = await fetch(host.origin);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
@@ -109,7 +114,7 @@ describe('exported reports in browser mode', () => {
       '/exports/',
       '/%E0%A4%A',
     ]) {
-      const res = await fetch(origin + p);
+      const res = await fetch(`${origin}${p}?token=${host.token}`);
       expect(res.status, p).toBe(404);
     }
   });

@@ -1,11 +1,8 @@
-// Runs each simulation or job in its own worker thread; `cancel()` terminates the ones under way.
+// Runs each job (runs, exports, comparisons, one-shot simulations) in its own worker thread;
+// `cancel()` terminates the ones under way.
 import { Worker } from 'node:worker_threads';
-import type { RequestOf, ResponseOf } from '../api/channels';
 import type { JobExecutor } from '../api/jobs';
 import type { JobOutcome, JobProgress } from '../api/job-work';
-
-type Request = RequestOf<'machine.simulate'>;
-type Response = ResponseOf<'machine.simulate'>;
 
 type JobMessage =
   | { type: 'progress'; progress: JobProgress }
@@ -21,33 +18,6 @@ export class SimulationRunner {
 
   /** `entry`: the worker script (simulation-worker.mjs from source, the built .cjs in the app). */
   constructor(private readonly entry: URL | string) {}
-
-  run(request: Request): Promise<Response> {
-    const worker = new Worker(this.entry);
-    this.running.add(worker);
-    return new Promise<Response>((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        this.running.delete(worker);
-        void worker.terminate();
-        fn();
-      };
-      worker.once('message', (m: { ok: true; value: Response } | { ok: false; message: string }) =>
-        settle(() => (m.ok ? resolve(m.value) : reject(new Error(m.message)))),
-      );
-      worker.once('error', (err) => settle(() => reject(err)));
-      worker.once('exit', (code) =>
-        settle(() =>
-          reject(
-            new Error(code === 1 ? 'simulation cancelled' : `simulation worker exited (${code})`),
-          ),
-        ),
-      );
-      worker.postMessage(request);
-    });
-  }
 
   /** A job in a worker: progress as it goes; `cancel` asks it to stop between trace chunks. */
   readonly execute: JobExecutor = (job, onProgress) => {
@@ -83,8 +53,10 @@ export class SimulationRunner {
       outcome,
       cancel: () => {
         Atomics.store(flag, 0, 1);
-        // A job stuck between chunks for too long is stopped the hard way.
-        setTimeout(() => settleOutside?.('cancelled'), CANCEL_GRACE_MS).unref();
+        // A one-shot simulation stores nothing: its thread is ended at once. A job stuck
+        // between chunks for too long is stopped the hard way too.
+        if (job.kind === 'simulate') settleOutside?.('cancelled');
+        else setTimeout(() => settleOutside?.('cancelled'), CANCEL_GRACE_MS).unref();
       },
     };
   };

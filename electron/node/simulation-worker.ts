@@ -1,19 +1,16 @@
 // The worker thread simulations and reports run in, so that a long boot (the huge preset takes
 // seconds) never blocks the host answering the UI.
 //
-// Three kinds of message: a bare `machine.simulate` request (one answer); `{job, cancel}`: a job
-// (electron/api/job-work.ts) that reports progress as it goes and stops when the shared `cancel`
-// flag is set (checked between trace chunks, so the session is left consistent); `{query}`: a
-// read-only SQL query of a session (answered with its id: the query worker lives on).
+// Two kinds of message: `{job, cancel}`: a job (electron/api/job-work.ts: a run, an export, a
+// comparison, a one-shot `machine.simulate`) that reports progress as it goes and stops when the
+// shared `cancel` flag is set (checked between trace chunks, so the session is left consistent);
+// `{query}`: a read-only SQL query of a session (answered with its id: the query worker lives on).
 import { parentPort } from 'node:worker_threads';
-import type { RequestOf } from '../api/channels';
 import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
-import { runSimulationRequest } from '../api/simulation';
 import { runQuery } from '../api/trace';
 import { Session } from '../../core/store/session';
 
 type Message =
-  | RequestOf<'machine.simulate'>
   | { job: JobRequest; cancel: SharedArrayBuffer }
   | { query: { id: number; file: string; sql: string; limit: number } };
 
@@ -58,11 +55,5 @@ parentPort!.on('message', (message: Message) => {
           : { type: 'failed', message: (err as Error).message },
       );
     }
-    return;
-  }
-  try {
-    parentPort!.postMessage({ ok: true, value: runSimulationRequest(message) });
-  } catch (err) {
-    parentPort!.postMessage({ ok: false, message: (err as Error).message });
   }
 });

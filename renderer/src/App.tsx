@@ -14,7 +14,7 @@ import { DebuggerView, type DebuggerController } from './debugger/DebuggerView';
 import { noteCommandKey, useDebuggerSnapshot, useDebuggerStore } from './debugger/useDebugger';
 import { injectionLabel, InjectionsDialog, ProfileEditor } from './runs/RunOptions';
 import { TraceView } from './trace/TraceView';
-import { invoke } from './api/client';
+import { fileAsBase64, invoke } from './api/client';
 import { MachineEditor } from './editor/MachineEditor';
 import { useMachineSchema } from './editor/monaco';
 import { addDevice, duplicateDevice, removeDevice, setVfs } from './model/devices';
@@ -52,14 +52,6 @@ function isEditable(target: EventTarget | null): 'monaco' | 'field' | null {
   if (el.closest('.monaco-editor')) return 'monaco';
   if (el.closest('input, textarea, select, [contenteditable="true"]')) return 'field';
   return null;
-}
-
-async function fileToBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 type Pending = { action: () => void; verb: string } | null;
@@ -232,7 +224,7 @@ export function App() {
     void openWith(async () => {
       if (!file.name.toLowerCase().endsWith('.irqlab'))
         throw new Error(`${file.name}: not an irqlab session (a .irqlab file)`);
-      return invoke('session.upload', { fileName: file.name, base64: await fileToBase64(file) });
+      return invoke('session.upload', { fileName: file.name, base64: await fileAsBase64(file) });
     });
 
   const save = async (): Promise<boolean> => {
@@ -569,7 +561,13 @@ export function App() {
   if (!info) {
     return (
       <div className={`app ${dark ? 'dark' : 'light'}`}>
-        <div className="loading">{error ?? 'Loading…'}</div>
+        {error ? (
+          <div className="loading" role="alert" data-testid="app-error">
+            {error}
+          </div>
+        ) : (
+          <div className="loading">Loading…</div>
+        )}
       </div>
     );
   }

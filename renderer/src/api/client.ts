@@ -1,16 +1,26 @@
 // The renderer's API client. Typed by the channel table; carried by the preload bridge in the
-// desktop app, or by a WebSocket to the browser-mode host. The renderer never sees Node or
-// Electron objects, only plain data.
+// desktop app, or by a WebSocket to the browser-mode host (electron/api/wire.ts: the token, and
+// long strings sent ahead as uploads). The renderer never sees Node or Electron objects, only
+// plain data.
 import type { ApiResult, ChannelName, RequestOf, ResponseOf } from '../../../electron/api/channels';
 import type { IrqlabBridge } from '../../../electron/api/bridge';
+import { fileTooLarge, MAX_FILE_BYTES } from '../../../electron/api/limits';
+import {
+  createWireTransport,
+  TOKEN_QUERY,
+  upload,
+  withToken,
+  type SocketLike,
+  type Transport,
+  type UploadRef,
+  type WithUploads,
+} from '../../../electron/api/wire';
 
 declare global {
   interface Window {
     irqlab?: IrqlabBridge;
   }
 }
-
-type Transport = (channel: string, request: unknown) => Promise<ApiResult>;
 
 export class ApiError extends Error {
   constructor(
@@ -23,58 +33,87 @@ export class ApiError extends Error {
   }
 }
 
-function webSocketTransport(url: string): Transport {
-  let socket: Promise<WebSocket> | null = null;
-  let nextId = 1;
-  const pending = new Map<number, (result: ApiResult) => void>();
+const TOKEN_KEY = 'irqlab-token';
 
-  const connect = (): Promise<WebSocket> =>
-    new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error(`cannot reach the irqlab host at ${url}`));
-      ws.onclose = () => {
-        socket = null;
-        for (const [id, settle] of pending) {
-          settle({
-            ok: false,
-            error: { code: 'failed', message: 'connection to the irqlab host closed' },
-          });
-          pending.delete(id);
-        }
-      };
-      ws.onmessage = (event: MessageEvent<string>) => {
-        const reply = JSON.parse(event.data) as { id: number; result: ApiResult };
-        pending.get(reply.id)?.(reply.result);
-        pending.delete(reply.id);
-      };
-    });
-
-  return async (channel, request) => {
-    socket ??= connect();
-    const ws = await socket;
-    const id = nextId++;
-    return new Promise<ApiResult>((resolve) => {
-      pending.set(id, resolve);
-      ws.send(JSON.stringify({ id, channel, request }));
-    });
-  };
+/**
+ * Browser mode: the host's per-start token. It comes in the address the host printed
+ * (`?token=`), is kept for this tab (sessionStorage: a reload keeps it, another site never sees
+ * it) and taken out of the address bar so it is not bookmarked or shared with a screenshot.
+ */
+function pageToken(): string | null {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get(TOKEN_QUERY);
+  if (fromUrl) {
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    } catch {
+      // storage refused (a locked-down profile): the token lives as long as the page
+    }
+    params.delete(TOKEN_QUERY);
+    const rest = params.toString();
+    history.replaceState(
+      history.state,
+      '',
+      location.pathname + (rest ? `?${rest}` : '') + location.hash,
+    );
+    return fromUrl;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
-function pickTransport(): Transport {
-  if (window.irqlab) return (channel, request) => window.irqlab!.invoke(channel, request);
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return webSocketTransport(`${scheme}://${location.host}/api`);
-}
+const desktop = window.irqlab !== undefined;
+const token = desktop ? null : pageToken();
+const hostOptions = {
+  origin: location.origin,
+  token,
+  fetch: (...a: Parameters<typeof fetch>) => fetch(...a),
+};
 
-const transport = pickTransport();
+const transport: Transport = desktop
+  ? (channel, request) => window.irqlab!.invoke(channel, request)
+  : createWireTransport({
+      ...hostOptions,
+      openSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
+    });
 
 export async function invoke<C extends ChannelName>(
   channel: C,
-  request: RequestOf<C>,
+  request: WithUploads<RequestOf<C>>,
 ): Promise<ResponseOf<C>> {
-  const result = await transport(channel, request);
+  const result: ApiResult = await transport(channel, request);
   if (!result.ok)
     throw new ApiError(result.error.message, result.error.code, result.error.problems);
   return result.value as ResponseOf<C>;
+}
+
+/** A download link the host gave (an exported report), with the token it asks for. */
+export function downloadUrl(url: string): string {
+  return withToken(url, token);
+}
+
+function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * A binary file for a `base64` field of a call (a session file, a binary ACPI table), checked
+ * against the one file limit. Browser mode sends the raw bytes ahead as an upload (no base64
+ * through the socket); the desktop app passes them inline over IPC.
+ */
+export async function fileAsBase64(file: File): Promise<string | UploadRef> {
+  if (file.size > MAX_FILE_BYTES) throw new Error(fileTooLarge(file.name, file.size));
+  if (desktop) return base64Of(new Uint8Array(await file.arrayBuffer()));
+  return { $upload: await upload(hostOptions, file, file.name), encoding: 'base64' };
+}
+
+/** Checks a file against the one file limit before it is read. */
+export function checkFileSize(file: File): void {
+  if (file.size > MAX_FILE_BYTES) throw new Error(fileTooLarge(file.name, file.size));
 }

@@ -4,7 +4,7 @@
 // comparison can be exported as a Markdown report.
 import { useEffect, useState } from 'react';
 import type { JobStatus, ResponseOf, RunDiffView } from '../../../electron/api/channels';
-import { invoke } from '../api/client';
+import { downloadUrl, invoke } from '../api/client';
 import { RunProgress } from '../runs/RunsPanel';
 import { useJob } from '../runs/useJob';
 
@@ -24,7 +24,7 @@ interface Props {
 
 function download(url: string, name: string) {
   const a = document.createElement('a');
-  a.href = url;
+  a.href = downloadUrl(url);
   a.download = name;
   document.body.appendChild(a);
   a.click();

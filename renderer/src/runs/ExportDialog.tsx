@@ -2,7 +2,7 @@
 // or find it where you saved it (desktop).
 import { useEffect, useState } from 'react';
 import type { JobStatus, ReportFormat, ResponseOf } from '../../../electron/api/channels';
-import { invoke } from '../api/client';
+import { downloadUrl, invoke } from '../api/client';
 import { Modal } from '../ui/Modal';
 import { RunProgress } from './RunsPanel';
 import { useJob } from './useJob';
@@ -33,7 +33,7 @@ export function ExportDialog({ sessionId, runId, onClose }: Props) {
   useEffect(() => {
     if (job?.state !== 'done' || !job.output?.url) return;
     const a = document.createElement('a');
-    a.href = job.output.url;
+    a.href = downloadUrl(job.output.url);
     a.download = job.output.fileName;
     document.body.appendChild(a);
     a.click();
@@ -101,7 +101,7 @@ export function ExportDialog({ sessionId, runId, onClose }: Props) {
             <>
               {' '}
               — downloading.{' '}
-              <a href={job.output.url} download={job.output.fileName}>
+              <a href={downloadUrl(job.output.url)} download={job.output.fileName}>
                 Download again
               </a>
             </>

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportResult, LargeMachineKnobs, ResponseOf } from '../../../electron/api/channels';
 import { LargeMachineKnobsSchema } from '../../../electron/api/channels';
-import { invoke } from '../api/client';
+import { checkFileSize, fileAsBase64, invoke } from '../api/client';
 import { formatBytes } from '../runs/ExportDialog';
 import { Modal } from '../ui/Modal';
 
@@ -461,14 +461,14 @@ function GeneratorSummary({ knobs }: { knobs: Record<string, string> }) {
   );
 }
 
-/** Binary ACPI tables and irqlab collect's bundles (gzip) go as base64, everything else as text. */
-async function readArtefact(file: File): Promise<{ name: string; text?: string; base64?: string }> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const head = bytes.subarray(0, 4096);
-  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzip && !head.includes(0)) return { name: file.name, text: new TextDecoder().decode(bytes) };
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { name: file.name, base64: btoa(binary) };
+/**
+ * Binary ACPI tables and irqlab collect's bundles (gzip) go as base64 (raw bytes ahead in browser
+ * mode), everything else as text.
+ */
+async function readArtefact(file: File) {
+  checkFileSize(file);
+  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  if (!gzip && !head.includes(0)) return { name: file.name, text: await file.text() };
+  return { name: file.name, base64: await fileAsBase64(file) };
 }
