@@ -42,6 +42,12 @@ export interface BrowserHostOptions {
   staticDir?: string;
   /** Where session files live (default ~/.irqlab/sessions); the page can name files only here. */
   sessionsDir?: string;
+  /**
+   * Tests only: every `debug.*` answer is held this long (ms) after the engine gave it, so the
+   * page's commands queue up as on a slow machine (e2e/debugger-burst.spec.ts). The command
+   * line reads it from IRQLAB_DEBUG_DELAY_MS; unset, answers go at once.
+   */
+  debugDelayMs?: number;
 }
 
 /** Largest API message accepted (a machine file of 64 MiB plus envelope). */
@@ -80,6 +86,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     exportsDir: path.join(os.tmpdir(), `irqlab-exports-${process.pid}`),
   });
   const handlers = service.handlers;
+  const debugDelayMs = options.debugDelayMs ?? 0;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -158,7 +165,11 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
       request?: unknown;
     };
     const safeId = typeof id === 'number' || typeof id === 'string' ? id : null;
-    return { id: safeId, result: await dispatch(handlers, channel, request) };
+    const result = await dispatch(handlers, channel, request);
+    // Held after dispatch: the engine takes the commands in the order they came.
+    if (debugDelayMs > 0 && typeof channel === 'string' && channel.startsWith('debug.'))
+      await new Promise((resolve) => setTimeout(resolve, debugDelayMs));
+    return { id: safeId, result };
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -188,6 +199,18 @@ function parseSessionsDir(argv: readonly string[]): string | undefined {
   return path.resolve(raw);
 }
 
+/** IRQLAB_DEBUG_DELAY_MS (tests only): how long each debugger answer is held, if set. */
+export function parseDebugDelay(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+    throw new Error(
+      `IRQLAB_DEBUG_DELAY_MS must be a whole number of milliseconds from 0 to 60000, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return ms;
+}
+
 function parsePort(argv: readonly string[]): number {
   const i = argv.indexOf('--port');
   const raw = i >= 0 ? argv[i + 1] : process.env.IRQLAB_PORT;
@@ -204,8 +227,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const host = await startBrowserHost({
     port: parsePort(argv),
     sessionsDir: parseSessionsDir(argv),
+    debugDelayMs: parseDebugDelay(process.env.IRQLAB_DEBUG_DELAY_MS),
   });
   console.log(`irqlab (browser mode) is running at ${host.url}`);
+  if (process.env.IRQLAB_DEBUG_DELAY_MS)
+    console.log(
+      `debugger answers held ${process.env.IRQLAB_DEBUG_DELAY_MS} ms (IRQLAB_DEBUG_DELAY_MS)`,
+    );
   const stop = () => void host.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
