@@ -168,6 +168,44 @@ describe('stepping session (worker thread): forward and back', () => {
   });
 });
 
+describe('stepping session: a restart, then continue', () => {
+  it('stops at the breakpoint a fresh session stops at, the live run booting again in its own thread', async () => {
+    const machine = PRESETS['seed-vf-compat-blocked']!.make();
+    const breakpoints: Breakpoint[] = [{ kind: 'condition', spec: 'first fault' }];
+    const compose: Breakpoint = { kind: 'condition', spec: 'fn=__irq_msi_compose_msg kind=call' };
+    const used = await StepSession.start(machine, {}, breakpoints);
+    const fresh = await StepSession.start(
+      machine,
+      {},
+      [...breakpoints, compose],
+      undefined,
+      0,
+      false,
+    );
+    try {
+      const fault = await used.session.do({ op: 'continue' });
+      expect(fault.reason).toBe('breakpoint condition first fault');
+      await used.session.do({ op: 'breakpoints', breakpoints: [...breakpoints, compose] });
+      // Ctrl+Shift+F5 (step 0 is a state the session has), then F5: a run must go from step 0
+      // with the breakpoints armed; no standby is behind step 0, so the live run boots again.
+      expect((await used.session.goto(0)).seq).toBe(0);
+      const again = await used.session.do({ op: 'continue' });
+      const first = await fresh.session.do({ op: 'continue' });
+      expect(again).toEqual(first);
+      expect(again.seq).toBeLessThan(fault.seq);
+      expect(again.reason).toBe('breakpoint condition fn=__irq_msi_compose_msg kind=call');
+      expect([used.session.replays, used.session.restarts]).toEqual([1, 1]);
+      // And on from there as the fresh one goes.
+      expect(await used.session.do({ op: 'continue' })).toEqual(
+        await fresh.session.do({ op: 'continue' }),
+      );
+    } finally {
+      used.session.close();
+      fresh.session.close();
+    }
+  });
+});
+
 describe('stepping session: steps back from the trail', () => {
   it('backs and the steps forward again show the states a replay reaches, as without the trail', async () => {
     const machine = qemuFixtureMachine('q35-ir-4cpu');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../api/wire';
-import { startBrowserHost, type BrowserHost } from './browser-host';
+import { parseDebugDelay, startBrowserHost, type BrowserHost } from './browser-host';
 
 let host: BrowserHost;
 let origin: string;
@@ -76,6 +76,44 @@ describe('browser-mode host', () => {
     const reply = await ask(ws, JSON.stringify({ id: 2, channel: 'app.info', request: {} }));
     expect(reply.result.ok).toBe(true);
     ws.close();
+  });
+});
+
+describe('a slowed debugger for tests (IRQLAB_DEBUG_DELAY_MS)', () => {
+  it('holds debug.* answers only, after the engine took the command', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-static-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>irqlab</title>');
+    const slow = await startBrowserHost({ port: 0, staticDir: dir, debugDelayMs: 300 });
+    const slowOrigin = slow.url.replace(/\/$/, '');
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const w = new WebSocket(`${slowOrigin.replace('http', 'ws')}/api`, {
+        headers: { Origin: slowOrigin },
+      });
+      w.once('open', () => resolve(w));
+      w.once('error', reject);
+    });
+    const order: unknown[] = [];
+    const both = new Promise<void>((resolve) =>
+      ws.on('message', (data) => {
+        order.push((JSON.parse(data.toString()) as { id: unknown }).id);
+        if (order.length === 2) resolve();
+      }),
+    );
+    ws.send(JSON.stringify({ id: 'debug', channel: 'debug.close', request: { debugId: 'd9' } }));
+    ws.send(JSON.stringify({ id: 'info', channel: 'app.info', request: {} }));
+    await both;
+    // Asked second, answered first: only the debugger's answer was held.
+    expect(order).toEqual(['info', 'debug']);
+    ws.close();
+    await slow.close();
+  });
+
+  it('is read only when set, and refuses what is not a number of milliseconds', () => {
+    expect(parseDebugDelay(undefined)).toBeUndefined();
+    expect(parseDebugDelay('')).toBeUndefined();
+    expect(parseDebugDelay('250')).toBe(250);
+    expect(() => parseDebugDelay('fast')).toThrow(/IRQLAB_DEBUG_DELAY_MS .* not "fast"/);
+    expect(() => parseDebugDelay('-5')).toThrow(/from 0 to 60000/);
   });
 });
 

@@ -73,6 +73,12 @@ export interface BrowserHostOptions {
   configDir?: string;
   /** The token the page must present; a random one per start when absent. */
   token?: string;
+  /**
+   * Tests only: every `debug.*` answer is held this long (ms) after the engine gave it, so the
+   * page's commands queue up as on a slow machine (e2e/debugger-burst.spec.ts). The command
+   * line reads it from IRQLAB_DEBUG_DELAY_MS; unset, answers go at once.
+   */
+  debugDelayMs?: number;
 }
 
 /** A constant-time comparison, so the token cannot be guessed a character at a time. */
@@ -142,6 +148,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     if (typeof header === 'string') return header;
     return url.searchParams.get(TOKEN_QUERY);
   };
+  const debugDelayMs = options.debugDelayMs ?? 0;
 
   const server = http.createServer((req, res) => {
     const text = (status: number, message: string, headers: http.OutgoingHttpHeaders = {}) => {
@@ -366,7 +373,11 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     } catch (err) {
       return invalid((err as Error).message, safeId);
     }
-    return { id: safeId, result: await dispatch(handlers, channel, resolved) };
+    const result = await dispatch(handlers, channel, resolved);
+    // Held after dispatch: the engine takes the commands in the order they came.
+    if (debugDelayMs > 0 && typeof channel === 'string' && channel.startsWith('debug.'))
+      await new Promise((resolve) => setTimeout(resolve, debugDelayMs));
+    return { id: safeId, result };
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -405,6 +416,18 @@ function argument(argv: readonly string[], flag: string, env: string): string | 
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+/** IRQLAB_DEBUG_DELAY_MS (tests only): how long each debugger answer is held, if set. */
+export function parseDebugDelay(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+    throw new Error(
+      `IRQLAB_DEBUG_DELAY_MS must be a whole number of milliseconds from 0 to 60000, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return ms;
+}
+
 function parsePort(argv: readonly string[]): number {
   const raw = argument(argv, '--port', 'IRQLAB_PORT');
   if (raw === undefined) return 5177;
@@ -428,8 +451,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     staticDir: staticDir && path.resolve(staticDir),
     // --token (or IRQLAB_TOKEN): a fixed token, for harnesses that open the page themselves.
     token: argument(argv, '--token', 'IRQLAB_TOKEN'),
+    debugDelayMs: parseDebugDelay(process.env.IRQLAB_DEBUG_DELAY_MS),
   });
   console.log(`irqlab (browser mode) is running at ${host.url}`);
+  if (process.env.IRQLAB_DEBUG_DELAY_MS)
+    console.log(
+      `debugger answers held ${process.env.IRQLAB_DEBUG_DELAY_MS} ms (IRQLAB_DEBUG_DELAY_MS)`,
+    );
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(1);

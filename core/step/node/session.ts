@@ -9,6 +9,7 @@ import type { SimulateOptions } from '../../kernel/boot';
 import type { Machine } from '../../model/schema';
 import type { Breakpoint } from '../breakpoints';
 import { goalReached, type StepCommand, type StepState } from '../engine';
+import type { WorkerCommand } from './worker';
 
 const DEFAULT_ENTRY = new URL('./worker.mjs', import.meta.url);
 /** How far behind the live step the standby runs wait (1, 2, 3 lags). */
@@ -78,7 +79,12 @@ class StepWorker {
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
-  send(command: StepCommand): Promise<StepState> {
+  /** The run boots again from the start, in the same thread, and stops at step `seq`. */
+  restart(seq: number): Promise<StepState> {
+    return this.send({ op: 'restart', seq });
+  }
+
+  send(command: WorkerCommand): Promise<StepState> {
     if (this.ended) return Promise.resolve(this.state!);
     const text = new TextEncoder().encode(JSON.stringify(command));
     if (text.length > this.bytes.length) return Promise.reject(new Error('command too large'));
@@ -89,7 +95,9 @@ class StepWorker {
     return this.next();
   }
 
+  /** Ends the run; a command still waiting for it fails (it is never left hanging). */
   close(): void {
+    this.fail(new Error('the stepping run was closed'));
     void this.worker.terminate();
   }
 }
@@ -102,6 +110,9 @@ interface Standby {
   target: number;
   settled: StepState | null;
 }
+
+/** A background run closed before it arrived: nobody waits for it any more. */
+const ignoreClosed = (): void => {};
 
 type TrailAnswer = { state: StepState } | { live: StepCommand } | null;
 
@@ -119,10 +130,14 @@ export class StepSession {
   private following: Promise<void> = Promise.resolve();
   /** Standby runs behind the live step (a replay takes one and moves it forward). */
   private standbys: Standby[] = [];
+  /** Bumped when the follower is stopped: its chained work of before then does nothing. */
+  private followerEpoch = 0;
   private breakpoints: Breakpoint[];
   private closed = false;
   /** How many times the live run was replaced by a replay (steps back the trail did not hold). */
   replays = 0;
+  /** How many of those the live run did itself, booting again in its own thread. */
+  restarts = 0;
 
   private constructor(
     private readonly machine: Machine,
@@ -267,9 +282,10 @@ export class StepSession {
     if (target <= this.followTarget) return;
     this.followTarget = target;
     const from = Math.max(0, target - TRAIL + 1);
+    const epoch = this.followerEpoch;
     this.following = this.following
       .then(async () => {
-        if (this.closed) return;
+        if (this.closed || epoch !== this.followerEpoch) return;
         if (!this.follower) {
           this.follower = this.spawn({ op: 'run-to', seq: from }, [], this.keepRecorded);
           const first = await this.follower.next();
@@ -282,10 +298,14 @@ export class StepSession {
         const at = await this.follower.send({ op: 'run-to', seq: target, record: true });
         this.followerAt = at.seq;
       })
-      .catch(() => this.dropFollower()); // backs then replay, as without a trail
+      // Backs then replay, as without a trail (a follower stopped on purpose is already gone).
+      .catch(() => {
+        if (epoch === this.followerEpoch) this.dropFollower();
+      });
   }
 
   private dropFollower(): void {
+    this.followerEpoch++;
     this.follower?.close();
     this.follower = null;
     this.followerAt = -1;
@@ -302,10 +322,16 @@ export class StepSession {
     let run: StepWorker;
     let at: StepState;
     const pick = usable[0];
-    if (pick) {
+    if (pick && (pick.settled || this.current.ended)) {
       this.standbys.splice(this.standbys.indexOf(pick), 1);
       run = pick.run;
       at = await pick.ready;
+    } else if (!this.current.ended) {
+      // No standby there yet: the live run boots again to the step in its own thread, rather
+      // than waiting for a new worker to load (seconds on a busy machine: a restart, then F5).
+      run = this.current;
+      this.restarts++;
+      at = await run.restart(seq);
     } else {
       run = this.spawn({ op: 'run-to', seq }, []);
       at = await run.next();
@@ -313,17 +339,16 @@ export class StepSession {
     // Arrive at the step without stopping at breakpoints on the way, then arm them.
     if (at.seq < seq) await run.send({ op: 'run-to', seq });
     const state = await run.send({ op: 'breakpoints', breakpoints: this.breakpoints });
-    this.current.close();
+    if (run !== this.current) this.current.close();
     this.current = run;
     // Standbys now ahead of the live step are of no use, nor is a follower ahead of it.
     for (const s of this.standbys.filter((x) => x.target > seq)) {
       s.run.close();
       this.standbys.splice(this.standbys.indexOf(s), 1);
     }
-    if (this.followTarget > seq) {
-      await this.following;
-      this.dropFollower();
-    }
+    // A follower ahead is stopped now (its pending command fails and its chain ends), not
+    // waited for: it may be recording hundreds of steps of a boot that is no longer the live one.
+    if (this.followTarget > seq) this.dropFollower();
     this.arrive(state);
   }
 
@@ -351,15 +376,20 @@ export class StepSession {
         behind.ready = behind.ready.then((at) =>
           at.seq < target ? behind.run.send({ op: 'run-to', seq: target }) : at,
         );
-        void behind.ready.then((st) => (behind.settled = st));
+        void behind.ready.then((st) => (behind.settled = st), ignoreClosed);
         continue;
       }
       if (this.standbys.length >= this.standbyCount) continue;
-      const run = this.spawn({ op: 'run-to', seq: target }, []);
-      const s: Standby = { run, ready: run.next(), target, settled: null };
-      void s.ready.then((st) => (s.settled = st));
-      this.standbys.push(s);
+      this.standbys.push(this.standby(target));
     }
+  }
+
+  /** A run started in the background and stopped at `target`. */
+  private standby(target: number): Standby {
+    const run = this.spawn({ op: 'run-to', seq: target }, []);
+    const s: Standby = { run, ready: run.next(), target, settled: null };
+    void s.ready.then((st) => (s.settled = st), ignoreClosed);
+    return s;
   }
 
   /** Whether standby `s` is the one serving a nearer slot than `slot`. */

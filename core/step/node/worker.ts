@@ -1,11 +1,15 @@
 // The stepping worker thread: one SteppingRun, blocked on a shared flag while it is stopped.
 // Commands arrive as JSON in the shared buffer (the main thread writes, sets the flag and
-// notifies); states go back with postMessage.
+// notifies); states go back with postMessage. `restart` abandons the run where it is stopped and
+// boots the machine again in this thread, up to a step (a replay without loading a new worker).
 import { parentPort, workerData } from 'node:worker_threads';
 import { SteppingRun, type StepCommand, type StepState } from '../engine';
 import type { Breakpoint } from '../breakpoints';
 import type { Machine } from '../../model/schema';
 import type { SimulateOptions } from '../../kernel/boot';
+
+/** What the session sends: a step command, or a restart to a step (breakpoints off). */
+export type WorkerCommand = StepCommand | { op: 'restart'; seq: number };
 
 interface Data {
   machine: Machine;
@@ -20,30 +24,44 @@ const flag = new Int32Array(data.shared, 0, 2);
 const bytes = new Uint8Array(data.shared, 8);
 const decoder = new TextDecoder();
 
-function nextCommand(): StepCommand {
+function nextCommand(): WorkerCommand {
   // flag[0]: 0 = waiting for a command, 1 = a command is in the buffer (flag[1] bytes long).
   while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
   const text = decoder.decode(bytes.slice(0, flag[1]!));
   Atomics.store(flag, 0, 0);
-  return JSON.parse(text) as StepCommand;
+  return JSON.parse(text) as WorkerCommand;
 }
 
 // States recorded on the way to this stop (run-to with `record`), sent with it.
 const trail: StepState[] = [];
-const run = new SteppingRun(
-  data.machine,
-  data.options,
-  (state) => {
-    parentPort!.postMessage({ type: 'state', state, trail: trail.splice(0) });
-    return nextCommand();
-  },
-  data.initial,
-  data.breakpoints,
-  (state) => trail.push(state),
-);
+let initial: StepCommand = data.initial;
+let breakpoints: Breakpoint[] = data.breakpoints;
 try {
-  const last = run.run();
-  parentPort!.postMessage({ type: 'end', state: last });
+  for (;;) {
+    const restart: { at: number | null } = { at: null };
+    const run = new SteppingRun(
+      data.machine,
+      data.options,
+      (state) => {
+        parentPort!.postMessage({ type: 'state', state, trail: trail.splice(0) });
+        const command = nextCommand();
+        if (command.op !== 'restart') return command;
+        restart.at = command.seq;
+        return { op: 'stop' };
+      },
+      initial,
+      breakpoints,
+      (state) => trail.push(state),
+    );
+    const last = run.run();
+    if (restart.at === null) {
+      parentPort!.postMessage({ type: 'end', state: last });
+      break;
+    }
+    trail.length = 0;
+    initial = { op: 'run-to', seq: restart.at };
+    breakpoints = [];
+  }
 } catch (err) {
   parentPort!.postMessage({ type: 'error', message: (err as Error).message });
 }

@@ -3,7 +3,7 @@
 // with the arguments of every frame, the current kernel function as pseudo-source with the
 // current line, the kernel's state there, the allocations to start from and the breakpoints.
 import { useEffect, useLayoutEffect, useMemo, useState, type MutableRefObject } from 'react';
-import type { ResponseOf, StoredBreakpoint } from '../../../electron/api/channels';
+import type { ResponseOf, StepStateView, StoredBreakpoint } from '../../../electron/api/channels';
 import type { Breakpoint } from '../../../core/step/breakpoints';
 import type { Machine } from '../../../core/model/schema';
 import { AllocationPicker } from './AllocationPicker';
@@ -12,7 +12,7 @@ import { errnoName } from './diagnosis';
 import { placeOf, sourceOf } from './source';
 import { SourceView } from './SourceView';
 import { StatePanel } from './StatePanel';
-import { useDebuggerSnapshot, type DebuggerStore } from './useDebugger';
+import { useDebuggerPending, useDebuggerSnapshot, type DebuggerStore } from './useDebugger';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
 
@@ -67,18 +67,20 @@ export function DebuggerView({
   const complete = runs.filter((r) => r.status === 'complete');
   const run = complete.find((r) => r.id === runId) ?? null;
   const s = dbg.state;
-  const [frame, setFrame] = useState<number | null>(null);
+  // The frame picked in the call stack, for the stop it was picked at only: a new answer shows
+  // its own innermost frame from its first paint (never a frame index of the previous stop).
+  const [picked, setPicked] = useState<{ state: StepStateView; frame: number } | null>(null);
+  const frame = picked && picked.state === s ? picked.frame : null;
+  const setFrame = (i: number) => s && setPicked({ state: s, frame: i });
   const [cursor, setCursor] = useState(1);
   const [gotoText, setGotoText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
   // Opening the view on a run starts (or moves) the debugger to it.
   useEffect(() => {
-    if (run && dbg.runId !== run.id && !dbg.busy) void dbg.start(run.id);
+    if (run && dbg.runId !== run.id && !store.starting(run.id)) dbg.start(run.id);
   }, [run?.id]);
 
-  // Each new stop shows its innermost frame.
-  useEffect(() => setFrame(null), [s?.seq, s?.reason]);
   useLayoutEffect(() => {
     if (s) dbg.painted(s.seq);
   });
@@ -152,8 +154,6 @@ export function DebuggerView({
       {label}
     </button>
   );
-  const ret = s?.event.kind === 'ret' ? Number(s.event.args[0]?.value) : null;
-
   return (
     <div className="debugger" data-testid="debugger">
       <div className="dbg-toolbar" role="toolbar" aria-label="Debugger">
@@ -235,22 +235,7 @@ export function DebuggerView({
           {dbg.error ?? notice}
         </div>
       )}
-      {s && (
-        <div className="dbg-reason" data-testid="dbg-reason">
-          Stopped: <strong>{s.reason}</strong>
-          {ret !== null && ret < 0 && (
-            <span className="bad-text"> · returned {errnoName(ret)}</span>
-          )}
-          {s.done && <span className="dim"> · the run has ended (step back to look around)</span>}
-          <button
-            className="link"
-            onClick={() => onOpenTrace(s.seq)}
-            title="Show this step in the trace explorer"
-          >
-            show in trace
-          </button>
-        </div>
-      )}
+      {s && <StopLine store={store} state={s} onOpenTrace={onOpenTrace} />}
       <div className="dbg-body">
         <aside className="dbg-left">
           <AllocationPicker
@@ -323,6 +308,45 @@ export function DebuggerView({
           )}
         </aside>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Why the debugger stopped, said only when it is stopped there: while commands given after this
+ * stop are unanswered, the engine is on its way elsewhere, and the line says so (what is shown
+ * below stays the last answer, whole). Its own component: a key press repaints this line only.
+ */
+function StopLine({
+  store,
+  state: s,
+  onOpenTrace,
+}: {
+  store: DebuggerStore;
+  state: StepStateView;
+  onOpenTrace(seq: number): void;
+}) {
+  const pending = useDebuggerPending(store);
+  if (pending > 0)
+    return (
+      <div className="dbg-reason running" data-testid="dbg-reason" data-pending={pending}>
+        Running: <strong>{pending === 1 ? 'a command' : `${pending} commands`}</strong> given, not
+        answered yet…
+      </div>
+    );
+  const ret = s.event.kind === 'ret' ? Number(s.event.args[0]?.value) : null;
+  return (
+    <div className="dbg-reason" data-testid="dbg-reason" data-pending={0}>
+      Stopped: <strong>{s.reason}</strong>
+      {ret !== null && ret < 0 && <span className="bad-text"> · returned {errnoName(ret)}</span>}
+      {s.done && <span className="dim"> · the run has ended (step back to look around)</span>}
+      <button
+        className="link"
+        onClick={() => onOpenTrace(s.seq)}
+        title="Show this step in the trace explorer"
+      >
+        show in trace
+      </button>
     </div>
   );
 }

@@ -1,12 +1,14 @@
-// The debugger's state in the page: which run it steps, where it is stopped, the command under
+// The debugger's state in the page: which run it steps, where it is stopped, the commands under
 // way. It lives in a small store outside React's tree so that a step re-renders the debugger's
-// own view only, not the whole app (the machine's graph and editors stay as they are). Commands
-// go one at a time; one pressed while another runs is taken next (a key held down does not pile
-// up commands: a newer one replaces the waiting one). Step latency (keypress to repaint) is
-// recorded for the bench (bench/ui-step.ts).
+// own view only, not the whole app (the machine's graph and editors stay as they are).
+// Starting and every command go through one CommandQueue (command-queue.ts): each key is a
+// command sent once the answer to the one before it is on screen, none dropped or merged, and
+// each answer is shown whole (position, stack and state from the same answer, in one update).
+// Step latency (keypress to repaint) is recorded for the bench (bench/ui-step.ts).
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { DebugCommand, StepStateView } from '../../../electron/api/channels';
+import type { DebugCommand, ResponseOf, StepStateView } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
+import { CommandQueue } from './command-queue';
 
 declare global {
   interface Window {
@@ -25,6 +27,7 @@ export interface DebuggerSnapshot {
   debugId: string | null;
   runId: number | null;
   eventCount: number;
+  /** The last answer: its step, stack and kernel state are shown together. */
   state: StepStateView | null;
   /** What is under way ("starting", "continue", ...), or null. */
   busy: string | null;
@@ -40,88 +43,142 @@ const EMPTY: DebuggerSnapshot = {
   error: null,
 };
 
+type Item =
+  | { kind: 'start'; runId: number; seq?: number }
+  | { kind: 'command'; command: DebugCommand; at: number };
+type Answer =
+  | { kind: 'start'; started: ResponseOf<'debug.start'> }
+  | { kind: 'command'; state: StepStateView; apiMs: number };
+
+/** "Busy" is said only for a command that takes a while (a continue through millions of events). */
+const BUSY_AFTER_MS = 150;
+
 export class DebuggerStore {
   private snap = EMPTY;
+  /** Commands queued or in flight (the stop shown is not where the engine will be). */
+  private pendingCount = 0;
   private readonly listeners = new Set<() => void>();
-  private running = false;
-  private queued: { cmd: DebugCommand; at: number } | null = null;
   private pending: { op: string; at: number; apiMs: number } | null = null;
+  private busyTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly queue: CommandQueue<Item, Answer>;
 
-  constructor(private readonly sessionId: string | null) {}
+  constructor(private readonly sessionId: string | null) {
+    this.queue = new CommandQueue<Item, Answer>({
+      send: (item) => this.send(item),
+      answered: (item, answer, left) => this.answered(item, answer, left),
+      failed: (_item, error, unsent) => {
+        const more = unsent.filter((u) => u.kind === 'command').length;
+        const note = more
+          ? ` (${more} command${more === 1 ? '' : 's'} given after it ${more === 1 ? 'was' : 'were'} not sent)`
+          : '';
+        this.pendingCount = 0;
+        this.set({ error: error.message + note, busy: null });
+      },
+      queued: (_item, pending) => {
+        this.pendingCount = pending;
+        this.emit();
+      },
+    });
+  }
 
   get = (): DebuggerSnapshot => this.snap;
+
+  /** How many commands are queued or in flight. */
+  getPending = (): number => this.pendingCount;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
 
-  private set(patch: Partial<DebuggerSnapshot>): void {
-    this.snap = { ...this.snap, ...patch };
+  private emit(): void {
     for (const l of this.listeners) l();
   }
 
-  start = async (runId: number, seq?: number): Promise<void> => {
+  private set(patch: Partial<DebuggerSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    this.emit();
+  }
+
+  /** Starts (or moves) the debugger to a run, at step `seq` (0 if not given), behind any command. */
+  start = (runId: number, seq?: number): void => {
     if (!this.sessionId) return;
-    const old = this.snap.debugId;
-    this.running = true;
-    this.set({ busy: seq !== undefined ? `opening step ${seq}` : 'starting', error: null });
-    try {
-      const r = await invoke('debug.start', { sessionId: this.sessionId, runId, seq });
-      this.set({ debugId: r.debugId, runId: r.runId, eventCount: r.eventCount, state: r.state });
-      if (old && old !== r.debugId) void invoke('debug.close', { debugId: old }).catch(() => {});
-    } catch (err) {
-      this.set({ error: (err as Error).message });
-    } finally {
-      this.running = false;
-      this.set({ busy: null });
-    }
+    this.queue.push({ kind: 'start', runId, seq });
   };
 
-  command = async (cmd: DebugCommand): Promise<void> => {
-    const id = this.snap.debugId;
+  /** Whether starting on `runId` is queued or under way. */
+  starting = (runId: number): boolean =>
+    [this.queue.current, ...this.queue.queuedCommands].some(
+      (i) => i?.kind === 'start' && i.runId === runId,
+    );
+
+  /** Queues a command behind the ones under way; it acts on the stop their last answer shows. */
+  command = (command: DebugCommand): void => {
     const at = keyDownAt ?? performance.now();
     keyDownAt = null;
-    if (!id) return;
-    if (this.running) {
-      this.queued = { cmd, at };
-      return;
-    }
-    this.running = true;
-    let next: { cmd: DebugCommand; at: number } | null = { cmd, at };
-    // "Busy" is said only for a command that takes a while (a continue through millions of
-    // events): repainting it for every quick step would only slow the step down.
-    let busyTimer: ReturnType<typeof setTimeout> | null = null;
-    const sayBusy = (op: string) => {
-      if (busyTimer) clearTimeout(busyTimer);
-      busyTimer = setTimeout(() => this.set({ busy: op }), 150);
-    };
-    try {
-      if (this.snap.error) this.set({ error: null });
-      while (next) {
-        const { cmd: c, at: t } = next;
-        sayBusy(c.op);
-        const sent = performance.now();
-        const s = await invoke('debug.command', { debugId: id, command: c });
-        if (this.snap.debugId !== id) return;
-        this.pending = { op: c.op, at: t, apiMs: performance.now() - sent };
-        next = this.queued;
-        this.queued = null;
-        if (busyTimer) clearTimeout(busyTimer);
-        busyTimer = null;
-        this.set({ state: s, busy: null });
-      }
-    } catch (err) {
-      this.queued = null;
-      this.set({ error: (err as Error).message });
-    } finally {
-      if (busyTimer) clearTimeout(busyTimer);
-      this.running = false;
-      if (this.snap.busy) this.set({ busy: null });
-    }
+    // Nothing to step until a debugger is open or opening.
+    if (!this.snap.debugId && !this.anyStart()) return;
+    if (this.snap.error && this.queue.pending === 0) this.snap = { ...this.snap, error: null };
+    this.queue.push({ kind: 'command', command, at });
   };
 
+  private anyStart(): boolean {
+    return [this.queue.current, ...this.queue.queuedCommands].some((i) => i?.kind === 'start');
+  }
+
+  private async send(item: Item): Promise<Answer> {
+    if (item.kind === 'start') {
+      const busy = item.seq !== undefined ? `opening step ${item.seq}` : 'starting';
+      this.set({ busy, error: null });
+      const started = await invoke('debug.start', {
+        sessionId: this.sessionId!,
+        runId: item.runId,
+        seq: item.seq,
+      });
+      return { kind: 'start', started };
+    }
+    // The debugger as of the previous answer (a start queued before this command included).
+    const debugId = this.snap.debugId;
+    if (!debugId) throw new Error('the debugger is not started');
+    const op = item.command.op;
+    this.busyTimer = setTimeout(() => this.set({ busy: op }), BUSY_AFTER_MS);
+    const sent = performance.now();
+    try {
+      const state = await invoke('debug.command', { debugId, command: item.command });
+      return { kind: 'command', state, apiMs: performance.now() - sent };
+    } finally {
+      clearTimeout(this.busyTimer);
+      this.busyTimer = null;
+    }
+  }
+
+  /** One answer, shown whole in one update: its step, stack and state, nothing else's. */
+  private answered(item: Item, answer: Answer, left: number): void {
+    this.pendingCount = left;
+    if (answer.kind === 'start') {
+      const old = this.snap.debugId;
+      const r = answer.started;
+      this.set({
+        debugId: r.debugId,
+        runId: r.runId,
+        eventCount: r.eventCount,
+        state: r.state,
+        busy: null,
+        error: null,
+      });
+      if (old && old !== r.debugId) void invoke('debug.close', { debugId: old }).catch(() => {});
+      return;
+    }
+    if (item.kind === 'command')
+      this.pending = { op: item.command.op, at: item.at, apiMs: answer.apiMs };
+    this.set({ state: answer.state, busy: null });
+  }
+
   close = (): void => {
+    this.queue.reset();
+    if (this.busyTimer) clearTimeout(this.busyTimer);
+    this.busyTimer = null;
+    this.pendingCount = 0;
     const id = this.snap.debugId;
     this.set({ ...EMPTY });
     if (id) void invoke('debug.close', { debugId: id }).catch(() => {});
@@ -159,5 +216,7 @@ export function useDebuggerSnapshot<T>(
   return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }
 
-export type DebuggerApi = DebuggerSnapshot &
-  Pick<DebuggerStore, 'start' | 'command' | 'close' | 'painted'>;
+/** How many commands are queued or in flight (re-renders only the part that shows it). */
+export function useDebuggerPending(store: DebuggerStore): number {
+  return useSyncExternalStore(store.subscribe, store.getPending);
+}
