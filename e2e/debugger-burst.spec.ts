@@ -5,13 +5,15 @@
 // by one through the API (a WebSocket of the test's own, on another session of the same
 // machine), end — step, event, stack and reason. And every stop the window showed on the way was
 // one the engine had reached, its step, stack and reason from the same answer.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { StepStateView } from '../electron/api/channels';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../electron/api/wire';
+import { e2eToken, test } from './helpers';
 
 /** How long the host holds each debugger answer: several keys fit in one. */
 const DELAY_MS = 300;
@@ -27,7 +29,8 @@ test.beforeAll(async () => {
     path.resolve('node_modules/.bin/tsx'),
     ['electron/node/browser-host.ts', '--port', '0', '--sessions-dir', path.join(dir, 'sessions')],
     {
-      env: { ...process.env, IRQLAB_DEBUG_DELAY_MS: String(DELAY_MS) },
+      // The run's token: the pages of helpers' `test` present it, and so does apiClient().
+      env: { ...process.env, IRQLAB_DEBUG_DELAY_MS: String(DELAY_MS), IRQLAB_TOKEN: e2eToken() },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -48,7 +51,11 @@ test.afterAll(() => {
 
 /** The API over a WebSocket of the test's own (same origin, as the page's). */
 async function apiClient() {
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, { headers: { Origin: origin } });
+  const ws = new WebSocket(
+    `${origin.replace('http', 'ws')}/api`,
+    [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + e2eToken()],
+    { headers: { Origin: origin } },
+  );
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
