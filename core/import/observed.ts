@@ -202,6 +202,13 @@ export function assumeCapabilities(
     });
     const plan = plans[0];
     if (!plan) continue;
+    const usual = driver.assumedCapability?.(f.vendor_device);
+    if (usual) {
+      if (usual.kind === 'msix') f.msix = { table_size: usual.vectors, bar: 0, offset: '0x0' };
+      else f.msi = { vectors_max: usual.vectors, is_64bit: true, per_vector_mask: false };
+      assumed.push(`${f.bdf} ${usual.kind === 'msix' ? 'MSI-X' : 'MSI'} (${driver.name})`);
+      continue;
+    }
     const want = Math.max(1, ...plans.map((p) => p.max));
     // Every PCIe function has MSI, MSI-X is optional: one vector is assumed to be MSI.
     const first =

@@ -114,6 +114,12 @@ export interface DriverModel {
    * lines it prints when that command times out because the interrupt never came.
    */
   probeInterrupt?: (ctx: DriverContext) => { entry: number; timeout: string[] };
+  /**
+   * The capability the hardware this driver binds usually has, for a function whose capability
+   * list no artefact showed (plain lspci): the importer assumes it and says so. Absent: the
+   * driver's first mode, sized to what it would ask for.
+   */
+  assumedCapability?: (vendorDevice: string) => { kind: 'msi' | 'msix'; vectors: number } | null;
   /** The kernel log lines the driver prints about its interrupts: at probe, and once allocated. */
   log?: (ctx: DriverContext, stage: 'probe' | 'allocated', nvec: number, mode: IrqMode) => string[];
 }

@@ -20,6 +20,9 @@ const xhci: DriverModel = {
   name: 'xhci_hcd',
   instanceKind: 'usb',
   instances: 2,
+  // Intel's PCH xHCIs have an MSI capability (8 vectors) and no MSI-X; others are not assumed.
+  assumedCapability: (vendorDevice) =>
+    vendorDevice.startsWith('8086:') ? { kind: 'msi', vectors: 8 } : null,
   plan: (ctx) => {
     const nvec = Math.max(1, Math.min(ctx.cpus + 1, ctx.msixTableSize ?? ctx.cpus + 1));
     const name = (_i: number, mode: IrqMode) =>
