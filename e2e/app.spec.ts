@@ -355,6 +355,31 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
   await shot(page, '22-imported-machine');
 });
 
+test('import: a real machine whose drivers irqlab does not all model marks those devices observed', async ({
+  page,
+}) => {
+  const files = [
+    'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
+    'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
+    'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
+  ].map((f) => sharedPath('fixtures', 'real', f));
+  await page.goto('/');
+  await page.getByTestId('import-file-input').setInputFiles(files);
+  const review = page.getByTestId('import-review');
+  await expect(review).toContainText('kernel era: 6.6+ -> profile 6.6');
+  await expect(review).toContainText('DRHD 0xfed91000 remaps IOAPIC 2');
+  await review.getByRole('button', { name: 'Accept and open' }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await runBoot(page);
+  await page.getByRole('tab', { name: 'Devices & MSI' }).click();
+  // The processor thermal device (00:04.0) has no model here: its MSI is the real file's.
+  await expect(page.getByTestId('behaviour-0000:00:04.0')).toHaveText('observed');
+  // iwlwifi is modelled: no badge.
+  await expect(page.getByTestId('device-0000:00:14.3')).toBeVisible();
+  await expect(page.getByTestId('behaviour-0000:00:14.3')).toHaveCount(0);
+  await shot(page, '23-imported-real-machine-devices');
+});
+
 test('import: logs too large for one socket message go ahead as uploads', async ({ page }) => {
   // Each is over the socket's message size (WS_MESSAGE_MAX_BYTES, 4 MiB): the page must upload
   // them. (Three 22 MB logs at once: browser-host.hardening.test.ts.)

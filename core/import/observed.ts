@@ -112,6 +112,8 @@ export function applyObservedInterrupts(
       (f.kind === 'endpoint' || f.kind === 'root-port') && driverFor(f.vendor_device, f.class);
     if (modelled || m.irq_requests.some((r) => r.device === f.bdf)) return;
     const names = Array.from({ length: count }, (_, n) => d.entries.get(n)?.actions[0] ?? '');
+    // A driver no artefact named goes by its action (most drivers request under their name).
+    if (!f.driver && names[0]) f.driver = names[0].replace(/[:\s].*$/, '');
     m.irq_requests.push({
       device: f.bdf,
       prefer: [mode],

@@ -279,14 +279,23 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const order = probeOrder(machine);
   const transports = new Set<string>();
   const vmdInstances = { next: 0 };
-  // VFs the machine lists exist only once sriov_numvfs is written (below), not at boot.
+  // VFs the machine lists (a function at a VF's address with the VF device id) exist only once
+  // sriov_numvfs is written (below), not at boot. Another function there is a real one: it
+  // probes now, and sriov_enable() refuses the VFs that would land on it.
   const laterVfs = new Set<string>();
+  const byBdf = new Map(order.map((f) => [f.bdf, f]));
   for (const fn of order) {
     const pf = k.pci.get(fn.bdf);
     if (!pf || !fn.sriov) continue;
     for (let i = 0; i < fn.sriov.num_vfs; i++) {
       const rid = pf.rid + fn.sriov.first_vf_offset + i * fn.sriov.vf_stride;
-      laterVfs.add(formatBdf(pf.segment, rid >> 8, rid & 0xff));
+      const bdf = formatBdf(pf.segment, rid >> 8, rid & 0xff);
+      const listed = byBdf.get(bdf);
+      if (
+        listed &&
+        listed.vendor_device === `${fn.vendor_device.slice(0, 4)}:${fn.sriov.vf_device}`
+      )
+        laterVfs.add(bdf);
     }
   }
   for (const fn of order) {
@@ -325,7 +334,7 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
       pfBound && probe(k, fn, ctx0, deferred, { ...pfBound.ctx!, vfs: fn.sriov!.num_vfs });
     if (reinitAt === 'before-vfs') reinit();
     const driver = bound.find((b) => b.fn.bdf === fn.bdf)?.driver?.name ?? 'pci';
-    const vfs = sriov_enable(k, pf, fn.sriov.num_vfs, `${driver} ${fn.bdf}`, defaultMsi);
+    const vfs = sriov_enable(k, pf, fn.sriov.num_vfs, `${driver} ${fn.bdf}`, defaultMsi, laterVfs);
     for (const vf of vfs) bound.push(probe(k, vf.fn, ctx0, deferred));
     if (reinitAt === 'after-vfs') reinit();
   }
@@ -347,6 +356,8 @@ function sriov_enable(
   nrVirtfn: number,
   name: string,
   defaultMsi: IrqDomain | null,
+  /** The machine's own listing of VFs: their addresses are the VFs', not taken. */
+  listedVfs: ReadonlySet<string>,
 ): PciDev[] {
   k.enter('sriov_enable', -1, -1, k.str(pf.bdf), nrVirtfn);
   const range = k.pci.busRange(pf);
@@ -364,7 +375,7 @@ function sriov_enable(
   for (let i = 0; i < nrVirtfn; i++) {
     const a = PciTopology.virtfnAddress(pf, i);
     const bdf = formatBdf(pf.segment, a.bus, a.devfn);
-    if (k.pci.get(bdf)) {
+    if (k.pci.get(bdf) && !listedVfs.has(bdf)) {
       k.enter('pci_iov_add_virtfn', -1, -1, k.str(pf.bdf), i);
       const path = PciTopology.sysfsPath(pf).replace(/[^/]+$/, bdf);
       k.log(4, `sysfs: cannot create duplicate filename '${path}'`);
@@ -376,7 +387,8 @@ function sriov_enable(
   const vfs: PciDev[] = [];
   for (let i = 0; i < nrVirtfn; i++) {
     k.enter('pci_iov_add_virtfn', -1, -1, k.str(pf.bdf), i);
-    const vf = k.pci.addVirtfn(pf, i);
+    const a = PciTopology.virtfnAddress(pf, i);
+    const vf = k.pci.addVirtfn(pf, i, listedVfs.has(formatBdf(pf.segment, a.bus, a.devfn)));
     pcibios_device_add(k, vf, defaultMsi);
     dmar_pci_bus_notify_vf(k, vf);
     if (k.remapOps === 'amd') amdDeviceDomain(k, vf);

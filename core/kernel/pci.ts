@@ -151,12 +151,15 @@ export class PciTopology {
     return { start: dev.bus, end };
   }
 
-  /** pci_iov_add_virtfn(): VF `i` of a PF at its address (the caller checked it is free). */
-  addVirtfn(pf: PciDev, i: number): PciDev {
+  /**
+   * pci_iov_add_virtfn(): VF `i` of a PF at its address (the caller checked it is free, or holds
+   * the machine's own listing of that VF, which the VF the kernel creates replaces).
+   */
+  addVirtfn(pf: PciDev, i: number, replacesListing = false): PciDev {
     const sriov = pf.fn.sriov!;
     const { bus, devfn } = PciTopology.virtfnAddress(pf, i);
     const bdf = formatBdf(pf.segment, bus, devfn);
-    if (bus > 0xff || this.devices.has(bdf))
+    if (bus > 0xff || (this.devices.has(bdf) && !replacesListing))
       throw new Error(`VF ${i} of ${pf.bdf} at ${bdf}: sriov_enable() should have refused it`);
     const vendor = pf.fn.vendor_device.slice(0, 4);
     const msixSize = sriov.vf_msix_table_size ?? pf.fn.msix?.table_size;
