@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { repoRoot } from '../core/testing/shared';
 import { PRESETS } from '../core/model/presets';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../electron/api/wire';
 import type { BrowserHost, BrowserHostOptions } from '../electron/node/browser-host';
 import { buildHost } from './build-cli.mjs';
 import { checkStamp } from './stamp.mjs';
@@ -43,10 +44,13 @@ describe('the bundled browser-mode host', () => {
 
   it('serves the page and answers a boot from its bundled simulation worker', async () => {
     expect((await fetch(host.url)).status).toBe(200);
-    const origin = host.url.replace(/\/$/, '');
-    const ws = new WebSocket(`${origin.replace('http', 'ws')}/api`, {
-      headers: { Origin: origin },
-    });
+    const origin = host.origin;
+    // The bundle is the same host: it wants this start's token too.
+    const ws = new WebSocket(
+      `${origin.replace('http', 'ws')}/api`,
+      [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + host.token],
+      { headers: { Origin: origin } },
+    );
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const reply = await new Promise<{ result: { ok: boolean; value?: { irqs?: number } } }>(
       (resolve) => {

@@ -84,11 +84,13 @@ describe('a slowed debugger for tests (IRQLAB_DEBUG_DELAY_MS)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-static-'));
     writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>irqlab</title>');
     const slow = await startBrowserHost({ port: 0, staticDir: dir, debugDelayMs: 300 });
-    const slowOrigin = slow.url.replace(/\/$/, '');
+    const slowOrigin = slow.origin;
     const ws = await new Promise<WebSocket>((resolve, reject) => {
-      const w = new WebSocket(`${slowOrigin.replace('http', 'ws')}/api`, {
-        headers: { Origin: slowOrigin },
-      });
+      const w = new WebSocket(
+        `${slowOrigin.replace('http', 'ws')}/api`,
+        [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + slow.token],
+        { headers: { Origin: slowOrigin } },
+      );
       w.once('open', () => resolve(w));
       w.once('error', reject);
     });
