@@ -536,6 +536,45 @@ export class Session {
     return { name: row.name, json: row.json };
   }
 
+  /**
+   * Keeps the real /proc/interrupts an imported machine came with (one per session: a new
+   * import replaces it), and what the import assumed for lack of a fact.
+   */
+  saveRealInterrupts(real: { fileName: string; text: string; missing: string[] }): void {
+    this.db
+      .prepare(
+        `INSERT INTO real_interrupts (id, file_name, text, missing_json, imported_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET file_name = excluded.file_name, text = excluded.text,
+           missing_json = excluded.missing_json, imported_at = excluded.imported_at`,
+      )
+      .run(real.fileName, real.text, JSON.stringify(real.missing), new Date().toISOString());
+  }
+
+  /** The real /proc/interrupts kept by an import, or null (none imported, or an older file). */
+  realInterrupts(): { fileName: string; text: string; missing: string[] } | null {
+    if (this.schemaVersion < 3) return null;
+    const row = this.guard('real /proc/interrupts', () =>
+      this.db
+        .prepare(`SELECT file_name, text, missing_json FROM real_interrupts WHERE id = 1`)
+        .get(),
+    ) as { file_name: unknown; text: unknown; missing_json: unknown } | undefined;
+    if (!row) return null;
+    let missing: unknown = null;
+    try {
+      missing = typeof row.missing_json === 'string' ? JSON.parse(row.missing_json) : null;
+    } catch {
+      missing = null;
+    }
+    if (
+      typeof row.file_name !== 'string' ||
+      typeof row.text !== 'string' ||
+      !Array.isArray(missing) ||
+      !missing.every((m) => typeof m === 'string')
+    )
+      throw notValid(this.file, 'the real /proc/interrupts is not text', 'corrupt');
+    return { fileName: row.file_name, text: row.text, missing };
+  }
+
   /** Starts a run; its writer is a trace sink that stores events in batches as they come. */
   beginRun(run: { profile: string; scenario?: string; machineJson: string }): RunWriter {
     const info = this.db

@@ -118,7 +118,11 @@ export class SessionLibrary {
     return file;
   }
 
-  create(machineName: string, machineText: string): SessionState {
+  create(
+    machineName: string,
+    machineText: string,
+    realInterrupts?: { fileName: string; text: string; missing: string[] },
+  ): SessionState {
     const file = path.join(
       this.options.scratchDir,
       `untitled-${process.pid}-${++this.scratchCount}.irqlab`,
@@ -126,6 +130,7 @@ export class SessionLibrary {
     rmSync(file, { force: true });
     const session = Session.open(file, { create: true });
     session.saveMachine(machineName, machineText);
+    if (realInterrupts) session.saveRealInterrupts(realInterrupts);
     return this.state(this.register(file, false, session));
   }
 
