@@ -78,10 +78,9 @@ export function compareRealWithPredicted(
     const lines: string[] = [];
     if (owner) {
       const who = `${owner.bdf}${owner.driver ? ` (${owner.driver})` : ''}`;
+      // The owner itself is in ComparedRow.owner; here only why its row is what it is.
       lines.push(
-        owner.behaviour
-          ? `predicted from ${BEHAVIOUR_WORDS[owner.behaviour]}: ${who}`
-          : `owned by ${who}`,
+        owner.behaviour ? `predicted from ${BEHAVIOUR_WORDS[owner.behaviour]}` : `owned by ${who}`,
       );
       const assumed = real.missing.filter((m) => m.includes(owner.bdf));
       lines.push(...assumed.map((m) => `the import assumed: ${m}`));
@@ -91,6 +90,10 @@ export function compareRealWithPredicted(
   };
   const bdfIn = (row: InterruptRow) =>
     /\b([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\b/.exec(row.chip)?.[1] ?? null;
+  // Real rows no predicted row has the key of, in irq order (for the irq-shift explanation).
+  const predictedKeys = new Set(p.rows.map(keyOf));
+  const realOnly = r.rows.filter((x) => !predictedKeys.has(keyOf(x))).sort((a, b) => a.irq - b.irq);
+  const realOnlyBefore = (irq: number) => realOnly.filter((x) => x.irq < irq).slice(0, 3);
   const rows: ComparedRow[] = [];
   let identical = 0;
   for (const realRow of r.rows) {
@@ -115,13 +118,24 @@ export function compareRealWithPredicted(
     const differs = (['irq', 'handler', 'actions'] as const).filter((f) => a[f] !== b[f]);
     const owner = ownerOfIrq(match.irq);
     if (differs.length === 0) identical++;
+    const explanation = differs.length ? explain(owner, 'both') : [];
+    if (differs.includes('irq')) {
+      // Linux numbers irqs in allocation order: a row allocated earlier on one side only shifts
+      // every later number.
+      const unpredicted = realOnlyBefore(realRow.irq);
+      explanation.unshift(
+        unpredicted.length
+          ? `irq numbers follow allocation order: the real machine allocated ${unpredicted.map((x) => `irq ${x.irq} (${x.chip} ${x.hwirq ?? ''})`.replace(' )', ')')).join(', ')} before it, which irqlab does not predict`
+          : 'irq numbers follow allocation order: the two sides allocated in a different order',
+      );
+    }
     rows.push({
       key: k,
       real: a,
       predicted: b,
       differs,
       owner,
-      explanation: differs.length ? explain(owner, 'both') : [],
+      explanation,
     });
   }
   for (const left of predicted.values())
