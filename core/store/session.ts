@@ -251,6 +251,9 @@ function inspectDatabase(
   fullCheckBytes: number,
 ): number {
   const latest = latestVersion(migrations);
+  // One read transaction: every check sees the same snapshot, not a live writer's commits
+  // landing between two of them (a run's event count from before a commit, its blocks after).
+  probe.exec('BEGIN');
   try {
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
@@ -292,6 +295,8 @@ function inspectDatabase(
   } catch (err) {
     if (err instanceof SessionError) throw err;
     throw notValid(file, `damaged: ${(err as Error).message}`, 'corrupt');
+  } finally {
+    if (probe.inTransaction) probe.exec('ROLLBACK');
   }
 }
 
