@@ -93,6 +93,25 @@ export interface ChipSummary {
   managed: number;
   msi: number;
   msix: number;
+  /** The remapping units its irqs' chains go through (dmar0, AMD-Vi1), sorted. */
+  remapUnits: string[];
+  /** Irqs whose recorded chain has no remapping domain (PCI-MSI-3 -> VECTOR). */
+  direct: number;
+  /** Irqs whose chain was recorded at all. */
+  chained: number;
+}
+
+/**
+ * Which remapping unit an IO-APIC's interrupts go through, from the run itself: the kernel's
+ * "DMAR-IR: IOAPIC id 8 under DRHD base 0x9d7fc000 IOMMU 1" (parse_ioapics_under_ir, the
+ * DRHD's IOAPIC scope), else the chain of its irqs (IO-APIC-IR-<index> -> INTEL-IR-n / AMD-IR-n).
+ */
+export interface IoapicRoute {
+  id: number;
+  unit: string;
+  /** The DRHD register base the kernel named ('' when read from the chains). */
+  base: string;
+  from: 'dmesg' | 'irq chains';
 }
 
 export interface ReportModel {
@@ -100,6 +119,8 @@ export interface ReportModel {
   machine: MachineSummary;
   outputs: RunOutputs;
   irqs: { total: number; shown: IrqRow[]; byChip: ChipSummary[] } | null;
+  /** IO-APIC -> remapping unit, as this run recorded it (none when it recorded nothing). */
+  ioapicRoutes: IoapicRoute[];
   trace: {
     events: number;
     byKind: Record<string, number>;
@@ -405,6 +426,9 @@ export function collectReport(run: RunInput, options: CollectOptions = {}): Repo
             managed: 0,
             msi: 0,
             msix: 0,
+            remapUnits: [],
+            direct: 0,
+            chained: 0,
           }),
         );
       if (!c.names.has(i.chip)) {
@@ -417,7 +441,13 @@ export function collectReport(run: RunInput, options: CollectOptions = {}): Repo
       if (i.managed) c.managed++;
       if (i.mode === 'MSI') c.msi++;
       if (i.mode === 'MSI-X') c.msix++;
+      if (i.domains.length) {
+        c.chained++;
+        if (i.remapUnit === null) c.direct++;
+        else if (!c.remapUnits.includes(i.remapUnit)) c.remapUnits.push(i.remapUnit);
+      }
     }
+    for (const c of chips.values()) c.remapUnits.sort();
     irqs = {
       total: outputs.irqs.length,
       shown: outputs.irqs.slice(0, LIMITS.irqRows),
@@ -442,6 +472,7 @@ export function collectReport(run: RunInput, options: CollectOptions = {}): Repo
     machine,
     outputs,
     irqs,
+    ioapicRoutes: ioapicRoutes(machine, outputs),
     trace: {
       events: done,
       byKind,
@@ -455,6 +486,32 @@ export function collectReport(run: RunInput, options: CollectOptions = {}): Repo
     },
     callTrees: trees,
   };
+}
+
+const DMAR_IR_IOAPIC = /DMAR-IR: IOAPIC id (\d+) under DRHD base\s+(0x[0-9a-f]+) IOMMU (\d+)/;
+
+export function ioapicRoutes(machine: MachineSummary, outputs: RunOutputs): IoapicRoute[] {
+  const routes = new Map<number, IoapicRoute>();
+  for (const line of outputs.dmesg ?? []) {
+    const m = DMAR_IR_IOAPIC.exec(line);
+    // The kernel keeps the first unit that claims an IOAPIC id (a later DRHD is a firmware bug).
+    if (m && !routes.has(Number(m[1])))
+      routes.set(Number(m[1]), {
+        id: Number(m[1]),
+        unit: `dmar${m[3]}`,
+        base: m[2]!,
+        from: 'dmesg',
+      });
+  }
+  // IO-APIC-IR-<index> names the IO-APIC by its index (kernels before 5.11); IO-APIC-<n> is an
+  // index or an id depending on the kernel, so it is not read as either.
+  for (const i of outputs.irqs ?? []) {
+    const m = /^IO-APIC-IR-(\d+)$/.exec(i.domain);
+    const io = m ? machine.ioapics[Number(m[1])] : undefined;
+    if (io && i.remapUnit && !routes.has(io.id))
+      routes.set(io.id, { id: io.id, unit: i.remapUnit, base: '', from: 'irq chains' });
+  }
+  return [...routes.values()].sort((a, b) => a.id - b.id);
 }
 
 /** A chip name without the device a per-device MSI domain is named after ("PCI-MSIX-0000:04:00.0"). */
@@ -504,4 +561,34 @@ function explainFaults(outputs: RunOutputs, machineJson: string): FaultExplanati
     });
   }
   return [...kinds.values()];
+}
+
+/**
+ * What goes through which remapping unit, in words: each IO-APIC's unit (and where the run said
+ * so), and each chip family's irqs that go through a unit or straight to the vector domain.
+ */
+export function remapRoutes(model: ReportModel): string[] {
+  const lines = model.ioapicRoutes.map(
+    (r) =>
+      `IO-APIC id ${r.id} → ${r.unit}${r.base ? ` (DRHD base ${r.base})` : ''}, from the run's ${r.from === 'dmesg' ? 'DMAR-IR lines' : 'irq chains'}`,
+  );
+  for (const c of model.irqs?.byChip ?? []) {
+    if (c.chained === 0) continue;
+    const n = (k: number) => `${k} irq${k === 1 ? '' : 's'}`;
+    if (c.remapUnits.length)
+      lines.push(`${c.chip}: ${n(c.chained - c.direct)} through ${c.remapUnits.join(', ')}`);
+    if (c.direct) lines.push(`${c.chip}: ${n(c.direct)} not remapped (straight to VECTOR)`);
+  }
+  return lines;
+}
+
+/** The remapping section when there are no tables: why, in words (off, or not recorded). */
+export function noRemappingText(model: ReportModel): string {
+  const remap = model.outputs.remapping;
+  const units = model.machine.iommus.length;
+  const has = units ? `the machine has ${units} IOMMU unit${units === 1 ? '' : 's'}` : '';
+  if (!remap) return `not recorded${has ? ` — ${has}, but this run stored no remapping data` : ''}`;
+  if (remap.mode === 'off')
+    return `off — the kernel did not enable interrupt remapping on this run${has ? ` (${has})` : ''}`;
+  return `remapping ${remap.mode}, but no unit has a present IRTE`;
 }

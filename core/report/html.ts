@@ -2,7 +2,15 @@
 // requests), readable when opened from a mail or a bug tracker. Sections, each with an id: summary,
 // machine, topology, interrupts, devices, vectors, remapping, faults, calltrees, trace, dmesg.
 // Long lists are capped (collect.ts LIMITS) and each says how much it shows.
-import { chipFamily, LIMITS, LOG_LEVELS, type CallNode, type ReportModel } from './collect';
+import {
+  chipFamily,
+  LIMITS,
+  LOG_LEVELS,
+  noRemappingText,
+  remapRoutes,
+  type CallNode,
+  type ReportModel,
+} from './collect';
 import { describeSourceCheck, hex } from './run-data';
 import { esc, heatmapSvg, topologySvg } from './svg';
 
@@ -465,13 +473,14 @@ export function writeHtmlReport(model: ReportModel, write: (text: string) => voi
   write(`<section id="remapping"><h2>Interrupt remapping</h2>`);
   const remap = o.remapping;
   if (!remap || remap.units.length === 0) {
-    write(
-      `<p class="none">none${remap ? ` (remapping ${esc(remap.mode)})` : ''}${m.iommus.length ? ` — the machine has ${plural(m.iommus.length, 'IOMMU unit')}, but this run recorded no interrupt-remapping tables` : ''}</p>`,
-    );
+    write(`<p class="none">${esc(noRemappingText(model))}</p>`);
   } else {
     write(
       `<p>Remapping ${esc(remap.mode)}${remap.driver ? ` (${esc(remap.driver)} driver)` : ''}, ${plural(remap.units.length, 'unit')}. SVT 1: the requester id must match the SID (SQ masks function bits); SVT 2: the requester bus must be in the SID's bus range; SVT 0: not checked.</p>`,
     );
+    const routes = remapRoutes(model);
+    if (routes.length)
+      write(`<ul class="routes">${routes.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`);
     write(
       table(
         [

@@ -158,6 +158,8 @@ export const ReportJsonSchema = z
                 chip: z.string(),
                 hwirq: z.number(),
                 domain: z.string(),
+                domains: z.array(z.string()),
+                remapUnit: z.string().nullable(),
                 trigger: z.string(),
                 actions: z.array(z.string()),
                 owner: z.string(),
@@ -183,6 +185,9 @@ export const ReportJsonSchema = z
                 managed: z.number().int(),
                 msi: z.number().int(),
                 msix: z.number().int(),
+                remapUnits: z.array(z.string()),
+                direct: z.number().int(),
+                chained: z.number().int(),
               })
               .strict(),
           )
@@ -217,6 +222,16 @@ export const ReportJsonSchema = z
               .strict(),
           )
           .nullable(),
+        ioapicRoutes: z.array(
+          z
+            .object({
+              id: z.number().int(),
+              unit: z.string(),
+              base: z.string(),
+              from: z.enum(['dmesg', 'irq chains']),
+            })
+            .strict(),
+        ),
         remapping: z
           .object({
             mode: z.string(),
@@ -329,6 +344,7 @@ export function reportJson(model: ReportModel): ReportJson {
       irqsByChip: model.irqs?.byChip ?? null,
       devices: o.devices,
       vectorUsage: o.vectorUsage,
+      ioapicRoutes: model.ioapicRoutes,
       remapping: o.remapping,
       faults: o.faults,
       deliveries: o.deliveries,

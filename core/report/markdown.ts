@@ -1,6 +1,13 @@
 // The Markdown report: the HTML report's sections as GitHub-flavoured Markdown, for pasting into
 // an issue. Same caps as the HTML report; the heatmap becomes a table of CPU ranges.
-import { LIMITS, LOG_LEVELS, type CallNode, type ReportModel } from './collect';
+import {
+  LIMITS,
+  LOG_LEVELS,
+  noRemappingText,
+  remapRoutes,
+  type CallNode,
+  type ReportModel,
+} from './collect';
 import { describeSourceCheck, hex } from './run-data';
 
 export const MARKDOWN_SECTIONS = [
@@ -260,11 +267,12 @@ export function writeMarkdownReport(model: ReportModel, write: (text: string) =>
   }
 
   w('\n## Interrupt remapping\n');
-  if (!o.remapping || o.remapping.units.length === 0)
-    w(
-      `_none_${m.iommus.length ? ` — the machine has ${m.iommus.length} IOMMU unit(s), but this run recorded no interrupt-remapping tables` : ''}`,
-    );
-  else
+  if (!o.remapping || o.remapping.units.length === 0) w(`_${noRemappingText(model)}_`);
+  else {
+    const routes = remapRoutes(model);
+    if (routes.length) w(routes.map((r) => `- ${r}`).join('\n') + '\n');
+  }
+  if (o.remapping)
     for (const u of o.remapping.units) {
       const present = u.irtes.filter((e) => e.present).length;
       w(`### ${u.name} (${u.mode}): ${n(u.irtes.length)} IRTEs, ${n(present)} present\n`);

@@ -177,10 +177,10 @@ describe('the HTML report', () => {
     expect(text(trees[0]!)).toContain('pci_alloc_irq_vectors_affinity(dev=');
   });
 
-  it('says "none" for interrupt remapping and faults when the run recorded none', () => {
+  it('says "not recorded" for interrupt remapping and "none" for faults when the run recorded none', () => {
     const plain = stored((t) => t.log(6, 'hello'), { format: 'irqlab-run/1', dmesg: ['hello'] });
     const p = parseHtml(render('html', plain));
-    expect(text(section(p, 'remapping'))).toMatch(/Interrupt remapping\s*none/);
+    expect(text(section(p, 'remapping'))).toMatch(/Interrupt remapping\s*not recorded/);
     expect(text(section(p, 'faults'))).toMatch(/Faults\s*none/);
     expect(text(section(p, 'interrupts'))).toContain('not recorded by this run');
   });

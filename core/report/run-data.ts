@@ -249,6 +249,14 @@ export interface IrqRow {
   hwirq: number;
   /** The innermost domain (e.g. PCI-MSI-3, IO-APIC-0), when recorded. */
   domain: string;
+  /** The irq's domain chain, innermost first (PCI-MSI-3, VECTOR); [] when not recorded. */
+  domains: string[];
+  /**
+   * The remapping unit its chain goes through (INTEL-IR-1 -> dmar1, AMD-IR-0 -> AMD-Vi0), or null
+   * when the chain has no remapping domain (PCI-MSI-3 -> VECTOR: the message goes straight to the
+   * APIC) or was not recorded.
+   */
+  remapUnit: string | null;
   trigger: string;
   actions: string[];
   owner: string;
@@ -352,21 +360,33 @@ export function readOutputs(outputs: unknown): RunOutputs {
   const oops = isObj(o.oops)
     ? { text: str(o.oops.text), callTrace: arr(o.oops.callTrace).map((l) => str(l)) }
     : null;
+  // The app stores the chain as (domain index, hwirq, chip index) triples into tables.domains.
+  const tables = obj(o.tables);
+  const domainNames = arr(tables.domains).map((d) => str(obj(d).name));
+  const chainOf = (i: Obj): string[] => {
+    if (Array.isArray(i.domains)) return i.domains.map((d) => str(obj(d).domain));
+    const chain = arr(i.chain);
+    const names: string[] = [];
+    for (let k = 0; k < chain.length; k += 3) names.push(domainNames[num(chain[k], -1)] ?? '');
+    return names;
+  };
   const irqs = Array.isArray(o.irqs)
     ? o.irqs.map(obj).map((i): IrqRow => {
-        const domains = arr(i.domains).map(obj);
+        const domains = chainOf(i);
         return {
           irq: num(i.irq, -1),
           chip: str(i.chip),
           hwirq: num(i.hwirq),
-          domain: str(domains[0]?.domain),
+          domain: domains[0] ?? '',
+          domains,
+          remapUnit: remapUnitOf(domains),
           trigger: str(i.trigger),
           actions: arr(i.actions).map((a) => str(a)),
           owner: str(i.owner),
           mode: i.msi === 'msi' ? 'MSI' : i.msi === 'msix' ? 'MSI-X' : '',
           vector: num(i.vector),
           cpu: num(i.cpu),
-          effectiveAffinity: str(i.effectiveAffinity),
+          effectiveAffinity: str(i.effectiveAffinity, str(i.effective)),
           affinity: str(i.affinity),
           managed: bool(i.managed),
         };
@@ -419,8 +439,13 @@ export function readOutputs(outputs: unknown): RunOutputs {
           })),
       }
     : null;
-  const faults = Array.isArray(o.faults)
-    ? o.faults.map(obj).map((f): FaultRow => {
+  const faultList = Array.isArray(o.faults)
+    ? o.faults
+    : Array.isArray(tables.faults)
+      ? tables.faults
+      : null;
+  const faults = faultList
+    ? faultList.map(obj).map((f): FaultRow => {
         const reason = numOrNull(f.reason);
         const known = reason === null ? null : dmar_get_fault_reason(reason);
         return {
@@ -444,7 +469,7 @@ export function readOutputs(outputs: unknown): RunOutputs {
     irqs,
     devices,
     vectorUsage,
-    remapping,
+    remapping: remapping ?? appRemapping(tables, irqs),
     faults,
     deliveries: isObj(o.deliveries)
       ? {
@@ -455,6 +480,53 @@ export function readOutputs(outputs: unknown): RunOutputs {
       : null,
     panic: typeof o.panic === 'string' ? o.panic : null,
   };
+}
+
+/** The unit a chain's remapping domain belongs to (the kernel names both after the unit). */
+export function remapUnitOf(domains: readonly string[]): string | null {
+  for (const d of domains) {
+    const intel = /^INTEL-IR-(\d+)$/.exec(d);
+    if (intel) return `dmar${intel[1]}`;
+    const amd = /^AMD-IR-(\d+)$/.exec(d);
+    if (amd) return `AMD-Vi${amd[1]}`;
+  }
+  return null;
+}
+
+/**
+ * The app's runs keep remapping in their analysis tables (tables.remapping, tables.irtes as flat
+ * IRTE_FIELDS rows: index, irq, present, vector, dest, sid, sq, svt), not as `remapping`.
+ */
+function appRemapping(tables: Obj, irqs: IrqRow[] | null): RunOutputs['remapping'] {
+  if (typeof tables.remapping !== 'string' || !Array.isArray(tables.irtes)) return null;
+  const mode = tables.remapping;
+  const units = tables.irtes.map(obj).map((u) => {
+    const rows = arr(u.rows);
+    const irtes: IrteRow[] = [];
+    for (let k = 0; k + 8 <= rows.length; k += 8)
+      irtes.push({
+        index: num(rows[k]),
+        irq: numOrNull(rows[k + 1]),
+        present: rows[k + 2] === 1,
+        vector: numOrNull(rows[k + 3]),
+        dest: numOrNull(rows[k + 4]),
+        sid: numOrNull(rows[k + 5]),
+        sq: numOrNull(rows[k + 6]),
+        svt: numOrNull(rows[k + 7]),
+      });
+    return { name: str(u.unit, '?'), mode, irtes };
+  });
+  // The driver is not stored: the units' names say it (dmarN: intel, AMD-ViN: amd).
+  const names = [...units.map((u) => u.name), ...(irqs ?? []).map((i) => i.remapUnit ?? '')];
+  const driver =
+    mode === 'off'
+      ? null
+      : names.some((n) => n.startsWith('dmar'))
+        ? 'intel'
+        : names.some((n) => n.startsWith('AMD-Vi'))
+          ? 'amd'
+          : null;
+  return { mode, driver, units };
 }
 
 // --- small formatting helpers shared by the reports --------------------------------------------

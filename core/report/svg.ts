@@ -2,7 +2,7 @@
 // machine's interrupt topology and the per-CPU vector usage heatmap. Both stay readable on a
 // 1536-CPU machine: boxes are capped with a "+N more" box, heatmap cells group CPUs when there
 // are more than LIMITS.heatmapCells.
-import { LIMITS, type ReportModel } from './collect';
+import { LIMITS, type ChipSummary, type ReportModel } from './collect';
 import type { VectorUsageRow } from './run-data';
 
 export function esc(text: string): string {
@@ -25,6 +25,13 @@ interface Box {
   title: string;
   lines: string[];
   tone: 'cpu' | 'apic' | 'ir' | 'ioapic' | 'msi' | 'pci' | 'more';
+  /** A remapping unit's names (dmar1, its register base): what a route names it by. */
+  keys?: string[];
+  /**
+   * Where this box's interrupts go, as the run recorded it: the remapping units named, and/or
+   * straight to the vector domain (`direct`). Absent: not recorded, drawn to the nearest box.
+   */
+  route?: { units: string[]; direct: boolean };
 }
 
 const TONES: Record<Box['tone'], [string, string]> = {
@@ -177,11 +184,13 @@ export function topologySvg(model: ReportModel): string {
           title: u.name,
           lines: [`mode ${u.mode}`, plural(u.irtes.filter((e) => e.present).length, 'IRTE')],
           tone: 'ir' as const,
+          keys: [u.name],
         }))
       : m.iommus.map((u, i) => ({
           title: `${u.kind === 'intel-vtd' ? 'DMAR' : 'IVHD'} ${i}`,
           lines: [u.base, 'remapping not recorded'],
           tone: 'ir' as const,
+          keys: [u.base.toLowerCase()],
         }));
     band(
       'remapping',
@@ -213,6 +222,26 @@ export function topologySvg(model: ReportModel): string {
 
   // Interrupt controllers (left) and MSI domains (right).
   const chips = model.irqs?.byChip ?? [];
+  // An IO-APIC's unit, from the run's IR scope lines (or its irqs' chains); none recorded: when
+  // the run remapped nothing, its pins go straight to the vector domain.
+  const routeOf = new Map(model.ioapicRoutes.map((r) => [r.id, r]));
+  const noRemapping = remapping !== null && (remapping.mode === 'off' || units.length === 0);
+  const ioapicRoute = (ids: number[]): Box['route'] => {
+    const named = ids.map((id) => routeOf.get(id)).filter((r) => r !== undefined);
+    const unitsOf = [...new Set(named.flatMap((r) => [r.unit, r.base.toLowerCase()]))].filter(
+      Boolean,
+    );
+    if (named.length === ids.length) return { units: unitsOf, direct: false };
+    if (noRemapping || named.length > 0) return { units: unitsOf, direct: true };
+    return undefined;
+  };
+  const chipRoute = (cs: ChipSummary[]): Box['route'] =>
+    cs.some((c) => c.chained > 0)
+      ? {
+          units: [...new Set(cs.flatMap((c) => c.remapUnits))],
+          direct: cs.some((c) => c.direct > 0),
+        }
+      : undefined;
   const split = full.left + full.width * 0.45;
   const ioapicBoxes = row(
     m.ioapics.map((io, i) => ({ io, i })),
@@ -222,8 +251,13 @@ export function topologySvg(model: ReportModel): string {
     { left: full.left, width: split - full.left - 16 },
     ({ io, i }) => ({
       title: `IO-APIC ${i} · id ${io.id}`,
-      lines: [`GSI ${io.gsiBase}-${io.gsiBase + io.pins - 1}`, io.address],
+      lines: [
+        `GSI ${io.gsiBase}-${io.gsiBase + io.pins - 1}`,
+        io.address,
+        ...(routeOf.has(io.id) ? [`remapped by ${routeOf.get(io.id)!.unit}`] : []),
+      ],
       tone: 'ioapic',
+      route: ioapicRoute([io.id]),
     }),
     (rest) => ({
       title: `+${rest.length} more IO-APICs`,
@@ -231,6 +265,7 @@ export function topologySvg(model: ReportModel): string {
         `GSI ${rest[0]!.io.gsiBase}-${rest[rest.length - 1]!.io.gsiBase + rest[rest.length - 1]!.io.pins - 1}`,
       ],
       tone: 'more',
+      route: ioapicRoute(rest.map((r) => r.io.id)),
     }),
   );
   const msiChips = chips.filter(
@@ -250,8 +285,16 @@ export function topologySvg(model: ReportModel): string {
               ...(c.chips > 1 ? [`${c.chips} domains`] : []),
               plural(c.irqs, 'irq'),
               `${plural(c.assigned, 'vector')} assigned`,
+              ...(c.chained === 0
+                ? []
+                : c.remapUnits.length === 0
+                  ? ['not remapped']
+                  : c.direct > 0
+                    ? [`${c.chained - c.direct} via ${c.remapUnits.join(', ')}`]
+                    : [`via ${c.remapUnits.join(', ')}`]),
             ],
             tone: 'msi',
+            route: chipRoute([c]),
           }
         : { title: 'MSI domains', lines: ['irqs not recorded'], tone: 'msi' },
     (rest) => ({
@@ -263,6 +306,7 @@ export function topologySvg(model: ReportModel): string {
         ),
       ],
       tone: 'more',
+      route: chipRoute(rest.filter((c) => c !== null)),
     }),
   );
   band('controllers', [...ioapicBoxes, ...msiBoxes], 76);
@@ -327,19 +371,72 @@ export function topologySvg(model: ReportModel): string {
   const height = y - 26;
   // Arrows: interrupts flow up, band by band. The vector bar takes arrows up to every CPU box;
   // PCI buses point at the MSI domains; other boxes at the nearest box above (or the bar).
-  const arrow = (d: string) =>
+  const arrow = (d: string, stroke = '#9aa4b2') =>
     out.push(
-      `<path d="${d}" fill="none" stroke="#9aa4b2" stroke-width="1.2" marker-end="url(#up)"/>`,
+      `<path d="${d}" fill="none" stroke="${stroke}" stroke-width="1.2" marker-end="url(#up)"/>`,
     );
+  // Lines into a remapping unit take the unit's colour, so crossing lines still say which is which.
+  const UNIT_COLOURS = [
+    '#c77a1e',
+    '#3f6fb5',
+    '#3e8e5a',
+    '#a2457f',
+    '#6d5bb8',
+    '#8a6d3b',
+    '#2f8a94',
+  ];
+  // A routed box: one arrow to each unit its interrupts go through, and a dashed one around the
+  // remapping row, straight to the vector domain, for those that are not remapped.
+  const vectorBar = () => bands[1]![0]!;
+  let lanes = 0;
+  let routed: Box[] = [];
+  const routeArrows = (bx: Box, route: NonNullable<Box['route']>, above: Box[]) => {
+    let targets = above.filter(
+      (a) => a.tone === 'ir' && a.keys?.some((k) => route.units.includes(k)),
+    );
+    // Units folded into the row's "+N more units" box.
+    if (targets.length < route.units.length / 2 && route.units.length)
+      targets = [...targets, ...above.filter((a) => a.tone === 'more')].slice(
+        0,
+        1 + targets.length,
+      );
+    const n = targets.length + (route.direct ? 1 : 0);
+    // Each routed box its own level and its own x on the unit: lines that share a level or an
+    // end would not say which box goes to which unit.
+    const k = routed.indexOf(bx);
+    const mid = bx.y - 8 - (k % 5) * 4;
+    targets.forEach((target, i) => {
+      const sx = bx.x + (bx.w * (i + 1)) / (n + 1);
+      const tx = target.x + (target.w * (k + 1)) / (routed.length + 1);
+      const colour = UNIT_COLOURS[above.indexOf(target) % UNIT_COLOURS.length];
+      arrow(`M${sx},${bx.y} V${mid} H${tx} V${target.y + target.h + 6}`, colour);
+    });
+    if (!route.direct) return;
+    const vec = vectorBar();
+    const sx = bx.x + (bx.w * n) / (n + 1);
+    const irBoxes = above.filter((a) => a.tone === 'ir' || a.tone === 'more');
+    const last = irBoxes[irBoxes.length - 1];
+    // A lane right of the remapping row (or the box's own x when nothing is in the way).
+    const lane =
+      above === bands[1] || !last ? sx : Math.min(WIDTH - 8, last.x + last.w + 18 + lanes++ * 10);
+    out.push(
+      `<path d="M${sx},${bx.y} V${mid} H${lane} V${vec.y + vec.h + 6}" fill="none" stroke="#9aa4b2" stroke-width="1.2" stroke-dasharray="5 3" marker-end="url(#up)"><title>not remapped: straight to the vector domain</title></path>`,
+    );
+  };
   for (let b = 1; b < bands.length; b++) {
     const above = bands[b - 1]!;
     const here = bands[b]!;
+    routed = here.filter((x) => x.route);
     if (here.length === 1 && here[0]!.tone === 'apic') {
       for (const a of above) arrow(`M${a.x + a.w / 2},${here[0]!.y} V${a.y + a.h + 6}`);
       continue;
     }
     for (const bx of here) {
       const cx = bx.x + bx.w / 2;
+      if (bx.route) {
+        routeArrows(bx, bx.route, above);
+        continue;
+      }
       if (above.length === 1) {
         const a = above[0]!;
         const x = Math.max(a.x + 12, Math.min(a.x + a.w - 12, cx));
@@ -427,13 +524,13 @@ export function heatmapSvg(usage: readonly VectorUsageRow[]): { svg: string; per
   const small = cells.length <= 64;
   const cols = small ? Math.min(16, Math.max(1, cells.length)) : 64;
   const size = small ? 40 : 13;
-  const left = 64;
+  const left = small ? 64 : 96;
   const top = 8;
   const rows = Math.ceil(cells.length / cols);
   const parts: string[] = [];
   cells.forEach((c, i) => {
     const x = left + (i % cols) * size;
-    const y = top + Math.floor(i / cols) * size;
+    const y = top + Math.floor(i / cols) * (small ? size + 14 : size);
     const what = c.first === c.last ? `CPU ${c.first}` : `CPUs ${c.first}-${c.last}`;
     const fraction = c.capacity ? c.allocated / c.capacity : 0;
     parts.push(
@@ -444,14 +541,28 @@ export function heatmapSvg(usage: readonly VectorUsageRow[]): { svg: string; per
         `<text x="${x + size / 2 - 0.5}" y="${y + size / 2 + 4}" text-anchor="middle" class="c"${fraction > 0.45 ? ' fill="#fff"' : ''}>${c.allocated}</text>`,
       );
   });
+  // Small grids: each cell's CPU under it (a row label alone would name only the first CPU).
+  // Big grids: each row labelled with its first CPU.
+  const rowH = small ? size + 14 : size;
+  cells.forEach((c, i) => {
+    if (!small) return;
+    const x = left + (i % cols) * size + size / 2 - 0.5;
+    const y = top + Math.floor(i / cols) * rowH + size + 9;
+    parts.push(
+      `<text x="${x}" y="${y}" text-anchor="middle" class="n">${c.first === c.last ? c.first : `${c.first}-${c.last}`}</text>`,
+    );
+  });
   for (let r = 0; r < rows; r++) {
     const c = cells[r * cols]!;
+    const last = cells[Math.min(cells.length, (r + 1) * cols) - 1]!;
     parts.push(
-      `<text x="${left - 6}" y="${top + r * size + size / 2 + 4}" text-anchor="end" class="l">CPU ${c.first}</text>`,
+      small
+        ? `<text x="${left - 6}" y="${top + r * rowH + size / 2 + 4}" text-anchor="end" class="l">vectors</text><text x="${left - 6}" y="${top + r * rowH + size + 9}" text-anchor="end" class="l">CPU</text>`
+        : `<text x="${left - 6}" y="${top + r * size + size / 2 + 4}" text-anchor="end" class="l">CPU ${c.first}${last.last !== c.first ? `-${last.last}` : ''}</text>`,
     );
   }
   const gridW = cols * size;
-  const legendY = top + rows * size + 16;
+  const legendY = top + rows * rowH + 16;
   const stops = STOPS.map(
     ([x]) => `<stop offset="${x * 100}%" stop-color="${heatColor(x)}"/>`,
   ).join('');
@@ -465,7 +576,7 @@ export function heatmapSvg(usage: readonly VectorUsageRow[]): { svg: string; per
   const width = Math.max(left + gridW + 10, left + 560);
   const height = legendY + 46;
   return {
-    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="vector usage per CPU"><defs><linearGradient id="heat">${stops}</linearGradient><style>.l{font:10px system-ui,sans-serif;fill:#4b5563}.c{font:600 11px system-ui,sans-serif;fill:#1f2937}</style></defs>${parts.join('')}</svg>`,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="vector usage per CPU"><defs><linearGradient id="heat">${stops}</linearGradient><style>.l{font:10px system-ui,sans-serif;fill:#4b5563}.c{font:600 11px system-ui,sans-serif;fill:#1f2937}.n{font:9.5px system-ui,sans-serif;fill:#4b5563}</style></defs>${parts.join('')}</svg>`,
     perCell,
   };
 }

@@ -134,6 +134,18 @@ export function checkRows(file: string, db: Database.Database, whole: boolean): 
       if (name !== 'text' || json !== 'text') throw notValid(file, 'the machine is not text');
   }
 
+  if (tables.has('real_interrupts')) {
+    const rows = db
+      .prepare(
+        `SELECT typeof(file_name), typeof(text), typeof(missing_json), typeof(imported_at) FROM real_interrupts`,
+      )
+      .raw()
+      .all() as string[][];
+    for (const types of rows)
+      if (types.some((t) => t !== 'text'))
+        throw notValid(file, 'the real /proc/interrupts is not text');
+  }
+
   for (const s of db
     .prepare(`SELECT run_id, id, typeof(name) AS n, args FROM symbols`)
     .iterate() as IterableIterator<{ run_id: unknown; id: unknown; n: string; args: unknown }>) {

@@ -251,6 +251,9 @@ function inspectDatabase(
   fullCheckBytes: number,
 ): number {
   const latest = latestVersion(migrations);
+  // One read transaction: every check sees the same snapshot, not a live writer's commits
+  // landing between two of them (a run's event count from before a commit, its blocks after).
+  probe.exec('BEGIN');
   try {
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
@@ -292,6 +295,8 @@ function inspectDatabase(
   } catch (err) {
     if (err instanceof SessionError) throw err;
     throw notValid(file, `damaged: ${(err as Error).message}`, 'corrupt');
+  } finally {
+    if (probe.inTransaction) probe.exec('ROLLBACK');
   }
 }
 
@@ -534,6 +539,45 @@ export class Session {
     if (typeof row.name !== 'string' || typeof row.json !== 'string')
       throw notValid(this.file, 'the machine is not text', 'corrupt');
     return { name: row.name, json: row.json };
+  }
+
+  /**
+   * Keeps the real /proc/interrupts an imported machine came with (one per session: a new
+   * import replaces it), and what the import assumed for lack of a fact.
+   */
+  saveRealInterrupts(real: { fileName: string; text: string; missing: string[] }): void {
+    this.db
+      .prepare(
+        `INSERT INTO real_interrupts (id, file_name, text, missing_json, imported_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET file_name = excluded.file_name, text = excluded.text,
+           missing_json = excluded.missing_json, imported_at = excluded.imported_at`,
+      )
+      .run(real.fileName, real.text, JSON.stringify(real.missing), new Date().toISOString());
+  }
+
+  /** The real /proc/interrupts kept by an import, or null (none imported, or an older file). */
+  realInterrupts(): { fileName: string; text: string; missing: string[] } | null {
+    if (this.schemaVersion < 3) return null;
+    const row = this.guard('real /proc/interrupts', () =>
+      this.db
+        .prepare(`SELECT file_name, text, missing_json FROM real_interrupts WHERE id = 1`)
+        .get(),
+    ) as { file_name: unknown; text: unknown; missing_json: unknown } | undefined;
+    if (!row) return null;
+    let missing: unknown = null;
+    try {
+      missing = typeof row.missing_json === 'string' ? JSON.parse(row.missing_json) : null;
+    } catch {
+      missing = null;
+    }
+    if (
+      typeof row.file_name !== 'string' ||
+      typeof row.text !== 'string' ||
+      !Array.isArray(missing) ||
+      !missing.every((m) => typeof m === 'string')
+    )
+      throw notValid(this.file, 'the real /proc/interrupts is not text', 'corrupt');
+    return { fileName: row.file_name, text: row.text, missing };
   }
 
   /** Starts a run; its writer is a trace sink that stores events in batches as they come. */

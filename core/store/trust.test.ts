@@ -113,7 +113,7 @@ describe('an old session as version 1 wrote it (WAL mode, no -wal/-shm beside it
     const file = path.join(dir, 'v1-wal-rw.irqlab');
     copyFileSync(path.join(here, 'fixtures', 'session-v1-wal.irqlab'), file);
     const session = Session.open(file);
-    expect(session.schemaVersion).toBe(2);
+    expect(session.schemaVersion).toBe(3);
     expect(session.events(1, 0, 1000)).toHaveLength(201);
     session.close();
   });

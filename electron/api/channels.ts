@@ -153,6 +153,49 @@ export const RunResultSchema = z.object({
 });
 export type RunResult = z.output<typeof RunResultSchema>;
 
+export const RealInterruptsSchema = z
+  .object({
+    fileName: z.string().min(1).max(255),
+    text: z.string().max(16 * 1024 * 1024, 'a /proc/interrupts of at most 16 MiB'),
+    /** What the import assumed for lack of a fact (the review's "missing" list). */
+    missing: z.array(z.string().max(1000)).max(10_000).default([]),
+  })
+  .strict();
+
+const RowViewSchema = z.object({
+  irq: z.number(),
+  chip: z.string(),
+  hwirq: z.number().nullable(),
+  handler: z.string(),
+  actions: z.string(),
+});
+
+/** The real /proc/interrupts beside a run's predicted one (core/import/real-vs-predicted.ts). */
+export const RealVsPredictedSchema = z.object({
+  realFile: z.string(),
+  cpus: z.object({ real: z.number(), predicted: z.number() }),
+  identical: z.number(),
+  total: z.number(),
+  rows: z.array(
+    z.object({
+      key: z.string(),
+      real: RowViewSchema.nullable(),
+      predicted: RowViewSchema.nullable(),
+      differs: z.array(z.enum(['irq', 'handler', 'actions'])),
+      owner: z
+        .object({
+          bdf: z.string(),
+          driver: z.string().nullable(),
+          behaviour: z.enum(['modelled', 'observed', 'user']).nullable(),
+        })
+        .nullable(),
+      explanation: z.array(z.string()),
+    }),
+  ),
+  assumed: z.array(z.string()),
+});
+export type RealVsPredictedView = z.output<typeof RealVsPredictedSchema>;
+
 export const RunDeviceSchema = z.object({
   bdf: z.string(),
   name: z.string(),
@@ -503,7 +546,14 @@ export const channels = {
   // Sessions. The page names a session only by the id the host gave it, or (browser mode) by a
   // bare file name inside the host's sessions folder; it never hands the host a path.
   'session.new': {
-    request: z.object({ machineName: MachineNameSchema, machineText: MachineTextSchema }).strict(),
+    request: z
+      .object({
+        machineName: MachineNameSchema,
+        machineText: MachineTextSchema,
+        /** An imported machine's real /proc/interrupts, kept for "Real vs predicted". */
+        realInterrupts: RealInterruptsSchema.optional(),
+      })
+      .strict(),
     response: SessionStateSchema,
   },
   'session.open': {
@@ -602,6 +652,11 @@ export const channels = {
       })
       .strict(),
     response: z.object({ total: z.number(), devices: z.array(RunDeviceSchema) }),
+  },
+  /** null: the session has no real /proc/interrupts (its machine was not imported with one). */
+  'run.realVsPredicted': {
+    request: z.object({ sessionId: SessionIdSchema, runId: RunIdSchema }).strict(),
+    response: RealVsPredictedSchema.nullable(),
   },
   'job.status': {
     request: z.object({ jobId: JobIdSchema }).strict(),

@@ -20,6 +20,7 @@ import type {
 } from './channels';
 import type { Handlers } from './dispatch';
 import { explainLine } from '../../core/import/explain';
+import { compareRealWithPredicted, type PredictedOwner } from '../../core/import/real-vs-predicted';
 import {
   decodeMessage,
   domainsView,
@@ -271,7 +272,8 @@ export function createService(options: ServiceOptions): Service {
       return { session: state, jobId };
     },
 
-    'session.new': ({ machineName, machineText }) => library.create(machineName, machineText),
+    'session.new': ({ machineName, machineText, realInterrupts }) =>
+      library.create(machineName, machineText, realInterrupts),
     'session.open': ({ name }) => library.openByName(name),
     'session.openRecent': ({ recentId }) => library.openRecent(recentId),
     'session.openDialog': () => library.openDialog(),
@@ -322,6 +324,33 @@ export function createService(options: ServiceOptions): Service {
         deviceCount: outputs.devices.length,
         milliseconds: outputs.milliseconds,
       };
+    },
+    'run.realVsPredicted': ({ sessionId, runId }) => {
+      const real = library.get(sessionId).session.realInterrupts();
+      if (!real) return null;
+      const { outputs } = outputsOf(sessionId, runId);
+      if (outputs.truncated)
+        throw new Error(`run ${runId}'s predicted /proc/interrupts was cut short: not compared`);
+      const devices = new Map<string, PredictedOwner>(
+        outputs.devices.map((d) => [
+          d.bdf,
+          {
+            bdf: d.bdf,
+            driver: d.driver,
+            behaviour:
+              d.behaviour === 'modelled' || d.behaviour === 'observed' || d.behaviour === 'user'
+                ? d.behaviour
+                : null,
+          },
+        ]),
+      );
+      const ownerOfIrq = new Map(outputs.irqs.map((i) => [i.irq, i.owner]));
+      return compareRealWithPredicted(
+        real,
+        outputs.procInterrupts,
+        (irq) => devices.get(ownerOfIrq.get(irq) ?? '') ?? null,
+        (bdf) => devices.get(bdf) ?? null,
+      );
     },
     'run.devices': ({ sessionId, runId, offset, limit, filter }) => {
       const { outputs } = outputsOf(sessionId, runId);

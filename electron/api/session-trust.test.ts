@@ -84,7 +84,7 @@ describe('the sessions folder', () => {
     expect(opened.ok).toBe(false);
     if (!opened.ok)
       expect(opened.error.message).toBe(
-        'session.open failed: hostile.irqlab: not a valid irqlab session: its schema has a trigger "hang" that irqlab (schema version 2) does not make',
+        'session.open failed: hostile.irqlab: not a valid irqlab session: its schema has a trigger "hang" that irqlab (schema version 3) does not make',
       );
     expect(sha(file)).toBe(before);
     expect(existsSync(`${file}-wal`)).toBe(false);

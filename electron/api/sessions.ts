@@ -136,7 +136,11 @@ export class SessionLibrary {
     return this.open.size;
   }
 
-  create(machineName: string, machineText: string): SessionState {
+  create(
+    machineName: string,
+    machineText: string,
+    realInterrupts?: { fileName: string; text: string; missing: string[] },
+  ): SessionState {
     this.roomForOne();
     const file = path.join(
       this.options.scratchDir,
@@ -145,6 +149,7 @@ export class SessionLibrary {
     rmSync(file, { force: true });
     const session = Session.open(file, { create: true });
     session.saveMachine(machineName, machineText);
+    if (realInterrupts) session.saveRealInterrupts(realInterrupts);
     return this.state(this.register(file, false, session));
   }
 

@@ -188,10 +188,14 @@ export function App() {
     setRunJobId(null);
   };
 
-  const newSession = async (name: string, text: string) => {
+  const newSession = async (
+    name: string,
+    text: string,
+    realInterrupts?: { fileName: string; text: string; missing: string[] },
+  ) => {
     try {
       await closeSession();
-      adopt(await invoke('session.new', { machineName: name, machineText: text }));
+      adopt(await invoke('session.new', { machineName: name, machineText: text, realInterrupts }));
     } catch (err) {
       setError((err as Error).message);
     }
@@ -623,7 +627,7 @@ export function App() {
         <StartPage
           info={info}
           error={error}
-          onNew={(name, text) => void newSession(name, text)}
+          onNew={(name, text, real) => void newSession(name, text, real)}
           onOpenRecent={(recentId) =>
             void openWith(() => invoke('session.openRecent', { recentId }))
           }

@@ -2,7 +2,13 @@
 // kernel's log (faults highlighted, each with "explain"), per-device interrupts with their MSI
 // address/data, and per-CPU vector usage. Results are read from the session file, page by page.
 import { useEffect, useState } from 'react';
-import type { JobStatus, ResponseOf, RunDevice, RunResult } from '../../../electron/api/channels';
+import type {
+  JobStatus,
+  RealVsPredictedView,
+  ResponseOf,
+  RunDevice,
+  RunResult,
+} from '../../../electron/api/channels';
 import { invoke } from '../api/client';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
@@ -19,7 +25,7 @@ interface Props {
   onClose(): void;
 }
 
-type Tab = 'interrupts' | 'dmesg' | 'devices' | 'vectors';
+type Tab = 'interrupts' | 'dmesg' | 'devices' | 'real' | 'vectors';
 
 export function RunsPanel({
   sessionId,
@@ -62,6 +68,7 @@ export function RunsPanel({
               ['interrupts', '/proc/interrupts'],
               ['dmesg', 'dmesg'],
               ['devices', 'Devices & MSI'],
+              ['real', 'Real vs predicted'],
               ['vectors', 'Vectors per CPU'],
             ] as const
           ).map(([id, label]) => (
@@ -164,6 +171,9 @@ export function RunsPanel({
             <Dmesg sessionId={sessionId} result={result} explainAvailable={explainAvailable} />
           )}
           {result && tab === 'devices' && <Devices sessionId={sessionId} runId={result.run.id} />}
+          {result && tab === 'real' && (
+            <RealVsPredicted sessionId={sessionId} runId={result.run.id} />
+          )}
           {result && tab === 'vectors' && <Vectors result={result} />}
         </div>
       </div>
@@ -499,6 +509,162 @@ function Vectors({ result }: { result: RunResult }) {
       </table>
       {!all && result.vectorUsage.length > rows.length && (
         <button onClick={() => setAll(true)}>Show all {result.vectorUsage.length} CPUs</button>
+      )}
+    </div>
+  );
+}
+
+type ComparedRow = RealVsPredictedView['rows'][number];
+
+/**
+ * The imported machine's real /proc/interrupts beside this run's prediction: rows matched by chip
+ * and hwirq, differing fields marked, rows of one side only, and for each difference what made
+ * the predicted row (the device's driver model, the real file's own rows, the machine file) and
+ * what the import assumed.
+ */
+function RealVsPredicted({ sessionId, runId }: { sessionId: string; runId: number }) {
+  const [view, setView] = useState<RealVsPredictedView | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setView(undefined);
+    setError(null);
+    invoke('run.realVsPredicted', { sessionId, runId }).then(
+      (v) => live && setView(v),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sessionId, runId]);
+  if (error)
+    return (
+      <div className="error" role="alert">
+        {error}
+      </div>
+    );
+  if (view === undefined) return <p className="hint">Comparing…</p>;
+  if (view === null)
+    return (
+      <p className="hint" data-testid="real-none">
+        No real /proc/interrupts in this session. Import a machine with its /proc/interrupts (start
+        page, Import) to compare a run with what the real machine did.
+      </p>
+    );
+  const realOnly = view.rows.filter((r) => !r.predicted).length;
+  const predictedOnly = view.rows.filter((r) => !r.real).length;
+  const differing = view.rows.filter((r) => r.real && r.predicted && r.differs.length).length;
+  const shown = onlyDifferences
+    ? view.rows.filter((r) => !r.real || !r.predicted || r.differs.length)
+    : view.rows;
+  const cell = (
+    r: ComparedRow,
+    side: 'real' | 'predicted',
+    field: 'irq' | 'handler' | 'actions',
+  ) => {
+    const row = r[side];
+    if (!row) return <td className="absent">—</td>;
+    const differs = r.differs.includes(field);
+    return (
+      <td className={differs ? 'differs' : undefined} data-differs={differs ? field : undefined}>
+        {String(row[field]) || '—'}
+      </td>
+    );
+  };
+  return (
+    <div className="real-vs-predicted" data-testid="real-vs-predicted">
+      <div className="rvp-summary" data-testid="rvp-summary">
+        <strong>
+          {view.identical} of {view.total} rows identical
+        </strong>{' '}
+        · {differing} differ · {realOnly} real only · {predictedOnly} predicted only · CPUs: real{' '}
+        {view.cpus.real}, predicted {view.cpus.predicted} · rows matched by chip and hwirq · real
+        file: {view.realFile}
+        <label className="rvp-filter">
+          <input
+            type="checkbox"
+            checked={onlyDifferences}
+            onChange={(e) => setOnlyDifferences(e.target.checked)}
+          />{' '}
+          differences only
+        </label>
+      </div>
+      <table className="rvp-table">
+        <thead>
+          <tr>
+            <th rowSpan={2}>chip</th>
+            <th rowSpan={2}>hwirq</th>
+            <th colSpan={3}>real</th>
+            <th colSpan={3}>predicted</th>
+            <th rowSpan={2}>device · why the prediction</th>
+          </tr>
+          <tr>
+            <th>irq</th>
+            <th>flow</th>
+            <th>actions</th>
+            <th>irq</th>
+            <th>flow</th>
+            <th>actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((r) => {
+            const row = r.real ?? r.predicted!;
+            const state = !r.predicted
+              ? 'real-only'
+              : !r.real
+                ? 'predicted-only'
+                : r.differs.length
+                  ? 'differs'
+                  : 'same';
+            return (
+              <tr key={`${r.key}:${state}`} className={`rvp-${state}`} data-testid={`rvp-${r.key}`}>
+                <td className="mono">{row.chip}</td>
+                <td className="num">{row.hwirq ?? '—'}</td>
+                {cell(r, 'real', 'irq')}
+                {cell(r, 'real', 'handler')}
+                {cell(r, 'real', 'actions')}
+                {cell(r, 'predicted', 'irq')}
+                {cell(r, 'predicted', 'handler')}
+                {cell(r, 'predicted', 'actions')}
+                <td className="rvp-why">
+                  {r.owner && (
+                    <span className="mono">
+                      {r.owner.bdf}
+                      {r.owner.driver ? ` ${r.owner.driver}` : ''}
+                    </span>
+                  )}
+                  {r.owner?.behaviour && (
+                    <span
+                      className={`badge behaviour-${r.owner.behaviour}`}
+                      data-testid={`rvp-behaviour-${r.owner.behaviour}`}
+                    >
+                      {r.owner.behaviour}
+                    </span>
+                  )}
+                  {state === 'real-only' && <span className="badge bad">real only</span>}
+                  {state === 'predicted-only' && <span className="badge bad">predicted only</span>}
+                  {r.explanation.map((e) => (
+                    <div key={e} className="rvp-explain">
+                      {e}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {view.assumed.length > 0 && (
+        <details className="rvp-assumed">
+          <summary>What the import assumed ({view.assumed.length})</summary>
+          <ul>
+            {view.assumed.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );

@@ -15,7 +15,11 @@ type Example = ResponseOf<'examples.list'>[number];
 
 interface Props {
   info: Info;
-  onNew(machineName: string, machineText: string): void;
+  onNew(
+    machineName: string,
+    machineText: string,
+    realInterrupts?: { fileName: string; text: string; missing: string[] },
+  ): void;
   onOpenRecent(recentId: string): void;
   onOpenDialog(): void;
   onUpload(file: File): void;
@@ -67,6 +71,9 @@ export function StartPage({
   const [localError, setLocalError] = useState<string | null>(null);
   const [dragging, setDragging] = useState<'open' | 'import' | null>(null);
   const [imported, setImported] = useState<ImportResult | null>(null);
+  const [realInterrupts, setRealInterrupts] = useState<{ fileName: string; text: string } | null>(
+    null,
+  );
   const fileInput = useRef<HTMLInputElement>(null);
   const importInput = useRef<HTMLInputElement>(null);
 
@@ -121,6 +128,9 @@ export function StartPage({
     }
     try {
       const list = await Promise.all([...files].map(readArtefact));
+      // A /proc/interrupts among them (its header row names the CPUs) is kept with the session.
+      const real = list.find((f) => f.text !== undefined && /^\s+CPU0\b/.test(f.text));
+      setRealInterrupts(real ? { fileName: real.name, text: real.text! } : null);
       setImported(await invoke('import.artefacts', { files: list }));
     } catch (err) {
       setLocalError((err as Error).message);
@@ -363,7 +373,11 @@ export function StartPage({
                 className="primary"
                 disabled={imported.machineText === null}
                 onClick={() => {
-                  onNew(imported.machineName ?? 'imported', imported.machineText!);
+                  onNew(
+                    imported.machineName ?? 'imported',
+                    imported.machineText!,
+                    realInterrupts ? { ...realInterrupts, missing: imported.missing } : undefined,
+                  );
                   setImported(null);
                 }}
               >

@@ -1,0 +1,73 @@
+// Real vs predicted in the app: a machine imported with its real /proc/interrupts, booted, shows
+// the real table beside the predicted one in the run's results. Expected values come from the
+// app's own service in-process (the same import and boot), never from numbers copied here.
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sharedPath } from '../core/testing/shared';
+import { localService, runBoot, shot } from './helpers';
+
+const FILES = [
+  'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
+  'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
+  'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
+].map((f) => sharedPath('fixtures', 'real', f));
+
+/** The same import and boot through the service in-process: what the view must show. */
+async function expectedView() {
+  const h = localService().handlers;
+  const files = FILES.map((f) => ({ name: path.basename(f), text: readFileSync(f, 'utf8') }));
+  const imported = await h['import.artefacts']({ files });
+  const s = await h['session.new']({
+    machineName: imported.machineName!,
+    machineText: imported.machineText!,
+    realInterrupts: { fileName: files[2]!.name, text: files[2]!.text, missing: imported.missing },
+  });
+  const { jobId } = await h['run.start']({
+    sessionId: s.sessionId,
+    machineText: imported.machineText!,
+  } as never);
+  for (;;) {
+    const st = await h['job.status']({ jobId });
+    if (st.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return (await h['run.realVsPredicted']({ sessionId: s.sessionId, runId: 1 }))!;
+}
+
+test('real vs predicted: counts, a differing field highlighted, an observed device marked', async ({
+  page,
+}) => {
+  const expected = await expectedView();
+  await page.goto('/');
+  await page.getByTestId('import-file-input').setInputFiles(FILES);
+  const review = page.getByTestId('import-review');
+  await expect(review).toBeVisible();
+  await review.getByRole('button', { name: 'Accept and open' }).click();
+  await expect(page.getByTestId('status')).toContainText('valid machine');
+  await runBoot(page);
+  await page.getByRole('tab', { name: 'Real vs predicted' }).click();
+  const view = page.getByTestId('real-vs-predicted');
+  await expect(view).toBeVisible();
+  await expect(page.getByTestId('rvp-summary')).toContainText(
+    `${expected.identical} of ${expected.total} rows identical`,
+  );
+  await expect(page.getByTestId('rvp-summary')).toContainText('CPUs: real 4, predicted 4');
+  // The audio DSP's MSI: the driver is not modelled, its row comes from the real file (observed),
+  // and only its irq number differs — that cell is highlighted on both sides.
+  const dsp = expected.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:1f.3')!;
+  expect(dsp.owner?.behaviour).toBe('observed');
+  const row = page.getByTestId(`rvp-${dsp.key}`);
+  await expect(row.locator('td[data-differs="irq"]')).toHaveCount(2);
+  await expect(row.locator('td[data-differs="irq"]').first()).toHaveText(String(dsp.real!.irq));
+  await expect(row.locator('td[data-differs="irq"]').last()).toHaveText(String(dsp.predicted!.irq));
+  await expect(row.getByTestId('rvp-behaviour-observed')).toBeVisible();
+  await expect(row).toContainText("predicted from the real /proc/interrupts' own rows");
+  // Rows of one side only are marked.
+  const realOnly = expected.rows.filter((r) => !r.predicted).length;
+  await expect(view.locator('tr.rvp-real-only')).toHaveCount(realOnly);
+  await shot(page, '60-real-vs-predicted');
+  await page.getByLabel('differences only').check();
+  await expect(view.locator('tbody tr')).toHaveCount(expected.total - expected.identical);
+  await shot(page, '61-real-vs-predicted-differences');
+});
