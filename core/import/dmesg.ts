@@ -43,7 +43,9 @@ export interface DmesgObservations {
   /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
   msiIrqs: { bdf: string; irq: number; driver: string }[];
   /** In the order they happened: a driver's first line about a PCI function, or an INTx link enabled. */
-  probeEvents: ({ bdf: string; driver: string } | { gsi: number })[];
+  probeEvents: ({ bdf: string; driver: string } | { gsi: number } | { virtio: number })[];
+  /** PCI functions in the order the kernel enumerated them (root buses in ACPI order). */
+  enumeration: string[];
   faults: DmesgFault[];
   /** Fault records past the ones kept (a fault storm is counted, not stored). */
   faultsDropped: number;
@@ -131,6 +133,7 @@ export class DmesgParser {
     nrIrqs: null,
     msiIrqs: [],
     probeEvents: [],
+    enumeration: [],
     faults: [],
     faultsDropped: 0,
     faultsSuppressed: 0,
@@ -163,6 +166,7 @@ export class DmesgParser {
   private ioapics: IoApicPart[] = [];
   private readonly pci = new Map<string, PciPart>();
   private readonly bound = new Set<string>();
+  private readonly virtioSeen = new Set<number>();
   /** Functions whose interface a "renamed from" line named: its own lines no longer rename it. */
   private readonly renamed = new Set<string>();
   private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
@@ -580,6 +584,7 @@ export class DmesgParser {
         ))
     ) {
       const bdf = normBdf(r[1]!);
+      if (!this.pci.has(bdf)) this.obs.enumeration.push(bdf);
       const f = this.pciFn(bdf);
       f.vendor_device = `${r[2]}:${r[3]}`.toLowerCase();
       f.class = r[5]!.toLowerCase();
@@ -631,6 +636,15 @@ export class DmesgParser {
       this.b.note(`pci:${normBdf(r[2]!)}`, at);
       this.bindEvent(normBdf(r[2]!), r[1]!);
       return true;
+    }
+    if ((r = /^virtio_\w+ virtio(\d+): /.exec(m))) {
+      // virtio devices are named by their index (virtio_pci's probe order), not their BDF.
+      const n = Number(r[1]);
+      if (!this.virtioSeen.has(n)) {
+        this.virtioSeen.add(n);
+        this.obs.probeEvents.push({ virtio: n });
+      }
+      return false;
     }
     if (
       (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))

@@ -443,6 +443,16 @@ export function mergeParts(given: Contribution[]): MergeResult {
   // Probe order: the drivers' first lines and the INTx links they enabled, in log order.
   let probe: string[] | undefined;
   const events = obs.flatMap((o) => o.probeEvents);
+  const enumeration = obs.find((o) => o.enumeration.length)?.enumeration ?? [];
+  const enumIndex = new Map(enumeration.map((b, i) => [b, i]));
+  const inEnumeration = [...pci].sort(
+    (a, b) =>
+      (enumIndex.get(a.bdf) ?? Infinity) - (enumIndex.get(b.bdf) ?? Infinity) ||
+      (a.bdf < b.bdf ? -1 : 1),
+  );
+  const virtioFns = inEnumeration
+    .filter((f) => f.vendor_device?.startsWith('1af4:'))
+    .map((f) => f.bdf);
   if (events.length) {
     const placed = new Set<string>();
     probe = [];
@@ -451,6 +461,13 @@ export function mergeParts(given: Contribution[]): MergeResult {
         if (!placed.has(e.bdf) && pci.some((f) => f.bdf === e.bdf)) {
           placed.add(e.bdf);
           probe.push(e.bdf);
+        }
+      } else if ('virtio' in e) {
+        // virtioN is the N-th virtio function virtio_pci bound, in enumeration order.
+        const f = virtioFns[e.virtio];
+        if (f && !placed.has(f)) {
+          placed.add(f);
+          probe.push(f);
         }
       } else {
         const f = [...pci]
@@ -469,6 +486,10 @@ export function mergeParts(given: Contribution[]): MergeResult {
         if (ev) f.driver = ev.driver;
       }
     if (probe.length === 0) probe = undefined;
+    // The rest probe in the order the kernel enumerated them (root buses in ACPI order), which
+    // the log shows when it lists the functions.
+    else if (enumeration.length)
+      for (const f of inEnumeration) if (!placed.has(f.bdf)) probe.push(f.bdf);
   }
 
   portKinds(pci, obs);

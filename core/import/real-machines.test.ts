@@ -10,7 +10,9 @@ import { parseArtefact, importArtefacts } from './index';
 import { parseProcInterrupts } from './interrupts';
 import { msiRowsByDevice } from './observed';
 import { importFiles } from './node/read';
+import { repoRoot } from '../testing/shared';
 import { realPath, sourceFacts } from '../testing/sources';
+import path from 'node:path';
 
 const CRAASK = {
   dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
@@ -118,6 +120,22 @@ describe('a log and a plain lspci alone (no /proc/interrupts)', () => {
     );
     expect(before.length).toBeGreaterThanOrEqual(10);
     expect(before.filter((x) => wrong.has(x.irq)).map((x) => `${x.irq} ${x.actions}`)).toEqual([]);
+  });
+});
+
+describe('probe order from the log', () => {
+  it('virtioN is the N-th virtio function in the order the root buses were enumerated (ACPI order, not bus numbers)', async () => {
+    const dir = path.join(repoRoot, 'fixtures', 'qemu', 'q35-pxb-numa@6.1.0-57-amd64');
+    const r = await importFiles(
+      ['dmesg.txt', 'lspci.txt', 'acpi.acpidump.txt'].map((f) => path.join(dir, f)),
+    );
+    const real = (await importFiles([path.join(dir, 'interrupts.txt')])).interrupts[0]!;
+    const predicted = parseProcInterrupts(simulate(r.machine!).procInterrupts(), 'predicted');
+    const hwirqOf = (rows: typeof real.rows, action: string) =>
+      rows.find((x) => x.actions.includes(action))?.hwirq;
+    // The log enumerates [PC40] (bus 40) before [PC20] (bus 20): virtio0 is 42:00.0.
+    for (const action of ['virtio0-config', 'virtio1-config'])
+      expect(hwirqOf(predicted.rows, action), action).toBe(hwirqOf(real.rows, action));
   });
 });
 
