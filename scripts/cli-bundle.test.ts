@@ -50,7 +50,7 @@ describe('bin/irqlab.mjs with a built bundle', () => {
   it('stores a run and reads it back from the bundle (better-sqlite3 and migrations/ found)', () => {
     const file = path.join(dir, 'run.irqlab');
     expect(irqlab(['simulate', 'preset:example', '--out', file]).status).toBe(0);
-    expect(irqlab(['runs', file]).stdout).toMatch(/^1\tcomplete\tauto\t\d+ events/);
+    expect(irqlab(['runs', file]).stdout).toMatch(/^1\tcomplete\t6\.1\t\d+ events/);
   });
 
   it('runs the sources with a one-line note when a source changed since the build', () => {

@@ -70,13 +70,13 @@ describe('run.realVsPredicted', () => {
     const view = (await call(fx.service.handlers, 'run.realVsPredicted', { sessionId, runId: 1 }))!;
     const observed = view.rows.filter((r) => r.owner?.behaviour === 'observed');
     expect(observed.length).toBeGreaterThan(0);
-    // Its row differs from the real one only in the irq number (the audio DSP's MSI), and says
-    // the predicted row is the real file's own.
-    const dsp = observed.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:1f.3')!;
+    // The processor thermal device has no model on this kernel: its row is the real file's own.
+    const thermal = observed.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:04.0')!;
+    expect(thermal.differs).toEqual([]);
+    // The audio DSP is modelled (SOF); its row differs only in the irq number, and says why.
+    const dsp = view.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:1f.3')!;
+    expect(dsp.owner?.behaviour).toBe('modelled');
     expect(dsp.differs).toEqual(['irq']);
-    expect(dsp.explanation).toContain(
-      "predicted from the real /proc/interrupts' own rows (irqlab has no model of this driver)",
-    );
     expect(dsp.explanation[0]).toMatch(
       /the real machine allocated irq 135 \(intel-gpio 87\) before it/,
     );
