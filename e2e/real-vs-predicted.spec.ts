@@ -1,11 +1,11 @@
 // Real vs predicted in the app: a machine imported with its real /proc/interrupts, booted, shows
 // the real table beside the predicted one in the run's results. Expected values come from the
 // app's own service in-process (the same import and boot), never from numbers copied here.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedPath } from '../core/testing/shared';
-import { localService, runBoot, shot } from './helpers';
+import { localService, runBoot, shot, test } from './helpers';
 
 const FILES = [
   'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
@@ -53,16 +53,19 @@ test('real vs predicted: counts, a differing field highlighted, an observed devi
     `${expected.identical} of ${expected.total} rows identical`,
   );
   await expect(page.getByTestId('rvp-summary')).toContainText('CPUs: real 4, predicted 4');
-  // The audio DSP's MSI: the driver is not modelled, its row comes from the real file (observed),
-  // and only its irq number differs — that cell is highlighted on both sides.
+  // The audio DSP's MSI (SOF, modelled): only its irq number differs — that cell is highlighted
+  // on both sides.
   const dsp = expected.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:1f.3')!;
-  expect(dsp.owner?.behaviour).toBe('observed');
+  expect(dsp.owner?.behaviour).toBe('modelled');
   const row = page.getByTestId(`rvp-${dsp.key}`);
   await expect(row.locator('td[data-differs="irq"]')).toHaveCount(2);
   await expect(row.locator('td[data-differs="irq"]').first()).toHaveText(String(dsp.real!.irq));
   await expect(row.locator('td[data-differs="irq"]').last()).toHaveText(String(dsp.predicted!.irq));
-  await expect(row.getByTestId('rvp-behaviour-observed')).toBeVisible();
-  await expect(row).toContainText("predicted from the real /proc/interrupts' own rows");
+  // The processor thermal device has no model here: its row is marked observed, the real file's own.
+  const thermal = expected.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:04.0')!;
+  expect(thermal.owner?.behaviour).toBe('observed');
+  const thermalRow = page.getByTestId(`rvp-${thermal.key}`);
+  await expect(thermalRow.getByTestId('rvp-behaviour-observed')).toBeVisible();
   // Rows of one side only are marked.
   const realOnly = expected.rows.filter((r) => !r.predicted).length;
   await expect(view.locator('tr.rvp-real-only')).toHaveCount(realOnly);
