@@ -1,25 +1,9 @@
 // RealTek RTL-8129/8130/8139 and clones. Follows drivers/net/ethernet/realtek/8139too.c
 // (rtl8139_pci_tbl, rtl8139_open), Linux 4.4 to mainline.
-import { type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, intxNicAtOpen } from './types';
 
 /** 8139too: the INTx line, requested in rtl8139_open (IRQF_SHARED) with the interface's name. */
-const rtl8139too: DriverModel = {
-  name: '8139too',
-  instanceKind: 'net',
-  netdev: true,
-  requestAt: 'open',
-  plan: (ctx) => [
-    {
-      modes: ['intx'],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => ctx.netdev,
-    },
-  ],
-};
+const rtl8139too = intxNicAtOpen('8139too');
 
 /** rtl8139_pci_tbl by vendor:device (the entries matching on subsystem ids only, and 10ec:8129
  * under CONFIG_8139TOO_8129, are left out). */

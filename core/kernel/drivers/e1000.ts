@@ -1,27 +1,11 @@
 // Intel PRO/1000 PCI/PCI-X (8254x; QEMU's "e1000" is the 82540EM, 8086:100e). Follows
 // drivers/net/ethernet/intel/e1000/e1000_main.c (e1000_pci_tbl, e1000_request_irq), Linux 4.4
 // to mainline.
-import { type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, intxNicAtOpen } from './types';
 
 /** e1000 never uses MSI: e1000_request_irq() asks for the INTx line (IRQF_SHARED) in
  * e1000_open, named after the interface. */
-const e1000: DriverModel = {
-  name: 'e1000',
-  instanceKind: 'net',
-  netdev: true,
-  requestAt: 'open',
-  plan: (ctx) => [
-    {
-      modes: ['intx'],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => ctx.netdev,
-    },
-  ],
-};
+const e1000 = intxNicAtOpen('e1000');
 
 /** e1000_pci_tbl. */
 export const e1000Entry: DriverEntry = {

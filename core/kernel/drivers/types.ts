@@ -65,6 +65,27 @@ export interface IrqRequestPlan {
   fallback?: IrqRequestPlan;
 }
 
+/** A NIC without MSI: its INTx line, requested in ndo_open (IRQF_SHARED) under the interface's name. */
+export function intxNicAtOpen(name: string): DriverModel {
+  return {
+    name,
+    instanceKind: 'net',
+    netdev: true,
+    requestAt: 'open',
+    plan: (ctx) => [
+      {
+        modes: ['intx'],
+        min: 1,
+        max: 1,
+        managed: false,
+        preVectors: 0,
+        postVectors: 0,
+        name: () => ctx.netdev,
+      },
+    ],
+  };
+}
+
 /** The usual NIC fallback after MSI-X fails: pci_enable_msi() (one vector), then legacy INTx. */
 export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequestPlan {
   const one = (mode: IrqMode, fallback?: IrqRequestPlan): IrqRequestPlan => ({
