@@ -86,9 +86,13 @@ export function intxNicAtOpen(name: string): DriverModel {
   };
 }
 
-/** The usual NIC fallback after MSI-X fails: pci_enable_msi() (one vector), then legacy INTx. */
-export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequestPlan {
-  const one = (mode: IrqMode, fallback?: IrqRequestPlan): IrqRequestPlan => ({
+/** One unmanaged vector in one mode, with what to try when it cannot be had. */
+export function oneVector(
+  mode: IrqMode,
+  name: (i: number, mode: IrqMode) => string,
+  fallback?: IrqRequestPlan,
+): IrqRequestPlan {
+  return {
     modes: [mode],
     min: 1,
     max: 1,
@@ -97,8 +101,12 @@ export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequ
     postVectors: 0,
     name,
     fallback,
-  });
-  return one('msi', one('intx'));
+  };
+}
+
+/** The usual NIC fallback after MSI-X fails: pci_enable_msi() (one vector), then legacy INTx. */
+export function msiThenIntx(name: (i: number, mode: IrqMode) => string): IrqRequestPlan {
+  return oneVector('msi', name, oneVector('intx', name));
 }
 
 export interface DriverModel {

@@ -1,7 +1,13 @@
 // xHCI USB 3 host controllers. Follows drivers/usb/host/xhci-pci.c (xhci_pci_probe) and, up to
 // 6.7, drivers/usb/host/xhci.c xhci_try_enable_msi / xhci_setup_msix / xhci_setup_msi (moved to
 // xhci-pci.c in 6.4); Linux 4.4 to mainline, by era (profile.xhciPrimaryInterrupterOnly).
-import { type DriverEntry, type DriverModel, type IrqMode, type IrqRequestPlan } from './types';
+import {
+  type DriverEntry,
+  type DriverModel,
+  type IrqMode,
+  type IrqRequestPlan,
+  oneVector,
+} from './types';
 
 /**
  * usb_hcd_pci_probe leaves an xHCI's irq alone (HCD_USB3); xhci_run -> xhci_try_enable_msi sets
@@ -27,16 +33,7 @@ const xhci: DriverModel = {
     const nvec = Math.max(1, Math.min(ctx.cpus + 1, ctx.msixTableSize ?? ctx.cpus + 1));
     const name = (_i: number, mode: IrqMode) =>
       mode === 'intx' ? `xhci_hcd:usb${ctx.usbBus ?? 1}` : 'xhci_hcd';
-    const one = (mode: IrqMode, fallback?: IrqRequestPlan): IrqRequestPlan => ({
-      modes: [mode],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name,
-      fallback,
-    });
+    const one = (mode: IrqMode, fallback?: IrqRequestPlan) => oneVector(mode, name, fallback);
     if (ctx.profile.xhciPrimaryInterrupterOnly)
       return [
         {
