@@ -102,6 +102,12 @@ export class BlockReader {
         const block = this.decode(runId, row);
         // Blocks follow one another: one reaching into the next would repeat steps, a gap
         // would hide events a count said were there.
+        // The first block must hold fromSeq: one starting after it would hide the steps before.
+        if (expected < 0 && block.firstSeq > fromSeq)
+          throw this.damaged(
+            runId,
+            `no block holds step ${fromSeq} (the next starts at step ${block.firstSeq})`,
+          );
         if (expected >= 0 && block.firstSeq !== expected)
           throw this.damaged(
             runId,
