@@ -94,12 +94,15 @@ export interface StepState {
  */
 export function goalReached(
   goal: StepCommand,
-  event: { seq: number; call: boolean; ret: boolean; fn: string },
+  event: { seq: number; call: boolean; ret: boolean; fn: string; fault?: boolean },
   sp: number,
   before: number,
   depth: number,
   atCall: boolean,
 ): string | null {
+  // An oops stops every command that moves on, as a debugger stops on a fatal signal: the
+  // kernel's state is the one at the oops, not after the call trace it logs.
+  if (event.fault && event.fn === 'oops' && goal.op !== 'run-to') return 'oops';
   switch (goal.op) {
     case 'run-to':
       return event.seq >= goal.seq ? `step ${goal.seq}` : null;
@@ -253,18 +256,25 @@ export class SteppingRun {
     const name = this.trace.symbols[l.fn]?.name ?? '';
     const reached = goalReached(
       this.goal,
-      { seq, call: l.kind === EventKind.call, ret: l.kind === EventKind.ret, fn: name },
+      {
+        seq,
+        call: l.kind === EventKind.call,
+        ret: l.kind === EventKind.ret,
+        fn: name,
+        fault: l.kind === EventKind.fault,
+      },
       this.sp,
       before,
       this.goalDepth,
       this.goalAtCall,
     );
-    if (reached !== null) return reached;
+    // The user's own breakpoint names the stop when it matches too (an oops is a fault).
+    if (reached !== null && reached !== 'oops') return reached;
     if (this.breakpoints.length) {
       const view = this.view(name);
       for (const b of this.breakpoints) if (b.matches(view)) return `breakpoint ${b.label}`;
     }
-    return null;
+    return reached;
   }
 
   private view(name: string): EventView {

@@ -58,6 +58,35 @@ describe('stepping engine', () => {
     expect(after.seq).toBeGreaterThan(at.seq + 5); // the allocation's inner calls were skipped
   });
 
+  it('"continue" stops at an oops, as a debugger stops on a fatal signal, then runs to the end', () => {
+    const s = scripted(
+      PRESETS['seed-dmar-null-callback']!.make(),
+      [{ op: 'continue' }, { op: 'continue' }, { op: 'continue' }],
+      [{ kind: 'function', spec: 'dmar_alloc_hwirq' }],
+      null,
+    );
+    expect(s[1]!.reason).toBe('breakpoint function dmar_alloc_hwirq');
+    const oops = s[2]!;
+    expect(oops.reason).toBe('oops');
+    expect(oops.event).toMatchObject({ kind: 'fault', fn: 'oops' });
+    expect(oops.done).toBe(false);
+    // The oops's own state: the stack is still the call trace, not the log lines after it.
+    expect(oops.stack.map((f) => f.fn)).toContain('msi_domain_alloc');
+    // The next "continue" runs the rest of the run (the oops's log lines) without stopping.
+    expect(s).toHaveLength(3);
+  });
+
+  it('a breakpoint that matches the oops names the stop ("first fault")', () => {
+    const s = scripted(
+      PRESETS['seed-dmar-null-callback']!.make(),
+      [{ op: 'continue' }],
+      [{ kind: 'condition', spec: 'first fault' }],
+      null,
+    );
+    expect(s[1]!.reason).toBe('breakpoint condition first fault');
+    expect(s[1]!.event.fn).toBe('oops');
+  });
+
   it('breaks on a condition ("irq_matrix_alloc on cpu 3") and shows the state there', () => {
     const s = scripted(
       undefined,

@@ -245,6 +245,7 @@ export class StepSession {
         call: s.event.kind === 'call',
         ret: s.event.kind === 'ret',
         fn: s.event.fn,
+        fault: s.event.kind === 'fault',
       };
       const reason = goalReached(command, event, sp, before, depth, atCall);
       if (reason !== null) return { state: { ...s, reason } };
