@@ -8,6 +8,7 @@
 // take seconds more to start). The `irqlab` command's bundle is kept up to date in the background.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { setInterval } from 'node:timers';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHost, HOST_DIR } from './build-cli.mjs';
@@ -30,6 +31,12 @@ function run(cmd, args) {
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+  // npm does not pass a SIGTERM sent to `npm start` on to its script: npm exits and this process
+  // is handed to init. Seeing the parent change, stop the app as if the signal had come here.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) forward('SIGTERM');
+  }, 500).unref();
 }
 
 /** The CLI bundle (scripts/build-cli.mjs) rebuilt beside the app when a source changed. */

@@ -10,6 +10,7 @@ import { call, dispatch } from './dispatch';
 import type { JobOutcome, JobRequest } from './job-work';
 import { Jobs, type JobExecutor } from './jobs';
 import { createService, MAX_SESSIONS_PER_CLIENT, type Service } from './service';
+import { jobFinished } from './service-fixture';
 import { MAX_OPEN_SESSIONS } from './sessions';
 
 let dir = '';
@@ -131,6 +132,43 @@ describe('sessions belong to the client that opened them', () => {
     }
     expect(fds() - before).toBeLessThan(10);
     expect(readdirSync(path.join(dir, 'scratch'))).toHaveLength(0);
+  });
+});
+
+describe('a service that stops', () => {
+  it('leaves no scratch or export folder behind, and keeps the saved sessions', async () => {
+    const s = makeService();
+    const machine = await call(s.handlers, 'machine.fromPreset', { name: 'example' });
+    const untitled = await newSession(s.handlers);
+    const named = await call(s.handlers, 'session.new', {
+      machineName: machine.name,
+      machineText: machine.text,
+    });
+    const { jobId } = await call(s.handlers, 'run.start', {
+      sessionId: named.sessionId,
+      machineText: machine.text,
+    });
+    expect((await jobFinished(s.handlers, jobId)).state).toBe('done');
+    await call(s.handlers, 'session.saveAs', {
+      sessionId: named.sessionId,
+      machineName: machine.name,
+      machineText: machine.text,
+      name: 'kept.irqlab',
+    });
+    const exported = await call(s.handlers, 'report.export', {
+      sessionId: named.sessionId,
+      runId: 1,
+      format: 'md',
+    });
+    expect((await jobFinished(s.handlers, exported!.jobId)).state).toBe('done');
+    expect(readdirSync(path.join(dir, 'exports'))).toHaveLength(1);
+    expect(readdirSync(path.join(dir, 'scratch'))).not.toHaveLength(0);
+    expect(untitled.titled).toBe(false);
+    s.close();
+    service = null;
+    expect(existsSync(path.join(dir, 'scratch'))).toBe(false);
+    expect(existsSync(path.join(dir, 'exports'))).toBe(false);
+    expect(readdirSync(path.join(dir, 'sessions'))).toContain('kept.irqlab');
   });
 });
 

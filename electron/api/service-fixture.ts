@@ -44,13 +44,19 @@ export function useServiceFixture(name: string): ServiceFixture {
     get dir() {
       return dir;
     },
-    async finished(jobId) {
-      for (;;) {
-        const status = await call(fixture.service.handlers, 'job.status', { jobId });
-        if (status.state !== 'running') return status;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    finished: (jobId) => jobFinished(fixture.service.handlers, jobId),
   };
   return fixture;
+}
+
+/** Waits for a job to end, polling its status the way the app does. */
+export async function jobFinished(
+  handlers: Service['handlers'],
+  jobId: string,
+): Promise<JobStatus> {
+  for (;;) {
+    const status = await call(handlers, 'job.status', { jobId });
+    if (status.state !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,5 +1,5 @@
 // The service behind every channel: what the app can do, independent of how it is reached.
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,8 +146,15 @@ export function createService(options: ServiceOptions): Service {
       const chosen = await options.chooseExportPath(fileName);
       return chosen === null ? null : { outFile: chosen, url: null };
     }
+    return downloadTarget(fileName);
+  }
+
+  /** Browser mode: a fresh folder under the exports folder, served at its URL until close. */
+  const exportTokens = new Set<string>();
+  function downloadTarget(fileName: string): { outFile: string; url: string } {
     const token = randomBytes(12).toString('hex');
     mkdirSync(path.join(exportsDir, token), { recursive: true });
+    exportTokens.add(token);
     return {
       outFile: path.join(exportsDir, token, fileName),
       url: `${EXPORTS_URL_PREFIX}${token}/${encodeURIComponent(fileName)}`,
@@ -427,10 +434,7 @@ export function createService(options: ServiceOptions): Service {
         if (chosen === null) return null;
         outFile = chosen;
       } else {
-        const token = randomBytes(12).toString('hex');
-        mkdirSync(path.join(exportsDir, token), { recursive: true });
-        outFile = path.join(exportsDir, token, fileName);
-        url = `${EXPORTS_URL_PREFIX}${token}/${encodeURIComponent(fileName)}`;
+        ({ outFile, url } = downloadTarget(fileName));
       }
       const jobId = jobs.start(
         'export',
@@ -707,6 +711,15 @@ export function createService(options: ServiceOptions): Service {
       debuggers.closeAll();
       jobs.cancelAll();
       library.closeAll();
+      // The downloads this service made (a page cannot fetch them once the host is gone).
+      for (const token of exportTokens)
+        rmSync(path.join(exportsDir, token), { recursive: true, force: true });
+      exportTokens.clear();
+      try {
+        rmdirSync(exportsDir);
+      } catch {
+        // not empty (another process's exports) or never made
+      }
     },
   };
 }

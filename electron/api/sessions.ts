@@ -21,6 +21,7 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -265,8 +266,10 @@ export class SessionLibrary {
     if (!s.titled) removeSessionFile(s.file);
   }
 
+  /** Closes every session; the scratch folder (this process's own) goes with its files. */
   closeAll(): void {
     for (const id of [...this.open.keys()]) this.close(id);
+    removeScratchDir(this.options.scratchDir);
   }
 
   get(id: string): OpenSession {
@@ -407,6 +410,21 @@ export class SessionLibrary {
 
 function recentIdOf(file: string): string {
   return 'r' + createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 20);
+}
+
+/**
+ * A scratch folder holds only this process's untitled sessions (named untitled-<pid>-N): once
+ * they are closed it is removed, and with it the -wal/-shm a crash could have left.
+ */
+function removeScratchDir(dir: string): void {
+  try {
+    for (const name of readdirSync(dir))
+      if (/^untitled-\d+-\d+\.irqlab(-wal|-shm|-lock)?$/.test(name))
+        rmSync(path.join(dir, name), { force: true });
+    rmdirSync(dir);
+  } catch {
+    // not there, or holds something that is not ours: leave it
+  }
 }
 
 function removeSessionFile(file: string): void {
