@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../model/presets';
 import { TraceEmitter } from '../../trace/emitter';
-import { bootPlatform } from '../boot';
+import { bootPlatform } from '../init';
 import { newAllocInfo } from '../irq/irqdesc';
 import { Kernel, Oops, PCI_IRQ_MSI, PCI_IRQ_MSIX } from '../kernel';
 import { PROFILES } from '../profiles';
