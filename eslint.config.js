@@ -1,7 +1,9 @@
 // One lint setup for the whole repo, including the layer rules of docs/architecture.md
 // (dependencies point downwards only), in the spirit of VS Code's layer checker.
+import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerViolation } from './scripts/layers.mjs';
 
 const NODE_BUILTINS = [
   'node:*',
@@ -29,6 +31,35 @@ const coreNeverImports = [
     message: 'core/ is below electron/ and renderer/.',
   },
 ];
+
+/**
+ * The order of core/'s layers (scripts/layers.mjs): every relative import, export ... from,
+ * import() and import('...') type of a core/ module must point to its own folder or a lower tier.
+ */
+const coreLayers = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const from = path.relative(context.cwd, context.filename);
+    const check = (node, spec) => {
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const to = path.relative(context.cwd, path.resolve(path.dirname(context.filename), spec));
+      const message = layerViolation(from, to);
+      if (message) context.report({ node, message });
+    };
+    const source = (node) => check(node.source, node.source?.value);
+    return {
+      ImportDeclaration: source,
+      ExportNamedDeclaration: source,
+      ExportAllDeclaration: source,
+      ImportExpression: source,
+      TSImportType(node) {
+        // `source` since typescript-eslint 8.x; `argument.literal` before.
+        const lit = node.source ?? node.argument?.literal;
+        check(node, lit?.value);
+      },
+    };
+  },
+};
 
 export default tseslint.config(
   {
@@ -72,6 +103,13 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  // core/: its layers point downwards only (scripts/layers.mjs); tests may drive any layer.
+  {
+    files: ['core/**/*.ts'],
+    ignores: ['core/**/*.test.ts'],
+    plugins: { irqlab: { rules: { 'core-layers': coreLayers } } },
+    rules: { 'irqlab/core-layers': 'error' },
   },
   // core/: no Electron, no DOM/UI, nothing above it.
   {

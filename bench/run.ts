@@ -38,7 +38,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { simulate } from '../core/kernel/boot';
+import { simulate } from '../core/scenario';
 import { PRESETS } from '../core/model/presets';
 import { Session } from '../core/store/session';
 import { TraceEmitter } from '../core/trace/emitter';

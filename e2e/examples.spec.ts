@@ -5,7 +5,7 @@
 // in the test, never from text written here.
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { simulate } from '../core/kernel/boot';
+import { simulate } from '../core/scenario';
 import { PRESETS } from '../core/model/presets';
 import { localService, shot, test } from './helpers';
 

@@ -4,7 +4,7 @@
 // pages must show comes from the simulator run in the test (the CLI's view), never from numbers
 // written here.
 import { expect, type Page } from '@playwright/test';
-import { simulate } from '../core/kernel/boot';
+import { simulate } from '../core/scenario';
 import { PRESETS } from '../core/model/presets';
 import { runBoot, shot, test } from './helpers';
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { compareWithSimulation } from '../core/import/compare';
 import { parseProcInterrupts, type InterruptRow } from '../core/import/interrupts';
 import { importFiles } from '../core/import/node/read';
-import { simulate } from '../core/kernel/boot';
+import { simulate } from '../core/scenario';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INPUTS = ['dmesg.txt', 'lspci.txt', 'acpi.acpidump.txt', 'interrupts.txt'];

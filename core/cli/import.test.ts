@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareInterrupts, describeDifference } from '../import/compare';
 import { parseProcInterrupts } from '../import/interrupts';
 import { importFiles } from '../import/node/read';
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { repoRoot, sharedPath } from '../testing/shared';
 import { main } from './main';
 

@@ -19,12 +19,13 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { decodeMsi, ownerOf } from '../hw/decode';
+import { decodeMsi } from '../hw/decode';
+import { ownerOf } from '../scenario';
 import { diffRuns, formatDiff } from '../compare/diff';
 import { BreakpointSchema, type Breakpoint } from '../step/breakpoints';
 import { runStepper } from './step';
 import { collectScript, runCollect } from './collect';
-import { resolveProfile, simulate, type ScenarioStep, type SimulationResult } from '../kernel/boot';
+import { resolveProfile, simulate, type ScenarioStep, type SimulationResult } from '../scenario';
 import { KERNEL_ERAS, PROFILES } from '../kernel/profiles';
 import { parseInjection, type Injection } from '../kernel/injections';
 import { fromOracleMachine, ORACLE_SCHEMA } from '../model/oracle';

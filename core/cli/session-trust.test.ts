@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alter, ALTERATIONS, makeBaseSession } from '../store/hostile-sessions';
-import { resolveProfile } from '../kernel/boot';
+import { resolveProfile } from '../scenario';
 import { PROFILES } from '../kernel/profiles';
 import { PRESETS } from '../model/presets';
 import { sharedPath } from '../testing/shared';

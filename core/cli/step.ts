@@ -7,7 +7,7 @@
 //   p [what]   print: stack, chain, vector, matrix, irtes, msg, dmesg, all
 //   q          quit
 import type { Machine } from '../model/schema';
-import type { SimulateOptions } from '../kernel/boot';
+import type { SimulateOptions } from '../scenario';
 import { BreakpointSchema, parseCondition, type Breakpoint } from '../step/breakpoints';
 import type { StepState } from '../step/engine';
 import { StepSession } from '../step/node/session';

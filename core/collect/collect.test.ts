@@ -12,7 +12,7 @@ import { compareSysfsIrqs, compareWithSimulation, describeDifference } from '../
 import { parseCpuList } from '../import/sysfs-irqs';
 import { parseProcInterrupts } from '../import/interrupts';
 import { importFiles } from '../import/node/read';
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { repoRoot, sharedPath } from '../testing/shared';
 import { main } from '../cli/main';
 

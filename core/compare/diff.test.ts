@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { PRESETS } from '../model/presets';
 import { diffLines, diffRuns, formatDiff } from './diff';
 

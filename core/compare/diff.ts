@@ -2,7 +2,7 @@
 // in their interrupts, the messages the devices got, the IRTEs, the faults and the kernel log.
 // Interrupts are matched by who owns them (the action name, else the owner and MSI index), not by
 // irq number, which two kernels may hand out differently.
-import type { SimulatedIrq, SimulationResult } from '../kernel/boot';
+import type { SimulatedIrq, SimulationResult } from '../scenario';
 
 export type Change<T> =
   | { kind: 'added'; key: string; b: T }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../kernel/boot';
+import { ownerOf, simulate } from '../scenario';
 import { qemuFixtureMachine } from '../testing/qemu';
 import { sharedPath } from '../testing/shared';
-import { decodeMsi, ownerOf } from './decode';
+import { decodeMsi } from './decode';
 
 /** The MSI Address/Data lspci printed for a function of a QEMU fixture. */
 function lspciMessage(fixture: string, bdf: string): { address: bigint; data: number } {

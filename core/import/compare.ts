@@ -2,7 +2,7 @@
 // predicts for the imported machine, difference by difference. Counts are not compared (they
 // are what happened, not how interrupts are set up); the CPUs, the rows, and each row's chip,
 // hwirq, flow handler and actions are.
-import type { SimulationResult } from '../kernel/boot';
+import type { SimulationResult } from '../scenario';
 import { parseProcInterrupts, type InterruptRow, type ProcInterrupts } from './interrupts';
 import type { SysfsIrqs } from './sysfs-irqs';
 

@@ -1,7 +1,7 @@
 // `irqlab explain`: what a kernel log line about interrupts means, what likely caused it on this
 // machine (when one is given), and what to check. Fault reasons and their texts come from
 // core/kernel/iommu/fault-reasons.ts; scenarios follow linux-irq-model.md §9.
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { errnoName } from '../kernel/errno';
 import { FAULT_REASON } from '../kernel/iommu/fault-reasons';
 import type { Machine, PciFunction } from '../model/schema';

@@ -7,7 +7,7 @@
 //   the kernel's way, so a what-if (more CPUs, IR off, another kernel) still runs on them.
 // Modelled drivers are never overridden: their rows are the prediction the comparison checks.
 import { driverFor } from '../kernel/drivers/catalogue';
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { profileForKernel } from '../kernel/profiles';
 import type { Machine, MachineInput } from '../model/schema';
 import { parseMachine } from '../model/validate';

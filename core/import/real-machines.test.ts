@@ -3,7 +3,7 @@
 // services), what it cannot state is assumed and said, and a real /proc/interrupts adds the
 // capabilities in use and, as *observed*, the drivers irqlab does not model.
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../kernel/boot';
+import { simulate } from '../scenario';
 import { driverFor } from '../kernel/drivers/catalogue';
 import { compareWithSimulation } from './compare';
 import { parseArtefact, importArtefacts } from './index';

@@ -4,7 +4,7 @@ import { fromOracleMachine } from '../model/oracle';
 import { PRESETS } from '../model/presets';
 import { MachineSchema } from '../model/schema';
 import { sharedPath } from '../testing/shared';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { MANAGED_IRQ_SHUTDOWN_VECTOR } from './vector/vector-domain';
 
 const q35 = () =>

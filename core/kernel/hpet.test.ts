@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/presets';
 import { MachineSchema } from '../model/schema';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 
 function exampleWithoutArat() {
   const m = structuredClone(PRESETS.example!.make());

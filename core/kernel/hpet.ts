@@ -1,8 +1,15 @@
 // HPET (arch/x86/kernel/hpet.c): the boot lines, and without ARAT the per-CPU MSI clock event
 // channels in the HPET-MSI-<id> domain — under the IR domain whose DRHD scope lists the HPET
 // (chip IR-HPET-MSI), else VECTOR, and with IR in x2APIC mode and no HPET scope not at all.
-import { DOMAIN_BUS, newChip, newDomain, X86_IRQ_ALLOC_TYPE, type IrqDomain } from './irq/irqdesc';
-import { newAllocInfo, type Kernel } from './kernel';
+import {
+  DOMAIN_BUS,
+  newAllocInfo,
+  newChip,
+  newDomain,
+  X86_IRQ_ALLOC_TYPE,
+  type IrqDomain,
+} from './irq/irqdesc';
+import type { Kernel } from './kernel';
 import { platformMsiDomainInfo } from './msi/msi-domain';
 import { MSI_DOMAIN_OPS } from './msi/pci-msi';
 

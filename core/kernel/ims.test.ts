@@ -3,7 +3,7 @@ import { dmarServer } from '../model/presets/dmar-server';
 import { MachineSchema, type Machine } from '../model/schema';
 import { TraceEmitter } from '../trace/emitter';
 import { EventKind } from '../trace/events';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 
 const dsa = '0000:6a:01.0';
 

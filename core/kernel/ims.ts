@@ -13,25 +13,12 @@ import {
   X86_IRQ_ALLOC_TYPE,
   type IrqDomain,
   type MsiMessage,
+  newAllocInfo,
 } from './irq/irqdesc';
-import { newAllocInfo, type Kernel } from './kernel';
+import type { Kernel } from './kernel';
 import { MSI_FLAG, msi_domain_update_dom_ops } from './msi/msi-domain';
 import { MSI_DOMAIN_OPS } from './msi/pci-msi';
 import type { PciDev } from './pci';
-
-/** A device's IMS storage: the slots the hardware reads, and (IMS_QUEUE) the kernel's shadows. */
-export interface ImsStore {
-  dev: PciDev;
-  storage: 'array' | 'queue';
-  used: Uint8Array;
-  /** What the device uses when it raises slot i. */
-  visible: (MsiMessage | null)[];
-  /** IMS_QUEUE: the shadow the chip writes; pushed at irq_bus_sync_unlock. */
-  shadow: (MsiMessage | null)[];
-  dirty: Set<number>;
-  irqs: number[];
-  domain: IrqDomain;
-}
 
 function imsDomain(k: Kernel, dev: PciDev): IrqDomain | null {
   const parent = dev.msiParent;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmarServer } from '../model/presets/dmar-server';
 import { MachineSchema } from '../model/schema';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { parseInjection } from './injections';
 
 const machine = () => MachineSchema.parse(dmarServer());

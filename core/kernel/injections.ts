@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { Machine } from '../model/schema';
 import type { IrqDomain } from './irq/irqdesc';
-import type { Kernel } from './kernel';
+import type { CpuMask } from './cpumask';
+import type { IntelIommu } from './iommu/intel-iommu';
+import type { IrqMatrix } from './vector/matrix';
 import { MSI_FLAG, MSI_OP_NAMES } from './msi/msi-domain';
 
 const errnoNames = ['ENOMEM', 'ENOSPC', 'EINVAL', 'ENODEV', 'EBUSY', 'EEXIST', 'EIO'] as const;
@@ -153,7 +155,10 @@ export function profileChanges(injections: readonly Injection[]): Record<string,
 }
 
 /** When a domain is created: drop-msi-callback. */
-export function applyDomainInjections(k: Kernel, d: IrqDomain): void {
+export function applyDomainInjections(
+  k: { readonly injections: readonly Injection[]; log(level: number, line: string): void },
+  d: IrqDomain,
+): void {
   if (!d.msiInfo) return;
   for (const inj of k.injections) {
     if (inj.kind !== 'drop-msi-callback' || !d.name.startsWith(inj.domain)) continue;
@@ -164,7 +169,10 @@ export function applyDomainInjections(k: Kernel, d: IrqDomain): void {
 }
 
 /** After interrupt remapping is set up: the IRTE tables. */
-export function applyRemappingInjections(k: Kernel, injections: readonly Injection[]): void {
+export function applyRemappingInjections(
+  k: { readonly iommus: readonly IntelIommu[]; log(level: number, line: string): void },
+  injections: readonly Injection[],
+): void {
   for (const inj of injections) {
     if (inj.kind !== 'irte-exhaust') continue;
     const unit = k.iommus.find((u) => u.name === inj.unit);
@@ -177,7 +185,10 @@ export function applyRemappingInjections(k: Kernel, injections: readonly Injecti
 }
 
 /** After the CPUs are up: vectors taken on them. */
-export function applyVectorInjections(k: Kernel, injections: readonly Injection[]): void {
+export function applyVectorInjections(
+  k: { readonly online: CpuMask; readonly matrix: IrqMatrix; cpuMask(cpu: number): CpuMask },
+  injections: readonly Injection[],
+): void {
   for (const inj of injections) {
     if (inj.kind !== 'vector-exhaust') continue;
     const cpus = inj.cpus === 'all' ? [...k.online] : inj.cpus.filter((c) => k.online.test(c));

@@ -11,23 +11,10 @@ import {
   X86_IRQ_ALLOC_TYPE,
   type IrqDomain,
   type IrqDomainOps,
+  newAllocInfo,
 } from './irq/irqdesc';
-import { newAllocInfo, type Kernel } from './kernel';
-
-/** Per IOAPIC: its domain type and the redirection table (two 32-bit halves per pin). */
-export interface IoapicState {
-  index: number;
-  id: number;
-  gsiBase: number;
-  pins: number;
-  /** IOAPIC_DOMAIN_LEGACY (hosts ISA irqs: irq = GSI) or IOAPIC_DOMAIN_DYNAMIC. */
-  type: 'legacy' | 'dynamic';
-  domain: IrqDomain;
-  rteLow: Uint32Array;
-  rteHigh: Uint32Array;
-  /** Linux irq per pin (-1: not mapped). */
-  pinIrq: Int32Array;
-}
+import type { Kernel } from './kernel';
+import type { IoapicState } from './ioapic-state';
 
 /** An IOAPIC's pin configuration: trigger and polarity (MADT overrides, ISA and PCI defaults). */
 function pinAttr(k: Kernel, gsi: number, isaIrq: number | null) {

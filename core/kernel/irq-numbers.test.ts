@@ -4,7 +4,7 @@
 // the per-irq tables used to grow to the GSI and the run never ended).
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/presets';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { MAX_SPARSE_IRQS } from './kernel';
 
 describe('irq numbers', () => {

@@ -29,9 +29,11 @@ import {
   type IrqDesc,
   type IrqDomain,
   type IrqDomainOps,
+  type MsiDomainInfo,
+  type MsiDomainOps,
   type MsiMessage,
+  type MsiOpName,
 } from './irq/irqdesc';
-import type { MsiDomainInfo, MsiDomainOps, MsiOpName } from './msi/msi-domain';
 import type { KernelProfile } from './profiles';
 import { FUNCTION_ARGS } from './trace-symbols';
 import { applyDomainInjections, CallFailures, type Injection } from './injections';
@@ -42,11 +44,10 @@ import {
   ISA_IRQ_VECTOR_BASE,
   MANAGED_IRQ_SHUTDOWN_VECTOR,
 } from './vector/vector-domain';
-import type { IntelIommu } from './iommu/intel-iommu';
-import type { IrScopeMaps } from './iommu/intel-ir';
-import type { AmdIrState } from './iommu/amd-ir';
-import type { IoapicState } from './ioapic';
-import type { PciDev, PciTopology } from './pci';
+import type { IntelIommu, IrScopeMaps } from './iommu/intel-iommu';
+import type { AmdIrState } from './iommu/amd-iommu';
+import type { IoapicState } from './ioapic-state';
+import type { ImsStore, PciDev, PciTopology, VmdState } from './pci';
 
 /** A fault the kernel's DMAR fault handler printed. */
 export interface LoggedFault {
@@ -93,22 +94,6 @@ export const PCI_IRQ_AFFINITY = 8;
 
 /** What the APIC driver in use does (struct apic: name, dest_mode_logical, calc_dest_apicid). */
 export type ApicDriver = 'flat' | 'physical flat' | 'cluster x2apic' | 'physical x2apic';
-
-export function newAllocInfo(type: number): IrqAllocInfo {
-  return {
-    type,
-    flags: 0,
-    devid: 0,
-    hwirq: 0,
-    mask: null,
-    managed: null,
-    managedFrom: 0,
-    dev: null,
-    msiIndex: 0,
-    ioapic: null,
-    data: null,
-  };
-}
 
 export class Kernel {
   readonly nrCpus: number;
@@ -170,9 +155,9 @@ export class Kernel {
   maxApicId = 0xffffffff;
   pci!: PciTopology;
   /** IMS stores by device (ims.ts). */
-  readonly ims = new Map<string, import('./ims').ImsStore>();
+  readonly ims = new Map<string, ImsStore>();
   /** VMD controllers by BDF (vmd.ts); the default PCI-MSI domain (<= 6.1). */
-  readonly vmds = new Map<string, import('./vmd').VmdState>();
+  readonly vmds = new Map<string, VmdState>();
   defaultPciMsiDomain: IrqDomain | null = null;
   /** Fault injections of this run (injections.ts). */
   injections: readonly Injection[] = [];

@@ -3,7 +3,7 @@
 // (dev->bus->self), its MSI domain (dev->msi_domain), and the DMA aliases
 // pci_for_each_dma_alias() walks — the source-id the IOMMU checks comes from there.
 import type { Machine, PciFunction } from '../model/schema';
-import type { IrqDomain } from './irq/irqdesc';
+import type { IrqDomain, MsiMessage } from './irq/irqdesc';
 
 export interface PciDev {
   readonly fn: PciFunction;
@@ -266,4 +266,26 @@ export class PciTopology {
     }
     return rid;
   }
+}
+
+/** A device's IMS storage: the slots the hardware reads, and (IMS_QUEUE) the kernel's shadows. */
+export interface ImsStore {
+  dev: PciDev;
+  storage: 'array' | 'queue';
+  used: Uint8Array;
+  /** What the device uses when it raises slot i. */
+  visible: (MsiMessage | null)[];
+  /** IMS_QUEUE: the shadow the chip writes; pushed at irq_bus_sync_unlock. */
+  shadow: (MsiMessage | null)[];
+  dirty: Set<number>;
+  irqs: number[];
+  domain: IrqDomain;
+}
+
+/** struct vmd_dev: the VMD's own vectors and, per vector, the child irqs muxed onto it. */
+export interface VmdState {
+  dev: PciDev;
+  domain: IrqDomain | null;
+  /** VMD MSI-X index -> Linux irq of that vector, and the child irqs on it. */
+  vectors: { virq: number; children: number[] }[];
 }

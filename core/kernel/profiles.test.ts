@@ -6,7 +6,7 @@ import { exampleMachine } from '../model/presets/example';
 import { MachineSchema, type Machine } from '../model/schema';
 import { qemuFixtureMachine } from '../testing/qemu';
 import { sharedPath } from '../testing/shared';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import {
   KERNEL_ERAS,
   KernelProfileSchema,

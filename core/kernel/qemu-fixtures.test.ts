@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { qemuFixtureMachine as machineOf } from '../testing/qemu';
 import { sharedPath } from '../testing/shared';
-import { simulate, type SimulationResult } from './boot';
+import { simulate, type SimulationResult } from '../scenario';
 
 const fixture = (name: string, file: string) =>
   readFileSync(sharedPath('fixtures', 'qemu', name, file), 'utf8');

@@ -3,7 +3,7 @@
 // v5.10.
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/presets';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { qemuFixtureMachine } from '../testing/qemu';
 
 const preset = (name: string) => PRESETS[name]!.make();

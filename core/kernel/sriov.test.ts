@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/presets';
 import { MachineSchema, type MachineInput } from '../model/schema';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { PciTopology } from './pci';
 
 /** The example machine with SR-IOV on its I210 (02:00.0, below root port 00:1c.0). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmarServer } from '../model/presets/dmar-server';
 import { MachineSchema, type Machine } from '../model/schema';
-import { simulate } from './boot';
+import { simulate } from '../scenario';
 import { PROFILES } from './profiles';
 
 /** The VT-d server with a VMD at 00:0e.0 owning domain 10000, an NVMe drive behind it. */

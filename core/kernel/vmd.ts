@@ -6,19 +6,11 @@
 // vector of their own), and affinity cannot be set on them (-EINVAL). With MSI remapping bypass
 // (VMD_FEAT_CAN_BYPASS_MSI_REMAP) the children use the VMD's own MSI domain (under IR) instead.
 import { EINVAL } from './errno';
-import { DOMAIN_BUS, newChip, newDomain, type IrqDomain, type MsiMessage } from './irq/irqdesc';
+import { DOMAIN_BUS, newChip, newDomain, type MsiMessage } from './irq/irqdesc';
 import type { Kernel } from './kernel';
 import { MSI_FLAG, msi_domain_update_dom_ops } from './msi/msi-domain';
 import { MSI_DOMAIN_OPS } from './msi/pci-msi';
-import type { PciDev } from './pci';
-
-/** struct vmd_dev: the VMD's own vectors and, per vector, the child irqs muxed onto it. */
-export interface VmdState {
-  dev: PciDev;
-  domain: IrqDomain | null;
-  /** VMD MSI-X index -> Linux irq of that vector, and the child irqs on it. */
-  vectors: { virq: number; children: number[] }[];
-}
+import type { PciDev, VmdState } from './pci';
 
 /**
  * vmd_enable_domain(): the child bus, and (without bypass) the VMD-MSI domain, named

@@ -5,7 +5,7 @@
 // the whole SimulationResult (sessions written before that), and what the app stores
 // ('irqlab-app-run/1', electron/api/job-work.ts). All are read loosely: a field a run did not
 // record is "not recorded", never a crash, so files from older and newer versions still report.
-import type { SimulationResult } from '../kernel/boot';
+import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
 

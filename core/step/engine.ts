@@ -7,7 +7,7 @@
 // Pausing is the host's business: `pause(state)` must return the next command, and may block
 // meanwhile (a worker thread waits on Atomics.wait; tests answer from a script). Going back is a
 // replay: the run is deterministic, so a new run stopped at step N is exactly the state at N.
-import { simulate, type SimulateOptions, type SimulationResult } from '../kernel/boot';
+import { simulate, type SimulateOptions, type SimulationResult } from '../scenario';
 import type { Kernel } from '../kernel/kernel';
 import type { Machine } from '../model/schema';
 import { EVENT_KIND_NAMES, EventKind } from '../trace/events';

@@ -7,7 +7,7 @@
 // (a bounded count) and scripts/fuzz-machine.ts (long runs).
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutations write anything anywhere in a JSON value */
 import fc from 'fast-check';
-import { simulate, type ScenarioStep } from '../kernel/boot';
+import { simulate, type ScenarioStep } from '../scenario';
 import { PROFILES } from '../kernel/profiles';
 import { PRESETS } from '../model/presets';
 import { PCI_KINDS } from '../model/schema';

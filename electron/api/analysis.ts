@@ -2,8 +2,9 @@
 // domain hierarchy with each domain's irqs, one irq's chain from its leaf domain to VECTOR, the
 // vector matrix with who holds each vector, the IRTEs of each remapping unit, the IOAPIC entries,
 // and the MSI message decoder (core/hw) with the owner of a message in this run.
-import type { SimulationResult } from '../../core/kernel/boot';
-import { decodeMsi, ownerOf } from '../../core/hw/decode';
+import type { SimulationResult } from '../../core/scenario';
+import { decodeMsi } from '../../core/hw/decode';
+import { ownerOf } from '../../core/scenario';
 import type { IrqSummary, ResponseOf } from './channels';
 import type { StoredRunOutputs } from './job-work';
 import { IRTE_FIELDS, type RunTables } from './run-tables';

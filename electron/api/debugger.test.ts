@@ -3,7 +3,7 @@
 // (core/kernel simulate, core/compare diffRuns), never against numbers written here.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../core/kernel/boot';
+import { simulate } from '../../core/scenario';
 import { PRESETS } from '../../core/model/presets';
 import { Session } from '../../core/store/session';
 import type { SessionState } from './channels';

@@ -2,7 +2,7 @@
 // StepSession: a worker thread stopped at a step, standby runs behind it for steps back). The
 // simulation is deterministic, so step N here is event N of the run's stored trace. One
 // debugger per session file; commands to it are taken one at a time.
-import type { SimulateOptions } from '../../core/kernel/boot';
+import type { SimulateOptions } from '../../core/scenario';
 import type { Machine } from '../../core/model/schema';
 import type { Breakpoint } from '../../core/step/breakpoints';
 import type { StepState } from '../../core/step/engine';

@@ -5,7 +5,7 @@
 // chunks, and a cancelled job leaves its session consistent (the run is stored as failed).
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { diffRuns, formatDiff, type Change } from '../../core/compare/diff';
-import { resolveProfile, simulate, type SimulationResult } from '../../core/kernel/boot';
+import { resolveProfile, simulate, type SimulationResult } from '../../core/scenario';
 import type { Injection } from '../../core/kernel/injections';
 import type { Kernel } from '../../core/kernel/kernel';
 import { PROFILES, type KernelProfile } from '../../core/kernel/profiles';

@@ -2,7 +2,7 @@
 // (so the debugger and the comparison can boot it again exactly), each irq's domain chain, the
 // IRTEs, the IOAPIC entries, the vector matrix and the faults. Compact: numbers in flat arrays
 // where a 1536-CPU run has a hundred thousand of them.
-import type { SimulationResult } from '../../core/kernel/boot';
+import type { SimulationResult } from '../../core/scenario';
 import type { Injection } from '../../core/kernel/injections';
 import type { Kernel } from '../../core/kernel/kernel';
 import {

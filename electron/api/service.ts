@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } fr
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveProfile } from '../../core/kernel/boot';
+import { resolveProfile } from '../../core/scenario';
 import { InjectionSchema } from '../../core/kernel/injections';
 import { KernelProfileSchema, PROFILES } from '../../core/kernel/profiles';
 import { machineJsonSchema } from '../../core/model/json-schema';

@@ -1,7 +1,7 @@
 // A simulation as the API answers it: validate the machine text, boot it, and return the outputs
 // the UI shows (/proc/interrupts cut to a preview size: on a 1536-CPU machine the full table is
 // gigabytes). Pure core calls: runs in a worker thread as well as in-process.
-import { simulate } from '../../core/kernel/boot';
+import { simulate } from '../../core/scenario';
 import { PROFILES } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
 import type { RequestOf, ResponseOf } from './channels';

@@ -3,7 +3,7 @@
 // machine of that CPU count. SOURCES.md in shared/fixtures/real says what each file is.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 import { importFiles } from '../../import/node/read';
 import { parseProcInterrupts, type ProcInterrupts } from '../../import/interrupts';
 import { realPath } from '../../testing/sources';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProcInterrupts, type InterruptRow } from '../../import/interrupts';
 import { importFiles } from '../../import/node/read';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 import { profileForKernel } from '../profiles';
 import { repoRoot, sharedPath } from '../../testing/shared';
 import { driverFor, type DriverContext, type IrqMode } from './catalogue';

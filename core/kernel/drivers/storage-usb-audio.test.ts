@@ -10,7 +10,7 @@ import { importFiles } from '../../import/node/read';
 import { msiRowsByDevice } from '../../import/observed';
 import { repoRoot } from '../../testing/shared';
 import { realPath } from '../../testing/sources';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 import { profileForKernel } from '../profiles';
 import { ahciEntry } from './ahci';
 import { driverFor } from './catalogue';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmarServer } from '../../model/presets/dmar-server';
 import { MachineSchema, type Machine, type MachineInput } from '../../model/schema';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 
 /** The two-socket server as an EPYC: one AMD-Vi IOMMU at 00:00.2 covering every device id. */
 function amdServer(edit: (m: MachineInput) => void = () => {}): Machine {

@@ -11,54 +11,18 @@ import {
   X86_IRQ_ALLOC_CONTIGUOUS_VECTORS,
   X86_IRQ_ALLOC_TYPE,
   type IrqData,
-  type IrqDomain,
   type IrqDomainOps,
   type MsiMessage,
 } from '../irq/irqdesc';
 import type { Kernel } from '../kernel';
 import { PciTopology } from '../pci';
 import { createRemappingDomains } from './ir-domain';
+import { AmdIommu, AmdIrqTable, MAX_IRQS_PER_TABLE, type AmdIrState } from './amd-iommu';
 
 type Ivhd = Extract<Machine['iommus'][number], { kind: 'amd-vi' }>;
 
-/** MAX_IRQS_PER_TABLE (512 since 5.11; 256 before). */
-export const MAX_IRQS_PER_TABLE = 512;
 /** The southbridge IOAPIC is always 00:14.0 on AMD systems (IOAPIC_SB_DEVID). */
 const IOAPIC_SB_DEVID = (0x14 << 3) | 0;
-
-/** struct irq_remap_table of one device id. */
-export class AmdIrqTable {
-  minIndex = 0;
-  readonly used = new Uint8Array(MAX_IRQS_PER_TABLE);
-  readonly valid = new Uint8Array(MAX_IRQS_PER_TABLE);
-  readonly vector = new Uint8Array(MAX_IRQS_PER_TABLE);
-  readonly dest = new Uint32Array(MAX_IRQS_PER_TABLE);
-  readonly dm = new Uint8Array(MAX_IRQS_PER_TABLE);
-  readonly owner = new Int32Array(MAX_IRQS_PER_TABLE).fill(-1);
-}
-
-export class AmdIommu {
-  readonly name: string;
-  irDomain: IrqDomain | null = null;
-  irMsiDomain: IrqDomain | null = null;
-  constructor(
-    readonly index: number,
-    readonly ivhd: Ivhd,
-  ) {
-    this.name = `AMD-Vi${index}`;
-  }
-}
-
-/** The AMD-Vi state of a run: who owns which device id, aliases, special devices, tables. */
-export interface AmdIrState {
-  iommus: AmdIommu[];
-  rlookup: Map<number, AmdIommu>;
-  alias: Map<number, number>;
-  ioapicDevid: Map<number, number>;
-  hpetDevid: Map<number, number>;
-  tables: Map<number, AmdIrqTable>;
-  xtMode: boolean;
-}
 
 interface AmdIrData {
   iommu: AmdIommu;

@@ -13,14 +13,15 @@ import {
   X86_IRQ_ALLOC_TYPE,
   type IrqDomain,
   type MsiMessage,
+  newAllocInfo,
 } from '../irq/irqdesc';
-import { newAllocInfo, type Kernel } from '../kernel';
+import type { Kernel } from '../kernel';
 import { platformMsiDomainInfo } from '../msi/msi-domain';
 import { MSI_DOMAIN_OPS } from '../msi/pci-msi';
 import { PciTopology, type PciDev } from '../pci';
 import { intrRemapFaultLine, type FaultLogFormat } from './fault-reasons';
-import { IntelIommu, INTR_REMAP_TABLE_ENTRIES } from './intel-iommu';
-import { INTEL_IR_DOMAIN_OPS, intelIrCompose, type IrScopeMaps } from './intel-ir';
+import { IntelIommu, INTR_REMAP_TABLE_ENTRIES, type IrScopeMaps } from './intel-iommu';
+import { INTEL_IR_DOMAIN_OPS, intelIrCompose } from './intel-ir';
 import { createRemappingDomains } from './ir-domain';
 
 type DeviceScope = Extract<Machine['iommus'][number], { kind: 'intel-vtd' }>['scopes'][number];

@@ -200,3 +200,9 @@ export function ridName(rid: number): string {
   const h = (n: number) => n.toString(16).padStart(2, '0');
   return `${h(rid >> 8)}:${h((rid >> 3) & 0x1f)}.${rid & 7}`;
 }
+
+/** Where IOAPIC and HPET source-ids come from: the DRHD scopes (ir_ioapic[], ir_hpet[]). */
+export interface IrScopeMaps {
+  ioapic: Map<number, { iommu: IntelIommu; bus: number; devfn: number }>;
+  hpet: Map<number, { iommu: IntelIommu; bus: number; devfn: number }>;
+}

@@ -39,12 +39,6 @@ export interface IntelIrData {
   msgData: number;
 }
 
-/** Where IOAPIC and HPET source-ids come from: the DRHD scopes (ir_ioapic[], ir_hpet[]). */
-export interface IrScopeMaps {
-  ioapic: Map<number, { iommu: IntelIommu; bus: number; devfn: number }>;
-  hpet: Map<number, { iommu: IntelIommu; bus: number; devfn: number }>;
-}
-
 type SourceId = { readonly sid: number; readonly sq: number; readonly svt: number };
 
 /**

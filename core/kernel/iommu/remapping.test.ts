@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmarServer } from '../../model/presets/dmar-server';
 import { MachineSchema, type Machine, type MachineInput } from '../../model/schema';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 import { PROFILES } from '../profiles';
 
 const machine = (edit: (m: MachineInput) => void = () => {}): Machine => {

@@ -7,7 +7,6 @@
 // it installs (struct irq_chip: name, flags, and whether it composes MSI messages), so the generic
 // core (Kernel.__irq_domain_alloc_irqs, irq_domain_activate_irq, ...) walks any hierarchy the
 // same way the kernel does.
-import type { MsiDomainInfo } from '../msi/msi-domain';
 
 /** enum irq_domain_bus_token (include/linux/irqdomain_defs.h, mainline order). */
 export const DOMAIN_BUS = {
@@ -93,6 +92,23 @@ export interface IrqAllocInfo {
   data: unknown;
 }
 
+/** An irq_alloc_info of `type` with every other field cleared (init_irq_alloc_info()). */
+export function newAllocInfo(type: number): IrqAllocInfo {
+  return {
+    type,
+    flags: 0,
+    devid: 0,
+    hwirq: 0,
+    mask: null,
+    managed: null,
+    managedFrom: 0,
+    dev: null,
+    msiIndex: 0,
+    ioapic: null,
+    data: null,
+  };
+}
+
 /** enum irq_alloc_type (arch/x86/include/asm/hw_irq.h, 6.1 numbering). */
 export const X86_IRQ_ALLOC_TYPE = {
   IOAPIC: 1,
@@ -108,6 +124,48 @@ export const X86_IRQ_ALLOC_TYPE = {
 
 export const X86_IRQ_ALLOC_CONTIGUOUS_VECTORS = 1 << 0;
 export const X86_IRQ_ALLOC_LEGACY = 1 << 1;
+
+/** What an msi_init callback does on the kernel: irq_domain_set_info() on its level. */
+export interface MsiInitKernel {
+  irq_domain_set_hwirq_and_chip(
+    domain: IrqDomain,
+    virq: number,
+    hwirq: number,
+    chip: IrqChip,
+  ): unknown;
+}
+
+/** struct msi_domain_ops (include/linux/msi.h): the callbacks msi-domain.ts fills and checks. */
+export interface MsiDomainOps {
+  get_hwirq?: (info: MsiDomainInfo, arg: IrqAllocInfo) => number;
+  /** Sets the level's hwirq and chip (irq_domain_set_info), returns 0 or -errno. */
+  msi_init?: (
+    k: MsiInitKernel,
+    domain: IrqDomain,
+    info: MsiDomainInfo,
+    virq: number,
+    hwirq: number,
+    arg: IrqAllocInfo,
+  ) => number;
+  msi_free?: (info: MsiDomainInfo, virq: number) => void;
+  /** `nvecUsed`: vectors of the first descriptor (multi-MSI when > 1 and not MSI-X). */
+  msi_check?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvecUsed: number, isMsix: boolean) => number;
+  msi_prepare?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvec: number, isMsix: boolean) => number;
+  set_desc?: (arg: IrqAllocInfo, msiIndex: number) => void;
+}
+
+export type MsiOpName = keyof MsiDomainOps;
+
+/** Where the outermost chip writes the message (irq_chip.irq_write_msi_msg). */
+export type MsiWriter = 'pci' | 'dmar' | 'hpet' | 'ims' | 'vmd';
+
+export interface MsiDomainInfo {
+  flags: number;
+  ops: MsiDomainOps;
+  /** The irq_chip name the domain's irqs show. */
+  chip: string;
+  writer: MsiWriter;
+}
 
 /** struct irq_domain_ops, the hierarchy members; `this` is the kernel model. */
 export interface IrqDomainOps<K = unknown> {

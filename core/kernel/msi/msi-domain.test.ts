@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../model/presets';
 import { TraceEmitter } from '../../trace/emitter';
-import { bootPlatform } from '../boot';
-import { newAllocInfo, Kernel, Oops, PCI_IRQ_MSI, PCI_IRQ_MSIX } from '../kernel';
+import { bootPlatform } from '../init';
+import { newAllocInfo } from '../irq/irqdesc';
+import { Kernel, Oops, PCI_IRQ_MSI, PCI_IRQ_MSIX } from '../kernel';
 import { PROFILES } from '../profiles';
 import { MSI_FLAG, msi_domain_update_dom_ops, type MsiDomainInfo } from './msi-domain';
 import { pci_alloc_irq_vectors_affinity, pciMsiDomainFor } from './pci-msi';

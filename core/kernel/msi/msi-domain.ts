@@ -2,8 +2,7 @@
 // callbacks an MSI domain has, and what the kernel does when one is missing. With
 // MSI_FLAG_USE_DEF_DOM_OPS, msi_domain_update_dom_ops() fills every missing op with the generic
 // default; without it, the core calls the op anyway — a NULL pointer dereference.
-import type { IrqAllocInfo, IrqDomain } from '../irq/irqdesc';
-import type { Kernel } from '../kernel';
+import type { IrqAllocInfo, MsiDomainInfo, MsiDomainOps, MsiOpName } from '../irq/irqdesc';
 import { X86_IRQ_ALLOC_CONTIGUOUS_VECTORS, X86_IRQ_ALLOC_TYPE } from '../irq/irqdesc';
 import { ENOTSUPP } from '../errno';
 
@@ -18,25 +17,10 @@ export const MSI_FLAG = {
   LEVEL_CAPABLE: 1 << 6,
 } as const;
 
-export interface MsiDomainOps {
-  get_hwirq?: (info: MsiDomainInfo, arg: IrqAllocInfo) => number;
-  /** Sets the level's hwirq and chip (irq_domain_set_info), returns 0 or -errno. */
-  msi_init?: (
-    k: Kernel,
-    domain: IrqDomain,
-    info: MsiDomainInfo,
-    virq: number,
-    hwirq: number,
-    arg: IrqAllocInfo,
-  ) => number;
-  msi_free?: (info: MsiDomainInfo, virq: number) => void;
-  /** `nvecUsed`: vectors of the first descriptor (multi-MSI when > 1 and not MSI-X). */
-  msi_check?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvecUsed: number, isMsix: boolean) => number;
-  msi_prepare?: (info: MsiDomainInfo, arg: IrqAllocInfo, nvec: number, isMsix: boolean) => number;
-  set_desc?: (arg: IrqAllocInfo, msiIndex: number) => void;
-}
+// The types live with the domain types (irq/irqdesc.ts), as include/linux/msi.h is included by
+// irqdomain users: a domain carries its msi_domain_info.
+export type { MsiDomainInfo, MsiDomainOps, MsiOpName, MsiWriter } from '../irq/irqdesc';
 
-export type MsiOpName = keyof MsiDomainOps;
 export const MSI_OP_NAMES: readonly MsiOpName[] = [
   'get_hwirq',
   'msi_init',
@@ -45,17 +29,6 @@ export const MSI_OP_NAMES: readonly MsiOpName[] = [
   'msi_prepare',
   'set_desc',
 ];
-
-/** Where the outermost chip writes the message (irq_chip.irq_write_msi_msg). */
-export type MsiWriter = 'pci' | 'dmar' | 'hpet' | 'ims' | 'vmd';
-
-export interface MsiDomainInfo {
-  flags: number;
-  ops: MsiDomainOps;
-  /** The irq_chip name the domain's irqs show. */
-  chip: string;
-  writer: MsiWriter;
-}
 
 /** The generic defaults (msi_domain_ops_default in kernel/irq/msi.c). */
 const DEFAULT_OPS: Required<MsiDomainOps> = {

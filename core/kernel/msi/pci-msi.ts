@@ -14,9 +14,9 @@ import {
   type IrqDomain,
   type IrqDomainOps,
   type MsiMessage,
+  newAllocInfo,
 } from '../irq/irqdesc';
 import {
-  newAllocInfo,
   PCI_IRQ_AFFINITY,
   PCI_IRQ_LEGACY,
   PCI_IRQ_MSI,

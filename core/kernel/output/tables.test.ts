@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { qemuFixtureMachine } from '../../testing/qemu';
 import { sharedPath } from '../../testing/shared';
-import { simulate } from '../boot';
+import { simulate } from '../../scenario';
 import type { Kernel } from '../kernel';
 import { domainTable, ioapicTables, matrixBitmaps } from './tables';
 

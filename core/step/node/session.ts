@@ -5,7 +5,7 @@
 // there. Further back is a replay: standby runs wait at about 1, 2, 3 x SHADOW_LAG steps behind
 // the live step, and the nearest one is moved forward to the step and becomes the live run.
 import { Worker } from 'node:worker_threads';
-import type { SimulateOptions } from '../../kernel/boot';
+import type { SimulateOptions } from '../../scenario';
 import type { Machine } from '../../model/schema';
 import type { Breakpoint } from '../breakpoints';
 import { goalReached, type StepCommand, type StepState } from '../engine';

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SteppingRun, type StepCommand, type StepState } from '../engine';
 import type { Breakpoint } from '../breakpoints';
 import type { Machine } from '../../model/schema';
-import type { SimulateOptions } from '../../kernel/boot';
+import type { SimulateOptions } from '../../scenario';
 
 /** What the session sends: a step command, or a restart to a step (breakpoints off). */
 export type WorkerCommand = StepCommand | { op: 'restart'; seq: number };

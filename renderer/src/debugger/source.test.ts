@@ -3,7 +3,7 @@
 // (the call graph is read from runs of the presets and the QEMU machines, with hotplug, affinity
 // changes and interrupts fired), so the debugger always has a line to highlight.
 import { describe, expect, it } from 'vitest';
-import { simulate, type SimulateOptions } from '../../../core/kernel/boot';
+import { simulate, type SimulateOptions } from '../../../core/scenario';
 import { FUNCTION_ARGS } from '../../../core/kernel/trace-symbols';
 import { PRESETS } from '../../../core/model/presets';
 import type { Machine } from '../../../core/model/schema';
