@@ -274,6 +274,7 @@ function boot(k: Kernel, machine: Machine, bound: Bound): void {
     usb: 1,
     sound: 0,
     scsi: 0,
+    mpt2sas: 0,
     mpt3sas: 0,
     onlineCpus: k.online.weight(),
   };
@@ -574,6 +575,7 @@ interface ProbeCounters {
   sound: number;
   /** SCSI host numbers (scsi_host_alloc), shared by every SCSI driver. */
   scsi: number;
+  mpt2sas: number;
   mpt3sas: number;
   /** Interface names in use (kernel names and the final names of renamed ones). */
   netNames: Set<string>;

@@ -5,85 +5,20 @@
 import { type DriverContext, type DriverEntry, type DriverModel, profileAtLeast } from './types';
 
 /** bnxt_pci_tbl: Broadcom (14e4) PF ids, then the VF ids (CONFIG_BNXT_SRIOV). */
-const PF_IDS = [
-  '1604',
-  '1605',
-  '1614',
-  '16c0',
-  '16c8',
-  '16c9',
-  '16ca',
-  '16cc',
-  '16cd',
-  '16ce',
-  '16cf',
-  '16d0',
-  '16d1',
-  '16d2',
-  '16d4',
-  '16d5',
-  '16d6',
-  '16d7',
-  '16d8',
-  '16d9',
-  '16db',
-  '16de',
-  '16df',
-  '16e0',
-  '16e2',
-  '16e3',
-  '16e7',
-  '16e8',
-  '16e9',
-  '16ea',
-  '16eb',
-  '16ec',
-  '16ed',
-  '16ee',
-  '16ef',
-  '16f0',
-  '16f1',
-  '1750',
-  '1751',
-  '1752',
-  '1760',
-  '1761',
-  '1762',
-  '1763',
-  '1800',
-  '1801',
-  '1802',
-  '1803',
-  '1804',
-  '1805',
-  'd802',
-  'd804',
-];
-const VF_IDS = [
-  '1606',
-  '1607',
-  '1608',
-  '1609',
-  '16bd',
-  '16c1',
-  '16c2',
-  '16c3',
-  '16c4',
-  '16c5',
-  '16cb',
-  '16d3',
-  '16dc',
-  '16e1',
-  '16e5',
-  '16e6',
-  '1806',
-  '1807',
-  '1808',
-  '1809',
-  '1819',
-  '181b',
-  'd800',
-];
+const PF_IDS = `
+  1604 1605 1614 16c0 16c8 16c9 16ca 16cc 16cd 16ce 16cf 16d0 16d1 16d2
+  16d4 16d5 16d6 16d7 16d8 16d9 16de 16df 16e2 16e3 16e7 16e8 16e9 16ea
+  16eb 16ec 16ed 16ee 16ef 16f0 16f1 1750 1751 1752 1760 1761 1762 1763
+  1800 1801 1802 1803 1804 1805 d802 d804
+`
+  .trim()
+  .split(/\s+/);
+const VF_IDS = `
+  1606 1607 1608 1609 16bd 16c1 16c2 16c3 16c4 16c5 16cb 16d3 16dc 16e1
+  16e5 16e6 1806 1807 1808 1809 1819 181b d800
+`
+  .trim()
+  .split(/\s+/);
 
 /** bnxt_set_dflt_rings: netif_get_num_default_rss_queues() combined (shared) rings, min(8,
  * CPUs) before 5.19 and one per core after (the online CPUs here: no SMT topology); the

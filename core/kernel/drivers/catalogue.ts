@@ -26,7 +26,7 @@ import { ixgbevfEntry } from './ixgbevf';
 import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
 import { megaraidSasEntry } from './megaraid-sas';
 import { mlx5Entry } from './mlx5';
-import { mpt3sasEntry } from './mpt3sas';
+import { mpt2sasEntry, mpt3sasEntry } from './mpt3sas';
 import { nvmeEntry } from './nvme';
 import { pcieportEntry } from './pcieport';
 import { pvscsiEntry } from './pvscsi';
@@ -73,6 +73,7 @@ const TABLE: DriverEntry[] = [
   uhciEntry,
   pvscsiEntry,
   megaraidSasEntry,
+  mpt2sasEntry,
   mpt3sasEntry,
   ataPiixLegacyEntry,
   ataPiixNativeEntry,

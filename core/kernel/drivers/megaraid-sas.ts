@@ -10,28 +10,18 @@ import {
 } from './types';
 
 /** megasas_pci_table: LSI (1000) MFI-era ids (xscale, ppc, gen2, skinny): one reply queue. */
-const MFI_IDS = ['0411', '0060', '007c', '0078', '0079', '0073', '0071', '0413'];
+const MFI_IDS = `
+  0411 0060 007c 0078 0079 0073 0071 0413
+`
+  .trim()
+  .split(/\s+/);
 /** The Fusion ids (Thunderbolt, Invader, Fury, Intruder, Cutlass, Ventura, Aero). */
-const FUSION_IDS = [
-  '005b',
-  '002f',
-  '005d',
-  '005f',
-  '00ce',
-  '00cf',
-  '0052',
-  '0053',
-  '0014',
-  '0015',
-  '0016',
-  '0017',
-  '001b',
-  '001c',
-  '10e1',
-  '10e2',
-  '10e5',
-  '10e6',
-];
+const FUSION_IDS = `
+  005b 002f 005d 005f 00ce 00cf 0052 0053 0014 0015 0016 0017 001b 001c
+  10e1 10e2 10e5 10e6
+`
+  .trim()
+  .split(/\s+/);
 
 /**
  * The reply queues megasas_init_fw asks for: one on an MFI adapter; on Fusion, the firmware's

@@ -16,7 +16,7 @@ import { ataPiixLegacyEntry, ataPiixNativeEntry } from './ata-piix';
 import { bnxtEntry } from './bnxt';
 import { driverFor, type DriverContext, type IrqMode, type IrqRequestPlan } from './catalogue';
 import { megaraidSasEntry } from './megaraid-sas';
-import { mpt3sasEntry } from './mpt3sas';
+import { mpt2sasEntry, mpt3sasEntry } from './mpt3sas';
 import { r8169Entry } from './r8169';
 import { tg3Entry } from './tg3';
 
@@ -170,7 +170,9 @@ describe('mpt3sas', () => {
   });
 
   it('a SAS2008 HBA (1000:0072) is "mpt2sas<id>"; no MSI-X: the pin only; a table of 8 bounds 16 CPUs', () => {
-    const sas2 = mpt3sasEntry.model.plan(ctx({ vendorDevice: '1000:0072', instance: 1 }));
+    const sas2 = mpt2sasEntry.model.plan(ctx({ vendorDevice: '1000:0072', instance: 1 }));
+    expect(driverFor('1000:0072', '0x010700')).toBe(mpt2sasEntry.model);
+    expect(mpt2sasEntry.model.instanceKind).not.toBe(mpt3sasEntry.model.instanceKind);
     expect(chain(sas2[0], 1)[0]!.names).toEqual(['mpt2sas1-msix0']);
     const noMsix = mpt3sasEntry.model.plan(ctx({ vendorDevice: '1000:0097', msixTableSize: null }));
     expect(chain(noMsix[0])).toEqual([{ modes: ['intx'], min: 1, max: 1, names: ['mpt3sas0'] }]);

@@ -119,9 +119,10 @@ export interface DriverModel {
   /**
    * Which instance counter it draws from: "virtio" for virtio-pci children, "net" for NICs,
    * "mmc" for SD/MMC hosts (mmc_alloc_host's index), "usb" for USB buses, "sound" for ALSA cards,
-   * "mpt3sas" for Fusion-MPT HBAs (ioc->id).
+   * "mpt2sas"/"mpt3sas" for Fusion-MPT HBAs (ioc->id, counted per driver_name).
    */
-  instanceKind: 'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'mpt3sas' | 'other';
+  instanceKind:
+    'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'mpt2sas' | 'mpt3sas' | 'other';
   /** Instance numbers one probe takes (an xHCI registers a USB 2 and a USB 3 bus); default 1. */
   instances?: number;
   /**
