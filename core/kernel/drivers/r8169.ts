@@ -6,10 +6,13 @@ import { type DriverEntry, type DriverModel, msiThenIntx, profileAtLeast } from 
 /**
  * rtl_alloc_irq: one vector, pci_alloc_irq_vectors(1, 1, PCI_IRQ_ALL_TYPES) — MSI-X, else MSI,
  * else the pin — requested in rtl_open under the interface's name (IRQF_SHARED only on the pin).
- * The old PCI chips (RTL_GIGA_MAC_VER_02..17: 8169/8169S/8110S/8169SC on 10ec:8169, 8167,
- * 8129 and the board ids that carry them) get PCI_IRQ_LEGACY only. The MAC version is read from
- * the chip (its XID), which lspci does not show: the id stands for it here. Before 4.20 (the
- * 4.4 profile: rtl_try_msi), MSI when the chip allows it, then the pin; no MSI-X.
+ * The old PCI chips (RTL_GIGA_MAC_VER_02..06: 8169/8169S/8110S/8169SC on 10ec:8169, 8167,
+ * 8129 and the board ids that carry them) get PCI_IRQ_LEGACY only. So do, from 5.5 ("r8169:
+ * don't use MSI before RTL8168d"), RTL_GIGA_MAC_VER_07..17 (8168B/C/CP, 8101E/8102E), but
+ * those share 10ec:8168 and 10ec:8136 with the later chips: the MAC version is read from the
+ * chip (the log's "XID"), which neither lspci nor the import carries, so those ids are taken
+ * for the later chips. Before 4.20 (the 4.4 profile: rtl_try_msi), MSI when the chip allows
+ * it, then the pin; no MSI-X.
  */
 const LEGACY_ONLY = /^(10ec:(8169|8167|8129)|1186:4300|1186:4302|1259:c107|16ec:0116|1737:1032)$/;
 
