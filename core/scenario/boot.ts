@@ -57,6 +57,9 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     // USB bus numbers start at 1 (usb_register_bus); ALSA cards at 0.
     usb: 1,
     sound: 0,
+    scsi: 0,
+    mpt2sas: 0,
+    mpt3sas: 0,
     onlineCpus: k.online.weight(),
   };
   const deferred: { irq: number; name: string }[] = [];
@@ -162,6 +165,10 @@ interface ProbeCounters {
   netdevs: number;
   usb: number;
   sound: number;
+  /** SCSI host numbers (scsi_host_alloc), shared by every SCSI driver. */
+  scsi: number;
+  mpt2sas: number;
+  mpt3sas: number;
   /** Interface names in use (kernel names and the final names of renamed ones). */
   netNames: Set<string>;
   /** Functions whose NIC driver has registered its interface. */
@@ -223,8 +230,13 @@ function probe(
     netdev,
     usbBus: driver.instanceKind === 'usb' ? instance : undefined,
     portServices: fn.port_services,
+    scsiHost: driver.scsiHosts ? counters.scsi : undefined,
     profile: k.profile,
   };
+  counters.scsi += driver.scsiHosts?.(ctx) ?? 0;
+  // ISA irqs the driver requests by number (ata_piix's legacy channels): edge, as ISA irqs are.
+  for (const p of driver.isaIrqs?.(ctx) ?? [])
+    requestPlatformIrq(k, { irq: p.irq, name: p.name, source: 'modelled' });
   const plans: IrqRequestPlan[] = override
     ? [
         {

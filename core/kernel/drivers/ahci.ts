@@ -11,9 +11,15 @@ import { type DriverEntry, type DriverModel, type IrqRequestPlan } from './types
  * 0001.0000 32 slots 6 ports"); without it the per-port round is not tried. MRSM (an HBA that
  * forces a shared last message) is not modelled.
  */
+/** ICH9's AHCI (8086:2922, QEMU q35's 00:1f.2): 6 ports (CAP.NP + 1), when the log's "AHCI ...
+ * 6 ports" line is not read. */
+const KNOWN_PORTS: Record<string, number> = { '8086:2922': 6 };
+
 const ahci: DriverModel = {
   name: 'ahci',
   instanceKind: 'other',
+  // ata_host_register: a SCSI host per port, implemented or dummy.
+  scsiHosts: (ctx) => ctx.ahciPorts ?? KNOWN_PORTS[ctx.vendorDevice] ?? 1,
   plan: (ctx) => {
     const host = () => `ahci[${ctx.bdf}]`;
     const one = (mode: 'msi' | 'msix' | 'intx', fallback?: IrqRequestPlan): IrqRequestPlan => ({

@@ -5,6 +5,8 @@
 import { rtl8139cpEntry } from './8139cp';
 import { rtl8139tooEntry } from './8139too';
 import { ahciEntry } from './ahci';
+import { ataPiixLegacyEntry, ataPiixNativeEntry } from './ata-piix';
+import { bnxtEntry } from './bnxt';
 import { e1000Entry } from './e1000';
 import { e1000eEntry } from './e1000e';
 import { amdgpuEntry, i915Entry } from './gpu';
@@ -15,16 +17,20 @@ import { meiEntry } from './mei';
 import { nvidiaEntry } from './nvidia';
 import { procThermalMsiEntry } from './processor-thermal';
 import { sdhciEntry, sdhciGliEntry } from './sdhci';
+import { tg3Entry } from './tg3';
 import { thunderboltEntry } from './thunderbolt';
 import { igbEntry } from './igb';
 import { igbvfEntry } from './igbvf';
 import { iavfEntry } from './iavf';
 import { ixgbevfEntry } from './ixgbevf';
 import { i40eEntry, iceEntry, ixgbeEntry } from './intel-multiqueue';
+import { megaraidSasEntry } from './megaraid-sas';
 import { mlx5Entry } from './mlx5';
+import { mpt2sasEntry, mpt3sasEntry } from './mpt3sas';
 import { nvmeEntry } from './nvme';
 import { pcieportEntry } from './pcieport';
 import { pvscsiEntry } from './pvscsi';
+import { r8169Entry } from './r8169';
 import { ens1370Entry, hdaIntelEntry, intel8x0Entry, sofEntry } from './sound';
 import type { DriverEntry, DriverModel } from './types';
 import { virtioBlkEntry } from './virtio-blk';
@@ -55,6 +61,9 @@ const TABLE: DriverEntry[] = [
   rtl8139cpEntry,
   rtl8139tooEntry,
   vmxnet3Entry,
+  r8169Entry,
+  tg3Entry,
+  bnxtEntry,
   i801Entry,
   nvmeEntry,
   ahciEntry,
@@ -63,6 +72,11 @@ const TABLE: DriverEntry[] = [
   ohciEntry,
   uhciEntry,
   pvscsiEntry,
+  megaraidSasEntry,
+  mpt2sasEntry,
+  mpt3sasEntry,
+  ataPiixLegacyEntry,
+  ataPiixNativeEntry,
   sofEntry,
   hdaIntelEntry,
   intel8x0Entry,

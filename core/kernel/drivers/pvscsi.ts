@@ -7,6 +7,7 @@ import { type DriverEntry, type DriverModel } from './types';
 const pvscsi: DriverModel = {
   name: 'vmw_pvscsi',
   instanceKind: 'other',
+  scsiHosts: () => 1,
   log: (_ctx, stage, _nvec, mode) =>
     stage === 'allocated'
       ? [`vmw_pvscsi: using ${mode === 'msix' ? 'MSI-X' : mode === 'msi' ? 'MSI' : 'INTx'}`]

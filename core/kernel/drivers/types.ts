@@ -35,6 +35,11 @@ export interface DriverContext {
   statedQueues?: number;
   /** AHCI: the ports the log states ("ahci 0000:00:1f.2: AHCI 0001.0000 32 slots 6 ports"). */
   ahciPorts?: number;
+  /**
+   * SCSI drivers: the host number (scsi_host_alloc's host_no) of the first SCSI host this probe
+   * registers; hosts are numbered from 0 in probe order across every SCSI driver.
+   */
+  scsiHost?: number;
   /** PCIe ports: the services the port driver starts (the machine's, or a root port's PME + AER). */
   portServices?: readonly PortService[];
   /** The behaviour profile of the kernel that probes (drivers whose requests changed by era). */
@@ -113,9 +118,11 @@ export interface DriverModel {
   name: string;
   /**
    * Which instance counter it draws from: "virtio" for virtio-pci children, "net" for NICs,
-   * "mmc" for SD/MMC hosts (mmc_alloc_host's index), "usb" for USB buses, "sound" for ALSA cards.
+   * "mmc" for SD/MMC hosts (mmc_alloc_host's index), "usb" for USB buses, "sound" for ALSA cards,
+   * "mpt2sas"/"mpt3sas" for Fusion-MPT HBAs (ioc->id, counted per driver_name).
    */
-  instanceKind: 'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'other';
+  instanceKind:
+    'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'mpt2sas' | 'mpt3sas' | 'other';
   /** Instance numbers one probe takes (an xHCI registers a USB 2 and a USB 3 bus); default 1. */
   instances?: number;
   /**
@@ -123,6 +130,16 @@ export interface DriverModel {
    * when its module loads); the device driver on top probes later, in probe order.
    */
   transport?: 'virtio-pci';
+  /**
+   * SCSI hosts the probe registers (scsi_host_alloc: one per HBA, one per ATA port under
+   * libata), which advance the host number the next SCSI driver gets (ctx.scsiHost).
+   */
+  scsiHosts?: (ctx: DriverContext) => number;
+  /**
+   * ISA irqs the driver requests itself rather than through the function's pin or messages
+   * (ata_piix in compatibility mode: ATA_PRIMARY_IRQ 14 and ATA_SECONDARY_IRQ 15), at probe.
+   */
+  isaIrqs?: (ctx: DriverContext) => readonly { irq: number; name: string }[];
   /** Registers a network interface (takes the next ethN name). */
   netdev?: boolean;
   /** When request_irq happens: at probe, or when the network interface is opened (ifup). */

@@ -14,6 +14,7 @@ const virtioScsi: DriverModel = {
   name: 'virtio-pci',
   transport: 'virtio-pci',
   instanceKind: 'virtio',
+  scsiHosts: () => 1,
   plan: (ctx) => {
     const deviceQueues = Math.max(1, (ctx.msixTableSize ?? 4) - 3);
     const queues = Math.min(deviceQueues, ctx.cpus);
