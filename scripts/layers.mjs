@@ -9,7 +9,8 @@ export const CORE_LAYERS = [
   // the machine model; trace event layout and the emitter
   ['model', 'trace'],
   // the simulated kernel: domains, MSI core, vector matrix, IOAPIC, IOMMUs, drivers, profiles
-  ['kernel'],
+  // and the kernel's own source as pseudo-source beside it (core/kernel-source)
+  ['kernel', 'kernel-source'],
   // the hardware acting on what the kernel programmed: delivery, remapping checks, MSI decoding
   ['hw'],
   // a run: profile, injections, boot, probes in module order, hotplug, fire steps, outputs

@@ -1,45 +1,10 @@
 // Where the debugger is in the pseudo-source: the function of a frame and its current line. The
-// markers of pseudo-source.ts (`@@callee`, `@@state:name`, `@@fault:name`, `@@log`) say which
-// line makes which traced call or event; they are taken off the text shown.
+// pseudo-source and its markers (`@@callee`, `@@state:name`, `@@fault:name`, `@@log`: which line
+// makes which traced call or event) are kernel knowledge, kept in core/kernel-source.
 import type { StepStateView } from '../../../electron/api/channels';
-import { PSEUDO_SOURCE } from './pseudo-source';
+import { sourceOf, type ShownSource } from '../../../core/kernel-source';
 
-export interface ShownSource {
-  fn: string;
-  file: string;
-  /** The text without markers. */
-  text: string;
-  /** Marker (callee name, state:x, fault:x, log) -> first line (1-based) that has it. */
-  marks: Map<string, number>;
-  /** The signature's line: where a call of the function stops. */
-  entry: number;
-}
-
-const MARKERS = /\s*((?:@@[\w:]+\s*)+)$/;
-const cache = new Map<string, ShownSource | null>();
-
-export function sourceOf(fn: string): ShownSource | null {
-  if (cache.has(fn)) return cache.get(fn)!;
-  const raw = Object.prototype.hasOwnProperty.call(PSEUDO_SOURCE, fn) ? PSEUDO_SOURCE[fn] : null;
-  let shown: ShownSource | null = null;
-  if (raw) {
-    const marks = new Map<string, number>();
-    const lines = raw.text.split('\n').map((line, i) => {
-      const m = MARKERS.exec(line);
-      if (!m) return line;
-      for (const name of m[1]!.trim().split(/\s+/)) {
-        const key = name.slice(2);
-        if (!marks.has(key)) marks.set(key, i + 1);
-      }
-      return line.slice(0, m.index).replace(/\s+$/, '');
-    });
-    const entry = lines.findIndex((l) => l.includes(`${fn}(`)) + 1 || 1;
-    shown = { fn, file: raw.file, text: lines.join('\n'), marks, entry };
-  }
-  cache.set(fn, shown);
-  return shown;
-}
-
+export { sourceOf, type ShownSource };
 /** The marker a stop is at, seen from the frame it happens in. */
 function markerOf(event: StepStateView['event']): string {
   if (event.kind === 'state') return `state:${event.fn}`;
