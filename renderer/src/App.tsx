@@ -560,7 +560,13 @@ export function App() {
   }, []);
 
   // The desktop app's native menu sends the same commands.
-  useEffect(() => window.irqlab?.onMenuCommand?.((id) => runRef.current(id as CommandId)), []);
+  // Menu commands once the app's mode is known (a file the OS opened at start-up waits for it).
+  const ready = info !== null;
+  useEffect(
+    () =>
+      ready ? window.irqlab?.onMenuCommand?.((id) => runRef.current(id as CommandId)) : undefined,
+    [ready],
+  );
 
   if (!info) {
     return (
