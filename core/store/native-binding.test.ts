@@ -109,6 +109,13 @@ describe('native binding', () => {
     );
   });
 
+  it("knows Electron by its versions or, in the app's worker threads, by IRQLAB_RUNTIME", () => {
+    const versions = { ...process.versions, modules: '139' };
+    expect(currentRuntime(versions, {})).toEqual({ name: 'node', abi: '139' });
+    expect(currentRuntime({ ...versions, electron: '38.8.6' }, {})).toEqual(electron139);
+    expect(currentRuntime(versions, { IRQLAB_RUNTIME: 'electron' })).toEqual(electron139);
+  });
+
   it("looks for the packaged app's build outside the asar archive", () => {
     const packaged = { ...layout, nativeDir: '/opt/irqlab/resources/app.asar/native' };
     expect(bindingPath(electron139, packaged)).toBe(

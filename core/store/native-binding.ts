@@ -34,8 +34,16 @@ export interface BindingLayout {
   nodeBuild: string;
 }
 
-export function currentRuntime(versions: NodeJS.ProcessVersions = process.versions): Runtime {
-  return { name: versions.electron ? 'electron' : 'node', abi: versions.modules };
+/**
+ * This process's runtime. The Electron main process sets IRQLAB_RUNTIME=electron for its worker
+ * threads, which inherit its environment (their process.versions need not name Electron).
+ */
+export function currentRuntime(
+  versions: NodeJS.ProcessVersions = process.versions,
+  env: NodeJS.ProcessEnv = process.env,
+): Runtime {
+  const electron = Boolean(versions.electron) || env.IRQLAB_RUNTIME === 'electron';
+  return { name: electron ? 'electron' : 'node', abi: versions.modules };
 }
 
 export function runtimeLabel(runtime: Runtime): string {

@@ -1,7 +1,13 @@
 // The desktop conventions' plain parts: command line to file, saved window bounds, About text.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aboutPanelOptions, aboutText, fileToOpen, restoredWindowState } from './desktop';
+import {
+  aboutPanelOptions,
+  aboutText,
+  fileToOpen,
+  restoredWindowState,
+  squirrelCommand,
+} from './desktop';
 
 describe('fileToOpen', () => {
   const cwd = path.resolve('/home/ada/work');
@@ -104,5 +110,23 @@ describe('about', () => {
       credits: aboutText(v),
     });
     expect(aboutPanelOptions(v, 'win32').credits).toBe(aboutText(v));
+  });
+});
+
+describe('squirrelCommand', () => {
+  it("makes and removes the Windows installer's shortcuts, and lets other starts through", () => {
+    const exe = 'C:\\irqlab\\app-0.1.0\\irqlab.exe';
+    expect(squirrelCommand([exe, '--squirrel-install', '0.1.0'], 'irqlab.exe')).toEqual([
+      '--createShortcut=irqlab.exe',
+    ]);
+    expect(squirrelCommand([exe, '--squirrel-updated', '0.1.1'], 'irqlab.exe')).toEqual([
+      '--createShortcut=irqlab.exe',
+    ]);
+    expect(squirrelCommand([exe, '--squirrel-uninstall'], 'irqlab.exe')).toEqual([
+      '--removeShortcut=irqlab.exe',
+    ]);
+    expect(squirrelCommand([exe, '--squirrel-obsolete'], 'irqlab.exe')).toEqual([]);
+    expect(squirrelCommand([exe, '--squirrel-firstrun'], 'irqlab.exe')).toBeNull();
+    expect(squirrelCommand([exe, 'boot.irqlab'], 'irqlab.exe')).toBeNull();
   });
 });

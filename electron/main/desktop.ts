@@ -22,6 +22,26 @@ export function fileToOpen(argv: readonly string[], cwd: string): string | null 
   return found;
 }
 
+/**
+ * Windows: the Squirrel installer starts the app with `--squirrel-install` (and -updated,
+ * -uninstall, -obsolete) and expects it to make or remove its shortcuts through Update.exe and
+ * quit; `--squirrel-firstrun` is a normal start. Returns Update.exe's arguments, [] for "just
+ * quit", or null for a normal start.
+ */
+export function squirrelCommand(argv: readonly string[], exeName: string): string[] | null {
+  switch (argv[1]) {
+    case '--squirrel-install':
+    case '--squirrel-updated':
+      return [`--createShortcut=${exeName}`];
+    case '--squirrel-uninstall':
+      return [`--removeShortcut=${exeName}`];
+    case '--squirrel-obsolete':
+      return [];
+    default:
+      return null;
+  }
+}
+
 export interface Rect {
   x: number;
   y: number;

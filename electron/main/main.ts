@@ -12,6 +12,7 @@ import {
   shell,
   type MenuItemConstructorOptions,
 } from 'electron';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,7 @@ import {
   fileToOpen,
   MIN_SIZE,
   restoredWindowState,
+  squirrelCommand,
   type WindowState,
 } from './desktop';
 
@@ -35,16 +37,34 @@ import {
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
+// Worker threads load better-sqlite3's Electron build too (core/store/native-binding.ts).
+process.env.IRQLAB_RUNTIME = 'electron';
+
 // Simulations run in a worker thread (built beside main.cjs), never on the main process's loop.
 const simulations = new SimulationRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const queries = new QueryRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const SESSION_FILTERS = [{ name: 'irqlab sessions', extensions: ['irqlab'] }];
 let mainWindow: BrowserWindow | null = null;
 
+// Windows installer events: make or remove the shortcuts, then quit (no window, no lock).
+const squirrel =
+  process.platform === 'win32'
+    ? squirrelCommand(process.argv, path.basename(process.execPath))
+    : null;
+if (squirrel !== null) {
+  if (squirrel.length === 0) app.quit();
+  else
+    spawn(path.resolve(path.dirname(process.execPath), '..', 'Update.exe'), squirrel, {
+      detached: true,
+    })
+      .on('error', () => app.quit())
+      .on('close', () => app.quit());
+}
+
 // The first instance holds the lock; a later one hands its command line over ('second-instance')
 // and quits before making anything.
-const primary = app.requestSingleInstanceLock();
-if (!primary) app.quit();
+const primary = squirrel === null && app.requestSingleInstanceLock();
+if (!primary && squirrel === null) app.quit();
 
 /**
  * A file the OS asked us to open: the next open-dialog request takes it instead of asking (the
