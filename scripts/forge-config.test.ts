@@ -2,7 +2,17 @@
 // ships with. Packaging itself needs Electron's binary: the online CI workflow makes the packages.
 import type { MakerBase } from '@electron-forge/maker-base';
 import { FuseV1Options } from '@electron/fuses';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import config, { SESSION_FILE } from '../forge.config';
@@ -69,5 +79,40 @@ describe('forge.config.ts', () => {
     expect(info.CFBundleDocumentTypes[0]!.CFBundleTypeExtensions).toEqual(['irqlab']);
     for (const extra of config.packagerConfig!.extraResource as string[])
       expect(existsSync(path.join(root, extra))).toBe(true);
+  });
+
+  it('packages better-sqlite3 with its Electron build only (no Node build), from native/', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-forge-'));
+    const saved = process.env.IRQLAB_NATIVE_DIR;
+    try {
+      // An Electron 38 build already made (stamped as the rebuild script stamps it), so the
+      // hook packages it without building; Electron 38's ABI is 139.
+      process.env.IRQLAB_NATIVE_DIR = path.join(dir, 'native');
+      mkdirSync(path.join(dir, 'native', 'electron-139'), { recursive: true });
+      writeFileSync(
+        path.join(dir, 'native', 'electron-139', 'better_sqlite3.node'),
+        'electron 139',
+      );
+      writeFileSync(path.join(dir, 'native', 'electron-139', '.forge-meta'), 'x64--139');
+      const build = path.join(dir, 'app');
+      mkdirSync(build);
+      const hook = config.hooks!.packageAfterCopy!;
+      await hook(config as never, build, '38.8.6', 'linux', 'x64');
+      expect(readdirSync(path.join(build, 'node_modules', 'better-sqlite3')).sort()).toEqual([
+        'lib',
+        'package.json',
+      ]);
+      expect(
+        readFileSync(path.join(build, 'native', 'electron-139', 'better_sqlite3.node'), 'utf8'),
+      ).toBe('electron 139');
+      const nodeFiles = (readdirSync(build, { recursive: true }) as string[]).filter((f) =>
+        f.endsWith('.node'),
+      );
+      expect(nodeFiles).toEqual([path.join('native', 'electron-139', 'better_sqlite3.node')]);
+    } finally {
+      if (saved === undefined) delete process.env.IRQLAB_NATIVE_DIR;
+      else process.env.IRQLAB_NATIVE_DIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

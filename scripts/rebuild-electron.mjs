@@ -23,7 +23,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const NATIVE_DIR = path.join(ROOT, 'native');
+/** native/, or IRQLAB_NATIVE_DIR (as core/store/native-binding.ts reads it). */
+export function nativeDir() {
+  return process.env.IRQLAB_NATIVE_DIR || path.join(ROOT, 'native');
+}
 
 /** The native-module ABI of an Electron version (node-abi, as @electron/rebuild uses it). */
 export function electronAbi(electronVersion) {
@@ -47,7 +50,7 @@ export async function rebuildForElectron({
   log = console.log,
 } = {}) {
   const abi = electronAbi(electronVersion);
-  const outDir = path.join(NATIVE_DIR, `electron-${abi}`);
+  const outDir = path.join(nativeDir(), `electron-${abi}`);
   const file = path.join(outDir, 'better_sqlite3.node');
   const stampFile = path.join(outDir, '.forge-meta');
   const stamp = `${arch}--${abi}`;
@@ -58,7 +61,7 @@ export async function rebuildForElectron({
   const pkgDir = path.dirname(require.resolve('better-sqlite3/package.json'));
   const version = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
   // Inside the repository, so the copy finds prebuild-install and node-gyp in node_modules.
-  const work = path.join(NATIVE_DIR, `.build-electron-${abi}-${arch}`);
+  const work = path.join(nativeDir(), `.build-electron-${abi}-${arch}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(path.join(work, 'node_modules'), { recursive: true });
   writeFileSync(
