@@ -119,7 +119,8 @@ const config: ForgeConfig = {
       },
     }),
     new MakerDMG({ format: 'ULFO' }, ['darwin']),
-    new MakerSquirrel({ name: 'irqlab' }, ['win32']),
+    // NuGet refuses a package without authors, and package.json names none.
+    new MakerSquirrel({ name: 'irqlab', authors: 'irqlab contributors' }, ['win32']),
   ],
   plugins: [
     new VitePlugin({
