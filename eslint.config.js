@@ -61,6 +61,17 @@ const coreLayers = {
   },
 };
 
+/**
+ * SQLite is opened only through openDatabase() (core/store/native-binding.ts), which loads the
+ * better-sqlite3 build of the runtime the process runs on (Node or Electron). Types are fine.
+ */
+const sqliteOnlyThroughOpenDatabase = {
+  name: 'better-sqlite3',
+  allowTypeImports: true,
+  message:
+    "open databases with openDatabase() from core/store/native-binding.ts (each runtime's own build).",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -114,6 +125,15 @@ export default tseslint.config(
   // core/: no Electron, no DOM/UI, nothing above it.
   {
     files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [sqliteOnlyThroughOpenDatabase], patterns: coreNeverImports },
+      ],
+    },
+  },
+  {
+    files: ['core/store/native-binding.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: coreNeverImports }] },
   },
   // core/ except store, cli and testing runs anywhere JavaScript runs: no Node built-ins.
@@ -189,6 +209,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [sqliteOnlyThroughOpenDatabase],
           patterns: [
             { group: ['**/renderer/**'], message: 'electron/ does not import the renderer.' },
           ],

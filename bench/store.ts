@@ -1,7 +1,7 @@
 // Trace storage figures: events/s through the session's batched writer, against the naive way
 // (one prepared single-row INSERT per event, all in one transaction), on the same events, in the
 // same run; and how long opening a 10-million-event session takes to show its first page.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../core/store/native-binding';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,7 @@ export function benchTraceStore(events = 2_000_000): Record<string, number> {
     session.close();
 
     // Naive: the same events, one prepared single-row INSERT each, one transaction.
-    const naive = new Database(path.join(dir, 'naive.db'));
+    const naive = openDatabase(path.join(dir, 'naive.db'));
     // Same table shape as migrations/0001_session.sql, no secondary indexes.
     naive.pragma('journal_mode = WAL');
     naive.pragma('synchronous = NORMAL');

@@ -21,6 +21,10 @@ test('the desktop app opens a session on the example machine', async () => {
   if (binary === null) console.log(`skipped: ${reason}`);
   test.skip(binary === null, reason);
   execFileSync(process.execPath, ['scripts/build-electron.mjs'], { stdio: 'inherit' });
+  // The app loads its own better-sqlite3 build (native/electron-<abi>/), never Node's.
+  execFileSync(process.execPath, ['scripts/rebuild-electron.mjs', '--if-missing'], {
+    stdio: 'inherit',
+  });
   const app = await electron.launch({
     executablePath: binary!,
     args: ['.vite/build/main.cjs', ...(process.env.CI ? ['--no-sandbox'] : [])],

@@ -6,6 +6,9 @@
 // stamp vite.renderer.config.ts writes, checked by scripts/stamp.mjs in a few milliseconds), and
 // runs the host as a JavaScript bundle (dist/host, rebuilt the same way; through tsx it would
 // take seconds more to start). The `irqlab` command's bundle is kept up to date in the background.
+//
+// The desktop app loads its own better-sqlite3 build (native/electron-<abi>/), made by Forge's
+// preStart hook (scripts/rebuild-electron.mjs) when missing; node_modules keeps Node's build.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setInterval } from 'node:timers';

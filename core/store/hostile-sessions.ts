@@ -1,7 +1,7 @@
 // Session files altered the way an attacker would alter one before mailing it (tests, the session
 // fuzz target and scripts/fuzz-session.ts). Each alteration is plain SQL on a valid session; the
 // file is left as one file (journal_mode DELETE), as a mailed file is.
-import Database from 'better-sqlite3';
+import { openDatabase } from './native-binding';
 import { TraceEmitter } from '../trace/emitter';
 import { Session } from './session';
 
@@ -31,7 +31,7 @@ export function makeBaseSession(file: string): void {
   emitter.flush();
   writer.finish({ procInterrupts: '' });
   session.close();
-  const db = new Database(file);
+  const db = openDatabase(file);
   db.pragma('journal_mode = DELETE');
   db.close();
 }
@@ -172,7 +172,7 @@ export const ALTERATIONS: Alteration[] = [
 
 /** Applies an alteration to a copy of a valid session (one file, journal_mode DELETE). */
 export function alter(file: string, sql: string): void {
-  const db = new Database(file);
+  const db = openDatabase(file);
   try {
     db.unsafeMode(true); // writable schema tricks need it, as an attacker's sqlite3 shell has
     db.exec(sql);

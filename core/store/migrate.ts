@@ -2,7 +2,7 @@
 // transaction together with the new schema version (PRAGMA user_version), so a failure leaves
 // the file at the last complete version.
 import type Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,14 +12,19 @@ export interface Migration {
   sql: string;
 }
 
-const DEFAULT_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'migrations',
-);
+/**
+ * migrations/ two folders above this file (core/store/ in the sources, dist/* and .vite/build/
+ * for bundles); the packaged desktop app carries it as a resource (forge.config.ts
+ * extraResource), outside app.asar.
+ */
+function defaultDir(): string {
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (process.versions.electron && resources && existsSync(path.join(resources, 'migrations')))
+    return path.join(resources, 'migrations');
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+}
 
-export function loadMigrations(dir = DEFAULT_DIR): Migration[] {
+export function loadMigrations(dir = defaultDir()): Migration[] {
   const migrations = readdirSync(dir)
     .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
     .sort()

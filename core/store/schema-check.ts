@@ -3,7 +3,8 @@
 // none of theirs missing or changed: a trigger runs on irqlab's writes, a view or a table named
 // `events` answers irqlab's reads), then rows of the types and ranges irqlab writes. SQLite checks
 // its pages; it does not check that a row is one irqlab could have written.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './native-binding';
 import { decodeBlockHeader, GROUP_BLOCKS, POSTING_KEYS } from './event-blocks';
 import { notValid } from './errors';
 import type { Migration } from './migrate';
@@ -23,7 +24,7 @@ function expectedSchema(migrations: readonly Migration[], version: number): Sche
   const key = `${version}\0${migrations.map((m) => m.sql.length).join(',')}`;
   let rows = expected.get(key);
   if (!rows) {
-    const db = new Database(':memory:');
+    const db = openDatabase(':memory:');
     try {
       migrate(
         db,

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openDatabase } from './native-binding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventKind } from '../trace/events';
 import { TraceEmitter } from '../trace/emitter';
@@ -174,7 +174,7 @@ describe('a session file', () => {
   it('migrates the version-1 fixture to event blocks: every event reads back as it was stored', () => {
     const file = path.join(dir, 'v1-events.irqlab');
     copyFileSync(path.join(here, 'fixtures', 'session-v1.irqlab'), file);
-    const raw = new Database(file, { readonly: true });
+    const raw = openDatabase(file, { readonly: true });
     const v1 = raw
       .prepare('SELECT id, kind, depth, fn, irq, cpu, a0, a1, a2, a3, text FROM events ORDER BY id')
       .all() as { id: number; irq: number; [column: string]: number }[];
@@ -204,7 +204,7 @@ describe('a session file', () => {
   it('derives the device context of version-1 events when migrating', () => {
     const file = path.join(dir, 'v1-devices.irqlab');
     const [v1] = loadMigrations();
-    const db = new Database(file);
+    const db = openDatabase(file);
     db.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
     db.exec(v1!.sql);
     db.pragma('user_version = 1');
@@ -279,7 +279,7 @@ describe('a session file', () => {
   it('refuses a file written by a newer irqlab, and leaves it untouched', () => {
     const file = path.join(dir, 'newer.irqlab');
     Session.open(file, { create: true }).close();
-    const db = new Database(file);
+    const db = openDatabase(file);
     db.pragma('journal_mode = DELETE');
     db.pragma('user_version = 999');
     db.close();
@@ -290,7 +290,7 @@ describe('a session file', () => {
 
   it('refuses a foreign SQLite database', () => {
     const file = path.join(dir, 'foreign.db');
-    const db = new Database(file);
+    const db = openDatabase(file);
     db.exec('CREATE TABLE photos (id INTEGER)');
     db.close();
     const before = readFileSync(file);

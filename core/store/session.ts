@@ -9,7 +9,8 @@
 //
 // Trace events live in blocks (event-blocks.ts); `events()` pages through them, using the
 // posting lists for filters, and SQL sees them through the `events` virtual table.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './native-binding';
 import {
   accessSync,
   closeSync,
@@ -193,7 +194,7 @@ function readSource(file: string): ReadSource {
   if (walBytes > 0 || hasShm) {
     if (hasShm && liveWriter(file))
       return {
-        open: () => harden(new Database(file, { readonly: true, fileMustExist: true })),
+        open: () => harden(openDatabase(file, { readonly: true, fileMustExist: true })),
         dispose: () => {},
       };
     if (walBytes > 0) return privateCopy(file, true);
@@ -201,11 +202,11 @@ function readSource(file: string): ReadSource {
   if (urisWork !== false) {
     const uri = `${pathToFileURL(path.resolve(file)).href}?immutable=1`;
     try {
-      const db = new Database(uri, { readonly: true, fileMustExist: true });
+      const db = openDatabase(uri, { readonly: true, fileMustExist: true });
       urisWork = true;
       db.close();
       return {
-        open: () => harden(new Database(uri, { readonly: true, fileMustExist: true })),
+        open: () => harden(openDatabase(uri, { readonly: true, fileMustExist: true })),
         dispose: () => {},
       };
     } catch (err) {
@@ -232,7 +233,7 @@ function privateCopy(file: string, withWal: boolean): ReadSource {
     throw err;
   }
   return {
-    open: () => harden(new Database(copy, { readonly: true, fileMustExist: true })),
+    open: () => harden(openDatabase(copy, { readonly: true, fileMustExist: true })),
     dispose: () => {
       process.removeListener('exit', remove);
       remove();
@@ -432,7 +433,7 @@ export class Session {
       if (image) {
         source?.dispose();
         source = null;
-        const db = harden(new Database(image));
+        const db = harden(openDatabase(image));
         try {
           migrate(db, migrations);
         } catch (err) {
@@ -456,7 +457,7 @@ export class Session {
           file,
           db,
           true,
-          () => harden(new Database(migrated)),
+          () => harden(openDatabase(migrated)),
           () => {},
           null,
         );
@@ -470,7 +471,7 @@ export class Session {
 
       source?.dispose();
       source = null;
-      const db = harden(new Database(file));
+      const db = harden(openDatabase(file));
       try {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
@@ -491,7 +492,7 @@ export class Session {
         file,
         db,
         false,
-        () => harden(new Database(file, { readonly: true, fileMustExist: true })),
+        () => harden(openDatabase(file, { readonly: true, fileMustExist: true })),
         () => {},
         lock,
       );

@@ -45,6 +45,8 @@ export interface SessionLibraryOptions {
   /** Desktop: the paths of the user's choice in native dialogs. Absent in browser mode. */
   chooseOpenPath?: () => Promise<string | null>;
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Desktop: a file was opened or saved (the OS's recent documents). */
+  opened?: (file: string) => void;
 }
 
 interface OpenSession {
@@ -364,6 +366,7 @@ export class SessionLibrary {
 
   private remember(file: string): void {
     if (!this.canUseDialogs && !this.inFolder(file)) return;
+    this.options.opened?.(file);
     const entries = this.recentEntries()
       .filter((e) => e.file !== file)
       .slice(0, RECENT_MAX - 1);

@@ -1,33 +1,101 @@
 // The Electron main process: one window, locked down, talking to the service layer over a single
-// validated IPC channel.
+// validated IPC channel. One instance: a session file opened from the OS (double-click, `irqlab
+// file.irqlab`, a second start) opens in the running app.
 import {
   app,
   BrowserWindow,
   dialog,
   ipcMain,
   Menu,
+  screen,
   session,
   shell,
   type MenuItemConstructorOptions,
 } from 'electron';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NativeBindingError, openDatabase } from '../../core/store/native-binding';
 import { IPC_INVOKE } from '../api/channels';
 import { dispatch } from '../api/dispatch';
 import { createService } from '../api/service';
 import { CONTENT_SECURITY_POLICY } from '../node/csp';
 import { QueryRunner } from '../node/query-runner';
 import { SimulationRunner } from '../node/simulation-runner';
+import {
+  aboutPanelOptions,
+  DEFAULT_SIZE,
+  fileToOpen,
+  MIN_SIZE,
+  restoredWindowState,
+  squirrelCommand,
+  type WindowState,
+} from './desktop';
 
 // Set by Electron Forge's Vite plugin at build time.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
+
+// Worker threads load better-sqlite3's Electron build too (core/store/native-binding.ts).
+process.env.IRQLAB_RUNTIME = 'electron';
 
 // Simulations run in a worker thread (built beside main.cjs), never on the main process's loop.
 const simulations = new SimulationRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const queries = new QueryRunner(path.join(__dirname, 'simulation-worker.cjs'));
 const SESSION_FILTERS = [{ name: 'irqlab sessions', extensions: ['irqlab'] }];
 let mainWindow: BrowserWindow | null = null;
+
+// Windows installer events: make or remove the shortcuts, then quit (no window, no lock).
+const squirrel =
+  process.platform === 'win32'
+    ? squirrelCommand(process.argv, path.basename(process.execPath))
+    : null;
+if (squirrel !== null) {
+  if (squirrel.length === 0) app.quit();
+  else
+    spawn(path.resolve(path.dirname(process.execPath), '..', 'Update.exe'), squirrel, {
+      detached: true,
+    })
+      .on('error', () => app.quit())
+      .on('close', () => app.quit());
+}
+
+// The first instance holds the lock; a later one hands its command line over ('second-instance')
+// and quits before making anything.
+const primary = squirrel === null && app.requestSingleInstanceLock();
+if (!primary && squirrel === null) app.quit();
+
+/**
+ * A file the OS asked us to open: the next open-dialog request takes it instead of asking (the
+ * page runs its own File > Open, unsaved-changes question included). Picking File > Open from
+ * the menu forgets it.
+ */
+let pendingOpen: string | null = primary ? fileToOpen(process.argv, process.cwd()) : null;
+let pageLoaded = false;
+
+function openFromOs(file: string): void {
+  pendingOpen = file;
+  const win = mainWindow;
+  if (!win) return; // the window's first load sends it
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  if (pageLoaded) win.webContents.send('irqlab:menu', 'file.open');
+}
+
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  const file = fileToOpen(argv, workingDirectory);
+  if (file) openFromOs(file);
+  else if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+// macOS hands files (Finder, the Dock) over by event, from before 'ready' on.
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  openFromOs(file);
+});
 
 // Files are opened and saved only where the user chose in a native dialog: the page asks for a
 // dialog, never hands over a path.
@@ -44,6 +112,11 @@ const service = createService({
     scratchDir: path.join(os.tmpdir(), `irqlab-scratch-${process.pid}`),
     // The recent list: the user's config folder (configDirOf), one per sessions folder.
     chooseOpenPath: async () => {
+      if (pendingOpen !== null) {
+        const file = pendingOpen;
+        pendingOpen = null;
+        return file;
+      }
       const options = {
         title: 'Open an irqlab session',
         filters: SESSION_FILTERS,
@@ -65,6 +138,7 @@ const service = createService({
         : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
+    opened: (file) => app.addRecentDocument(file),
   },
   chooseExportPath: async (suggestedName) => {
     const options = {
@@ -81,7 +155,10 @@ const handlers = service.handlers;
 
 /** The native menu: each item sends the renderer's command id (renderer/src/shell/commands.ts). */
 function buildMenu(): Menu {
-  const send = (commandId: string) => () => mainWindow?.webContents.send('irqlab:menu', commandId);
+  const send = (commandId: string) => () => {
+    if (commandId === 'file.open') pendingOpen = null; // the user asked for the dialog
+    mainWindow?.webContents.send('irqlab:menu', commandId);
+  };
   const item = (label: string, commandId: string, accelerator?: string) => ({
     label,
     accelerator,
@@ -163,15 +240,52 @@ function buildMenu(): Menu {
         item('Restart at Step 0', 'debug.restart', 'CmdOrCtrl+Shift+F5'),
       ],
     },
-    { label: 'Help', submenu: [item('Keyboard Shortcuts', 'help.shortcuts', 'F1')] },
+    {
+      label: 'Help',
+      submenu: [
+        item('Keyboard Shortcuts', 'help.shortcuts', 'F1'),
+        { type: 'separator' },
+        { role: 'about' },
+      ],
+    },
   ];
   return Menu.buildFromTemplate(template);
 }
 
+/** Window size and place, kept between starts (userData/window-state.json). */
+function windowStateFile(): string {
+  return path.join(app.getPath('userData'), 'window-state.json');
+}
+
+function savedWindowState(): WindowState | null {
+  try {
+    const saved: unknown = JSON.parse(readFileSync(windowStateFile(), 'utf8'));
+    return restoredWindowState(
+      saved,
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
+  } catch {
+    return null; // none yet, or unreadable: the default size, centred
+  }
+}
+
+function saveWindowState(win: BrowserWindow): void {
+  const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
+  try {
+    mkdirSync(path.dirname(windowStateFile()), { recursive: true });
+    writeFileSync(windowStateFile(), JSON.stringify(state));
+  } catch {
+    // a read-only profile folder costs the window's place, nothing else
+  }
+}
+
 function createWindow(): BrowserWindow {
+  const saved = savedWindowState();
+  pageLoaded = false;
   const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    ...(saved ? saved.bounds : DEFAULT_SIZE),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'irqlab',
     show: false,
     webPreferences: {
@@ -185,7 +299,17 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize();
+    win.show();
+  });
+  win.on('close', () => saveWindowState(win));
+  // The page has its listener (preload keeps what comes before the page listens): a file the OS
+  // asked to open before the window existed goes now.
+  win.webContents.on('did-finish-load', () => {
+    pageLoaded = true;
+    if (pendingOpen !== null) win.webContents.send('irqlab:menu', 'file.open');
+  });
   mainWindow = win;
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -223,7 +347,45 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
+/**
+ * The startup check: this runtime's better-sqlite3 build opens a database (its SQLite version
+ * goes in the About panel). Without it the app cannot open a session: say which build is missing
+ * and how to make it, and quit.
+ */
+function sqliteVersion(): string | null {
+  try {
+    const db = openDatabase(':memory:');
+    try {
+      return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (!(err instanceof NativeBindingError)) throw err;
+    dialog.showErrorBox('irqlab cannot open sessions', err.message);
+    return null;
+  }
+}
+
 void app.whenReady().then(() => {
+  if (!primary) return;
+  const sqlite = sqliteVersion();
+  if (sqlite === null) {
+    app.exit(1);
+    return;
+  }
+  app.setAboutPanelOptions(
+    aboutPanelOptions(
+      {
+        irqlab: app.getVersion(),
+        electron: process.versions.electron,
+        chromium: process.versions.chrome,
+        node: process.versions.node,
+        sqlite,
+      },
+      process.platform,
+    ),
+  );
   // The CSP also travels in index.html's meta tag; the header covers the dev server.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({

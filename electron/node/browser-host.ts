@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { loadBinding, NativeBindingError } from '../../core/store/native-binding';
 import { dispatch, type Handlers } from '../api/dispatch';
 import { createService, EXPORTS_URL_PREFIX } from '../api/service';
 import {
@@ -443,6 +444,14 @@ const STOP_GRACE_MS = 3000;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
+  // The startup check: Node's better-sqlite3 build is there and is Node's, else say how to fix.
+  try {
+    loadBinding();
+  } catch (err) {
+    if (!(err instanceof NativeBindingError)) throw err;
+    console.error(`irqlab: ${err.message}`);
+    process.exit(1);
+  }
   const sessionsDir = argument(argv, '--sessions-dir', 'IRQLAB_SESSIONS_DIR');
   const staticDir = argument(argv, '--static-dir', 'IRQLAB_STATIC_DIR');
   const host = await startBrowserHost({

@@ -119,7 +119,7 @@ export function App() {
     ...shell,
   };
   const { enabled, run } = commandRouter(table);
-  useCommandKeys(run);
+  useCommandKeys(run, info !== null);
 
   if (!info) {
     return (

@@ -11,8 +11,12 @@ function isEditable(target: EventTarget | null): 'monaco' | 'field' | null {
   return null;
 }
 
-/** Routes keys and native menu items to `run` (the latest one given: it changes every render). */
-export function useCommandKeys(run: (id: CommandId) => void): void {
+/**
+ * Routes keys and native menu items to `run` (the latest one given: it changes every render).
+ * `ready`: the app's mode is known; native menu commands wait for it (a file the OS opened at
+ * start-up is sent as one).
+ */
+export function useCommandKeys(run: (id: CommandId) => void, ready: boolean): void {
   const runRef = useRef(run);
   runRef.current = run;
 
@@ -45,5 +49,9 @@ export function useCommandKeys(run: (id: CommandId) => void): void {
   }, []);
 
   // The desktop app's native menu sends the same commands.
-  useEffect(() => window.irqlab?.onMenuCommand?.((id) => runRef.current(id as CommandId)), []);
+  useEffect(
+    () =>
+      ready ? window.irqlab?.onMenuCommand?.((id) => runRef.current(id as CommandId)) : undefined,
+    [ready],
+  );
 }
