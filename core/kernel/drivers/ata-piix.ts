@@ -1,7 +1,7 @@
 // Intel PIIX/ICH PATA and SATA (IDE mode) controllers. Follows drivers/ata/ata_piix.c
 // (piix_pci_tbl, piix_init_one) and drivers/ata/libata-sff.c (ata_pci_sff_activate_host);
 // Linux 4.4 to mainline (the irq handling has not changed in that range).
-import { type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, type DriverModel, oneVector } from './types';
 
 /** piix_pci_tbl, Intel (8086) device ids: PATA (PIIX3 7010, PIIX4, PIIX, ICH .. ICH8M). */
 const PATA_IDS = `
@@ -41,20 +41,7 @@ function ataPiix(legacy: boolean): DriverModel {
             { irq: 15, name: 'ata_piix' },
           ]
         : [],
-    plan: () =>
-      legacy
-        ? []
-        : [
-            {
-              modes: ['intx'],
-              min: 1,
-              max: 1,
-              managed: false,
-              preVectors: 0,
-              postVectors: 0,
-              name: () => 'ata_piix',
-            },
-          ],
+    plan: () => (legacy ? [] : [oneVector('intx', () => 'ata_piix')]),
   };
 }
 

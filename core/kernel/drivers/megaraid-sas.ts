@@ -5,7 +5,7 @@ import {
   type DriverContext,
   type DriverEntry,
   type DriverModel,
-  type IrqRequestPlan,
+  oneVector,
   profileAtLeast,
 } from './types';
 
@@ -62,15 +62,7 @@ const megasas: DriverModel = {
     const host = ctx.scsiHost ?? 0;
     const named = profileAtLeast(ctx.profile, 'v5.9');
     const n = megasasVectors(ctx);
-    const pin: IrqRequestPlan = {
-      modes: ['intx'],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => (named ? `megasas${host}` : 'megasas'),
-    };
+    const pin = oneVector('intx', () => (named ? `megasas${host}` : 'megasas'));
     if (ctx.msixTableSize === null) return [pin];
     return [
       {

@@ -2,12 +2,7 @@
 // (_base_check_enable_msix, _base_enable_msix, _base_alloc_irq_vectors, _base_request_irq) and
 // mpt3sas_scsih.c (scsih_probe, mpt3sas_pci_table); Linux 4.4 (mpt2sas merged into mpt3sas)
 // to mainline.
-import {
-  type DriverContext,
-  type DriverEntry,
-  type DriverModel,
-  type IrqRequestPlan,
-} from './types';
+import { type DriverContext, type DriverEntry, type DriverModel, oneVector } from './types';
 
 /** mpt3sas_pci_table, MPI 2.0 devices (mpi2_cnfg.h MPI2_MFGPAGE_DEVID_*: SAS2004, SAS2008,
  * SAS2108, SAS2116, SSS6200, SAS2208, SAS2308, the switch endpoints), bound as "mpt2sas". */
@@ -50,15 +45,7 @@ function mptsas(driverName: 'mpt2sas' | 'mpt3sas'): DriverModel {
     scsiHosts: () => 1,
     plan: (ctx) => {
       const name = `${driverName}${ctx.instance}`;
-      const pin: IrqRequestPlan = {
-        modes: ['intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name: () => name,
-      };
+      const pin = oneVector('intx', () => name);
       if (ctx.msixTableSize === null) return [pin];
       return [
         {

@@ -1,7 +1,13 @@
 // Realtek RTL8169/8168/8101/8125 gigabit and 2.5G Ethernet. Follows
 // drivers/net/ethernet/realtek/r8169_main.c (r8169.c before 5.2: rtl8169_pci_tbl, rtl_alloc_irq,
 // rtl_open); Linux 4.4 to mainline.
-import { type DriverEntry, type DriverModel, msiThenIntx, profileAtLeast } from './types';
+import {
+  type DriverEntry,
+  type DriverModel,
+  msiThenIntx,
+  oneVector,
+  profileAtLeast,
+} from './types';
 
 /**
  * rtl_alloc_irq: one vector, pci_alloc_irq_vectors(1, 1, PCI_IRQ_ALL_TYPES) — MSI-X, else MSI,
@@ -23,10 +29,7 @@ const r8169: DriverModel = {
   requestAt: 'open',
   plan: (ctx) => {
     const name = () => ctx.netdev;
-    if (LEGACY_ONLY.test(ctx.vendorDevice))
-      return [
-        { modes: ['intx'], min: 1, max: 1, managed: false, preVectors: 0, postVectors: 0, name },
-      ];
+    if (LEGACY_ONLY.test(ctx.vendorDevice)) return [oneVector('intx', name)];
     if (!profileAtLeast(ctx.profile, '4.20')) return [msiThenIntx(name)];
     return [
       {

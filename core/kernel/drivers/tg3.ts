@@ -1,7 +1,13 @@
 // Broadcom Tigon3 (BCM57xx) gigabit Ethernet. Follows drivers/net/ethernet/broadcom/tg3.c
 // (tg3_pci_tbl, tg3_get_invariants: SUPPORT_MSI / SUPPORT_MSIX / irq_max, tg3_ints_init,
 // tg3_enable_msix, tg3_irq_count, tg3_request_irq); Linux 4.4 to mainline.
-import { type DriverContext, type DriverEntry, type DriverModel, profileAtLeast } from './types';
+import {
+  type DriverContext,
+  type DriverEntry,
+  type DriverModel,
+  oneVector,
+  profileAtLeast,
+} from './types';
 
 /** 57765_PLUS (5717, 5718, 5719, 5720, 57765/57766 families, 5762, 5725, 5727): SUPPORT_MSIX,
  * irq_max = TG3_IRQ_MAX_VECS (5), rxq_max = TG3_RSS_MAX_NUM_QS (4). */
@@ -52,17 +58,9 @@ const tg3: DriverModel = {
   requestAt: 'open',
   plan: (ctx) => {
     const dev = ctx.vendorDevice.slice(5);
-    const one = (mode: 'msi' | 'intx') => ({
-      modes: [mode],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => ctx.netdev,
-    });
-    const pin = one('intx');
-    const msi = { ...one('msi'), fallback: pin };
+    const name = () => ctx.netdev;
+    const pin = oneVector('intx', name);
+    const msi = oneVector('msi', name, pin);
     const noMsi = ctx.vendorDevice.startsWith('14e4:') ? NO_MSI_IDS.includes(dev) : true;
     const afterMsix = noMsi ? pin : msi;
     if (!ctx.vendorDevice.startsWith('14e4:') || !MSIX_IDS.includes(dev)) return [afterMsix];

@@ -1,7 +1,7 @@
 // VMware vmxnet3 paravirtual NIC (15ad:07b0). Follows drivers/net/vmxnet3/vmxnet3_drv.c
 // (vmxnet3_probe queue counts, vmxnet3_alloc_intr_resources, vmxnet3_request_irqs), Linux 4.4 to
 // mainline, for a device of version < 7 (QEMU's is version 1).
-import { type DriverEntry, type DriverModel, type IrqRequestPlan } from './types';
+import { type DriverEntry, type DriverModel, type IrqRequestPlan, msiThenIntx } from './types';
 
 /** VMXNET3_DEVICE_MAX_TX_QUEUES / _RX_QUEUES (8; 32 only for device version 7+). */
 const MAX_QUEUES = 8;
@@ -20,16 +20,6 @@ const vmxnet3: DriverModel = {
   requestAt: 'open',
   plan: (ctx) => {
     const queues = rounddownPow2(Math.min(MAX_QUEUES, ctx.cpus));
-    const one = (mode: 'msi' | 'intx', fallback?: IrqRequestPlan): IrqRequestPlan => ({
-      modes: [mode],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => ctx.netdev,
-      fallback,
-    });
     const msix = (n: number, fallback: IrqRequestPlan): IrqRequestPlan => ({
       modes: ['msix'],
       min: n,
@@ -45,7 +35,7 @@ const vmxnet3: DriverModel = {
             : `${ctx.netdev}-event-${i}`,
       fallback,
     });
-    const tail = one('msi', one('intx'));
+    const tail = msiThenIntx(() => ctx.netdev);
     return [msix(queues + 1, queues > 1 ? msix(2, tail) : tail)];
   },
 };
