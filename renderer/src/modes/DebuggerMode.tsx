@@ -7,19 +7,12 @@ import { invoke } from '../api/client';
 import { DebuggerView, type DebuggerController } from '../debugger/DebuggerView';
 import { useDebuggerSnapshot, useDebuggerStore } from '../debugger/useDebugger';
 import type { MachineDocument } from '../model/document';
+import type { CommandId } from '../shell/commands';
 import type { Contribution } from '../shell/contributions';
 import type { Mode } from './ModeArea';
 
-type DebugCommand =
-  | 'debug.continue'
-  | 'debug.over'
-  | 'debug.into'
-  | 'debug.out'
-  | 'debug.step'
-  | 'debug.back'
-  | 'debug.runToCursor'
-  | 'debug.toggleBreakpoint'
-  | 'debug.restart';
+/** Every debug.* command of the table: this mode owns them all. */
+type DebugCommand = Extract<CommandId, `debug.${string}`>;
 
 export type DebuggerModeState = ReturnType<typeof useDebuggerMode>;
 
