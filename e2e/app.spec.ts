@@ -130,6 +130,12 @@ test('invalid edit: refused with the JSON path and the reason, and the model is 
   const machine = JSON.parse(await presetText('example'));
   machine.pci[7].parent = '0000:00:09.0';
   await replaceJson(page, machine);
+  // Run at once, within the pause after typing: the run judges the text typed, not the verdict on
+  // the text before it.
+  await page.getByRole('button', { name: '▶ Run boot' }).click();
+  await expect(page.getByTestId('app-error')).toContainText('not valid');
+  await expect(page.getByTestId('app-error')).toContainText('$.pci[7].parent');
+  await page.getByTestId('app-error').getByRole('button', { name: 'Dismiss' }).click();
   const status = page.getByTestId('status');
   await expect(status).toContainText('1 problem in the machine');
   await status.locator('summary').click();

@@ -12,6 +12,8 @@ import type { PathKey } from './json-locate';
 export type { Problem };
 
 export interface Analysis {
+  /** The text analysed (typing is analysed after a pause, so it may be older than the document). */
+  text: string;
   /** The JSON value of the text, when it is JSON at all. */
   value: unknown;
   /** The machine, when the text is a valid machine. */
@@ -28,8 +30,8 @@ export function analyse(text: string): Analysis {
   }
   const parsed = parseMachineJson(text);
   return parsed.ok
-    ? { value, machine: parsed.machine, problems: [] }
-    : { value, machine: null, problems: parsed.errors };
+    ? { text, value, machine: parsed.machine, problems: [] }
+    : { text, value, machine: null, problems: parsed.errors };
 }
 
 /** A change to the machine's JSON value, made by the graph or the property panel. */
@@ -119,7 +121,15 @@ export function useMachineDocument(): MachineDocument {
   const analyseTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     if (analyseTimer.current) clearTimeout(analyseTimer.current);
-    analyseTimer.current = setTimeout(() => analyseNow(text), text.length > 1_000_000 ? 600 : 200);
+    // The timer may fire after a whole-document change (a new session) was set but before React
+    // rendered it and cleared this timer: analysing the old text then would overwrite the new
+    // text's verdict with a stale one. Only the current text is analysed.
+    analyseTimer.current = setTimeout(
+      () => {
+        if (textRef.current === text) analyseNow(text);
+      },
+      text.length > 1_000_000 ? 600 : 200,
+    );
     return () => {
       if (analyseTimer.current) clearTimeout(analyseTimer.current);
     };

@@ -6,7 +6,7 @@ import type { JobStatus, ResponseOf, SessionState } from '../../../electron/api/
 import type { Injection } from '../../../core/kernel/injections';
 import type { KernelProfile } from '../../../core/kernel/profiles';
 import { invoke } from '../api/client';
-import type { MachineDocument } from '../model/document';
+import { analyse, type MachineDocument } from '../model/document';
 import type { Contribution, Dialogs } from '../shell/contributions';
 import { ExportDialog } from './ExportDialog';
 import { injectionLabel, InjectionsDialog, ProfileEditor } from './RunOptions';
@@ -59,9 +59,13 @@ export function useRunControl({
 
   const runBoot = async () => {
     if (!session || running) return;
-    if (!doc.analysis.machine) {
+    // What is typed is analysed after a pause: a run started sooner judges the text it runs.
+    const analysis = doc.analysis.text === doc.text ? doc.analysis : analyse(doc.text);
+    if (!analysis.machine) {
+      const problems = analysis.problems;
+      const first = problems[0];
       setError(
-        `The machine is not valid (${doc.analysis.problems.length} problem${doc.analysis.problems.length === 1 ? '' : 's'}): fix it before running.`,
+        `The machine is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}${first ? `; first, at ${first.path}: ${first.message}` : ''}): fix it before running.`,
       );
       return;
     }
