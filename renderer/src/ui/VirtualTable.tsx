@@ -28,6 +28,11 @@ interface Props {
   /** The cells of a row, or null while it is being fetched. */
   row(index: number): Record<string, ReactNode> | null;
   rowClass?(index: number): string;
+  /**
+   * How many columns a row's cell covers (default 1); the columns it covers get no cell of their
+   * own. A message beside an empty column takes that column's room instead of being cut.
+   */
+  cellSpan?(index: number, key: string): number;
   /** The rows in view changed (fetch them). */
   onRange?(first: number, last: number): void;
   selected?: number | null;
@@ -43,12 +48,24 @@ interface Props {
   empty?: ReactNode;
 }
 
+/** The columns that get a cell, each with how many columns it covers. */
+function spanned(columns: Column[], span: (key: string) => number) {
+  const out: { column: Column; span: number }[] = [];
+  for (let k = 0; k < columns.length;) {
+    const n = Math.max(1, Math.min(columns.length - k, Math.floor(span(columns[k]!.key))));
+    out.push({ column: columns[k]!, span: n });
+    k += n;
+  }
+  return out;
+}
+
 export function VirtualTable({
   columns,
   rowCount,
   rowHeight = 22,
   row,
   rowClass,
+  cellSpan,
   onRange,
   selected = null,
   onSelect,
@@ -171,8 +188,13 @@ export function VirtualTable({
         data-row={i}
       >
         {cells
-          ? columns.map((c) => (
-              <div key={c.key} role="cell" className={`vt-cell ${c.className ?? ''}`}>
+          ? spanned(columns, (key) => cellSpan?.(i, key) ?? 1).map(({ column: c, span }) => (
+              <div
+                key={c.key}
+                role="cell"
+                className={`vt-cell ${c.className ?? ''}`}
+                style={span > 1 ? { gridColumn: `span ${span}` } : undefined}
+              >
                 {cells[c.key]}
               </div>
             ))
