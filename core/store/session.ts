@@ -863,19 +863,22 @@ export class Session {
    * prepare fails with SQLite's own message (`no such column: name`), as a QueryError.
    */
   query(sql: string, limit = 10_000): { columns: string[]; rows: unknown[][] } {
+    const kind = statementKind(sql);
+    const refuse = () =>
+      new QueryError(
+        'read-only',
+        `${kind || 'this'} statement refused: queries are read-only (SELECT, WITH ... SELECT, EXPLAIN)`,
+      );
     let stmt: Database.Statement;
     try {
       stmt = this.db.prepare(sql);
     } catch (err) {
+      // A write SQLite would not even prepare (`DELETE FROM events`: a virtual table) is still a
+      // write; anything else is the statement's own mistake, in SQLite's words.
+      if (WRITE_KINDS.has(kind)) throw refuse();
       throw new QueryError('sql', (err as Error).message);
     }
-    const kind = statementKind(sql);
-    if (!stmt.readonly || !stmt.reader || REFUSED_KINDS.has(kind)) {
-      throw new QueryError(
-        'read-only',
-        `${kind || 'this'} statement refused: queries are read-only (SELECT, WITH ... SELECT, EXPLAIN)`,
-      );
-    }
+    if (!stmt.readonly || !stmt.reader || REFUSED_KINDS.has(kind)) throw refuse();
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
     // The user's SQL may fail on its own (a bad function call): only corruption is the file's.
@@ -900,6 +903,25 @@ export class Session {
 
 /** Statements refused even when SQLite calls them read-only: they change the connection. */
 const REFUSED_KINDS = new Set(['PRAGMA', 'ATTACH', 'DETACH', 'VACUUM']);
+/** Statements that write or change the connection, by their first keyword. */
+const WRITE_KINDS = new Set([
+  ...REFUSED_KINDS,
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'REPLACE',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'REINDEX',
+  'ANALYZE',
+  'BEGIN',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+]);
 
 /**
  * The statement's kind as its first keyword (comments skipped): `DELETE`, `PRAGMA`; for a WITH,
