@@ -189,6 +189,17 @@ test('trace explorer: a new filter starts at its first match, messages whole, an
       ),
     );
   expect(cut).toEqual([]);
+  // And the border between event and message can be dragged to give the message more room.
+  const message = table.getByRole('columnheader', { name: 'log / fault' });
+  const before = (await message.boundingBox())!.width;
+  const edge = (await table
+    .getByRole('separator', { name: 'Resize the event column' })
+    .boundingBox())!;
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x - 150, edge.y + edge.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await message.boundingBox())!.width).toBeGreaterThan(before + 100);
   await shot(page, '39-trace-faults-whole');
 
   // The SQL box: the schema beside it (the events virtual table, the views, their columns).
@@ -224,5 +235,6 @@ test('trace explorer: a new filter starts at its first match, messages whole, an
   await page.keyboard.insertText('SELECT name FROM runs');
   await page.keyboard.press('ControlOrMeta+Enter');
   await expect(sql.getByTestId('sql-error')).toHaveText('no such column: name');
+  await schema.evaluate((el) => (el.scrollTop = 0));
   await shot(page, '40-trace-sql-schema-error');
 });

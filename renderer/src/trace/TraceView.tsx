@@ -30,14 +30,15 @@ interface Props {
 }
 
 // The event and its message last and side by side: a row with only one of them (a log line, a
-// call) lets it take both columns' room (cellSpan), so a DMAR fault line shows whole.
+// call) lets it take both columns' room (cellSpan), so a DMAR fault line shows whole; the border
+// between the two can be dragged to give the message more.
 const COLUMNS: Column[] = [
   { key: 'seq', label: 'step', width: '84px', className: 'num mono' },
   { key: 'kind', label: 'kind', width: '50px' },
   { key: 'irq', label: 'irq', width: '60px', className: 'num mono' },
   { key: 'cpu', label: 'CPU', width: '44px', className: 'num mono' },
   { key: 'device', label: 'device', width: '104px', className: 'mono' },
-  { key: 'event', label: 'event', width: 'minmax(240px, 2fr)', className: 'mono' },
+  { key: 'event', label: 'event', width: 'minmax(240px, 2fr)', className: 'mono', resizable: true },
   { key: 'text', label: 'log / fault', width: 'minmax(240px, 3fr)', className: 'mono' },
 ];
 
