@@ -77,7 +77,8 @@ test('trace explorer: 10 million events scroll end to end, paged from SQLite', a
   await expect(page.getByTestId('trace-count')).toContainText('matching events');
   await expect(table.locator('.vt-row').first()).toContainText('matrix_alloc');
   const rows = table.locator('.vt-row:not(.loading)');
-  for (const cell of await rows.locator('.vt-cell:nth-child(5)').allInnerTexts())
+  // The CPU column (step, kind, irq, CPU, ...).
+  for (const cell of await rows.locator('.vt-cell:nth-child(4)').allInnerTexts())
     expect(cell).toBe('7');
   await shot(page, '34-trace-ten-million-filtered');
 });
@@ -119,6 +120,7 @@ test('trace explorer: a real run with its faults on the timeline, SQL, and a fau
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText('DELETE FROM runs');
   await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(sql.getByTestId('sql-error')).toContainText('DELETE statement refused');
   await expect(sql.getByTestId('sql-error')).toContainText('read-only');
   // Ctrl+Enter in the SQL box ran the query, not the boot: still one run.
   await expect(page.getByLabel('Run shown').locator('option')).toHaveCount(1);
@@ -137,4 +139,102 @@ test('trace explorer: a real run with its faults on the timeline, SQL, and a fau
     step.toLocaleString('en-US'),
   );
   await shot(page, '37-trace-at-debugger-step');
+});
+
+test('trace explorer: a new filter starts at its first match, messages whole, and the SQL box with its schema and SQLite errors', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^seed-vf-compat-blocked/ }).click();
+  await runBoot(page);
+  await page.getByTestId('mode-trace').click();
+  const table = page.getByTestId('trace-table');
+  const body = table.locator('.vt-body');
+  await expect(table.locator('.vt-row:not(.loading)').first()).toBeVisible();
+
+  // Far down the run, then a filter with thousands of matches: shown from its first match.
+  await body.focus();
+  await page.keyboard.press('End');
+  await expect.poll(() => firstRowStep(page)).toBeGreaterThan(1000);
+  await page.getByLabel('Filter by kind').selectOption('call');
+  await expect(page.getByTestId('trace-count')).toContainText('matching events');
+  await expect(body).toHaveAttribute('data-top', '0');
+  const first = table.locator('.vt-row').first();
+  await expect(first).toHaveAttribute('aria-rowindex', '1');
+  await expect(first.locator('.kind')).toHaveText('call');
+  // Scrolled down that list, a narrower filter starts at its own first match again.
+  await page.keyboard.press('PageDown');
+  await body.focus();
+  for (let i = 0; i < 4; i++) await page.keyboard.press('PageDown');
+  await expect(body).not.toHaveAttribute('data-top', '0');
+  await page.getByLabel('Filter by Function').fill('modify_irte');
+  await expect(first).toContainText('modify_irte', { timeout: 15_000 });
+  await expect(body).toHaveAttribute('data-top', '0');
+  await shot(page, '38-trace-filter-first-match');
+
+  // The DMAR fault lines the kernel logged: the whole message is shown, not cut.
+  await page.getByLabel('Filter by Function').fill('');
+  await page.getByLabel('Filter by kind').selectOption('log');
+  await expect(page.getByTestId('trace-count')).toContainText('matching events');
+  await body.focus();
+  await page.keyboard.press('End');
+  await expect(table.locator('.vt-row', { hasText: 'fault index' }).first()).toBeVisible();
+  const cut = await table
+    .locator('.vt-row')
+    .evaluateAll((rows) =>
+      rows.flatMap((r) =>
+        [...r.querySelectorAll<HTMLElement>('.vt-cell')]
+          .filter((c) => c.scrollWidth > c.clientWidth + 1)
+          .map((c) => c.innerText),
+      ),
+    );
+  expect(cut).toEqual([]);
+  // And the border between event and message can be dragged to give the message more room.
+  const message = table.getByRole('columnheader', { name: 'log / fault' });
+  const before = (await message.boundingBox())!.width;
+  const edge = (await table
+    .getByRole('separator', { name: 'Resize the event column' })
+    .boundingBox())!;
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x - 150, edge.y + edge.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await message.boundingBox())!.width).toBeGreaterThan(before + 100);
+  await shot(page, '39-trace-faults-whole');
+
+  // The SQL box: the schema beside it (the events virtual table, the views, their columns).
+  await page.getByRole('button', { name: 'SQL', exact: true }).click();
+  const sql = page.getByTestId('sql-box');
+  const schema = sql.getByTestId('sql-schema');
+  await expect(schema.locator('[data-relation=events]')).toHaveAttribute(
+    'data-type',
+    'virtual table',
+  );
+  await expect(schema.locator('[data-relation=events_named]')).toContainText(
+    'BDF of the device the kernel was working for',
+  );
+  // The default query uses the view with names.
+  await sql.getByRole('button', { name: 'Run query' }).click();
+  await expect(sql.getByTestId('sql-result').locator('[role=columnheader]')).toHaveText([
+    'name',
+    'calls',
+  ]);
+  await expect(sql.getByTestId('sql-result').locator('.vt-row').first()).toContainText(/[a-z_]+/);
+  // A name clicked in the schema goes in at the cursor.
+  await sql.getByTestId('sql-editor').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText('SELECT summary FROM ');
+  await schema.locator('[data-relation=faults] summary').getByRole('button').click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(sql.getByTestId('sql-result').locator('.vt-row').first()).toContainText(
+    'fault reason 0x25',
+  );
+  // A typo: SQLite's own words, no path of the scratch file.
+  await sql.getByTestId('sql-editor').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText('SELECT name FROM runs');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(sql.getByTestId('sql-error')).toHaveText('no such column: name');
+  await schema.evaluate((el) => (el.scrollTop = 0));
+  await shot(page, '40-trace-sql-schema-error');
 });

@@ -142,6 +142,11 @@ describe('irqlab simulate', () => {
       code: 2,
       err: expect.stringContaining('read-only'),
     });
+    // SQLite's own words for a typo, as the trace explorer's SQL box shows them.
+    expect(await run('query', file, 'SELECT name FROM runs')).toMatchObject({
+      code: 2,
+      err: 'irqlab: no such column: name\n',
+    });
     const perfetto = path.join(dir, 'trace.json');
     expect((await run('report', file, '--format', 'perfetto', '-o', perfetto)).code).toBe(0);
     const csv = await run('report', file, '--format', 'csv');

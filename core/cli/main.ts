@@ -35,7 +35,7 @@ import { parseMachine, parseMachineJson } from '../model/validate';
 import { REPORT_FORMATS, writeReport, type ReportFormat } from '../report/report';
 import { storedRunOutputs } from '../report/run-data';
 import type { TraceSource } from '../report/trace-source';
-import { SessionError } from '../store/errors';
+import { QueryError, SessionError } from '../store/errors';
 import {
   compareSysfsIrqs,
   compareWithSimulation,
@@ -670,7 +670,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (err) {
     if (err instanceof OutputClosed) return 0;
-    if (err instanceof UsageError || err instanceof SessionError || err instanceof ImportError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof SessionError ||
+      err instanceof ImportError ||
+      err instanceof QueryError
+    ) {
       io.err(`irqlab: ${err.message}\n`);
       return 2;
     }

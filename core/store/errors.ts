@@ -36,3 +36,18 @@ export function notValid(
 ): SessionError {
   return new SessionError(code, file, `${NOT_VALID}: ${what}`);
 }
+
+/**
+ * Why the user's own SQL gave no answer: SQLite's message as SQLite gave it (`no such column:
+ * name`), or which statement was refused for writing. Never names the file (an untitled
+ * session's is a scratch path the user never chose): the statement is the user's, not the file's.
+ */
+export class QueryError extends Error {
+  constructor(
+    readonly code: 'sql' | 'read-only',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}

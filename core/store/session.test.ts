@@ -16,7 +16,7 @@ import { openDatabase } from './native-binding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventKind } from '../trace/events';
 import { TraceEmitter } from '../trace/emitter';
-import { SessionError } from './errors';
+import { QueryError, SessionError } from './errors';
 import { BLOCK_EVENTS } from './event-blocks';
 import { loadMigrations } from './migrate';
 import { IRQLAB_APPLICATION_ID, RUN_ROWID_BASE, Session } from './session';
@@ -155,7 +155,7 @@ describe('a session file', () => {
       'CREATE TABLE t (x)',
       'SELECT 1; DELETE FROM events',
     ]) {
-      expect(() => session.query(sql), sql).toThrow(SessionError);
+      expect(() => session.query(sql), sql).toThrow(QueryError);
     }
     expect(session.query('SELECT count(*) FROM events').rows[0]).toEqual([101]);
     session.close();

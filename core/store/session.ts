@@ -34,12 +34,13 @@ import {
 } from '../trace/events';
 import { namedArgs, type TraceSource } from '../report/trace-source';
 import { BlockReader } from './block-reader';
-import { notValid, SessionError } from './errors';
+import { notValid, QueryError, SessionError } from './errors';
 import type { PostingKey } from './event-blocks';
 import { registerEventsTable } from './events-table';
 import { latestVersion, loadMigrations, migrate, type Migration } from './migrate';
 import { RUN_ROWID_BASE, RunWriter } from './run-writer';
 import { checkRows, checkSchema, symbolArgs } from './schema-check';
+import { SQL_VIEWS } from './sql-schema';
 import { acquireWriterLock, liveWriter, type WriterLock } from './writer-lock';
 
 // SQLite URIs (`file:...?immutable=1`) let a reader open a session without creating -wal/-shm
@@ -379,6 +380,8 @@ export class Session {
     private readonly lock: WriterLock | null,
   ) {
     registerEventsTable(db, () => this.tableBlocks());
+    // Names instead of interned ids, for SQL (sql-schema.ts says why TEMP: never in the file).
+    for (const v of SQL_VIEWS) db.exec(`CREATE TEMP VIEW IF NOT EXISTS ${v.name} AS ${v.sql}`);
   }
 
   static open(file: string, options: OpenOptions = {}): Session {
@@ -854,42 +857,82 @@ export class Session {
   /**
    * A read-only SQL query for power users. SQLite itself decides whether the statement writes
    * (better-sqlite3's `readonly` flag comes from sqlite3_stmt_readonly), so no parsing tricks can
-   * smuggle a write through; PRAGMAs and ATTACH are refused too. Trace events are the `events`
-   * virtual table (events-table.ts).
+   * smuggle a write through; PRAGMAs and ATTACH/DETACH are refused too (a PRAGMA can be "read-only"
+   * and still change the connection). Trace events are the `events` virtual table
+   * (events-table.ts), with names in the views of sql-schema.ts. A statement SQLite cannot
+   * prepare fails with SQLite's own message (`no such column: name`), as a QueryError.
    */
   query(sql: string, limit = 10_000): { columns: string[]; rows: unknown[][] } {
+    const kind = statementKind(sql);
+    const refuse = () =>
+      new QueryError(
+        'read-only',
+        `${kind || 'this'} statement refused: queries are read-only (SELECT, WITH ... SELECT, EXPLAIN)`,
+      );
     let stmt: Database.Statement;
     try {
       stmt = this.db.prepare(sql);
     } catch (err) {
-      throw new SessionError(
-        'read-only-query',
-        this.file,
-        `query rejected (only read-only SELECT statements are allowed): ${(err as Error).message}`,
-      );
+      // A write SQLite would not even prepare (`DELETE FROM events`: a virtual table) is still a
+      // write; anything else is the statement's own mistake, in SQLite's words.
+      if (WRITE_KINDS.has(kind)) throw refuse();
+      throw new QueryError('sql', (err as Error).message);
     }
-    if (!stmt.readonly || !stmt.reader || /^\s*(pragma|attach|detach|vacuum)\b/i.test(sql)) {
-      throw new SessionError(
-        'read-only-query',
-        this.file,
-        'query rejected: only read-only SELECT statements are allowed',
-      );
-    }
+    if (!stmt.readonly || !stmt.reader || REFUSED_KINDS.has(kind)) throw refuse();
     const columns = stmt.columns().map((c) => c.name);
     const rows: unknown[][] = [];
     // The user's SQL may fail on its own (a bad function call): only corruption is the file's.
-    this.guard(
-      'query',
-      () => {
-        for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
-          rows.push(row);
-          if (rows.length >= limit) break;
-        }
-      },
-      isCorruption,
-    );
+    try {
+      this.guard(
+        'query',
+        () => {
+          for (const row of stmt.raw(true).iterate() as IterableIterator<unknown[]>) {
+            rows.push(row);
+            if (rows.length >= limit) break;
+          }
+        },
+        isCorruption,
+      );
+    } catch (err) {
+      if (err instanceof SessionError) throw err;
+      throw new QueryError('sql', (err as Error).message);
+    }
     return { columns, rows };
   }
+}
+
+/** Statements refused even when SQLite calls them read-only: they change the connection. */
+const REFUSED_KINDS = new Set(['PRAGMA', 'ATTACH', 'DETACH', 'VACUUM']);
+/** Statements that write or change the connection, by their first keyword. */
+const WRITE_KINDS = new Set([
+  ...REFUSED_KINDS,
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'REPLACE',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'REINDEX',
+  'ANALYZE',
+  'BEGIN',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+]);
+
+/**
+ * The statement's kind as its first keyword (comments skipped): `DELETE`, `PRAGMA`; for a WITH,
+ * the statement after its common table expressions when it writes.
+ */
+export function statementKind(sql: string): string {
+  const bare = sql.replace(/--[^\n]*|\/\*[\s\S]*?(\*\/|$)/g, ' ').trim();
+  const first = /^[A-Za-z]+/.exec(bare)?.[0]?.toUpperCase() ?? '';
+  if (first !== 'WITH') return first;
+  const writes = /\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.exec(bare.replace(/'(?:[^']|'')*'/g, "''"));
+  return writes ? writes[1]!.toUpperCase() : 'WITH';
 }
 
 /** The string ids a page refers to: texts, devices and string-typed arguments. */

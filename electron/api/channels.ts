@@ -390,6 +390,17 @@ const RunRef = { sessionId: SessionIdSchema, runId: RunIdSchema };
 
 const SqlCellSchema = z.union([z.string(), z.number(), z.null()]);
 
+/** A name SQL sees (table, virtual table, view) with its columns, each with one line of meaning. */
+const SqlNameSchema = z.object({ name: z.string(), meaning: z.string() });
+export const SqlRelationSchema = z.object({
+  name: z.string(),
+  type: z.enum(['table', 'virtual table', 'view']),
+  meaning: z.string(),
+  columns: z.array(SqlNameSchema),
+  arguments: z.array(SqlNameSchema).optional(),
+});
+export type SqlRelation = z.infer<typeof SqlRelationSchema>;
+
 const ChangeSchema = z.object({
   kind: z.enum(['added', 'removed', 'changed']),
   key: z.string(),
@@ -785,6 +796,11 @@ export const channels = {
         z.object({ seq: z.number(), kind: z.enum(['fault', 'allocation']), label: z.string() }),
       ),
     }),
+  },
+  /** What the SQL box can query (core/store/sql-schema.ts), for the schema beside it. */
+  'trace.schema': {
+    request: empty,
+    response: z.object({ relations: z.array(SqlRelationSchema) }),
   },
   'trace.query': {
     request: z

@@ -37,7 +37,7 @@ import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
 import { runSpecOf, type StoredRunOutputs } from './job-work';
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
-import { allocations, runQuery, timeline, tracePage, traceSymbols } from './trace';
+import { allocations, runQuery, sqlSchema, timeline, tracePage, traceSymbols } from './trace';
 import { SessionLibrary, type SessionLibraryOptions } from './sessions';
 
 export interface ServiceOptions {
@@ -504,6 +504,7 @@ export function createService(options: ServiceOptions): Service {
       if (!run) throw new Error(`no run ${runId} in this session`);
       return timeline(s.session, runId, run.eventCount, bins);
     },
+    'trace.schema': () => ({ relations: sqlSchema() }),
     'trace.query': ({ sessionId, sql, limit }) => {
       const s = library.get(sessionId);
       return options.query ? options.query(s.file, sql, limit) : runQuery(s.session, sql, limit);

@@ -3,7 +3,8 @@
 // faults, allocations and log lines are, and the allocations the debugger can start from.
 import { EventKind } from '../../core/trace/events';
 import type { EventFilter, NamedEvent, Session } from '../../core/store/session';
-import type { TraceFilter } from './channels';
+import { SQL_SCHEMA } from '../../core/store/sql-schema';
+import type { SqlRelation, TraceFilter } from './channels';
 
 const KIND_NUMBER: Record<string, number> = {
   call: EventKind.call,
@@ -162,6 +163,15 @@ export function timeline(session: Session, runId: number, eventCount: number, bi
   return { eventCount, binSize, faults, logs, allocations: allocs, marks };
 }
 
+/** The tables, virtual tables and views the SQL box can query, each column with its meaning. */
+export function sqlSchema(): SqlRelation[] {
+  return SQL_SCHEMA.map((r) => ({
+    ...r,
+    columns: [...r.columns],
+    ...(r.arguments ? { arguments: [...r.arguments] } : {}),
+  }));
+}
+
 /** One SQL answer cell as the page gets it: blobs said, not sent. */
 function cell(v: unknown): string | number | null {
   if (v === null || v === undefined) return null;
@@ -171,7 +181,10 @@ function cell(v: unknown): string | number | null {
   return String(v);
 }
 
-/** A read-only query (Session.query decides what is read-only), its rows capped at `limit`. */
+/**
+ * A read-only query (Session.query decides what is read-only), its rows capped at `limit`. A
+ * statement SQLite cannot run fails with SQLite's own message; a write with the statement refused.
+ */
 export function runQuery(
   session: Session,
   sql: string,

@@ -29,14 +29,17 @@ interface Props {
   onOpenInDebugger(seq: number): void;
 }
 
+// The event and its message last and side by side: a row with only one of them (a log line, a
+// call) lets it take both columns' room (cellSpan), so a DMAR fault line shows whole; the border
+// between the two can be dragged to give the message more.
 const COLUMNS: Column[] = [
-  { key: 'seq', label: 'step', width: '92px', className: 'num mono' },
-  { key: 'kind', label: 'kind', width: '54px' },
-  { key: 'event', label: 'event', width: 'minmax(280px, 3fr)', className: 'mono' },
-  { key: 'irq', label: 'irq', width: '72px', className: 'num mono' },
-  { key: 'cpu', label: 'CPU', width: '48px', className: 'num mono' },
-  { key: 'device', label: 'device', width: '112px', className: 'mono' },
-  { key: 'text', label: 'log / fault', width: 'minmax(160px, 2fr)', className: 'mono' },
+  { key: 'seq', label: 'step', width: '84px', className: 'num mono' },
+  { key: 'kind', label: 'kind', width: '50px' },
+  { key: 'irq', label: 'irq', width: '60px', className: 'num mono' },
+  { key: 'cpu', label: 'CPU', width: '44px', className: 'num mono' },
+  { key: 'device', label: 'device', width: '104px', className: 'mono' },
+  { key: 'event', label: 'event', width: 'minmax(240px, 2fr)', className: 'mono', resizable: true },
+  { key: 'text', label: 'log / fault', width: 'minmax(240px, 3fr)', className: 'mono' },
 ];
 
 function eventText(e: TraceEvent): string {
@@ -132,11 +135,15 @@ export function TraceView({
     const t = setTimeout(() => setApplied(text), 350);
     return () => clearTimeout(t);
   }, [text]);
-  // A new filter is a new list: nothing selected in it (but the step a jump asked for).
+  // A new filter is a new list: nothing selected in it and shown from its first match (but the
+  // step a jump asked for, which scrolls itself).
   const keepSelection = useRef(false);
   useEffect(() => {
     if (keepSelection.current) keepSelection.current = false;
-    else setSelected(null);
+    else {
+      setSelected(null);
+      setScrollTo({ row: 0, nonce: ++nonce.current });
+    }
   }, [applied]);
 
   /** Shows a step: without a filter its row is its number; with one, the filter goes. */
@@ -276,9 +283,13 @@ export function TraceView({
             return {
               seq: e.seq.toLocaleString('en-US'),
               kind: <span className={`kind kind-${e.kind}`}>{e.kind}</span>,
+              // A log line's message stands where its (empty) event would.
               event: (
-                <span style={{ paddingLeft: Math.min(e.depth, 24) * 10 }} title={eventText(e)}>
-                  {eventText(e)}
+                <span
+                  style={{ paddingLeft: Math.min(e.depth, 24) * 10 }}
+                  title={eventText(e) || e.text}
+                >
+                  {eventText(e) || e.text}
                 </span>
               ),
               irq: e.irq >= 0 ? e.irq : '',
@@ -286,6 +297,12 @@ export function TraceView({
               device: e.device,
               text: <span title={e.text}>{e.text}</span>,
             };
+          }}
+          cellSpan={(i, key) => {
+            const e = paged.event(i);
+            if (key !== 'event' || !e) return 1;
+            // A log line has no event, a call no message: one cell for the two.
+            return !e.text || !eventText(e) ? 2 : 1;
           }}
           rowClass={(i) => {
             const e = paged.event(i);
@@ -306,6 +323,111 @@ export function TraceView({
 }
 
 const SQL_URI = monaco.Uri.parse('irqlab://trace/query.sql');
+type SqlRelation = ResponseOf<'trace.schema'>['relations'][number];
+
+/** Example queries, over the views that show names (core/store/sql-schema.ts). */
+function sqlExamples(runId: number): { label: string; sql: string }[] {
+  return [
+    {
+      label: 'Functions called most',
+      sql: [
+        '-- Read-only SQL over the session, one statement (Ctrl+Enter runs it).',
+        '-- events_named: the trace with names; the schema is beside this box.',
+        'SELECT name, count(*) AS calls',
+        'FROM events_named',
+        `WHERE run = ${runId} AND kind = 'call'`,
+        'GROUP BY name ORDER BY calls DESC LIMIT 20',
+      ].join('\n'),
+    },
+    {
+      label: 'Faults',
+      sql: `SELECT seq, name, irq, device, summary\nFROM faults\nWHERE run = ${runId}\nORDER BY seq`,
+    },
+    {
+      label: 'Log lines at warning or worse',
+      sql: `SELECT seq, level, line\nFROM log_lines\nWHERE run = ${runId} AND level <= 4\nORDER BY seq`,
+    },
+    {
+      label: 'Events per device',
+      sql: [
+        'SELECT device, count(*) AS events, min(seq) AS first_step',
+        'FROM events_named',
+        `WHERE run = ${runId} AND device IS NOT NULL`,
+        'GROUP BY device ORDER BY first_step',
+      ].join('\n'),
+    },
+    {
+      label: 'Vectors allocated per CPU',
+      sql: [
+        'SELECT cpu, count(*) AS allocations',
+        'FROM events_named',
+        `WHERE run = ${runId} AND kind = 'state' AND name = 'matrix_alloc'`,
+        'GROUP BY cpu ORDER BY cpu',
+      ].join('\n'),
+    },
+  ];
+}
+
+const RELATION_ORDER: SqlRelation['type'][] = ['view', 'virtual table', 'table'];
+
+/** The names SQL sees, each with its meaning; clicking one inserts it at the cursor. */
+function SqlSchema({
+  relations,
+  onInsert,
+}: {
+  relations: SqlRelation[] | null;
+  onInsert(name: string): void;
+}) {
+  if (!relations) return <aside className="sql-schema" aria-label="Schema" />;
+  return (
+    <aside className="sql-schema" aria-label="Schema" data-testid="sql-schema">
+      {RELATION_ORDER.map((type) => (
+        <section key={type}>
+          <h4>{type === 'virtual table' ? 'virtual table' : `${type}s`}</h4>
+          {relations
+            .filter((r) => r.type === type)
+            .map((r) => (
+              <details
+                key={r.name}
+                open={r.name === 'events_named'}
+                data-relation={r.name}
+                data-type={r.type}
+              >
+                <summary title={r.meaning}>
+                  <button
+                    className="link mono"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      onInsert(r.name);
+                    }}
+                    title={`Insert ${r.name}`}
+                  >
+                    {r.name}
+                  </button>
+                  <span className="dim"> {r.meaning}</span>
+                </summary>
+                <ul>
+                  {[...r.columns, ...(r.arguments ?? [])].map((c, i) => (
+                    <li key={c.name} title={c.meaning}>
+                      <button
+                        className="link mono"
+                        onClick={() => onInsert(c.name)}
+                        title={`Insert ${c.name}`}
+                      >
+                        {c.name}
+                      </button>
+                      {i >= r.columns.length && <span className="dim"> (argument)</span>}
+                      <span className="dim"> {c.meaning}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ))}
+        </section>
+      ))}
+    </aside>
+  );
+}
 
 function SqlBox({ sessionId, runId, dark }: { sessionId: string; runId: number; dark: boolean }) {
   const host = useRef<HTMLDivElement>(null);
@@ -313,19 +435,22 @@ function SqlBox({ sessionId, runId, dark }: { sessionId: string; runId: number; 
   const [result, setResult] = useState<QueryResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
+  const [relations, setRelations] = useState<SqlRelation[] | null>(null);
   const runRef = useRef<() => void>(() => {});
+  const examples = useMemo(() => sqlExamples(runId), [runId]);
 
   useEffect(() => {
-    const initial = [
-      '-- Read-only SQL over the session. Trace events: the events table',
-      '-- (run_id, seq, kind, depth, fn, irq, cpu, a0..a3, text, dev); names: symbols, strings.',
-      'SELECT s.name, count(*) AS calls',
-      'FROM events e JOIN symbols s ON s.run_id = e.run_id AND s.id = e.fn',
-      `WHERE e.run_id = ${runId} AND e.kind = 1`,
-      'GROUP BY s.name ORDER BY calls DESC LIMIT 20',
-    ].join('\n');
+    let live = true;
+    void invoke('trace.schema', {}).then((s) => live && setRelations(s.relations));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
     const model =
-      monaco.editor.getModel(SQL_URI) ?? monaco.editor.createModel(initial, 'sql', SQL_URI);
+      monaco.editor.getModel(SQL_URI) ??
+      monaco.editor.createModel(examples[0]!.sql, 'sql', SQL_URI);
     const ed = monaco.editor.create(host.current!, {
       model,
       automaticLayout: true,
@@ -347,6 +472,14 @@ function SqlBox({ sessionId, runId, dark }: { sessionId: string; runId: number; 
     monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
   }, [dark]);
 
+  const insert = (text: string) => {
+    const ed = editor.current;
+    const at = ed?.getSelection();
+    if (!ed || !at) return;
+    ed.executeEdits('schema', [{ range: at, text, forceMoveMarkers: true }]);
+    ed.focus();
+  };
+
   const run = async () => {
     const sql = editor.current?.getValue() ?? '';
     if (!sql.trim() || running) return;
@@ -356,6 +489,7 @@ function SqlBox({ sessionId, runId, dark }: { sessionId: string; runId: number; 
       setResult(await invoke('trace.query', { sessionId, sql, limit: 1000 }));
     } catch (err) {
       setResult(null);
+      // SQLite's own message (`no such column: name`), or the statement refused.
       setError((err as Error).message.replace(/^trace\.query failed: /, ''));
     } finally {
       setRunning(false);
@@ -371,21 +505,42 @@ function SqlBox({ sessionId, runId, dark }: { sessionId: string; runId: number; 
   }));
   return (
     <div className="sql-box" data-testid="sql-box" data-own-keys="Ctrl+Enter">
-      <div className="sql-editor">
-        <div className="sql-host" ref={host} data-testid="sql-editor" />
-        <div className="sql-actions">
-          <button className="primary" onClick={() => void run()} disabled={running}>
-            {running ? 'Running…' : 'Run query'}
-          </button>
-          <span className="hint">Ctrl+Enter · read-only (SQLite refuses anything that writes)</span>
-          <span className="spacer" />
-          {result && (
-            <span className="hint" data-testid="sql-summary">
-              {result.rows.length.toLocaleString('en-US')} row{result.rows.length === 1 ? '' : 's'}
-              {result.truncated ? ' (first 1,000)' : ''} · {result.milliseconds} ms
+      <div className="sql-top">
+        <div className="sql-editor">
+          <div className="sql-host" ref={host} data-testid="sql-editor" />
+          <div className="sql-actions">
+            <button className="primary" onClick={() => void run()} disabled={running}>
+              {running ? 'Running…' : 'Run query'}
+            </button>
+            <select
+              aria-label="Example queries"
+              value=""
+              onChange={(e) => {
+                const ex = examples[Number(e.target.value)];
+                if (ex) editor.current?.setValue(ex.sql);
+              }}
+            >
+              <option value="">Examples…</option>
+              {examples.map((ex, i) => (
+                <option key={ex.label} value={i}>
+                  {ex.label}
+                </option>
+              ))}
+            </select>
+            <span className="hint">
+              Ctrl+Enter · read-only (SQLite refuses anything that writes)
             </span>
-          )}
+            <span className="spacer" />
+            {result && (
+              <span className="hint" data-testid="sql-summary">
+                {result.rows.length.toLocaleString('en-US')} row
+                {result.rows.length === 1 ? '' : 's'}
+                {result.truncated ? ' (first 1,000)' : ''} · {result.milliseconds} ms
+              </span>
+            )}
+          </div>
         </div>
+        <SqlSchema relations={relations} onInsert={insert} />
       </div>
       {error && (
         <div className="error" role="alert" data-testid="sql-error">

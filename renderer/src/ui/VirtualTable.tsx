@@ -19,6 +19,8 @@ export interface Column {
   /** A CSS grid track: "80px", "1fr", "minmax(120px, 2fr)". */
   width: string;
   className?: string;
+  /** Its right edge can be dragged in the header (double click: back to `width`). */
+  resizable?: boolean;
 }
 
 interface Props {
@@ -28,6 +30,11 @@ interface Props {
   /** The cells of a row, or null while it is being fetched. */
   row(index: number): Record<string, ReactNode> | null;
   rowClass?(index: number): string;
+  /**
+   * How many columns a row's cell covers (default 1); the columns it covers get no cell of their
+   * own. A message beside an empty column takes that column's room instead of being cut.
+   */
+  cellSpan?(index: number, key: string): number;
   /** The rows in view changed (fetch them). */
   onRange?(first: number, last: number): void;
   selected?: number | null;
@@ -43,12 +50,24 @@ interface Props {
   empty?: ReactNode;
 }
 
+/** The columns that get a cell, each with how many columns it covers. */
+function spanned(columns: Column[], span: (key: string) => number) {
+  const out: { column: Column; span: number }[] = [];
+  for (let k = 0; k < columns.length;) {
+    const n = Math.max(1, Math.min(columns.length - k, Math.floor(span(columns[k]!.key))));
+    out.push({ column: columns[k]!, span: n });
+    k += n;
+  }
+  return out;
+}
+
 export function VirtualTable({
   columns,
   rowCount,
   rowHeight = 22,
   row,
   rowClass,
+  cellSpan,
   onRange,
   selected = null,
   onSelect,
@@ -64,6 +83,9 @@ export function VirtualTable({
   const [height, setHeight] = useState(400);
   const [top, setTop] = useState(0);
   const drag = useRef<{ y: number; top: number } | null>(null);
+  /** Widths the user dragged columns to, in pixels, by column key. */
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const resize = useRef<{ key: string; x: number; width: number } | null>(null);
 
   useLayoutEffect(() => {
     const el = body.current;
@@ -148,7 +170,11 @@ export function VirtualTable({
   const thumb = rowCount > visible ? Math.max(24, (trackHeight * visible) / rowCount) : trackHeight;
   const thumbTop = maxTop > 0 ? (shownTop / maxTop) * (trackHeight - thumb) : 0;
 
-  const grid = { gridTemplateColumns: columns.map((c) => c.width).join(' ') };
+  const grid = {
+    gridTemplateColumns: columns
+      .map((c) => (widths[c.key] !== undefined ? `${widths[c.key]}px` : c.width))
+      .join(' '),
+  };
   const rows: ReactNode[] = [];
   for (let i = first; i <= last && i < rowCount; i++) {
     const cells = row(i);
@@ -171,8 +197,13 @@ export function VirtualTable({
         data-row={i}
       >
         {cells
-          ? columns.map((c) => (
-              <div key={c.key} role="cell" className={`vt-cell ${c.className ?? ''}`}>
+          ? spanned(columns, (key) => cellSpan?.(i, key) ?? 1).map(({ column: c, span }) => (
+              <div
+                key={c.key}
+                role="cell"
+                className={`vt-cell ${c.className ?? ''}`}
+                style={span > 1 ? { gridColumn: `span ${span}` } : undefined}
+              >
                 {cells[c.key]}
               </div>
             ))
@@ -197,6 +228,37 @@ export function VirtualTable({
         {columns.map((c) => (
           <div key={c.key} role="columnheader" className={`vt-cell ${c.className ?? ''}`}>
             {c.label}
+            {c.resizable && (
+              <div
+                className="vt-resize"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize the ${c.label} column`}
+                title="Drag to resize (double click: as it was)"
+                onPointerDown={(e) => {
+                  e.preventDefault();
+                  (e.target as HTMLElement).setPointerCapture(e.pointerId);
+                  const cell = (e.target as HTMLElement).parentElement!;
+                  resize.current = {
+                    key: c.key,
+                    x: e.clientX,
+                    width: cell.getBoundingClientRect().width,
+                  };
+                }}
+                onPointerMove={(e) => {
+                  const r = resize.current;
+                  if (!r) return;
+                  const width = Math.max(60, Math.round(r.width + e.clientX - r.x));
+                  setWidths((w) => ({ ...w, [r.key]: width }));
+                }}
+                onPointerUp={() => (resize.current = null)}
+                onDoubleClick={() =>
+                  setWidths((w) =>
+                    Object.fromEntries(Object.entries(w).filter(([k]) => k !== c.key)),
+                  )
+                }
+              />
+            )}
           </div>
         ))}
       </div>
