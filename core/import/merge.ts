@@ -409,6 +409,7 @@ export function mergeParts(given: Contribution[]): MergeResult {
     for (const k of Object.keys(provenance)) if (k.startsWith('$.pci[')) delete provenance[k];
     Object.assign(provenance, moved);
   }
+  busClaims(pci, sorted, provenance, conflicts);
   for (const f of pci) f.parent = parentOf(f, pci);
   for (const o of obs)
     for (const [bdf, vfs] of o.sriovTotalVfs) {
@@ -534,6 +535,53 @@ export function mergeParts(given: Contribution[]): MergeResult {
 }
 
 /**
+ * One bus is behind one bridge. Two artefacts of different boots (or of two boards of one
+ * family) can put a bus behind different bridges: the log's `00:1c.2: PCI bridge to [bus 08]`,
+ * lspci's `00:1c.3 ... secondary=08`, each listing only its own bridge. The claim of the more
+ * authoritative artefact stands (the same rank as every other PCI fact); the other bridge keeps
+ * its identity but loses its bus range, and the clash is a conflict naming both, so the merged
+ * tree is still one the kernel could have enumerated.
+ */
+function busClaims(
+  pci: PciPart[],
+  sorted: Contribution[],
+  provenance: Provenance,
+  conflicts: Conflict[],
+): void {
+  // The highest rank of an artefact stating each bridge's secondary bus as merged.
+  const rankOf = (f: PciPart): number => {
+    for (const c of sorted)
+      if (c.part.pci?.some((x) => x.bdf === f.bdf && x.secondary_bus === f.secondary_bus))
+        return RANK[c.kind];
+    return 0;
+  };
+  const byBus = new Map<string, number[]>();
+  pci.forEach((f, i) => {
+    if (f.secondary_bus === undefined || f.kind === 'vmd') return;
+    const key = `${f.bdf.slice(0, f.bdf.length - 8)}:${f.secondary_bus}`;
+    byBus.set(key, [...(byBus.get(key) ?? []), i]);
+  });
+  for (const claims of byBus.values()) {
+    if (claims.length < 2) continue;
+    // Stable: equal ranks keep the merged (most authoritative artefact's) order.
+    const ranked = [...claims].sort((a, b) => rankOf(pci[b]!) - rankOf(pci[a]!));
+    const bus = pci[ranked[0]!]!.secondary_bus!.toString(16).padStart(2, '0');
+    conflicts.push({
+      path: `$.pci[${ranked[1]}].secondary_bus`,
+      what: `bus ${bus} is the secondary bus of ${ranked.map((i) => pci[i]!.bdf).join(' and of ')} in different artefacts (of different boots or boards?); ${pci[ranked[0]!]!.bdf}'s is kept`,
+      values: ranked.map((i) => ({
+        value: pci[i]!.bdf,
+        at: provenance[`$.pci[${i}].secondary_bus`] ?? provenance[`$.pci[${i}]`] ?? [],
+      })),
+    });
+    for (const i of ranked.slice(1)) {
+      delete pci[i]!.secondary_bus;
+      delete pci[i]!.subordinate_bus;
+    }
+  }
+}
+
+/**
  * A bridge no artefact typed (lspci without -v, a log that does not name the port type) is a PCIe
  * port when the port driver started services on it: a root port on a root bus, else a switch
  * port below one. Services the log shows are kept for the port driver's model.
@@ -555,7 +603,9 @@ function portKinds(pci: PciPart[], obs: DmesgObservations[]): void {
       const order = ['pme', 'aer', 'pciehp', 'dpc', 'bwctrl'] as const;
       f.port_services = order.filter((x) => s.has(x));
     }
-    if (f.secondary_bus === undefined || (f.kind && f.kind !== 'endpoint')) continue;
+    // A PCI-to-PCI bridge by class is one even when its bus range was lost to another artefact's.
+    const bridge = f.secondary_bus !== undefined || /^0x0604/.test(f.class ?? '');
+    if (!bridge || (f.kind && f.kind !== 'endpoint')) continue;
     if (!s && f.driver !== 'pcieport') {
       f.kind = 'pci-bridge';
       continue;

@@ -11,7 +11,7 @@ import { parseProcInterrupts } from './interrupts';
 import { msiRowsByDevice } from './observed';
 import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
-import { realPath, sourceFacts } from '../testing/sources';
+import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
 
 const CRAASK = {
@@ -221,5 +221,97 @@ describe('a real /proc/interrupts beside the log', () => {
       ['0000:00:14.3', 'msix', [2]],
       ['0000:00:02.0', null, [0, 1]],
     ]);
+  });
+});
+
+describe('the Huananzhi X99 log with the X99 lspci', () => {
+  // The fixtures hold the QD4 board's log and the BD4 board's lspci (one vendor, one chipset,
+  // one firmware family): the two disagree on which root port bus 08 is behind. That used to
+  // make no machine at all.
+  const X99 = {
+    dmesg: 'dmesg/huananzhi-x99-qd4-xeon-e5v3-2drhd-xapic-ir.dmesg.txt',
+    lspci: 'lspci/huananzhi-x99-bd4-xeon-e5v3.lspci-nnvvvxxxx.txt',
+  };
+  const flat = (f: string) => keyFacts(f).replace(/\s+/g, ' ');
+
+  it('imports into a machine with every fact SOURCES.md reads from the log', async () => {
+    const r = await importFiles([realPath(X99.dmesg), realPath(X99.lspci)]);
+    expect(r.problems).toEqual([]);
+    const m = r.machine!;
+    const facts = flat(X99.dmesg);
+    expect(m.cpus.list).toHaveLength(Number(/Allowing (\d+) CPUs/.exec(facts)![1]));
+    const ioapics = [...facts.matchAll(/id (\d+) @(0x[0-9a-f]+) GSI (\d+)-(\d+)/g)];
+    expect(ioapics.length).toBe(Number(/(\d+) IOAPICs/.exec(facts)![1]));
+    expect(
+      m.ioapics.map((io) => [io.id, io.address, io.gsi_base, io.gsi_base + io.pins - 1]),
+    ).toEqual(ioapics.map((x) => [Number(x[1]), x[2], Number(x[3]), Number(x[4])]));
+    const isos = [...facts.matchAll(/IRQ(\d+) -> GSI (\d+)/g)];
+    expect(m.interrupt_source_overrides.map((o) => [o.bus_irq, o.gsi])).toEqual(
+      isos.map((x) => [Number(x[1]), Number(x[2])]),
+    );
+    expect(m.hpet?.timers).toBe(Number(/(\d+) comparators/.exec(facts)![1]));
+    expect(m.dmar?.host_address_width).toBe(Number(/HAW (\d+)/.exec(facts)![1]));
+    const drhds = [...facts.matchAll(/DRHD (0x[0-9a-f]+) flags 0x(\d)/g)];
+    expect(
+      m.iommus.map((u) => [u.register_base, u.kind === 'intel-vtd' && u.include_pci_all]),
+    ).toEqual(drhds.map((x) => [x[1], x[2] === '1']));
+    // "DMAR-IR: IOAPIC 1 and IOAPIC 2 both under 0xfbffc000 (IOMMU 1); HPET 0 under 0xfbffc000."
+    const ir = /DMAR-IR: (.*?); HPET (\d+) under (0x[0-9a-f]+)/.exec(facts)!;
+    const unit = m.iommus.find((u) => u.register_base === ir[3])!;
+    expect(unit.kind === 'intel-vtd' && unit.scopes.map((s) => `${s.type} ${s.id}`)).toEqual([
+      ...[...ir[1]!.matchAll(/IOAPIC (\d+)/g)].map((x) => `ioapic ${x[1]}`),
+      `hpet ${ir[2]}`,
+    ]);
+    // The x2APIC opt-out: remapping on, in xAPIC mode, as the log says.
+    expect(facts).toMatch(/x2APIC opt-out/);
+    expect(m.dmar?.x2apic_opt_out).toBe(true);
+    const boot = simulate(m).dmesg.join('\n');
+    expect(boot).toMatch(/DMAR-IR: Enabled IRQ remapping in xapic mode/);
+    expect(boot).not.toMatch(/has no mapping iommu/);
+  });
+
+  it("keeps lspci's reading of the PCI tree where the two disagree, and says so", async () => {
+    const r = await importFiles([realPath(X99.dmesg), realPath(X99.lspci)]);
+    const m = r.machine!;
+    const facts = flat(X99.lspci);
+    const byBdf = (bdf: string) => m.pci.find((f) => f.bdf === `0000:${bdf}`)!;
+    // "PCIe root ports 00:01.0/01.1/02.0/03.0 MSI+ Count=1/2"
+    const [, first, rest, count] =
+      /root ports (\d\d:\d\d\.\d)((?:\/\d\d\.\d)*) MSI\+ Count=\d+\/(\d+)/.exec(facts)!;
+    const ports = [
+      first!,
+      ...rest!
+        .split('/')
+        .filter(Boolean)
+        .map((d) => `00:${d}`),
+    ];
+    for (const p of ports)
+      expect([p, byBdf(p).kind, byBdf(p).msi?.vectors_max]).toEqual([
+        p,
+        'root-port',
+        Number(count),
+      ]);
+    // "r8169 08:00.0 MSI-X+ Count=4": behind lspci's 00:1c.3, not the log's 00:1c.2.
+    const [, nic, table] = /r8169 (\d\d:\d\d\.\d) MSI-X\+ Count=(\d+)/.exec(facts)!;
+    expect(byBdf(nic!).msix?.table_size).toBe(Number(table));
+    expect(byBdf(nic!).parent).toBe('0000:00:1c.3');
+    expect(byBdf('00:1c.2').secondary_bus).toBeUndefined();
+    expect(byBdf('00:1c.2').kind).toBe('root-port');
+    expect(r.conflicts.map((c) => c.what).join('\n')).toMatch(
+      /bus 08 is the secondary bus of 0000:00:1c\.3 and of 0000:00:1c\.2/,
+    );
+    // "00:05.4 is the IOAPIC function": a type 0 function, and the DMI2 host bridge (whose Express
+    // capability says "Root Port") stays a host bridge.
+    expect(facts).toMatch(/00:05\.4 is the IOAPIC function/);
+    expect(byBdf('00:05.4').class).toMatch(/^0x0800/);
+    expect(byBdf('00:00.0').kind).toBe('host-bridge');
+    expect(r.conflicts.map((c) => c.path)).not.toContain('$.pci[0].kind');
+    // Every lspci function is in the machine.
+    const lspciCount = Number(/(\d+) functions/.exec(facts)![1]);
+    const fromLspci = m.pci.filter((_, i) =>
+      (r.provenance[`$.pci[${i}]`] ?? []).some((at) => at.file.endsWith(X99.lspci.split('/')[1]!)),
+    );
+    expect(fromLspci).toHaveLength(lspciCount);
+    expect(simulate(m).procInterrupts()).toMatch(/IR-PCI-MSIX-0000:08:00\.0\s+0-edge\s+enp8s0/);
   });
 });
