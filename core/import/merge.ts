@@ -457,7 +457,8 @@ export function mergeParts(given: Contribution[]): MergeResult {
   if (events.length) {
     const placed = new Set<string>();
     probe = [];
-    for (const e of events) {
+    const bdfByIndex = new Map(pci.map((f) => [f.bdf, f]));
+    for (const [at, e] of events.entries()) {
       if ('bdf' in e) {
         if (!placed.has(e.bdf) && pci.some((f) => f.bdf === e.bdf)) {
           placed.add(e.bdf);
@@ -471,9 +472,22 @@ export function mergeParts(given: Contribution[]): MergeResult {
           probe.push(f);
         }
       } else {
-        const f = [...pci]
-          .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
-          .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
+        // pci_enable_device() prints "Enabled at IRQ" for the function its driver probes: when
+        // the very next event is a driver line of a function on that GSI, it names the function
+        // (several share a link); otherwise the lowest BDF on it.
+        const after = events[at + 1];
+        const next =
+          after &&
+          'bdf' in after &&
+          !placed.has(after.bdf) &&
+          bdfByIndex.get(after.bdf)?.intx_gsi === e.gsi
+            ? after
+            : undefined;
+        const f = next
+          ? bdfByIndex.get(next.bdf)
+          : [...pci]
+              .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
+              .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
         if (f) {
           placed.add(f.bdf);
           probe.push(f.bdf);
