@@ -46,6 +46,13 @@ export interface DmesgObservations {
   probeEvents: ({ bdf: string; driver: string } | { gsi: number } | { virtio: number })[];
   /** PCI functions in the order the kernel enumerated them (root buses in ACPI order). */
   enumeration: string[];
+  /** nvme controllers by instance ("nvme nvme1: pci function 0000:21:00.0"). */
+  nvmeInstances: Map<number, string>;
+  /**
+   * Functions whose probe went on asynchronously, in the order that work ended: nvme's
+   * "nvme nvme1: 4/0/0 default/read/poll queues", printed once its I/O vectors are allocated.
+   */
+  asyncOrder: string[];
   faults: DmesgFault[];
   /** Fault records past the ones kept (a fault storm is counted, not stored). */
   faultsDropped: number;
@@ -134,6 +141,8 @@ export class DmesgParser {
     msiIrqs: [],
     probeEvents: [],
     enumeration: [],
+    nvmeInstances: new Map(),
+    asyncOrder: [],
     faults: [],
     faultsDropped: 0,
     faultsSuppressed: 0,
@@ -647,9 +656,17 @@ export class DmesgParser {
       return false;
     }
     if (
-      (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))
+      (r = /^nvme nvme(\d+): pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(
+        m,
+      ))
     ) {
-      this.bindEvent(normBdf(r[1]!), 'nvme');
+      this.obs.nvmeInstances.set(Number(r[1]), normBdf(r[2]!));
+      this.bindEvent(normBdf(r[2]!), 'nvme');
+      return true;
+    }
+    if ((r = /^nvme nvme(\d+): \d+\/\d+\/\d+ default\/read\/poll queues/.exec(m))) {
+      const bdf = this.obs.nvmeInstances.get(Number(r[1]));
+      if (bdf && !this.obs.asyncOrder.includes(bdf)) this.obs.asyncOrder.push(bdf);
       return true;
     }
     if ((r = /^ACPI: (?:PCI Interrupt Link )?\\?\S*: Enabled at IRQ (\d+)/.exec(m))) {

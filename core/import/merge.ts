@@ -507,6 +507,10 @@ export function mergeParts(given: Contribution[]): MergeResult {
       for (const f of inEnumeration) if (!placed.has(f.bdf)) probe.push(f.bdf);
   }
 
+  // Where probes went on asynchronously (nvme), the order that work ended, as the log shows it.
+  const asyncOrder = obs
+    .flatMap((o) => o.asyncOrder)
+    .filter((b, i, all) => all.indexOf(b) === i && pci.some((f) => f.bdf === b));
   portKinds(pci, obs);
   const machine: MachineInput = {
     name: name?.value ?? 'imported machine',
@@ -533,6 +537,7 @@ export function mergeParts(given: Contribution[]): MergeResult {
     pci: pci as MachineInput['pci'],
     platform_irqs: platform,
     ...(probe ? { probe_order: probe } : {}),
+    ...(asyncOrder.length > 1 ? { async_order: asyncOrder } : {}),
     irq_requests: [],
   };
   if (!hpet) missing.push('HPET: not stated');

@@ -13,6 +13,7 @@ import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
 import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const CRAASK = {
   dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
@@ -109,8 +110,8 @@ describe('a log and a plain lspci alone (no /proc/interrupts)', () => {
     const real = answer.interrupts[0]!;
     const cmp = compareWithSimulation(real, simulate(r.machine!));
     const wrong = new Set(cmp.differences.flatMap((d) => ('irq' in d ? [d.irq] : [])));
-    // 00:04.0 (processor_thermal_device_pci: an MSI on this ChromeOS kernel, INTx in mainline's
-    // code) is the first row no model predicts; every row before it must be exact.
+    // Every row before 00:04.0's (processor_thermal_device_pci, the first MSI after the boot's
+    // platform and port rows) must be exact.
     const thermal = real.rows.find((x) => x.actions.includes('processor_thermal_device_pci'))!;
     // IO-APIC rows of ACPI devices (touchpad, EC, I2C controllers) are known from the real file
     // only; the platform's own (i8042, RTC, SCI) are in the log.
@@ -162,10 +163,11 @@ describe('a real /proc/interrupts beside the log', () => {
     expect(wifi.msix?.table_size).toBe(6);
     expect(wifi.msi).toBeNull();
     // iwlwifi is modelled: its table is assumed at what the driver asks for on 4 CPUs (6), which
-    // the rows confirm; an unmodelled device's capability comes from its row, and is said.
-    expect(r.notes.join('\n')).toMatch(
-      /0000:00:04\.0: MSI capability with 1 vector\(s\) \(seen in use\)/,
-    );
+    // the rows confirm; so is the thermal participant's MSI (processor_thermal_device_pci before
+    // 6.7), assumed and said, and none of them needs a capability read from its row.
+    expect(r.missing.join('\n')).toMatch(/0000:00:04\.0 MSI \(proc_thermal_pci\)/);
+    expect(r.machine!.pci.find((f) => f.bdf === '0000:00:04.0')!.msi?.vectors_max).toBe(1);
+    expect(r.notes.join('\n')).not.toMatch(/0000:00:04\.0: MSI capability .* \(seen in use\)/);
   });
 
   it('devices whose driver is not modelled get an observed request; modelled ones never do', async () => {
@@ -176,11 +178,21 @@ describe('a real /proc/interrupts beside the log', () => {
       const f = m.pci.find((x) => x.bdf === req.device)!;
       expect(driverFor(f.vendor_device, f.class)).toBeNull();
     }
-    // The processor thermal participant is not modelled for Alder Lake (mainline takes its INTx,
-    // this ChromeOS kernel an MSI): its row is an observed request. iwlwifi is modelled.
-    const thermal = m.irq_requests.find((q) => q.device === '0000:00:04.0')!;
-    expect(thermal.names).toEqual(['processor_thermal_device_pci']);
+    // The processor thermal participant is modelled (Alder Lake: an MSI up to 6.6, as this
+    // ChromeOS 6.6 kernel took; INTx from 6.7), and so is iwlwifi: neither is observed, and the
+    // participant's row is predicted at the real irq.
+    expect(m.irq_requests.find((q) => q.device === '0000:00:04.0')).toBeUndefined();
     expect(m.irq_requests.find((q) => q.device === '0000:00:14.3')).toBeUndefined();
+    const row = (text: string) =>
+      parseProcInterrupts(text, 'x').rows.find((x) =>
+        x.actions.includes('processor_thermal_device_pci'),
+      );
+    const real = row(readFileSync(realPath(CRAASK.interrupts), 'utf8'))!;
+    expect(row(simulate(m).procInterrupts())).toMatchObject({
+      irq: real.irq,
+      chip: real.chip,
+      hwirq: real.hwirq,
+    });
     expect(m.platform_irqs.filter((p) => p.source === 'observed').map((p) => p.name)).toContain(
       'chromeos-ec',
     );

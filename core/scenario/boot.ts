@@ -60,7 +60,9 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     scsi: 0,
     mpt2sas: 0,
     mpt3sas: 0,
+    lpss: 0,
     onlineCpus: k.online.weight(),
+    pending: [],
   };
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
@@ -85,8 +87,27 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
         laterVfs.add(bdf);
     }
   }
+  // The asynchronous rest of a driver's probes (nvme) runs once that driver has bound its
+  // functions: before the next driver loads, in the order the machine gives.
+  const settle = () => {
+    if (!ctx0.pending.length) return;
+    const rank = new Map((machine.async_order ?? []).map((b, i) => [b, i]));
+    const work = ctx0.pending.splice(0).map((w, i) => ({ w, i }));
+    work.sort(
+      (a, b) =>
+        (rank.get(a.w.entry.fn.bdf) ?? Infinity) - (rank.get(b.w.entry.fn.bdf) ?? Infinity) ||
+        a.i - b.i,
+    );
+    for (const { w } of work) {
+      const { fn, driver, ctx } = w.entry;
+      const mode = runPlans(k, fn, driver!, ctx!, w.plans, deferred, false, w.from);
+      w.entry.mode = mode ?? w.entry.mode;
+    }
+  };
   for (const fn of order) {
     if (laterVfs.has(fn.bdf)) continue;
+    const next = driverOf(fn);
+    if (next && ctx0.pending.length && next !== ctx0.pending[0]!.entry.driver) settle();
     const dev = k.pci.get(fn.bdf);
     // VMD children appear when their VMD's driver enumerates its domain (probed there).
     if (dev?.vmd) continue;
@@ -106,6 +127,7 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     }
     bound.push(probe(k, fn, ctx0, deferred));
   }
+  settle();
   // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
   for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
   for (const p of machine.platform_irqs) if (observedOnPciPin(machine, p)) requestPlatformIrq(k, p);
@@ -169,11 +191,14 @@ interface ProbeCounters {
   scsi: number;
   mpt2sas: number;
   mpt3sas: number;
+  lpss: number;
   /** Interface names in use (kernel names and the final names of renamed ones). */
   netNames: Set<string>;
   /** Functions whose NIC driver has registered its interface. */
   probed: Set<string>;
   onlineCpus: number;
+  /** Probes whose later rounds run asynchronously, waiting for their driver's batch to end. */
+  pending: { entry: Bound[number]; plans: IrqRequestPlan[]; from: number }[];
 }
 
 /** One driver probe: pci_enable_device (INTx pin mapped), the request rounds, request_irq. */
@@ -252,6 +277,18 @@ function probe(
       ]
     : driver.plan(ctx);
   for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
+  const from = override ? undefined : driver.asyncFrom?.(ctx);
+  if (from !== undefined) {
+    // probe() returns here; the rounds from `from` on run with the driver's other probes.
+    const entry = {
+      fn,
+      driver,
+      mode: runPlans(k, fn, driver, ctx, plans, deferred, false, 0, from),
+      ctx,
+    };
+    counters.pending.push({ entry, plans, from });
+    return entry;
+  }
   return { fn, driver, mode: runPlans(k, fn, driver, ctx, plans, deferred, false), ctx };
 }
 
@@ -285,9 +322,13 @@ function runPlans(
   plans: IrqRequestPlan[],
   deferred: { irq: number; name: string }[],
   up: boolean,
+  /** The rounds run now: [start, end) (a probe that goes on asynchronously runs them in parts). */
+  start = 0,
+  end = plans.length,
 ): IrqMode | null {
   let mode: IrqMode | null = null;
   plans.forEach((plan, round) => {
+    if (round < start || round >= end) return;
     if (round > 0) {
       // Re-allocation (nvme): free the previous round's irqs first.
       const prev = k.messages.get(fn.bdf);
