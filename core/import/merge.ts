@@ -483,11 +483,16 @@ export function mergeParts(given: Contribution[]): MergeResult {
           bdfByIndex.get(after.bdf)?.intx_gsi === e.gsi
             ? after
             : undefined;
+        // Before any driver has probed, a USB host controller's link no driver line follows was
+        // enabled by a PCI fixup: quirk_usb_early_handoff (drivers/usb/host/pci-quirks.c, a final
+        // fixup for every USB host controller) calls pci_enable_device() during enumeration.
+        const driverSeen = events.slice(0, at).some((x) => !('gsi' in x));
         const f = next
           ? bdfByIndex.get(next.bdf)
           : [...pci]
               .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
               .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
+        if (!next && !driverSeen && f?.class?.startsWith('0x0c03')) continue;
         if (f) {
           placed.add(f.bdf);
           probe.push(f.bdf);

@@ -25,6 +25,18 @@ import { pci_alloc_irq_vectors_affinity, pci_free_irq_vectors } from '../kernel/
 import { formatBdf } from '../kernel/pci';
 import { vmd_enable_domain } from '../kernel/vmd';
 
+/**
+ * The order user space loads the modules of drivers that probe on a transport's bus, when the
+ * machine does not say: virtio-pci binds every virtio function first (virtio0, virtio1, ... in its
+ * bind order), and each virtio driver probes its devices, allocating their vectors, when its
+ * module loads. The oracle zoo's init loads virtio_net, virtio_blk, virtio_scsi in this order; a
+ * distribution's udev loads them as their devices' uevents come, which this does not model.
+ */
+const MODULE_LOAD_ORDER = ['virtio_net', 'virtio_blk', 'virtio_scsi'];
+
+/** Probes that run together: a transport's device drivers, or one driver's functions. */
+const batchOf = (d: DriverModel): unknown => d.transport ?? d;
+
 function probeOrder(machine: Machine): PciFunction[] {
   const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
   if (machine.probe_order) {
@@ -93,9 +105,14 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     if (!ctx0.pending.length) return;
     const rank = new Map((machine.async_order ?? []).map((b, i) => [b, i]));
     const work = ctx0.pending.splice(0).map((w, i) => ({ w, i }));
+    const loads = (w: (typeof work)[number]['w']) => {
+      const at = MODULE_LOAD_ORDER.indexOf(w.entry.driver?.module ?? '');
+      return at < 0 ? MODULE_LOAD_ORDER.length : at;
+    };
     work.sort(
       (a, b) =>
         (rank.get(a.w.entry.fn.bdf) ?? Infinity) - (rank.get(b.w.entry.fn.bdf) ?? Infinity) ||
+        loads(a.w) - loads(b.w) ||
         a.i - b.i,
     );
     for (const { w } of work) {
@@ -104,10 +121,12 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
       w.entry.mode = mode ?? w.entry.mode;
     }
   };
+  const boundByTransport = new Set<string>();
   for (const fn of order) {
-    if (laterVfs.has(fn.bdf)) continue;
+    if (laterVfs.has(fn.bdf) || boundByTransport.has(fn.bdf)) continue;
     const next = driverOf(fn);
-    if (next && ctx0.pending.length && next !== ctx0.pending[0]!.entry.driver) settle();
+    if (next && ctx0.pending.length && batchOf(next) !== batchOf(ctx0.pending[0]!.entry.driver!))
+      settle();
     const dev = k.pci.get(fn.bdf);
     // VMD children appear when their VMD's driver enumerates its domain (probed there).
     if (dev?.vmd) continue;
@@ -121,9 +140,19 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     const transport = driverOf(fn)?.transport;
     if (transport && !transports.has(transport)) {
       transports.add(transport);
-      for (const f of order)
-        if (driverOf(f)?.transport === transport && f.intx_pin && f.intx_gsi !== null)
-          mp_map_pin_to_irq(k, f.intx_gsi, null);
+      const fns = order.filter(
+        (f) =>
+          driverOf(f)?.transport === transport && !laterVfs.has(f.bdf) && !k.pci.get(f.bdf)?.vmd,
+      );
+      for (const f of fns)
+        if (f.intx_pin && f.intx_gsi !== null) mp_map_pin_to_irq(k, f.intx_gsi, null);
+      // Each function's virtio device is registered now, in bind order; its driver's probe
+      // (the vectors) waits for that driver's module (probe() defers it).
+      for (const f of fns) {
+        boundByTransport.add(f.bdf);
+        bound.push(probe(k, f, ctx0, deferred));
+      }
+      continue;
     }
     bound.push(probe(k, fn, ctx0, deferred));
   }
@@ -277,7 +306,10 @@ function probe(
       ]
     : driver.plan(ctx);
   for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
-  const from = override ? undefined : driver.asyncFrom?.(ctx);
+  // A transport's device driver probes when its module loads; an async driver goes on later.
+  const from = override
+    ? undefined
+    : (driver.asyncFrom?.(ctx) ?? (driver.transport ? 0 : undefined));
   if (from !== undefined) {
     // probe() returns here; the rounds from `from` on run with the driver's other probes.
     const entry = {

@@ -132,6 +132,13 @@ export interface DriverModel {
    */
   transport?: 'virtio-pci';
   /**
+   * The module whose probe allocates the vectors, when it is not the PCI driver: virtio_net,
+   * virtio_blk, virtio_scsi over virtio-pci. Their probes run when the module loads
+   * (register_virtio_driver -> driver_register walks the virtio bus), not when virtio-pci bound
+   * the function.
+   */
+  module?: string;
+  /**
    * SCSI hosts the probe registers (scsi_host_alloc: one per HBA, one per ATA port under
    * libata), which advance the host number the next SCSI driver gets (ctx.scsiHost).
    */
