@@ -43,7 +43,9 @@ export interface DmesgObservations {
   /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
   msiIrqs: { bdf: string; irq: number; driver: string }[];
   /** In the order they happened: a driver's first line about a PCI function, or an INTx link enabled. */
-  probeEvents: ({ bdf: string; driver: string } | { gsi: number } | { virtio: number })[];
+  probeEvents: (
+    { bdf: string; driver: string } | { gsi: number } | { virtio: number } | { hdaCard: number }
+  )[];
   /** PCI functions in the order the kernel enumerated them (root buses in ACPI order). */
   enumeration: string[];
   /** nvme controllers by instance ("nvme nvme1: pci function 0000:21:00.0"). */
@@ -176,6 +178,7 @@ export class DmesgParser {
   private readonly pci = new Map<string, PciPart>();
   private readonly bound = new Set<string>();
   private readonly virtioSeen = new Set<number>();
+  private readonly hdaSeen = new Set<number>();
   /** Functions whose interface a "renamed from" line named: its own lines no longer rename it. */
   private readonly renamed = new Set<string>();
   private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
@@ -645,6 +648,16 @@ export class DmesgParser {
       this.b.note(`pci:${normBdf(r[2]!)}`, at);
       this.bindEvent(normBdf(r[2]!), r[1]!);
       return true;
+    }
+    if ((r = /^snd_hda_codec_\w+ hdaudioC(\d+)D\d+: /.exec(m))) {
+      // A codec of sound card N: azx_probe_continue found it, so its controller has probed (and
+      // taken its MSI) just before. The controller prints nothing with its BDF.
+      const n = Number(r[1]);
+      if (!this.hdaSeen.has(n)) {
+        this.hdaSeen.add(n);
+        this.obs.probeEvents.push({ hdaCard: n });
+      }
+      return false;
     }
     if ((r = /^virtio_\w+ virtio(\d+): /.exec(m))) {
       // virtio devices are named by their index (virtio_pci's probe order), not their BDF.

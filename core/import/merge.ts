@@ -451,6 +451,7 @@ export function mergeParts(given: Contribution[]): MergeResult {
       (enumIndex.get(a.bdf) ?? Infinity) - (enumIndex.get(b.bdf) ?? Infinity) ||
       (a.bdf < b.bdf ? -1 : 1),
   );
+  const hdaFns = inEnumeration.filter((f) => f.class?.startsWith('0x0403')).map((f) => f.bdf);
   const virtioFns = inEnumeration
     .filter((f) => f.vendor_device?.startsWith('1af4:'))
     .map((f) => f.bdf);
@@ -463,6 +464,14 @@ export function mergeParts(given: Contribution[]): MergeResult {
         if (!placed.has(e.bdf) && pci.some((f) => f.bdf === e.bdf)) {
           placed.add(e.bdf);
           probe.push(e.bdf);
+        }
+      } else if ('hdaCard' in e) {
+        // Card N's controller: the N-th HD audio function in enumeration order (ALSA numbers cards
+        // in probe order; other sound drivers taking numbers first are not modelled here).
+        const f = hdaFns[e.hdaCard];
+        if (f && !placed.has(f)) {
+          placed.add(f);
+          probe.push(f);
         }
       } else if ('virtio' in e) {
         // virtioN is the N-th virtio function virtio_pci bound, in enumeration order.

@@ -327,3 +327,77 @@ describe('the Huananzhi X99 log with the X99 lspci', () => {
     expect(simulate(m).procInterrupts()).toMatch(/IR-PCI-MSIX-0000:08:00\.0\s+0-edge\s+enp8s0/);
   });
 });
+
+describe('what a log says about probe order', () => {
+  const fns = [
+    '[    0.10] pci 0000:00:03.0: [1b36:000d] type 00 class 0x0c0330',
+    '[    0.11] pci 0000:00:05.0: [8086:293e] type 00 class 0x040300',
+    '[    0.12] pci 0000:00:07.0: [8086:10d3] type 00 class 0x020000',
+    '[    0.13] pci 0000:20:00.0: [1b36:000c] type 01 class 0x060400',
+    '[    0.14] pci 0000:40:00.0: [1b36:000c] type 01 class 0x060400',
+  ];
+  const lspci = parseArtefact(
+    'lspci',
+    [
+      '00:03.0 USB controller [0c03]: Red Hat, Inc. QEMU XHCI Host Controller [1b36:000d] (rev 01) (prog-if 30 [XHCI])',
+      '\tInterrupt: pin A routed to IRQ 23',
+      '00:07.0 Ethernet controller [0200]: Intel Corporation 82574L Gigabit Network Connection [8086:10d3]',
+      '\tInterrupt: pin A routed to IRQ 23',
+      '20:00.0 PCI bridge [0604]: Red Hat, Inc. QEMU PCIe Root port [1b36:000c]',
+      '\tInterrupt: pin A routed to IRQ 11',
+      '40:00.0 PCI bridge [0604]: Red Hat, Inc. QEMU PCIe Root port [1b36:000c]',
+      '\tInterrupt: pin A routed to IRQ 11',
+    ].join('\n'),
+  );
+  const order = (lines: string[]) =>
+    importArtefacts([parseArtefact('dmesg', [...fns, ...lines].join('\n')), lspci]).machine!
+      .probe_order;
+
+  it('a link enabled just before a driver line is that function’s, not the lowest BDF on it', () => {
+    expect(
+      order([
+        '[    1.0] ACPI: \\_SB_.LNKD: Enabled at IRQ 11',
+        '[    1.1] pcieport 0000:40:00.0: PME: Signaling with IRQ 25',
+        '[    1.2] pcieport 0000:20:00.0: PME: Signaling with IRQ 26',
+      ])!.slice(0, 2),
+    ).toEqual(['0000:40:00.0', '0000:20:00.0']);
+  });
+
+  it('a USB controller’s link enabled before any driver is quirk_usb_early_handoff’s: no probe', () => {
+    const o = order([
+      '[    0.5] ACPI: \\_SB_.GSIH: Enabled at IRQ 23',
+      '[    0.6] pci 0000:00:03.0: quirk_usb_early_handoff+0x0/0x760 took 28011 usecs',
+      '[    4.0] e1000e 0000:00:07.0 eth0: Intel(R) PRO/1000 Network Connection',
+      '[    5.0] xhci_hcd 0000:00:03.0: xHCI Host Controller',
+    ])!;
+    expect(o.indexOf('0000:00:07.0')).toBeLessThan(o.indexOf('0000:00:03.0'));
+  });
+
+  it('an HD audio codec line places its card’s controller, which names no BDF itself', () => {
+    const o = order([
+      '[    4.0] e1000e 0000:00:07.0 eth0: Intel(R) PRO/1000 Network Connection',
+      '[    5.5] snd_hda_codec_generic hdaudioC0D0: autoconfig for Generic: line_outs=1',
+      '[    5.7] xhci_hcd 0000:00:03.0: xHCI Host Controller',
+    ])!;
+    expect(o.slice(0, 3)).toEqual(['0000:00:07.0', '0000:00:05.0', '0000:00:03.0']);
+  });
+
+  it('nvme queue lines give the order the controllers’ asynchronous work ended', () => {
+    const log = parseArtefact(
+      'dmesg',
+      [
+        '[    0.1] pci 0000:21:00.0: [1b36:0010] type 00 class 0x010802',
+        '[    0.2] pci 0000:41:00.0: [1b36:0010] type 00 class 0x010802',
+        '[    6.8] nvme nvme0: pci function 0000:41:00.0',
+        '[    6.9] nvme nvme1: pci function 0000:21:00.0',
+        '[    7.0] nvme nvme1: 4/0/0 default/read/poll queues',
+        '[    7.1] nvme nvme0: 4/0/0 default/read/poll queues',
+      ].join('\n'),
+    );
+    const m = importArtefacts([log]).machine!;
+    expect([m.probe_order, m.async_order]).toEqual([
+      ['0000:41:00.0', '0000:21:00.0'],
+      ['0000:21:00.0', '0000:41:00.0'],
+    ]);
+  });
+});
