@@ -51,7 +51,7 @@ describe('irqlab diff', () => {
     expect(r.out).toContain(
       'faults: 2 only in preset:seed-vf-compat-blocked@v5.10-rc1, 0 only in preset:seed-vf-compat-blocked@v5.10',
     );
-    expect(r.out).toMatch(/~ mlx5_async0@pci:0000:42:00\.2: chip PCI-MSI -> IR-PCI-MSI/);
+    expect(r.out).toMatch(/~ mlx5_async@pci:0000:42:00\.2: chip PCI-MSI -> IR-PCI-MSI/);
   });
 
   it('refuses an unknown profile', async () => {

@@ -43,9 +43,18 @@ export interface DmesgObservations {
   /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
   msiIrqs: { bdf: string; irq: number; driver: string }[];
   /** In the order they happened: a driver's first line about a PCI function, or an INTx link enabled. */
-  probeEvents: ({ bdf: string; driver: string } | { gsi: number } | { virtio: number })[];
+  probeEvents: (
+    { bdf: string; driver: string } | { gsi: number } | { virtio: number } | { hdaCard: number }
+  )[];
   /** PCI functions in the order the kernel enumerated them (root buses in ACPI order). */
   enumeration: string[];
+  /** nvme controllers by instance ("nvme nvme1: pci function 0000:21:00.0"). */
+  nvmeInstances: Map<number, string>;
+  /**
+   * Functions whose probe went on asynchronously, in the order that work ended: nvme's
+   * "nvme nvme1: 4/0/0 default/read/poll queues", printed once its I/O vectors are allocated.
+   */
+  asyncOrder: string[];
   faults: DmesgFault[];
   /** Fault records past the ones kept (a fault storm is counted, not stored). */
   faultsDropped: number;
@@ -134,6 +143,8 @@ export class DmesgParser {
     msiIrqs: [],
     probeEvents: [],
     enumeration: [],
+    nvmeInstances: new Map(),
+    asyncOrder: [],
     faults: [],
     faultsDropped: 0,
     faultsSuppressed: 0,
@@ -167,6 +178,7 @@ export class DmesgParser {
   private readonly pci = new Map<string, PciPart>();
   private readonly bound = new Set<string>();
   private readonly virtioSeen = new Set<number>();
+  private readonly hdaSeen = new Set<number>();
   /** Functions whose interface a "renamed from" line named: its own lines no longer rename it. */
   private readonly renamed = new Set<string>();
   private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
@@ -637,6 +649,16 @@ export class DmesgParser {
       this.bindEvent(normBdf(r[2]!), r[1]!);
       return true;
     }
+    if ((r = /^snd_hda_codec_\w+ hdaudioC(\d+)D\d+: /.exec(m))) {
+      // A codec of sound card N: azx_probe_continue found it, so its controller has probed (and
+      // taken its MSI) just before. The controller prints nothing with its BDF.
+      const n = Number(r[1]);
+      if (!this.hdaSeen.has(n)) {
+        this.hdaSeen.add(n);
+        this.obs.probeEvents.push({ hdaCard: n });
+      }
+      return false;
+    }
     if ((r = /^virtio_\w+ virtio(\d+): /.exec(m))) {
       // virtio devices are named by their index (virtio_pci's probe order), not their BDF.
       const n = Number(r[1]);
@@ -647,9 +669,17 @@ export class DmesgParser {
       return false;
     }
     if (
-      (r = /^nvme nvme\d+: pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(m))
+      (r = /^nvme nvme(\d+): pci function ([0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])/i.exec(
+        m,
+      ))
     ) {
-      this.bindEvent(normBdf(r[1]!), 'nvme');
+      this.obs.nvmeInstances.set(Number(r[1]), normBdf(r[2]!));
+      this.bindEvent(normBdf(r[2]!), 'nvme');
+      return true;
+    }
+    if ((r = /^nvme nvme(\d+): \d+\/\d+\/\d+ default\/read\/poll queues/.exec(m))) {
+      const bdf = this.obs.nvmeInstances.get(Number(r[1]));
+      if (bdf && !this.obs.asyncOrder.includes(bdf)) this.obs.asyncOrder.push(bdf);
       return true;
     }
     if ((r = /^ACPI: (?:PCI Interrupt Link )?\\?\S*: Enabled at IRQ (\d+)/.exec(m))) {

@@ -88,6 +88,19 @@ function classKind(cls: string | null): PciPart['kind'] | null {
   return 'endpoint';
 }
 
+/**
+ * The Express capability's port type makes a port only of a bridge (type 1 header, class
+ * 06 04/06 09): Haswell-EP's DMI2 host bridge 00:00.0 (class 0x0600, type 0 header) reports
+ * "Root Port", yet it has no secondary bus and portdrv (bound by class PCI_CLASS_BRIDGE_PCI)
+ * never binds it.
+ */
+function portOnBridge(kind: PciPart['kind'], cls: string | null): PciPart['kind'] {
+  const port =
+    kind === 'root-port' || kind === 'pcie-to-pci-bridge' || kind?.startsWith('pcie-switch');
+  if (!port || !cls || /^0x060[49]/.test(cls)) return kind;
+  return classKind(cls) ?? kind;
+}
+
 export class LspciParser {
   private readonly functions: LspciFunction[] = [];
   private current: (LspciFunction & { indent: number; bytes: number[]; lastCap: string }) | null =
@@ -304,7 +317,8 @@ export class LspciParser {
       if (f.class && !f.progIfKnown) imprecise.add(`$.pci[${i}].class`);
       // A bridge's class alone does not tell a PCIe port from a PCI bridge: the Express
       // capability (-v) does, or the kernel log's port services.
-      if (f.kind && !(f.kind === 'pci-bridge' && !f.capabilitiesListed)) part.kind = f.kind;
+      if (f.kind && !(f.kind === 'pci-bridge' && !f.capabilitiesListed))
+        part.kind = portOnBridge(f.kind, f.class);
       if (f.name) part.name = f.name;
       if (f.secondaryBus !== null) part.secondary_bus = f.secondaryBus;
       if (f.subordinateBus !== null) part.subordinate_bus = f.subordinateBus;

@@ -409,6 +409,7 @@ export function mergeParts(given: Contribution[]): MergeResult {
     for (const k of Object.keys(provenance)) if (k.startsWith('$.pci[')) delete provenance[k];
     Object.assign(provenance, moved);
   }
+  busClaims(pci, sorted, provenance, conflicts);
   for (const f of pci) f.parent = parentOf(f, pci);
   for (const o of obs)
     for (const [bdf, vfs] of o.sriovTotalVfs) {
@@ -450,17 +451,27 @@ export function mergeParts(given: Contribution[]): MergeResult {
       (enumIndex.get(a.bdf) ?? Infinity) - (enumIndex.get(b.bdf) ?? Infinity) ||
       (a.bdf < b.bdf ? -1 : 1),
   );
+  const hdaFns = inEnumeration.filter((f) => f.class?.startsWith('0x0403')).map((f) => f.bdf);
   const virtioFns = inEnumeration
     .filter((f) => f.vendor_device?.startsWith('1af4:'))
     .map((f) => f.bdf);
   if (events.length) {
     const placed = new Set<string>();
     probe = [];
-    for (const e of events) {
+    const bdfByIndex = new Map(pci.map((f) => [f.bdf, f]));
+    for (const [at, e] of events.entries()) {
       if ('bdf' in e) {
         if (!placed.has(e.bdf) && pci.some((f) => f.bdf === e.bdf)) {
           placed.add(e.bdf);
           probe.push(e.bdf);
+        }
+      } else if ('hdaCard' in e) {
+        // Card N's controller: the N-th HD audio function in enumeration order (ALSA numbers cards
+        // in probe order; other sound drivers taking numbers first are not modelled here).
+        const f = hdaFns[e.hdaCard];
+        if (f && !placed.has(f)) {
+          placed.add(f);
+          probe.push(f);
         }
       } else if ('virtio' in e) {
         // virtioN is the N-th virtio function virtio_pci bound, in enumeration order.
@@ -470,9 +481,27 @@ export function mergeParts(given: Contribution[]): MergeResult {
           probe.push(f);
         }
       } else {
-        const f = [...pci]
-          .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
-          .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
+        // pci_enable_device() prints "Enabled at IRQ" for the function its driver probes: when
+        // the very next event is a driver line of a function on that GSI, it names the function
+        // (several share a link); otherwise the lowest BDF on it.
+        const after = events[at + 1];
+        const next =
+          after &&
+          'bdf' in after &&
+          !placed.has(after.bdf) &&
+          bdfByIndex.get(after.bdf)?.intx_gsi === e.gsi
+            ? after
+            : undefined;
+        // Before any driver has probed, a USB host controller's link no driver line follows was
+        // enabled by a PCI fixup: quirk_usb_early_handoff (drivers/usb/host/pci-quirks.c, a final
+        // fixup for every USB host controller) calls pci_enable_device() during enumeration.
+        const driverSeen = events.slice(0, at).some((x) => !('gsi' in x));
+        const f = next
+          ? bdfByIndex.get(next.bdf)
+          : [...pci]
+              .sort((a, b) => (a.bdf < b.bdf ? -1 : 1))
+              .find((x) => x.intx_gsi === e.gsi && !placed.has(x.bdf));
+        if (!next && !driverSeen && f?.class?.startsWith('0x0c03')) continue;
         if (f) {
           placed.add(f.bdf);
           probe.push(f.bdf);
@@ -492,6 +521,10 @@ export function mergeParts(given: Contribution[]): MergeResult {
       for (const f of inEnumeration) if (!placed.has(f.bdf)) probe.push(f.bdf);
   }
 
+  // Where probes went on asynchronously (nvme), the order that work ended, as the log shows it.
+  const asyncOrder = obs
+    .flatMap((o) => o.asyncOrder)
+    .filter((b, i, all) => all.indexOf(b) === i && pci.some((f) => f.bdf === b));
   portKinds(pci, obs);
   const machine: MachineInput = {
     name: name?.value ?? 'imported machine',
@@ -518,6 +551,7 @@ export function mergeParts(given: Contribution[]): MergeResult {
     pci: pci as MachineInput['pci'],
     platform_irqs: platform,
     ...(probe ? { probe_order: probe } : {}),
+    ...(asyncOrder.length > 1 ? { async_order: asyncOrder } : {}),
     irq_requests: [],
   };
   if (!hpet) missing.push('HPET: not stated');
@@ -531,6 +565,53 @@ export function mergeParts(given: Contribution[]): MergeResult {
     missing,
     problems: parsed.ok ? [] : parsed.errors,
   };
+}
+
+/**
+ * One bus is behind one bridge. Two artefacts of different boots (or of two boards of one
+ * family) can put a bus behind different bridges: the log's `00:1c.2: PCI bridge to [bus 08]`,
+ * lspci's `00:1c.3 ... secondary=08`, each listing only its own bridge. The claim of the more
+ * authoritative artefact stands (the same rank as every other PCI fact); the other bridge keeps
+ * its identity but loses its bus range, and the clash is a conflict naming both, so the merged
+ * tree is still one the kernel could have enumerated.
+ */
+function busClaims(
+  pci: PciPart[],
+  sorted: Contribution[],
+  provenance: Provenance,
+  conflicts: Conflict[],
+): void {
+  // The highest rank of an artefact stating each bridge's secondary bus as merged.
+  const rankOf = (f: PciPart): number => {
+    for (const c of sorted)
+      if (c.part.pci?.some((x) => x.bdf === f.bdf && x.secondary_bus === f.secondary_bus))
+        return RANK[c.kind];
+    return 0;
+  };
+  const byBus = new Map<string, number[]>();
+  pci.forEach((f, i) => {
+    if (f.secondary_bus === undefined || f.kind === 'vmd') return;
+    const key = `${f.bdf.slice(0, f.bdf.length - 8)}:${f.secondary_bus}`;
+    byBus.set(key, [...(byBus.get(key) ?? []), i]);
+  });
+  for (const claims of byBus.values()) {
+    if (claims.length < 2) continue;
+    // Stable: equal ranks keep the merged (most authoritative artefact's) order.
+    const ranked = [...claims].sort((a, b) => rankOf(pci[b]!) - rankOf(pci[a]!));
+    const bus = pci[ranked[0]!]!.secondary_bus!.toString(16).padStart(2, '0');
+    conflicts.push({
+      path: `$.pci[${ranked[1]}].secondary_bus`,
+      what: `bus ${bus} is the secondary bus of ${ranked.map((i) => pci[i]!.bdf).join(' and of ')} in different artefacts (of different boots or boards?); ${pci[ranked[0]!]!.bdf}'s is kept`,
+      values: ranked.map((i) => ({
+        value: pci[i]!.bdf,
+        at: provenance[`$.pci[${i}].secondary_bus`] ?? provenance[`$.pci[${i}]`] ?? [],
+      })),
+    });
+    for (const i of ranked.slice(1)) {
+      delete pci[i]!.secondary_bus;
+      delete pci[i]!.subordinate_bus;
+    }
+  }
 }
 
 /**
@@ -555,7 +636,9 @@ function portKinds(pci: PciPart[], obs: DmesgObservations[]): void {
       const order = ['pme', 'aer', 'pciehp', 'dpc', 'bwctrl'] as const;
       f.port_services = order.filter((x) => s.has(x));
     }
-    if (f.secondary_bus === undefined || (f.kind && f.kind !== 'endpoint')) continue;
+    // A PCI-to-PCI bridge by class is one even when its bus range was lost to another artefact's.
+    const bridge = f.secondary_bus !== undefined || /^0x0604/.test(f.class ?? '');
+    if (!bridge || (f.kind && f.kind !== 'endpoint')) continue;
     if (!s && f.driver !== 'pcieport') {
       f.kind = 'pci-bridge';
       continue;

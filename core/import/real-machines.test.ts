@@ -11,8 +11,9 @@ import { parseProcInterrupts } from './interrupts';
 import { msiRowsByDevice } from './observed';
 import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
-import { realPath, sourceFacts } from '../testing/sources';
+import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const CRAASK = {
   dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
@@ -109,8 +110,8 @@ describe('a log and a plain lspci alone (no /proc/interrupts)', () => {
     const real = answer.interrupts[0]!;
     const cmp = compareWithSimulation(real, simulate(r.machine!));
     const wrong = new Set(cmp.differences.flatMap((d) => ('irq' in d ? [d.irq] : [])));
-    // 00:04.0 (processor_thermal_device_pci: an MSI on this ChromeOS kernel, INTx in mainline's
-    // code) is the first row no model predicts; every row before it must be exact.
+    // Every row before 00:04.0's (processor_thermal_device_pci, the first MSI after the boot's
+    // platform and port rows) must be exact.
     const thermal = real.rows.find((x) => x.actions.includes('processor_thermal_device_pci'))!;
     // IO-APIC rows of ACPI devices (touchpad, EC, I2C controllers) are known from the real file
     // only; the platform's own (i8042, RTC, SCI) are in the log.
@@ -162,10 +163,11 @@ describe('a real /proc/interrupts beside the log', () => {
     expect(wifi.msix?.table_size).toBe(6);
     expect(wifi.msi).toBeNull();
     // iwlwifi is modelled: its table is assumed at what the driver asks for on 4 CPUs (6), which
-    // the rows confirm; an unmodelled device's capability comes from its row, and is said.
-    expect(r.notes.join('\n')).toMatch(
-      /0000:00:04\.0: MSI capability with 1 vector\(s\) \(seen in use\)/,
-    );
+    // the rows confirm; so is the thermal participant's MSI (processor_thermal_device_pci before
+    // 6.7), assumed and said, and none of them needs a capability read from its row.
+    expect(r.missing.join('\n')).toMatch(/0000:00:04\.0 MSI \(proc_thermal_pci\)/);
+    expect(r.machine!.pci.find((f) => f.bdf === '0000:00:04.0')!.msi?.vectors_max).toBe(1);
+    expect(r.notes.join('\n')).not.toMatch(/0000:00:04\.0: MSI capability .* \(seen in use\)/);
   });
 
   it('devices whose driver is not modelled get an observed request; modelled ones never do', async () => {
@@ -176,11 +178,21 @@ describe('a real /proc/interrupts beside the log', () => {
       const f = m.pci.find((x) => x.bdf === req.device)!;
       expect(driverFor(f.vendor_device, f.class)).toBeNull();
     }
-    // The processor thermal participant is not modelled for Alder Lake (mainline takes its INTx,
-    // this ChromeOS kernel an MSI): its row is an observed request. iwlwifi is modelled.
-    const thermal = m.irq_requests.find((q) => q.device === '0000:00:04.0')!;
-    expect(thermal.names).toEqual(['processor_thermal_device_pci']);
+    // The processor thermal participant is modelled (Alder Lake: an MSI up to 6.6, as this
+    // ChromeOS 6.6 kernel took; INTx from 6.7), and so is iwlwifi: neither is observed, and the
+    // participant's row is predicted at the real irq.
+    expect(m.irq_requests.find((q) => q.device === '0000:00:04.0')).toBeUndefined();
     expect(m.irq_requests.find((q) => q.device === '0000:00:14.3')).toBeUndefined();
+    const row = (text: string) =>
+      parseProcInterrupts(text, 'x').rows.find((x) =>
+        x.actions.includes('processor_thermal_device_pci'),
+      );
+    const real = row(readFileSync(realPath(CRAASK.interrupts), 'utf8'))!;
+    expect(row(simulate(m).procInterrupts())).toMatchObject({
+      irq: real.irq,
+      chip: real.chip,
+      hwirq: real.hwirq,
+    });
     expect(m.platform_irqs.filter((p) => p.source === 'observed').map((p) => p.name)).toContain(
       'chromeos-ec',
     );
@@ -220,6 +232,172 @@ describe('a real /proc/interrupts beside the log', () => {
       ['0000:00:1c.0', 'msi', [0]],
       ['0000:00:14.3', 'msix', [2]],
       ['0000:00:02.0', null, [0, 1]],
+    ]);
+  });
+});
+
+describe('the Huananzhi X99 log with the X99 lspci', () => {
+  // The fixtures hold the QD4 board's log and the BD4 board's lspci (one vendor, one chipset,
+  // one firmware family): the two disagree on which root port bus 08 is behind. That used to
+  // make no machine at all.
+  const X99 = {
+    dmesg: 'dmesg/huananzhi-x99-qd4-xeon-e5v3-2drhd-xapic-ir.dmesg.txt',
+    lspci: 'lspci/huananzhi-x99-bd4-xeon-e5v3.lspci-nnvvvxxxx.txt',
+  };
+  const flat = (f: string) => keyFacts(f).replace(/\s+/g, ' ');
+
+  it('imports into a machine with every fact SOURCES.md reads from the log', async () => {
+    const r = await importFiles([realPath(X99.dmesg), realPath(X99.lspci)]);
+    expect(r.problems).toEqual([]);
+    const m = r.machine!;
+    const facts = flat(X99.dmesg);
+    expect(m.cpus.list).toHaveLength(Number(/Allowing (\d+) CPUs/.exec(facts)![1]));
+    const ioapics = [...facts.matchAll(/id (\d+) @(0x[0-9a-f]+) GSI (\d+)-(\d+)/g)];
+    expect(ioapics.length).toBe(Number(/(\d+) IOAPICs/.exec(facts)![1]));
+    expect(
+      m.ioapics.map((io) => [io.id, io.address, io.gsi_base, io.gsi_base + io.pins - 1]),
+    ).toEqual(ioapics.map((x) => [Number(x[1]), x[2], Number(x[3]), Number(x[4])]));
+    const isos = [...facts.matchAll(/IRQ(\d+) -> GSI (\d+)/g)];
+    expect(m.interrupt_source_overrides.map((o) => [o.bus_irq, o.gsi])).toEqual(
+      isos.map((x) => [Number(x[1]), Number(x[2])]),
+    );
+    expect(m.hpet?.timers).toBe(Number(/(\d+) comparators/.exec(facts)![1]));
+    expect(m.dmar?.host_address_width).toBe(Number(/HAW (\d+)/.exec(facts)![1]));
+    const drhds = [...facts.matchAll(/DRHD (0x[0-9a-f]+) flags 0x(\d)/g)];
+    expect(
+      m.iommus.map((u) => [u.register_base, u.kind === 'intel-vtd' && u.include_pci_all]),
+    ).toEqual(drhds.map((x) => [x[1], x[2] === '1']));
+    // "DMAR-IR: IOAPIC 1 and IOAPIC 2 both under 0xfbffc000 (IOMMU 1); HPET 0 under 0xfbffc000."
+    const ir = /DMAR-IR: (.*?); HPET (\d+) under (0x[0-9a-f]+)/.exec(facts)!;
+    const unit = m.iommus.find((u) => u.register_base === ir[3])!;
+    expect(unit.kind === 'intel-vtd' && unit.scopes.map((s) => `${s.type} ${s.id}`)).toEqual([
+      ...[...ir[1]!.matchAll(/IOAPIC (\d+)/g)].map((x) => `ioapic ${x[1]}`),
+      `hpet ${ir[2]}`,
+    ]);
+    // The x2APIC opt-out: remapping on, in xAPIC mode, as the log says.
+    expect(facts).toMatch(/x2APIC opt-out/);
+    expect(m.dmar?.x2apic_opt_out).toBe(true);
+    const boot = simulate(m).dmesg.join('\n');
+    expect(boot).toMatch(/DMAR-IR: Enabled IRQ remapping in xapic mode/);
+    expect(boot).not.toMatch(/has no mapping iommu/);
+  });
+
+  it("keeps lspci's reading of the PCI tree where the two disagree, and says so", async () => {
+    const r = await importFiles([realPath(X99.dmesg), realPath(X99.lspci)]);
+    const m = r.machine!;
+    const facts = flat(X99.lspci);
+    const byBdf = (bdf: string) => m.pci.find((f) => f.bdf === `0000:${bdf}`)!;
+    // "PCIe root ports 00:01.0/01.1/02.0/03.0 MSI+ Count=1/2"
+    const [, first, rest, count] =
+      /root ports (\d\d:\d\d\.\d)((?:\/\d\d\.\d)*) MSI\+ Count=\d+\/(\d+)/.exec(facts)!;
+    const ports = [
+      first!,
+      ...rest!
+        .split('/')
+        .filter(Boolean)
+        .map((d) => `00:${d}`),
+    ];
+    for (const p of ports)
+      expect([p, byBdf(p).kind, byBdf(p).msi?.vectors_max]).toEqual([
+        p,
+        'root-port',
+        Number(count),
+      ]);
+    // "r8169 08:00.0 MSI-X+ Count=4": behind lspci's 00:1c.3, not the log's 00:1c.2.
+    const [, nic, table] = /r8169 (\d\d:\d\d\.\d) MSI-X\+ Count=(\d+)/.exec(facts)!;
+    expect(byBdf(nic!).msix?.table_size).toBe(Number(table));
+    expect(byBdf(nic!).parent).toBe('0000:00:1c.3');
+    expect(byBdf('00:1c.2').secondary_bus).toBeUndefined();
+    expect(byBdf('00:1c.2').kind).toBe('root-port');
+    expect(r.conflicts.map((c) => c.what).join('\n')).toMatch(
+      /bus 08 is the secondary bus of 0000:00:1c\.3 and of 0000:00:1c\.2/,
+    );
+    // "00:05.4 is the IOAPIC function": a type 0 function, and the DMI2 host bridge (whose Express
+    // capability says "Root Port") stays a host bridge.
+    expect(facts).toMatch(/00:05\.4 is the IOAPIC function/);
+    expect(byBdf('00:05.4').class).toMatch(/^0x0800/);
+    expect(byBdf('00:00.0').kind).toBe('host-bridge');
+    expect(r.conflicts.map((c) => c.path)).not.toContain('$.pci[0].kind');
+    // Every lspci function is in the machine.
+    const lspciCount = Number(/(\d+) functions/.exec(facts)![1]);
+    const fromLspci = m.pci.filter((_, i) =>
+      (r.provenance[`$.pci[${i}]`] ?? []).some((at) => at.file.endsWith(X99.lspci.split('/')[1]!)),
+    );
+    expect(fromLspci).toHaveLength(lspciCount);
+    expect(simulate(m).procInterrupts()).toMatch(/IR-PCI-MSIX-0000:08:00\.0\s+0-edge\s+enp8s0/);
+  });
+});
+
+describe('what a log says about probe order', () => {
+  const fns = [
+    '[    0.10] pci 0000:00:03.0: [1b36:000d] type 00 class 0x0c0330',
+    '[    0.11] pci 0000:00:05.0: [8086:293e] type 00 class 0x040300',
+    '[    0.12] pci 0000:00:07.0: [8086:10d3] type 00 class 0x020000',
+    '[    0.13] pci 0000:20:00.0: [1b36:000c] type 01 class 0x060400',
+    '[    0.14] pci 0000:40:00.0: [1b36:000c] type 01 class 0x060400',
+  ];
+  const lspci = parseArtefact(
+    'lspci',
+    [
+      '00:03.0 USB controller [0c03]: Red Hat, Inc. QEMU XHCI Host Controller [1b36:000d] (rev 01) (prog-if 30 [XHCI])',
+      '\tInterrupt: pin A routed to IRQ 23',
+      '00:07.0 Ethernet controller [0200]: Intel Corporation 82574L Gigabit Network Connection [8086:10d3]',
+      '\tInterrupt: pin A routed to IRQ 23',
+      '20:00.0 PCI bridge [0604]: Red Hat, Inc. QEMU PCIe Root port [1b36:000c]',
+      '\tInterrupt: pin A routed to IRQ 11',
+      '40:00.0 PCI bridge [0604]: Red Hat, Inc. QEMU PCIe Root port [1b36:000c]',
+      '\tInterrupt: pin A routed to IRQ 11',
+    ].join('\n'),
+  );
+  const order = (lines: string[]) =>
+    importArtefacts([parseArtefact('dmesg', [...fns, ...lines].join('\n')), lspci]).machine!
+      .probe_order;
+
+  it('a link enabled just before a driver line is that function’s, not the lowest BDF on it', () => {
+    expect(
+      order([
+        '[    1.0] ACPI: \\_SB_.LNKD: Enabled at IRQ 11',
+        '[    1.1] pcieport 0000:40:00.0: PME: Signaling with IRQ 25',
+        '[    1.2] pcieport 0000:20:00.0: PME: Signaling with IRQ 26',
+      ])!.slice(0, 2),
+    ).toEqual(['0000:40:00.0', '0000:20:00.0']);
+  });
+
+  it('a USB controller’s link enabled before any driver is quirk_usb_early_handoff’s: no probe', () => {
+    const o = order([
+      '[    0.5] ACPI: \\_SB_.GSIH: Enabled at IRQ 23',
+      '[    0.6] pci 0000:00:03.0: quirk_usb_early_handoff+0x0/0x760 took 28011 usecs',
+      '[    4.0] e1000e 0000:00:07.0 eth0: Intel(R) PRO/1000 Network Connection',
+      '[    5.0] xhci_hcd 0000:00:03.0: xHCI Host Controller',
+    ])!;
+    expect(o.indexOf('0000:00:07.0')).toBeLessThan(o.indexOf('0000:00:03.0'));
+  });
+
+  it('an HD audio codec line places its card’s controller, which names no BDF itself', () => {
+    const o = order([
+      '[    4.0] e1000e 0000:00:07.0 eth0: Intel(R) PRO/1000 Network Connection',
+      '[    5.5] snd_hda_codec_generic hdaudioC0D0: autoconfig for Generic: line_outs=1',
+      '[    5.7] xhci_hcd 0000:00:03.0: xHCI Host Controller',
+    ])!;
+    expect(o.slice(0, 3)).toEqual(['0000:00:07.0', '0000:00:05.0', '0000:00:03.0']);
+  });
+
+  it('nvme queue lines give the order the controllers’ asynchronous work ended', () => {
+    const log = parseArtefact(
+      'dmesg',
+      [
+        '[    0.1] pci 0000:21:00.0: [1b36:0010] type 00 class 0x010802',
+        '[    0.2] pci 0000:41:00.0: [1b36:0010] type 00 class 0x010802',
+        '[    6.8] nvme nvme0: pci function 0000:41:00.0',
+        '[    6.9] nvme nvme1: pci function 0000:21:00.0',
+        '[    7.0] nvme nvme1: 4/0/0 default/read/poll queues',
+        '[    7.1] nvme nvme0: 4/0/0 default/read/poll queues',
+      ].join('\n'),
+    );
+    const m = importArtefacts([log]).machine!;
+    expect([m.probe_order, m.async_order]).toEqual([
+      ['0000:41:00.0', '0000:21:00.0'],
+      ['0000:21:00.0', '0000:41:00.0'],
     ]);
   });
 });

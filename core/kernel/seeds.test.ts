@@ -105,7 +105,7 @@ describe('seed failure C: bare-metal SR-IOV VFs blocked under IR (5.10-rc1, 12 N
     const r = simulate(preset('seed-vf-compat-blocked'), { profile: 'v5.10' });
     expect(r.faults).toEqual([]);
     expect(r.dmesg.some((l) => l.includes('recovered after timeout'))).toBe(false);
-    const vfAsync = r.irqs.find((i) => i.actions[0] === 'mlx5_async0@pci:0000:42:00.2')!;
+    const vfAsync = r.irqs.find((i) => i.actions[0] === 'mlx5_async@pci:0000:42:00.2')!;
     expect(vfAsync.chip).toBe('IR-PCI-MSI');
     expect(vfAsync.counts.reduce((a, b) => a + b)).toBe(1);
   });

@@ -694,6 +694,12 @@ export const MachineSchema = z
       .describe(
         'Order in which drivers bind to PCI functions (module load order); default: BDF order',
       ),
+    async_order: z
+      .array(bdf)
+      .optional()
+      .describe(
+        "Functions whose driver's probe goes on asynchronously (nvme), in the order that later work ran (the log's nvme queue lines); default: probe order",
+      ),
     irq_requests: z.array(IrqRequestSchema).default([]),
   })
   .strict()
@@ -806,6 +812,14 @@ export const MachineSchema = z
           message: `${b} is already probe_order[${probed.get(b)}]: a driver binds a function once`,
         });
       probed.set(b, i);
+    });
+    m.async_order?.forEach((b, i) => {
+      if (!bdfs.has(b))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['async_order', i],
+          message: `no PCI function ${b} in the machine`,
+        });
     });
     m.irq_requests.forEach((r, i) => {
       if (!bdfs.has(r.device))

@@ -25,6 +25,18 @@ import { pci_alloc_irq_vectors_affinity, pci_free_irq_vectors } from '../kernel/
 import { formatBdf } from '../kernel/pci';
 import { vmd_enable_domain } from '../kernel/vmd';
 
+/**
+ * The order user space loads the modules of drivers that probe on a transport's bus, when the
+ * machine does not say: virtio-pci binds every virtio function first (virtio0, virtio1, ... in its
+ * bind order), and each virtio driver probes its devices, allocating their vectors, when its
+ * module loads. The oracle zoo's init loads virtio_net, virtio_blk, virtio_scsi in this order; a
+ * distribution's udev loads them as their devices' uevents come, which this does not model.
+ */
+const MODULE_LOAD_ORDER = ['virtio_net', 'virtio_blk', 'virtio_scsi'];
+
+/** Probes that run together: a transport's device drivers, or one driver's functions. */
+const batchOf = (d: DriverModel): unknown => d.transport ?? d;
+
 function probeOrder(machine: Machine): PciFunction[] {
   const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
   if (machine.probe_order) {
@@ -60,7 +72,9 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     scsi: 0,
     mpt2sas: 0,
     mpt3sas: 0,
+    lpss: 0,
     onlineCpus: k.online.weight(),
+    pending: [],
   };
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
@@ -85,8 +99,34 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
         laterVfs.add(bdf);
     }
   }
+  // The asynchronous rest of a driver's probes (nvme) runs once that driver has bound its
+  // functions: before the next driver loads, in the order the machine gives.
+  const settle = () => {
+    if (!ctx0.pending.length) return;
+    const rank = new Map((machine.async_order ?? []).map((b, i) => [b, i]));
+    const work = ctx0.pending.splice(0).map((w, i) => ({ w, i }));
+    const loads = (w: (typeof work)[number]['w']) => {
+      const at = MODULE_LOAD_ORDER.indexOf(w.entry.driver?.module ?? '');
+      return at < 0 ? MODULE_LOAD_ORDER.length : at;
+    };
+    work.sort(
+      (a, b) =>
+        (rank.get(a.w.entry.fn.bdf) ?? Infinity) - (rank.get(b.w.entry.fn.bdf) ?? Infinity) ||
+        loads(a.w) - loads(b.w) ||
+        a.i - b.i,
+    );
+    for (const { w } of work) {
+      const { fn, driver, ctx } = w.entry;
+      const mode = runPlans(k, fn, driver!, ctx!, w.plans, deferred, false, w.from);
+      w.entry.mode = mode ?? w.entry.mode;
+    }
+  };
+  const boundByTransport = new Set<string>();
   for (const fn of order) {
-    if (laterVfs.has(fn.bdf)) continue;
+    if (laterVfs.has(fn.bdf) || boundByTransport.has(fn.bdf)) continue;
+    const next = driverOf(fn);
+    if (next && ctx0.pending.length && batchOf(next) !== batchOf(ctx0.pending[0]!.entry.driver!))
+      settle();
     const dev = k.pci.get(fn.bdf);
     // VMD children appear when their VMD's driver enumerates its domain (probed there).
     if (dev?.vmd) continue;
@@ -100,12 +140,23 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     const transport = driverOf(fn)?.transport;
     if (transport && !transports.has(transport)) {
       transports.add(transport);
-      for (const f of order)
-        if (driverOf(f)?.transport === transport && f.intx_pin && f.intx_gsi !== null)
-          mp_map_pin_to_irq(k, f.intx_gsi, null);
+      const fns = order.filter(
+        (f) =>
+          driverOf(f)?.transport === transport && !laterVfs.has(f.bdf) && !k.pci.get(f.bdf)?.vmd,
+      );
+      for (const f of fns)
+        if (f.intx_pin && f.intx_gsi !== null) mp_map_pin_to_irq(k, f.intx_gsi, null);
+      // Each function's virtio device is registered now, in bind order; its driver's probe
+      // (the vectors) waits for that driver's module (probe() defers it).
+      for (const f of fns) {
+        boundByTransport.add(f.bdf);
+        bound.push(probe(k, f, ctx0, deferred));
+      }
+      continue;
     }
     bound.push(probe(k, fn, ctx0, deferred));
   }
+  settle();
   // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
   for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
   for (const p of machine.platform_irqs) if (observedOnPciPin(machine, p)) requestPlatformIrq(k, p);
@@ -169,11 +220,14 @@ interface ProbeCounters {
   scsi: number;
   mpt2sas: number;
   mpt3sas: number;
+  lpss: number;
   /** Interface names in use (kernel names and the final names of renamed ones). */
   netNames: Set<string>;
   /** Functions whose NIC driver has registered its interface. */
   probed: Set<string>;
   onlineCpus: number;
+  /** Probes whose later rounds run asynchronously, waiting for their driver's batch to end. */
+  pending: { entry: Bound[number]; plans: IrqRequestPlan[]; from: number }[];
 }
 
 /** One driver probe: pci_enable_device (INTx pin mapped), the request rounds, request_irq. */
@@ -252,6 +306,21 @@ function probe(
       ]
     : driver.plan(ctx);
   for (const line of driver.log?.(ctx, 'probe', 0, 'msix') ?? []) k.log(6, line);
+  // A transport's device driver probes when its module loads; an async driver goes on later.
+  const from = override
+    ? undefined
+    : (driver.asyncFrom?.(ctx) ?? (driver.transport ? 0 : undefined));
+  if (from !== undefined) {
+    // probe() returns here; the rounds from `from` on run with the driver's other probes.
+    const entry = {
+      fn,
+      driver,
+      mode: runPlans(k, fn, driver, ctx, plans, deferred, false, 0, from),
+      ctx,
+    };
+    counters.pending.push({ entry, plans, from });
+    return entry;
+  }
   return { fn, driver, mode: runPlans(k, fn, driver, ctx, plans, deferred, false), ctx };
 }
 
@@ -285,9 +354,13 @@ function runPlans(
   plans: IrqRequestPlan[],
   deferred: { irq: number; name: string }[],
   up: boolean,
+  /** The rounds run now: [start, end) (a probe that goes on asynchronously runs them in parts). */
+  start = 0,
+  end = plans.length,
 ): IrqMode | null {
   let mode: IrqMode | null = null;
   plans.forEach((plan, round) => {
+    if (round < start || round >= end) return;
     if (round > 0) {
       // Re-allocation (nvme): free the previous round's irqs first.
       const prev = k.messages.get(fn.bdf);

@@ -15,7 +15,8 @@ import { ioatdmaEntry } from './ioatdma';
 import { iwlwifiEntry, iwlwifiMsiEntry } from './iwlwifi';
 import { meiEntry } from './mei';
 import { nvidiaEntry } from './nvidia';
-import { procThermalMsiEntry } from './processor-thermal';
+import { intelLpssI2cEntry, intelLpssSpiEntry } from './intel-lpss';
+import { procThermalBxtEntry, procThermalMsiEntry, procThermalPciEntry } from './processor-thermal';
 import { sdhciEntry, sdhciGliEntry } from './sdhci';
 import { tg3Entry } from './tg3';
 import { thunderboltEntry } from './thunderbolt';
@@ -93,6 +94,10 @@ const TABLE: DriverEntry[] = [
   sdhciEntry,
   ioatdmaEntry,
   procThermalMsiEntry,
+  procThermalPciEntry,
+  procThermalBxtEntry,
+  intelLpssI2cEntry,
+  intelLpssSpiEntry,
 ];
 
 const BY_ID = TABLE.flatMap((e) => e.ids.filter((m) => m.vendorDevice).map((m) => ({ m, e })));

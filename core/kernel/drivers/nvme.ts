@@ -1,6 +1,6 @@
 // NVMe. Follows drivers/nvme/host/pci.c (nvme_pci_enable, nvme_setup_io_queues); Linux 4.4 to
 // mainline.
-import { type DriverEntry, type DriverModel } from './types';
+import { profileAtLeast, type DriverEntry, type DriverModel } from './types';
 
 /** drivers/nvme/host/pci.c: nvme_pci_enable allocates 1 vector (admin queue, any type); then
  * nvme_setup_io_queues frees it and allocates 1 + nr_io_queues with PCI_IRQ_AFFINITY and
@@ -16,6 +16,12 @@ const nvme: DriverModel = {
       : nvec > 1
         ? [`nvme nvme${ctx.instance}: ${nvec - 1}/0/0 default/read/poll queues`]
         : [],
+  // .probe_type = PROBE_PREFER_ASYNCHRONOUS: the controllers of one load set up side by side.
+  // Up to 6.1 nvme_probe() only queues nvme_reset_work, which allocates both rounds; since
+  // eac3ef262941 ("nvme-pci: split the initial probe from the rest path", 6.2) nvme_probe() runs
+  // nvme_pci_enable() (the admin vector) itself and the I/O queues follow after the controller
+  // answered Identify.
+  asyncFrom: (ctx) => (profileAtLeast(ctx.profile, '6.2') ? 1 : 0),
   plan: (ctx) => {
     const tableMax = ctx.msixTableSize ?? ctx.msiMax ?? 1;
     // The log's own count when the machine has it; the table still bounds the allocation.

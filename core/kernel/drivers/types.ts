@@ -119,10 +119,11 @@ export interface DriverModel {
   /**
    * Which instance counter it draws from: "virtio" for virtio-pci children, "net" for NICs,
    * "mmc" for SD/MMC hosts (mmc_alloc_host's index), "usb" for USB buses, "sound" for ALSA cards,
-   * "mpt2sas"/"mpt3sas" for Fusion-MPT HBAs (ioc->id, counted per driver_name).
+   * "mpt2sas"/"mpt3sas" for Fusion-MPT HBAs (ioc->id, counted per driver_name), "lpss" for Intel
+   * LPSS functions (intel_lpss_probe's devid, from one IDA for all of them).
    */
   instanceKind:
-    'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'mpt2sas' | 'mpt3sas' | 'other';
+    'virtio' | 'nvme' | 'net' | 'mmc' | 'usb' | 'sound' | 'mpt2sas' | 'mpt3sas' | 'lpss' | 'other';
   /** Instance numbers one probe takes (an xHCI registers a USB 2 and a USB 3 bus); default 1. */
   instances?: number;
   /**
@@ -130,6 +131,13 @@ export interface DriverModel {
    * when its module loads); the device driver on top probes later, in probe order.
    */
   transport?: 'virtio-pci';
+  /**
+   * The module whose probe allocates the vectors, when it is not the PCI driver: virtio_net,
+   * virtio_blk, virtio_scsi over virtio-pci. Their probes run when the module loads
+   * (register_virtio_driver -> driver_register walks the virtio bus), not when virtio-pci bound
+   * the function.
+   */
+  module?: string;
   /**
    * SCSI hosts the probe registers (scsi_host_alloc: one per HBA, one per ATA port under
    * libata), which advance the host number the next SCSI driver gets (ctx.scsiHost).
@@ -149,6 +157,13 @@ export interface DriverModel {
    * frees it and allocates again with the I/O queues (nvme_pci_enable + nvme_setup_io_queues).
    */
   plan(ctx: DriverContext): IrqRequestPlan[];
+  /**
+   * A driver whose probe goes on after probe() returned (PROBE_PREFER_ASYNCHRONOUS, work queued
+   * from probe): the first plan round that runs then. The probes of one driver's functions run
+   * together; their later rounds run once the driver has bound them all, in the order the machine
+   * gives (`async_order`, the log's order) or else probe order.
+   */
+  asyncFrom?: (ctx: DriverContext) => number;
   /**
    * A PF driver that sets its interrupts up again when sriov_numvfs is written (igb: close,
    * igb_clear_interrupt_scheme, igb_init_interrupt_scheme with ctx.vfs VFs, open): whether that
@@ -220,6 +235,7 @@ const PROFILE_ORDER = [
   '6.2',
   '6.4',
   '6.6',
+  '6.8',
   '6.10',
   '6.12',
   'mainline',

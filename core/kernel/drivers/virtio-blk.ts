@@ -7,6 +7,7 @@ import { virtioSharedFallback } from './virtio-common';
 const virtioBlk: DriverModel = {
   name: 'virtio-pci',
   transport: 'virtio-pci',
+  module: 'virtio_blk',
   instanceKind: 'virtio',
   log: (ctx, stage, nvec) =>
     stage === 'allocated'

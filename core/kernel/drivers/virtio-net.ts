@@ -11,6 +11,7 @@ import { virtioSharedFallback } from './virtio-common';
 const virtioNet: DriverModel = {
   name: 'virtio-pci',
   transport: 'virtio-pci',
+  module: 'virtio_net',
   instanceKind: 'virtio',
   netdev: true,
   plan: (ctx) => {

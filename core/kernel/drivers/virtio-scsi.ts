@@ -13,6 +13,7 @@ import { virtioSharedFallback } from './virtio-common';
 const virtioScsi: DriverModel = {
   name: 'virtio-pci',
   transport: 'virtio-pci',
+  module: 'virtio_scsi',
   instanceKind: 'virtio',
   scsiHosts: () => 1,
   plan: (ctx) => {
