@@ -4,6 +4,9 @@ import { expect, test as withoutToken } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isProblemLevel } from '../core/kernel/printk';
+import { PRESETS } from '../core/model/presets';
+import { simulate } from '../core/scenario';
 import { sharedPath } from '../core/testing/shared';
 import { importFromArtefacts } from '../electron/api/importing';
 import {
@@ -165,6 +168,19 @@ test('run: the boot of the example machine, its /proc/interrupts, dmesg, devices
 
   await page.getByRole('tab', { name: 'dmesg' }).click();
   await expect(page.getByTestId('dmesg')).toContainText(expected.dmesg[0]!);
+  // A line is flagged by the level the kernel logs it at: the x2apic line is pr_info.
+  const x2apic = page
+    .getByTestId('dmesg')
+    .locator('.log-line', { hasText: "IRQ remapping doesn't support X2APIC mode" });
+  await expect(x2apic).toHaveAttribute('data-level', 'info');
+  await expect(x2apic).not.toHaveClass(/log-bad|log-warn/);
+  await expect(x2apic.getByRole('button', { name: 'Explain' })).toBeVisible();
+  const flagged = simulate(PRESETS.example!.make()).dmesgLevels.filter(isProblemLevel).length;
+  if (flagged === 0) await expect(page.getByTestId('dmesg-badge')).toHaveCount(0);
+  else await expect(page.getByTestId('dmesg-badge')).toHaveText(String(flagged));
+  await x2apic.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByTestId('explanation')).not.toContainText(/\(F\d+\)/);
+  await shot(page, '08b-run-dmesg-levels');
   await page.getByRole('tab', { name: 'Devices & MSI' }).click();
   await page.getByTestId('device-0000:01:00.0').click();
   // The MSI address of an x86 message is in the local APIC's 0xfeexxxxx window.
@@ -212,8 +228,10 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   await page.getByRole('tab', { name: /dmesg/ }).click();
   const bad = page
     .getByTestId('dmesg')
-    .locator('.log-bad', { hasText: 'Interrupt reservation exceeds available resources' });
+    .locator('.log-warn', { hasText: 'Interrupt reservation exceeds available resources' });
+  // pr_warn: flagged, in the warning colour, with its level.
   await expect(bad).toHaveCount(1);
+  await expect(bad).toHaveAttribute('data-level', 'warn');
   await bad.getByRole('button', { name: 'Explain' }).click();
   const explanation = page.getByTestId('explanation');
   const expected = localService().handlers['fault.explain']({

@@ -1,5 +1,5 @@
 // Runs of the session and the results of the selected one: the predicted /proc/interrupts, the
-// kernel's log (faults highlighted, each with "explain"), per-device interrupts with their MSI
+// kernel's log (lines logged at warning level or above highlighted, known lines with "explain"), per-device interrupts with their MSI
 // address/data, and per-CPU vector usage. Results are read from the session file, page by page.
 import { useEffect, useState } from 'react';
 import type {
@@ -9,9 +9,17 @@ import type {
   RunDevice,
   RunResult,
 } from '../../../electron/api/channels';
+import { KERN_ERR, loglevelName } from '../../../core/kernel/printk';
+import { formatCount, plural } from '../../../core/model/format';
 import { invoke } from '../api/client';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
+
+/** The most severe level among the flagged lines (a run stored without levels counts as errors). */
+function worstLevel(result: RunResult): number {
+  if (!result.dmesgLevels) return 0;
+  return Math.min(...result.faultLines.map((i) => result.dmesgLevels![i] ?? 0));
+}
 
 interface Props {
   sessionId: string;
@@ -81,7 +89,13 @@ export function RunsPanel({
             >
               {label}
               {id === 'dmesg' && result && result.faultLines.length > 0 && (
-                <span className="badge bad">{result.faultLines.length}</span>
+                <span
+                  className={`badge ${worstLevel(result) > KERN_ERR ? 'warn' : 'bad'}`}
+                  data-testid="dmesg-badge"
+                  title={`${plural(result.faultLines.length, 'line')} logged at warning level or above`}
+                >
+                  {formatCount(result.faultLines.length)}
+                </span>
               )}
             </button>
           ))}
@@ -216,6 +230,8 @@ function Dmesg({
   explainAvailable: boolean;
 }) {
   const faults = new Set(result.faultLines);
+  const explainable = new Set([...result.faultLines, ...result.explainLines]);
+  const levelOf = (i: number) => result.dmesgLevels?.[i];
   const [explained, setExplained] = useState<{
     line: number;
     e: ResponseOf<'fault.explain'> | null;
@@ -238,55 +254,74 @@ function Dmesg({
     <div className="run-output dmesg" data-testid="dmesg">
       {result.faultLines.length > 0 && (
         <div className="dmesg-summary">
-          {result.faultLines.length} fault line{result.faultLines.length === 1 ? '' : 's'}{' '}
-          highlighted: "Explain" says what each means on this machine
+          {plural(result.faultLines.length, 'line')}{' '}
+          {result.dmesgLevels ? 'logged at warning level or above' : 'reporting a fault'}{' '}
+          highlighted: "Explain" says what a line means on this machine
         </div>
       )}
-      {result.dmesg.map((line, i) => (
-        <div key={i} className={faults.has(i) ? 'log-line log-bad' : 'log-line'}>
-          <span className="log-text">{line}</span>
-          {faults.has(i) && (
-            <button
-              className="explain"
-              disabled={!explainAvailable}
-              title="What this line means, and what to check"
-              onClick={() => void explain(i)}
-            >
-              {explained?.line === i ? 'Hide' : 'Explain'}
-            </button>
-          )}
-          {explained?.line === i && (
-            <div
-              className={`explanation${explained.error ? ' error' : ''}`}
-              data-testid="explanation"
-            >
-              {explained.error ?? (
-                <>
-                  <strong>{explained.e!.title}</strong>
-                  {(
-                    [
-                      ['What it means', explained.e!.meaning],
-                      ['Likely causes', explained.e!.causes],
-                      ['What to check', explained.e!.check],
-                    ] as const
-                  ).map(([heading, items]) =>
-                    items.length ? (
-                      <div key={heading}>
-                        <div className="explanation-heading">{heading}</div>
-                        <ul>
-                          {items.map((item, k) => (
-                            <li key={k}>{item}</li>
-                          ))}
-                        </ul>
-                      </div>
-                    ) : null,
-                  )}
-                </>
-              )}
-            </div>
-          )}
-        </div>
-      ))}
+      {result.dmesg.map((line, i) => {
+        const level = levelOf(i);
+        // The kernel's level decides: errors red, warnings amber, the rest plain.
+        const cls = !faults.has(i)
+          ? ''
+          : level !== undefined && level > KERN_ERR
+            ? ' log-warn'
+            : ' log-bad';
+        return (
+          <div
+            key={i}
+            className={`log-line${cls}`}
+            data-level={level === undefined ? undefined : loglevelName(level)}
+            title={
+              level === undefined
+                ? undefined
+                : `printk level ${level} (KERN_${loglevelName(level).toUpperCase()})`
+            }
+          >
+            <span className="log-text">{line}</span>
+            {explainable.has(i) && (
+              <button
+                className="explain"
+                disabled={!explainAvailable}
+                title="What this line means, and what to check"
+                onClick={() => void explain(i)}
+              >
+                {explained?.line === i ? 'Hide' : 'Explain'}
+              </button>
+            )}
+            {explained?.line === i && (
+              <div
+                className={`explanation${explained.error ? ' error' : ''}`}
+                data-testid="explanation"
+              >
+                {explained.error ?? (
+                  <>
+                    <strong>{explained.e!.title}</strong>
+                    {(
+                      [
+                        ['What it means', explained.e!.meaning],
+                        ['Likely causes', explained.e!.causes],
+                        ['What to check', explained.e!.check],
+                      ] as const
+                    ).map(([heading, items]) =>
+                      items.length ? (
+                        <div key={heading}>
+                          <div className="explanation-heading">{heading}</div>
+                          <ul>
+                            {items.map((item, k) => (
+                              <li key={k}>{item}</li>
+                            ))}
+                          </ul>
+                        </div>
+                      ) : null,
+                    )}
+                  </>
+                )}
+              </div>
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 }
