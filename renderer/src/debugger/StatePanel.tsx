@@ -4,7 +4,8 @@
 import type { StepStateView } from '../../../electron/api/channels';
 import { hexBig, hexNumber } from '../ui/hex';
 import { decodeMsi } from '../../../core/hw/decode';
-import { diagnose } from './diagnosis';
+import { formatCount, formatVector } from '../../../core/model/format';
+import { diagnose, matrixRowsInUse, stopReason } from './diagnosis';
 
 interface Props {
   state: StepStateView;
@@ -14,6 +15,7 @@ interface Props {
 
 export function StatePanel({ state: s, isVf, onDecode }: Props) {
   const findings = diagnose(s, isVf);
+  const matrix = matrixRowsInUse(s);
   const ev = s.event;
   const decoded = s.message
     ? decodeMsi(hexBig(s.message.address), hexNumber(s.message.data))
@@ -21,7 +23,7 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
   return (
     <div className="dbg-state" data-testid="state-panel">
       <section>
-        <h4>Event #{s.seq.toLocaleString('en-US')}</h4>
+        <h4>Event #{formatCount(s.seq)}</h4>
         <div className={`dbg-event kind-${ev.kind}`} data-testid="state-event">
           <span className="badge">{ev.kind}</span>{' '}
           {ev.kind === 'log' ? (
@@ -36,7 +38,7 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
           {ev.kind === 'fault' && ev.text && <div className="mono bad-text">{ev.text}</div>}
         </div>
         <div className="hint">
-          {s.reason}
+          {stopReason(s)}
           {s.done ? ' · end of the run' : ''}
         </div>
       </section>
@@ -68,7 +70,7 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
         )}
         {s.vector && (
           <p className="mono small" data-testid="state-vector">
-            vector {s.vector.vector} (0x{s.vector.vector.toString(16)}) on CPU {s.vector.cpu}
+            vector {formatVector(s.vector.vector)} on CPU {s.vector.cpu}
             {s.vector.managed ? ' · managed' : ''}
             {s.vector.reserved ? ' · reserved' : ''}
           </p>
@@ -140,37 +142,42 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
           </table>
         )}
       </section>
-      <section>
-        <h4>Vector matrix of the CPUs involved</h4>
-        <table className="grid small" data-testid="state-matrix">
-          <thead>
-            <tr>
-              <th>CPU</th>
-              <th title="available">avl</th>
-              <th title="managed reserved">man</th>
-              <th title="managed allocated">mac</th>
-              <th title="allocated">act</th>
-              <th>vectors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.matrix.map((m) => (
-              <tr key={m.cpu} className={s.vector?.cpu === m.cpu ? 'hl' : ''}>
-                <td className="num">{m.cpu}</td>
-                <td className="num">{m.available}</td>
-                <td className="num">{m.managed}</td>
-                <td className="num">{m.managedAllocated}</td>
-                <td className="num">{m.allocated}</td>
-                <td className="mono wrap">{m.vectors}</td>
+      {/* Nothing empty: the matrix once a CPU holds vectors, the log once a line is written. */}
+      {matrix.length > 0 && (
+        <section>
+          <h4>Vector matrix of the CPUs involved</h4>
+          <table className="grid small" data-testid="state-matrix">
+            <thead>
+              <tr>
+                <th>CPU</th>
+                <th title="available">avl</th>
+                <th title="managed reserved">man</th>
+                <th title="managed allocated">mac</th>
+                <th title="allocated">act</th>
+                <th>vectors</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section>
-        <h4>dmesg (last lines)</h4>
-        <pre className="dbg-dmesg">{s.dmesgTail.join('\n')}</pre>
-      </section>
+            </thead>
+            <tbody>
+              {matrix.map((m) => (
+                <tr key={m.cpu} className={s.vector?.cpu === m.cpu ? 'hl' : ''}>
+                  <td className="num">{m.cpu}</td>
+                  <td className="num">{formatCount(m.available)}</td>
+                  <td className="num">{formatCount(m.managed)}</td>
+                  <td className="num">{formatCount(m.managedAllocated)}</td>
+                  <td className="num">{formatCount(m.allocated)}</td>
+                  <td className="mono wrap">{m.vectors}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {s.dmesgTail.length > 0 && (
+        <section data-testid="state-dmesg">
+          <h4>dmesg (last lines)</h4>
+          <pre className="dbg-dmesg">{s.dmesgTail.join('\n')}</pre>
+        </section>
+      )}
     </div>
   );
 }
