@@ -103,9 +103,9 @@ export function RunsPanel({
         <span className="spacer" />
         {result && (
           <span className="run-summary" data-testid="run-summary">
-            run {result.run.id} · profile {result.profile} ·{' '}
-            {result.irqCount.toLocaleString('en-US')} irqs ·{' '}
-            {result.run.eventCount.toLocaleString('en-US')} trace events · {result.milliseconds} ms
+            run {result.run.id} · profile {result.profile} · {formatCount(result.irqCount)} irqs ·{' '}
+            {formatCount(result.run.eventCount)} trace events · {formatCount(result.milliseconds)}{' '}
+            ms
           </span>
         )}
         {selected?.status === 'complete' && (
@@ -139,8 +139,8 @@ export function RunsPanel({
                     Run {r.id} · {r.profile}
                   </span>
                   <span className="run-meta">
-                    {new Date(r.createdAt).toLocaleTimeString()} ·{' '}
-                    {r.eventCount.toLocaleString('en-US')} events
+                    {new Date(r.createdAt).toLocaleTimeString()} · {formatCount(r.eventCount)}{' '}
+                    events
                   </span>
                   {r.error && <span className="run-error">{r.error}</span>}
                 </button>
@@ -360,7 +360,7 @@ function Devices({ sessionId, runId }: { sessionId: string; runId: number }) {
         />
         {data && (
           <span className="hint">
-            {data.total} device{data.total === 1 ? '' : 's'}
+            {plural(data.total, 'device')}
             {data.total > PAGE &&
               ` · ${page * PAGE + 1}-${Math.min(data.total, (page + 1) * PAGE)}`}
           </span>
@@ -514,13 +514,14 @@ function Vectors({ result }: { result: RunResult }) {
   const max = Math.max(1, ...result.vectorUsage.map((v) => v.allocated + v.available));
   return (
     <div className="vectors" data-testid="vectors">
-      <table className="grid">
+      {/* Numbers right-aligned under right-aligned headers; the bar takes the rest. */}
+      <table className="grid vectors-table">
         <thead>
           <tr>
-            <th>CPU</th>
-            <th>allocated</th>
-            <th>managed (allocated / reserved)</th>
-            <th>available</th>
+            <th className="num">CPU</th>
+            <th className="num">allocated</th>
+            <th className="num">managed (allocated / reserved)</th>
+            <th className="num">available</th>
             <th className="bar-col">use</th>
           </tr>
         </thead>
@@ -528,13 +529,16 @@ function Vectors({ result }: { result: RunResult }) {
           {rows.map((v) => (
             <tr key={v.cpu}>
               <td className="num">{v.cpu}</td>
-              <td className="num">{v.allocated}</td>
+              <td className="num">{formatCount(v.allocated)}</td>
               <td className="num">
-                {v.managedAllocated} / {v.managed}
+                {formatCount(v.managedAllocated)} / {formatCount(v.managed)}
               </td>
-              <td className="num">{v.available}</td>
+              <td className="num">{formatCount(v.available)}</td>
               <td className="bar-col">
-                <div className="bar" title={`${v.allocated} of ${v.allocated + v.available}`}>
+                <div
+                  className="bar"
+                  title={`${formatCount(v.allocated)} of ${formatCount(v.allocated + v.available)}`}
+                >
                   <div style={{ width: `${(v.allocated / max) * 100}%` }} />
                 </div>
               </td>
@@ -543,7 +547,9 @@ function Vectors({ result }: { result: RunResult }) {
         </tbody>
       </table>
       {!all && result.vectorUsage.length > rows.length && (
-        <button onClick={() => setAll(true)}>Show all {result.vectorUsage.length} CPUs</button>
+        <button onClick={() => setAll(true)}>
+          Show all {formatCount(result.vectorUsage.length)} CPUs
+        </button>
       )}
     </div>
   );
@@ -611,7 +617,7 @@ function RealVsPredicted({ sessionId, runId }: { sessionId: string; runId: numbe
     <div className="real-vs-predicted" data-testid="real-vs-predicted">
       <div className="rvp-summary" data-testid="rvp-summary">
         <strong>
-          {view.identical} of {view.total} rows identical
+          {formatCount(view.identical)} of {formatCount(view.total)} rows identical
         </strong>{' '}
         · {differing} differ · {realOnly} real only · {predictedOnly} predicted only · CPUs: real{' '}
         {view.cpus.real}, predicted {view.cpus.predicted} · rows matched by chip and hwirq · real
