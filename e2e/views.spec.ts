@@ -212,7 +212,7 @@ test('views on the large preset: 1536 CPUs in the heatmap, the IRTE tables scrol
   await expect(heatmap).toContainText(/busiest: CPU \d+, [\d,]+ vectors/);
   // A device's vector on the large machine: the tip names its owner and action.
   const canvas = page.getByTestId('heatmap-canvas');
-  const [cw, ch] = (await canvas.getAttribute('data-cell'))!.split('x').map(Number);
+  const [cw] = (await canvas.getAttribute('data-cell'))!.split('x').map(Number);
   const [ox, oy] = (await canvas.getAttribute('data-origin'))!.split(',').map(Number);
   const held = sim.irqs.find((i) => i.vector && i.owner && i.cpu === sim.vectorUsage[0]!.cpu)!;
   await canvas.hover({ position: { x: ox! + held.vector * cw! + 1, y: oy! + 1 } });

@@ -1,6 +1,6 @@
 // What the vector heatmap says about a cell and about the whole matrix, in words: who holds a
 // vector (its owner and its action, not a bare irq number) and which CPU is the busiest.
-import { formatCount, plural } from '../../../core/model/format';
+import { plural } from '../../../core/model/format';
 
 export interface IrqOwner {
   irq: number;
