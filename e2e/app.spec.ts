@@ -366,10 +366,18 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
   await expect(review).toContainText(
     `Conflicts between the artefacts (${expected.conflicts.length})`,
   );
+  // Each assumption once: in its own section, not again in the summary.
+  await expect(review.getByTestId('import-summary')).not.toContainText('missing:');
+  for (const m of expected.missing)
+    await expect(review.getByText(m, { exact: true })).toHaveCount(1);
   await shot(page, '21-import-review');
   await review.getByRole('button', { name: 'Accept and open' }).click();
   await expect(page.getByTestId('session-title')).toHaveText('Untitled');
   await expect(page.getByTestId('status')).toContainText('valid machine');
+  // Imported names start with the device (the vendor after it).
+  const machine = JSON.parse(expected.machineText!) as { pci: { name?: string }[] };
+  expect(machine.pci.some((f) => f.name?.startsWith('Intel Corporation'))).toBe(false);
+  expect(machine.pci.some((f) => f.name?.endsWith('(Intel Corporation)'))).toBe(true);
   await shot(page, '22-imported-machine');
 });
 
