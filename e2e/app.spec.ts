@@ -573,3 +573,35 @@ test('an IOMMU machine: DMAR units linked to the devices in their scope, VFs und
   await page.getByRole('tab', { name: /dmesg/ }).click();
   await shot(page, '29-iommu-machine-dmesg');
 });
+
+test('help: the user guide offline and About (version, kernel profiles, licence)', async ({
+  page,
+}) => {
+  // No network: the guide is part of the app the host serves.
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+  await newExampleSession(page);
+  await page.getByRole('menuitem', { name: 'Help' }).click();
+  await page.getByRole('menuitem', { name: /User guide/ }).click();
+  const guide = page.getByTestId('user-guide');
+  await expect(guide.getByRole('heading', { name: 'irqlab user guide' })).toBeVisible();
+  await expect(guide).toContainText('Lines the kernel logs at warning level or above');
+  await guide.getByRole('navigation').getByRole('button', { name: 'The debugger' }).click();
+  await expect(guide.getByRole('heading', { name: 'The debugger' })).toBeInViewport();
+  await shot(page, '60-help-user-guide');
+  await page.keyboard.press('Escape');
+  await expect(guide).toHaveCount(0);
+
+  await page.getByRole('menuitem', { name: 'Help' }).click();
+  await page.getByRole('menuitem', { name: /About irqlab/ }).click();
+  const about = page.getByTestId('about');
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    version: string;
+    license: string;
+  };
+  await expect(about).toContainText(`irqlab ${pkg.version}`);
+  await expect(about.getByTestId('about-licence')).toHaveText(pkg.license);
+  const profiles = (await localService().handlers['profiles.list']({})) as { name: string }[];
+  await expect(about.getByTestId('about-profiles').locator('tr')).toHaveCount(profiles.length);
+  for (const p of profiles) await expect(about.getByTestId('about-profiles')).toContainText(p.name);
+  await shot(page, '61-help-about');
+});
