@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../shell/commands';
 import { inline, parseMarkdown } from './markdown';
