@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../shell/commands';
 import { inline, parseMarkdown } from './markdown';
-
-const guide = readFileSync(
-  path.resolve(import.meta.dirname, '../../../docs/user-guide.md'),
-  'utf8',
-);
+import guide from '../../../docs/user-guide.md?raw';
 
 describe('the user guide', () => {
   const blocks = parseMarkdown(guide);
