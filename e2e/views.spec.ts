@@ -69,7 +69,7 @@ test('views: the vector matrix heatmap says who holds the vector under the point
   const [cw, ch] = (await canvas.getAttribute('data-cell'))!.split('x').map(Number);
   const [ox, oy] = (await canvas.getAttribute('data-origin'))!.split(',').map(Number);
   // An irq with a vector, on the row of its CPU (rows are the online CPUs in order).
-  const irq = sim.irqs.find((i) => i.vector && i.actions.length)!;
+  const irq = sim.irqs.find((i) => i.vector && i.actions.length && i.owner)!;
   const cpus = sim.vectorUsage.map((v) => v.cpu);
   const row = cpus.indexOf(irq.cpu);
   await canvas.hover({ position: { x: ox! + irq.vector * cw! + 1, y: oy! + row * ch! + 1 } });
