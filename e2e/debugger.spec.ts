@@ -34,6 +34,8 @@ test('debugger: an allocation picked, stepped into, over, out and back, with its
   await expect(page.getByTestId('dbg-reason')).toContainText('start of the run (step 0)');
   await expect(page.getByTestId('state-matrix')).toHaveCount(0);
   await expect(page.getByTestId('state-dmesg')).toHaveCount(0);
+  await expect(page.getByTestId('state-no-irq')).toBeVisible();
+  await expect(page.getByTestId('state-chain')).toHaveCount(0);
   // The filter's examples are this machine's own: its first device that allocates vectors.
   const filterBox = page.getByTestId('allocations').getByLabel('Filter allocations');
   await expect(filterBox).toHaveAttribute('placeholder', /^Filter: .*dmar0/);

@@ -50,98 +50,108 @@ export function StatePanel({ state: s, isVf, onDecode }: Props) {
           ))}
         </section>
       ))}
-      <section data-testid="state-chain">
-        <h4>irq_data chain{s.irq !== null ? ` of irq ${s.irq}` : ''}</h4>
-        {s.irq === null ? (
-          <p className="hint">No irq at this step.</p>
-        ) : s.chain.length === 0 ? (
-          <p className="hint">Not built yet.</p>
-        ) : (
-          <ol className="chain">
-            {s.chain.map((c, i) => (
-              <li key={i}>
-                <span className="chain-domain mono">{c.domain}</span>
-                <span className="chain-meta mono">
-                  hwirq {c.hwirq} · {c.chip}
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
-        {s.vector && (
-          <p className="mono small" data-testid="state-vector">
-            vector {formatVector(s.vector.vector)} on CPU {s.vector.cpu}
-            {s.vector.managed ? ' · managed' : ''}
-            {s.vector.reserved ? ' · reserved' : ''}
-          </p>
-        )}
-      </section>
-      <section data-testid="state-message">
-        <h4>Message in the device</h4>
-        {s.message ? (
-          <>
-            <p className="mono small">
-              {s.message.device} entry {s.message.entry}: address {s.message.address} data{' '}
-              {s.message.data}{' '}
-              {onDecode && (
-                <button
-                  className="link"
-                  onClick={() => onDecode(s.message!.address, s.message!.data)}
-                  title="Open it in the message decoder"
-                >
-                  decode…
-                </button>
-              )}
-            </p>
-            {decoded && (
-              <ul className="decoded small">
-                {decoded.lines.map((l, i) => (
-                  <li key={i}>{l}</li>
+      {/* No irq, no message, no IRTE at this step (the start of the boot): one line, not three
+          empty boxes. */}
+      {s.irq === null && !s.message && s.irtes.length === 0 ? (
+        <p className="hint" data-testid="state-no-irq">
+          No interrupt is being set up at this step.
+        </p>
+      ) : (
+        <>
+          <section data-testid="state-chain">
+            <h4>irq_data chain{s.irq !== null ? ` of irq ${s.irq}` : ''}</h4>
+            {s.irq === null ? (
+              <p className="hint">No irq at this step.</p>
+            ) : s.chain.length === 0 ? (
+              <p className="hint">Not built yet.</p>
+            ) : (
+              <ol className="chain">
+                {s.chain.map((c, i) => (
+                  <li key={i}>
+                    <span className="chain-domain mono">{c.domain}</span>
+                    <span className="chain-meta mono">
+                      hwirq {c.hwirq} · {c.chip}
+                    </span>
+                  </li>
                 ))}
-              </ul>
+              </ol>
             )}
-          </>
-        ) : (
-          <p className="hint">No message written for this irq yet.</p>
-        )}
-      </section>
-      <section>
-        <h4>IRTEs touched</h4>
-        {s.irtes.length === 0 ? (
-          <p className="hint">
-            {s.remapping === 'off' ? 'Interrupt remapping is off.' : 'None at this level.'}
-          </p>
-        ) : (
-          <table className="grid small">
-            <thead>
-              <tr>
-                <th>unit</th>
-                <th>index</th>
-                <th>P</th>
-                <th>vector</th>
-                <th>dest</th>
-                <th>sid</th>
-                <th>svt/sq</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.irtes.map((e) => (
-                <tr key={`${e.unit}:${e.index}`}>
-                  <td>{e.unit}</td>
-                  <td className="num">{e.index}</td>
-                  <td>{e.present ? '1' : '0'}</td>
-                  <td className="num">{e.vector}</td>
-                  <td className="mono">{e.dest}</td>
-                  <td className="mono">{e.sid}</td>
-                  <td>
-                    {e.svt}/{e.sq}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+            {s.vector && (
+              <p className="mono small" data-testid="state-vector">
+                vector {formatVector(s.vector.vector)} on CPU {s.vector.cpu}
+                {s.vector.managed ? ' · managed' : ''}
+                {s.vector.reserved ? ' · reserved' : ''}
+              </p>
+            )}
+          </section>
+          <section data-testid="state-message">
+            <h4>Message in the device</h4>
+            {s.message ? (
+              <>
+                <p className="mono small">
+                  {s.message.device} entry {s.message.entry}: address {s.message.address} data{' '}
+                  {s.message.data}{' '}
+                  {onDecode && (
+                    <button
+                      className="link"
+                      onClick={() => onDecode(s.message!.address, s.message!.data)}
+                      title="Open it in the message decoder"
+                    >
+                      decode…
+                    </button>
+                  )}
+                </p>
+                {decoded && (
+                  <ul className="decoded small">
+                    {decoded.lines.map((l, i) => (
+                      <li key={i}>{l}</li>
+                    ))}
+                  </ul>
+                )}
+              </>
+            ) : (
+              <p className="hint">No message written for this irq yet.</p>
+            )}
+          </section>
+          <section>
+            <h4>IRTEs touched</h4>
+            {s.irtes.length === 0 ? (
+              <p className="hint">
+                {s.remapping === 'off' ? 'Interrupt remapping is off.' : 'None at this level.'}
+              </p>
+            ) : (
+              <table className="grid small">
+                <thead>
+                  <tr>
+                    <th>unit</th>
+                    <th>index</th>
+                    <th>P</th>
+                    <th>vector</th>
+                    <th>dest</th>
+                    <th>sid</th>
+                    <th>svt/sq</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.irtes.map((e) => (
+                    <tr key={`${e.unit}:${e.index}`}>
+                      <td>{e.unit}</td>
+                      <td className="num">{e.index}</td>
+                      <td>{e.present ? '1' : '0'}</td>
+                      <td className="num">{e.vector}</td>
+                      <td className="mono">{e.dest}</td>
+                      <td className="mono">{e.sid}</td>
+                      <td>
+                        {e.svt}/{e.sq}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
       {/* Nothing empty: the matrix once a CPU holds vectors, the log once a line is written. */}
       {matrix.length > 0 && (
         <section>
