@@ -375,9 +375,14 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
   await expect(page.getByTestId('session-title')).toHaveText('Untitled');
   await expect(page.getByTestId('status')).toContainText('valid machine');
   // Imported names start with the device (the vendor after it).
-  const machine = JSON.parse(expected.machineText!) as { pci: { name?: string }[] };
+  const machine = JSON.parse(expected.machineText!) as { pci: { bdf: string; name?: string }[] };
   expect(machine.pci.some((f) => f.name?.startsWith('Intel Corporation'))).toBe(false);
-  expect(machine.pci.some((f) => f.name?.endsWith('(Intel Corporation)'))).toBe(true);
+  const intel = machine.pci.find((f) => f.name?.endsWith('(Intel Corporation)'))!;
+  await expect(page.getByTestId('topology-count')).not.toContainText('laying out', {
+    timeout: 30_000,
+  });
+  // The graph's node, however short its label, starts with what the device is.
+  await expect(page.getByTestId(`node-pci:${intel.bdf}`)).toContainText(intel.name!.slice(0, 12));
   await shot(page, '22-imported-machine');
 });
 
