@@ -243,6 +243,10 @@ describe('device names', () => {
     expect(deviceName('Red Hat, Inc. Virtio network device')).toBe(
       'Virtio network device (Red Hat, Inc.)',
     );
+    // A device pci.ids does not name keeps its id.
+    expect(deviceName('Intel Corporation Device [8086:3e30]')).toBe(
+      'Device 8086:3e30 (Intel Corporation)',
+    );
     // An unknown vendor: the name as lspci prints it.
     expect(deviceName('Example Widgets GmbH Frobnicator 9000')).toBe(
       'Example Widgets GmbH Frobnicator 9000',

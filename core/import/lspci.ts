@@ -493,5 +493,9 @@ export function deviceName(text: string): string {
     .replace(/\s*\[[0-9a-f]{4}:[0-9a-f]{4}\]\s*$/i, '')
     .trim();
   const vendor = VENDORS.find((v) => name.startsWith(`${v} `));
-  return vendor ? `${name.slice(vendor.length + 1)} (${vendor})` : name;
+  if (!vendor) return name;
+  // A device pci.ids does not name ("Intel Corporation Device [8086:3e30]") keeps its id.
+  const ids = /\[([0-9a-f]{4}:[0-9a-f]{4})\]/i.exec(text)?.[1];
+  const device = name.slice(vendor.length + 1);
+  return `${device === 'Device' && ids ? `Device ${ids.toLowerCase()}` : device} (${vendor})`;
 }
