@@ -151,6 +151,8 @@ test('compare: the same machine under v5.10-rc1 and v5.10, the differences highl
   const vfIrte = fixed.remapping.units
     .flatMap((u) => u.irtes)
     .find((e) => e.irq === fixed.irqs.find((i) => i.owner === '0000:42:00.2')!.irq)!;
+  // The group says once what its rows share: the VF's requester id.
+  await expect(irteGroup).toContainText(`source-id ${formatSid(vfIrte.sid)}`);
   const irteRow = diff.getByTestId('diff-irtes').getByTestId('diff-row').first();
   await expect(irteRow).toContainText(`source-id ${formatSid(vfIrte.sid)}`);
   await expect(irteRow).toContainText(/destination 0x[0-9a-f]{8}/);

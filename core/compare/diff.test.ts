@@ -62,6 +62,11 @@ describe('comparing two runs', () => {
       d.irtes.filter((c) => c.key.includes('0000:42:00.2') || c.key.includes('42:00.2')).length,
     );
     expect(describeGroup(vf, 'v5.10-rc1', 'v5.10')).toContain(`${vf.added} only in v5.10`);
+    // What the VF's new IRTEs share is said once: its requester id (each has its own index).
+    const sid = vf.changes[0]!.kind === 'added' ? vf.changes[0]!.b.sid : '';
+    expect(vf.addedSame).toContainEqual({ field: 'sid', value: sid });
+    expect(vf.addedSame.map((x) => x.field)).not.toContain('dest');
+    expect(describeGroup(vf)).toContain(`all with `);
     const irqGroups = groupByDevice(d.interrupts);
     const chips = irqGroups.find((g) => g.device === '0000:42:00.2')!;
     // Every VF interrupt moved from PCI-MSI to IR-PCI-MSI: said once for the device.

@@ -22,6 +22,20 @@ export interface ChangeGroup<C extends ChangeLike> {
   same: { field: string; a: string; b: string }[];
   /** Changed fields whose values differ from row to row (each row shows its own). */
   varying: string[];
+  /** The values every row only in B has alike ("vector 37 (0x25)", "source-id 42:00.2"). */
+  addedSame: { field: string; value: string }[];
+  /** The values every row only in A has alike. */
+  removedSame: { field: string; value: string }[];
+}
+
+/** The fields (other than the device) with one value across these objects. */
+function alike(values: (object | null | undefined)[]): { field: string; value: string }[] {
+  if (values.length < 2) return [];
+  const fields = Object.keys(values[0] ?? {}).filter((f) => f !== 'device');
+  return fields.flatMap((f) => {
+    const all = new Set(values.map((v) => field(v, f)));
+    return all.size === 1 ? [{ field: f, value: [...all][0]! }] : [];
+  });
 }
 
 const field = (v: object | null | undefined, f: string): string => {
@@ -63,6 +77,8 @@ export function groupByDevice<C extends ChangeLike>(changes: readonly C[]): Chan
       changed: changed.length,
       same,
       varying,
+      addedSame: alike(cs.filter((c) => c.kind === 'added').map((c) => c.b)),
+      removedSame: alike(cs.filter((c) => c.kind === 'removed').map((c) => c.a)),
     };
   });
 }
@@ -77,7 +93,9 @@ export function describeGroup(g: ChangeGroup<ChangeLike>, a = 'A', b = 'B'): str
     ];
     parts.push(`${g.changed} changed${what.length ? `: ${what.join(', ')}` : ''}`);
   }
-  if (g.removed) parts.push(`${g.removed} only in ${a}`);
-  if (g.added) parts.push(`${g.added} only in ${b}`);
+  const alikeText = (xs: { field: string; value: string }[]) =>
+    xs.length ? `, all with ${xs.map((x) => `${x.field} ${x.value || '—'}`).join(', ')}` : '';
+  if (g.removed) parts.push(`${g.removed} only in ${a}${alikeText(g.removedSame)}`);
+  if (g.added) parts.push(`${g.added} only in ${b}${alikeText(g.addedSame)}`);
   return parts.join('; ');
 }

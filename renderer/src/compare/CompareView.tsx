@@ -224,6 +224,8 @@ const LABELS: Record<string, string> = {
   svt: 'SVT/SQ',
 };
 
+const label = (field: string) => LABELS[field] ?? field;
+
 function ChangeRow({ c, fields }: { c: Change; fields: string[] }) {
   const shown = c.kind === 'changed' ? c.fields : fields;
   const side = (v: Change['a'], cls: string) =>
@@ -280,7 +282,9 @@ function GroupRows({
           {describeGroup(
             {
               ...group,
-              same: group.same.map((x) => ({ ...x, field: LABELS[x.field] ?? x.field })),
+              same: group.same.map((x) => ({ ...x, field: label(x.field) })),
+              addedSame: group.addedSame.map((x) => ({ ...x, field: label(x.field) })),
+              removedSame: group.removedSame.map((x) => ({ ...x, field: label(x.field) })),
             },
             `A (${a})`,
             `B (${b})`,
