@@ -4,6 +4,9 @@ import { expect, test as withoutToken } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isProblemLevel } from '../core/kernel/printk';
+import { PRESETS } from '../core/model/presets';
+import { simulate } from '../core/scenario';
 import { sharedPath } from '../core/testing/shared';
 import { importFromArtefacts } from '../electron/api/importing';
 import {
@@ -171,6 +174,19 @@ test('run: the boot of the example machine, its /proc/interrupts, dmesg, devices
 
   await page.getByRole('tab', { name: 'dmesg' }).click();
   await expect(page.getByTestId('dmesg')).toContainText(expected.dmesg[0]!);
+  // A line is flagged by the level the kernel logs it at: the x2apic line is pr_info.
+  const x2apic = page
+    .getByTestId('dmesg')
+    .locator('.log-line', { hasText: "IRQ remapping doesn't support X2APIC mode" });
+  await expect(x2apic).toHaveAttribute('data-level', 'info');
+  await expect(x2apic).not.toHaveClass(/log-bad|log-warn/);
+  await expect(x2apic.getByRole('button', { name: 'Explain' })).toBeVisible();
+  const flagged = simulate(PRESETS.example!.make()).dmesgLevels.filter(isProblemLevel).length;
+  if (flagged === 0) await expect(page.getByTestId('dmesg-badge')).toHaveCount(0);
+  else await expect(page.getByTestId('dmesg-badge')).toHaveText(String(flagged));
+  await x2apic.getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByTestId('explanation')).not.toContainText(/\(F\d+\)/);
+  await shot(page, '08b-run-dmesg-levels');
   await page.getByRole('tab', { name: 'Devices & MSI' }).click();
   await page.getByTestId('device-0000:01:00.0').click();
   // The MSI address of an x86 message is in the local APIC's 0xfeexxxxx window.
@@ -218,8 +234,10 @@ test('explain a fault: a highlighted dmesg line says what it means on this machi
   await page.getByRole('tab', { name: /dmesg/ }).click();
   const bad = page
     .getByTestId('dmesg')
-    .locator('.log-bad', { hasText: 'Interrupt reservation exceeds available resources' });
+    .locator('.log-warn', { hasText: 'Interrupt reservation exceeds available resources' });
+  // pr_warn: flagged, in the warning colour, with its level.
   await expect(bad).toHaveCount(1);
+  await expect(bad).toHaveAttribute('data-level', 'warn');
   await bad.getByRole('button', { name: 'Explain' }).click();
   const explanation = page.getByTestId('explanation');
   const expected = localService().handlers['fault.explain']({
@@ -354,10 +372,23 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
   await expect(review).toContainText(
     `Conflicts between the artefacts (${expected.conflicts.length})`,
   );
+  // Each assumption once: in its own section, not again in the summary.
+  await expect(review.getByTestId('import-summary')).not.toContainText('missing:');
+  for (const m of expected.missing)
+    await expect(review.getByText(m, { exact: true })).toHaveCount(1);
   await shot(page, '21-import-review');
   await review.getByRole('button', { name: 'Accept and open' }).click();
   await expect(page.getByTestId('session-title')).toHaveText('Untitled');
   await expect(page.getByTestId('status')).toContainText('valid machine');
+  // Imported names start with the device (the vendor after it).
+  const machine = JSON.parse(expected.machineText!) as { pci: { bdf: string; name?: string }[] };
+  expect(machine.pci.some((f) => f.name?.startsWith('Intel Corporation'))).toBe(false);
+  const intel = machine.pci.find((f) => f.name?.endsWith('(Intel Corporation)'))!;
+  await expect(page.getByTestId('topology-count')).not.toContainText('laying out', {
+    timeout: 30_000,
+  });
+  // The graph's node, however short its label, starts with what the device is.
+  await expect(page.getByTestId(`node-pci:${intel.bdf}`)).toContainText(intel.name!.slice(0, 12));
   await shot(page, '22-imported-machine');
 });
 
@@ -552,4 +583,36 @@ test('an IOMMU machine: DMAR units linked to the devices in their scope, VFs und
   await runBoot(page);
   await page.getByRole('tab', { name: /dmesg/ }).click();
   await shot(page, '29-iommu-machine-dmesg');
+});
+
+test('help: the user guide offline and About (version, kernel profiles, licence)', async ({
+  page,
+}) => {
+  // No network: the guide is part of the app the host serves.
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+  await newExampleSession(page);
+  await page.getByRole('menuitem', { name: 'Help' }).click();
+  await page.getByRole('menuitem', { name: /User guide/ }).click();
+  const guide = page.getByTestId('user-guide');
+  await expect(guide.getByRole('heading', { name: 'irqlab user guide' })).toBeVisible();
+  await expect(guide).toContainText('Lines the kernel logs at warning level or above');
+  await guide.getByRole('navigation').getByRole('button', { name: 'The debugger' }).click();
+  await expect(guide.getByRole('heading', { name: 'The debugger' })).toBeInViewport();
+  await shot(page, '60-help-user-guide');
+  await page.keyboard.press('Escape');
+  await expect(guide).toHaveCount(0);
+
+  await page.getByRole('menuitem', { name: 'Help' }).click();
+  await page.getByRole('menuitem', { name: /About irqlab/ }).click();
+  const about = page.getByTestId('about');
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    version: string;
+    license: string;
+  };
+  await expect(about).toContainText(`irqlab ${pkg.version}`);
+  await expect(about.getByTestId('about-licence')).toHaveText(pkg.license);
+  const profiles = (await localService().handlers['profiles.list']({})) as { name: string }[];
+  await expect(about.getByTestId('about-profiles').locator('tr')).toHaveCount(profiles.length);
+  for (const p of profiles) await expect(about.getByTestId('about-profiles')).toContainText(p.name);
+  await shot(page, '61-help-about');
 });

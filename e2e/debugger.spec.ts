@@ -30,6 +30,20 @@ test('debugger: an allocation picked, stepped into, over, out and back, with its
   await openDebugger(page);
   await expect(page.getByTestId('dbg-reason')).toContainText('step');
   await expect(position(page)).resolves.toBe(0);
+  // Step 0 says it is the start, and shows no empty box (no matrix yet, nothing logged).
+  await expect(page.getByTestId('dbg-reason')).toContainText('start of the run (step 0)');
+  await expect(page.getByTestId('state-matrix')).toHaveCount(0);
+  await expect(page.getByTestId('state-dmesg')).toHaveCount(0);
+  await expect(page.getByTestId('state-no-irq')).toBeVisible();
+  await expect(page.getByTestId('state-chain')).toHaveCount(0);
+  // The filter's examples are this machine's own: its first device that allocates vectors.
+  const filterBox = page.getByTestId('allocations').getByLabel('Filter allocations');
+  await expect(filterBox).toHaveAttribute('placeholder', /^Filter: .*dmar0/);
+  const placeholder = (await filterBox.getAttribute('placeholder'))!;
+  const machine = JSON.parse(await presetText('dmar-server')) as { pci: { bdf: string }[] };
+  const bdf = /\b[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]\b/.exec(placeholder)?.[0];
+  expect(machine.pci.map((f) => f.bdf)).toContain(bdf);
+  await shot(page, '30a-debugger-step-0');
 
   // The DMAR unit's fault irq: dmar_alloc_hwirq for dmar1.
   const allocations = page.getByTestId('allocations');
@@ -91,12 +105,25 @@ test('debugger: breakpoints set from the UI stop the run, and stay in the saved 
   await panel.getByLabel('Breakpoint', { exact: true }).fill('fn=modify_irte');
   await panel.getByRole('button', { name: 'Add' }).click();
   await expect(panel).toContainText('fn=modify_irte');
+  // A long condition reads whole in the panel (wrapped, not cut).
+  const long = 'fn=modify_irte device=0000:00:00.0 kind=call';
+  await panel.getByLabel('Breakpoint', { exact: true }).fill(long);
+  await panel.getByRole('button', { name: 'Add' }).click();
+  const spec = panel.locator('.bp-spec', { hasText: long });
+  await expect(spec).toBeVisible();
+  expect(await spec.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await panel.getByRole('button', { name: `Remove breakpoint condition ${long}` }).click();
+  await expect(spec).toHaveCount(0);
   await page.keyboard.press('F5');
   await expect(page.getByTestId('dbg-reason')).toContainText('breakpoint condition fn=modify_irte');
   await expect(page.getByTestId('call-stack').locator('li').first()).toContainText(
     'modify_irte(index=',
   );
   await expect(page.getByTestId('source-head')).toContainText('modify_irte');
+  // The header says the file, function and line whole, however narrow the column.
+  expect(
+    await page.getByTestId('source-head').evaluate((el) => el.scrollWidth <= el.clientWidth),
+  ).toBe(true);
   // Out: the IRTE is written; the state shows it, and the irq's chain ending at VECTOR.
   await page.keyboard.press('Shift+F11');
   const state = page.getByTestId('state-panel');

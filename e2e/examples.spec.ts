@@ -6,6 +6,7 @@
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { simulate } from '../core/scenario';
+import { formatSid } from '../core/model/format';
 import { PRESETS } from '../core/model/presets';
 import { localService, shot, test } from './helpers';
 
@@ -116,6 +117,18 @@ test('compare: the same machine under v5.10-rc1 and v5.10, the differences highl
   // Interrupts: the VF's irqs moved from PCI-MSI to the IR MSI domain; highlighted as changed.
   const vfA = broken.irqs.find((i) => i.owner === '0000:42:00.2')!;
   const vfB = fixed.irqs.find((i) => i.actions.join(', ') === vfA.actions.join(', '))!;
+  // One line per device says what its rows share; opened, it shows each row.
+  const vfGroup = diff
+    .getByTestId('diff-interrupts')
+    .getByTestId('diff-group')
+    .filter({ hasText: '0000:42:00.2' });
+  await expect(vfGroup).toContainText(`chip ${vfA.chip} → ${vfB.chip}`);
+  const vfIrqRows = fixed.irqs.filter((i) => i.owner === '0000:42:00.2').length;
+  await expect(vfGroup).toContainText(`${vfIrqRows} rows`);
+  await expect(
+    diff.getByTestId('diff-interrupts').locator('tr', { hasText: vfA.actions.join(', ') }),
+  ).toHaveCount(0);
+  await vfGroup.getByRole('button').click();
   const row = diff
     .getByTestId('diff-interrupts')
     .locator('tr', { hasText: vfA.actions.join(', ') })
@@ -129,6 +142,38 @@ test('compare: the same machine under v5.10-rc1 and v5.10, the differences highl
   await expect(diff.getByTestId('diff-irtes')).toContainText('differences');
   await expect(diff.getByTestId('diff-dmesg').locator('.diff-removed-line').first()).toBeVisible();
   await shot(page, '51-compare-profiles');
+  // The VF's IRTEs: one group; opened, each source-id and destination as the IRTE table prints.
+  const irteGroup = diff
+    .getByTestId('diff-irtes')
+    .getByTestId('diff-group')
+    .filter({ hasText: '0000:42:00.2' });
+  await irteGroup.getByRole('button').click();
+  const vfIrte = fixed.remapping.units
+    .flatMap((u) => u.irtes)
+    .find((e) => e.irq === fixed.irqs.find((i) => i.owner === '0000:42:00.2')!.irq)!;
+  // The group says once what its rows share: the VF's requester id.
+  await expect(irteGroup).toContainText(`source-id ${formatSid(vfIrte.sid)}`);
+  const irteRow = diff.getByTestId('diff-irtes').getByTestId('diff-row').first();
+  await expect(irteRow).toContainText(`source-id ${formatSid(vfIrte.sid)}`);
+  await expect(irteRow).toContainText(/destination 0x[0-9a-f]{8}/);
+  // Scrolled, the sticky column header sits above the rows, not over them.
+  await irteRow.scrollIntoViewIfNeeded();
+  await diff.evaluate((el) => el.scrollBy(0, 40));
+  const head = diff.getByTestId('diff-irtes').locator('thead th').first();
+  const headBox = (await head.boundingBox())!;
+  const hit = await page.evaluate(
+    ([x, y]) => document.elementFromPoint(x!, y!)?.closest('th')?.textContent ?? null,
+    [headBox.x + 4, headBox.y + headBox.height / 2],
+  );
+  expect(hit).toBe('what');
+  // ... and no row shows between it and the top of the scrolled area.
+  const above = await page.evaluate(
+    ([x, y]) => document.elementFromPoint(x!, y!)?.closest('tbody') !== null,
+    [headBox.x + 4, headBox.y - 2],
+  );
+  expect(above).toBe(false);
+  await irteGroup.scrollIntoViewIfNeeded();
+  await shot(page, '51b-compare-irte-group');
 });
 
 test('done when: the VF example stepped to the blocked interrupt, why it was compatibility format, compared with the fixed profile, the report exported', async ({

@@ -5,6 +5,7 @@
 // written here.
 import { expect, type Page } from '@playwright/test';
 import { simulate } from '../core/scenario';
+import { formatCount } from '../core/model/format';
 import { PRESETS } from '../core/model/presets';
 import { runBoot, shot, test } from './helpers';
 
@@ -68,13 +69,20 @@ test('views: the vector matrix heatmap says who holds the vector under the point
   const [cw, ch] = (await canvas.getAttribute('data-cell'))!.split('x').map(Number);
   const [ox, oy] = (await canvas.getAttribute('data-origin'))!.split(',').map(Number);
   // An irq with a vector, on the row of its CPU (rows are the online CPUs in order).
-  const irq = sim.irqs.find((i) => i.vector && i.actions.length)!;
+  const irq = sim.irqs.find((i) => i.vector && i.actions.length && i.owner)!;
   const cpus = sim.vectorUsage.map((v) => v.cpu);
   const row = cpus.indexOf(irq.cpu);
   await canvas.hover({ position: { x: ox! + irq.vector * cw! + 1, y: oy! + row * ch! + 1 } });
   const tip = page.getByTestId('heatmap-tip');
   await expect(tip).toContainText(`CPU ${irq.cpu} · vector 0x${irq.vector.toString(16)}`);
-  await expect(tip).toContainText(`irq ${irq.irq} — ${irq.actions.join(', ')}`);
+  // Who holds it: the owning device and the action, not a bare irq number.
+  await expect(tip).toContainText(`irq ${irq.irq} — owner ${irq.owner}`);
+  await expect(tip).toContainText(irq.actions.join(', '));
+  await expect(tip).toContainText(`${irq.chip} hwirq ${irq.hwirq}`);
+  // The busiest CPU said unambiguously: which CPU, how many vectors.
+  await expect(page.getByTestId('heatmap-summary')).toHaveText(
+    new RegExp(`${formatCount(cpus.length)} CPUs · .* · busiest: CPU \\d+, [\\d,]+ vectors?$`),
+  );
   await shot(page, '40-views-vector-heatmap');
   // A system vector (the same on every CPU).
   await canvas.hover({ position: { x: ox! + 0xfd * cw! + 1, y: oy! + 1 } });
@@ -201,6 +209,16 @@ test('views on the large preset: 1536 CPUs in the heatmap, the IRTE tables scrol
   await expect(heatmap).toContainText(`${sim.vectorUsage.length.toLocaleString('en-US')} CPUs`);
   const withVector = sim.irqs.filter((i) => i.vector).length;
   await expect(heatmap).toContainText(`${withVector.toLocaleString('en-US')} irqs with a vector`);
+  await expect(heatmap).toContainText(/busiest: CPU \d+, [\d,]+ vectors/);
+  // A device's vector on the large machine: the tip names its owner and action.
+  const canvas = page.getByTestId('heatmap-canvas');
+  const [cw] = (await canvas.getAttribute('data-cell'))!.split('x').map(Number);
+  const [ox, oy] = (await canvas.getAttribute('data-origin'))!.split(',').map(Number);
+  const held = sim.irqs.find((i) => i.vector && i.owner && i.cpu === sim.vectorUsage[0]!.cpu)!;
+  await canvas.hover({ position: { x: ox! + held.vector * cw! + 1, y: oy! + 1 } });
+  await expect(page.getByTestId('heatmap-tip')).toContainText(
+    `irq ${held.irq} — owner ${held.owner}`,
+  );
   await shot(page, '56-views-large-heatmap');
 
   await analysis(page, 'IRTE tables');
@@ -222,7 +240,7 @@ test('views on the large preset: 1536 CPUs in the heatmap, the IRTE tables scrol
   expect(await domains.locator('tbody tr').count()).toBeGreaterThanOrEqual(used.size);
   const vector = sim.irqs.filter((i) => i.domains.some((d) => d.domain === 'VECTOR')).length;
   await expect(domains.getByTestId('domain-VECTOR').locator('td').nth(3)).toHaveText(
-    String(vector),
+    formatCount(vector),
   );
   await shot(page, '58-views-large-domains');
 });

@@ -6,6 +6,7 @@
 //   delete N   a breakpoint          info breakpoints
 //   p [what]   print: stack, chain, vector, matrix, irtes, msg, dmesg, all
 //   q          quit
+import { formatVector } from '../model/format';
 import type { Machine } from '../model/schema';
 import type { SimulateOptions } from '../scenario';
 import { BreakpointSchema, parseCondition, type Breakpoint } from '../step/breakpoints';
@@ -63,7 +64,7 @@ export function printState(s: StepState, what: (typeof PRINTS)[number] | 'all'):
   if (want('irtes'))
     for (const e of s.irtes)
       out.push(
-        `  ${e.unit} IRTE ${e.index}: ${e.present ? 'present' : 'not present'} vector ${e.vector} dest ${e.dest} sid ${e.sid} svt ${e.svt} sq ${e.sq}`,
+        `  ${e.unit} IRTE ${e.index}: ${e.present ? 'present' : 'not present'} vector ${formatVector(e.vector)} dest ${e.dest} sid ${e.sid} svt ${e.svt} sq ${e.sq}`,
       );
   if (want('msg') && s.message)
     out.push(

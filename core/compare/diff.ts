@@ -2,6 +2,7 @@
 // in their interrupts, the messages the devices got, the IRTEs, the faults and the kernel log.
 // Interrupts are matched by who owns them (the action name, else the owner and MSI index), not by
 // irq number, which two kernels may hand out differently.
+import { formatIrteDest, formatSid, formatVector } from '../model/format';
 import type { SimulatedIrq, SimulationResult } from '../scenario';
 
 export type Change<T> =
@@ -10,6 +11,8 @@ export type Change<T> =
   | { kind: 'changed'; key: string; a: T; b: T; fields: string[] };
 
 export interface IrqView {
+  /** Who owns the irq (a BDF, "dmar0", "hpet"...), else its chip: what rows are grouped by. */
+  device: string;
   irq: number;
   chip: string;
   hwirq: number;
@@ -20,12 +23,21 @@ export interface IrqView {
   delivered: number;
 }
 
+/** An IRTE as the IRTE table prints it (core/model/format), so the two read alike. */
+export interface IrteView {
+  device: string;
+  vector: string;
+  dest: string;
+  sid: string;
+  svt: string;
+}
+
 export interface RunDiff {
   a: string;
   b: string;
   interrupts: Change<IrqView>[];
-  messages: Change<{ address: string; data: string }>[];
-  irtes: Change<{ vector: number; dest: number; sid: number; svt: number }>[];
+  messages: Change<{ device: string; address: string; data: string }>[];
+  irtes: Change<IrteView>[];
   faults: { onlyA: string[]; onlyB: string[] };
   dmesg: { op: '-' | '+'; line: string }[];
   summary: string[];
@@ -37,8 +49,13 @@ function irqKey(i: SimulatedIrq): string {
   return `${i.chip} ${i.hwirq}`;
 }
 
+function deviceOf(i: SimulatedIrq): string {
+  return i.owner || i.chip;
+}
+
 function view(i: SimulatedIrq): IrqView {
   return {
+    device: deviceOf(i),
     irq: i.irq,
     chip: i.chip,
     hwirq: i.hwirq,
@@ -118,22 +135,29 @@ export function diffRuns(a: SimulationResult, b: SimulationResult, labels = ['A'
     new Map(
       r.devices.flatMap((d) =>
         d.messages.map(
-          (m) => [`${d.bdf} entry ${m.entry}`, { address: m.address, data: m.data }] as const,
+          (m) =>
+            [
+              `${d.bdf} entry ${m.entry}`,
+              { device: d.bdf, address: m.address, data: m.data },
+            ] as const,
         ),
       ),
     );
-  const ownerName = (r: SimulationResult) => new Map(r.irqs.map((i) => [i.irq, irqKey(i)]));
   const irtes = (r: SimulationResult) => {
-    const names = ownerName(r);
+    const byIrq = new Map(r.irqs.map((i) => [i.irq, i]));
     return new Map(
       r.remapping.units.flatMap((u) =>
-        u.irtes.map(
-          (e) =>
-            [
-              `${u.name} IRTE for ${names.get(e.irq) ?? `irq ${e.irq}`}`,
-              { vector: e.vector, dest: e.dest, sid: e.sid, svt: e.svt },
-            ] as const,
-        ),
+        u.irtes.map((e) => {
+          const owner = byIrq.get(e.irq);
+          const v: IrteView = {
+            device: owner ? deviceOf(owner) : u.name,
+            vector: formatVector(e.vector),
+            dest: formatIrteDest(e.dest),
+            sid: formatSid(e.sid),
+            svt: `${e.svt}/${e.sq}`,
+          };
+          return [`${u.name} IRTE for ${owner ? irqKey(owner) : `irq ${e.irq}`}`, v] as const;
+        }),
       ),
     );
   };
@@ -188,8 +212,7 @@ export function formatDiff(d: RunDiff, limit = 50): string {
   section(
     'IRTEs',
     d.irtes,
-    (v) =>
-      `vector ${v.vector} dest 0x${v.dest.toString(16)} sid 0x${v.sid.toString(16)} svt ${v.svt}`,
+    (v) => `vector ${v.vector} dest ${v.dest} sid ${v.sid} svt/sq ${v.svt}`,
   );
   if (d.faults.onlyA.length || d.faults.onlyB.length) {
     lines.push('== faults');

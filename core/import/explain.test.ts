@@ -100,6 +100,36 @@ describe('explaining interrupt errors', () => {
     expect(e.check.length).toBeGreaterThan(0);
   });
 
+  it('says what a line means in words, with no internal catalogue references such as "(F12)"', () => {
+    const machine = PRESETS.example!.make();
+    for (const line of [
+      "x2apic: IRQ remapping doesn't support X2APIC mode",
+      'DMAR-IR: [Firmware Bug]: ioapic 2 has no mapping iommu, interrupt remapping will be disabled',
+      'DMAR-IR: x2apic is disabled because BIOS sets x2apic opt out bit.',
+      'BUG: kernel NULL pointer dereference, address: 0000000000000000',
+      'DMAR: DRHD fed91000: failed to enable fault, interrupt, ret -28',
+      'DMAR: [INTR-REMAP] Request device [42:00.2] fault index 1600 [fault reason 37] Blocked a compatibility format interrupt request',
+      'DMAR: [INTR-REMAP] Request device [42:00.2] fault index 1600 [fault reason 38] Detected reserved fields in the IRTE entry',
+    ]) {
+      const e = explainLine(line, machine)!;
+      const text = [e.title, ...e.meaning, ...e.causes, ...e.check].join('\n');
+      expect(text, line).not.toMatch(/\bF\d+\b/);
+    }
+  });
+
+  it('never lists the kernel version as a likely cause', () => {
+    const machine = PRESETS['seed-vf-compat-blocked']!.make();
+    expect(machine.kernel.version).toBeTruthy();
+    const e = explainLine(
+      'DMAR: [INTR-REMAP] Request device [42:00.2] fault index 2100 [fault reason 37] Blocked a compatibility format interrupt request',
+      machine,
+    )!;
+    expect(e.causes.length).toBeGreaterThan(0);
+    for (const c of e.causes)
+      expect(c).not.toMatch(new RegExp(`^Kernel ${machine.kernel.version}`));
+    expect(e.causes).not.toContain(`Kernel ${machine.kernel.version}.`);
+  });
+
   it('returns null for lines it does not know', () => {
     expect(explainLine('usb 1-1: new high-speed USB device number 2 using xhci_hcd')).toBeNull();
   });

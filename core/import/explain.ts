@@ -82,7 +82,7 @@ function deviceContext(machine: Machine | undefined, fault: DmarFault): string[]
     out.push(
       unit
         ? `Its DRHD is ${unit}.`
-        : 'No DRHD scope covers it and no DRHD has INCLUDE_PCI_ALL: interrupt remapping cannot set up its MSIs (linux-irq-model.md §9 F10).',
+        : 'No DRHD scope covers it and no DRHD has INCLUDE_PCI_ALL: interrupt remapping cannot set up its MSIs.',
     );
   } else {
     const vf = pfOf(machine, fault.sourceId);
@@ -146,14 +146,14 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
         );
         if (!findDevice(machine, fault.sourceId) && pfOf(machine, fault.sourceId))
           causes.push(
-            'A bare-metal SR-IOV VF writing a compatibility message is the 5.10-rc1..rc3 regression: VFs kept the default PCI-MSI domain instead of the IR one (linux-irq-model.md §9 F3). Fixed in 5.10-rc4.',
+            'A bare-metal SR-IOV VF writing a compatibility message is the 5.10-rc1..rc3 regression: VFs kept the default PCI-MSI domain instead of the IR one. Fixed in 5.10-rc4.' +
+              (machine.kernel.version ? ` This machine's kernel: ${machine.kernel.version}.` : ''),
           );
         const vmd = machine.pci.find((f) => f.vmd);
         if (vmd)
           causes.push(
-            `This machine has a VMD (${vmd.bdf}, domain ${vmd.vmd!.domain.toString(16)}): children of a VMD that bypasses MSI remapping without an IR domain assigned write compatibility messages (fixed by "PCI: vmd: Assign VMD IRQ domain before enumeration", F15).`,
+            `This machine has a VMD (${vmd.bdf}, domain ${vmd.vmd!.domain.toString(16)}): children of a VMD that bypasses MSI remapping without an IR domain assigned write compatibility messages (fixed by "PCI: vmd: Assign VMD IRQ domain before enumeration").`,
           );
-        if (machine.kernel.version) causes.push(`Kernel ${machine.kernel.version}.`);
       }
       causes.push(
         'With remapping on, every message must be remappable (address bit 4 set). Compatibility messages come from a device whose MSI was programmed by someone else: a vfio guest writing its own MSI into a passed-through function, firmware, a VF or VMD child that got the non-IR MSI domain, or a driver writing the message itself.',
@@ -166,7 +166,7 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
     }
     case FAULT_REASON.IR_SID_MISMATCH:
       causes.push(
-        'The IRTE for this index only accepts a different requester id (SVT/SQ/SID): the interrupt arrives with an alias id (a PCIe-to-PCI bridge, a DMA-alias quirk, an NTB), or an emulated IOMMU reports another id (linux-irq-model.md §9 F16).',
+        'The IRTE for this index only accepts a different requester id (SVT/SQ/SID): the interrupt arrives with an alias id (a PCIe-to-PCI bridge, a DMA-alias quirk, an NTB), or an emulated IOMMU reports another id.',
       );
       check.push(
         'lspci -t: is the device behind a PCIe-to-PCI bridge?',
@@ -177,7 +177,7 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
     case FAULT_REASON.IR_NOT_PRESENT:
       meaning.push(`IRTE ${fault.index} is not present.`);
       causes.push(
-        'The device fired after its interrupt was freed or deactivated (free_irq, driver unbind, CPU offline of a managed irq), or it uses a stale message after a reset (F17).',
+        'The device fired after its interrupt was freed or deactivated (free_irq, driver unbind, CPU offline of a managed irq), or it uses a stale message after a reset.',
       );
       check.push(
         'Does the fault follow a driver unload, a reset or suspend? The driver should quiesce the device before free_irq().',
@@ -187,9 +187,7 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
       meaning.push(
         `Index ${fault.index} is past the interrupt-remapping table (65536 entries in Linux).`,
       );
-      causes.push(
-        'The message was not set up by this kernel (a corrupted or foreign handle, F18).',
-      );
+      causes.push('The message was not set up by this kernel (a corrupted or foreign handle).');
       check.push(
         "lspci -vvv: decode the device's MSI Address/Data; compare with the IRTE it should use.",
       );
@@ -197,7 +195,7 @@ function explainFault(fault: DmarFault, machine: Machine | undefined): Explanati
     case FAULT_REASON.IR_RESERVED_REQUEST:
     case FAULT_REASON.IR_RESERVED_IRTE:
       causes.push(
-        'A corrupted message or IRTE (reserved bits set), e.g. a device writing garbage or memory corruption (F18).',
+        'A corrupted message or IRTE (reserved bits set), e.g. a device writing garbage or memory corruption.',
       );
       check.push(
         "Whether it recurs with the same index; the kernel's IRTE contents (CONFIG_INTEL_IOMMU_DEBUGFS ir_translation_struct).",
@@ -258,8 +256,8 @@ const RULES: Rule[] = [
         "dmar_set_interrupt(): dmar_alloc_hwirq() returned no irq for a VT-d unit's fault interrupt.",
       ],
       causes: [
-        'Every DRHD asked DMAR-MSI for the same hwirq and the second got -EEXIST (the 2020 V2 series regression, F2): single-DRHD machines are unaffected.',
-        'Vector space exhaustion at boot when all fault irqs land on CPU 0 (many DRHDs, F4).',
+        'Every DRHD asked DMAR-MSI for the same hwirq and the second got -EEXIST (the 2020 V2 series regression): single-DRHD machines are unaffected.',
+        'Vector space exhaustion at boot when all fault irqs land on CPU 0 (many DRHDs).',
         ...(machine
           ? [
               `This machine has ${machine.iommus.filter((u) => u.kind === 'intel-vtd').length} DRHD(s).`,
@@ -280,8 +278,8 @@ const RULES: Rule[] = [
       ],
       causes: [
         Number(m[2]) === -28
-          ? 'No vector left at boot: all DMAR fault irqs are set up while only CPU 0 is online (many DRHDs on a big machine, F4; later kernels allocate them per node from a CPU hotplug callback).'
-          : 'The DMAR-MSI allocation itself failed: every DRHD asking for hwirq 0 (the 2020 V2 series regression, F2), or a NULL MSI domain callback (F1).',
+          ? 'No vector left at boot: all DMAR fault irqs are set up while only CPU 0 is online (many DRHDs on a big machine; later kernels allocate them per node from a CPU hotplug callback).'
+          : 'The DMAR-MSI allocation itself failed: every DRHD asking for hwirq 0 (the 2020 V2 series regression), or a NULL MSI domain callback.',
         ...(machine
           ? [
               `This machine has ${machine.iommus.filter((u) => u.kind === 'intel-vtd').length} DRHD(s) and ${machine.cpus.list.length} CPUs.`,
@@ -299,7 +297,7 @@ const RULES: Rule[] = [
     explain: (m, machine) => ({
       title: `CPU ${m[1]} offline refused (lapic_can_unplug_cpu)`,
       meaning: [
-        `CPU ${m[1]} holds ${m[2]} vectors that must move, but the other online CPUs have only ${m[3]} free: the offline fails with -ENOSPC (F7).`,
+        `CPU ${m[1]} holds ${m[2]} vectors that must move, but the other online CPUs have only ${m[3]} free: the offline fails with -ENOSPC.`,
       ],
       causes: [
         "Too many non-managed irqs (or irqs affine to a few CPUs) for the remaining CPUs' vector space (about 200 per CPU).",
@@ -319,8 +317,8 @@ const RULES: Rule[] = [
       meaning: [`${errnoName(-28)}: an allocation found no free vector (or IRTE block).`],
       causes: [
         /request_irq|request_threaded_irq/.test(line)
-          ? 'request_irq() of a reservation-mode irq: no online CPU had a free vector at activation (F5).'
-          : 'pci_alloc_irq_vectors(): managed vectors did not fit on some CPU of their mask (F6), or no vector was left at early activation.',
+          ? 'request_irq() of a reservation-mode irq: no online CPU had a free vector at activation.'
+          : 'pci_alloc_irq_vectors(): managed vectors did not fit on some CPU of their mask, or no vector was left at early activation.',
         ...vectorUsage(machine),
       ],
       check: [
@@ -337,7 +335,7 @@ const RULES: Rule[] = [
         'irq_matrix_reserve(): more reservation-mode irqs than free vectors on the online CPUs. The irqs still exist; activation (request_irq) may fail later with -28.',
       ],
       causes: [
-        'Many devices with many vectors on few online CPUs (at boot only CPU 0 is online when DMAR/HPET irqs are set up, F4).',
+        'Many devices with many vectors on few online CPUs (at boot only CPU 0 is online when DMAR/HPET irqs are set up).',
         ...vectorUsage(machine),
       ],
       check: ['Later -28 errors from drivers; the count of irqs per CPU.'],
@@ -348,7 +346,7 @@ const RULES: Rule[] = [
     explain: (m) => ({
       title: `irq ${m[1]}: affinity broken`,
       meaning: [
-        `No CPU in irq ${m[1]}'s affinity mask had a free vector; the kernel put it on another online CPU (F5).`,
+        `No CPU in irq ${m[1]}'s affinity mask had a free vector; the kernel put it on another online CPU.`,
       ],
       causes: ['The CPUs of that mask are full of other vectors.'],
       check: [`/proc/irq/${m[1]}/effective_affinity_list vs smp_affinity_list.`],
@@ -359,7 +357,7 @@ const RULES: Rule[] = [
     explain: () => ({
       title: 'interrupt-remapping table full',
       meaning: [
-        'alloc_irte() found no free aligned block of IRTEs (65536 per unit; multi-MSI needs 2^n aligned) (F8).',
+        'alloc_irte() found no free aligned block of IRTEs (65536 per unit; multi-MSI needs 2^n aligned).',
       ],
       causes: ['Very many vectors behind one DRHD, or fragmentation by multi-MSI blocks.'],
       check: ['How many irqs the devices under that DRHD use.'],
@@ -369,7 +367,7 @@ const RULES: Rule[] = [
     test: /Requested mask (\S+) exceeds the max invalidation handle mask value (\S+)/,
     explain: (m, machine) => ({
       title: 'multi-MSI block too large for this VT-d unit',
-      meaning: [`A block of 2^${m[1]} IRTEs was asked; ECAP.MHMV allows 2^${m[2]} (F9).`],
+      meaning: [`A block of 2^${m[1]} IRTEs was asked; ECAP.MHMV allows 2^${m[2]}.`],
       causes: [
         'A device asked for more MSI (not MSI-X) vectors than the unit can invalidate at once.',
         ...(machine
@@ -397,7 +395,7 @@ const RULES: Rule[] = [
       return {
         title: `IOAPIC ${id} not in any DRHD scope`,
         meaning: [
-          'parse_ioapics_under_ir(): interrupt remapping needs every IOAPIC under a DRHD; one is missing, so remapping is disabled (F11).',
+          'parse_ioapics_under_ir(): interrupt remapping needs every IOAPIC under a DRHD; one is missing, so remapping is disabled.',
         ],
         causes: [
           'A firmware DMAR table without the IOAPIC device scope (or with the wrong enumeration id).',
@@ -418,7 +416,7 @@ const RULES: Rule[] = [
     explain: (_m, machine) => ({
       title: 'x2APIC opt-out (DMAR flags bit 1)',
       meaning: [
-        'The firmware asks the OS not to use x2APIC with interrupt remapping: IR runs in xAPIC mode (8-bit destinations) (F13).',
+        'The firmware asks the OS not to use x2APIC with interrupt remapping: IR runs in xAPIC mode (8-bit destinations).',
       ],
       causes: machine
         ? [
@@ -433,7 +431,7 @@ const RULES: Rule[] = [
     explain: () => ({
       title: 'x2APIC without interrupt remapping',
       meaning: [
-        'IR is off or in xAPIC mode, so the kernel keeps xAPIC (or, under a hypervisor, uses the extended destination id) (F12).',
+        'IR is off or in xAPIC mode, so the kernel keeps xAPIC (or, under a hypervisor, uses the extended destination id).',
       ],
       causes: ['No DMAR/IVRS, IR disabled (intremap=off, firmware bug), or x2APIC opt-out.'],
       check: ['APIC ids above 254 are unusable in this state: count CPUs brought up vs present.'],
@@ -444,7 +442,7 @@ const RULES: Rule[] = [
     explain: () => ({
       title: 'driver mixed MSI and MSI-X',
       meaning: [
-        'A device can use MSI or MSI-X, not both at once: the second enable fails with -EINVAL (F23).',
+        'A device can use MSI or MSI-X, not both at once: the second enable fails with -EINVAL.',
       ],
       causes: ['A driver bug (enabling one without freeing the other).'],
       check: ["The driver's error path around pci_alloc_irq_vectors()."],
@@ -455,7 +453,7 @@ const RULES: Rule[] = [
     explain: (m) => ({
       title: '64-bit MSI address for a 32-bit-only device',
       meaning: [
-        `msi_verify_entries(): the message address ${m[1]} needs address_hi, the device's MSI is 32-bit: -EIO (F21).`,
+        `msi_verify_entries(): the message address ${m[1]} needs address_hi, the device's MSI is 32-bit: -EIO.`,
       ],
       causes: [
         'A destination needing address_hi (x2APIC ids above 255 without IR on a ≤5.10 kernel).',
@@ -468,7 +466,7 @@ const RULES: Rule[] = [
     explain: () => ({
       title: 'NULL pointer oops',
       meaning: [
-        'A kernel NULL dereference. In interrupt setup the known case is a NULL msi_domain_ops callback: RIP 0010:0x0 under msi_domain_alloc ← __irq_domain_alloc_irqs ← dmar_alloc_hwirq (F1).',
+        'A kernel NULL dereference. In interrupt setup the known case is a NULL msi_domain_ops callback: RIP 0010:0x0 under msi_domain_alloc ← __irq_domain_alloc_irqs ← dmar_alloc_hwirq.',
       ],
       causes: [
         'An MSI domain created without MSI_FLAG_USE_DEF_DOM_OPS and without its own get_hwirq/msi_init.',

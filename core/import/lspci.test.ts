@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../testing/shared';
 import { keyFacts, realFixtures, realPath } from '../testing/sources';
 import { parseDmesg } from './dmesg';
-import { parseLspci } from './lspci';
+import { deviceName, parseLspci } from './lspci';
 import { decodeMsiMessage } from '../hw/msi-message';
 
 const files = realFixtures('lspci');
@@ -225,5 +225,42 @@ describe('a function without a capability list', () => {
     // A function with capabilities is still listed by its Capabilities lines.
     const xhci = parseLspci(text, file).functions.find((f) => f.bdf === '0000:00:03.0')!;
     expect(xhci.capabilitiesListed).toBe(true);
+  });
+});
+
+describe('device names', () => {
+  it('puts the device before its vendor, without the ids, revision and prog-if', () => {
+    expect(
+      deviceName(
+        'Advanced Micro Devices, Inc. [AMD] Renoir/Cezanne Root Complex [1022:1630] (rev 01)',
+      ),
+    ).toBe('Renoir/Cezanne Root Complex (Advanced Micro Devices, Inc. [AMD])');
+    expect(
+      deviceName(
+        'Intel Corporation 6th-10th Gen Core Processor PCIe Controller (x16) [8086:1901] (rev 07) (prog-if 00 [Normal decode])',
+      ),
+    ).toBe('6th-10th Gen Core Processor PCIe Controller (x16) (Intel Corporation)');
+    expect(deviceName('Red Hat, Inc. Virtio network device')).toBe(
+      'Virtio network device (Red Hat, Inc.)',
+    );
+    // A device pci.ids does not name keeps its id.
+    expect(deviceName('Intel Corporation Device [8086:3e30]')).toBe(
+      'Device 8086:3e30 (Intel Corporation)',
+    );
+    // An unknown vendor: the name as lspci prints it.
+    expect(deviceName('Example Widgets GmbH Frobnicator 9000')).toBe(
+      'Example Widgets GmbH Frobnicator 9000',
+    );
+  });
+
+  it("an imported function's name starts with the device, not the vendor", () => {
+    const r = parseLspci(
+      '00:00.0 Host bridge [0600]: Advanced Micro Devices, Inc. [AMD] Renoir/Cezanne Root Complex [1022:1630]\n',
+      'lspci.txt',
+    );
+    expect(r.functions[0]!.name).toBe(
+      'Renoir/Cezanne Root Complex (Advanced Micro Devices, Inc. [AMD])',
+    );
+    expect(r.functions[0]!.vendorDevice).toBe('1022:1630');
   });
 });

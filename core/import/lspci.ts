@@ -167,7 +167,7 @@ export class LspciParser {
       if (ids) vendorDevice = `${ids[1]}:${ids[2]}`.toLowerCase();
       const c = /^[^:[]*\[([0-9a-f]{4})\]:/i.exec(rest);
       if (c) cls = `0x${c[1]!.toLowerCase()}`;
-      name = rest.replace(/^[^:]*: /, '');
+      name = deviceName(rest.replace(/^[^:]*: /, ''));
     }
     const progIf = /\(prog-if ([0-9a-f]{2})/i.exec(rest);
     if (cls) cls = cls + (progIf ? progIf[1]!.toLowerCase() : '00');
@@ -466,4 +466,50 @@ export function parseLspci(text: string, file: string): LspciResult {
   const p = new LspciParser(file);
   for (const line of text.split('\n')) p.push(line);
   return p.finish();
+}
+
+/**
+ * Vendors as pci.ids names them, longest first: lspci prints "<vendor> <device>" with nothing
+ * between the two, so a known vendor is how the device part is found.
+ */
+const VENDORS = [
+  'Advanced Micro Devices, Inc. [AMD/ATI]',
+  'Advanced Micro Devices, Inc. [AMD]',
+  'Broadcom Inc. and subsidiaries',
+  'Realtek Semiconductor Co., Ltd.',
+  'Samsung Electronics Co Ltd',
+  'Marvell Technology Group Ltd.',
+  'JMicron Technology Corp.',
+  'Mellanox Technologies',
+  'ASMedia Technology Inc.',
+  'Micron Technology Inc',
+  'NVIDIA Corporation',
+  'Intel Corporation',
+  'Qualcomm Atheros',
+  'Broadcom / LSI',
+  'Red Hat, Inc.',
+  'AMD Solarflare',
+  'Amazon.com, Inc.',
+  'Xilinx Corporation',
+  'Huawei Technologies Co., Ltd.',
+  'VMware',
+].sort((a, b) => b.length - a.length);
+
+/**
+ * A device's name from lspci's line: the device first and its vendor after it ("Renoir/Cezanne
+ * Root Complex (Advanced Micro Devices, Inc. [AMD])"), so a name shown cut to fit still says what
+ * the device is; the ids, revision and prog-if lspci appends are facts of their own and dropped.
+ */
+export function deviceName(text: string): string {
+  const name = text
+    .replace(/\s*\(prog-if [0-9a-f]{2}(?: \[[^\]]*\])?\)/i, '')
+    .replace(/\s*\(rev [0-9a-f]{2}\)/i, '')
+    .replace(/\s*\[[0-9a-f]{4}:[0-9a-f]{4}\]\s*$/i, '')
+    .trim();
+  const vendor = VENDORS.find((v) => name.startsWith(`${v} `));
+  if (!vendor) return name;
+  // A device pci.ids does not name ("Intel Corporation Device [8086:3e30]") keeps its id.
+  const ids = /\[([0-9a-f]{4}:[0-9a-f]{4})\]/i.exec(text)?.[1];
+  const device = name.slice(vendor.length + 1);
+  return `${device === 'Device' && ids ? `Device ${ids.toLowerCase()}` : device} (${vendor})`;
 }

@@ -104,6 +104,8 @@ export class Kernel {
   readonly online: CpuMask;
   readonly allCpus: CpuMask;
   readonly dmesg: string[] = [];
+  /** The printk level of each dmesg line (0 KERN_EMERG .. 7 KERN_DEBUG), as the kernel logs it. */
+  readonly dmesgLevels: number[] = [];
   readonly vectorDomain: IrqDomain;
   /** Every domain, newest first (the kernel's irq_domain_list order for lookups). */
   readonly domains: IrqDomain[] = [];
@@ -241,6 +243,7 @@ export class Kernel {
 
   log(level: number, line: string): void {
     this.dmesg.push(line);
+    this.dmesgLevels.push(level);
     this.trace.log(level, line);
   }
 

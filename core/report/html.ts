@@ -11,7 +11,7 @@ import {
   type CallNode,
   type ReportModel,
 } from './collect';
-import { describeSourceCheck, hex } from './run-data';
+import { describeSourceCheck, formatIrteDest, formatSid, hex } from './run-data';
 import { esc, heatmapSvg, topologySvg } from './svg';
 
 export const HTML_SECTIONS = [
@@ -528,8 +528,8 @@ export function writeHtmlReport(model: ReportModel, write: (text: string) => voi
                   e.irq ?? '—',
                   e.present ? 'yes' : '<span class="bad">no</span>',
                   e.vector === null ? '—' : `${e.vector} (${hex(e.vector)})`,
-                  e.dest === null ? '—' : `<span class="mono">${hex(e.dest)}</span>`,
-                  e.sid === null ? '—' : `<span class="mono">${hex(e.sid)}</span>`,
+                  e.dest === null ? '—' : `<span class="mono">${formatIrteDest(e.dest)}</span>`,
+                  e.sid === null ? '—' : `<span class="mono">${formatSid(e.sid)}</span>`,
                   e.sq ?? '—',
                   e.svt ?? '—',
                   esc(describeSourceCheck(e)),

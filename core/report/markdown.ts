@@ -8,7 +8,7 @@ import {
   type CallNode,
   type ReportModel,
 } from './collect';
-import { describeSourceCheck, hex } from './run-data';
+import { describeSourceCheck, formatIrteDest, formatSid, hex } from './run-data';
 
 export const MARKDOWN_SECTIONS = [
   'Summary',
@@ -285,8 +285,8 @@ export function writeMarkdownReport(model: ReportModel, write: (text: string) =>
             e.irq ?? '—',
             e.present ? 'yes' : 'no',
             e.vector ?? '—',
-            e.dest === null ? '—' : hex(e.dest),
-            e.sid === null ? '—' : hex(e.sid),
+            e.dest === null ? '—' : formatIrteDest(e.dest),
+            e.sid === null ? '—' : formatSid(e.sid),
             e.sq ?? '—',
             e.svt ?? '—',
             describeSourceCheck(e),

@@ -531,11 +531,9 @@ function appRemapping(tables: Obj, irqs: IrqRow[] | null): RunOutputs['remapping
 
 // --- small formatting helpers shared by the reports --------------------------------------------
 
-/** A PCI requester id as bus:device.function ("3b:00.0"). */
-export function formatSid(sid: number): string {
-  const h = (n: number, w = 2) => n.toString(16).padStart(w, '0');
-  return `${h(sid >> 8)}:${h((sid & 0xff) >> 3)}.${sid & 7}`;
-}
+// A requester id and an IRTE destination print one way everywhere (core/model/format).
+export { formatIrteDest, formatSid } from '../model/format';
+import { formatSid } from '../model/format';
 
 /** What an IRTE's SVT/SQ/SID mean (VT-d: SVT 1 requester id check, 2 bus range, 0 none). */
 export function describeSourceCheck(e: IrteRow): string {

@@ -58,6 +58,8 @@ export interface SimulationResult {
   procInterrupts(): string;
   writeProcInterrupts(write: (text: string) => boolean | void): void;
   dmesg: string[];
+  /** The printk level of each dmesg line (0 KERN_EMERG .. 7 KERN_DEBUG): what makes a line a fault. */
+  dmesgLevels: number[];
   irqs: SimulatedIrq[];
   devices: {
     bdf: string;
@@ -202,6 +204,7 @@ export function outputs(
     procInterrupts: () => formatProcInterrupts(online, lines(), nr),
     writeProcInterrupts: (write) => writeProcInterrupts(online, lines(), nr, write),
     dmesg: k.dmesg,
+    dmesgLevels: k.dmesgLevels,
     get irqs() {
       return irqsOf();
     },

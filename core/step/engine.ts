@@ -9,6 +9,7 @@
 // replay: the run is deterministic, so a new run stopped at step N is exactly the state at N.
 import { simulate, type SimulateOptions, type SimulationResult } from '../scenario';
 import type { Kernel } from '../kernel/kernel';
+import { formatIrteDest, formatSid } from '../model/format';
 import type { Machine } from '../model/schema';
 import { EVENT_KIND_NAMES, EventKind } from '../trace/events';
 import { StopSimulation, TraceEmitter } from '../trace/emitter';
@@ -342,8 +343,8 @@ export class SteppingRun {
           index: i,
           present: u.present[i] === 1,
           vector: u.vector[i]!,
-          dest: hex(u.destId[i]!, 8),
-          sid: `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`,
+          dest: formatIrteDest(u.destId[i]!),
+          sid: formatSid(sid),
           svt: u.svt[i]!,
           sq: u.sq[i]!,
         });

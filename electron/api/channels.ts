@@ -142,8 +142,12 @@ export const RunResultSchema = z.object({
   procInterrupts: z.string(),
   truncated: z.boolean(),
   dmesg: z.array(z.string()),
-  /** Indexes into dmesg of the lines that are faults (oops, failures, refusals). */
+  /** The printk level of each dmesg line (0..7); null for runs stored before levels were kept. */
+  dmesgLevels: z.array(z.number().int().min(0).max(7)).nullable(),
+  /** Indexes into dmesg of the lines that report a problem (logged at KERN_WARNING or above). */
   faultLines: z.array(z.number()),
+  /** Indexes into dmesg of the lines `irqlab explain` knows (faults or not). */
+  explainLines: z.array(z.number()),
   warnings: z.array(z.string()),
   oops: z.object({ text: z.string(), callTrace: z.array(z.string()) }).nullable(),
   vectorUsage: z.array(VectorUsageSchema),

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../core/testing/shared';
+import { repoRoot, sharedPath } from '../../core/testing/shared';
 import { importFromArtefacts } from './importing';
 
 describe('import.artefacts with a machine bundle', () => {
@@ -28,5 +28,19 @@ describe('import.artefacts with a machine bundle', () => {
         { name: 'cut.tar.gz', base64: bundle.subarray(0, 4000).toString('base64') },
       ]),
     ).toThrow(/^cut\.tar\.gz: gzip data truncated or corrupt/);
+  });
+});
+
+describe('import.artefacts review', () => {
+  it('lists each assumption once: in "missing", not again in the summary', () => {
+    const lspci = readFileSync(
+      sharedPath('fixtures', 'real', 'lspci', 'amd-ryzen-5700u-minipc.lspci-nn-plain.txt'),
+      'utf8',
+    );
+    const r = importFromArtefacts([{ name: 'lspci.txt', text: lspci }]);
+    expect(r.missing.length).toBeGreaterThan(0);
+    for (const m of r.missing) expect(r.summary.join('\n')).not.toContain(m);
+    expect(r.summary.some((l) => /^(missing|conflict|note): /.test(l))).toBe(false);
+    expect(r.summary.length).toBeGreaterThan(0);
   });
 });

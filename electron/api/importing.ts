@@ -37,7 +37,9 @@ export function importFromArtefacts(
   return {
     machineName: result.machine?.name ?? null,
     machineText: result.machine ? JSON.stringify(result.machine, null, 2) + '\n' : null,
-    summary: result.summary,
+    // The review shows conflicts, assumptions and notes in sections of their own: the summary
+    // (the CLI's, which lists them inline) keeps only what was found.
+    summary: result.summary.filter((l) => !/^(conflict|missing|note): /.test(l)),
     conflicts: result.conflicts.map((c) => ({
       path: c.path,
       what: c.what,

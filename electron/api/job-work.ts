@@ -56,6 +56,8 @@ export interface StoredRunOutputs {
   procInterrupts: string;
   truncated: boolean;
   dmesg: string[];
+  /** The printk level of each dmesg line (absent in runs stored before it was kept). */
+  dmesgLevels?: number[];
   warnings: string[];
   oops: SimulationResult['oops'];
   vectorUsage: SimulationResult['vectorUsage'];
@@ -192,6 +194,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
         procInterrupts: parts.join(''),
         truncated,
         dmesg: result.dmesg,
+        dmesgLevels: result.dmesgLevels,
         warnings: result.warnings,
         oops: result.oops,
         vectorUsage: result.vectorUsage,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { resolveProfile } from '../../core/scenario';
 import { InjectionSchema } from '../../core/kernel/injections';
 import { KernelProfileSchema, PROFILES } from '../../core/kernel/profiles';
+import { isProblemLevel } from '../../core/kernel/printk';
 import { machineJsonSchema } from '../../core/model/json-schema';
 import { largeMachine, PRESETS } from '../../core/model/presets';
 import { MachineSchema, type Machine } from '../../core/model/schema';
@@ -108,15 +109,31 @@ const REPORT_FORMATS: Record<
   },
 };
 
-/** Lines of the kernel's log that report a fault: shown highlighted, each can be explained. */
-const FAULT_LINE =
+/**
+ * Runs stored before each line's printk level was kept: lines that read as a fault. Newer runs
+ * are classified by their level (faultLineIndexes).
+ */
+const FAULT_LINE_WORDS =
   /\b(BUG|Oops|WARNING|fail|error|refus|exceed|broken|fault|cannot|can't|unable|No irq handler|No free IRQ|INTR-REMAP|Call Trace)/i;
 
-/** The log lines to highlight: what reads as a fault, and every line core/import can explain. */
-export function faultLineIndexes(dmesg: readonly string[]): number[] {
+/**
+ * The log lines to flag as faults: those the kernel logged at KERN_WARNING or more severe
+ * (pr_warn, pr_err, FW_BUG, BUG, Oops). A pr_info line is never one, whatever its words.
+ */
+export function faultLineIndexes(dmesg: readonly string[], levels?: readonly number[]): number[] {
   const out: number[] = [];
   dmesg.forEach((line, i) => {
-    if (FAULT_LINE.test(line) || explainLine(line) !== null) out.push(i);
+    const level = levels?.[i];
+    if (level !== undefined ? isProblemLevel(level) : FAULT_LINE_WORDS.test(line)) out.push(i);
+  });
+  return out;
+}
+
+/** Lines core/import can explain (an "Explain" beside them, whatever their level). */
+export function explainableLineIndexes(dmesg: readonly string[]): number[] {
+  const out: number[] = [];
+  dmesg.forEach((line, i) => {
+    if (explainLine(line) !== null) out.push(i);
   });
   return out;
 }
@@ -323,7 +340,9 @@ export function createService(options: ServiceOptions): Service {
         procInterrupts: outputs.procInterrupts,
         truncated: outputs.truncated,
         dmesg: outputs.dmesg,
-        faultLines: faultLineIndexes(outputs.dmesg),
+        dmesgLevels: outputs.dmesgLevels ?? null,
+        faultLines: faultLineIndexes(outputs.dmesg, outputs.dmesgLevels),
+        explainLines: explainableLineIndexes(outputs.dmesg),
         warnings: outputs.warnings,
         oops: outputs.oops,
         vectorUsage: outputs.vectorUsage,

@@ -243,8 +243,10 @@ function buildMenu(): Menu {
     {
       label: 'Help',
       submenu: [
+        item('User Guide', 'help.guide'),
         item('Keyboard Shortcuts', 'help.shortcuts', 'F1'),
         { type: 'separator' },
+        item('About irqlab (Version, Kernel Profiles, Licence)', 'help.about'),
         { role: 'about' },
       ],
     },

@@ -24,6 +24,7 @@ import {
   type Contribution,
   type DialogId,
 } from './shell/contributions';
+import { About, UserGuide } from './help/Help';
 import { CommandPalette, MenuBar, ShortcutsHelp } from './shell/MenuBar';
 import { useCommandKeys } from './shell/useCommandKeys';
 import { useSessionFile } from './shell/useSessionFile';
@@ -101,9 +102,11 @@ export function App() {
   });
 
   const open = session !== null;
-  const shell: Contribution<'view.palette' | 'help.shortcuts'> = {
+  const shell: Contribution<'view.palette' | 'help.shortcuts' | 'help.guide' | 'help.about'> = {
     'view.palette': { enabled: true, run: () => setDialog('palette') },
     'help.shortcuts': { enabled: true, run: () => setDialog('shortcuts') },
+    'help.guide': { enabled: true, run: () => setDialog('guide') },
+    'help.about': { enabled: true, run: () => setDialog('about') },
   };
   const modes = Object.fromEntries(
     MODES.map((m) => [m.command, { enabled: open, run: () => show(m.mode) }]),
@@ -284,6 +287,8 @@ export function App() {
         <CommandPalette enabled={enabled} run={run} onClose={() => setDialog(null)} />
       )}
       {dialog === 'shortcuts' && <ShortcutsHelp onClose={() => setDialog(null)} />}
+      {dialog === 'guide' && <UserGuide onClose={() => setDialog(null)} />}
+      {dialog === 'about' && <About info={info} onClose={() => setDialog(null)} />}
       {runs.dialogs}
       {machine.dialogs}
     </div>

@@ -7,6 +7,7 @@ import { invoke } from '../api/client';
 import { useOffsetPages } from '../ui/useOffsetPages';
 import { VirtualTable } from '../ui/VirtualTable';
 import type { RunRef } from './AnalysisView';
+import { formatCount } from '../../../core/model/format';
 
 type Domain = ResponseOf<'run.domains'>['domains'][number];
 
@@ -83,7 +84,7 @@ export function Domains({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: 
                 </td>
                 <td>{d.chip}</td>
                 <td className="small mono">{d.bus.replace(/^DOMAIN_BUS_/, '')}</td>
-                <td className="num">{d.mapped}</td>
+                <td className="num">{formatCount(d.mapped)}</td>
                 <td className="mono small">
                   {d.msiFlags === null ? '' : `0x${d.msiFlags.toString(16)}`}
                 </td>
@@ -101,7 +102,7 @@ export function Domains({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: 
           {selected ? (
             <>
               Irqs in <span className="mono">{selected}</span>
-              {irqs.total !== null && ` (${irqs.total.toLocaleString('en-US')})`}
+              {irqs.total !== null && ` (${formatCount(irqs.total)})`}
             </>
           ) : (
             'Select a domain'

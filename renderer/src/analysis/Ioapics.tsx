@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
 import type { RunRef } from './AnalysisView';
+import { plural } from '../../../core/model/format';
 
 export function Ioapics({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: number): void }) {
   const [data, setData] = useState<ResponseOf<'run.ioapics'> | null>(null);
@@ -87,7 +88,7 @@ export function Ioapics({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: 
         </section>
       ))}
       {!all && data.length > shown.length && (
-        <button onClick={() => setAll(true)}>Show all {data.length} IOAPICs</button>
+        <button onClick={() => setAll(true)}>Show all {plural(data.length, 'IOAPIC')}</button>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { hexBig, hexNumber } from '../ui/hex';
 import { decodeMsi } from '../../../core/hw/decode';
 import { invoke } from '../api/client';
 import type { RunRef } from './AnalysisView';
+import { formatCount } from '../../../core/model/format';
 
 type Chain = ResponseOf<'run.irqChain'>;
 
@@ -71,7 +72,9 @@ export function IrqChain({
           ))}
         </ul>
         {list && list.total > list.irqs.length && (
-          <p className="hint">{list.total - list.irqs.length} more: narrow the search.</p>
+          <p className="hint">
+            {formatCount(list.total - list.irqs.length)} more: narrow the search.
+          </p>
         )}
       </aside>
       <section className="chain-detail">

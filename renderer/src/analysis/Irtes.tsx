@@ -2,6 +2,7 @@
 // a 1536-CPU machine has tens of thousands.
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../../electron/api/channels';
+import { formatCount, formatIrteDest, formatSid, formatVector } from '../../../core/model/format';
 import { invoke } from '../api/client';
 import { useOffsetPages } from '../ui/useOffsetPages';
 import { VirtualTable } from '../ui/VirtualTable';
@@ -9,9 +10,6 @@ import type { RunRef } from './AnalysisView';
 
 type Row = ResponseOf<'run.irtes'>['rows'][number];
 type Unit = ResponseOf<'run.irtes'>['units'][number];
-
-const sidText = (sid: number) =>
-  `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`;
 
 export function Irtes({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: number): void }) {
   const [units, setUnits] = useState<Unit[] | null>(null);
@@ -60,7 +58,7 @@ export function Irtes({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: nu
           >
             {u.name}{' '}
             <span className="dim">
-              ({u.count.toLocaleString('en-US')} entries · fault irq {u.irq})
+              ({formatCount(u.count)} entries · fault irq {u.irq})
             </span>
           </button>
         ))}
@@ -85,9 +83,9 @@ export function Irtes({ refRun, onShowIrq }: { refRun: RunRef; onShowIrq(irq: nu
             ? {
                 index: r.index,
                 p: r.present ? '1' : '0',
-                vector: `${r.vector} (0x${r.vector.toString(16)})`,
-                dest: `0x${r.dest.toString(16).padStart(8, '0')}`,
-                sid: sidText(r.sid),
+                vector: formatVector(r.vector),
+                dest: formatIrteDest(r.dest),
+                sid: formatSid(r.sid),
                 svt: `${r.svt}/${r.sq}`,
                 irq: r.irq,
                 owner: r.owner,

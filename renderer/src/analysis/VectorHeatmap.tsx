@@ -5,6 +5,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { IrqSummary, ResponseOf } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
+import { irqTip, matrixSummary } from './heatmap-text';
 import type { RunRef } from './AnalysisView';
 
 type Matrix = ResponseOf<'run.vectorMatrix'>;
@@ -152,8 +153,7 @@ export function VectorHeatmap({
     const head = `CPU ${cpu} · vector 0x${hover.v.toString(16).padStart(2, '0')} (${hover.v})`;
     if (bit(m.system, 0, hover.v)) tip = `${head}: system vector`;
     else if (hoveredIrq !== undefined) {
-      const i = info.get(hoveredIrq);
-      tip = `${head}: irq ${hoveredIrq}${i ? ` — ${i.actions.join(', ') || i.owner || i.chip} (${i.chip} ${i.hwirq})${i.managed ? ', managed' : ''}` : ''}`;
+      tip = `${head}: ${irqTip(hoveredIrq, info.get(hoveredIrq))}`;
     } else if (bit(m.allocated, hover.row, hover.v))
       tip = `${head}: allocated (legacy or no irq left)`;
     else if (bit(m.managed, hover.row, hover.v))
@@ -172,10 +172,8 @@ export function VectorHeatmap({
         <span className="lg managed" /> managed <span className="lg reserved" /> managed reserved{' '}
         <span className="lg free" /> free
         <span className="spacer" />
-        <span className="hint">
-          {m.cpus.length.toLocaleString('en-US')} CPUs ·{' '}
-          {(m.owners.length / 3).toLocaleString('en-US')} irqs with a vector · busiest CPU{' '}
-          {Math.max(...counts)} vectors
+        <span className="hint" data-testid="heatmap-summary">
+          {matrixSummary(m.cpus, counts, m.owners.length / 3)}
         </span>
       </div>
       <div className="heatmap-wrap" ref={wrap}>

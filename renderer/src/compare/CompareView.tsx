@@ -4,6 +4,8 @@
 // comparison can be exported as a Markdown report.
 import { useEffect, useState } from 'react';
 import type { JobStatus, ResponseOf, RunDiffView } from '../../../electron/api/channels';
+import { describeGroup, groupByDevice, type ChangeGroup } from '../../../core/compare/groups';
+import { formatCount } from '../../../core/model/format';
 import { downloadUrl, invoke } from '../api/client';
 import { RunProgress } from '../runs/RunsPanel';
 import { useJob } from '../runs/useJob';
@@ -108,7 +110,7 @@ export function CompareView({
       if (!r) return;
       if (r.url) download(r.url, r.fileName);
       setExported(
-        `${r.fileName} (${r.bytes.toLocaleString('en-US')} bytes)${r.url ? ' — downloading' : ` saved to ${r.location}`}`,
+        `${r.fileName} (${formatCount(r.bytes)} bytes)${r.url ? ' — downloading' : ` saved to ${r.location}`}`,
       );
     } catch (err) {
       setError((err as Error).message);
@@ -215,6 +217,85 @@ function Value({ v }: { v: string | number | undefined }) {
   return <span className="mono">{v === undefined || v === '' ? '—' : String(v)}</span>;
 }
 
+/** Column names as the view of each table prints them (the IRTE table's for IRTEs). */
+const LABELS: Record<string, string> = {
+  dest: 'destination',
+  sid: 'source-id',
+  svt: 'SVT/SQ',
+};
+
+const label = (field: string) => LABELS[field] ?? field;
+
+function ChangeRow({ c, fields }: { c: Change; fields: string[] }) {
+  const shown = c.kind === 'changed' ? c.fields : fields;
+  const side = (v: Change['a'], cls: string) =>
+    shown.map((f) => (
+      <div key={f} className={c.kind === 'changed' ? cls : ''}>
+        <span className="field">{LABELS[f] ?? f}</span> <Value v={v?.[f]} />
+      </div>
+    ));
+  return (
+    <tr className={`diff-${c.kind}`} data-testid="diff-row">
+      <td className="mono key">{c.key}</td>
+      <td>{c.kind === 'added' ? <span className="dim">not in A</span> : side(c.a, 'was')}</td>
+      <td>{c.kind === 'removed' ? <span className="dim">not in B</span> : side(c.b, 'now')}</td>
+    </tr>
+  );
+}
+
+/** A device's changes: one line saying what they share, its rows shown when opened. */
+function GroupRows({
+  group,
+  fields,
+  a,
+  b,
+}: {
+  group: ChangeGroup<Change>;
+  fields: string[];
+  a: string;
+  b: string;
+}) {
+  const [open, setOpen] = useState(false);
+  if (group.changes.length === 1) return <ChangeRow c={group.changes[0]!} fields={fields} />;
+  const kind =
+    group.changed === group.changes.length
+      ? 'changed'
+      : group.added === group.changes.length
+        ? 'added'
+        : group.removed === group.changes.length
+          ? 'removed'
+          : 'mixed';
+  return (
+    <>
+      <tr className={`diff-group diff-${kind}`} data-testid="diff-group">
+        <td className="mono key">
+          <button
+            className="link disclosure-button"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            <span className="disclosure">{open ? '▾' : '▸'}</span> {group.device}{' '}
+            <span className="dim">({formatCount(group.changes.length)} rows)</span>
+          </button>
+        </td>
+        <td colSpan={2} className="group-summary">
+          {describeGroup(
+            {
+              ...group,
+              same: group.same.map((x) => ({ ...x, field: label(x.field) })),
+              addedSame: group.addedSame.map((x) => ({ ...x, field: label(x.field) })),
+              removedSame: group.removedSame.map((x) => ({ ...x, field: label(x.field) })),
+            },
+            `A (${a})`,
+            `B (${b})`,
+          )}
+        </td>
+      </tr>
+      {open && group.changes.map((c) => <ChangeRow key={c.key} c={c} fields={fields} />)}
+    </>
+  );
+}
+
 function ChangeTable({
   title,
   changes,
@@ -238,43 +319,17 @@ function ChangeTable({
         </h3>
       </section>
     );
-  const row = (c: Change) => {
-    const shown = c.kind === 'changed' ? c.fields : fields;
-    return (
-      <tr key={c.key} className={`diff-${c.kind}`}>
-        <td className="mono key">{c.key}</td>
-        <td>
-          {c.kind === 'added' ? (
-            <span className="dim">not in A</span>
-          ) : (
-            shown.map((f) => (
-              <div key={f} className={c.kind === 'changed' ? 'was' : ''}>
-                <span className="field">{f}</span> <Value v={c.a?.[f]} />
-              </div>
-            ))
-          )}
-        </td>
-        <td>
-          {c.kind === 'removed' ? (
-            <span className="dim">not in B</span>
-          ) : (
-            shown.map((f) => (
-              <div key={f} className={c.kind === 'changed' ? 'now' : ''}>
-                <span className="field">{f}</span> <Value v={c.b?.[f]} />
-              </div>
-            ))
-          )}
-        </td>
-      </tr>
-    );
-  };
+  const groups = groupByDevice(changes.items);
   return (
     <section className="diff-section" data-testid={testId}>
       <h3>
         {title}{' '}
         <span className="dim">
-          ({changes.total.toLocaleString('en-US')} differences
-          {changes.items.length < changes.total ? `, first ${changes.items.length} shown` : ''})
+          ({formatCount(changes.total)} differences
+          {changes.items.length < changes.total
+            ? `, first ${formatCount(changes.items.length)} shown`
+            : ''}
+          , {formatCount(groups.length)} {groups.length === 1 ? 'device' : 'devices'})
         </span>
       </h3>
       <table className="grid diff-table">
@@ -285,7 +340,11 @@ function ChangeTable({
             <th>B: {b}</th>
           </tr>
         </thead>
-        <tbody>{changes.items.map(row)}</tbody>
+        <tbody>
+          {groups.map((g) => (
+            <GroupRows key={g.device} group={g} fields={fields} a={a} b={b} />
+          ))}
+        </tbody>
       </table>
     </section>
   );
@@ -358,8 +417,7 @@ function DiffView({ diff }: { diff: RunDiffView }) {
       />
       <section className="diff-section" data-testid="diff-dmesg">
         <h3>
-          dmesg{' '}
-          <span className="dim">({diff.dmesg.total.toLocaleString('en-US')} lines differ)</span>
+          dmesg <span className="dim">({formatCount(diff.dmesg.total)} lines differ)</span>
         </h3>
         <pre className="diff-dmesg">
           {diff.dmesg.items.map((x, i) => (

@@ -3,11 +3,11 @@
 // one takes the debugger to that call.
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../electron/api/channels';
+import { formatCount } from '../../../core/model/format';
 import { invoke } from '../api/client';
+import { filterPlaceholder } from './placeholder';
 
 type Item = ResponseOf<'run.allocations'>['items'][number];
-
-const count = new Intl.NumberFormat('en-US');
 
 interface Props {
   sessionId: string;
@@ -23,11 +23,17 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
   onPickRef.current = onPick;
   const pick = useCallback((seq: number) => onPickRef.current(seq), []);
   const [data, setData] = useState<{ total: number; items: Item[] } | null>(null);
+  // Examples from this run's own allocations (the unfiltered list), kept while the user types.
+  const [placeholder, setPlaceholder] = useState('Filter allocations');
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
       invoke('run.allocations', { sessionId, runId, filter, limit: 200 }).then(
-        (d) => live && setData(d),
+        (d) => {
+          if (!live) return;
+          setData(d);
+          if (filter === '') setPlaceholder(filterPlaceholder(d.items));
+        },
         () => live && setData({ total: 0, items: [] }),
       );
     }, 120);
@@ -38,10 +44,10 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
   }, [sessionId, runId, filter]);
   return (
     <div className="dbg-allocations" data-testid="allocations">
-      <h4>Allocations {data ? <span className="dim">({count.format(data.total)})</span> : null}</h4>
+      <h4>Allocations {data ? <span className="dim">({formatCount(data.total)})</span> : null}</h4>
       <input
         type="search"
-        placeholder="Filter: dmar3, 0000:42:00.2, pin 9…"
+        placeholder={placeholder}
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
         aria-label="Filter allocations"
@@ -53,7 +59,9 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
         ))}
       </ul>
       {data && data.total > data.items.length && (
-        <p className="hint">{data.total - data.items.length} more: narrow the filter.</p>
+        <p className="hint">
+          {formatCount(data.total - data.items.length)} more: narrow the filter.
+        </p>
       )}
     </div>
   );
@@ -76,7 +84,7 @@ const AllocationRow = memo(function AllocationRow({
         title={`${a.fn}(${a.args.map((x) => `${x.name}=${x.value}`).join(', ')}) at step ${a.seq}`}
       >
         <span className="alloc-label">{a.label}</span>
-        <span className="alloc-seq mono">#{count.format(a.seq)}</span>
+        <span className="alloc-seq mono">#{formatCount(a.seq)}</span>
       </button>
     </li>
   );

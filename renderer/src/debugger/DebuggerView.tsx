@@ -8,7 +8,8 @@ import type { Breakpoint } from '../../../core/step/breakpoints';
 import type { Machine } from '../../../core/model/schema';
 import { AllocationPicker } from './AllocationPicker';
 import { BreakpointsPanel } from './BreakpointsPanel';
-import { errnoName } from './diagnosis';
+import { errnoName, stopReason } from './diagnosis';
+import { formatCount } from '../../../core/model/format';
 import { placeOf, sourceOf } from './source';
 import { SourceView } from './SourceView';
 import { StatePanel } from './StatePanel';
@@ -220,8 +221,7 @@ export function DebuggerView({
         <span className="spacer" />
         {s && (
           <span className="dbg-position" data-testid="dbg-position">
-            step <strong>{s.seq.toLocaleString('en-US')}</strong> of{' '}
-            {dbg.eventCount.toLocaleString('en-US')}
+            step <strong>{formatCount(s.seq)}</strong> of {formatCount(dbg.eventCount)}
           </span>
         )}
         {busy && (
@@ -268,7 +268,7 @@ export function DebuggerView({
                         <span className="frame-args mono">
                           ({f.args.map((a) => `${a.name}=${a.value}`).join(', ')})
                         </span>
-                        <span className="frame-seq mono">#{f.seq.toLocaleString('en-US')}</span>
+                        <span className="frame-seq mono">#{formatCount(f.seq)}</span>
                       </button>
                     </li>
                   );
@@ -337,7 +337,7 @@ function StopLine({
   const ret = s.event.kind === 'ret' ? Number(s.event.args[0]?.value) : null;
   return (
     <div className="dbg-reason" data-testid="dbg-reason" data-pending={0}>
-      Stopped: <strong>{s.reason}</strong>
+      Stopped: <strong>{stopReason(s)}</strong>
       {ret !== null && ret < 0 && <span className="bad-text"> · returned {errnoName(ret)}</span>}
       {s.done && <span className="dim"> · the run has ended (step back to look around)</span>}
       <button

@@ -32,6 +32,24 @@ export function errnoName(ret: number): string {
   return ret < 0 && ERRNO[-ret] ? `-${ERRNO[-ret]}` : String(ret);
 }
 
+/**
+ * Why the debugger stopped, in words: the engine's reason ("step", "into msi_domain_alloc",
+ * "breakpoint ..."), except at step 0 of a run, where nothing has run yet and "step" says nothing.
+ */
+export function stopReason(s: Pick<StepStateView, 'seq' | 'reason'>): string {
+  if (s.seq === 0 && (s.reason === 'step' || s.reason === 'step 0'))
+    return 'at the start of the run (step 0): nothing has run yet';
+  return s.reason;
+}
+
+/** The CPUs of the vector matrix that hold anything yet (none before the matrix is set up). */
+export function matrixRowsInUse(s: Pick<StepStateView, 'matrix'>): StepStateView['matrix'] {
+  return s.matrix.filter(
+    (m) =>
+      m.available > 0 || m.allocated > 0 || m.managed > 0 || m.managedAllocated > 0 || m.vectors,
+  );
+}
+
 const isRemapLevel = (domain: string) =>
   /^(INTEL-IR|AMD-IR|IR-)/.test(domain) && !/MSI/.test(domain);
 

@@ -14,6 +14,7 @@ import { FindDevice } from '../topology/FindDevice';
 import { nodeIdOfPci, type GraphNode } from '../topology/graph';
 import { PropertyPanel } from '../topology/PropertyPanel';
 import { TopologyView } from '../topology/TopologyView';
+import { plural } from '../../../core/model/format';
 
 type Info = ResponseOf<'app.info'>;
 export type MachineModeState = ReturnType<typeof useMachineMode>;
@@ -307,7 +308,7 @@ export function MachineStatusBar({
       <span className="spacer" />
       <span className="dim">
         {doc.shown
-          ? `${doc.shown.cpus.list.length} CPUs · ${doc.shown.ioapics.length} IOAPICs · ${doc.shown.pci.length} PCI functions`
+          ? `${plural(doc.shown.cpus.list.length, 'CPU')} · ${plural(doc.shown.ioapics.length, 'IOAPIC')} · ${plural(doc.shown.pci.length, 'PCI function')}`
           : ''}
       </span>
       <span className="dim">{session.location}</span>

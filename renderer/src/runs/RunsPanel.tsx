@@ -1,5 +1,5 @@
 // Runs of the session and the results of the selected one: the predicted /proc/interrupts, the
-// kernel's log (faults highlighted, each with "explain"), per-device interrupts with their MSI
+// kernel's log (lines logged at warning level or above highlighted, known lines with "explain"), per-device interrupts with their MSI
 // address/data, and per-CPU vector usage. Results are read from the session file, page by page.
 import { useEffect, useState } from 'react';
 import type {
@@ -9,9 +9,17 @@ import type {
   RunDevice,
   RunResult,
 } from '../../../electron/api/channels';
+import { KERN_ERR, loglevelName } from '../../../core/kernel/printk';
+import { formatCount, plural } from '../../../core/model/format';
 import { invoke } from '../api/client';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
+
+/** The most severe level among the flagged lines (a run stored without levels counts as errors). */
+function worstLevel(result: RunResult): number {
+  if (!result.dmesgLevels) return 0;
+  return Math.min(...result.faultLines.map((i) => result.dmesgLevels![i] ?? 0));
+}
 
 interface Props {
   sessionId: string;
@@ -81,7 +89,13 @@ export function RunsPanel({
             >
               {label}
               {id === 'dmesg' && result && result.faultLines.length > 0 && (
-                <span className="badge bad">{result.faultLines.length}</span>
+                <span
+                  className={`badge ${worstLevel(result) > KERN_ERR ? 'warn' : 'bad'}`}
+                  data-testid="dmesg-badge"
+                  title={`${plural(result.faultLines.length, 'line')} logged at warning level or above`}
+                >
+                  {formatCount(result.faultLines.length)}
+                </span>
               )}
             </button>
           ))}
@@ -89,9 +103,9 @@ export function RunsPanel({
         <span className="spacer" />
         {result && (
           <span className="run-summary" data-testid="run-summary">
-            run {result.run.id} · profile {result.profile} ·{' '}
-            {result.irqCount.toLocaleString('en-US')} irqs ·{' '}
-            {result.run.eventCount.toLocaleString('en-US')} trace events · {result.milliseconds} ms
+            run {result.run.id} · profile {result.profile} · {formatCount(result.irqCount)} irqs ·{' '}
+            {formatCount(result.run.eventCount)} trace events · {formatCount(result.milliseconds)}{' '}
+            ms
           </span>
         )}
         {selected?.status === 'complete' && (
@@ -125,8 +139,8 @@ export function RunsPanel({
                     Run {r.id} · {r.profile}
                   </span>
                   <span className="run-meta">
-                    {new Date(r.createdAt).toLocaleTimeString()} ·{' '}
-                    {r.eventCount.toLocaleString('en-US')} events
+                    {new Date(r.createdAt).toLocaleTimeString()} · {formatCount(r.eventCount)}{' '}
+                    events
                   </span>
                   {r.error && <span className="run-error">{r.error}</span>}
                 </button>
@@ -216,6 +230,8 @@ function Dmesg({
   explainAvailable: boolean;
 }) {
   const faults = new Set(result.faultLines);
+  const explainable = new Set([...result.faultLines, ...result.explainLines]);
+  const levelOf = (i: number) => result.dmesgLevels?.[i];
   const [explained, setExplained] = useState<{
     line: number;
     e: ResponseOf<'fault.explain'> | null;
@@ -238,55 +254,74 @@ function Dmesg({
     <div className="run-output dmesg" data-testid="dmesg">
       {result.faultLines.length > 0 && (
         <div className="dmesg-summary">
-          {result.faultLines.length} fault line{result.faultLines.length === 1 ? '' : 's'}{' '}
-          highlighted: "Explain" says what each means on this machine
+          {plural(result.faultLines.length, 'line')}{' '}
+          {result.dmesgLevels ? 'logged at warning level or above' : 'reporting a fault'}{' '}
+          highlighted: "Explain" says what a line means on this machine
         </div>
       )}
-      {result.dmesg.map((line, i) => (
-        <div key={i} className={faults.has(i) ? 'log-line log-bad' : 'log-line'}>
-          <span className="log-text">{line}</span>
-          {faults.has(i) && (
-            <button
-              className="explain"
-              disabled={!explainAvailable}
-              title="What this line means, and what to check"
-              onClick={() => void explain(i)}
-            >
-              {explained?.line === i ? 'Hide' : 'Explain'}
-            </button>
-          )}
-          {explained?.line === i && (
-            <div
-              className={`explanation${explained.error ? ' error' : ''}`}
-              data-testid="explanation"
-            >
-              {explained.error ?? (
-                <>
-                  <strong>{explained.e!.title}</strong>
-                  {(
-                    [
-                      ['What it means', explained.e!.meaning],
-                      ['Likely causes', explained.e!.causes],
-                      ['What to check', explained.e!.check],
-                    ] as const
-                  ).map(([heading, items]) =>
-                    items.length ? (
-                      <div key={heading}>
-                        <div className="explanation-heading">{heading}</div>
-                        <ul>
-                          {items.map((item, k) => (
-                            <li key={k}>{item}</li>
-                          ))}
-                        </ul>
-                      </div>
-                    ) : null,
-                  )}
-                </>
-              )}
-            </div>
-          )}
-        </div>
-      ))}
+      {result.dmesg.map((line, i) => {
+        const level = levelOf(i);
+        // The kernel's level decides: errors red, warnings amber, the rest plain.
+        const cls = !faults.has(i)
+          ? ''
+          : level !== undefined && level > KERN_ERR
+            ? ' log-warn'
+            : ' log-bad';
+        return (
+          <div
+            key={i}
+            className={`log-line${cls}`}
+            data-level={level === undefined ? undefined : loglevelName(level)}
+            title={
+              level === undefined
+                ? undefined
+                : `printk level ${level} (KERN_${loglevelName(level).toUpperCase()})`
+            }
+          >
+            <span className="log-text">{line}</span>
+            {explainable.has(i) && (
+              <button
+                className="explain"
+                disabled={!explainAvailable}
+                title="What this line means, and what to check"
+                onClick={() => void explain(i)}
+              >
+                {explained?.line === i ? 'Hide' : 'Explain'}
+              </button>
+            )}
+            {explained?.line === i && (
+              <div
+                className={`explanation${explained.error ? ' error' : ''}`}
+                data-testid="explanation"
+              >
+                {explained.error ?? (
+                  <>
+                    <strong>{explained.e!.title}</strong>
+                    {(
+                      [
+                        ['What it means', explained.e!.meaning],
+                        ['Likely causes', explained.e!.causes],
+                        ['What to check', explained.e!.check],
+                      ] as const
+                    ).map(([heading, items]) =>
+                      items.length ? (
+                        <div key={heading}>
+                          <div className="explanation-heading">{heading}</div>
+                          <ul>
+                            {items.map((item, k) => (
+                              <li key={k}>{item}</li>
+                            ))}
+                          </ul>
+                        </div>
+                      ) : null,
+                    )}
+                  </>
+                )}
+              </div>
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 }
@@ -325,7 +360,7 @@ function Devices({ sessionId, runId }: { sessionId: string; runId: number }) {
         />
         {data && (
           <span className="hint">
-            {data.total} device{data.total === 1 ? '' : 's'}
+            {plural(data.total, 'device')}
             {data.total > PAGE &&
               ` · ${page * PAGE + 1}-${Math.min(data.total, (page + 1) * PAGE)}`}
           </span>
@@ -479,13 +514,14 @@ function Vectors({ result }: { result: RunResult }) {
   const max = Math.max(1, ...result.vectorUsage.map((v) => v.allocated + v.available));
   return (
     <div className="vectors" data-testid="vectors">
-      <table className="grid">
+      {/* Numbers right-aligned under right-aligned headers; the bar takes the rest. */}
+      <table className="grid vectors-table">
         <thead>
           <tr>
-            <th>CPU</th>
-            <th>allocated</th>
-            <th>managed (allocated / reserved)</th>
-            <th>available</th>
+            <th className="num">CPU</th>
+            <th className="num">allocated</th>
+            <th className="num">managed (allocated / reserved)</th>
+            <th className="num">available</th>
             <th className="bar-col">use</th>
           </tr>
         </thead>
@@ -493,13 +529,16 @@ function Vectors({ result }: { result: RunResult }) {
           {rows.map((v) => (
             <tr key={v.cpu}>
               <td className="num">{v.cpu}</td>
-              <td className="num">{v.allocated}</td>
+              <td className="num">{formatCount(v.allocated)}</td>
               <td className="num">
-                {v.managedAllocated} / {v.managed}
+                {formatCount(v.managedAllocated)} / {formatCount(v.managed)}
               </td>
-              <td className="num">{v.available}</td>
+              <td className="num">{formatCount(v.available)}</td>
               <td className="bar-col">
-                <div className="bar" title={`${v.allocated} of ${v.allocated + v.available}`}>
+                <div
+                  className="bar"
+                  title={`${formatCount(v.allocated)} of ${formatCount(v.allocated + v.available)}`}
+                >
                   <div style={{ width: `${(v.allocated / max) * 100}%` }} />
                 </div>
               </td>
@@ -508,7 +547,9 @@ function Vectors({ result }: { result: RunResult }) {
         </tbody>
       </table>
       {!all && result.vectorUsage.length > rows.length && (
-        <button onClick={() => setAll(true)}>Show all {result.vectorUsage.length} CPUs</button>
+        <button onClick={() => setAll(true)}>
+          Show all {formatCount(result.vectorUsage.length)} CPUs
+        </button>
       )}
     </div>
   );
@@ -576,7 +617,7 @@ function RealVsPredicted({ sessionId, runId }: { sessionId: string; runId: numbe
     <div className="real-vs-predicted" data-testid="real-vs-predicted">
       <div className="rvp-summary" data-testid="rvp-summary">
         <strong>
-          {view.identical} of {view.total} rows identical
+          {formatCount(view.identical)} of {formatCount(view.total)} rows identical
         </strong>{' '}
         · {differing} differ · {realOnly} real only · {predictedOnly} predicted only · CPUs: real{' '}
         {view.cpus.real}, predicted {view.cpus.predicted} · rows matched by chip and hwirq · real

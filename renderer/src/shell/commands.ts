@@ -37,7 +37,9 @@ export type CommandId =
   | 'debug.runToCursor'
   | 'debug.toggleBreakpoint'
   | 'debug.restart'
-  | 'help.shortcuts';
+  | 'help.shortcuts'
+  | 'help.guide'
+  | 'help.about';
 
 export interface Command {
   id: CommandId;
@@ -88,7 +90,9 @@ export const COMMANDS: Command[] = [
     menu: 'Debug',
   },
   { id: 'debug.restart', label: 'Restart at step 0', shortcut: 'Ctrl+Shift+F5', menu: 'Debug' },
+  { id: 'help.guide', label: 'User guide', menu: 'Help' },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', shortcut: 'F1', menu: 'Help' },
+  { id: 'help.about', label: 'About irqlab', menu: 'Help' },
 ];
 
 /** Function keys (F1-F12, with Shift): never typed text, so they work from any field too. */

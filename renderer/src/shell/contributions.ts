@@ -28,7 +28,8 @@ export function commandRouter(table: CommandTable): {
 }
 
 /** The dialogs of the app: one open at a time, whichever part owns it. */
-export type DialogId = 'palette' | 'shortcuts' | 'find' | 'saveAs' | 'injections' | 'profile';
+export type DialogId =
+  'palette' | 'shortcuts' | 'guide' | 'about' | 'find' | 'saveAs' | 'injections' | 'profile';
 
 export interface Dialogs {
   open: DialogId | null;

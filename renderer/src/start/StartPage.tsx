@@ -7,6 +7,7 @@ import { LargeMachineKnobsSchema } from '../../../electron/api/channels';
 import { checkFileSize, fileAsBase64, invoke } from '../api/client';
 import { formatBytes } from '../runs/ExportDialog';
 import { Modal } from '../ui/Modal';
+import { plural } from '../../../core/model/format';
 
 type Info = ResponseOf<'app.info'>;
 type Preset = ResponseOf<'presets.list'>[number];
@@ -469,8 +470,7 @@ function GeneratorSummary({ knobs }: { knobs: Record<string, string> }) {
     n('rootComplexes') * (1 + 2 * (n('nicsPerRootComplex') + n('nvmePerRootComplex')));
   return (
     <p className="hint" data-testid="generator-summary">
-      {cpus.toLocaleString('en-US')} CPUs · {endpoints.toLocaleString('en-US')} endpoints ·{' '}
-      {functions.toLocaleString('en-US')} PCI functions
+      {plural(cpus, 'CPU')} · {plural(endpoints, 'endpoint')} · {plural(functions, 'PCI function')}
     </p>
   );
 }
