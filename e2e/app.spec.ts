@@ -10,6 +10,7 @@ import { simulate } from '../core/scenario';
 import { sharedPath } from '../core/testing/shared';
 import { importFromArtefacts } from '../electron/api/importing';
 import {
+  craaskWithUnknownDevice,
   localService,
   monaco,
   newExampleSession,
@@ -21,6 +22,7 @@ import {
   sessionsDir,
   shot,
   test,
+  uploads,
 } from './helpers';
 
 test('new: the start page offers the example, presets, the generator, open, recent and import', async ({
@@ -395,13 +397,8 @@ test('import: artefacts dropped together are summarised, with their conflicts, b
 test('import: a real machine whose drivers irqlab does not all model marks those devices observed', async ({
   page,
 }) => {
-  const files = [
-    'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
-    'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
-    'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
-  ].map((f) => sharedPath('fixtures', 'real', f));
   await page.goto('/');
-  await page.getByTestId('import-file-input').setInputFiles(files);
+  await page.getByTestId('import-file-input').setInputFiles(uploads(craaskWithUnknownDevice()));
   const review = page.getByTestId('import-review');
   await expect(review).toContainText('kernel era: 6.6+ -> profile 6.6');
   await expect(review).toContainText('DRHD 0xfed91000 remaps IOAPIC 2');
@@ -409,7 +406,7 @@ test('import: a real machine whose drivers irqlab does not all model marks those
   await expect(page.getByTestId('session-title')).toHaveText('Untitled');
   await runBoot(page);
   await page.getByRole('tab', { name: 'Devices & MSI' }).click();
-  // The processor thermal device (00:04.0) has no model here: its MSI is the real file's.
+  // The device irqlab does not know (00:04.0): its MSI is the real file's.
   await expect(page.getByTestId('behaviour-0000:00:04.0')).toHaveText('observed');
   // iwlwifi is modelled: no badge.
   await expect(page.getByTestId('device-0000:00:14.3')).toBeVisible();

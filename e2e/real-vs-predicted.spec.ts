@@ -2,21 +2,14 @@
 // the real table beside the predicted one in the run's results. Expected values come from the
 // app's own service in-process (the same import and boot), never from numbers copied here.
 import { expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { sharedPath } from '../core/testing/shared';
-import { localService, runBoot, shot, test } from './helpers';
+import { craaskWithUnknownDevice, localService, runBoot, shot, test, uploads } from './helpers';
 
-const FILES = [
-  'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
-  'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
-  'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
-].map((f) => sharedPath('fixtures', 'real', f));
+const FILES = craaskWithUnknownDevice();
 
 /** The same import and boot through the service in-process: what the view must show. */
 async function expectedView() {
   const h = localService().handlers;
-  const files = FILES.map((f) => ({ name: path.basename(f), text: readFileSync(f, 'utf8') }));
+  const files = FILES;
   const imported = await h['import.artefacts']({ files });
   const s = await h['session.new']({
     machineName: imported.machineName!,
@@ -40,7 +33,7 @@ test('real vs predicted: counts, a differing field highlighted, an observed devi
 }) => {
   const expected = await expectedView();
   await page.goto('/');
-  await page.getByTestId('import-file-input').setInputFiles(FILES);
+  await page.getByTestId('import-file-input').setInputFiles(uploads(FILES));
   const review = page.getByTestId('import-review');
   await expect(review).toBeVisible();
   await review.getByRole('button', { name: 'Accept and open' }).click();
@@ -61,7 +54,7 @@ test('real vs predicted: counts, a differing field highlighted, an observed devi
   await expect(row.locator('td[data-differs="irq"]')).toHaveCount(2);
   await expect(row.locator('td[data-differs="irq"]').first()).toHaveText(String(dsp.real!.irq));
   await expect(row.locator('td[data-differs="irq"]').last()).toHaveText(String(dsp.predicted!.irq));
-  // The processor thermal device has no model here: its row is marked observed, the real file's own.
+  // The device irqlab does not know: its row is marked observed, the real file's own.
   const thermal = expected.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:04.0')!;
   expect(thermal.owner?.behaviour).toBe('observed');
   const thermalRow = page.getByTestId(`rvp-${thermal.key}`);

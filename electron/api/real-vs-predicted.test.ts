@@ -16,10 +16,11 @@ const FILES = [
   'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
 ];
 
-async function importAndBoot() {
+/** `edit` changes the artefacts' texts before the import (as another machine's would differ). */
+async function importAndBoot(edit: (text: string) => string = (t) => t) {
   const files = FILES.map((f) => ({
     name: path.basename(f),
-    text: readFileSync(path.join(REAL, f), 'utf8'),
+    text: edit(readFileSync(path.join(REAL, f), 'utf8')),
   }));
   const imported = await call(fx.service.handlers, 'import.artefacts', { files });
   expect(imported.machineText).not.toBeNull();
@@ -66,11 +67,13 @@ describe('run.realVsPredicted', () => {
   });
 
   it('marks a device irqlab does not model as observed from the real file', async () => {
-    const { sessionId } = await importAndBoot();
+    // Every driver of this machine is modelled; its processor thermal device given an id that no
+    // driver model claims stands for one irqlab does not know.
+    const { sessionId } = await importAndBoot((t) => t.replace('[8086:461d]', '[8086:fffe]'));
     const view = (await call(fx.service.handlers, 'run.realVsPredicted', { sessionId, runId: 1 }))!;
     const observed = view.rows.filter((r) => r.owner?.behaviour === 'observed');
     expect(observed.length).toBeGreaterThan(0);
-    // The processor thermal device has no model on this kernel: its row is the real file's own.
+    // Its row is the real file's own.
     const thermal = observed.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:04.0')!;
     expect(thermal.differs).toEqual([]);
     // The audio DSP is modelled (SOF); its row differs only in the irq number, and says why.
