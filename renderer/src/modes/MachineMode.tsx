@@ -10,9 +10,11 @@ import { parseJsonPath, type PathKey } from '../model/json-locate';
 import type { RunControl } from '../runs/useRunControl';
 import { RunsPanel } from '../runs/RunsPanel';
 import type { Contribution, Dialogs } from '../shell/contributions';
+import { invoke } from '../api/client';
 import { FindDevice } from '../topology/FindDevice';
 import { nodeIdOfPci, type GraphNode } from '../topology/graph';
 import { PropertyPanel } from '../topology/PropertyPanel';
+import { nodeOfIrqOwner } from '../topology/search';
 import { TopologyView } from '../topology/TopologyView';
 
 type Info = ResponseOf<'app.info'>;
@@ -219,6 +221,19 @@ export function MachineMode({
             }}
             onSelectedChanged={m.setSelected}
             focus={m.focus}
+            resolveIrq={
+              runs.selectedRun !== null && doc.shown
+                ? async (irq) => {
+                    const shownMachine = doc.shown!;
+                    const found = await invoke('run.irqInfo', {
+                      sessionId: session.sessionId,
+                      runId: runs.selectedRun!,
+                      irqs: [irq],
+                    }).catch(() => []);
+                    return found[0] ? nodeOfIrqOwner(shownMachine, found[0]) : null;
+                  }
+                : undefined
+            }
           />
           <PropertyPanel
             node={m.selected}
@@ -307,10 +322,19 @@ export function MachineStatusBar({
       <span className="spacer" />
       <span className="dim">
         {doc.shown
-          ? `${doc.shown.cpus.list.length} CPUs · ${doc.shown.ioapics.length} IOAPICs · ${doc.shown.pci.length} PCI functions`
+          ? [
+              plural(doc.shown.cpus.list.length, 'CPU'),
+              plural(doc.shown.ioapics.length, 'IOAPIC'),
+              plural(doc.shown.pci.length, 'PCI function'),
+            ].join(' · ')
           : ''}
       </span>
       <span className="dim">{session.location}</span>
     </footer>
   );
+}
+
+/** "1 IOAPIC", "16 IOAPICs", "1,536 CPUs". */
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 }
