@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Machine } from '../../../core/model/schema';
 import {
+  BIG_GRAPH,
   buildGraph,
   groupGraph,
   NODE_W,
@@ -110,14 +111,15 @@ export function TopologyView({
   }, []);
 
   /**
-   * The whole machine in view. When that would be too small to read: readable, from the top
-   * left, where the sockets' rows (wrapped to the pane's width) show whole, the PCI tree under
-   * them.
+   * The whole machine in view. On a big machine, when that would be too small to read: readable,
+   * from the top left, where the sockets' rows (wrapped to the pane's width) show whole, the PCI
+   * tree under them.
    */
+  const big = (graph?.total ?? 0) > BIG_GRAPH;
   const fit = useCallback(() => {
     if (!layout || !size) return;
     const whole = Math.min(1.2, size.width / layout.width, size.height / layout.height);
-    if (whole >= READABLE_SCALE) {
+    if (whole >= READABLE_SCALE || !big) {
       setView({
         scale: whole,
         x: (size.width - layout.width * whole) / 2,
@@ -126,7 +128,7 @@ export function TopologyView({
       return;
     }
     setView({ scale: READABLE_SCALE, x: 0, y: 0 });
-  }, [layout, size]);
+  }, [layout, size, big]);
 
   // The view follows the layout: fitted while the user has not moved it; after a group opens or
   // closes, that group stays where it was on screen.

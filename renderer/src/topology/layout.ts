@@ -4,7 +4,14 @@
 // first child. A root complex's IOMMU and IOAPIC sit under its host bridge, inside its frame.
 // Linear in the nodes: the 1536-CPU machine or a 2,000-device one is placed in milliseconds, on
 // the UI thread, and a structure laid out once is never laid out again (a boot, a mode switch).
-import { NODE_W, type GraphEdge, type GraphGroup, type GraphNode, type ShownGraph } from './graph';
+import {
+  BIG_GRAPH,
+  NODE_W,
+  type GraphEdge,
+  type GraphGroup,
+  type GraphNode,
+  type ShownGraph,
+} from './graph';
 
 export interface Placed {
   x: number;
@@ -164,8 +171,10 @@ function place(graph: ShownGraph, key: string, columns: number): Layout {
       height: SOCKET_HEAD + SOCKET_PAD + rows * (c.height + CPU_GAP) - CPU_GAP,
     };
   };
-  // The pane's width, whatever the tree's: opening a root complex does not move the sockets.
-  const rowWidth = columns * (NODE_W + ROW_GAP) - ROW_GAP;
+  // A big machine's rows wrap at the pane's width, whatever the tree's: opening a root complex
+  // does not move the sockets. A small machine's take the width of its tree.
+  const paneWidth = columns * (NODE_W + ROW_GAP) - ROW_GAP;
+  const rowWidth = graph.total > BIG_GRAPH ? paneWidth : Math.max(paneWidth, treeRight - PAD);
   let y = PAD;
   let rowsRight = 0;
   const flow = (items: GraphNode[]) => {
