@@ -82,14 +82,16 @@ export function TopologyView({
   /** Until the user pans, zooms or opens a group, the graph keeps fitting its pane. */
   const autoFit = useRef(true);
 
-  // The pane's width in nodes (at a readable scale): rows and grids wrap to it. Its height does
+  // The pane's width at a readable scale (by 50 units): rows and grids wrap to it. Its height does
   // not matter, so the results opening under the graph after a boot does not move anything.
-  const columns = size ? Math.max(2, Math.floor(size.width / READABLE_SCALE / (NODE_W + 14))) : 0;
+  const paneWidth = size
+    ? Math.max(2 * (NODE_W + 14), Math.floor(size.width / READABLE_SCALE / 50) * 50)
+    : 0;
   const key = useMemo(() => (graph ? structureKey(graph) : ''), [graph]);
   const layout = useMemo(
-    () => (graph && columns ? layoutGraph(graph, columns, key) : null),
+    () => (graph && paneWidth ? layoutGraph(graph, paneWidth, key) : null),
     // `graph` changes with every edit; the layout only with the structure.
-    [key, columns],
+    [key, paneWidth],
   );
 
   useLayoutEffect(() => {

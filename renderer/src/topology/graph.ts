@@ -55,6 +55,7 @@ export const NODE_W = 248;
 export const NODE_H = 50;
 /** A collapsed root complex: room for its counts beside its button. */
 const COMPLEX_W = 290;
+const SOCKET_W = 200;
 const CPU_W = 72;
 const CPU_H = 40;
 /** Sockets with more CPUs than this start collapsed. */
@@ -213,10 +214,11 @@ export function buildGraph(machine: Machine, choices: GroupChoices | null): Mach
       id,
       kind: 'socket',
       label: `Socket ${pkg} · ${indexes.length} CPU${indexes.length === 1 ? '' : 's'}`,
-      detail: `CPUs ${compressCpuList(cpus)}${offline ? ` · ${offline} offline` : ''} · ${machine.cpus.apic_mode}`,
+      detail: `CPUs ${compressCpuList(cpus)}${offline ? ` · ${offline} offline` : ''}${expanded ? ` · ${machine.cpus.apic_mode}` : ''}`,
       path: null,
       parent: null,
-      width: NODE_W,
+      // Collapsed, narrow: eight of them take two rows, not four.
+      width: expanded ? NODE_W : SOCKET_W,
       height: NODE_H,
       expanded,
     });

@@ -59,18 +59,18 @@ const cache = new Map<string, Layout>();
 const CACHE_SIZE = 8;
 
 /**
- * Places a graph for a pane `columns` nodes wide: the rows of sockets and platform devices wrap,
- * and the collapsed root complexes form a grid, at that width (or the PCI tree's, if wider).
+ * Places a graph for a pane `paneWidth` wide (graph units): the rows of sockets and platform
+ * devices wrap, and the collapsed root complexes form a grid, at that width.
  */
-export function layoutGraph(graph: ShownGraph, columns: number, structure?: string): Layout {
-  const key = `${columns}#${structure ?? structureKey(graph)}`;
+export function layoutGraph(graph: ShownGraph, paneWidth: number, structure?: string): Layout {
+  const key = `${paneWidth}#${structure ?? structureKey(graph)}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
     cache.set(key, hit);
     return hit;
   }
-  const layout = place(graph, key, columns);
+  const layout = place(graph, key, paneWidth);
   cache.set(key, layout);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return layout;
@@ -78,7 +78,7 @@ export function layoutGraph(graph: ShownGraph, columns: number, structure?: stri
 
 const TREE_KINDS = new Set(['segment', 'bridge', 'endpoint', 'vmd', 'vf', 'vfs', 'complex']);
 
-function place(graph: ShownGraph, key: string, columns: number): Layout {
+function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
   const pos = new Map<string, Placed>();
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const expandedGroups = graph.groups.filter((g) => g.expanded && byId.has(g.members[0]!));
@@ -124,7 +124,9 @@ function place(graph: ShownGraph, key: string, columns: number): Layout {
     const leaves = children.every((c) => !kids.has(c) && !groupOfHost.has(c));
     if (leaves && children.length > GRID_FROM) {
       // Many leaves (collapsed root complexes): a grid, so the machine stays on one screen.
-      const cols = Math.max(1, Math.min(children.length, columns - depth - 1));
+      const room = paneWidth - colX(depth + 1) + ROW_GAP;
+      const slot = byId.get(children[0]!)!.width + ROW_GAP;
+      const cols = Math.max(1, Math.min(children.length, Math.floor(room / slot)));
       children.forEach((c, i) => {
         const cn = byId.get(c)!;
         const cx = colX(depth + 1) + (i % cols) * (cn.width + ROW_GAP);
@@ -173,8 +175,8 @@ function place(graph: ShownGraph, key: string, columns: number): Layout {
   };
   // A big machine's rows wrap at the pane's width, whatever the tree's: opening a root complex
   // does not move the sockets. A small machine's take the width of its tree.
-  const paneWidth = columns * (NODE_W + ROW_GAP) - ROW_GAP;
-  const rowWidth = graph.total > BIG_GRAPH ? paneWidth : Math.max(paneWidth, treeRight - PAD);
+  const rowWidth =
+    graph.total > BIG_GRAPH ? paneWidth - 2 * PAD : Math.max(paneWidth - 2 * PAD, treeRight - PAD);
   let y = PAD;
   let rowsRight = 0;
   const flow = (items: GraphNode[]) => {
@@ -207,14 +209,17 @@ function place(graph: ShownGraph, key: string, columns: number): Layout {
     }
     y += rowH + BAND_GAP;
   };
-  flow(graph.nodes.filter((n) => n.kind === 'socket'));
-  const rowItems = new Set<string>();
+  // One flow: on a big machine the platform devices follow the sockets on their last row.
   const platform = graph.nodes.filter(
     (n) => (n.kind === 'ioapic' || n.kind === 'hpet' || n.kind === 'iommu') && !attached.has(n.id),
   );
-  for (const n of platform) rowItems.add(n.id);
-  for (const n of graph.nodes) if (n.kind === 'socket') rowItems.add(n.id);
-  flow(platform);
+  const sockets = graph.nodes.filter((n) => n.kind === 'socket');
+  const rowItems = new Set([...sockets, ...platform].map((n) => n.id));
+  if (graph.total > BIG_GRAPH) flow([...sockets, ...platform]);
+  else {
+    flow(sockets);
+    flow(platform);
+  }
 
   // The tree under the rows.
   const treeTop = y;
