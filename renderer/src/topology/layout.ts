@@ -45,6 +45,7 @@ const SOCKET_PAD = 10;
 const CPU_GAP = 6;
 /** A parent with more leaf children than this lays them out in a grid (collapsed groups). */
 const GRID_FROM = 6;
+const GRID_GAP = 28;
 
 export function structureKey(graph: ShownGraph): string {
   const parts: string[] = [];
@@ -76,7 +77,8 @@ export function layoutGraph(graph: ShownGraph, paneWidth: number, structure?: st
   return layout;
 }
 
-const TREE_KINDS = new Set(['segment', 'bridge', 'endpoint', 'vmd', 'vf', 'vfs', 'complex']);
+/** The PCI tree; its segments head it from the rows above (a column of their own is too wide). */
+const TREE_KINDS = new Set(['bridge', 'endpoint', 'vmd', 'vf', 'vfs', 'complex']);
 
 function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
   const pos = new Map<string, Placed>();
@@ -102,7 +104,6 @@ function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
     else kids.set(e.source, [e.target]);
   }
   const roots = graph.nodes.filter((n) => isTree(n) && !hasParent.has(n.id));
-  roots.sort((a, b) => Number(b.kind === 'segment') - Number(a.kind === 'segment'));
 
   let treeRight = 0;
   const colX = (depth: number) => PAD + depth * (NODE_W + COL_GAP);
@@ -120,39 +121,41 @@ function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
       pos.set(a, { x, y: bottom + ROW_GAP, width: an.width, height: an.height });
       bottom += ROW_GAP + an.height;
     }
-    const children = kids.get(id) ?? [];
+    bottom = placeChildren(kids.get(id) ?? [], depth + 1, top, bottom);
+    return group ? bottom + GROUP_PAD : bottom;
+  };
+  /** Children from `top` in column `depth`: many leaves (collapsed groups) as a grid to the
+   * pane's width, so that the machine stays on a screen or two; others one under the other. */
+  function placeChildren(children: string[], depth: number, top: number, bottom: number): number {
     const leaves = children.every((c) => !kids.has(c) && !groupOfHost.has(c));
     if (leaves && children.length > GRID_FROM) {
-      // Many leaves (collapsed root complexes): a grid, so the machine stays on one screen.
-      const room = paneWidth - colX(depth + 1) + ROW_GAP;
-      const slot = byId.get(children[0]!)!.width + ROW_GAP;
+      const slot = byId.get(children[0]!)!.width + GRID_GAP;
+      const room = paneWidth - PAD - colX(depth) + GRID_GAP;
       const cols = Math.max(1, Math.min(children.length, Math.floor(room / slot)));
       children.forEach((c, i) => {
         const cn = byId.get(c)!;
-        const cx = colX(depth + 1) + (i % cols) * (cn.width + ROW_GAP);
+        const cx = colX(depth) + (i % cols) * slot;
         const cy = top + Math.floor(i / cols) * (cn.height + ROW_GAP);
         pos.set(c, { x: cx, y: cy, width: cn.width, height: cn.height });
         treeRight = Math.max(treeRight, cx + cn.width);
         bottom = Math.max(bottom, cy + cn.height);
       });
-    } else {
-      let y = top;
-      for (const c of children) {
-        const b = placeTree(c, depth + 1, y);
-        bottom = Math.max(bottom, b);
-        y = b + ROW_GAP;
-      }
+      return bottom;
     }
-    return group ? bottom + GROUP_PAD : bottom;
-  };
-  let treeBottom = 0;
-  {
-    let y = 0;
-    for (const r of roots) {
-      treeBottom = placeTree(r.id, 0, y);
-      y = treeBottom + BAND_GAP;
+    let y = top;
+    for (const c of children) {
+      const b = placeTree(c, depth, y);
+      bottom = Math.max(bottom, b);
+      y = b + ROW_GAP;
     }
+    return bottom;
   }
+  const treeBottom = placeChildren(
+    roots.map((r) => r.id),
+    0,
+    0,
+    0,
+  );
 
   // Sockets (with their CPUs when expanded), then the platform devices, as rows that wrap.
   const cpusOf = new Map<string, GraphNode[]>();
@@ -209,9 +212,12 @@ function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
     }
     y += rowH + BAND_GAP;
   };
-  // One flow: on a big machine the platform devices follow the sockets on their last row.
+  // One flow: on a big machine the platform devices and segments follow the sockets on their
+  // last row.
   const platform = graph.nodes.filter(
-    (n) => (n.kind === 'ioapic' || n.kind === 'hpet' || n.kind === 'iommu') && !attached.has(n.id),
+    (n) =>
+      ((n.kind === 'ioapic' || n.kind === 'hpet' || n.kind === 'iommu') && !attached.has(n.id)) ||
+      n.kind === 'segment',
   );
   const sockets = graph.nodes.filter((n) => n.kind === 'socket');
   const rowItems = new Set([...sockets, ...platform].map((n) => n.id));
@@ -220,7 +226,6 @@ function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
     flow(sockets);
     flow(platform);
   }
-
   // The tree under the rows.
   const treeTop = y;
   for (const [id, p] of pos) if (!rowItems.has(id) && !byId.get(id)?.parent) p.y += treeTop;
