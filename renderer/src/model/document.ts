@@ -109,8 +109,11 @@ export function useMachineDocument(): MachineDocument {
   const [analysis, setAnalysis] = useState<Analysis>(() => analyse(''));
   const lastValid = useRef<Machine | null>(null);
 
-  // Analysis of what is typed is debounced; of whole-document changes, immediate.
+  // Analysis of what is typed is debounced; of whole-document changes, immediate (and not again
+  // when the debounce comes: a 2,000-device machine takes a few hundred ms to validate).
+  const analysedText = useRef<string | null>(null);
   const analyseNow = useCallback((t: string) => {
+    analysedText.current = t;
     const a = analyse(t);
     if (a.machine) lastValid.current = a.machine;
     setAnalysis(a);
@@ -119,6 +122,7 @@ export function useMachineDocument(): MachineDocument {
   const analyseTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     if (analyseTimer.current) clearTimeout(analyseTimer.current);
+    if (analysedText.current === text) return;
     analyseTimer.current = setTimeout(() => analyseNow(text), text.length > 1_000_000 ? 600 : 200);
     return () => {
       if (analyseTimer.current) clearTimeout(analyseTimer.current);
