@@ -43,8 +43,6 @@ const GROUP_PAD = 10;
 const SOCKET_HEAD = 50;
 const SOCKET_PAD = 10;
 const CPU_GAP = 6;
-/** A parent with more leaf children than this lays them out in a grid (collapsed groups). */
-const GRID_FROM = 6;
 const GRID_GAP = 28;
 
 export function structureKey(graph: ShownGraph): string {
@@ -124,29 +122,37 @@ function place(graph: ShownGraph, key: string, paneWidth: number): Layout {
     bottom = placeChildren(kids.get(id) ?? [], depth + 1, top, bottom);
     return group ? bottom + GROUP_PAD : bottom;
   };
-  /** Children from `top` in column `depth`: many leaves (collapsed groups) as a grid to the
-   * pane's width, so that the machine stays on a screen or two; others one under the other. */
+  /** Children from `top` in column `depth`, one under the other; runs of collapsed groups as a
+   * grid to the pane's width, so that the machine stays on a screen or two and opening one
+   * group leaves the others where they were. */
   function placeChildren(children: string[], depth: number, top: number, bottom: number): number {
-    const leaves = children.every((c) => !kids.has(c) && !groupOfHost.has(c));
-    if (leaves && children.length > GRID_FROM) {
-      const slot = byId.get(children[0]!)!.width + GRID_GAP;
-      const room = paneWidth - PAD - colX(depth) + GRID_GAP;
-      const cols = Math.max(1, Math.min(children.length, Math.floor(room / slot)));
-      children.forEach((c, i) => {
-        const cn = byId.get(c)!;
-        const cx = colX(depth) + (i % cols) * slot;
-        const cy = top + Math.floor(i / cols) * (cn.height + ROW_GAP);
-        pos.set(c, { x: cx, y: cy, width: cn.width, height: cn.height });
-        treeRight = Math.max(treeRight, cx + cn.width);
-        bottom = Math.max(bottom, cy + cn.height);
-      });
-      return bottom;
-    }
     let y = top;
-    for (const c of children) {
-      const b = placeTree(c, depth, y);
+    for (let i = 0; i < children.length;) {
+      let j = i;
+      while (j < children.length && byId.get(children[j]!)!.kind === 'complex') j++;
+      if (j - i >= 2) {
+        const run = children.slice(i, j);
+        const slot = byId.get(run[0]!)!.width + GRID_GAP;
+        const room = paneWidth - PAD - colX(depth) + GRID_GAP;
+        const cols = Math.max(1, Math.min(run.length, Math.floor(room / slot)));
+        let runBottom = y;
+        run.forEach((c, k) => {
+          const cn = byId.get(c)!;
+          const cx = colX(depth) + (k % cols) * slot;
+          const cy = y + Math.floor(k / cols) * (cn.height + ROW_GAP);
+          pos.set(c, { x: cx, y: cy, width: cn.width, height: cn.height });
+          treeRight = Math.max(treeRight, cx + cn.width);
+          runBottom = Math.max(runBottom, cy + cn.height);
+        });
+        bottom = Math.max(bottom, runBottom);
+        y = runBottom + ROW_GAP;
+        i = j;
+        continue;
+      }
+      const b = placeTree(children[i]!, depth, y);
       bottom = Math.max(bottom, b);
       y = b + ROW_GAP;
+      i++;
     }
     return bottom;
   }
