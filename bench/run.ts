@@ -29,6 +29,9 @@
 //   ui_step_p99_ms                the debugger in the app (browser mode, chromium): keypress to
 //                                 repaint on the large preset; ui_step_p50_ms and the rest are
 //                                 explained in bench/ui-step.ts
+//   ui_graph_large_ms             the machine graph in the app: click that opens the large preset
+//                                 until its graph is drawn; ui_graph_2000_ms the same for a
+//                                 2,000-device machine from the generator (bench/ui-graph.ts)
 //   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
 //                                 the bundle dist/cli); cli_help_ratio_vs_node against `node -e 0`
 //   cli_predict_seconds           `irqlab import <q35-ir-4cpu's dmesg, lspci, acpidump> --simulate`,
@@ -45,6 +48,7 @@ import { TraceEmitter } from '../core/trace/emitter';
 import { benchCli } from './cli';
 import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
+import { benchUiGraph } from './ui-graph';
 import { benchUiStep } from './ui-step';
 
 function median(xs: number[]): number {
@@ -139,6 +143,10 @@ if (!existsSync(chromiumPath)) print('ui_step_p99_ms', `skipped (no chromium at 
 else if (!existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html')))
   print('ui_step_p99_ms', 'skipped (renderer not built: npm run build:renderer)');
 else for (const [key, value] of Object.entries(await benchUiStep())) print(key, value);
+// The machine graph in the UI, click to drawn (bench/ui-graph.ts); it needs the same.
+const uiBuilt = existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html'));
+if (existsSync(chromiumPath) && uiBuilt)
+  for (const [key, value] of Object.entries(await benchUiGraph())) print(key, value);
 
 // Start-up of the irqlab command and of npm start, whole processes (after the renderer build
 // above, so that npm start finds nothing changed).

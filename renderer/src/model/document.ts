@@ -111,8 +111,11 @@ export function useMachineDocument(): MachineDocument {
   const [analysis, setAnalysis] = useState<Analysis>(() => analyse(''));
   const lastValid = useRef<Machine | null>(null);
 
-  // Analysis of what is typed is debounced; of whole-document changes, immediate.
+  // Analysis of what is typed is debounced; of whole-document changes, immediate (and not again
+  // when the debounce comes: a 2,000-device machine takes a few hundred ms to validate).
+  const analysedText = useRef<string | null>(null);
   const analyseNow = useCallback((t: string) => {
+    analysedText.current = t;
     const a = analyse(t);
     if (a.machine) lastValid.current = a.machine;
     setAnalysis(a);
@@ -121,6 +124,7 @@ export function useMachineDocument(): MachineDocument {
   const analyseTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     if (analyseTimer.current) clearTimeout(analyseTimer.current);
+    if (analysedText.current === text) return;
     // The timer may fire after a whole-document change (a new session) was set but before React
     // rendered it and cleared this timer: analysing the old text then would overwrite the new
     // text's verdict with a stale one. Only the current text is analysed.

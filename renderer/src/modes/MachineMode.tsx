@@ -10,9 +10,11 @@ import { parseJsonPath, type PathKey } from '../model/json-locate';
 import type { RunControl } from '../runs/useRunControl';
 import { RunsPanel } from '../runs/RunsPanel';
 import type { Contribution, Dialogs } from '../shell/contributions';
+import { invoke } from '../api/client';
 import { FindDevice } from '../topology/FindDevice';
 import { nodeIdOfPci, type GraphNode } from '../topology/graph';
 import { PropertyPanel } from '../topology/PropertyPanel';
+import { nodeOfIrqOwner } from '../topology/search';
 import { TopologyView } from '../topology/TopologyView';
 import { plural } from '../../../core/model/format';
 
@@ -220,6 +222,19 @@ export function MachineMode({
             }}
             onSelectedChanged={m.setSelected}
             focus={m.focus}
+            resolveIrq={
+              runs.selectedRun !== null && doc.shown
+                ? async (irq) => {
+                    const shownMachine = doc.shown!;
+                    const found = await invoke('run.irqInfo', {
+                      sessionId: session.sessionId,
+                      runId: runs.selectedRun!,
+                      irqs: [irq],
+                    }).catch(() => []);
+                    return found[0] ? nodeOfIrqOwner(shownMachine, found[0]) : null;
+                  }
+                : undefined
+            }
           />
           <PropertyPanel
             node={m.selected}
@@ -308,7 +323,11 @@ export function MachineStatusBar({
       <span className="spacer" />
       <span className="dim">
         {doc.shown
-          ? `${plural(doc.shown.cpus.list.length, 'CPU')} · ${plural(doc.shown.ioapics.length, 'IOAPIC')} · ${plural(doc.shown.pci.length, 'PCI function')}`
+          ? [
+              plural(doc.shown.cpus.list.length, 'CPU'),
+              plural(doc.shown.ioapics.length, 'IOAPIC'),
+              plural(doc.shown.pci.length, 'PCI function'),
+            ].join(' · ')
           : ''}
       </span>
       <span className="dim">{session.location}</span>

@@ -158,6 +158,11 @@ export function PropertyPanel({
           it.
         </p>
       )}
+      {node.kind === 'complex' && (
+        <p className="hint" data-testid="complex-summary">
+          {node.summary ? `${node.summary}. ` : ''}Expand it (+) to see and edit its devices.
+        </p>
+      )}
       {node.kind === 'segment' && (
         <p className="hint">Functions on this segment's root buses with no host bridge.</p>
       )}

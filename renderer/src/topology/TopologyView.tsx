@@ -1,9 +1,21 @@
-// The machine's graph, drawn as SVG. Only what is in view is rendered (a 2,000-device machine
-// has thousands of nodes), so panning and zooming stay smooth; the layout runs in elk's worker.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+// The machine's graph, drawn as SVG. Large groups (sockets, root complexes) start collapsed and
+// open on a click; only what is in view is drawn, with less detail when zoomed out, so a
+// 2,000-device machine pans and zooms smoothly. The layout is computed from the machine's
+// structure in milliseconds and kept: an edit, a boot or a mode switch reuses it, and the user's
+// zoom, pan and open groups stay as they were.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Machine } from '../../../core/model/schema';
-import { buildGraph, type GraphNode, type NodeKind } from './graph';
-import { layoutGraph, structureKey, type Layout } from './layout';
+import {
+  BIG_GRAPH,
+  buildGraph,
+  groupGraph,
+  NODE_W,
+  type GraphGroup,
+  type GraphNode,
+  type NodeKind,
+} from './graph';
+import { layoutGraph, structureKey, type Placed } from './layout';
+import { searchGraph } from './search';
 
 interface Props {
   machine: Machine | null;
@@ -13,6 +25,8 @@ interface Props {
   onSelectedChanged(node: GraphNode | null): void;
   /** A node to bring into view (e.g. found by search). */
   focus: { id: string; seq: number } | null;
+  /** The node of an irq of the run shown (null: no run shown, or no such irq). */
+  resolveIrq?(irq: number): Promise<string | null>;
 }
 
 interface View {
@@ -22,7 +36,10 @@ interface View {
 }
 
 /** The smallest scale at which node labels read comfortably. */
-const READABLE_SCALE = 0.55;
+const READABLE_SCALE = 0.8;
+/** Below this scale nodes show their label only; below NO_TEXT_SCALE, nothing but boxes. */
+const DETAIL_SCALE = 0.45;
+const NO_TEXT_SCALE = 0.22;
 
 const KIND_LABEL: Record<NodeKind, string> = {
   socket: 'socket',
@@ -36,112 +53,123 @@ const KIND_LABEL: Record<NodeKind, string> = {
   vmd: 'VMD',
   vf: 'VF',
   vfs: 'VFs',
+  complex: 'root complex',
 };
 
-export function TopologyView({ machine, selected, onSelect, onSelectedChanged, focus }: Props) {
-  const [expanded, setExpanded] = useState<Set<number> | null>(null);
+/** Characters of a node's subtitle that fit its width (monospace, .node-detail's size). */
+const detailChars = (width: number) => Math.floor((width - 18) / 7.2);
+
+export function TopologyView({
+  machine,
+  selected,
+  onSelect,
+  onSelectedChanged,
+  focus,
+  resolveIrq,
+}: Props) {
+  const [choices, setChoices] = useState<Map<string, boolean>>(() => new Map());
+  const full = useMemo(() => (machine ? buildGraph(machine, choices) : null), [machine, choices]);
   const graph = useMemo(
-    () => (machine ? buildGraph(machine, expanded) : null),
-    [machine, expanded],
+    () => (machine && full ? groupGraph(machine, full, choices) : null),
+    [machine, full, choices],
   );
   const nodesById = useMemo(() => new Map(graph?.nodes.map((n) => [n.id, n]) ?? []), [graph]);
-  const [layout, setLayout] = useState<Layout | null>(null);
-  const [layingOut, setLayingOut] = useState(false);
-  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
   const host = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ width: 800, height: 600 });
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const [view, setView] = useState<View>({ x: 0, y: 0, scale: 1 });
   const fitPending = useRef(true);
-  /** Until the user pans or zooms, the graph keeps fitting its pane (which changes size). */
+  /** Until the user pans, zooms or opens a group, the graph keeps fitting its pane. */
   const autoFit = useRef(true);
 
-  // Re-layout only when the structure changed (not for a property edit).
+  // The pane's width at a readable scale (by 50 units): rows and grids wrap to it. Its height does
+  // not matter, so the results opening under the graph after a boot does not move anything.
+  const paneWidth = size
+    ? Math.max(2 * (NODE_W + 14), Math.floor(size.width / READABLE_SCALE / 50) * 50)
+    : 0;
   const key = useMemo(() => (graph ? structureKey(graph) : ''), [graph]);
-  useEffect(() => {
-    if (!graph) return;
-    if (layout?.key === key) return;
-    let live = true;
-    setLayingOut(true);
-    layoutGraph(graph).then(
-      (l) => {
-        if (!live) return;
-        setLayout(l);
-        setLayingOut(false);
-        setLayoutError(null);
-      },
-      (err: Error) => {
-        if (!live) return;
-        setLayingOut(false);
-        setLayoutError(err.message);
-      },
-    );
-    return () => {
-      live = false;
-    };
+  const layout = useMemo(
+    () => (graph && paneWidth ? layoutGraph(graph, paneWidth, key) : null),
     // `graph` changes with every edit; the layout only with the structure.
-  }, [key]);
+    [key, paneWidth],
+  );
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = host.current;
     if (!el) return;
-    const ro = new ResizeObserver(() =>
-      setSize({ width: el.clientWidth, height: el.clientHeight }),
-    );
+    const measure = () => {
+      // A hidden pane (another mode shown) measures 0: keep the last size and layout.
+      if (el.clientWidth > 0 && el.clientHeight > 0)
+        setSize((s) =>
+          s?.width === el.clientWidth && s.height === el.clientHeight
+            ? s
+            : { width: el.clientWidth, height: el.clientHeight },
+        );
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
     return () => ro.disconnect();
   }, []);
 
-  /** Whole machine in view; `readable`: never so small that labels cannot be read. */
-  const fit = useCallback(
-    (readable = false) => {
-      if (!layout) return;
-      const whole = Math.min(
-        1.2,
-        Math.max(
-          0.05,
-          Math.min(size.width / (layout.width + 20), size.height / (layout.height + 20)),
-        ),
-      );
-      if (readable && whole < READABLE_SCALE) {
-        setView({ scale: READABLE_SCALE, x: 10, y: 44 });
-        return;
-      }
+  /**
+   * The whole machine in view. On a big machine, when that would be too small to read: readable,
+   * from the top left, where the sockets' rows (wrapped to the pane's width) show whole, the PCI
+   * tree under them.
+   */
+  const big = (graph?.total ?? 0) > BIG_GRAPH;
+  const fit = useCallback(() => {
+    if (!layout || !size) return;
+    const whole = Math.min(1.2, size.width / layout.width, size.height / layout.height);
+    if (whole >= READABLE_SCALE || !big) {
       setView({
         scale: whole,
         x: (size.width - layout.width * whole) / 2,
         y: Math.max(0, (size.height - layout.height * whole) / 2),
       });
-    },
-    [layout, size],
-  );
+      return;
+    }
+    setView({ scale: READABLE_SCALE, x: 0, y: 0 });
+  }, [layout, size, big]);
 
-  // A new machine is fitted into view once laid out; a big one starts readable, at its top left.
+  // The view follows the layout: fitted while the user has not moved it; after a group opens or
+  // closes, that group stays where it was on screen.
+  const anchor = useRef<{ id: string; sx: number; sy: number } | null>(null);
   useEffect(() => {
     if (!layout) return;
     if (fitPending.current) {
       fitPending.current = false;
-      if (layout.nodes.size > 150) {
-        // Too big to fit readably: start at the root of the PCI tree, readable.
-        autoFit.current = false;
-        const rootId = graph?.nodes.find((n) => n.kind === 'segment')?.id ?? graph?.nodes[0]?.id;
-        const p = rootId ? layout.nodes.get(rootId) : undefined;
-        const scale = 0.8;
-        setView(
-          p
-            ? { scale, x: 20 - p.x * scale, y: size.height / 2 - (p.y + p.height / 2) * scale }
-            : { x: 10, y: 40, scale },
-        );
-        return;
-      }
       autoFit.current = true;
     }
-    if (autoFit.current) fit(true);
+    const a = anchor.current;
+    anchor.current = null;
+    const p = a && (layout.nodes.get(a.id) ?? layout.frames.get(a.id));
+    if (a && p) {
+      setView((v) => ({ ...v, x: a.sx - p.x * v.scale, y: a.sy - p.y * v.scale }));
+      return;
+    }
+    if (autoFit.current) fit();
   }, [layout, fit]);
   useEffect(() => {
     fitPending.current = true;
-    setExpanded(null);
+    setChoices(new Map());
   }, [machine?.name]);
+
+  // Drawn: the first task after the frame that shows this layout (bench/ui-graph.ts waits for it).
+  useEffect(() => {
+    if (!layout || !size) return;
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => {
+        root.current?.setAttribute('data-drawn', String(performance.now()));
+        root.current?.setAttribute('data-layout', layout.key.slice(0, layout.key.indexOf('#')));
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [layout, size]);
 
   useEffect(() => {
     if (!selected) return;
@@ -149,19 +177,38 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     // Only when the graph changes: selecting is the caller's.
   }, [nodesById]);
 
-  const focusDone = useRef(0);
+  /** Opens or closes a group, keeping it where it is on screen. */
+  const toggleGroup = (id: string, expanded: boolean) => {
+    const p = layout?.nodes.get(id) ?? layout?.frames.get(id);
+    if (p) anchor.current = { id, sx: view.x + p.x * view.scale, sy: view.y + p.y * view.scale };
+    autoFit.current = false;
+    setChoices((prev) => new Map(prev).set(id, !expanded));
+  };
+
+  // A node to centre: found by search or by the Find dialog. Hidden in a collapsed group, the
+  // group opens first and the node is centred once laid out.
+  const [target, setTarget] = useState<{ id: string; seq: number } | null>(null);
   useEffect(() => {
-    if (!focus || !layout || focusDone.current === focus.seq) return;
-    if (focus.id === '') {
-      focusDone.current = focus.seq;
+    if (focus) setTarget(focus);
+  }, [focus]);
+  const targetDone = useRef(-1);
+  useEffect(() => {
+    if (!target || !layout || !graph || !size || targetDone.current === target.seq) return;
+    if (target.id === '') {
+      targetDone.current = target.seq;
       autoFit.current = true;
       return fit();
     }
-    const p = layout.nodes.get(focus.id);
-    if (!p) return; // not laid out yet: again when the layout comes
-    focusDone.current = focus.seq;
+    const p = layout.nodes.get(target.id);
+    if (!p) {
+      const group = graph.hiddenIn.get(target.id);
+      if (group && !choices.get(group)) setChoices((prev) => new Map(prev).set(group, true));
+      else targetDone.current = target.seq; // not in this machine
+      return;
+    }
+    targetDone.current = target.seq;
     autoFit.current = false;
-    const n = nodesById.get(focus.id);
+    const n = nodesById.get(target.id);
     if (n && n.id !== selected) onSelect(n.id, n);
     setView((v) => {
       const scale = Math.max(v.scale, 0.8);
@@ -171,7 +218,32 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
         y: size.height / 2 - (p.y + p.height / 2) * scale,
       };
     });
-  }, [focus, layout, size]);
+  }, [target, layout, size]);
+
+  // The search box.
+  const [query, setQuery] = useState('');
+  const [searchNote, setSearchNote] = useState<string | null>(null);
+  const searchSeq = useRef(1_000_000);
+  const search = async () => {
+    if (!machine || !full) return;
+    const hit = searchGraph(query, machine, full);
+    let id: string | null = null;
+    if (hit && 'irq' in hit) {
+      id = resolveIrq ? await resolveIrq(hit.irq) : null;
+      if (!id) {
+        setSearchNote(
+          resolveIrq ? `no irq ${hit.irq} in the run shown` : 'run a boot to find irqs',
+        );
+        return;
+      }
+    } else id = hit?.id ?? null;
+    if (!id) {
+      setSearchNote(`nothing matches “${query.trim()}”`);
+      return;
+    }
+    setSearchNote(null);
+    setTarget({ id, seq: ++searchSeq.current });
+  };
 
   // Pan by dragging the background; zoom with the wheel around the pointer.
   const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(
@@ -219,6 +291,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
     return () => el.removeEventListener('wheel', onWheel);
   }, []);
   const zoom = (factor: number) => {
+    if (!size) return;
     autoFit.current = false;
     setView((v) => {
       const scale = Math.min(3, Math.max(0.03, v.scale * factor));
@@ -233,20 +306,27 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
   };
 
   // What is in view (graph coordinates, with a margin).
+  const width = size?.width ?? 0;
+  const height = size?.height ?? 0;
   const margin = 200 / view.scale;
   const vx0 = -view.x / view.scale - margin;
   const vy0 = -view.y / view.scale - margin;
-  const vx1 = vx0 + size.width / view.scale + 2 * margin;
-  const vy1 = vy0 + size.height / view.scale + 2 * margin;
-  const inView = (x: number, y: number, w: number, h: number) =>
-    x + w >= vx0 && x <= vx1 && y + h >= vy0 && y <= vy1;
+  const vx1 = vx0 + width / view.scale + 2 * margin;
+  const vy1 = vy0 + height / view.scale + 2 * margin;
+  const inView = (p: Placed) =>
+    p.x + p.width >= vx0 && p.x <= vx1 && p.y + p.height >= vy0 && p.y <= vy1;
 
-  const visibleNodes: { n: GraphNode; x: number; y: number; width: number; height: number }[] = [];
+  const visibleNodes: { n: GraphNode; p: Placed }[] = [];
+  const visibleFrames: { g: GraphGroup; p: Placed }[] = [];
   const edgePaths: { id: string; d: string; kind: string }[] = [];
   if (layout && graph) {
     for (const n of graph.nodes) {
       const p = layout.nodes.get(n.id);
-      if (p && inView(p.x, p.y, p.width, p.height)) visibleNodes.push({ n, ...p });
+      if (p && inView(p)) visibleNodes.push({ n, p });
+    }
+    for (const g of graph.groups) {
+      const p = g.expanded ? layout.frames.get(g.id) : undefined;
+      if (p && inView(p)) visibleFrames.push({ g, p });
     }
     for (const e of graph.edges) {
       const l = layout.edges.get(e.id);
@@ -261,7 +341,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
         minY = Math.min(minY, pt.y);
         maxY = Math.max(maxY, pt.y);
       }
-      if (!inView(minX, minY, maxX - minX, maxY - minY)) continue;
+      if (!inView({ x: minX, y: minY, width: maxX - minX, height: maxY - minY })) continue;
       edgePaths.push({
         id: e.id,
         kind: e.kind,
@@ -269,25 +349,30 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
       });
     }
   }
-  const detailed = view.scale >= 0.45;
+  const text = view.scale >= NO_TEXT_SCALE;
+  const detailed = view.scale >= DETAIL_SCALE;
 
-  const toggleSocket = (n: GraphNode) => {
-    const pkg = Number(n.id.slice('socket:'.length));
-    setExpanded((prev) => {
-      const next = new Set(
-        prev ??
-          (graph?.nodes.filter((x) => x.kind === 'socket' && x.expanded) ?? []).map((x) =>
-            Number(x.id.slice(7)),
-          ),
-      );
-      if (next.has(pkg)) next.delete(pkg);
-      else next.add(pkg);
-      return next;
-    });
-  };
+  const toggle = (id: string, expanded: boolean, label: string, x: number, y: number) => (
+    <g
+      className="group-toggle"
+      transform={`translate(${x},${y})`}
+      role="button"
+      aria-label={`${expanded ? 'Collapse' : 'Expand'} ${label}`}
+      onPointerUp={(e) => {
+        e.stopPropagation();
+        drag.current = null;
+        toggleGroup(id, expanded);
+      }}
+    >
+      <rect width={22} height={22} rx={4} />
+      <text x={11} y={16} textAnchor="middle">
+        {expanded ? '−' : '+'}
+      </text>
+    </g>
+  );
 
   return (
-    <div className="topology" data-testid="topology">
+    <div className="topology" data-testid="topology" ref={root}>
       <div className="topology-tools">
         <button onClick={() => zoom(1.25)} title="Zoom in" aria-label="Zoom in">
           +
@@ -300,16 +385,38 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
             autoFit.current = true;
             fit();
           }}
-          title="Fit the whole machine in view (Ctrl+0)"
+          title="Fit the machine in view (Ctrl+0)"
         >
           Fit
         </button>
+        <input
+          className="topology-search"
+          type="search"
+          placeholder="BDF or irq (3b:00.0, 120)"
+          aria-label="Search the graph"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setSearchNote(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void search();
+          }}
+        />
+        {searchNote && (
+          <span className="topology-note" data-testid="search-note">
+            {searchNote}
+          </span>
+        )}
         <span className="topology-count" data-testid="topology-count">
-          {graph ? `${graph.nodes.length.toLocaleString('en-US')} nodes` : ''}
-          {layingOut ? ' · laying out…' : ''}
+          {graph
+            ? `${graph.nodes.length.toLocaleString('en-US')} nodes` +
+              (graph.total > graph.nodes.length
+                ? ` shown of ${graph.total.toLocaleString('en-US')}`
+                : '')
+            : ''}
         </span>
       </div>
-      {layoutError && <div className="error">Layout failed: {layoutError}</div>}
       <div
         className="topology-canvas"
         ref={host}
@@ -320,7 +427,7 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
         {!layout && (
           <div className="topology-empty">{machine ? 'Laying out the machine…' : 'No machine'}</div>
         )}
-        <svg width={size.width} height={size.height} role="group" aria-label="Machine topology">
+        <svg width={width} height={height} role="group" aria-label="Machine topology">
           <defs>
             <marker
               id="arrow"
@@ -335,6 +442,25 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
             </marker>
           </defs>
           <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
+            {visibleFrames.map(({ g, p }) => {
+              const functions = g.members.filter((m) => m.startsWith('pci:')).length;
+              return (
+                <g
+                  key={g.id}
+                  transform={`translate(${p.x},${p.y})`}
+                  className="group-frame"
+                  data-testid={`group-${g.id}`}
+                >
+                  <rect width={p.width} height={p.height} rx={8} />
+                  {text && (
+                    <text x={10} y={19} className="group-title">
+                      {g.label} · {functions} function{functions === 1 ? '' : 's'}
+                    </text>
+                  )}
+                  {toggle(g.id, true, g.label, p.width - 28, 4)}
+                </g>
+              );
+            })}
             {edgePaths.map((e) => (
               <path
                 key={e.id}
@@ -343,9 +469,11 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
                 markerEnd={e.kind === 'scope' ? undefined : 'url(#arrow)'}
               />
             ))}
-            {visibleNodes.map(({ n, x, y, width, height }) => {
+            {visibleNodes.map(({ n, p: { x, y, width, height } }) => {
               const isSelected = n.id === selected;
               const compound = n.kind === 'socket' && n.expanded;
+              const group = n.kind === 'socket' || n.kind === 'complex';
+              const right = group ? 34 : 0;
               return (
                 <g
                   key={n.id}
@@ -361,50 +489,42 @@ export function TopologyView({ machine, selected, onSelect, onSelectedChanged, f
                     drag.current = null;
                     onSelect(n.id, nodesById.get(n.id) ?? n);
                   }}
-                  onDoubleClick={() => n.kind === 'socket' && toggleSocket(n)}
+                  onDoubleClick={() => group && toggleGroup(n.id, !!n.expanded)}
                 >
+                  <title>{[n.label, n.detail, n.summary].filter(Boolean).join('\n')}</title>
                   <rect width={width} height={height} rx={compound ? 8 : 5} />
-                  {n.kind === 'cpu' ? (
-                    <>
-                      <text x={width / 2} y={15} textAnchor="middle" className="node-label">
-                        {n.label}
-                      </text>
-                      {detailed && (
-                        <text x={width / 2} y={28} textAnchor="middle" className="node-detail">
-                          {n.detail}
+                  {text &&
+                    (n.kind === 'cpu' ? (
+                      <>
+                        <text x={width / 2} y={17} textAnchor="middle" className="node-label">
+                          {n.label}
                         </text>
-                      )}
-                    </>
-                  ) : (
-                    <>
-                      <text x={10} y={compound || !detailed ? 19 : 18} className="node-label">
-                        {truncate(n.label, 27)}
-                      </text>
-                      {detailed && (
-                        <text x={10} y={compound ? 36 : 34} className="node-detail">
-                          {truncate(n.detail, 34)}
+                        {detailed && (
+                          <text x={width / 2} y={33} textAnchor="middle" className="node-detail">
+                            {n.detail}
+                          </text>
+                        )}
+                      </>
+                    ) : (
+                      <>
+                        <text x={10} y={detailed ? 20 : 30} className="node-label">
+                          {truncate(n.label, Math.floor((width - 20 - right) / 7.4))}
                         </text>
-                      )}
-                    </>
-                  )}
-                  {n.kind === 'socket' && (
-                    <g
-                      className="socket-toggle"
-                      transform={`translate(${width - 26},${8})`}
-                      role="button"
-                      aria-label={`${n.expanded ? 'Collapse' : 'Expand'} ${n.label}`}
-                      onPointerUp={(e) => {
-                        e.stopPropagation();
-                        drag.current = null;
-                        toggleSocket(n);
-                      }}
-                    >
-                      <rect width={18} height={18} rx={3} />
-                      <text x={9} y={13} textAnchor="middle">
-                        {n.expanded ? '−' : '+'}
-                      </text>
-                    </g>
-                  )}
+                        {detailed && (
+                          <text x={10} y={39} className="node-detail">
+                            {truncate(n.detail, detailChars(width - right))}
+                          </text>
+                        )}
+                      </>
+                    ))}
+                  {group &&
+                    toggle(
+                      n.id,
+                      !!n.expanded,
+                      n.label,
+                      width - 30,
+                      compound ? 8 : (height - 22) / 2,
+                    )}
                 </g>
               );
             })}

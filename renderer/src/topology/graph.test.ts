@@ -38,7 +38,7 @@ describe('the machine as a graph', () => {
     expect(big.cpus.list.length).toBeGreaterThan(AUTO_EXPAND_CPUS);
     const g = buildGraph(big, null);
     expect(g.nodes.filter((n) => n.kind === 'cpu')).toHaveLength(0);
-    const one = buildGraph(big, new Set([0]));
+    const one = buildGraph(big, new Map([['socket:0', true]]));
     expect(one.nodes.filter((n) => n.kind === 'cpu').length).toBe(
       big.cpus.list.filter((c) => c.package === 0).length,
     );

@@ -1,6 +1,7 @@
 // The machine as a graph: CPUs grouped by socket, IOAPICs, HPET, IOMMUs with the devices in their
 // scope, the PCI tree (segments, host bridges, bridges, endpoints, SR-IOV VFs, VMD domains).
-// Pure: the layout (elk, in a worker) places what this builds.
+// Large groups (sockets, root complexes) collapse into one node with a count.
+// Pure: layout.ts places what this builds.
 import type { Machine, PciFunction } from '../../../core/model/schema';
 import type { PathKey } from '../model/json-locate';
 
@@ -15,7 +16,9 @@ export type NodeKind =
   | 'endpoint'
   | 'vmd'
   | 'vf'
-  | 'vfs';
+  | 'vfs'
+  /** A collapsed root complex: its host bridge, everything under it, its IOMMU and IOAPIC. */
+  | 'complex';
 
 export interface GraphNode {
   id: string;
@@ -28,8 +31,12 @@ export interface GraphNode {
   parent: string | null;
   width: number;
   height: number;
-  /** A socket: whether its CPUs are shown. */
+  /** A socket or a root complex: whether its members are shown. */
   expanded?: boolean;
+  /** A collapsed group: what it holds, in words (its tooltip). */
+  summary?: string;
+  /** A host bridge: the root of a root complex. */
+  hostBridge?: boolean;
 }
 
 export interface GraphEdge {
@@ -44,14 +51,17 @@ export interface MachineGraph {
   edges: GraphEdge[];
 }
 
-const NODE_W = 196;
-const NODE_H = 44;
-const CPU_W = 64;
-const CPU_H = 34;
+export const NODE_W = 248;
+export const NODE_H = 50;
+/** A collapsed root complex: room for its counts beside its button. */
+const COMPLEX_W = 290;
+const SOCKET_W = 200;
+const CPU_W = 72;
+const CPU_H = 40;
 /** Sockets with more CPUs than this start collapsed. */
 export const AUTO_EXPAND_CPUS = 16;
 /** More VFs than this are one node. */
-const VFS_SHOWN = 8;
+export const VFS_SHOWN = 8;
 
 export const nodeIdOfPci = (bdf: string) => `pci:${bdf}`;
 
@@ -175,10 +185,13 @@ function scopeTargets(
   return [...new Set(out)];
 }
 
-export function buildGraph(
-  machine: Machine,
-  expandedSockets: ReadonlySet<number> | null,
-): MachineGraph {
+/**
+ * The user's choice per group (`socket:<package>`, `rc:<host bridge BDF>`): shown expanded or
+ * collapsed. A group with no choice takes its default (collapsed when large).
+ */
+export type GroupChoices = ReadonlyMap<string, boolean>;
+
+export function buildGraph(machine: Machine, choices: GroupChoices | null): MachineGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const edge = (source: string, target: string, kind: GraphEdge['kind']) =>
@@ -193,18 +206,19 @@ export function buildGraph(
   });
   const total = machine.cpus.list.length;
   for (const [pkg, indexes] of [...sockets].sort((a, b) => a[0] - b[0])) {
-    const expanded = expandedSockets ? expandedSockets.has(pkg) : total <= AUTO_EXPAND_CPUS;
+    const id = `socket:${pkg}`;
+    const expanded = choices?.get(id) ?? total <= AUTO_EXPAND_CPUS;
     const cpus = indexes.map((i) => machine.cpus.list[i]!.cpu);
     const offline = indexes.filter((i) => !machine.cpus.list[i]!.online).length;
-    const id = `socket:${pkg}`;
     nodes.push({
       id,
       kind: 'socket',
       label: `Socket ${pkg} · ${indexes.length} CPU${indexes.length === 1 ? '' : 's'}`,
-      detail: `CPUs ${compressCpuList(cpus)}${offline ? ` · ${offline} offline` : ''} · ${machine.cpus.apic_mode}`,
+      detail: `CPUs ${compressCpuList(cpus)}${offline ? ` · ${offline} offline` : ''}${expanded ? ` · ${machine.cpus.apic_mode}` : ''}`,
       path: null,
       parent: null,
-      width: NODE_W,
+      // Collapsed, narrow: eight of them take two rows, not four.
+      width: expanded ? NODE_W : SOCKET_W,
       height: NODE_H,
       expanded,
     });
@@ -280,6 +294,7 @@ export function buildGraph(
       parent: null,
       width: NODE_W,
       height: NODE_H,
+      ...(f.kind === 'host-bridge' ? { hostBridge: true } : {}),
     });
     if (f.parent !== null && byBdf.has(f.parent)) {
       edge(nodeIdOfPci(f.parent), id, 'pci');
@@ -364,4 +379,146 @@ export function buildGraph(
       if (ids.has(target)) edge(id, target, 'scope');
   });
   return { nodes, edges };
+}
+
+/** A root complex: its host bridge, everything under it, the IOMMU that scopes only it, and the
+ * IOAPICs that IOMMU scopes (the IIO stack of a server socket). */
+export interface GraphGroup {
+  id: string;
+  label: string;
+  /** Its node ids, the host bridge first, then the IOMMUs and IOAPICs drawn beside it. */
+  members: string[];
+  /** The IOMMUs and IOAPICs of the group (drawn under the host bridge). */
+  attached: string[];
+  expanded: boolean;
+}
+
+/** The graph as drawn: large groups collapsed into one node each. */
+export interface ShownGraph extends MachineGraph {
+  groups: GraphGroup[];
+  /** A node hidden in a collapsed group -> that group (CPUs -> their socket). */
+  hiddenIn: Map<string, string>;
+  /** Nodes of the machine with every root complex expanded (sockets as shown). */
+  total: number;
+}
+
+/** Root complexes with more members than this start collapsed when the graph is big. */
+const RC_COLLAPSE = 6;
+/** Graphs with more nodes than this collapse their large root complexes by default. */
+export const BIG_GRAPH = 120;
+
+const rcOf = (hostBridgeBdf: string) => `rc:${hostBridgeBdf}`;
+
+/** Groups a machine's graph by root complex; collapsed ones become one node with a count. */
+export function groupGraph(
+  machine: Machine,
+  full: MachineGraph,
+  choices: GroupChoices | null,
+): ShownGraph {
+  const kids = new Map<string, string[]>();
+  const scopesOf = new Map<string, string[]>();
+  const scopedBy = new Map<string, string[]>();
+  const push = (m: Map<string, string[]>, k: string, v: string) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  for (const e of full.edges) {
+    if (e.kind === 'scope') {
+      push(scopesOf, e.source, e.target);
+      push(scopedBy, e.target, e.source);
+    } else push(kids, e.source, e.target);
+  }
+  const groupOf = new Map<string, string>();
+  const groups: GraphGroup[] = [];
+  for (const n of full.nodes) {
+    if (!n.hostBridge) continue;
+    const id = rcOf(n.id.slice(4));
+    const members = [n.id];
+    for (let i = 0; i < members.length; i++)
+      for (const k of kids.get(members[i]!) ?? []) if (!groupOf.has(k)) members.push(k);
+    for (const m of members) groupOf.set(m, id);
+    groups.push({ id, label: '', members, attached: [], expanded: true });
+  }
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  // An IOMMU whose PCI scopes are all in one root complex belongs to it, and so do the IOAPICs
+  // only it scopes.
+  for (const n of full.nodes) {
+    if (n.kind !== 'iommu') continue;
+    const pci = (scopesOf.get(n.id) ?? []).filter((t) => t.startsWith('pci:'));
+    const homes = new Set(pci.map((t) => groupOf.get(t)));
+    const home = homes.size === 1 ? [...homes][0] : undefined;
+    if (!home) continue;
+    groupOf.set(n.id, home);
+    byId.get(home)!.attached.push(n.id);
+  }
+  for (const n of full.nodes) {
+    if (n.kind !== 'ioapic') continue;
+    const homes = new Set((scopedBy.get(n.id) ?? []).map((s) => groupOf.get(s)));
+    const home = homes.size === 1 ? [...homes][0] : undefined;
+    if (!home) continue;
+    groupOf.set(n.id, home);
+    byId.get(home)!.attached.push(n.id);
+  }
+  const big = full.nodes.length > BIG_GRAPH;
+  const hiddenIn = new Map<string, string>();
+  const collapsedNode = new Map<string, GraphNode>();
+  const nodesById = new Map(full.nodes.map((n) => [n.id, n]));
+  for (const g of groups) {
+    g.members.push(...g.attached);
+    const hb = g.members[0]!.slice(4);
+    g.label = `Root complex ${hb.slice(0, hb.lastIndexOf(':'))}`;
+    g.expanded = choices?.get(g.id) ?? !(big && g.members.length > RC_COLLAPSE);
+    if (g.expanded) continue;
+    for (const m of g.members) hiddenIn.set(m, g.id);
+    const members = g.members.map((m) => nodesById.get(m)!);
+    const functions = members.filter((m) => m.path?.[0] === 'pci').length;
+    const iommus = members.filter((m) => m.kind === 'iommu').map((m) => m.id.slice(6));
+    const ioapics = members.filter((m) => m.kind === 'ioapic').map((m) => m.label.slice(7));
+    const devices = new Map<string, number>();
+    for (const m of members)
+      if (m.kind === 'endpoint' || m.kind === 'vmd')
+        devices.set(m.label, (devices.get(m.label) ?? 0) + 1);
+    collapsedNode.set(g.members[0]!, {
+      id: g.id,
+      kind: 'complex',
+      label: g.label,
+      detail: [
+        `${functions} function${functions === 1 ? '' : 's'}`,
+        iommus.length ? iommus.map((i) => `dmar${i}`).join(',') : null,
+        ioapics.length ? `IOAPIC ${ioapics.join(',')}` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      summary: [...devices].map(([name, n]) => `${n} × ${name}`).join(', '),
+      path: null,
+      parent: null,
+      width: COMPLEX_W,
+      height: NODE_H,
+      expanded: false,
+    });
+  }
+  // CPUs of collapsed sockets are not in the graph: they are found through their socket.
+  machine.cpus.list.forEach((c, i) => {
+    const socket = `socket:${c.package}`;
+    if (!nodesById.get(socket)?.expanded) hiddenIn.set(`cpu:${i}`, socket);
+  });
+  const nodes: GraphNode[] = [];
+  for (const n of full.nodes) {
+    const c = collapsedNode.get(n.id);
+    if (c) nodes.push(c);
+    else if (!hiddenIn.has(n.id)) nodes.push(n);
+  }
+  const edges: GraphEdge[] = [];
+  const seen = new Set<string>();
+  for (const e of full.edges) {
+    const source = hiddenIn.get(e.source) ?? e.source;
+    const target = hiddenIn.get(e.target) ?? e.target;
+    if (source === target) continue;
+    const id = source === e.source && target === e.target ? e.id : `${e.kind}:${source}>${target}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, source, target, kind: e.kind });
+  }
+  return { nodes, edges, groups, hiddenIn, total: full.nodes.length };
 }
