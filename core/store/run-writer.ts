@@ -219,6 +219,11 @@ export class RunWriter implements TraceSink {
     this.close('complete', JSON.stringify(outputs), null);
   }
 
+  /** The same with the outputs already serialized (by the thread that made them). */
+  finishJson(outputsJson: string): void {
+    this.close('complete', outputsJson, null);
+  }
+
   fail(error: string): void {
     this.close('failed', null, error);
   }
