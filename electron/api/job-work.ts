@@ -201,7 +201,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     done,
     // Past the estimate: the total grows with the boot, so the share never passes 99%.
     total: Math.max(expected, Math.ceil(done / 0.99)),
-    unit: approximate ? 'trace events (estimated total)' : 'trace events',
+    unit: approximate ? 'trace events (estimated)' : 'trace events',
   });
   const trace = new TraceEmitter();
   trace.addSink(store.sink);
@@ -343,7 +343,7 @@ export function estimateBootEvents(machine: Machine): number {
       BOOT_EVENTS.perVector * vectors,
   );
 }
-const BOOT_EVENTS = { base: 2000, perCpu: 300, perVector: 40 };
+const BOOT_EVENTS = { base: 100, perCpu: 2, perVector: 42 };
 
 /** What the results view shows first (the host keeps it: the page asks for it at once). */
 export function resultOf(outputs: StoredRunOutputs): RunResultParts {

@@ -21,7 +21,7 @@ import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { StringTable } from '../../core/trace/strings';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
-export const MAX_PENDING = 16;
+export const MAX_PENDING = 48;
 
 const STATE = 0;
 const CHUNKS_STORED = 1;
