@@ -29,6 +29,9 @@
 //   ui_step_p99_ms                the debugger in the app (browser mode, chromium): keypress to
 //                                 repaint on the large preset; ui_step_p50_ms and the rest are
 //                                 explained in bench/ui-step.ts
+//   ui_boot_large_ratio           the app on the large preset, ▶ Run boot to its results, over the
+//                                 in-process boot; boot_large_stored_ratio, ui_trace_filter_first_ms,
+//                                 ui_reopen_large_ms, server_rss_after_close_mb: bench/ui-run.ts
 //   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
 //                                 the bundle dist/cli); cli_help_ratio_vs_node against `node -e 0`
 //   cli_predict_seconds           `irqlab import <q35-ir-4cpu's dmesg, lspci, acpidump> --simulate`,
@@ -46,6 +49,7 @@ import { benchCli } from './cli';
 import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
 import { benchUiStep } from './ui-step';
+import { benchUiRun } from './ui-run';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -139,6 +143,7 @@ if (!existsSync(chromiumPath)) print('ui_step_p99_ms', `skipped (no chromium at 
 else if (!existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html')))
   print('ui_step_p99_ms', 'skipped (renderer not built: npm run build:renderer)');
 else for (const [key, value] of Object.entries(await benchUiStep())) print(key, value);
+if (existsSync(chromiumPath)) for (const [k, v] of Object.entries(await benchUiRun())) print(k, v);
 
 // Start-up of the irqlab command and of npm start, whole processes (after the renderer build
 // above, so that npm start finds nothing changed).

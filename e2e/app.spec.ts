@@ -189,6 +189,10 @@ test('cancel: a long run shows progress, the window keeps answering, and cancel 
     /^Booting · [\d,]+ of [\d,]+ trace events \(estimated\) · \d+% · [\d.]+ s$/,
   );
   await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^\d+$/);
+  // And it advances: events counted as the boot emits them.
+  await expect(progress.getByTestId('run-progress-text')).toHaveText(/^Booting · [1-9][\d,]* of/, {
+    timeout: 60_000,
+  });
   // The UI thread is free while the boot runs: a menu opens at once.
   await page.getByRole('menuitem', { name: 'Help' }).click();
   await expect(page.getByRole('menu', { name: 'Help' })).toBeVisible();
