@@ -175,10 +175,19 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
         Atomics.notify(words, CHUNKS_STORED);
         return;
       }
-      if ('finish' in m) writer.finishJson(m.finish);
+      if ('finish' in m) writer.finishJson(m.finish, { checkpoint: false });
       else writer.fail(m.fail);
+      // Complete and readable: the boot's thread hears so before the WAL is folded in.
+      Atomics.store(words, STATE, State.done);
+      Atomics.notify(words, STATE);
+      Atomics.notify(words, CHUNKS_STORED);
+      try {
+        writer.checkpoint();
+      } catch {
+        // not folded in now: SQLite does it at a later write or close
+      }
       session!.close();
-      end(State.done);
+      port.close();
     } catch (err) {
       try {
         writer.fail((err as Error).message);
