@@ -242,7 +242,6 @@ export async function benchUiRun(): Promise<Record<string, number>> {
       1,
     );
     note('ui_trace_filter_first_ms');
-    await page.screenshot({ path: path.join(tmpdir(), 'irqlab-ui-run-filter.png') });
 
     // Saved, closed, reopened from the recent list.
     await page.keyboard.press('ControlOrMeta+S');
