@@ -32,6 +32,9 @@
 //   ui_graph_large_ms             the machine graph in the app: click that opens the large preset
 //                                 until its graph is drawn; ui_graph_2000_ms the same for a
 //                                 2,000-device machine from the generator (bench/ui-graph.ts)
+//   ui_boot_large_ratio           the app on the large preset, ▶ Run boot to its results, over the
+//                                 in-process boot; boot_large_stored_ratio, ui_trace_filter_first_ms,
+//                                 ui_reopen_large_ms, server_rss_after_close_mb: bench/ui-run.ts
 //   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
 //                                 the bundle dist/cli); cli_help_ratio_vs_node against `node -e 0`
 //   cli_predict_seconds           `irqlab import <q35-ir-4cpu's dmesg, lspci, acpidump> --simulate`,
@@ -50,6 +53,7 @@ import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
 import { benchUiGraph } from './ui-graph';
 import { benchUiStep } from './ui-step';
+import { benchUiRun } from './ui-run';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,10 +147,12 @@ if (!existsSync(chromiumPath)) print('ui_step_p99_ms', `skipped (no chromium at 
 else if (!existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html')))
   print('ui_step_p99_ms', 'skipped (renderer not built: npm run build:renderer)');
 else for (const [key, value] of Object.entries(await benchUiStep())) print(key, value);
-// The machine graph in the UI, click to drawn (bench/ui-graph.ts); it needs the same.
+// The machine graph (bench/ui-graph.ts) and the run path (bench/ui-run.ts) in the UI need the same.
 const uiBuilt = existsSync(path.join(import.meta.dirname, '../dist/renderer/index.html'));
-if (existsSync(chromiumPath) && uiBuilt)
+if (existsSync(chromiumPath) && uiBuilt) {
   for (const [key, value] of Object.entries(await benchUiGraph())) print(key, value);
+  for (const [key, value] of Object.entries(await benchUiRun())) print(key, value);
+}
 
 // Start-up of the irqlab command and of npm start, whole processes (after the renderer build
 // above, so that npm start finds nothing changed).

@@ -208,7 +208,15 @@ test('cancel: a long run shows progress, the window keeps answering, and cancel 
   await expect(page.getByTestId('topology-count')).toContainText('nodes');
   await page.getByRole('button', { name: '▶ Run boot' }).click();
   const progress = page.getByTestId('run-progress').first();
-  await expect(progress).toContainText('trace events');
+  // The phase, how far of a known total (the machine's first run: an estimate), and the share.
+  await expect(progress.getByTestId('run-progress-text')).toHaveText(
+    /^Booting · [\d,]+ of [\d,]+ trace events \(estimated\) · \d+% · [\d.]+ s$/,
+  );
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^\d+$/);
+  // And it advances: events counted as the boot emits them.
+  await expect(progress.getByTestId('run-progress-text')).toHaveText(/^Booting · [1-9][\d,]* of/, {
+    timeout: 60_000,
+  });
   // The UI thread is free while the boot runs: a menu opens at once.
   await page.getByRole('menuitem', { name: 'Help' }).click();
   await expect(page.getByRole('menu', { name: 'Help' })).toBeVisible();

@@ -142,6 +142,16 @@ export function outputs(
       const effective =
         vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
       const counted = k.counts.get(irq);
+      const data = desc.data;
+      const debugState = {
+        // apicd->vector stays 0 while parked on the shutdown vector.
+        vector: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : vector,
+        cpu: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : cpu,
+        moveInProgress: false,
+        isManaged: k.apic.has(irq, ApicChipData.IS_MANAGED),
+        canReserve: k.apic.has(irq, ApicChipData.CAN_RESERVE),
+        hasReserved: k.apic.has(irq, ApicChipData.HAS_RESERVED),
+      };
       irqs.push({
         irq,
         chip: desc.data.chip.name,
@@ -156,15 +166,10 @@ export function outputs(
         effectiveAffinity: effective >= 0 ? String(effective) : '',
         affinity: cpuList(k.affinity[irq] ?? k.allCpus),
         managed: k.apic.has(irq, ApicChipData.IS_MANAGED),
-        debugfs: irqDataDebugfs(desc.data, {
-          // apicd->vector stays 0 while parked on the shutdown vector.
-          vector: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : vector,
-          cpu: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : cpu,
-          moveInProgress: false,
-          isManaged: k.apic.has(irq, ApicChipData.IS_MANAGED),
-          canReserve: k.apic.has(irq, ApicChipData.CAN_RESERVE),
-          hasReserved: k.apic.has(irq, ApicChipData.HAS_RESERVED),
-        }),
+        // Formatted when read: a big machine's runs keep them only up to a few thousand irqs.
+        get debugfs() {
+          return irqDataDebugfs(data, debugState);
+        },
         domains: [...chain(desc)].map((d) => ({
           domain: d.domain.name,
           hwirq: d.hwirq,

@@ -91,6 +91,44 @@ describe('a session file', () => {
     again.close();
   });
 
+  it("reads a run's summary, machine and chosen output fields without its whole outputs", () => {
+    const session = Session.open(path.join(dir, 'fields.irqlab'), { create: true });
+    const writer = session.beginRun({ profile: 'mainline', machineJson: '{"name":"m"}' });
+    writer.finishJson(
+      JSON.stringify({
+        format: 'irqlab-app-run/1',
+        dmesg: ['a', 'b'],
+        oops: null,
+        "it's": { nested: [1, 2] },
+        irqs: [{ irq: 1 }, { irq: 2 }, { irq: 3 }],
+      }),
+    );
+    const failed = session.beginRun({ profile: 'mainline', machineJson: '{}' });
+    failed.fail('cancelled by the user');
+    expect(session.runInfo(writer.runId)).toMatchObject({ status: 'complete', eventCount: 0 });
+    expect(session.runInfo(writer.runId)).not.toHaveProperty('outputsJson');
+    expect(session.runInfo(99)).toBeNull();
+    expect(session.runMachineJson(writer.runId)).toBe('{"name":"m"}');
+    expect(session.runMachineJson(99)).toBeNull();
+    // Only the fields asked for; a missing one is left out, JSON null kept; names are bound as
+    // paths, never SQL (a quote in a name is a name).
+    expect(
+      session.runOutputFields(writer.runId, ['dmesg', 'oops', 'absent', "it's", 'format']),
+    ).toEqual({
+      dmesg: ['a', 'b'],
+      oops: null,
+      "it's": { nested: [1, 2] },
+      format: 'irqlab-app-run/1',
+    });
+    expect(session.runOutputLengths(writer.runId, ['irqs', 'dmesg'])).toEqual({
+      irqs: 3,
+      dmesg: 2,
+    });
+    expect(session.runOutputFields(failed.runId, ['dmesg'])).toBeNull();
+    expect(() => session.runOutputFields(99, ['dmesg'])).toThrow(SessionError);
+    session.close();
+  });
+
   it('pages a filtered slice without reading the rest of the run', () => {
     const session = Session.open(path.join(dir, 'p.irqlab'), { create: true });
     const runId = recordRun(session, 20_000);

@@ -630,6 +630,80 @@ export class Session {
     return found ? this.liveness([found])[0]! : null;
   }
 
+  /** A run's summary alone (not its machine and outputs, which are megabytes on a big machine). */
+  runInfo(id: number): RunSummary | null {
+    const row = this.guard(`run ${id}`, () =>
+      this.db
+        .prepare(
+          `SELECT id, created_at AS createdAt, finished_at AS finishedAt, profile, scenario, status,
+                event_count AS eventCount, error FROM runs WHERE id = ?`,
+        )
+        .get(id),
+    ) as RunSummary | undefined;
+    return row ? this.liveness([row])[0]! : null;
+  }
+
+  /** The lengths of arrays among a run's stored outputs' top-level fields (runs without counts). */
+  runOutputLengths(id: number, fields: readonly string[]): Record<string, number> {
+    const row = this.guard(`run ${id}`, () =>
+      this.db
+        .prepare(
+          `SELECT ${fields.map(() => 'json_array_length(o, ?)').join(', ')}
+             FROM (SELECT outputs_json AS o FROM runs WHERE id = ?)`,
+        )
+        .raw(true)
+        .get(...fields.map((f) => `$.${JSON.stringify(f)}`), id),
+    ) as unknown[] | undefined;
+    return Object.fromEntries(fields.map((f, i) => [f, Number(row?.[i] ?? 0)]));
+  }
+
+  /** The machine a run booted (its JSON text), or null when there is no such run. */
+  runMachineJson(id: number): string | null {
+    const json = this.guard(`run ${id}`, () =>
+      this.db.prepare(`SELECT machine_json FROM runs WHERE id = ?`).pluck().get(id),
+    ) as unknown;
+    if (json === undefined) return null;
+    if (typeof json !== 'string')
+      throw notValid(this.file, `run ${id}: its machine is not text`, 'corrupt');
+    return json;
+  }
+
+  /**
+   * Top-level fields of a run's stored outputs, each parsed on its own (SQLite reads the JSON
+   * text; only the fields asked for reach JavaScript): absent fields are undefined. Null when the
+   * run stored no outputs.
+   */
+  runOutputFields(id: number, fields: readonly string[]): Record<string, unknown> | null {
+    const row = this.guard(`run ${id}`, () => {
+      // Each field's path is bound, never spliced into the SQL; one row, one parse of the text.
+      const columns = fields.map(() => 'o -> ?').join(', ');
+      return this.db
+        .prepare(
+          `SELECT o IS NULL AS none${columns ? `, ${columns}` : ''}
+             FROM (SELECT outputs_json AS o FROM runs WHERE id = ?)`,
+        )
+        .raw(true)
+        .get(...fields.map((f) => `$.${JSON.stringify(f)}`), id);
+    }) as unknown[] | undefined;
+    if (row === undefined) throw new SessionError('not-found', this.file, `no run ${id}`);
+    if (row[0]) return null;
+    const out: Record<string, unknown> = {};
+    fields.forEach((field, i) => {
+      const json = row[i + 1];
+      if (json === null || json === undefined) return;
+      try {
+        out[field] = JSON.parse(String(json));
+      } catch (err) {
+        throw notValid(
+          this.file,
+          `run ${id}: stored outputs are not valid JSON (${(err as Error).message})`,
+          'corrupt',
+        );
+      }
+    });
+    return out;
+  }
+
   /** A run's stored outputs (what the simulation returned), parsed; null when none were stored. */
   runOutputs(id: number): unknown {
     const json = this.guard(`run ${id}`, () =>

@@ -11,10 +11,14 @@ import type { Kernel } from '../../core/kernel/kernel';
 import { PROFILES, type KernelProfile } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
 import { writeReport } from '../../core/report/report';
+import type { RunWriter } from '../../core/store/run-writer';
 import { Session } from '../../core/store/session';
 import type { TraceSink } from '../../core/trace/emitter';
 import { TraceEmitter } from '../../core/trace/emitter';
-import type { ReportFormat, RequestOf, ResponseOf, RunDiffView } from './channels';
+import { explainLine } from '../../core/import/explain';
+import { isProblemLevel } from '../../core/kernel/printk';
+import type { Machine } from '../../core/model/schema';
+import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
 import { buildRunTables, type IrqTableFields, type RunSpec, type RunTables } from './run-tables';
 import { PROC_INTERRUPTS_LIMIT, runSimulationRequest } from './simulation';
 
@@ -37,7 +41,7 @@ export type JobRequest =
 export type JobProgress = { phase: string; done: number; total: number | null; unit: string };
 
 export type JobOutcome =
-  | { kind: 'run'; runId: number; events: number }
+  | { kind: 'run'; runId: number; events: number; result: RunResultParts }
   | { kind: 'export'; bytes: number }
   | { kind: 'compare'; diff: RunDiffView; text: string }
   | { kind: 'simulate'; result: ResponseOf<'machine.simulate'> };
@@ -58,6 +62,13 @@ export interface StoredRunOutputs {
   dmesg: string[];
   /** The printk level of each dmesg line (absent in runs stored before it was kept). */
   dmesgLevels?: number[];
+  /** The dmesg lines read as faults (runs stored before it existed lack it: found on read). */
+  faultLines?: number[];
+  /** The dmesg lines core/import can explain (older runs lack it: found on read). */
+  explainLines?: number[];
+  /** irqs.length and devices.length, readable without them (older runs lack them). */
+  irqCount?: number;
+  deviceCount?: number;
   warnings: string[];
   oops: SimulationResult['oops'];
   vectorUsage: SimulationResult['vectorUsage'];
@@ -92,7 +103,63 @@ export interface StoredRunOutputs {
 export interface JobContext {
   report(progress: JobProgress): void;
   cancelled(): boolean;
+  /**
+   * Where a run's trace and outputs are stored: a thread of its own in the app (the boot does
+   * not wait for SQLite; electron/node/run-store.ts), this thread when absent (tests).
+   */
+  openRunStore?: OpenRunStore;
 }
+
+/** The run being stored, as the boot sees it. */
+export interface RunStore {
+  /** Takes the trace as the boot emits it. */
+  sink: TraceSink;
+  /** Events committed to the file so far. */
+  stored(): number;
+  /**
+   * Stores the outputs (serialized) and marks the run complete, once every event is stored;
+   * `waiting` is told how many are while it waits. Returns the run's id.
+   */
+  finish(outputsJson: string, waiting: (stored: number) => void): number;
+  /** Marks the run failed (what was stored stays readable). */
+  fail(error: string): void;
+}
+
+export type OpenRunStore = (
+  file: string,
+  run: { profile: string; scenario: string; machineJson: string },
+) => RunStore;
+
+/** The run stored by this thread as the boot goes (tests; a host without workers). */
+export const inThreadRunStore: OpenRunStore = (file, run) => {
+  const session = Session.open(file);
+  let writer: RunWriter;
+  try {
+    writer = session.beginRun(run);
+  } catch (err) {
+    session.close();
+    throw err;
+  }
+  return {
+    sink: writer,
+    stored: () => writer.eventCount,
+    finish(outputsJson) {
+      try {
+        writer.finishJson(outputsJson);
+        return writer.runId;
+      } finally {
+        session.close();
+      }
+    },
+    fail(error) {
+      try {
+        writer.fail(error);
+      } finally {
+        session.close();
+      }
+    },
+  };
+};
 
 export function runJob(request: JobRequest, ctx: JobContext): JobOutcome {
   if (request.kind === 'run') return runBoot(request, ctx);
@@ -124,113 +191,216 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
   // The profile the run follows: the edited one, the one asked for, or the kernel version's.
   const profile = request.customProfile ?? resolveProfile(machine, request.profile);
   const injections = request.injections ?? [];
-  const session = Session.open(request.file);
+  const open = ctx.openRunStore ?? inThreadRunStore;
+  const store = open(request.file, {
+    profile: profile.name,
+    scenario: 'boot',
+    machineJson: request.machineText,
+  });
+  // The boot's share of the work is its trace; the first run of a machine has no count of its
+  // own yet, so the machine's size gives one (estimateBootEvents), shown as approximate.
+  const expected = request.expectedEvents ?? estimateBootEvents(machine);
+  const approximate = request.expectedEvents === null;
+  const booting = (done: number): JobProgress => ({
+    phase: 'booting',
+    done,
+    // Past the estimate: the total grows with the boot, so the share never passes 99%.
+    total: Math.max(expected, Math.ceil(done / 0.99)),
+    unit: approximate ? 'trace events (estimated)' : 'trace events',
+  });
+  const trace = new TraceEmitter();
+  trace.addSink(store.sink);
+  // Between chunks: say how far the boot is, and stop if the user asked to.
+  trace.addSink({
+    write: (chunk) => {
+      ctx.report(booting(chunk.base + chunk.length));
+      if (ctx.cancelled()) throw new JobCancelled();
+    },
+  });
+  ctx.report(booting(0));
+  const t0 = performance.now();
   try {
-    const writer = session.beginRun({
-      profile: profile.name,
-      scenario: 'boot',
-      machineJson: request.machineText,
+    let kernel: Kernel | null = null;
+    const result = simulate(machine, {
+      profile,
+      injections,
+      trace,
+      onKernel: (k) => (kernel = k),
     });
-    const trace = new TraceEmitter();
-    trace.addSink(writer);
-    // Between chunks: say how far the boot is, and stop if the user asked to.
-    const progress: TraceSink = {
-      write: (chunk) => {
-        ctx.report({
-          phase: 'booting',
-          done: chunk.base + chunk.length,
-          total: request.expectedEvents,
-          unit: 'trace events',
-        });
-        if (ctx.cancelled()) throw new JobCancelled();
-      },
+    const events = trace.seq;
+    const OUTPUT_PARTS = 4;
+    const building = (done: number) =>
+      ctx.report({ phase: 'building the outputs', done, total: OUTPUT_PARTS, unit: 'parts' });
+    building(0);
+    const { tables, perIrq } = buildRunTables(kernel!, result, machine);
+    building(1);
+    const procInterrupts = procInterruptsPreview(result);
+    building(2);
+    const outputs: StoredRunOutputs = {
+      format: 'irqlab-app-run/1',
+      profile: result.profile,
+      procInterrupts: procInterrupts.text,
+      truncated: procInterrupts.truncated,
+      dmesg: result.dmesg,
+      dmesgLevels: result.dmesgLevels,
+      faultLines: faultLineIndexes(result.dmesg, result.dmesgLevels),
+      explainLines: explainableLineIndexes(result.dmesg),
+      warnings: result.warnings,
+      oops: result.oops,
+      vectorUsage: result.vectorUsage,
+      irqs: result.irqs.map((i, n) => ({
+        irq: i.irq,
+        chip: i.chip,
+        hwirq: i.hwirq,
+        vector: i.vector,
+        cpu: i.cpu,
+        actions: i.actions,
+        managed: i.managed,
+        owner: i.owner,
+        ...perIrq[n]!,
+      })),
+      devices: deviceRows(result, machine),
+      irqCount: result.irqs.length,
+      deviceCount: result.devices.length,
+      milliseconds: Math.round(performance.now() - t0),
+      spec: { profile, injections },
+      tables,
     };
-    trace.addSink(progress);
-    ctx.report({ phase: 'booting', done: 0, total: request.expectedEvents, unit: 'trace events' });
-    const t0 = performance.now();
+    building(3);
+    const outputsJson = JSON.stringify(outputs);
+    building(4);
+    // The trace may still be going into the file (its own thread): the rest of it, then the
+    // outputs, each with its share done.
+    const runId = store.finish(outputsJson, (stored) => {
+      ctx.report(
+        stored < events
+          ? { phase: 'storing the trace', done: stored, total: events, unit: 'trace events' }
+          : { phase: 'storing the outputs', done: 0, total: 1, unit: 'run' },
+      );
+    });
+    return { kind: 'run', runId, events, result: resultOf(outputs) };
+  } catch (err) {
     try {
-      let kernel: Kernel | null = null;
-      const result = simulate(machine, {
-        profile,
-        injections,
-        trace,
-        onKernel: (k) => (kernel = k),
-      });
-      const { tables, perIrq } = buildRunTables(kernel!, result, machine);
-      ctx.report({
-        phase: 'storing the outputs',
-        done: trace.seq,
-        total: trace.seq,
-        unit: 'trace events',
-      });
-      const names = new Map(machine.pci.map((f) => [f.bdf, f.name ?? '']));
-      // The irq of each IO-APIC pin: its first domain is IO-APIC-<id>, hwirq the pin.
-      const pinIrq = new Map<string, number>();
-      for (const i of result.irqs) {
-        const first = i.domains[0];
-        if (first?.domain.startsWith('IO-APIC-'))
-          pinIrq.set(`${first.domain}:${first.hwirq}`, i.irq);
-      }
-      const intxIrqOf = (bdf: string): number | null => {
-        const gsi = machine.pci.find((f) => f.bdf === bdf)?.intx_gsi ?? null;
-        if (gsi === null) return null;
-        const io = machine.ioapics.find((a) => gsi >= a.gsi_base && gsi < a.gsi_base + a.pins);
-        return io ? (pinIrq.get(`IO-APIC-${io.id}:${gsi - io.gsi_base}`) ?? null) : null;
-      };
-      const parts: string[] = [];
-      let size = 0;
-      let truncated = false;
-      result.writeProcInterrupts((line) => {
-        if (size + line.length > PROC_INTERRUPTS_LIMIT) {
-          truncated = true;
-          return false;
-        }
-        size += line.length;
-        parts.push(line);
-      });
-      const outputs: StoredRunOutputs = {
-        format: 'irqlab-app-run/1',
-        profile: result.profile,
-        procInterrupts: parts.join(''),
-        truncated,
-        dmesg: result.dmesg,
-        dmesgLevels: result.dmesgLevels,
-        warnings: result.warnings,
-        oops: result.oops,
-        vectorUsage: result.vectorUsage,
-        irqs: result.irqs.map((i, n) => ({
-          irq: i.irq,
-          chip: i.chip,
-          hwirq: i.hwirq,
-          vector: i.vector,
-          cpu: i.cpu,
-          actions: i.actions,
-          managed: i.managed,
-          owner: i.owner,
-          ...perIrq[n]!,
-        })),
-        devices: result.devices.map((d) => ({
-          bdf: d.bdf,
-          name: names.get(d.bdf) ?? '',
-          driver: d.driver,
-          behaviour: d.behaviour,
-          mode: d.mode,
-          messages: d.messages,
-          intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
-        })),
-        milliseconds: Math.round(performance.now() - t0),
-        spec: { profile, injections },
-        tables,
-      };
-      writer.finish(outputs);
-      return { kind: 'run', runId: writer.runId, events: trace.seq };
-    } catch (err) {
-      writer.fail(err instanceof JobCancelled ? 'cancelled by the user' : (err as Error).message);
-      throw err;
+      store.fail(err instanceof JobCancelled ? 'cancelled by the user' : (err as Error).message);
+    } catch {
+      // the store's own failure: the boot's error is the one to tell
     }
-  } finally {
-    session.close();
+    throw err;
   }
+}
+
+/** The predicted /proc/interrupts, up to PROC_INTERRUPTS_LIMIT characters. */
+function procInterruptsPreview(result: SimulationResult): { text: string; truncated: boolean } {
+  const parts: string[] = [];
+  let size = 0;
+  let truncated = false;
+  result.writeProcInterrupts((line) => {
+    if (size + line.length > PROC_INTERRUPTS_LIMIT) {
+      truncated = true;
+      return false;
+    }
+    size += line.length;
+    parts.push(line);
+  });
+  return { text: parts.join(''), truncated };
+}
+
+/** Each device with its name, driver, mode and messages (an INTx device: its irq). */
+function deviceRows(result: SimulationResult, machine: Machine): StoredRunOutputs['devices'] {
+  const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
+  // The irq of each IO-APIC pin: its first domain is IO-APIC-<id>, hwirq the pin.
+  const pinIrq = new Map<string, number>();
+  for (const i of result.irqs) {
+    const first = i.domains[0];
+    if (first?.domain.startsWith('IO-APIC-')) pinIrq.set(`${first.domain}:${first.hwirq}`, i.irq);
+  }
+  const intxIrqOf = (bdf: string): number | null => {
+    const gsi = byBdf.get(bdf)?.intx_gsi ?? null;
+    if (gsi === null) return null;
+    const io = machine.ioapics.find((a) => gsi >= a.gsi_base && gsi < a.gsi_base + a.pins);
+    return io ? (pinIrq.get(`IO-APIC-${io.id}:${gsi - io.gsi_base}`) ?? null) : null;
+  };
+  return result.devices.map((d) => ({
+    bdf: d.bdf,
+    name: byBdf.get(d.bdf)?.name ?? '',
+    driver: d.driver,
+    behaviour: d.behaviour,
+    mode: d.mode,
+    messages: d.messages,
+    intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
+  }));
+}
+
+/**
+ * Trace events a boot of this machine will emit, roughly (within a factor of two on the
+ * presets): the per-CPU bring-up, then each function's interrupts. Only for the progress of a
+ * machine's first run; later runs know the count of the last one.
+ */
+export function estimateBootEvents(machine: Machine): number {
+  let vectors = 0;
+  for (const f of machine.pci) {
+    const msix = f.msix?.table_size ?? 0;
+    const msi = f.msi?.vectors_max ?? 0;
+    const perFn = Math.max(1, Math.min(Math.max(msix, msi), machine.cpus.list.length + 8));
+    vectors += perFn * (1 + (f.sriov?.num_vfs ?? 0));
+  }
+  return Math.round(
+    BOOT_EVENTS.base +
+      BOOT_EVENTS.perCpu * machine.cpus.list.length +
+      BOOT_EVENTS.perVector * vectors,
+  );
+}
+const BOOT_EVENTS = { base: 100, perCpu: 2, perVector: 42 };
+
+/** What the results view shows first (the host keeps it: the page asks for it at once). */
+export function resultOf(outputs: StoredRunOutputs): RunResultParts {
+  return {
+    profile: outputs.profile,
+    procInterrupts: outputs.procInterrupts,
+    truncated: outputs.truncated,
+    dmesg: outputs.dmesg,
+    dmesgLevels: outputs.dmesgLevels ?? null,
+    faultLines: outputs.faultLines ?? faultLineIndexes(outputs.dmesg, outputs.dmesgLevels),
+    explainLines: outputs.explainLines ?? explainableLineIndexes(outputs.dmesg),
+    warnings: outputs.warnings,
+    oops: outputs.oops,
+    vectorUsage: outputs.vectorUsage,
+    irqCount: outputs.irqs.length,
+    deviceCount: outputs.devices.length,
+    milliseconds: outputs.milliseconds,
+  };
+}
+
+/** A run's result without its summary row (which the host reads from the file). */
+export type RunResultParts = Omit<RunResult, 'run'>;
+
+/**
+ * Runs stored before each line's printk level was kept: lines that read as a fault. Newer runs
+ * are classified by their level.
+ */
+const FAULT_LINE_WORDS =
+  /\b(BUG|Oops|WARNING|fail|error|refus|exceed|broken|fault|cannot|can't|unable|No irq handler|No free IRQ|INTR-REMAP|Call Trace)/i;
+
+/**
+ * The log lines to flag as faults: those the kernel logged at KERN_WARNING or more severe
+ * (pr_warn, pr_err, FW_BUG, BUG, Oops). A pr_info line is never one, whatever its words.
+ */
+export function faultLineIndexes(dmesg: readonly string[], levels?: readonly number[]): number[] {
+  const out: number[] = [];
+  dmesg.forEach((line, i) => {
+    const level = levels?.[i];
+    if (level !== undefined ? isProblemLevel(level) : FAULT_LINE_WORDS.test(line)) out.push(i);
+  });
+  return out;
+}
+
+/** Lines core/import can explain (an "Explain" beside them, whatever their level). */
+export function explainableLineIndexes(dmesg: readonly string[]): number[] {
+  const out: number[] = [];
+  dmesg.forEach((line, i) => {
+    if (explainLine(line) !== null) out.push(i);
+  });
+  return out;
 }
 
 function exportReport(

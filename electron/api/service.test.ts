@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../core/store/native-binding';
 import { call, dispatch } from './dispatch';
 import { useServiceFixture } from './service-fixture';
 
@@ -48,6 +49,52 @@ describe('sessions through the API', () => {
     expect(reopened.runs).toHaveLength(1);
     const recent = await call(fx.service.handlers, 'session.recent', {});
     expect(recent[0]?.title).toBe('bring-up.irqlab');
+  });
+
+  it('shows the same results kept from the job, read back after a reopen, and of an older run', async () => {
+    const machine = await example();
+    const created = await call(fx.service.handlers, 'session.new', {
+      machineName: machine.name,
+      machineText: machine.text,
+    });
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
+      sessionId: created.sessionId,
+      machineText: machine.text,
+    });
+    expect((await fx.finished(jobId)).state).toBe('done');
+    const ask = (sessionId: string) =>
+      call(fx.service.handlers, 'run.result', { sessionId, runId: 1 });
+    const fromJob = await ask(created.sessionId);
+    await call(fx.service.handlers, 'session.saveAs', {
+      sessionId: created.sessionId,
+      machineName: machine.name,
+      machineText: machine.text,
+      name: 'results.irqlab',
+    });
+    await call(fx.service.handlers, 'session.close', { sessionId: created.sessionId });
+    const reopened = await call(fx.service.handlers, 'session.open', { name: 'results.irqlab' });
+    const fromFile = await ask(reopened.sessionId);
+    const { run: _a, ...jobParts } = fromJob;
+    const { run: _b, ...fileParts } = fromFile;
+    expect(fileParts).toEqual(jobParts);
+    expect(fromFile.run).toMatchObject({ id: 1, status: 'complete' });
+    await call(fx.service.handlers, 'session.close', { sessionId: reopened.sessionId });
+
+    // A run stored before faultLines and the counts were: found from dmesg and the arrays.
+    const file = path.join(fx.dir, 'sessions', 'results.irqlab');
+    const db = openDatabase(file);
+    const outputs = JSON.parse(
+      db.prepare('SELECT outputs_json FROM runs WHERE id = 1').pluck().get() as string,
+    ) as Record<string, unknown>;
+    delete outputs.faultLines;
+    delete outputs.irqCount;
+    delete outputs.deviceCount;
+    db.prepare('UPDATE runs SET outputs_json = ? WHERE id = 1').run(JSON.stringify(outputs));
+    db.close();
+    const older = await call(fx.service.handlers, 'session.open', { name: 'results.irqlab' });
+    const { run: _c, ...olderParts } = await ask(older.sessionId);
+    expect(olderParts).toEqual(jobParts);
+    await call(fx.service.handlers, 'session.close', { sessionId: older.sessionId });
   });
 
   it('lists each device with its irqs and MSI messages', async () => {

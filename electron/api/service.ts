@@ -6,7 +6,6 @@ import path from 'node:path';
 import { resolveProfile } from '../../core/scenario';
 import { InjectionSchema } from '../../core/kernel/injections';
 import { KernelProfileSchema, PROFILES } from '../../core/kernel/profiles';
-import { isProblemLevel } from '../../core/kernel/printk';
 import { machineJsonSchema } from '../../core/model/json-schema';
 import { largeMachine, PRESETS } from '../../core/model/presets';
 import { MachineSchema, type Machine } from '../../core/model/schema';
@@ -20,7 +19,6 @@ import type {
   RunResult,
 } from './channels';
 import type { Handlers } from './dispatch';
-import { explainLine } from '../../core/import/explain';
 import { compareRealWithPredicted, type PredictedOwner } from '../../core/import/real-vs-predicted';
 import {
   decodeMessage,
@@ -36,7 +34,32 @@ import { engineBreakpoints, listBreakpoints, saveBreakpoints } from './breakpoin
 import { Debuggers } from './debugging';
 import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
-import { runSpecOf, type StoredRunOutputs } from './job-work';
+import {
+  explainableLineIndexes,
+  faultLineIndexes,
+  resultOf,
+  runSpecOf,
+  type RunResultParts,
+  type StoredRunOutputs,
+} from './job-work';
+
+/** The outputs' fields the results view shows first (and the format that says they are ours). */
+const RESULT_FIELDS = [
+  'format',
+  'profile',
+  'procInterrupts',
+  'truncated',
+  'dmesg',
+  'dmesgLevels',
+  'faultLines',
+  'explainLines',
+  'warnings',
+  'oops',
+  'vectorUsage',
+  'irqCount',
+  'deviceCount',
+  'milliseconds',
+];
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
 import { allocations, runQuery, sqlSchema, timeline, tracePage, traceSymbols } from './trace';
 import { SessionLibrary, type SessionLibraryOptions } from './sessions';
@@ -109,34 +132,7 @@ const REPORT_FORMATS: Record<
   },
 };
 
-/**
- * Runs stored before each line's printk level was kept: lines that read as a fault. Newer runs
- * are classified by their level (faultLineIndexes).
- */
-const FAULT_LINE_WORDS =
-  /\b(BUG|Oops|WARNING|fail|error|refus|exceed|broken|fault|cannot|can't|unable|No irq handler|No free IRQ|INTR-REMAP|Call Trace)/i;
-
-/**
- * The log lines to flag as faults: those the kernel logged at KERN_WARNING or more severe
- * (pr_warn, pr_err, FW_BUG, BUG, Oops). A pr_info line is never one, whatever its words.
- */
-export function faultLineIndexes(dmesg: readonly string[], levels?: readonly number[]): number[] {
-  const out: number[] = [];
-  dmesg.forEach((line, i) => {
-    const level = levels?.[i];
-    if (level !== undefined ? isProblemLevel(level) : FAULT_LINE_WORDS.test(line)) out.push(i);
-  });
-  return out;
-}
-
-/** Lines core/import can explain (an "Explain" beside them, whatever their level). */
-export function explainableLineIndexes(dmesg: readonly string[]): number[] {
-  const out: number[] = [];
-  dmesg.forEach((line, i) => {
-    if (explainLine(line) !== null) out.push(i);
-  });
-  return out;
-}
+export { explainableLineIndexes, faultLineIndexes };
 
 export function createService(options: ServiceOptions): Service {
   const temp = options.sessions ? null : mkdtempSync(path.join(tmpdir(), 'irqlab-service-'));
@@ -199,7 +195,7 @@ export function createService(options: ServiceOptions): Service {
     for (let i = runs.length - 1; i >= 0; i--) {
       const r = runs[i]!;
       if (r.status === 'complete' && r.profile === profileName) {
-        if (s.session.run(r.id)?.machineJson === machineText) {
+        if (s.session.runMachineJson(r.id) === machineText) {
           expectedEvents = r.eventCount;
           break;
         }
@@ -219,7 +215,12 @@ export function createService(options: ServiceOptions): Service {
         expectedEvents,
       },
       (outcome, status) => {
-        if (outcome.kind === 'run') status.runId = outcome.runId;
+        if (outcome.kind !== 'run') return;
+        status.runId = outcome.runId;
+        // The results view asks for these next: kept, so that nothing is read back for it.
+        results.set(`${s.file}#${outcome.runId}`, outcome.result);
+        for (const key of [...results.keys()].slice(0, Math.max(0, results.size - 4)))
+          results.delete(key);
       },
     );
     jobFiles.set(jobId, s.file);
@@ -229,28 +230,76 @@ export function createService(options: ServiceOptions): Service {
   /** The run's outputs with its tables (the views need them). */
   const stored = (sessionId: string, runId: number) => outputsOf(sessionId, runId).outputs;
 
-  // The last runs' outputs, parsed once (a large machine's are tens of MB).
+  // The last runs' outputs, parsed once (a large machine's are tens of MB); dropped when their
+  // session closes.
   const outputsCache: { key: string; outputs: StoredRunOutputs }[] = [];
-  function outputsOf(sessionId: string, runId: number) {
+  /** What the results view shows first of the last runs made here (from the job, not the file). */
+  const results = new Map<string, RunResultParts>();
+  const forgetFile = (file: string) => {
+    for (let i = outputsCache.length - 1; i >= 0; i--)
+      if (outputsCache[i]!.key.startsWith(`${file}#`)) outputsCache.splice(i, 1);
+    for (const key of [...results.keys()]) if (key.startsWith(`${file}#`)) results.delete(key);
+  };
+  /** A run that exists, with results (complete), or a clear error. */
+  function completeRun(sessionId: string, runId: number) {
     const s = library.get(sessionId);
-    const run = s.session.run(runId);
+    const run = s.session.runInfo(runId);
     if (!run) throw new Error(`no run ${runId} in this session`);
+    if (run.status !== 'complete')
+      throw new Error(
+        `run ${runId} is ${run.status}${run.error ? ` (${run.error})` : ''}: it has no results`,
+      );
+    return { s, run };
+  }
+  function outputsOf(sessionId: string, runId: number) {
+    const { s, run } = completeRun(sessionId, runId);
     const key = `${s.file}#${runId}`;
     let cached = outputsCache.find((c) => c.key === key);
     if (!cached) {
-      if (run.status !== 'complete' || !run.outputsJson)
-        throw new Error(
-          `run ${runId} is ${run.status}${run.error ? ` (${run.error})` : ''}: it has no results`,
-        );
-      const outputs = JSON.parse(run.outputsJson) as StoredRunOutputs;
+      const outputs = s.session.runOutputs(runId) as StoredRunOutputs | null;
+      if (!outputs) throw new Error(`run ${runId} has no results`);
       if (outputs.format !== 'irqlab-app-run/1')
         throw new Error(`run ${runId} was stored by another tool (the CLI): no results to show`);
       cached = { key, outputs };
       outputsCache.unshift(cached);
       outputsCache.length = Math.min(outputsCache.length, 2);
     }
-    const { outputsJson: _o, machineJson: _m, ...summary } = run;
-    return { run: summary, outputs: cached.outputs };
+    return { run, outputs: cached.outputs };
+  }
+  /** The results view's first answer: kept from the job, or read field by field from the file. */
+  function resultOfRun(sessionId: string, runId: number): RunResult {
+    const { s, run } = completeRun(sessionId, runId);
+    const key = `${s.file}#${runId}`;
+    const kept = results.get(key) ?? outputsCache.find((c) => c.key === key)?.outputs;
+    if (kept) return { run, ...('format' in kept ? resultOf(kept) : kept) };
+    const f = s.session.runOutputFields(runId, RESULT_FIELDS);
+    if (!f) throw new Error(`run ${runId} has no results`);
+    if (f.format !== 'irqlab-app-run/1')
+      throw new Error(`run ${runId} was stored by another tool (the CLI): no results to show`);
+    const counts =
+      typeof f.irqCount === 'number' && typeof f.deviceCount === 'number'
+        ? { irqCount: f.irqCount, deviceCount: f.deviceCount }
+        : s.session.runOutputLengths(runId, ['irqs', 'devices']);
+    const dmesg = f.dmesg as string[];
+    const parts: RunResultParts = {
+      profile: f.profile as string,
+      procInterrupts: f.procInterrupts as string,
+      truncated: f.truncated as boolean,
+      dmesg,
+      dmesgLevels: (f.dmesgLevels as number[] | undefined) ?? null,
+      faultLines:
+        (f.faultLines as number[] | undefined) ??
+        faultLineIndexes(dmesg, f.dmesgLevels as number[] | undefined),
+      explainLines: (f.explainLines as number[] | undefined) ?? explainableLineIndexes(dmesg),
+      warnings: f.warnings as string[],
+      oops: (f.oops ?? null) as RunResultParts['oops'],
+      vectorUsage: f.vectorUsage as RunResultParts['vectorUsage'],
+      irqCount: 'irqCount' in counts ? counts.irqCount : counts.irqs!,
+      deviceCount: 'deviceCount' in counts ? counts.deviceCount : counts.devices!,
+      milliseconds: f.milliseconds as number,
+    };
+    results.set(key, parts);
+    return { run, ...parts };
   }
 
   const handlers: Handlers = {
@@ -311,6 +360,7 @@ export function createService(options: ServiceOptions): Service {
     'session.close': ({ sessionId }) => {
       const s = library.get(sessionId);
       debuggers.closeFile(s.file);
+      forgetFile(s.file);
       if (busy(s.file)) {
         for (const [jobId, file] of jobFiles) if (file === s.file) jobs.cancel(jobId);
       }
@@ -328,29 +378,11 @@ export function createService(options: ServiceOptions): Service {
       return spec
         ? { profile: spec.profile, injections: spec.injections }
         : {
-            profile: PROFILES[library.get(sessionId).session.run(runId)!.profile] ?? null,
+            profile: PROFILES[library.get(sessionId).session.runInfo(runId)!.profile] ?? null,
             injections: [],
           };
     },
-    'run.result': ({ sessionId, runId }): RunResult => {
-      const { run, outputs } = outputsOf(sessionId, runId);
-      return {
-        run,
-        profile: outputs.profile,
-        procInterrupts: outputs.procInterrupts,
-        truncated: outputs.truncated,
-        dmesg: outputs.dmesg,
-        dmesgLevels: outputs.dmesgLevels ?? null,
-        faultLines: faultLineIndexes(outputs.dmesg, outputs.dmesgLevels),
-        explainLines: explainableLineIndexes(outputs.dmesg),
-        warnings: outputs.warnings,
-        oops: outputs.oops,
-        vectorUsage: outputs.vectorUsage,
-        irqCount: outputs.irqs.length,
-        deviceCount: outputs.devices.length,
-        milliseconds: outputs.milliseconds,
-      };
-    },
+    'run.result': ({ sessionId, runId }): RunResult => resultOfRun(sessionId, runId),
     'run.realVsPredicted': ({ sessionId, runId }) => {
       const real = library.get(sessionId).session.realInterrupts();
       if (!real) return null;
@@ -441,7 +473,7 @@ export function createService(options: ServiceOptions): Service {
       const spec = REPORT_FORMATS[format];
       if (!spec.available) throw new Error(`the ${spec.label} ${spec.reason}`);
       const s = library.get(sessionId);
-      const run = s.session.run(runId);
+      const run = s.session.runInfo(runId);
       if (!run) throw new Error(`no run ${runId} in this session`);
       if (run.status !== 'complete') throw new Error(`run ${runId} is ${run.status}`);
       const stem = path.basename(s.titled ? s.file : 'untitled.irqlab', '.irqlab');
@@ -476,7 +508,7 @@ export function createService(options: ServiceOptions): Service {
       const spec = runSpecOf(s.session, runId);
       const parsed = parseMachineJson(spec.machineJson);
       if (!parsed.ok) throw new Error(`run ${runId}: its machine is not valid`);
-      const eventCount = s.session.run(runId)!.eventCount;
+      const eventCount = s.session.runInfo(runId)!.eventCount;
       if (seq !== undefined && seq >= eventCount)
         throw new Error(`run ${runId} has ${eventCount} steps: no step ${seq}`);
       const { debugId, state } = await debuggers.start(
@@ -503,23 +535,23 @@ export function createService(options: ServiceOptions): Service {
     },
     'run.allocations': ({ sessionId, runId, filter, offset, limit }) => {
       const s = library.get(sessionId);
-      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      if (!s.session.runInfo(runId)) throw new Error(`no run ${runId} in this session`);
       return allocations(s.session, runId, filter, offset, limit);
     },
 
     'trace.symbols': ({ sessionId, runId }) => {
       const s = library.get(sessionId);
-      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      if (!s.session.runInfo(runId)) throw new Error(`no run ${runId} in this session`);
       return traceSymbols(s.session, runId);
     },
     'trace.page': ({ sessionId, runId, fromSeq, limit, filter }) => {
       const s = library.get(sessionId);
-      if (!s.session.run(runId)) throw new Error(`no run ${runId} in this session`);
+      if (!s.session.runInfo(runId)) throw new Error(`no run ${runId} in this session`);
       return tracePage(s.session, runId, fromSeq, limit, filter);
     },
     'trace.timeline': ({ sessionId, runId, bins }) => {
       const s = library.get(sessionId);
-      const run = s.session.run(runId);
+      const run = s.session.runInfo(runId);
       if (!run) throw new Error(`no run ${runId} in this session`);
       return timeline(s.session, runId, run.eventCount, bins);
     },
@@ -550,7 +582,7 @@ export function createService(options: ServiceOptions): Service {
     'compare.start': ({ sessionId, runA, runB }) => {
       const s = library.get(sessionId);
       for (const id of [runA, runB]) {
-        const run = s.session.run(id);
+        const run = s.session.runInfo(id);
         if (!run) throw new Error(`no run ${id} in this session`);
         if (run.status !== 'complete') throw new Error(`run ${id} is ${run.status}`);
       }
@@ -600,7 +632,7 @@ export function createService(options: ServiceOptions): Service {
     'fault.explain': ({ line, sessionId, runId }) => {
       let machine: Machine | undefined;
       if (sessionId !== undefined && runId !== undefined) {
-        const json = library.get(sessionId).session.run(runId)?.machineJson;
+        const json = library.get(sessionId).session.runMachineJson(runId);
         const parsed = json ? parseMachineJson(json) : null;
         if (parsed?.ok) machine = parsed.machine;
       }

@@ -47,7 +47,7 @@ export class SimulationRunner {
       worker.once('exit', (code) =>
         settle(Atomics.load(flag, 0) ? 'cancelled' : new Error(`job worker exited (${code})`)),
       );
-      worker.postMessage({ job, cancel });
+      worker.postMessage({ job, cancel, entry: String(this.entry) });
     });
     return {
       outcome,

@@ -5,55 +5,64 @@
 // comparison, a one-shot `machine.simulate`) that reports progress as it goes and stops when the
 // shared `cancel` flag is set (checked between trace chunks, so the session is left consistent);
 // `{query}`: a read-only SQL query of a session (answered with its id: the query worker lives on).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
+import { remoteRunStore, serveRunStore, type RunStoreData } from './run-store';
 import { runQuery } from '../api/trace';
 import { Session } from '../../core/store/session';
 
 type Message =
-  | { job: JobRequest; cancel: SharedArrayBuffer }
+  /** `entry`: this script, for the thread that stores a run (run-store.ts). */
+  | { job: JobRequest; cancel: SharedArrayBuffer; entry: string }
   | { query: { id: number; file: string; sql: string; limit: number } };
 
 /** At most this often a progress message (the UI polls a few times a second). */
 const PROGRESS_INTERVAL_MS = 100;
 
-parentPort!.on('message', (message: Message) => {
-  if ('query' in message) {
-    // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
-    // 10-million-event run takes seconds). The host checked the file when it opened it.
-    const { id, file, sql, limit } = message.query;
-    try {
-      const session = Session.open(file, { readonly: true, fullCheckBytes: 0 });
+// Started to store a run's trace beside its boot: that is all this thread does.
+const runStore = (workerData as { runStore?: RunStoreData } | null)?.runStore;
+if (runStore) serveRunStore(runStore);
+else
+  parentPort!.on('message', (message: Message) => {
+    if ('query' in message) {
+      // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
+      // 10-million-event run takes seconds). The host checked the file when it opened it.
+      const { id, file, sql, limit } = message.query;
       try {
-        parentPort!.postMessage({ queryId: id, ok: true, value: runQuery(session, sql, limit) });
-      } finally {
-        session.close();
+        const session = Session.open(file, { readonly: true, fullCheckBytes: 0 });
+        try {
+          parentPort!.postMessage({ queryId: id, ok: true, value: runQuery(session, sql, limit) });
+        } finally {
+          session.close();
+        }
+      } catch (err) {
+        parentPort!.postMessage({ queryId: id, ok: false, message: (err as Error).message });
       }
-    } catch (err) {
-      parentPort!.postMessage({ queryId: id, ok: false, message: (err as Error).message });
+      return;
     }
-    return;
-  }
-  if ('job' in message) {
-    const flag = new Int32Array(message.cancel);
-    let last = -Infinity;
-    try {
-      const outcome = runJob(message.job, {
-        report: (progress: JobProgress) => {
-          const now = performance.now();
-          if (now - last < PROGRESS_INTERVAL_MS) return;
-          last = now;
-          parentPort!.postMessage({ type: 'progress', progress });
-        },
-        cancelled: () => Atomics.load(flag, 0) !== 0,
-      });
-      parentPort!.postMessage({ type: 'done', outcome });
-    } catch (err) {
-      parentPort!.postMessage(
-        err instanceof JobCancelled
-          ? { type: 'cancelled' }
-          : { type: 'failed', message: (err as Error).message },
-      );
+    if ('job' in message) {
+      const flag = new Int32Array(message.cancel);
+      let last = -Infinity;
+      try {
+        const outcome = runJob(message.job, {
+          report: (progress: JobProgress) => {
+            const now = performance.now();
+            if (now - last < PROGRESS_INTERVAL_MS) return;
+            last = now;
+            parentPort!.postMessage({ type: 'progress', progress });
+          },
+          cancelled: () => Atomics.load(flag, 0) !== 0,
+          openRunStore: remoteRunStore(
+            message.entry.startsWith('file:') ? new URL(message.entry) : message.entry,
+          ),
+        });
+        parentPort!.postMessage({ type: 'done', outcome });
+      } catch (err) {
+        parentPort!.postMessage(
+          err instanceof JobCancelled
+            ? { type: 'cancelled' }
+            : { type: 'failed', message: (err as Error).message },
+        );
+      }
     }
-  }
-});
+  });

@@ -1,0 +1,138 @@
+// A run stored by a thread of its own (run-store.ts) reads back exactly as one stored by the boot's
+// thread; its progress names each phase with a known total; a cancel or a store that cannot open
+// the file ends the job with the run stored failed or a clear error, never a hang.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PRESETS } from '../../core/model/presets';
+import { Session } from '../../core/store/session';
+import {
+  estimateBootEvents,
+  inThreadRunStore,
+  JobCancelled,
+  runJob,
+  type JobProgress,
+  type OpenRunStore,
+} from '../api/job-work';
+import { remoteRunStore } from './run-store';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-run-store-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const entry = new URL('./simulation-worker.mjs', import.meta.url);
+const text = (preset: string) => JSON.stringify(PRESETS[preset]!.make(), null, 2) + '\n';
+
+function newSession(name: string): string {
+  const file = path.join(dir, `${name}.irqlab`);
+  Session.open(file, { create: true }).close();
+  return file;
+}
+
+function boot(file: string, preset: string, openRunStore: OpenRunStore, seen: JobProgress[] = []) {
+  return runJob(
+    { kind: 'run', file, machineText: text(preset), expectedEvents: null },
+    { report: (p) => seen.push(p), cancelled: () => false, openRunStore },
+  );
+}
+
+describe('a run stored by its own thread', () => {
+  it('reads back event for event, outputs and all, as one stored by the boot thread', () => {
+    const here = newSession('here');
+    const there = newSession('there');
+    const a = boot(here, 'dmar-server', inThreadRunStore);
+    const b = boot(there, 'dmar-server', remoteRunStore(entry));
+    expect(a.kind === 'run' && b.kind === 'run').toBe(true);
+    if (a.kind !== 'run' || b.kind !== 'run') return;
+    expect(b.events).toBe(a.events);
+    const sa = Session.open(here, { readonly: true });
+    const sb = Session.open(there, { readonly: true });
+    try {
+      expect(sb.runs()).toMatchObject([{ id: b.runId, status: 'complete', eventCount: a.events }]);
+      for (let from = 0; from < a.events; from += 5000)
+        expect(sb.namedEvents(b.runId, from, 5000)).toEqual(sa.namedEvents(a.runId, from, 5000));
+      // Filters go through the posting lists the store thread wrote.
+      const irte = { fn: [...sb.symbols(b.runId)].find(([, s]) => s.name === 'modify_irte')![0] };
+      expect(sb.events(b.runId, 0, 100, irte).length).toBeGreaterThan(0);
+      expect(sb.events(b.runId, 0, 100, irte)).toEqual(sa.events(a.runId, 0, 100, irte));
+      const outputs = (s: Session, id: number) => {
+        const { milliseconds: _ms, ...rest } = s.runOutputs(id) as Record<string, unknown>;
+        return rest;
+      };
+      expect(outputs(sb, b.runId)).toEqual(outputs(sa, a.runId));
+      // What the results view reads first, field by field, is what the job handed over.
+      const fields = sb.runOutputFields(b.runId, ['procInterrupts', 'faultLines', 'irqCount']);
+      expect(fields).toEqual({
+        procInterrupts: b.result.procInterrupts,
+        faultLines: b.result.faultLines,
+        irqCount: b.result.irqCount,
+      });
+    } finally {
+      sa.close();
+      sb.close();
+    }
+  });
+
+  it('says how far each phase is of a known total, in order, never past 100%', () => {
+    const seen: JobProgress[] = [];
+    const out = boot(newSession('progress'), 'dmar-server', remoteRunStore(entry), seen);
+    const phases = seen.map((p) => p.phase).filter((p, i, all) => p !== all[i - 1]);
+    expect(phases[0]).toBe('booting');
+    expect(phases).toContain('building the outputs');
+    // Nothing comes back to an earlier phase, and the last one stores what is left.
+    expect(phases.indexOf('building the outputs')).toBeGreaterThan(0);
+    expect(new Set(phases).size).toBe(phases.length);
+    for (const p of seen) {
+      expect(p.total, p.phase).not.toBeNull();
+      expect(p.done, p.phase).toBeLessThanOrEqual(p.total!);
+    }
+    const building = seen.filter((p) => p.phase === 'building the outputs').map((p) => p.done);
+    expect(building).toEqual([...building].sort((x, y) => x - y));
+    expect(building.at(-1)).toBe(seen.find((p) => p.phase === 'building the outputs')!.total);
+    if (out.kind === 'run')
+      expect(seen.filter((p) => p.phase === 'booting').at(-1)!.done).toBe(out.events);
+  });
+
+  it('stores a cancelled run as failed, its trace so far readable', () => {
+    const file = newSession('cancelled');
+    let chunks = 0;
+    expect(() =>
+      runJob(
+        { kind: 'run', file, machineText: text('large'), expectedEvents: null },
+        {
+          report: (p) => void (p.phase === 'booting' && p.done > 0 && chunks++),
+          cancelled: () => chunks >= 3,
+          openRunStore: remoteRunStore(entry),
+        },
+      ),
+    ).toThrow(JobCancelled);
+    const s = Session.open(file, { readonly: true });
+    try {
+      const [run] = s.runs();
+      expect(run).toMatchObject({ status: 'failed', error: 'cancelled by the user' });
+      expect(run!.eventCount).toBeGreaterThan(0);
+      expect(s.events(run!.id, run!.eventCount - 1, 10)).toHaveLength(1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('ends the job with the store thread’s error when the file cannot be stored to', () => {
+    const file = path.join(dir, 'not-a-session.irqlab');
+    writeFileSync(file, 'these are not the sessions you are looking for');
+    expect(() => boot(file, 'large', remoteRunStore(entry))).toThrow(
+      /storing the run failed: .*not a valid irqlab session/,
+    );
+  });
+});
+
+describe('the first run of a machine', () => {
+  it('estimates its trace within a factor of two, for the progress shown', () => {
+    for (const preset of ['example', 'dmar-server', 'seed-dmar-hwirq-fail', 'large']) {
+      const out = boot(newSession(`estimate-${preset}`), preset, inThreadRunStore);
+      if (out.kind !== 'run') throw new Error('not a run');
+      const estimate = estimateBootEvents(PRESETS[preset]!.make());
+      expect(estimate / out.events, preset).toBeGreaterThan(0.5);
+      expect(estimate / out.events, preset).toBeLessThan(2);
+    }
+  });
+});
