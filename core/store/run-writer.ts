@@ -219,18 +219,9 @@ export class RunWriter implements TraceSink {
     this.close('complete', JSON.stringify(outputs), null);
   }
 
-  /**
-   * The same with the outputs already serialized (by the thread that made them). `checkpoint:
-   * false` leaves the end-of-run WAL checkpoint to a later `checkpoint()` call (a store thread
-   * says the run is complete first: the run is readable once this returns).
-   */
-  finishJson(outputsJson: string, options: { checkpoint?: boolean } = {}): void {
-    this.close('complete', outputsJson, null, options.checkpoint ?? true);
-  }
-
-  /** Folds what the run wrote to the WAL into the database file (once a run has ended). */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+  /** The same with the outputs already serialized (by the thread that made them). */
+  finishJson(outputsJson: string): void {
+    this.close('complete', outputsJson, null);
   }
 
   fail(error: string): void {
@@ -241,7 +232,6 @@ export class RunWriter implements TraceSink {
     status: 'complete' | 'failed',
     outputsJson: string | null,
     error: string | null,
-    checkpoint = true,
   ): void {
     if (this.done) return;
     this.done = true;
@@ -251,7 +241,7 @@ export class RunWriter implements TraceSink {
       )
       .run(status, new Date().toISOString(), this.events, outputsJson, error, this.runId);
     this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
-    if (checkpoint) this.checkpoint();
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   private store(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void {
