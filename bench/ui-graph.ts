@@ -12,7 +12,8 @@
 // RUNS times in a fresh page; the median is printed (ui_graph_large_ms, ui_graph_2000_ms) with
 // the max (ui_graph_large_max_ms, ui_graph_2000_max_ms).
 //   npm run build:renderer && npx tsx bench/ui-graph.ts
-import { chromium, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { launchChromium } from './browser';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,16 +46,7 @@ async function clickToGraph(page: Page, click: () => Promise<void>): Promise<num
 export async function benchUiGraph(): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-graph-'));
   const host = await startBrowserHost({ port: 0, sessionsDir: path.join(dir, 'sessions') });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const large: number[] = [];
     const devices: number[] = [];

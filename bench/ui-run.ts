@@ -26,7 +26,8 @@
 //   server_rss_after_close_mb   the host's RSS a few seconds after that session was closed
 //                               (server_rss_open_mb: while it was open, after the run).
 //   npm run build:renderer && npx tsx bench/ui-run.ts
-import { chromium, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { launchChromium } from './browser';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -190,16 +191,7 @@ export async function benchUiRun(): Promise<Record<string, number>> {
 
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-run-'));
   const { child, url } = await startHost(dir);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium();
   const note = (k: string) => process.stderr.write(`${k}: ${figures[k]}\n`);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });

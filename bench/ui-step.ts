@@ -18,7 +18,7 @@
 // ui_step_api_p99_ms (the API call's part: page -> host -> stepping worker -> page), and the setup's
 // ui_boot_large_stored_seconds and ui_debugger_start_seconds.
 //   npm run build:renderer && npx tsx bench/ui-step.ts
-import { chromium } from '@playwright/test';
+import { launchChromium } from './browser';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,16 +35,7 @@ const round = (n: number) => Number(n.toFixed(2));
 export async function benchUiStep(): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-bench-'));
   const host = await startBrowserHost({ port: 0, sessionsDir: path.join(dir, 'sessions') });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(host.url);
