@@ -13,7 +13,8 @@ import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
 import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const CRAASK = {
   dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
@@ -399,5 +400,55 @@ describe('what a log says about probe order', () => {
       ['0000:41:00.0', '0000:21:00.0'],
       ['0000:21:00.0', '0000:41:00.0'],
     ]);
+  });
+});
+
+describe('what-ifs on an imported real machine', () => {
+  /**
+   * The Craask imported from its three artefacts, its processor thermal device given an id no
+   * driver model claims: its interrupt then comes from the real file (an observed request).
+   */
+  async function craaskWithObservedDevice() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-what-if-'));
+    try {
+      const files = Object.values(CRAASK).map((f) => {
+        const to = path.join(dir, path.basename(f));
+        writeFileSync(to, readFileSync(realPath(f), 'utf8').replace('[8086:461d]', '[8086:fffe]'));
+        return to;
+      });
+      return (await importFiles(files)).machine!;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const thermalRow = (sim: ReturnType<typeof simulate>) =>
+    parseProcInterrupts(sim.procInterrupts(), 'predicted').rows.find((x) =>
+      x.actions.includes('processor_thermal_device_pci'),
+    );
+
+  it('boots with more CPUs, with IR off and under another kernel, the observed device kept', async () => {
+    const m = await craaskWithObservedDevice();
+    expect(m.irq_requests.find((q) => q.device === '0000:00:04.0')?.source).toBe('observed');
+    expect(thermalRow(simulate(m))?.chip).toBe('IR-PCI-MSI-0000:00:04.0');
+
+    // Twice the CPUs: every row has a column for each.
+    const more = structuredClone(m);
+    const last = more.cpus.list[more.cpus.list.length - 1]!;
+    const n = more.cpus.list.length;
+    for (let i = 0; i < n; i++)
+      more.cpus.list.push({ ...last, cpu: n + i, apic_id: last.apic_id + 2 * (i + 1) });
+    const wider = simulate(more);
+    expect(parseProcInterrupts(wider.procInterrupts(), 'predicted').cpus).toHaveLength(2 * n);
+    expect(thermalRow(wider)?.chip).toBe('IR-PCI-MSI-0000:00:04.0');
+
+    // intremap=off: the same request, now a plain PCI-MSI message.
+    const irOff = structuredClone(m);
+    irOff.kernel.cmdline = `${irOff.kernel.cmdline ?? ''} intremap=off`.trim();
+    const plain = simulate(irOff);
+    expect(plain.dmesg.join('\n')).not.toMatch(/Enabled IRQ remapping/);
+    expect(thermalRow(plain)?.chip).toBe('PCI-MSI-0000:00:04.0');
+
+    // A 5.15 kernel: one global IR-PCI-MSI domain (per-device MSI domains came in 6.2).
+    expect(thermalRow(simulate(m, { profile: '5.15' }))?.chip).toBe('IR-PCI-MSI');
   });
 });
