@@ -37,6 +37,8 @@ interface View {
 
 /** The smallest scale at which node labels read comfortably. */
 const READABLE_SCALE = 0.8;
+/** The smallest scale a whole small machine is fitted at: below it, readable from the top left. */
+const LEGIBLE_SCALE = 0.5;
 /** Below this scale nodes show their label only; below NO_TEXT_SCALE, nothing but boxes. */
 const DETAIL_SCALE = 0.45;
 const NO_TEXT_SCALE = 0.22;
@@ -113,7 +115,7 @@ export function TopologyView({
   }, []);
 
   /**
-   * The whole machine in view. On a big machine, when that would be too small to read: readable,
+   * The whole machine in view. When that would be too small to read: readable,
    * from the top left, where the sockets' rows (wrapped to the pane's width) show whole, the PCI
    * tree under them.
    */
@@ -121,7 +123,9 @@ export function TopologyView({
   const fit = useCallback(() => {
     if (!layout || !size) return;
     const whole = Math.min(1.2, size.width / layout.width, size.height / layout.height);
-    if (whole >= READABLE_SCALE || !big) {
+    // A small machine may show whole a little smaller than a big one's rows, but never below
+    // what can be read (a root complex of 20 functions in a short pane fitted at 30%).
+    if (whole >= (big ? READABLE_SCALE : LEGIBLE_SCALE)) {
       setView({
         scale: whole,
         x: (size.width - layout.width * whole) / 2,
