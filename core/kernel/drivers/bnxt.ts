@@ -2,7 +2,13 @@
 // drivers/net/ethernet/broadcom/bnxt/bnxt.c (bnxt_pci_tbl, bnxt_set_dflt_rings,
 // bnxt_init_int_mode, bnxt_init_msix, bnxt_init_inta, bnxt_setup_msix, bnxt_setup_inta,
 // bnxt_request_irq); Linux 4.4 to 6.x before dynamic MSI-X allocation.
-import { type DriverContext, type DriverEntry, type DriverModel, profileAtLeast } from './types';
+import {
+  type DriverContext,
+  type DriverEntry,
+  type DriverModel,
+  oneVector,
+  profileAtLeast,
+} from './types';
 
 /** bnxt_pci_tbl: Broadcom (14e4) PF ids, then the VF ids (CONFIG_BNXT_SRIOV). */
 const PF_IDS = `
@@ -44,15 +50,7 @@ const bnxt: DriverModel = {
   plan: (ctx) => {
     const rings = bnxtRings(ctx);
     const vf = VF_IDS.includes(ctx.vendorDevice.slice(5));
-    const pin = {
-      modes: ['intx' as const],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => `${ctx.netdev}-TxRx-0`,
-    };
+    const pin = oneVector('intx', () => `${ctx.netdev}-TxRx-0`);
     if (ctx.msixTableSize === null) return vf ? [] : [pin];
     return [
       {

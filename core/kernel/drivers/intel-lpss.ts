@@ -15,7 +15,13 @@
 // Not modelled: the UART functions (8250_dw's irq name is the port's), which the import leaves
 // to what the artefacts show; they take an LPSS devid too, so a UART enumerated before an I2C
 // controller would shift the numbers.
-import { profileAtLeast, type DriverEntry, type DriverModel, type IrqMode } from './types';
+import {
+  oneVector,
+  profileAtLeast,
+  type DriverEntry,
+  type DriverModel,
+  type IrqMode,
+} from './types';
 
 type Kind = 'i2c' | 'spi';
 
@@ -30,14 +36,8 @@ const lpss = (kind: Kind): DriverModel => ({
     const modes: IrqMode[] = msi ? ['msix', 'msi', 'intx'] : ['intx'];
     return [
       {
-        modes,
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
         // idma64 probes first (its cell is added first), then the function's driver shares it.
-        name: () => `idma64.${ctx.instance}`,
+        ...oneVector(modes, () => `idma64.${ctx.instance}`),
         sharedActions: () => [`${CELL[kind]}.${ctx.instance}`],
       },
     ];

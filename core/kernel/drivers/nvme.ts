@@ -1,6 +1,6 @@
 // NVMe. Follows drivers/nvme/host/pci.c (nvme_pci_enable, nvme_setup_io_queues); Linux 4.4 to
 // mainline.
-import { profileAtLeast, type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, type DriverModel, oneVector, profileAtLeast } from './types';
 
 /** drivers/nvme/host/pci.c: nvme_pci_enable allocates 1 vector (admin queue, any type); then
  * nvme_setup_io_queues frees it and allocates 1 + nr_io_queues with PCI_IRQ_AFFINITY and
@@ -28,15 +28,7 @@ const nvme: DriverModel = {
     const io = Math.max(1, Math.min(ctx.statedQueues ?? ctx.cpus, tableMax - 1));
     const name = (i: number) => `nvme${ctx.instance}q${i}`;
     return [
-      {
-        modes: ['msix', 'msi', 'intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name,
-      },
+      oneVector(['msix', 'msi', 'intx'], name),
       {
         modes: ['msix', 'msi', 'intx'],
         min: 1,

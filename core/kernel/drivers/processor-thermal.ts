@@ -14,7 +14,7 @@
 //   The 6.6 profile (6.6-6.7) keeps the MSI; the 6.8 profile on has the INTx.
 // - Lunar Lake (0x641d), same file, from 6.11: PROC_THERMAL_FEATURE_MSI_SUPPORT, up to 4
 //   MSI/MSI-X vectors ("thermal: intel: int340x: Support MSI interrupt for Lunar Lake").
-import { type DriverEntry, type DriverModel, profileAtLeast } from './types';
+import { type DriverEntry, type DriverModel, oneVector, profileAtLeast } from './types';
 
 /** MSI_THERMAL_MAX: package thermal, DDR thermal, power floor, workload hint. */
 const MSI_THERMAL_MAX = 4;
@@ -39,15 +39,7 @@ const lunarLake: DriverModel = {
             postVectors: 0,
             name: () => NAME,
           }
-        : {
-            modes: ['intx'],
-            min: 1,
-            max: 1,
-            managed: false,
-            preVectors: 0,
-            postVectors: 0,
-            name: () => NAME,
-          },
+        : oneVector('intx', () => NAME),
     ];
   },
 };
@@ -58,17 +50,7 @@ const procThermalPci: DriverModel = {
   instanceKind: 'other',
   plan: (ctx) => {
     const intx = profileAtLeast(ctx.profile, '6.8');
-    return [
-      {
-        modes: intx ? ['intx'] : ['msix', 'msi', 'intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name: () => NAME,
-      },
-    ];
+    return [oneVector(intx ? 'intx' : ['msix', 'msi', 'intx'], () => NAME)];
   },
 };
 
@@ -76,17 +58,7 @@ const procThermalPci: DriverModel = {
 const procThermalBxt: DriverModel = {
   name: 'proc_thermal',
   instanceKind: 'other',
-  plan: () => [
-    {
-      modes: ['msi'],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => 'proc_thermal',
-    },
-  ],
+  plan: () => [oneVector('msi', () => 'proc_thermal')],
 };
 
 /** proc_thermal_pci_ids with MSI support (Lunar Lake M). */

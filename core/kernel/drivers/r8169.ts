@@ -31,17 +31,7 @@ const r8169: DriverModel = {
     const name = () => ctx.netdev;
     if (LEGACY_ONLY.test(ctx.vendorDevice)) return [oneVector('intx', name)];
     if (!profileAtLeast(ctx.profile, '4.20')) return [msiThenIntx(name)];
-    return [
-      {
-        modes: ['msix', 'msi', 'intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name,
-      },
-    ];
+    return [oneVector(['msix', 'msi', 'intx'], name)];
   },
 };
 

@@ -1,6 +1,6 @@
 // Thunderbolt / USB4 host interface (NHI). Follows drivers/thunderbolt/nhi.c (nhi_init_msi,
 // ring_request_msix) and ctl.c (tb_ctl_alloc); Linux 4.15 (MSI-X, 046bee1f9ab8) to mainline.
-import { type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, type DriverModel, oneVector } from './types';
 
 /** MSIX_MIN_VECS / MSIX_MAX_VECS: one vector per ring, 16 rings. */
 const MSIX_MIN_VECS = 6;
@@ -27,15 +27,7 @@ const thunderbolt: DriverModel = {
       name: () => 'thunderbolt',
       // The control channel's two rings; the other vectors wait for a user (tb_ring_alloc).
       requested: (i) => i < 2,
-      fallback: {
-        modes: ['msi'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name: () => 'thunderbolt',
-      },
+      fallback: oneVector('msi', () => 'thunderbolt'),
     },
   ],
 };

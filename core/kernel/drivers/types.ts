@@ -77,28 +77,21 @@ export function intxNicAtOpen(name: string): DriverModel {
     instanceKind: 'net',
     netdev: true,
     requestAt: 'open',
-    plan: (ctx) => [
-      {
-        modes: ['intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name: () => ctx.netdev,
-      },
-    ],
+    plan: (ctx) => [oneVector('intx', () => ctx.netdev)],
   };
 }
 
-/** One unmanaged vector in one mode, with what to try when it cannot be had. */
+/**
+ * One unmanaged vector, in one mode or the first of several it can have (pci_alloc_irq_vectors'
+ * flags, MSI-X first), with what to try when it cannot be had.
+ */
 export function oneVector(
-  mode: IrqMode,
+  modes: IrqMode | IrqMode[],
   name: (i: number, mode: IrqMode) => string,
   fallback?: IrqRequestPlan,
 ): IrqRequestPlan {
   return {
-    modes: [mode],
+    modes: typeof modes === 'string' ? [modes] : modes,
     min: 1,
     max: 1,
     managed: false,

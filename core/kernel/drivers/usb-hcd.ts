@@ -1,7 +1,7 @@
 // USB 1.1/2.0 host controllers on PCI: ehci-pci, ohci-pci, uhci_hcd. Follows
 // drivers/usb/core/hcd-pci.c (usb_hcd_pci_probe) and hcd.c (usb_add_hcd, usb_hcd_request_irqs);
 // Linux 4.4 to mainline.
-import { type DriverEntry, type DriverModel } from './types';
+import { type DriverEntry, type DriverModel, oneVector } from './types';
 
 /**
  * usb_hcd_pci_probe: a non-xHCI HCD gets one vector, MSI if the function has it (5.9+:
@@ -13,17 +13,7 @@ function hcd(description: string): DriverModel {
   return {
     name: description,
     instanceKind: 'usb',
-    plan: (ctx) => [
-      {
-        modes: ['msi', 'intx'],
-        min: 1,
-        max: 1,
-        managed: false,
-        preVectors: 0,
-        postVectors: 0,
-        name: () => `${description}:usb${ctx.usbBus ?? 1}`,
-      },
-    ],
+    plan: (ctx) => [oneVector(['msi', 'intx'], () => `${description}:usb${ctx.usbBus ?? 1}`)],
   };
 }
 

@@ -1,7 +1,7 @@
 // What every virtio-pci driver falls back to when its per-virtqueue vectors cannot be had.
 // Follows drivers/virtio/virtio_pci_common.c (vp_find_vqs, vp_find_vqs_msix, vp_find_vqs_intx);
 // Linux 4.4 to mainline.
-import type { DriverContext, IrqRequestPlan } from './types';
+import { oneVector, type DriverContext, type IrqRequestPlan } from './types';
 
 /**
  * vp_find_vqs: after vp_find_vqs_msix(per_vq_vectors = true) fails, vp_find_vqs_msix(false):
@@ -18,14 +18,6 @@ export function virtioSharedFallback(ctx: DriverContext): IrqRequestPlan {
     preVectors: 0,
     postVectors: 0,
     name: (i) => `virtio${ctx.instance}-${i === 0 ? 'config' : 'virtqueues'}`,
-    fallback: {
-      modes: ['intx'],
-      min: 1,
-      max: 1,
-      managed: false,
-      preVectors: 0,
-      postVectors: 0,
-      name: () => `virtio${ctx.instance}`,
-    },
+    fallback: oneVector('intx', () => `virtio${ctx.instance}`),
   };
 }
