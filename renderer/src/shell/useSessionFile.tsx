@@ -6,6 +6,7 @@ import { fileAsBase64, invoke } from '../api/client';
 import type { MachineDocument } from '../model/document';
 import type { Mode } from '../modes/ModeArea';
 import { Modal } from '../ui/Modal';
+import { SessionFileInput } from '../ui/SessionFileInput';
 import type { Contribution, Dialogs } from './contributions';
 
 type Info = ResponseOf<'app.info'>;
@@ -181,18 +182,7 @@ export function useSessionFile({
   };
 
   const hiddenOpenInput = (
-    <input
-      ref={openInput}
-      type="file"
-      accept=".irqlab"
-      hidden
-      data-testid="app-open-input"
-      onChange={(e) => {
-        const f = e.target.files?.[0];
-        if (f) uploadFile(f);
-        e.target.value = '';
-      }}
-    />
+    <SessionFileInput inputRef={openInput} testId="app-open-input" onFile={uploadFile} />
   );
 
   const dialogsShown = (

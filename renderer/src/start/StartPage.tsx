@@ -8,6 +8,7 @@ import { checkFileSize, fileAsBase64, invoke } from '../api/client';
 import { formatBytes } from '../runs/ExportDialog';
 import { Modal } from '../ui/Modal';
 import { plural } from '../../../core/model/format';
+import { SessionFileInput } from '../ui/SessionFileInput';
 
 type Info = ResponseOf<'app.info'>;
 type Preset = ResponseOf<'presets.list'>[number];
@@ -287,18 +288,7 @@ export function StartPage({
               >
                 Open file…
               </button>
-              <input
-                ref={fileInput}
-                type="file"
-                accept=".irqlab"
-                hidden
-                data-testid="open-file-input"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  if (f) onUpload(f);
-                  e.target.value = '';
-                }}
-              />
+              <SessionFileInput inputRef={fileInput} testId="open-file-input" onFile={onUpload} />
               {info.mode === 'browser' && info.sessionsDir && (
                 <p className="hint">
                   Browser mode keeps sessions in <code>{info.sessionsDir}</code>; an uploaded file
