@@ -1,10 +1,9 @@
 // Shared steps of the end-to-end flows. Expected values come from the app's own service run
 // in-process (what the CLI would say), never from numbers copied into the tests.
 import { expect, test as base, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createService } from '../electron/api/service';
-import { sharedPath } from '../core/testing/shared';
 
 export const SCREENSHOTS = path.resolve('artifacts', 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -82,24 +81,7 @@ export async function formatJson(page: Page) {
   await page.getByRole('menuitem', { name: /Format the JSON/ }).click();
 }
 
-/**
- * The Craask Chromebook's published dmesg, lspci and /proc/interrupts, its processor thermal
- * device (00:04.0) given an id no driver model claims: irqlab models every other driver there, so
- * this stands for a device it does not know (its interrupts then come from the real file).
- */
-export function craaskWithUnknownDevice(): { name: string; text: string }[] {
-  return [
-    'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
-    'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
-    'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
-  ].map((f) => ({
-    name: path.basename(f),
-    text: readFileSync(sharedPath('fixtures', 'real', f), 'utf8').replace(
-      '[8086:461d]',
-      '[8086:fffe]',
-    ),
-  }));
-}
+export { craaskWithUnknownDevice } from '../core/testing/craask';
 
 /** Files for a file input, from their names and texts. */
 export function uploads(files: { name: string; text: string }[]) {

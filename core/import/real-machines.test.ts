@@ -11,16 +11,11 @@ import { parseProcInterrupts } from './interrupts';
 import { msiRowsByDevice } from './observed';
 import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
+import { CRAASK, craaskWithUnknownDevice } from '../testing/craask';
 import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-
-const CRAASK = {
-  dmesg: 'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
-  lspci: 'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
-  interrupts: 'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
-};
 
 describe('what a log states reaches the machine', () => {
   it("without a DMAR table, the log's DMAR-IR lines scope the IOAPIC and HPET, so remapping comes up as it did", async () => {
@@ -404,16 +399,13 @@ describe('what a log says about probe order', () => {
 });
 
 describe('what-ifs on an imported real machine', () => {
-  /**
-   * The Craask imported from its three artefacts, its processor thermal device given an id no
-   * driver model claims: its interrupt then comes from the real file (an observed request).
-   */
+  /** The Craask, a device of it irqlab does not model: its interrupt comes from the real file. */
   async function craaskWithObservedDevice() {
     const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-what-if-'));
     try {
-      const files = Object.values(CRAASK).map((f) => {
-        const to = path.join(dir, path.basename(f));
-        writeFileSync(to, readFileSync(realPath(f), 'utf8').replace('[8086:461d]', '[8086:fffe]'));
+      const files = craaskWithUnknownDevice().map((f) => {
+        const to = path.join(dir, f.name);
+        writeFileSync(to, f.text);
         return to;
       });
       return (await importFiles(files)).machine!;

@@ -1,27 +1,16 @@
 // "Real vs predicted" through the API: a machine imported with its real /proc/interrupts keeps
 // that file in its session, and run.realVsPredicted sets it beside a run's prediction, row by
 // row (matched by chip and hwirq), each difference with what made the predicted row.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../core/store/session';
+import { craaskArtefacts, craaskWithUnknownDevice } from '../../core/testing/craask';
 import { call } from './dispatch';
 import { useServiceFixture } from './service-fixture';
 
 const fx = useServiceFixture('real-vs-predicted');
-const REAL = path.resolve(__dirname, '../../../shared/fixtures/real');
-const FILES = [
-  'dmesg/google-craask-chromebook-alderlake-n-printk-levels.dmesg.txt',
-  'lspci/google-craask-chromebook-alderlake-n.lspci-plain.txt',
-  'interrupts/google-craask-chromebook-alderlake-n-newformat.interrupts.txt',
-];
-
-/** `edit` changes the artefacts' texts before the import (as another machine's would differ). */
-async function importAndBoot(edit: (text: string) => string = (t) => t) {
-  const files = FILES.map((f) => ({
-    name: path.basename(f),
-    text: edit(readFileSync(path.join(REAL, f), 'utf8')),
-  }));
+/** The Craask's dmesg, lspci and /proc/interrupts imported, booted, the real file kept. */
+async function importAndBoot(files = craaskArtefacts()) {
   const imported = await call(fx.service.handlers, 'import.artefacts', { files });
   expect(imported.machineText).not.toBeNull();
   const interrupts = files[2]!;
@@ -69,7 +58,7 @@ describe('run.realVsPredicted', () => {
   it('marks a device irqlab does not model as observed from the real file', async () => {
     // Every driver of this machine is modelled; its processor thermal device given an id that no
     // driver model claims stands for one irqlab does not know.
-    const { sessionId } = await importAndBoot((t) => t.replace('[8086:461d]', '[8086:fffe]'));
+    const { sessionId } = await importAndBoot(craaskWithUnknownDevice());
     const view = (await call(fx.service.handlers, 'run.realVsPredicted', { sessionId, runId: 1 }))!;
     const observed = view.rows.filter((r) => r.owner?.behaviour === 'observed');
     expect(observed.length).toBeGreaterThan(0);
