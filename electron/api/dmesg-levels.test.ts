@@ -5,7 +5,7 @@ import { isProblemLevel } from '../../core/kernel/printk';
 import { PRESETS } from '../../core/model/presets';
 import { simulate } from '../../core/scenario';
 import { call } from './dispatch';
-import { faultLineIndexes } from './service';
+import { faultLineIndexes } from './job-work';
 import { useServiceFixture } from './service-fixture';
 
 const fx = useServiceFixture('dmesg-levels');

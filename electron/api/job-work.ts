@@ -359,15 +359,27 @@ export function resultOf(outputs: StoredRunOutputs): RunResultParts {
     procInterrupts: outputs.procInterrupts,
     truncated: outputs.truncated,
     dmesg: outputs.dmesg,
-    dmesgLevels: outputs.dmesgLevels ?? null,
-    faultLines: outputs.faultLines ?? faultLineIndexes(outputs.dmesg, outputs.dmesgLevels),
-    explainLines: outputs.explainLines ?? explainableLineIndexes(outputs.dmesg),
+    ...dmesgMarks(outputs),
     warnings: outputs.warnings,
     oops: outputs.oops,
     vectorUsage: outputs.vectorUsage,
     irqCount: outputs.irqs.length,
     deviceCount: outputs.devices.length,
     milliseconds: outputs.milliseconds,
+  };
+}
+
+/**
+ * The levels of a run's log lines and the lines flagged and explainable, as stored, or found on
+ * read for runs stored before each was kept.
+ */
+export function dmesgMarks(
+  outputs: Pick<StoredRunOutputs, 'dmesg' | 'dmesgLevels' | 'faultLines' | 'explainLines'>,
+): Pick<RunResultParts, 'dmesgLevels' | 'faultLines' | 'explainLines'> {
+  return {
+    dmesgLevels: outputs.dmesgLevels ?? null,
+    faultLines: outputs.faultLines ?? faultLineIndexes(outputs.dmesg, outputs.dmesgLevels),
+    explainLines: outputs.explainLines ?? explainableLineIndexes(outputs.dmesg),
   };
 }
 

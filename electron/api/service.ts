@@ -35,13 +35,16 @@ import { Debuggers } from './debugging';
 import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
 import {
-  explainableLineIndexes,
-  faultLineIndexes,
+  dmesgMarks,
   resultOf,
   runSpecOf,
   type RunResultParts,
   type StoredRunOutputs,
 } from './job-work';
+
+import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
+import { allocations, runQuery, sqlSchema, timeline, tracePage, traceSymbols } from './trace';
+import { SessionLibrary, type SessionLibraryOptions } from './sessions';
 
 /** The outputs' fields the results view shows first (and the format that says they are ours). */
 const RESULT_FIELDS = [
@@ -60,9 +63,6 @@ const RESULT_FIELDS = [
   'deviceCount',
   'milliseconds',
 ];
-import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
-import { allocations, runQuery, sqlSchema, timeline, tracePage, traceSymbols } from './trace';
-import { SessionLibrary, type SessionLibraryOptions } from './sessions';
 
 export interface ServiceOptions {
   mode: 'electron' | 'browser';
@@ -131,8 +131,6 @@ const REPORT_FORMATS: Record<
     reason: null,
   },
 };
-
-export { explainableLineIndexes, faultLineIndexes };
 
 export function createService(options: ServiceOptions): Service {
   const temp = options.sessions ? null : mkdtempSync(path.join(tmpdir(), 'irqlab-service-'));
@@ -286,11 +284,12 @@ export function createService(options: ServiceOptions): Service {
       procInterrupts: f.procInterrupts as string,
       truncated: f.truncated as boolean,
       dmesg,
-      dmesgLevels: (f.dmesgLevels as number[] | undefined) ?? null,
-      faultLines:
-        (f.faultLines as number[] | undefined) ??
-        faultLineIndexes(dmesg, f.dmesgLevels as number[] | undefined),
-      explainLines: (f.explainLines as number[] | undefined) ?? explainableLineIndexes(dmesg),
+      ...dmesgMarks({
+        dmesg,
+        dmesgLevels: f.dmesgLevels as number[] | undefined,
+        faultLines: f.faultLines as number[] | undefined,
+        explainLines: f.explainLines as number[] | undefined,
+      }),
       warnings: f.warnings as string[],
       oops: (f.oops ?? null) as RunResultParts['oops'],
       vectorUsage: f.vectorUsage as RunResultParts['vectorUsage'],
