@@ -3,9 +3,10 @@
 // filter, saving and reopening the session, and the host's memory once it is closed.
 //
 // How it is driven: the in-process figures first (this process, nothing else running here), then
-// the real browser-mode host as a process of its own (`node --import tsx
-// electron/node/browser-host.ts`, a free port, a temporary sessions and config folder: its RSS is
-// read from /proc) serving the built renderer (`npm run build:renderer` first), and Debian's
+// the real browser-mode host as a process of its own, as `npm start` runs it: the bundle
+// dist/host/browser-host.mjs (rebuilt first if its sources changed), a free port, a temporary
+// sessions and config folder (its RSS is read from /proc), serving the built renderer
+// (`npm run build:renderer` first), and Debian's
 // chromium (/usr/bin/chromium, CHROMIUM_PATH to change) driven by Playwright, as the end-to-end
 // tests do. Times in the page are taken in the page (performance.now() at the user's event to the
 // first animation frame that shows the result), so Playwright's polling adds nothing.
@@ -38,6 +39,7 @@ import { remoteRunStore } from '../electron/node/run-store';
 import { PRESETS } from '../core/model/presets';
 import { simulate } from '../core/scenario';
 import { Session } from '../core/store/session';
+import { buildHost, HOST_DIR } from '../scripts/build-cli.mjs';
 import { TraceEmitter } from '../core/trace/emitter';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -69,10 +71,9 @@ function inProcess(machineText: string): Record<string, number> {
       {
         report: () => undefined,
         cancelled: () => false,
-        // Stored as the app stores it: by a thread of its own while the boot goes on.
-        openRunStore: remoteRunStore(
-          new URL('../electron/node/simulation-worker.mjs', import.meta.url),
-        ),
+        // Stored as the app stores it: by a thread of its own (the host bundle's worker) while
+        // the boot goes on.
+        openRunStore: remoteRunStore(path.join(HOST_DIR, 'simulation-worker.mjs')),
       },
     );
     const job = (performance.now() - t0) / 1000;
@@ -159,9 +160,7 @@ async function startHost(dir: string) {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'electron/node/browser-host.ts',
+      path.join(HOST_DIR, 'browser-host.mjs'),
       '--port',
       '0',
       '--sessions-dir',
@@ -186,6 +185,7 @@ async function startHost(dir: string) {
 }
 
 export async function benchUiRun(): Promise<Record<string, number>> {
+  await buildHost({ ifStale: true });
   const machineText = JSON.stringify(PRESETS[PRESET]!.make(), null, 2) + '\n';
   const figures = inProcess(machineText);
 

@@ -142,7 +142,14 @@ export const ReportJsonSchema = z
       .strict(),
     outputs: z
       .object({
-        shape: z.enum(['irqlab-run/1', 'simulation-result', 'irqlab-app-run/1', 'none', 'unknown']),
+        shape: z.enum([
+          'irqlab-run/1',
+          'simulation-result',
+          'irqlab-app-run/1',
+          'irqlab-app-run/2',
+          'none',
+          'unknown',
+        ]),
         profile: z.string().nullable(),
         warnings: z.array(z.string()),
         oops: z

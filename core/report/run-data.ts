@@ -8,6 +8,7 @@
 import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
+import { irqTableProblem, StoredIrqs, type IrqTableJson } from '../scenario/irq-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 
@@ -318,7 +319,13 @@ export interface FaultRow {
 
 export interface RunOutputs {
   /** Which producer stored them: the CLI (SimulationResult), the app, or none stored. */
-  shape: 'irqlab-run/1' | 'simulation-result' | 'irqlab-app-run/1' | 'none' | 'unknown';
+  shape:
+    | 'irqlab-run/1'
+    | 'simulation-result'
+    | 'irqlab-app-run/1'
+    | 'irqlab-app-run/2'
+    | 'none'
+    | 'unknown';
   profile: string | null;
   dmesg: string[] | null;
   warnings: string[];
@@ -332,6 +339,34 @@ export interface RunOutputs {
   /** What the hardware did with the messages the run sent, when it sent any. */
   deliveries: { delivered: number; faulted: number; spurious: number } | null;
   panic: string | null;
+}
+
+/** The app's irq columns (irqlab-app-run/2) as rows; null when absent or not valid. */
+function irqTableRows(table: unknown, domainNames: string[]): IrqRow[] | null {
+  if (table === undefined || irqTableProblem(table) !== null) return null;
+  const irqs = StoredIrqs.fromTable(table as IrqTableJson);
+  const rows: IrqRow[] = [];
+  for (let i = 0; i < irqs.length; i++) {
+    const domains = irqs.chain(i).map((l) => domainNames[l.domain] ?? '');
+    rows.push({
+      irq: irqs.irq(i),
+      chip: irqs.chip(i),
+      hwirq: irqs.hwirq(i),
+      domain: domains[0] ?? '',
+      domains,
+      remapUnit: remapUnitOf(domains),
+      trigger: '',
+      actions: irqs.actions(i),
+      owner: irqs.owner(i),
+      mode: '',
+      vector: irqs.vector(i),
+      cpu: irqs.cpu(i),
+      effectiveAffinity: irqs.effective(i),
+      affinity: irqs.affinity(i),
+      managed: irqs.managed(i),
+    });
+  }
+  return rows;
 }
 
 export function readOutputs(outputs: unknown): RunOutputs {
@@ -352,7 +387,9 @@ export function readOutputs(outputs: unknown): RunOutputs {
     };
   const o = obj(outputs);
   const shape =
-    o.format === 'irqlab-app-run/1' || o.format === STORED_RUN_FORMAT
+    o.format === 'irqlab-app-run/1' ||
+    o.format === 'irqlab-app-run/2' ||
+    o.format === STORED_RUN_FORMAT
       ? o.format
       : Array.isArray(o.irqs) || Array.isArray(o.dmesg)
         ? 'simulation-result'
@@ -391,10 +428,20 @@ export function readOutputs(outputs: unknown): RunOutputs {
           managed: bool(i.managed),
         };
       })
-    : null;
+    : irqTableRows(o.irqTable, domainNames);
   const devices = Array.isArray(o.devices)
     ? o.devices.map(obj).map((d): DeviceRow => {
-        const messages = arr(d.messages).map(obj);
+        // The app's newer runs keep (address_hi, address_lo, data) triples, -1s where not written.
+        const words = arr(d.messageWords).map((w) => num(w, -1));
+        const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+        const messages = Array.isArray(d.messageWords)
+          ? Array.from({ length: Math.floor(words.length / 3) }, (_, e): Obj => {
+              const [hi, lo, data] = [words[e * 3]!, words[e * 3 + 1]!, words[e * 3 + 2]!];
+              return data < 0
+                ? { address: '', data: '' }
+                : { address: hex(hi, 8) + hex(lo, 8), data: hex(data, 4) };
+            })
+          : arr(d.messages).map(obj);
         const first = messages.find((m) => str(m.address) !== '');
         return {
           bdf: str(d.bdf),

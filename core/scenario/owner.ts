@@ -1,22 +1,34 @@
 // Who a decoded MSI message (core/hw/decode.ts) belongs to in a run: the IRTE it selects, or the
 // irq bound to its vector.
 import type { DecodedMsi } from '../hw/decode';
-import type { SimulationResult } from './result';
+import type { IrteRow, SimulatedIrq, SimulationResult } from './result';
 
 const hex = (n: number) => '0x' + n.toString(16);
 
+/** What ownerOf reads of a run: its irqs (a stored run's are read one by one) and remapping. */
+export interface OwnerRun {
+  irqs: Iterable<
+    Pick<SimulatedIrq, 'irq' | 'chip' | 'hwirq' | 'actions' | 'owner' | 'vector' | 'cpu'>
+  >;
+  remapping: {
+    mode: SimulationResult['remapping']['mode'];
+    units: { name: string; irtes: Pick<IrteRow, 'index' | 'irq' | 'vector' | 'dest'>[] }[];
+  };
+}
+
+const findIrq = <T>(irqs: Iterable<T>, test: (i: T) => boolean): T | undefined => {
+  for (const i of irqs) if (test(i)) return i;
+  return undefined;
+};
+
 /** Who a decoded message belongs to in a run: the IRTE it selects, or the irq on that vector. */
-export function ownerOf(
-  d: DecodedMsi,
-  run: SimulationResult,
-  apicIds: Map<number, number>,
-): string[] {
+export function ownerOf(d: DecodedMsi, run: OwnerRun, apicIds: Map<number, number>): string[] {
   const out: string[] = [];
   if (d.format === 'remappable') {
     for (const unit of run.remapping.units) {
       const e = unit.irtes.find((x) => x.index === d.index);
       if (!e) continue;
-      const irq = run.irqs.find((i) => i.irq === e.irq);
+      const irq = findIrq(run.irqs, (i) => i.irq === e.irq);
       out.push(
         `${unit.name} IRTE ${e.index}: irq ${e.irq} ${irq ? `(${irq.chip} ${irq.hwirq}, ${irq.actions.join(', ') || 'no action'}, owner ${irq.owner || '-'})` : ''} -> vector ${e.vector} on destination ${hex(e.dest)}`,
       );
@@ -30,7 +42,7 @@ export function ownerOf(
     const cpu = d.logical
       ? [...apicIds.keys()].find((c) => c < 8 && ((d.destination ?? 0) & (1 << c)) !== 0)
       : [...apicIds].find(([, id]) => id === d.destination)?.[0];
-    const irq = run.irqs.find((i) => i.vector === d.vector && i.cpu === cpu);
+    const irq = findIrq(run.irqs, (i) => i.vector === d.vector && i.cpu === cpu);
     if (run.remapping.mode !== 'off')
       out.push(
         'interrupt remapping is on in this run: the IOMMU blocks this message (fault reason 37)',

@@ -6,7 +6,8 @@ import type { CpuMask } from '../kernel/cpumask';
 import type { DriverModel, IrqMode } from '../kernel/drivers/catalogue';
 import { probeNrIrqs } from '../kernel/init';
 import { irTranslationStruct } from '../kernel/iommu/intel-ir';
-import { chain } from '../kernel/irq/irqdesc';
+import { chain, type IrqDesc } from '../kernel/irq/irqdesc';
+import type { IrqChip, IrqData } from '../kernel/irq/irqdesc';
 import type { Kernel } from '../kernel/kernel';
 import { irqDataDebugfs } from '../kernel/output/debugfs';
 import {
@@ -70,6 +71,8 @@ export interface SimulationResult {
      */
     behaviour: DeviceBehaviour | null;
     mode: IrqMode | null;
+    /** The messages as written to the device (entry index -> message; null: not written). */
+    entries: readonly ({ address_lo: number; address_hi: number; data: number } | null)[];
     messages: { entry: number; address: string; data: string }[];
     /** The MSI / MSI-X capability lines as `lspci -vvv` prints them (capability offsets aside). */
     lspci: string[];
@@ -121,7 +124,6 @@ export function outputs(
   events: number,
 ): SimulationResult {
   const online = [...k.online];
-  const onlineIndex = new Map(online.map((cpu, i) => [cpu, i]));
   // The per-irq tables are built when first read: on a big machine they cost more than the boot.
   const zeroCounts: readonly number[] = Object.freeze(online.map(() => 0));
   const buildIrqs = (): SimulatedIrq[] => {
@@ -133,39 +135,31 @@ export function outputs(
       if (l === undefined) lists.set(m, (l = m.toList()));
       return l;
     };
-    for (const desc of k.descs) {
-      // Skip a descriptor whose allocation an oops cut short (no chip yet on its outer level).
-      if (!desc || !desc.data?.chip) continue;
-      const irq = desc.irq;
-      const vector = k.apic.vector[irq] ?? 0;
-      const cpu = k.apic.cpu[irq] ?? 0;
-      const effective =
-        vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
-      const counted = k.counts.get(irq);
-      const data = desc.data;
+    eachIrq(k, (desc, f) => {
+      const data = desc.data!;
       const debugState = {
         // apicd->vector stays 0 while parked on the shutdown vector.
-        vector: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : vector,
-        cpu: vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : cpu,
+        vector: f.vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : f.vector,
+        cpu: f.vector === MANAGED_IRQ_SHUTDOWN_VECTOR ? 0 : f.cpu,
         moveInProgress: false,
-        isManaged: k.apic.has(irq, ApicChipData.IS_MANAGED),
-        canReserve: k.apic.has(irq, ApicChipData.CAN_RESERVE),
-        hasReserved: k.apic.has(irq, ApicChipData.HAS_RESERVED),
+        isManaged: f.managed,
+        canReserve: k.apic.has(f.irq, ApicChipData.CAN_RESERVE),
+        hasReserved: k.apic.has(f.irq, ApicChipData.HAS_RESERVED),
       };
       irqs.push({
-        irq,
-        chip: desc.data.chip.name,
-        hwirq: desc.data.hwirq,
+        irq: f.irq,
+        chip: data.chip!.name,
+        hwirq: data.hwirq,
         trigger: desc.trigger,
         handler: desc.handler,
         actions: [...desc.actions],
-        owner: desc.owner === 'isa' ? '' : desc.owner,
+        owner: f.owner,
         msi: desc.msiIndex < 0 ? null : desc.isMsix ? 'msix' : 'msi',
-        vector,
-        cpu,
-        effectiveAffinity: effective >= 0 ? String(effective) : '',
-        affinity: cpuList(k.affinity[irq] ?? k.allCpus),
-        managed: k.apic.has(irq, ApicChipData.IS_MANAGED),
+        vector: f.vector,
+        cpu: f.cpu,
+        effectiveAffinity: f.effective >= 0 ? String(f.effective) : '',
+        affinity: cpuList(f.affinity),
+        managed: f.managed,
         // Formatted when read: a big machine's runs keep them only up to a few thousand irqs.
         get debugfs() {
           return irqDataDebugfs(data, debugState);
@@ -176,28 +170,46 @@ export function outputs(
           chip: d.chip?.name ?? '',
         })),
         // Irqs that never fired share one all-zero row (a 1536-CPU machine has 100,000 irqs).
-        counts: counted ? online.map((c) => counted[c] ?? 0) : zeroCounts,
+        counts: countsOf(f.irq),
       });
-    }
+    });
     return irqs;
+  };
+  const countsOf = (irq: number): readonly number[] => {
+    const counted = k.counts.get(irq);
+    return counted ? online.map((c) => counted[c] ?? 0) : zeroCounts;
   };
   let irqsCache: SimulatedIrq[] | null = null;
   const irqsOf = () => (irqsCache ??= buildIrqs());
+  // The lines straight from the descriptors: a preview of the first lines builds no other irq.
   const lines = function* (): Generator<ProcIrqLine> {
-    for (const i of irqsOf()) {
-      if (i.actions.length > 0 || i.counts.some((c) => c > 0)) {
-        yield {
-          irq: i.irq,
-          counts: i.counts,
-          chip: i.chip,
-          hwirq: i.hwirq,
-          handler: i.handler,
-          actions: i.actions,
-        };
-      }
+    if (irqsCache) {
+      for (const i of irqsCache)
+        if (i.actions.length > 0 || i.counts.some((c) => c > 0))
+          yield {
+            irq: i.irq,
+            counts: i.counts,
+            chip: i.chip,
+            hwirq: i.hwirq,
+            handler: i.handler,
+            actions: i.actions,
+          };
+      return;
+    }
+    for (const desc of k.descs) {
+      if (!isListed(desc)) continue;
+      const counted = k.counts.get(desc.irq);
+      if (desc.actions.length === 0 && !(counted && counted.some((c) => c > 0))) continue;
+      yield {
+        irq: desc.irq,
+        counts: countsOf(desc.irq),
+        chip: desc.data.chip.name,
+        hwirq: desc.data.hwirq,
+        handler: desc.handler,
+        actions: desc.actions,
+      };
     }
   };
-  void onlineIndex;
   const nr = nrIrqs(machine, k);
   const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
   const warnings: string[] = [];
@@ -214,18 +226,29 @@ export function outputs(
       return irqsOf();
     },
     get devices() {
-      return (devicesCache ??= bound.map(({ fn, driver, mode }) => ({
-        bdf: fn.bdf,
-        driver: driver?.name ?? null,
-        behaviour: behaviourOf(machine, fn, driver),
-        mode,
-        lspci: lspciLines(fn, mode, k.messages.get(fn.bdf)?.entries ?? []),
-        messages: (k.messages.get(fn.bdf)?.entries ?? []).map((m, entry) => ({
-          entry,
-          address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
-          data: m ? hex(m.data, 4) : '',
-        })),
-      })));
+      return (devicesCache ??= bound.map(({ fn, driver, mode }) => {
+        const entries = k.messages.get(fn.bdf)?.entries ?? [];
+        let messages: SimulationResult['devices'][number]['messages'] | null = null;
+        let lspci: string[] | null = null;
+        return {
+          bdf: fn.bdf,
+          driver: driver?.name ?? null,
+          behaviour: behaviourOf(machine, fn, driver),
+          mode,
+          entries,
+          // Formatted when read: a big machine has a hundred thousand messages.
+          get lspci() {
+            return (lspci ??= lspciLines(fn, mode, entries));
+          },
+          get messages() {
+            return (messages ??= entries.map((m, entry) => ({
+              entry,
+              address: m ? hex(m.address_hi, 8) + hex(m.address_lo, 8) : '',
+              data: m ? hex(m.data, 4) : '',
+            })));
+          },
+        };
+      }));
     },
     get vectorDebugfs() {
       return k.matrix.debugShow();
@@ -275,6 +298,58 @@ export function outputs(
     warnings,
     events,
   };
+}
+
+/** What eachIrq tells of one irq (one object, reused from irq to irq). */
+export interface IrqFields {
+  irq: number;
+  /** Vector and CPU at the VECTOR level (0 = not assigned, 239 = parked). */
+  vector: number;
+  cpu: number;
+  /** The effective CPU, or -1. */
+  effective: number;
+  affinity: CpuMask;
+  managed: boolean;
+  /** The device or platform owner; '' for the legacy ISA irqs. */
+  owner: string;
+}
+
+/** A descriptor that is an irq to show: not one an oops cut short (no chip on its outer level). */
+function isListed(
+  desc: IrqDesc | undefined,
+): desc is IrqDesc & { data: IrqData & { chip: IrqChip } } {
+  return !!desc && !!desc.data?.chip;
+}
+
+/**
+ * Each irq of a booted kernel in ascending order, with the fields every view of it reads: the
+ * one reading of the kernel's state behind result.irqs and the app's irq table.
+ */
+export function eachIrq(k: Kernel, visit: (desc: IrqDesc, fields: IrqFields) => void): void {
+  const f: IrqFields = {
+    irq: 0,
+    vector: 0,
+    cpu: 0,
+    effective: -1,
+    affinity: k.allCpus,
+    managed: false,
+    owner: '',
+  };
+  for (const desc of k.descs) {
+    if (!isListed(desc)) continue;
+    const irq = desc.irq;
+    const vector = k.apic.vector[irq] ?? 0;
+    const cpu = k.apic.cpu[irq] ?? 0;
+    f.irq = irq;
+    f.vector = vector;
+    f.cpu = cpu;
+    f.effective =
+      vector !== 0 && vector !== MANAGED_IRQ_SHUTDOWN_VECTOR ? cpu : (k.effectiveCpu[irq] ?? -1);
+    f.affinity = k.affinity[irq] ?? k.allCpus;
+    f.managed = k.apic.has(irq, ApicChipData.IS_MANAGED);
+    f.owner = desc.owner === 'isa' ? '' : desc.owner;
+    visit(desc, f);
+  }
 }
 
 /** lspci's MSI and MSI-X capability lines (ls-caps.c cap_msi / cap_msix). */

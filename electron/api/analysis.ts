@@ -2,14 +2,12 @@
 // domain hierarchy with each domain's irqs, one irq's chain from its leaf domain to VECTOR, the
 // vector matrix with who holds each vector, the IRTEs of each remapping unit, the IOAPIC entries,
 // and the MSI message decoder (core/hw) with the owner of a message in this run.
-import type { SimulationResult } from '../../core/scenario';
 import { decodeMsi } from '../../core/hw/decode';
-import { ownerOf } from '../../core/scenario';
+import { ownerOf, type OwnerRun } from '../../core/scenario/owner';
 import type { IrqSummary, ResponseOf } from './channels';
-import type { StoredRunOutputs } from './job-work';
+import { deviceMessages, type StoredRunOutputs } from './job-work';
 import { IRTE_FIELDS, type RunTables } from './run-tables';
-
-type StoredIrq = StoredRunOutputs['irqs'][number];
+import { StoredIrqs } from '../../core/scenario/irq-table';
 
 export class NoTablesError extends Error {
   constructor(runId: number) {
@@ -24,33 +22,42 @@ export function tablesOf(outputs: StoredRunOutputs, runId: number): RunTables {
   return outputs.tables;
 }
 
-export function summary(i: StoredIrq): IrqSummary {
+/** The irq at position `i` of a run, as the views list it. */
+export function summary(irqs: StoredIrqs, i: number): IrqSummary {
   return {
-    irq: i.irq,
-    chip: i.chip,
-    hwirq: i.hwirq,
-    owner: i.owner,
-    actions: i.actions,
-    vector: i.vector,
-    cpu: i.cpu,
-    managed: i.managed,
+    irq: irqs.irq(i),
+    chip: irqs.chip(i),
+    hwirq: irqs.hwirq(i),
+    owner: irqs.owner(i),
+    actions: irqs.actions(i),
+    vector: irqs.vector(i),
+    cpu: irqs.cpu(i),
+    managed: irqs.managed(i),
   };
 }
 
-/** Who an irq is, in a few words: its action, else its owner, else chip and hwirq. */
-export function ownerLabel(i: StoredIrq | undefined): string {
-  if (!i) return '';
-  if (i.actions.length) return i.actions.join(', ');
-  if (i.owner) return `${i.owner} (${i.chip} ${i.hwirq})`;
-  return `${i.chip} ${i.hwirq}`;
+/** Who the irq at position `i` is, in a few words: its action, else its owner, else chip and hwirq. */
+export function ownerLabel(irqs: StoredIrqs, i: number): string {
+  if (i < 0) return '';
+  const actions = irqs.actions(i);
+  if (actions.length) return actions.join(', ');
+  const owner = irqs.owner(i);
+  if (owner) return `${owner} (${irqs.chip(i)} ${irqs.hwirq(i)})`;
+  return `${irqs.chip(i)} ${irqs.hwirq(i)}`;
 }
 
-/** Irqs by number, built once per outputs object. */
-const irqIndexes = new WeakMap<StoredRunOutputs, Map<number, StoredIrq>>();
-function irqIndex(outputs: StoredRunOutputs): Map<number, StoredIrq> {
-  let m = irqIndexes.get(outputs);
-  if (!m) irqIndexes.set(outputs, (m = new Map(outputs.irqs.map((i) => [i.irq, i]))));
-  return m;
+/** A run's irqs, read once per outputs object: its columns (newer runs) or its rows (older). */
+const storedIrqsOf = new WeakMap<StoredRunOutputs, StoredIrqs>();
+export function storedIrqs(outputs: StoredRunOutputs): StoredIrqs {
+  let irqs = storedIrqsOf.get(outputs);
+  if (!irqs) {
+    if (outputs.irqTable !== undefined) irqs = StoredIrqs.fromTable(outputs.irqTable);
+    else if (Array.isArray(outputs.irqs))
+      irqs = StoredIrqs.fromRows(outputs.irqs, outputs.tables?.chips ?? []);
+    else throw new Error('its outputs have no irqs (neither irqTable nor irqs)');
+    storedIrqsOf.set(outputs, irqs);
+  }
+  return irqs;
 }
 
 export function domainsView(outputs: StoredRunOutputs, runId: number): ResponseOf<'run.domains'> {
@@ -66,27 +73,39 @@ export function irqsView(
   offset: number,
   limit: number,
 ): ResponseOf<'run.irqs'> {
-  let list = outputs.irqs;
+  const irqs = storedIrqs(outputs);
+  let d = -1;
   if (domain !== undefined) {
     const t = tablesOf(outputs, runId);
-    const d = t.domains.findIndex((x) => x.name === domain);
+    d = t.domains.findIndex((x) => x.name === domain);
     if (d < 0) return { total: 0, irqs: [] };
-    list = list.filter((i) => {
-      const c = i.chain ?? [];
-      for (let k = 0; k < c.length; k += 3) if (c[k] === d) return true;
-      return false;
-    });
   }
   const needle = filter.trim().toLowerCase();
-  if (needle)
-    list = list.filter(
-      (i) =>
-        String(i.irq) === needle ||
-        i.chip.toLowerCase().includes(needle) ||
-        i.owner.toLowerCase().includes(needle) ||
-        i.actions.some((a) => a.toLowerCase().includes(needle)),
-    );
-  return { total: list.length, irqs: list.slice(offset, offset + limit).map(summary) };
+  // Strings repeat across irqs (a chip, an owner, an action list per device): each tested once.
+  const tested = new Map<string, boolean>();
+  const has = (text: string) => {
+    let hit = tested.get(text);
+    if (hit === undefined) tested.set(text, (hit = text.toLowerCase().includes(needle)));
+    return hit;
+  };
+  const page: IrqSummary[] = [];
+  let total = 0;
+  for (let i = 0; i < irqs.length; i++) {
+    if (d >= 0 && !irqs.inDomain(i, d)) continue;
+    if (
+      needle &&
+      !(
+        String(irqs.irq(i)) === needle ||
+        has(irqs.chip(i)) ||
+        has(irqs.owner(i)) ||
+        irqs.actions(i).some(has)
+      )
+    )
+      continue;
+    if (total >= offset && total < offset + limit) page.push(summary(irqs, i));
+    total++;
+  }
+  return { total, irqs: page };
 }
 
 /** The chain of one irq, leaf domain first, with its message and IRTE. */
@@ -96,38 +115,43 @@ export function irqChain(
   irq: number,
 ): ResponseOf<'run.irqChain'> {
   const t = tablesOf(outputs, runId);
-  const i = irqIndex(outputs).get(irq);
-  if (!i) throw new Error(`no irq ${irq} in run ${runId}`);
-  const chain: { domain: string; hwirq: number; chip: string }[] = [];
-  const c = i.chain ?? [];
-  for (let k = 0; k < c.length; k += 3)
-    chain.push({ domain: t.domains[c[k]!]!.name, hwirq: c[k + 1]!, chip: t.chips[c[k + 2]!]! });
+  const irqs = storedIrqs(outputs);
+  const at = irqs.indexOf(irq);
+  if (at < 0) throw new Error(`no irq ${irq} in run ${runId}`);
+  const chain = irqs.chain(at).map((l) => ({
+    domain: t.domains[l.domain]?.name ?? `(domain ${l.domain})`,
+    hwirq: l.hwirq,
+    chip: l.chip,
+  }));
+  const owner = irqs.owner(at);
+  const cpu = irqs.cpu(at);
+  const vector = irqs.vector(at);
   let irte: ResponseOf<'run.irqChain'>['irte'] = null;
   for (const u of t.irtes) {
     const n = IRTE_FIELDS.length;
     for (let k = 0; k < u.rows.length; k += n)
       if (u.rows[k + 1] === irq) {
-        irte = { unit: u.unit, ...irteRow(u.rows, k, ownerLabel(i)) };
+        irte = { unit: u.unit, ...irteRow(u.rows, k, ownerLabel(irqs, at)) };
         break;
       }
     if (irte) break;
   }
   // The device's message for this irq: the one naming its IRTE (remappable format) or its
   // CPU and vector (compatibility format).
-  const device = outputs.devices.find((d) => d.bdf === i.owner);
-  const apicId = t.apicIds[i.cpu];
-  const message = device?.messages.find((m) => {
+  const device = outputs.devices.find((d) => d.bdf === owner);
+  const apicId = t.apicIds[cpu];
+  const message = (device ? deviceMessages(device) : []).find((m) => {
     const d = decodeMsi(hexBig(m.address), Number.parseInt(m.data.replace(/^0x/, ''), 16));
     if (d.format === 'remappable') return irte !== null && d.index === irte.index;
-    if (d.format !== 'compatibility' || d.vector !== i.vector) return false;
+    if (d.format !== 'compatibility' || d.vector !== vector) return false;
     // Flat logical (xAPIC, up to 8 CPUs): one bit per CPU; else the APIC id.
-    return d.logical ? ((d.destination ?? 0) & (1 << i.cpu)) !== 0 : d.destination === apicId;
+    return d.logical ? ((d.destination ?? 0) & (1 << cpu)) !== 0 : d.destination === apicId;
   });
   return {
-    irq: summary(i),
+    irq: summary(irqs, at),
     chain,
-    affinity: i.affinity ?? '',
-    effective: i.effective ?? '',
+    affinity: irqs.affinity(at),
+    effective: irqs.effective(at),
     messages: message ? [message] : [],
     irte,
     debugfs: t.debugfs?.[String(irq)] ?? null,
@@ -157,19 +181,21 @@ export function vectorMatrix(
   const t = tablesOf(outputs, runId);
   const row = new Map(t.matrix.cpus.map((cpu, i) => [cpu, i]));
   const owners: number[] = [];
-  for (const i of outputs.irqs) {
-    const r = row.get(i.cpu);
-    if (r === undefined || !i.vector) continue;
-    owners.push(r, i.vector, i.irq);
+  const irqs = storedIrqs(outputs);
+  for (let i = 0; i < irqs.length; i++) {
+    const r = row.get(irqs.cpu(i));
+    const vector = irqs.vector(i);
+    if (r === undefined || !vector) continue;
+    owners.push(r, vector, irqs.irq(i));
   }
   return { ...t.matrix, owners };
 }
 
 export function irqInfo(outputs: StoredRunOutputs, irqs: number[]): IrqSummary[] {
-  const index = irqIndex(outputs);
+  const stored = storedIrqs(outputs);
   return irqs.flatMap((n) => {
-    const i = index.get(n);
-    return i ? [summary(i)] : [];
+    const at = stored.indexOf(n);
+    return at >= 0 ? [summary(stored, at)] : [];
   });
 }
 
@@ -185,22 +211,25 @@ export function irtesView(
   const units = t.irtes.map((u) => ({ name: u.unit, irq: u.irq, count: u.rows.length / n }));
   const chosen = t.irtes.find((u) => u.unit === unit) ?? t.irtes[0];
   if (!chosen) return { units, unit: null, total: 0, rows: [] };
-  const index = irqIndex(outputs);
+  const irqs = storedIrqs(outputs);
   const rows: ResponseOf<'run.irtes'>['rows'] = [];
   const total = chosen.rows.length / n;
   for (let r = offset; r < Math.min(total, offset + limit); r++) {
     const k = r * n;
-    rows.push(irteRow(chosen.rows, k, ownerLabel(index.get(chosen.rows[k + 1]!))));
+    rows.push(irteRow(chosen.rows, k, ownerLabel(irqs, irqs.indexOf(chosen.rows[k + 1]!))));
   }
   return { units, unit: chosen.unit, total, rows };
 }
 
 export function ioapicsView(outputs: StoredRunOutputs, runId: number): ResponseOf<'run.ioapics'> {
   const t = tablesOf(outputs, runId);
-  const index = irqIndex(outputs);
+  const irqs = storedIrqs(outputs);
   return t.ioapics.map((io) => ({
     ...io,
-    rtes: io.rtes.map((r) => ({ ...r, owner: r.irq >= 0 ? ownerLabel(index.get(r.irq)) : '' })),
+    rtes: io.rtes.map((r) => ({
+      ...r,
+      owner: r.irq >= 0 ? ownerLabel(irqs, irqs.indexOf(r.irq)) : '',
+    })),
   }));
 }
 
@@ -221,8 +250,11 @@ export function decodeMessage(
   if (stored) {
     const t = tablesOf(stored.outputs, stored.runId);
     const n = IRTE_FIELDS.length;
-    const run = {
-      irqs: stored.outputs.irqs,
+    const irqs = storedIrqs(stored.outputs);
+    const run: OwnerRun = {
+      irqs: (function* () {
+        for (let i = 0; i < irqs.length; i++) yield summary(irqs, i);
+      })(),
       remapping: {
         mode: t.remapping,
         units: t.irtes.map((u) => ({
@@ -231,7 +263,7 @@ export function decodeMessage(
           irtes: Array.from({ length: u.rows.length / n }, (_, r) => irteRow(u.rows, r * n, '')),
         })),
       },
-    } as unknown as SimulationResult;
+    };
     const apicIds = new Map<number, number>();
     t.apicIds.forEach((id, cpu) => id >= 0 && apicIds.set(cpu, id));
     owner = ownerOf(decoded, run, apicIds);

@@ -19,7 +19,8 @@ import { explainLine } from '../../core/import/explain';
 import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
-import { buildRunTables, type IrqTableFields, type RunSpec, type RunTables } from './run-tables';
+import { buildRunTables, type RunSpec, type RunTables } from './run-tables';
+import { irqTableText, type BuiltIrqTable, type IrqTableJson } from '../../core/scenario/irq-table';
 import { PROC_INTERRUPTS_LIMIT, runSimulationRequest } from './simulation';
 
 export type JobRequest =
@@ -53,9 +54,14 @@ export class JobCancelled extends Error {
   }
 }
 
+/** The formats of the app's own runs (the CLI stores irqlab-run/1). */
+export const isAppRunFormat = (format: unknown): boolean =>
+  format === 'irqlab-app-run/1' || format === 'irqlab-app-run/2';
+
 /** What the app stores as a run's outputs (runs.outputs_json) and reads back for the results. */
 export interface StoredRunOutputs {
-  format: 'irqlab-app-run/1';
+  /** /2 keeps the irqs as columns (irqTable), /1 as one object each (irqs). */
+  format: 'irqlab-app-run/1' | 'irqlab-app-run/2';
   profile: string;
   procInterrupts: string;
   truncated: boolean;
@@ -72,7 +78,10 @@ export interface StoredRunOutputs {
   warnings: string[];
   oops: SimulationResult['oops'];
   vectorUsage: SimulationResult['vectorUsage'];
-  irqs: ({
+  /** The irqs as columns (irqlab-app-run/2): read them through storedIrqs(). */
+  irqTable?: IrqTableJson;
+  /** The irqs, one object each (irqlab-app-run/1 runs). */
+  irqs?: {
     irq: number;
     chip: string;
     hwirq: number;
@@ -81,7 +90,10 @@ export interface StoredRunOutputs {
     actions: string[];
     managed: boolean;
     owner: string;
-  } & Partial<IrqTableFields>)[];
+    chain?: number[];
+    affinity?: string;
+    effective?: string;
+  }[];
   devices: {
     bdf: string;
     name: string;
@@ -89,7 +101,13 @@ export interface StoredRunOutputs {
     /** modelled / observed / user (runs stored before it existed lack it). */
     behaviour?: string | null;
     mode: string | null;
-    messages: { entry: number; address: string; data: string }[];
+    /** Its MSI/MSI-X messages, one object each (irqlab-app-run/1 runs): read them through deviceMessages(). */
+    messages?: { entry: number; address: string; data: string }[];
+    /**
+     * Its messages as (address_hi, address_lo, data) triples, -1s for an entry not written
+     * (irqlab-app-run/2: a hundred thousand objects fewer on a big machine).
+     */
+    messageWords?: number[];
     /** A device on its INTx line: that (shareable) IO-APIC irq, which has no single owner. */
     intxIrq?: number | null;
   }[];
@@ -232,12 +250,12 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     const building = (done: number) =>
       ctx.report({ phase: 'building the outputs', done, total: OUTPUT_PARTS, unit: 'parts' });
     building(0);
-    const { tables, perIrq } = buildRunTables(kernel!, result, machine);
+    const { tables, irqTable } = buildRunTables(kernel!, result, machine);
     building(1);
     const procInterrupts = procInterruptsPreview(result);
     building(2);
     const outputs: StoredRunOutputs = {
-      format: 'irqlab-app-run/1',
+      format: 'irqlab-app-run/2',
       profile: result.profile,
       procInterrupts: procInterrupts.text,
       truncated: procInterrupts.truncated,
@@ -248,26 +266,16 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
       warnings: result.warnings,
       oops: result.oops,
       vectorUsage: result.vectorUsage,
-      irqs: result.irqs.map((i, n) => ({
-        irq: i.irq,
-        chip: i.chip,
-        hwirq: i.hwirq,
-        vector: i.vector,
-        cpu: i.cpu,
-        actions: i.actions,
-        managed: i.managed,
-        owner: i.owner,
-        ...perIrq[n]!,
-      })),
-      devices: deviceRows(result, machine),
-      irqCount: result.irqs.length,
+      devices: deviceRows(result, machine, irqTable, tables.domains),
+      irqCount: irqTable.irq.length,
       deviceCount: result.devices.length,
       milliseconds: Math.round(performance.now() - t0),
       spec: { profile, injections },
       tables,
     };
     building(3);
-    const outputsJson = JSON.stringify(outputs);
+    // The irq table's typed arrays written as they are (JSON.stringify would copy each first).
+    const outputsJson = `${JSON.stringify(outputs).slice(0, -1)},"irqTable":${irqTableText(irqTable)}}`;
     building(4);
     // The trace may still be going into the file (its own thread): the rest of it, then the
     // outputs, each with its share done.
@@ -306,13 +314,20 @@ function procInterruptsPreview(result: SimulationResult): { text: string; trunca
 }
 
 /** Each device with its name, driver, mode and messages (an INTx device: its irq). */
-function deviceRows(result: SimulationResult, machine: Machine): StoredRunOutputs['devices'] {
+function deviceRows(
+  result: SimulationResult,
+  machine: Machine,
+  irqs: BuiltIrqTable,
+  domains: readonly { name: string }[],
+): StoredRunOutputs['devices'] {
   const byBdf = new Map(machine.pci.map((f) => [f.bdf, f]));
   // The irq of each IO-APIC pin: its first domain is IO-APIC-<id>, hwirq the pin.
   const pinIrq = new Map<string, number>();
-  for (const i of result.irqs) {
-    const first = i.domains[0];
-    if (first?.domain.startsWith('IO-APIC-')) pinIrq.set(`${first.domain}:${first.hwirq}`, i.irq);
+  for (let i = 0; i < irqs.irq.length; i++) {
+    const at = irqs.chainStart[i]! * 3;
+    if (at >= irqs.chainStart[i + 1]! * 3) continue;
+    const domain = domains[irqs.chain[at]!]!.name;
+    if (domain.startsWith('IO-APIC-')) pinIrq.set(`${domain}:${irqs.chain[at + 1]!}`, irqs.irq[i]!);
   }
   const intxIrqOf = (bdf: string): number | null => {
     const gsi = byBdf.get(bdf)?.intx_gsi ?? null;
@@ -320,15 +335,50 @@ function deviceRows(result: SimulationResult, machine: Machine): StoredRunOutput
     const io = machine.ioapics.find((a) => gsi >= a.gsi_base && gsi < a.gsi_base + a.pins);
     return io ? (pinIrq.get(`IO-APIC-${io.id}:${gsi - io.gsi_base}`) ?? null) : null;
   };
-  return result.devices.map((d) => ({
-    bdf: d.bdf,
-    name: byBdf.get(d.bdf)?.name ?? '',
-    driver: d.driver,
-    behaviour: d.behaviour,
-    mode: d.mode,
-    messages: d.messages,
-    intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
-  }));
+  return result.devices.map((d) => {
+    const messageWords: number[] = [];
+    for (const m of d.entries)
+      if (m) messageWords.push(m.address_hi, m.address_lo, m.data);
+      else messageWords.push(-1, -1, -1);
+    return {
+      bdf: d.bdf,
+      name: byBdf.get(d.bdf)?.name ?? '',
+      driver: d.driver,
+      behaviour: d.behaviour,
+      mode: d.mode,
+      messageWords,
+      intxIrq: d.mode === 'intx' ? intxIrqOf(d.bdf) : null,
+    };
+  });
+}
+
+/** A stored device's messages `from` .. `to` (all by default), as the views show them. */
+export function deviceMessages(
+  d: StoredRunOutputs['devices'][number],
+  from = 0,
+  to = Infinity,
+): { entry: number; address: string; data: string }[] {
+  if (d.messages) return d.messages.slice(from, to);
+  const words = Array.isArray(d.messageWords) ? d.messageWords : [];
+  const hex = (n: unknown, width: number) =>
+    typeof n === 'number' && n >= 0 ? n.toString(16).padStart(width, '0') : '';
+  const out: { entry: number; address: string; data: string }[] = [];
+  for (let entry = from; entry < Math.min(to, words.length / 3); entry++) {
+    const [hi, lo, data] = [words[entry * 3], words[entry * 3 + 1], words[entry * 3 + 2]];
+    const written = typeof data === 'number' && data >= 0;
+    out.push({
+      entry,
+      address: written ? hex(hi, 8) + hex(lo, 8) : '',
+      data: written ? hex(data, 4) : '',
+    });
+  }
+  return out;
+}
+
+/** How many messages a stored device has. */
+export function deviceMessageCount(d: StoredRunOutputs['devices'][number]): number {
+  if (d.messages) return d.messages.length;
+  return Array.isArray(d.messageWords) ? Math.floor(d.messageWords.length / 3) : 0;
 }
 
 /**
@@ -363,8 +413,8 @@ export function resultOf(outputs: StoredRunOutputs): RunResultParts {
     warnings: outputs.warnings,
     oops: outputs.oops,
     vectorUsage: outputs.vectorUsage,
-    irqCount: outputs.irqs.length,
-    deviceCount: outputs.devices.length,
+    irqCount: outputs.irqCount ?? outputs.irqTable?.irq.length ?? outputs.irqs?.length ?? 0,
+    deviceCount: outputs.deviceCount ?? outputs.devices.length,
     milliseconds: outputs.milliseconds,
   };
 }

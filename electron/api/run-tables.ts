@@ -14,6 +14,7 @@ import {
   type MatrixBitmaps,
 } from '../../core/kernel/output/tables';
 import type { KernelProfile } from '../../core/kernel/profiles';
+import { buildIrqTable, type BuiltIrqTable } from '../../core/scenario/irq-table';
 import type { Machine } from '../../core/model/schema';
 
 /** What a run was booted with: enough to boot it again to the same step. */
@@ -37,8 +38,8 @@ export const IRTE_FIELDS = [
 export interface RunTables {
   remapping: 'xapic' | 'x2apic' | 'off';
   domains: DomainRow[];
-  /** Chip names; irqs[].chain refers to them (and to domains) by index. */
-  chips: string[];
+  /** Chip names that the rows of irqlab-app-run/1 runs' chains refer to (newer runs: irqTable). */
+  chips?: string[];
   irtes: { unit: string; irq: number; rows: number[] }[];
   ioapics: IoapicTable[];
   matrix: MatrixBitmaps;
@@ -51,75 +52,26 @@ export interface RunTables {
 
 export const DEBUGFS_MAX_IRQS = 4096;
 
-/** The per-irq part: chain as flat (domain index, hwirq, chip index) triples, the affinities. */
-export interface IrqTableFields {
-  chain: number[];
-  affinity: string;
-  effective: string;
-}
-
 export function buildRunTables(
   k: Kernel,
   result: SimulationResult,
   machine: Machine,
-): { tables: RunTables; perIrq: IrqTableFields[] } {
+): { tables: RunTables; irqTable: BuiltIrqTable } {
   const domains = domainTable(k);
-  const domainIndex = new Map(domains.map((d, i) => [d.name, i]));
-  const chips: string[] = [];
-  const chipIndex = new Map<string, number>();
-  const chip = (name: string) => {
-    let i = chipIndex.get(name);
-    if (i === undefined) {
-      i = chips.length;
-      chips.push(name);
-      chipIndex.set(name, i);
-    }
-    return i;
-  };
-  const perIrq = result.irqs.map((irq) => {
-    const chain: number[] = [];
-    for (const level of irq.domains) {
-      let d = domainIndex.get(level.domain);
-      if (d === undefined) {
-        // A level whose domain the kernel no longer lists (removed since): keep its name.
-        d = domains.length;
-        domains.push({
-          name: level.domain,
-          parent: null,
-          chip: level.chip,
-          bus: '',
-          mapped: 0,
-          msiFlags: null,
-        });
-        domainIndex.set(level.domain, d);
-      }
-      chain.push(d, level.hwirq, chip(level.chip));
-    }
-    return { chain, affinity: irq.affinity, effective: irq.effectiveAffinity };
+  // A level whose domain the kernel no longer lists (removed since): kept by its name.
+  const irqTable = buildIrqTable(k, domains, (name, chip) => {
+    domains.push({ name, parent: null, chip, bus: '', mapped: 0, msiFlags: null });
+    return domains.length - 1;
   });
   const apicIds: number[] = [];
   for (const c of machine.cpus.list) apicIds[c.cpu] = c.apic_id;
-  const keepDebugfs = result.irqs.length <= DEBUGFS_MAX_IRQS;
+  const keepDebugfs = irqTable.irq.length <= DEBUGFS_MAX_IRQS;
   return {
-    perIrq,
+    irqTable,
     tables: {
-      remapping: result.remapping.mode,
+      remapping: k.irqRemapMode ?? 'off',
       domains,
-      chips,
-      irtes: result.remapping.units.map((u) => ({
-        unit: u.name,
-        irq: u.irq,
-        rows: u.irtes.flatMap((e) => [
-          e.index,
-          e.irq,
-          e.present ? 1 : 0,
-          e.vector,
-          e.dest,
-          e.sid,
-          e.sq,
-          e.svt,
-        ]),
-      })),
+      irtes: irteTables(k),
       ioapics: ioapicTables(k),
       matrix: matrixBitmaps(k),
       faults: result.faults,
@@ -129,4 +81,18 @@ export function buildRunTables(
         : null,
     },
   };
+}
+
+/** Each remapping unit's present IRTEs as flat IRTE_FIELDS rows, read from its tables. */
+function irteTables(k: Kernel): RunTables['irtes'] {
+  return k.iommus
+    .filter((u) => u.tableEntries > 0)
+    .map((u) => {
+      const rows: number[] = [];
+      for (let i = 0; i < u.tableEntries; i++) {
+        if (!u.present[i]) continue;
+        rows.push(i, u.owner[i]!, 1, u.vector[i]!, u.destId[i]!, u.sid[i]!, u.sq[i]!, u.svt[i]!);
+      }
+      return { unit: u.name, irq: u.faultIrq, rows };
+    });
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { JobStatus } from './channels';
 import { call } from './dispatch';
 import { createService, type Service } from './service';
+import { StoredIrqs, type IrqTableJson } from '../../core/scenario/irq-table';
+import { deviceMessages, type StoredRunOutputs } from './job-work';
 
 export interface ServiceFixture {
   readonly service: Service;
@@ -59,4 +61,35 @@ export async function jobFinished(
     if (status.state !== 'running') return status;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A run's outputs as irqlab-app-run/1 stored them (one object per irq, chains' chips indexes into
+ * tables.chips), made from a newer run's: to check that sessions saved by earlier versions still
+ * read the same.
+ */
+export function asAppRunV1(outputs: Record<string, unknown>): Record<string, unknown> {
+  const table = outputs.irqTable as IrqTableJson;
+  const irqs = StoredIrqs.fromTable(table);
+  const chips: string[] = [];
+  const chipIndex = (name: string) => {
+    const at = chips.indexOf(name);
+    return at >= 0 ? at : chips.push(name) - 1;
+  };
+  const rows = Array.from({ length: irqs.length }, (_, i) => {
+    const { chain, ...row } = irqs.row(i);
+    return { ...row, chain: chain.flatMap((l) => [l.domain, l.hwirq, chipIndex(l.chip)]) };
+  });
+  const { irqTable: _table, ...rest } = outputs;
+  const devices = (outputs.devices as StoredRunOutputs['devices']).map((d) => {
+    const { messageWords: _words, ...device } = d;
+    return { ...device, messages: deviceMessages(d) };
+  });
+  return {
+    ...rest,
+    format: 'irqlab-app-run/1',
+    irqs: rows,
+    devices,
+    tables: { ...(outputs.tables as object), chips },
+  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../core/store/native-binding';
 import { call, dispatch } from './dispatch';
-import { useServiceFixture } from './service-fixture';
+import { asAppRunV1, useServiceFixture } from './service-fixture';
 
 const fx = useServiceFixture('service');
 
@@ -80,12 +80,15 @@ describe('sessions through the API', () => {
     expect(fromFile.run).toMatchObject({ id: 1, status: 'complete' });
     await call(fx.service.handlers, 'session.close', { sessionId: reopened.sessionId });
 
-    // A run stored before faultLines and the counts were: found from dmesg and the arrays.
+    // A run stored before faultLines and the counts were (and before the irqs were kept as
+    // columns): found from dmesg and the arrays.
     const file = path.join(fx.dir, 'sessions', 'results.irqlab');
     const db = openDatabase(file);
-    const outputs = JSON.parse(
-      db.prepare('SELECT outputs_json FROM runs WHERE id = 1').pluck().get() as string,
-    ) as Record<string, unknown>;
+    const outputs = asAppRunV1(
+      JSON.parse(
+        db.prepare('SELECT outputs_json FROM runs WHERE id = 1').pluck().get() as string,
+      ) as Record<string, unknown>,
+    );
     delete outputs.faultLines;
     delete outputs.irqCount;
     delete outputs.deviceCount;
@@ -167,7 +170,7 @@ describe('sessions through the API', () => {
     const json = JSON.parse(await read('json'));
     expect(json.format).toBe('irqlab-report/1');
     // The report read the app's stored outputs, not "no outputs".
-    expect(json.outputs.shape).toBe('irqlab-app-run/1');
+    expect(json.outputs.shape).toBe('irqlab-app-run/2');
     expect(json.outputs.dmesg.length).toBeGreaterThan(0);
   });
 

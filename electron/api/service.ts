@@ -28,6 +28,8 @@ import {
   irqInfo,
   irqsView,
   irtesView,
+  storedIrqs,
+  summary,
   vectorMatrix,
 } from './analysis';
 import { engineBreakpoints, listBreakpoints, saveBreakpoints } from './breakpoints';
@@ -36,6 +38,9 @@ import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
 import {
   dmesgMarks,
+  deviceMessageCount,
+  deviceMessages,
+  isAppRunFormat,
   resultOf,
   runSpecOf,
   type RunResultParts,
@@ -256,8 +261,14 @@ export function createService(options: ServiceOptions): Service {
     if (!cached) {
       const outputs = s.session.runOutputs(runId) as StoredRunOutputs | null;
       if (!outputs) throw new Error(`run ${runId} has no results`);
-      if (outputs.format !== 'irqlab-app-run/1')
+      if (!isAppRunFormat(outputs.format))
         throw new Error(`run ${runId} was stored by another tool (the CLI): no results to show`);
+      try {
+        // Its irqs checked now: a stranger's session gets its error here, once.
+        storedIrqs(outputs);
+      } catch (err) {
+        throw new Error(`run ${runId}: ${(err as Error).message}`);
+      }
       cached = { key, outputs };
       outputsCache.unshift(cached);
       outputsCache.length = Math.min(outputsCache.length, 2);
@@ -272,7 +283,7 @@ export function createService(options: ServiceOptions): Service {
     if (kept) return { run, ...('format' in kept ? resultOf(kept) : kept) };
     const f = s.session.runOutputFields(runId, RESULT_FIELDS);
     if (!f) throw new Error(`run ${runId} has no results`);
-    if (f.format !== 'irqlab-app-run/1')
+    if (!isAppRunFormat(f.format))
       throw new Error(`run ${runId} was stored by another tool (the CLI): no results to show`);
     const counts =
       typeof f.irqCount === 'number' && typeof f.deviceCount === 'number'
@@ -401,11 +412,14 @@ export function createService(options: ServiceOptions): Service {
           },
         ]),
       );
-      const ownerOfIrq = new Map(outputs.irqs.map((i) => [i.irq, i.owner]));
+      const irqs = storedIrqs(outputs);
       return compareRealWithPredicted(
         real,
         outputs.procInterrupts,
-        (irq) => devices.get(ownerOfIrq.get(irq) ?? '') ?? null,
+        (irq) => {
+          const at = irqs.indexOf(irq);
+          return at < 0 ? null : (devices.get(irqs.owner(at)) ?? null);
+        },
         (bdf) => devices.get(bdf) ?? null,
       );
     },
@@ -425,20 +439,15 @@ export function createService(options: ServiceOptions): Service {
         if (d.intxIrq != null)
           intxUsers.set(d.intxIrq, [...(intxUsers.get(d.intxIrq) ?? []), d.bdf]);
       const irqsByOwner = new Map<string, RunDevice['irqs']>();
-      for (const i of outputs.irqs) {
-        const owners = wanted.has(i.owner) ? [i.owner] : (intxUsers.get(i.irq) ?? []);
+      const irqs = storedIrqs(outputs);
+      for (let i = 0; i < irqs.length; i++) {
+        const irqOwner = irqs.owner(i);
+        const owners = wanted.has(irqOwner) ? [irqOwner] : (intxUsers.get(irqs.irq(i)) ?? []);
         for (const owner of owners) {
           let list = irqsByOwner.get(owner);
           if (!list) irqsByOwner.set(owner, (list = []));
-          list.push({
-            irq: i.irq,
-            chip: i.chip,
-            hwirq: i.hwirq,
-            vector: i.vector,
-            cpu: i.cpu,
-            actions: i.actions,
-            managed: i.managed,
-          });
+          const { owner: _owner, ...irq } = summary(irqs, i);
+          list.push(irq);
         }
       }
       const MESSAGES_SHOWN = 64;
@@ -455,8 +464,8 @@ export function createService(options: ServiceOptions): Service {
               : null,
           mode: d.mode,
           irqs: (irqsByOwner.get(d.bdf) ?? []).slice(0, MESSAGES_SHOWN),
-          messages: d.messages.slice(0, MESSAGES_SHOWN),
-          moreMessages: Math.max(0, d.messages.length - MESSAGES_SHOWN),
+          messages: deviceMessages(d, 0, MESSAGES_SHOWN),
+          moreMessages: Math.max(0, deviceMessageCount(d) - MESSAGES_SHOWN),
         })),
       };
     },

@@ -1,0 +1,107 @@
+// A run's irqs are stored as columns (irqlab-app-run/2); sessions saved before kept one object per
+// irq (irqlab-app-run/1). Every view of a run must read the same from both, and a stranger's
+// columns that do not hold together are refused by name, never shown half-read.
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../core/store/native-binding';
+import { call } from './dispatch';
+import { asAppRunV1, useServiceFixture } from './service-fixture';
+
+const fx = useServiceFixture('stored-formats');
+const h = () => fx.service.handlers;
+
+/** A saved session with one run of `preset`, and a copy whose run is rewritten by `rewrite`. */
+async function savedPair(
+  preset: string,
+  name: string,
+  rewrite: (outputs: Record<string, unknown>) => unknown,
+) {
+  const machine = await call(h(), 'machine.fromPreset', { name: preset });
+  const created = await call(h(), 'session.new', {
+    machineName: machine.name,
+    machineText: machine.text,
+  });
+  const { jobId } = await call(h(), 'run.start', {
+    sessionId: created.sessionId,
+    machineText: machine.text,
+  });
+  expect((await fx.finished(jobId)).state).toBe('done');
+  await call(h(), 'session.saveAs', {
+    sessionId: created.sessionId,
+    machineName: machine.name,
+    machineText: machine.text,
+    name: `${name}.irqlab`,
+  });
+  await call(h(), 'session.close', { sessionId: created.sessionId });
+  const dir = path.join(fx.dir, 'sessions');
+  copyFileSync(path.join(dir, `${name}.irqlab`), path.join(dir, `${name}-copy.irqlab`));
+  const db = openDatabase(path.join(dir, `${name}-copy.irqlab`));
+  const outputs = JSON.parse(
+    db.prepare('SELECT outputs_json FROM runs WHERE id = 1').pluck().get() as string,
+  ) as Record<string, unknown>;
+  db.prepare('UPDATE runs SET outputs_json = ? WHERE id = 1').run(JSON.stringify(rewrite(outputs)));
+  db.close();
+  const a = await call(h(), 'session.open', { name: `${name}.irqlab` });
+  const b = await call(h(), 'session.open', { name: `${name}-copy.irqlab` });
+  return { a: a.sessionId, b: b.sessionId, outputs };
+}
+
+describe('runs stored with their irqs as columns or as rows', () => {
+  it('answer every view the same', async () => {
+    const { a, b, outputs } = await savedPair('dmar-server', 'formats', asAppRunV1);
+    expect(outputs.format).toBe('irqlab-app-run/2');
+    const table = outputs.irqTable as { irq: number[] };
+    const irqs = table.irq;
+    expect(irqs.length).toBeGreaterThan(20);
+    const both = async <C extends Parameters<typeof call>[1]>(
+      channel: C,
+      request: (sessionId: string) => Parameters<typeof call<C>>[2],
+    ) => {
+      const [x, y] = await Promise.all([
+        call(h(), channel, request(a)),
+        call(h(), channel, request(b)),
+      ]);
+      expect(y).toEqual(x);
+      return x;
+    };
+    const run = (sessionId: string) => ({ sessionId, runId: 1 });
+    const all = await both('run.irqs', (s) => ({ ...run(s), limit: 1000 }));
+    expect(all.total).toBe(irqs.length);
+    expect(all.irqs.map((i) => i.irq)).toEqual(irqs);
+    const domains = await both('run.domains', run);
+    for (const d of domains.domains)
+      await both('run.irqs', (s) => ({ ...run(s), domain: d.name, limit: 1000 }));
+    for (const filter of ['IR-PCI-MSI', 'nvme', '9', 'no such thing'])
+      await both('run.irqs', (s) => ({ ...run(s), filter, offset: 1, limit: 5 }));
+    for (const irq of irqs) await both('run.irqChain', (s) => ({ ...run(s), irq }));
+    await both('run.vectorMatrix', run);
+    await both('run.irqInfo', (s) => ({ ...run(s), irqs: irqs.slice(0, 64) }));
+    await both('run.irtes', (s) => ({ ...run(s), limit: 1000 }));
+    await both('run.ioapics', run);
+    await both('run.devices', (s) => ({ ...run(s), offset: 0, limit: 100, filter: '' }));
+    const chain = await both('run.irqChain', (s) => ({ ...run(s), irq: irqs.at(-1)! }));
+    const message = chain.messages[0];
+    expect(message).toBeDefined();
+    await both('msi.decode', (s) => ({
+      ...run(s),
+      address: message!.address,
+      data: message!.data,
+    }));
+    await both('run.result', run);
+  });
+
+  it('refuse columns that do not hold together, naming where', async () => {
+    const { b } = await savedPair('example', 'broken', (outputs) => {
+      const table = outputs.irqTable as { cpu: number[] };
+      table.cpu.pop();
+      return outputs;
+    });
+    await expect(
+      call(h(), 'run.irqs', { sessionId: b, runId: 1, offset: 0, limit: 10, filter: '' }),
+    ).rejects.toThrow(/run 1: its irq table is not valid: cpu: not a column of \d+ entries/);
+    // What does not need the irqs still shows.
+    const result = await call(h(), 'run.result', { sessionId: b, runId: 1 });
+    expect(result.dmesg.length).toBeGreaterThan(0);
+  });
+});
