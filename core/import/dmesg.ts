@@ -50,6 +50,8 @@ export interface DmesgObservations {
   amdAcpiHids: { hid: string; uid: string; rdevid: number; at: SourceLocation }[];
   /** ACPI tables the boot listed ("ACPI: DMAR 0x... 0002D8 (v01 ...)"), with their lengths. */
   acpiTables: Map<string, number>;
+  /** The line that listed each of those tables. */
+  acpiTableLines: Map<string, SourceLocation>;
   nrIrqs: number | null;
   /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
   msiIrqs: { bdf: string; irq: number; driver: string; at: SourceLocation }[];
@@ -166,6 +168,7 @@ export class DmesgParser {
     amdEfr2: null,
     amdAcpiHids: [],
     acpiTables: new Map(),
+    acpiTableLines: new Map(),
     nrIrqs: null,
     msiIrqs: [],
     vmdDomains: [],
@@ -333,8 +336,10 @@ export class DmesgParser {
       }
       return;
     }
-    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) 0x[0-9A-Fa-f]+ ([0-9A-Fa-f]{6,8})/.exec(m))) {
+    // "ACPI: DMAR 0x00000000DD7C5B5F 0001C8 (v01 ...": 3.x kernels print the address without 0x.
+    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?[0-9A-Fa-f]{8,16} ([0-9A-Fa-f]{6,8}) \(v/.exec(m))) {
       this.obs.acpiTables.set(r[1]!, parseInt(r[2]!, 16));
+      if (!this.obs.acpiTableLines.has(r[1]!)) this.obs.acpiTableLines.set(r[1]!, at);
       this.obs.lineOf.acpiTables ??= at;
       return;
     }
