@@ -245,7 +245,11 @@ function serialCapture(recs: { t: number; msg: string }[]): string {
 function facts(r: DmesgResult) {
   return JSON.parse(
     JSON.stringify({ part: r.part, observations: r.observations }, (k, v: unknown) =>
-      k === 'at' || k === 'lineOf' ? undefined : v instanceof Map ? [...v] : v,
+      k === 'at' || k === 'lineOf' || k === 'acpiTableLines'
+        ? undefined
+        : v instanceof Map
+          ? [...v]
+          : v,
     ),
   ) as unknown;
 }
