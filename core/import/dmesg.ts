@@ -42,7 +42,13 @@ export interface DmesgObservations {
     at: SourceLocation;
   }[];
   /** AMD IOMMUs the log names (BDF, capability offset). */
-  amdIommus: { bdf: string; capOffset: number | null; at: SourceLocation }[];
+  amdIommus: {
+    bdf: string;
+    capOffset: number | null;
+    at: SourceLocation;
+    /** The "Found IOMMU cap 0x40" line. */
+    capAt?: SourceLocation;
+  }[];
   amdEfr: string | null;
   /** EFR2, printed beside the EFR by 5.x+ ("EFR2:0x1d"). */
   amdEfr2: string | null;
@@ -96,6 +102,7 @@ export type ObservedLine =
   | 'amdEfr'
   | 'amdX2apic'
   | 'amdVapic'
+  | 'ignoredProcessors'
   | 'acpiTables';
 
 export type PortService = 'pme' | 'aer' | 'pciehp' | 'dpc' | 'bwctrl';
@@ -359,6 +366,7 @@ export class DmesgParser {
     }
     if (/NR_CPUS\/possible_cpus limit of \d+ reached\. Processor \S+ ignored/.test(m)) {
       this.obs.ignoredProcessors++;
+      this.obs.lineOf.ignoredProcessors ??= this.at();
       return;
     }
     if (
@@ -617,9 +625,11 @@ export class DmesgParser {
         ))
     ) {
       const bdf = normBdf(r[1]!);
+      const cap = r[2] ? { capOffset: int(r[2]), capAt: at } : null;
       const known = this.obs.amdIommus.find((a) => a.bdf === bdf);
-      if (known) known.capOffset ??= r[2] ? int(r[2]) : null;
-      else this.obs.amdIommus.push({ bdf, capOffset: r[2] ? int(r[2]) : null, at });
+      if (known) {
+        if (known.capOffset === null && cap) Object.assign(known, cap);
+      } else this.obs.amdIommus.push({ bdf, capOffset: null, at, ...cap });
       return true;
     }
     if (

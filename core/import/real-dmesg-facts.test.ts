@@ -105,10 +105,27 @@ const routing = (says: string, name: string): Fact => ({
   line: [`APIC routing to`, name],
 });
 
-const ioapic = (says: string, id: number, lo: number, hi: number, address?: string): Fact => ({
+const ioapic = (
+  says: string,
+  id: number,
+  lo: number,
+  hi: number,
+  address?: string,
+  version?: number,
+): Fact => ({
   says,
-  literals: [id, `${lo}-${hi}`, ...(address ? [address] : [])],
-  want: { id, gsis: `${lo}-${hi}`, ...(address ? { address } : {}) },
+  literals: [
+    id,
+    `${lo}-${hi}`,
+    ...(address ? [address] : []),
+    ...(version ? [`version ${version}`] : []),
+  ],
+  want: {
+    id,
+    gsis: `${lo}-${hi}`,
+    ...(address ? { address } : {}),
+    ...(version ? { version } : {}),
+  },
   read: ({ m, r }) => {
     const i = m.ioapics.findIndex((x) => x.id === id);
     const io = m.ioapics[i];
@@ -117,11 +134,17 @@ const ioapic = (says: string, id: number, lo: number, hi: number, address?: stri
         id: io.id,
         gsis: `${io.gsi_base}-${io.gsi_base + io.pins - 1}`,
         ...(address ? { address: io.address } : {}),
+        ...(version ? { version: io.version } : {}),
       },
       at: first(r.provenance[`$.ioapics[${i}]`]),
     };
   },
-  line: [`apic_id ${id},`, `GSI ${lo}-${hi}`, ...(address ? [address] : [])],
+  line: [
+    `apic_id ${id},`,
+    `GSI ${lo}-${hi}`,
+    ...(address ? [address] : []),
+    ...(version ? [`version ${version}`] : []),
+  ],
 });
 
 const count = (
@@ -245,6 +268,32 @@ const scope = (says: string, type: 'ioapic' | 'hpet', id: number, base: string):
   line: [`DMAR-IR: ${type === 'ioapic' ? 'IOAPIC' : 'HPET'} id ${id} under DRHD base`, base],
 });
 
+/** A DRHD's registers as the driver read them ("dmarN: reg_base_addr ... ver a:b cap ... ecap ..."). */
+const drhdRegs = (
+  says: string,
+  base: string,
+  regs: { version?: string; cap?: string; ecap?: string },
+): Fact => ({
+  says,
+  literals: Object.values(regs),
+  want: regs,
+  read: ({ m, r }) => {
+    const i = m.iommus.findIndex((u) => u.register_base === base);
+    const u = m.iommus[i];
+    const got = u?.kind === 'intel-vtd' ? u : undefined;
+    return {
+      value: Object.fromEntries(
+        Object.keys(regs).map((k) => [
+          k,
+          k === 'version' ? got?.version : got?.[k as 'cap' | 'ecap']?.replace(/^0x/, ''),
+        ]),
+      ),
+      at: first(r.provenance[`$.iommus[${i}].cap`]),
+    };
+  },
+  line: [`reg_base_addr ${base.slice(2)} `, ...Object.values(regs)],
+});
+
 const rmrr = (says: string, base: string, end: string): Fact => ({
   says,
   literals: [base, end],
@@ -326,6 +375,17 @@ const amdIommus = (says: string, buses: string[]): Fact => ({
     at: o.amdIommus.every((a) => a.at.line) ? o.amdIommus.map((a) => a.at) : [],
   }),
   line: [': AMD-Vi: '],
+});
+
+const amdCap = (says: string, bdf: string, cap: string): Fact => ({
+  says,
+  literals: [bdf, cap],
+  want: cap,
+  read: ({ o }) => {
+    const a = o.amdIommus.find((x) => x.bdf === bdf);
+    return { value: a?.capOffset == null ? null : hex(a.capOffset), at: a?.capAt };
+  },
+  line: [`pci ${bdf}: AMD-Vi: Found IOMMU cap ${cap}`],
 });
 
 const amdEfr = (says: string, efr: string, efr2: string | null): Fact => ({
@@ -486,7 +546,19 @@ const MACHINES: Record<string, Machine_> = {
       routing('Setting APIC routing to cluster x2apic.', 'cluster x2apic'),
       cpusAllowed('smpboot: Allowing 40 CPUs, 0 hotplug CPUs', 40),
       cpusUp('smp: Brought up 2 nodes, 40 CPUs', 40),
-      ioapic('id 8 @0xfec00000 GSI 0-23', 8, 0, 23, '0xfec00000'),
+      // Processors past NR_CPUS are counted; they are not CPUs of the machine.
+      {
+        says: '26 lines APIC: NR_CPUS/possible_cpus limit of 40 reached. Processor 40/0x7f00 ignored.',
+        literals: [26, 40],
+        want: 26,
+        read: ({ o }) => ({ value: o.ignoredProcessors, at: o.lineOf.ignoredProcessors }),
+        line: ['NR_CPUS/possible_cpus limit of 40 reached. Processor 40/0x7f00 ignored.'],
+      },
+      ioapic('9 IOAPICs (version 32): id 8 @0xfec00000 GSI 0-23', 8, 0, 23, '0xfec00000', 32),
+      count('9 IOAPICs (version 32)', 9, 'version 32', ({ m, r }) => ({
+        value: m.ioapics.filter((x) => x.version === 32).length,
+        at: m.ioapics.map((_, i) => r.provenance[`$.ioapics[${i}]`]![0]!),
+      })),
       ioapic('9 @0xfec01000 24-31', 9, 24, 31, '0xfec01000'),
       ioapic('10 @0xfec08000 32-39', 10, 32, 39, '0xfec08000'),
       ioapic('11 @0xfec10000 40-47', 11, 40, 47, '0xfec10000'),
@@ -498,6 +570,50 @@ const MACHINES: Record<string, Machine_> = {
       hpet('HPET id 0x8086a701 base 0xfed00000', '0x8086a701'),
       acpiTable('ACPI DMAR table length 0x2D8', 'DMAR', 0x2d8),
       haw('DMAR: host address width 46', 46),
+      count('8 DRHDs', 8, 'DMAR: DRHD base', ({ m, r }) => ({
+        value: m.iommus.length,
+        at: m.iommus.map((_, i) => r.provenance[`$.iommus[${i}]`]![0]!),
+      })),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xd37fc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xe0ffc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xee7fc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xfbffc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xaaffc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xb87fc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0xc5ffc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
+      drhdRegs(
+        'DMAR: host address width 46; 8 DRHDs (all cap 8d2078c106f0466 ecap f020df)',
+        '0x9d7fc000',
+        { cap: '8d2078c106f0466', ecap: 'f020df' },
+      ),
       drhd('dmar0 0xd37fc000', '0xd37fc000', false),
       drhd('dmar1 0xe0ffc000', '0xe0ffc000', false),
       drhd('dmar2 0xee7fc000', '0xee7fc000', false),
@@ -532,10 +648,6 @@ const MACHINES: Record<string, Machine_> = {
         '2 NUMA nodes (SRAT: APIC 0x00-0x19 odd/even -> node 0, 0x20-0x39 -> node 1)',
         'SRAT lines of the log are not read (an ACPI SRAT gives the nodes)',
       ],
-      [
-        'MADT lists more processors than present: 26 lines',
-        'counted (dmesg.test.ts), but CPUs past NR_CPUS are not in the machine',
-      ],
       ['(RHSA proximity 1)', 'RHSA lines are read (dmar.rhsa) but their NUMA use is not modeled'],
       ['DMAR: IOMMU enabled', 'DMA translation: not interrupt topology'],
     ],
@@ -547,7 +659,7 @@ const MACHINES: Record<string, Machine_> = {
       cpusAllowed('smpboot: Allowing 20 CPUs, 0 hotplug CPUs', 20),
       cpusUp('smp: Brought up 1 node, 20 CPUs', 20),
       ioapic('id 1 @0xfec00000 GSI 0-23', 1, 0, 23, '0xfec00000'),
-      ioapic('id 2 @0xfec01000 GSI 24-47 (version 32)', 2, 24, 47, '0xfec01000'),
+      ioapic('id 2 @0xfec01000 GSI 24-47 (version 32)', 2, 24, 47, '0xfec01000', 32),
       iso('IRQ0 -> GSI 2', 0, 2),
       iso('IRQ9 -> GSI 9 high level', 9, 9, ['high', 'level']),
       hpet('HPET id 0x8086a701', '0x8086a701'),
@@ -604,7 +716,7 @@ const MACHINES: Record<string, Machine_> = {
         '6.5.13-1-pve',
         'usb usb1: Manufacturer: Linux 6.5.13-1-pve',
       ),
-      ioapic('2 IOAPICs (version 33): id 33 @0xfec00000 GSI 0-23', 33, 0, 23, '0xfec00000'),
+      ioapic('2 IOAPICs (version 33): id 33 @0xfec00000 GSI 0-23', 33, 0, 23, '0xfec00000', 33),
       ioapic('id 34 @0xfec01000 GSI 24-55', 34, 24, 55, '0xfec01000'),
       iso('ISOs IRQ0 -> GSI 2', 0, 2),
       iso('IRQ9 -> GSI 9 low level', 9, 9, ['low', 'level']),
@@ -614,6 +726,7 @@ const MACHINES: Record<string, Machine_> = {
       cpusUp('16 brought up', 16),
       routing('Switched APIC routing to physical flat.', 'physical flat'),
       amdIommus('one IOMMU at 0000:00:00.2 (cap 0x40)', ['00']),
+      amdCap('one IOMMU at 0000:00:00.2 (cap 0x40)', '0000:00:00.2', '0x40'),
       ir('AMD-Vi: Interrupt remapping enabled', 'amd'),
       amdFeature('AMD-Vi: X2APIC enabled', 'amdX2apic', 'AMD-Vi: X2APIC enabled'),
       amdFeature('Virtual APIC enabled', 'amdVapic', 'AMD-Vi: Virtual APIC enabled'),
@@ -646,6 +759,10 @@ const MACHINES: Record<string, Machine_> = {
       hpetTimers('HPET 8 comparators', 8),
       haw('HAW 39', 39),
       drhd('DRHD 0xfed90000 flags 0x0 (dmar0, ver 4:0, ecap 49e2ff0505e)', '0xfed90000', false),
+      drhdRegs('DRHD 0xfed90000 flags 0x0 (dmar0, ver 4:0, ecap 49e2ff0505e)', '0xfed90000', {
+        version: '4:0',
+        ecap: '49e2ff0505e',
+      }),
       drhd('DRHD 0xfed91000 flags 0x1 (dmar1)', '0xfed91000', true),
       rmrr('RMRR 0x91000000-0x953fffff', '0x91000000', '0x953fffff'),
       scope('IOAPIC 2 and HPET 0 under 0xfed91000 (IOMMU 1)', 'ioapic', 2, '0xfed91000'),
@@ -688,6 +805,21 @@ const MACHINES: Record<string, Machine_> = {
       drhd('4 DRHDs 0xfed90000, 0xfed91000, 0xfed92000 (flags 0x0)', '0xfed91000', false),
       drhd('4 DRHDs 0xfed90000, 0xfed91000, 0xfed92000 (flags 0x0)', '0xfed92000', false),
       drhd('and 0xfed93000 (flags 0x1)', '0xfed93000', true),
+      count('4 DRHDs', 4, 'DMAR: DRHD base', ({ m, r }) => ({
+        value: m.iommus.length,
+        at: m.iommus.map((_, i) => r.provenance[`$.iommus[${i}]`]![0]!),
+      })),
+      drhdRegs('ecap = 0x1000 on all four', '0xfed90000', { ecap: '1000' }),
+      drhdRegs('ecap = 0x1000 on all four', '0xfed91000', { ecap: '1000' }),
+      drhdRegs('ecap = 0x1000 on all four', '0xfed92000', { ecap: '1000' }),
+      drhdRegs('ecap = 0x1000 on all four', '0xfed93000', { ecap: '1000' }),
+      {
+        says: 'no DMAR-IR lines at all',
+        literals: [],
+        want: [],
+        read: ({ o }) => ({ value: o.irScopes, at: null }),
+        line: null,
+      },
       irOff(
         'ecap = 0x1000 on all four (ECAP.IR bit 3 = 0) -> no interrupt-remapping capability (no DMAR-IR lines at all)',
         'ECAP.IR, bit 3, clear',
@@ -742,6 +874,8 @@ const MACHINES: Record<string, Machine_> = {
       haw('HAW 39', 39),
       drhd('DRHD 0xfed90000 flags 0x0 (dmar0 ver 4:0)', '0xfed90000', false),
       drhd('DRHD 0xfed91000 flags 0x1 (dmar1 ver 5:0)', '0xfed91000', true),
+      drhdRegs('DRHD 0xfed90000 flags 0x0 (dmar0 ver 4:0)', '0xfed90000', { version: '4:0' }),
+      drhdRegs('DRHD 0xfed91000 flags 0x1 (dmar1 ver 5:0)', '0xfed91000', { version: '5:0' }),
       rmrr('RMRR 0x7c000000-0x803fffff', '0x7c000000', '0x803fffff'),
       scope('IOAPIC 2 and HPET 0 under 0xfed91000 (IOMMU 1)', 'ioapic', 2, '0xfed91000'),
       scope('IOAPIC 2 and HPET 0 under 0xfed91000 (IOMMU 1)', 'hpet', 0, '0xfed91000'),
@@ -762,7 +896,7 @@ const MACHINES: Record<string, Machine_> = {
       acpiTable('ACPI table list includes IVRS (len 0x1F0)', 'IVRS', 0x1f0),
       acpiTable('APIC (len 0x482)', 'APIC', 0x482),
       noAcpiTable('no DMAR', 'DMAR'),
-      ioapic('id 128 @0xfec00000 GSI 0-23', 128, 0, 23, '0xfec00000'),
+      ioapic('5 IOAPICs (version 33): id 128 @0xfec00000 GSI 0-23', 128, 0, 23, '0xfec00000', 33),
       ioapic('129 @0xb3200000 120-151', 129, 120, 151, '0xb3200000'),
       ioapic('130 @0xb2200000 88-119', 130, 88, 119, '0xb2200000'),
       ioapic('131 @0xfa680000 56-87', 131, 56, 87, '0xfa680000'),
