@@ -312,7 +312,7 @@ function summarize(r: ImportResult): string[] {
     const amd = m.iommus.filter((u) => u.kind === 'amd-vi');
     if (m.dmar)
       out.push(
-        `DMAR: host address width ${m.dmar.host_address_width}${from('$.dmar.host_address_width')}, INTR_REMAP ${m.dmar.intr_remap ? 'on' : 'off'}${from('$.dmar.intr_remap') || from('$.dmar') || ' (the table flag is not logged: assumed)'}${m.dmar.x2apic_opt_out ? ', x2APIC opt-out' : ''}; ${intel.length} DRHD(s), ${m.dmar.rmrr.length} RMRR(s)`,
+        `DMAR: host address width ${m.dmar.host_address_width}, INTR_REMAP ${m.dmar.intr_remap ? 'on' : 'off'}${from('$.dmar.intr_remap') || from('$.dmar') || ' (the table flag is not logged: assumed)'}${m.dmar.x2apic_opt_out ? ', x2APIC opt-out' : ''}; ${intel.length} DRHD(s), ${m.dmar.rmrr.length} RMRR(s)${from('$.dmar.host_address_width')}`,
       );
     m.iommus.forEach((u, i) => {
       if (u.kind === 'intel-vtd')
