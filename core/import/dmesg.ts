@@ -24,6 +24,13 @@ export interface DmesgObservations {
   /** "DMAR-IR: Enabled IRQ remapping in x2apic mode" -> "x2apic"; AMD: "amd". */
   irqRemapping: 'x2apic' | 'xapic' | 'amd' | null;
   irqRemappingRefused: string | null;
+  /**
+   * Why interrupt remapping is off, when no line says it was enabled, and the line that shows it
+   * (null when nothing in the log explains it).
+   */
+  irqRemappingOff: { why: string; at: SourceLocation | null } | null;
+  /** The line each observation above that has no place of its own was read from. */
+  lineOf: Partial<Record<ObservedLine, SourceLocation>>;
   /** "x2apic enabled", "enabled by BIOS", "IRQ remapping doesn't support X2APIC mode", ... */
   x2apicLines: string[];
   /** IOAPIC id / HPET id -> DRHD base, from the DMAR-IR scope lines. */
@@ -35,13 +42,27 @@ export interface DmesgObservations {
     at: SourceLocation;
   }[];
   /** AMD IOMMUs the log names (BDF, capability offset). */
-  amdIommus: { bdf: string; capOffset: number | null; at: SourceLocation }[];
+  amdIommus: {
+    bdf: string;
+    capOffset: number | null;
+    at: SourceLocation;
+    /** The "Found IOMMU cap 0x40" line. */
+    capAt?: SourceLocation;
+  }[];
   amdEfr: string | null;
+  /** EFR2, printed beside the EFR by 5.x+ ("EFR2:0x1d"). */
+  amdEfr2: string | null;
+  /** IVRS ACPI-HID device entries ("AMD-Vi: ivrs, add hid:AMDI0020, uid:\\_SB.FUR0, rdevid:160"). */
+  amdAcpiHids: { hid: string; uid: string; rdevid: number; at: SourceLocation }[];
   /** ACPI tables the boot listed ("ACPI: DMAR 0x... 0002D8 (v01 ...)"), with their lengths. */
   acpiTables: Map<string, number>;
+  /** The line that listed each of those tables. */
+  acpiTableLines: Map<string, SourceLocation>;
   nrIrqs: number | null;
   /** "<drv> 0000:bb:dd.f: irq N for MSI/MSI-X" (pre-4.x kernels). */
-  msiIrqs: { bdf: string; irq: number; driver: string }[];
+  msiIrqs: { bdf: string; irq: number; driver: string; at: SourceLocation }[];
+  /** VMD controllers and the PCI domain each made ("vmd 0000:00:0e.0: Bound to PCI domain 10000"). */
+  vmdDomains: { bdf: string; domain: number; at: SourceLocation }[];
   /** In the order they happened: a driver's first line about a PCI function, or an INTx link enabled. */
   probeEvents: (
     { bdf: string; driver: string } | { gsi: number } | { virtio: number } | { hdaCard: number }
@@ -72,6 +93,17 @@ export interface DmesgObservations {
    */
   portServices: Map<string, { services: Set<PortService>; irq: number | null }>;
 }
+
+/** Observations whose line is kept in `lineOf`. */
+export type ObservedLine =
+  | 'irqRemapping'
+  | 'irqRemappingRefused'
+  | 'apicRouting'
+  | 'amdEfr'
+  | 'amdX2apic'
+  | 'amdVapic'
+  | 'ignoredProcessors'
+  | 'acpiTables';
 
 export type PortService = 'pme' | 'aer' | 'pciehp' | 'dpc' | 'bwctrl';
 
@@ -134,13 +166,19 @@ export class DmesgParser {
     apicRouting: null,
     irqRemapping: null,
     irqRemappingRefused: null,
+    irqRemappingOff: null,
+    lineOf: {},
     x2apicLines: [],
     irScopes: [],
     amdIommus: [],
     amdEfr: null,
+    amdEfr2: null,
+    amdAcpiHids: [],
     acpiTables: new Map(),
+    acpiTableLines: new Map(),
     nrIrqs: null,
     msiIrqs: [],
+    vmdDomains: [],
     probeEvents: [],
     enumeration: [],
     nvmeInstances: new Map(),
@@ -284,6 +322,18 @@ export class DmesgParser {
       this.b.note('$.kernel.version', at);
       return;
     }
+    if ((r = /^usb usb\d+: Manufacturer: Linux (\d+\.\d+\S*) \S+$/.exec(m))) {
+      // A root hub's manufacturer string is the running kernel's release (usb_init_root_hub
+      // prints "<sysname> <release> <hcd>"): a log cut before its "Linux version" line still
+      // names its kernel. Only root hubs: a device's own string ("usb 3-1.1: Manufacturer: Linux
+      // 5.4.62 with aspeed_vhub", a BMC's gadget) is another kernel's.
+      const k = (p.kernel ??= {});
+      if (k.version === undefined) {
+        k.version = r[1]!;
+        b.note('$.kernel.version', at);
+      }
+      return;
+    }
     if ((r = /^(?:Kernel c|C)ommand line: (.*)$/.exec(m))) {
       const k = (p.kernel ??= {});
       // "Command line:" comes first and is what /proc/cmdline shows.
@@ -293,8 +343,11 @@ export class DmesgParser {
       }
       return;
     }
-    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) 0x[0-9A-Fa-f]+ ([0-9A-Fa-f]{6,8})/.exec(m))) {
+    // "ACPI: DMAR 0x00000000DD7C5B5F 0001C8 (v01 ...": 3.x kernels print the address without 0x.
+    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?[0-9A-Fa-f]{8,16} ([0-9A-Fa-f]{6,8}) \(v/.exec(m))) {
       this.obs.acpiTables.set(r[1]!, parseInt(r[2]!, 16));
+      if (!this.obs.acpiTableLines.has(r[1]!)) this.obs.acpiTableLines.set(r[1]!, at);
+      this.obs.lineOf.acpiTables ??= at;
       return;
     }
     if (
@@ -313,6 +366,7 @@ export class DmesgParser {
     }
     if (/NR_CPUS\/possible_cpus limit of \d+ reached\. Processor \S+ ignored/.test(m)) {
       this.obs.ignoredProcessors++;
+      this.obs.lineOf.ignoredProcessors ??= this.at();
       return;
     }
     if (
@@ -375,7 +429,8 @@ export class DmesgParser {
       b.note('$.cpus.possible', at);
       return;
     }
-    if ((r = /^smp: Brought up (\d+) nodes?, (\d+) CPUs/.exec(m))) {
+    // "x86: Booted up 1 node, 2 CPUs" is the same line before 4.x renamed it (3.x kernels).
+    if ((r = /^(?:smp: Brought|x86: Booted) up (\d+) nodes?, (\d+) CPUs/.exec(m))) {
       (p.cpus ??= {}).online_count = Number(r[2]);
       b.note('$.cpus.online_count', at);
       return;
@@ -406,6 +461,7 @@ export class DmesgParser {
     }
     if ((r = /(?:Switched APIC routing to(?::)? |Setting APIC routing to )(.+?)\.?$/.exec(m))) {
       this.obs.apicRouting = r[1]!;
+      this.obs.lineOf.apicRouting = at;
       return;
     }
     if ((r = /^NR_IRQS: ?(\d+),? nr_irqs: ?(\d+)/.exec(m))) {
@@ -533,6 +589,7 @@ export class DmesgParser {
     }
     if ((r = /^DMAR-IR: Enabled IRQ remapping in (x2apic|xapic) mode/.exec(m))) {
       this.obs.irqRemapping = r[1] as 'x2apic' | 'xapic';
+      this.obs.lineOf.irqRemapping = at;
       const d = (p.dmar = p.dmar ?? emptyDmar());
       d.intr_remap = true;
       this.b.note('$.dmar.intr_remap', at);
@@ -549,7 +606,10 @@ export class DmesgParser {
         m,
       )
     ) {
-      this.obs.irqRemappingRefused ??= m;
+      if (this.obs.irqRemappingRefused === null) {
+        this.obs.irqRemappingRefused = m;
+        this.obs.lineOf.irqRemappingRefused = at;
+      }
       this.obs.errors.push({ line: m, at });
       return true;
     }
@@ -565,17 +625,42 @@ export class DmesgParser {
         ))
     ) {
       const bdf = normBdf(r[1]!);
+      const cap = r[2] ? { capOffset: int(r[2]), capAt: at } : null;
       const known = this.obs.amdIommus.find((a) => a.bdf === bdf);
-      if (known) known.capOffset ??= r[2] ? int(r[2]) : null;
-      else this.obs.amdIommus.push({ bdf, capOffset: r[2] ? int(r[2]) : null, at });
+      if (known) {
+        if (known.capOffset === null && cap) Object.assign(known, cap);
+      } else this.obs.amdIommus.push({ bdf, capOffset: null, at, ...cap });
       return true;
     }
-    if ((r = /^AMD-Vi: (?:Extended features \(|Using global IVHD EFR:)(0x[0-9a-f]+)/i.exec(m))) {
-      this.obs.amdEfr ??= r[1]!.toLowerCase();
+    if (
+      (r =
+        /^AMD-Vi: (?:Extended features \(|Using global IVHD EFR:)(0x[0-9a-f]+)(?:, (?:EFR2:)?(0x[0-9a-f]+))?/i.exec(
+          m,
+        ))
+    ) {
+      if (this.obs.amdEfr === null) {
+        this.obs.amdEfr = r[1]!.toLowerCase();
+        this.obs.amdEfr2 = r[2]?.toLowerCase() ?? null;
+        this.obs.lineOf.amdEfr = at;
+      }
+      return true;
+    }
+    if ((r = /^AMD-Vi: ivrs, add hid:(\S+), uid:(\S*), rdevid:(\d+)/.exec(m))) {
+      this.obs.amdAcpiHids.push({ hid: r[1]!, uid: r[2]!, rdevid: Number(r[3]), at });
+      return true;
+    }
+    if (/^AMD-Vi: Virtual APIC enabled/.test(m)) {
+      this.obs.lineOf.amdVapic = at;
       return true;
     }
     if (/^AMD-Vi: Interrupt remapping enabled/.test(m)) {
       this.obs.irqRemapping = 'amd';
+      this.obs.lineOf.irqRemapping = at;
+      return true;
+    }
+    if (/^AMD-Vi: X2APIC enabled/.test(m)) {
+      // The IOMMU takes x2APIC destinations (128-bit IRTEs): remapping in x2APIC mode.
+      this.obs.lineOf.amdX2apic = at;
       return true;
     }
     return false;
@@ -636,6 +721,8 @@ export class DmesgParser {
       if (domain >= 0x10000 && domain <= 0xfffff) {
         f.vmd = { domain };
         f.kind = 'vmd';
+        // Kept apart too: the line names no class, so a log alone does not make it a function.
+        this.obs.vmdDomains.push({ bdf: f.bdf, domain, at });
       }
       this.bindEvent(normBdf(r[1]!), 'vmd');
       return true;
@@ -692,7 +779,7 @@ export class DmesgParser {
           m,
         ))
     ) {
-      this.obs.msiIrqs.push({ bdf: normBdf(r[2]!), irq: Number(r[3]), driver: r[1]! });
+      this.obs.msiIrqs.push({ bdf: normBdf(r[2]!), irq: Number(r[3]), driver: r[1]!, at });
       this.bindEvent(normBdf(r[2]!), r[1]!);
       return true;
     }
@@ -790,6 +877,42 @@ export class DmesgParser {
     return false;
   }
 
+  /**
+   * Why no line says interrupt remapping was enabled, when the log shows it: the kernel refused
+   * it, the command line turned it off, a DRHD lacks the capability (intel_irq_remapping's
+   * prepare needs ECAP.IR on every unit, and says nothing when one lacks it), or the firmware
+   * has no IOMMU table at all. Null when the log does not say (an excerpt).
+   */
+  private whyNoRemapping(): DmesgObservations['irqRemappingOff'] {
+    const obs = this.obs;
+    const cmdline = this.b.part.kernel?.cmdline ?? '';
+    if (obs.irqRemappingRefused)
+      return { why: obs.irqRemappingRefused, at: obs.lineOf.irqRemappingRefused ?? null };
+    const off = /(?:^|\s)(intremap=off|nointremap)(?=\s|$)/.exec(cmdline);
+    if (off)
+      return {
+        why: `${off[1]} on the command line`,
+        at: this.b.provenance['$.kernel.cmdline']?.[0] ?? null,
+      };
+    const noIr = [...this.drhdRegs.entries()].filter(([, r]) => (BigInt(r.ecap) & 8n) === 0n);
+    if (noIr.length)
+      return {
+        why: `no interrupt-remapping capability (ECAP.IR, bit 3, clear) in ${noIr.map(([base, r]) => `DRHD ${base} (ecap ${r.ecap})`).join(', ')}`,
+        at: noIr[0]![1].at,
+      };
+    if (
+      obs.acpiTables.size > 0 &&
+      !obs.acpiTables.has('DMAR') &&
+      !obs.acpiTables.has('IVRS') &&
+      !obs.amdIommus.length
+    )
+      return {
+        why: 'the ACPI table list has no DMAR or IVRS table: no IOMMU to remap interrupts',
+        at: obs.lineOf.acpiTables ?? null,
+      };
+    return null;
+  }
+
   /** Ends the input and returns the facts. */
   finish(): DmesgResult {
     this.log.reader.end(this.sink);
@@ -823,6 +946,7 @@ export class DmesgParser {
       // The boot lists every ACPI table: no DMAR there means the firmware has none.
       if (!obs.acpiTables.has('DMAR') && p.dmar === undefined) p.dmar = null;
     }
+    if (!obs.irqRemapping) obs.irqRemappingOff = this.whyNoRemapping();
     if (this.pci.size) {
       const fns = [...this.pci.values()].filter((f) => f.vendor_device && f.class);
       for (const f of fns) {

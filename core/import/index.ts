@@ -4,7 +4,7 @@
 import type { Machine } from '../model/schema';
 import { acpiToMachineParts, parseAcpiTables, type ParsedAcpi } from './acpi';
 import { DmesgParser, type DmesgResult } from './dmesg';
-import { ImportError, formatLocation, type Provenance } from './errors';
+import { ImportError, formatLocation, type Provenance, type SourceLocation } from './errors';
 import { LspciParser, type LspciResult } from './lspci';
 import { ProcInterruptsParser, type ProcInterrupts } from './interrupts';
 import { mergeParts, type Conflict, type Contribution } from './merge';
@@ -245,6 +245,29 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
   return result;
 }
 
+/**
+ * Interrupt remapping as the log shows it: on (VT-d in x2APIC or xAPIC mode, and why xAPIC; or
+ * AMD-Vi), off and why, or not stated; each with its line.
+ */
+function remappingLine(r: ImportResult, from: (path: string) => string): string {
+  const at = (x: SourceLocation | null | undefined) => (x ? ` [${formatLocation(x)}]` : '');
+  const d = r.dmesg.find((x) => x.observations.irqRemapping) ?? r.dmesg[0];
+  const o = d?.observations;
+  const m = r.machine;
+  if (o?.irqRemapping === 'amd')
+    return `interrupt remapping: AMD-Vi${at(o.lineOf.irqRemapping)}${o.lineOf.amdX2apic ? `, x2APIC mode${at(o.lineOf.amdX2apic)}` : ''}${o.lineOf.amdVapic ? `, virtual APIC${at(o.lineOf.amdVapic)}` : ''}`;
+  if (o?.irqRemapping) {
+    const why =
+      o.irqRemapping === 'xapic' && m?.dmar?.x2apic_opt_out
+        ? ` (the firmware's x2APIC opt-out${from('$.dmar.x2apic_opt_out')})`
+        : '';
+    return `interrupt remapping: VT-d, ${o.irqRemapping} mode${at(o.lineOf.irqRemapping)}${why}`;
+  }
+  const off = r.dmesg.map((x) => x.observations.irqRemappingOff).find((x) => x);
+  if (off) return `interrupt remapping: off: ${off.why}${at(off.at)}`;
+  return `interrupt remapping: ${r.dmesg.length ? 'not stated by the log' : 'not stated'}`;
+}
+
 function summarize(r: ImportResult): string[] {
   const out: string[] = [];
   for (const a of r.artefacts) out.push(`${a.file}: ${a.detail}`);
@@ -261,7 +284,7 @@ function summarize(r: ImportResult): string[] {
     );
     const era = kernelEraFor(m.kernel.version);
     out.push(
-      `kernel era: ${era.era.from}+ -> profile ${era.profile.name}${era.era.commit ? ` (from ${era.era.commit.id} "${era.era.commit.title}")` : ''}${era.note ? `; ${era.note}` : ''}`,
+      `kernel era: ${era.era.from}+ -> profile ${era.profile.name}${era.era.commit ? ` (from ${era.era.commit.id} "${era.era.commit.title}")` : ''}${era.note ? `; ${era.note}` : ''}${from('$.kernel.version')}`,
     );
     const online = m.cpus.list.filter((c) => c.online).length;
     out.push(
@@ -270,11 +293,7 @@ function summarize(r: ImportResult): string[] {
     out.push(
       `IOAPICs: ${m.ioapics.map((io, i) => `id ${io.id} GSI ${io.gsi_base}-${io.gsi_base + io.pins - 1}${from(`$.ioapics[${i}]`)}`).join('; ') || 'none'}`,
     );
-    const ir = r.dmesg.map((d) => d.observations.irqRemapping).find((x) => x);
-    if (ir)
-      out.push(
-        `interrupt remapping: ${ir === 'amd' ? 'AMD-Vi' : `VT-d, ${ir} mode`}${from('$.dmar.intr_remap')}`,
-      );
+    out.push(remappingLine(r, from));
     m.iommus.forEach((u, i) => {
       if (u.kind !== 'intel-vtd' || u.scopes.length === 0) return;
       const special = u.scopes.filter((s) => s.type === 'ioapic' || s.type === 'hpet');
@@ -287,14 +306,20 @@ function summarize(r: ImportResult): string[] {
       `interrupt source overrides: ${m.interrupt_source_overrides.map((o) => `${o.bus_irq}->${o.gsi}`).join(', ') || 'none'}`,
     );
     out.push(
-      `HPET: ${m.hpet ? `${m.hpet.address}, ${m.hpet.timers} comparators${m.hpet.msi_timers.length ? `, MSI channels ${m.hpet.msi_timers.join(',')}` : ''}` : 'none'}`,
+      `HPET: ${m.hpet ? `${m.hpet.address}, ${m.hpet.timers} comparators${m.hpet.msi_timers.length ? `, MSI channels ${m.hpet.msi_timers.join(',')}` : ''}${from('$.hpet') || from('$.hpet.address')}` : 'none'}`,
     );
     const intel = m.iommus.filter((u) => u.kind === 'intel-vtd');
     const amd = m.iommus.filter((u) => u.kind === 'amd-vi');
     if (m.dmar)
       out.push(
-        `DMAR: host address width ${m.dmar.host_address_width}, INTR_REMAP ${m.dmar.intr_remap ? 'on' : 'off'}${m.dmar.x2apic_opt_out ? ', x2APIC opt-out' : ''}; ${intel.length} DRHD(s), ${m.dmar.rmrr.length} RMRR(s)`,
+        `DMAR: host address width ${m.dmar.host_address_width}, INTR_REMAP ${m.dmar.intr_remap ? 'on' : 'off'}${from('$.dmar.intr_remap') || from('$.dmar') || ' (the table flag is not logged: assumed)'}${m.dmar.x2apic_opt_out ? ', x2APIC opt-out' : ''}; ${intel.length} DRHD(s), ${m.dmar.rmrr.length} RMRR(s)${from('$.dmar.host_address_width')}`,
       );
+    m.iommus.forEach((u, i) => {
+      if (u.kind === 'intel-vtd')
+        out.push(
+          `  DRHD ${u.register_base}${u.include_pci_all ? ' INCLUDE_PCI_ALL' : ''}${u.ecap ? ` ecap ${u.ecap}` : ''}${from(`$.iommus[${i}]`)}`,
+        );
+    });
     if (amd.length)
       out.push(`IVRS: ${amd.length} AMD IOMMU(s) (${amd.map((u) => u.register_base).join(', ')})`);
     if (!m.dmar && !amd.length)
@@ -303,6 +328,24 @@ function summarize(r: ImportResult): string[] {
           ? 'IOMMU: AMD-Vi units named by the log, not in the machine (see missing)'
           : 'IOMMU: none',
       );
+    for (const d of r.dmesg) {
+      const o = d.observations;
+      const at = (x: SourceLocation | undefined) => (x ? ` [${formatLocation(x)}]` : '');
+      for (const a of o.amdIommus)
+        out.push(
+          `  AMD-Vi IOMMU ${a.bdf}${a.capOffset !== null ? ` (cap 0x${a.capOffset.toString(16)})` : ''}${at(a.at)}`,
+        );
+      if (o.amdEfr)
+        out.push(
+          `  AMD-Vi EFR ${o.amdEfr}${o.amdEfr2 !== null ? `, EFR2 ${o.amdEfr2}` : ''}${at(o.lineOf.amdEfr)}`,
+        );
+      for (const v of o.vmdDomains)
+        out.push(`VMD ${v.bdf}: PCI domain ${v.domain.toString(16)}${at(v.at)}`);
+      if (o.amdAcpiHids.length)
+        out.push(
+          `  IVRS ACPI-HID entries: ${o.amdAcpiHids.map((h) => `${h.hid} ${h.uid} rdevid ${h.rdevid}${at(h.at)}`).join('; ')}`,
+        );
+    }
     out.push(
       `PCI: ${m.pci.length} functions, ${m.pci.filter((f) => f.msix).length} with MSI-X, ${m.pci.filter((f) => f.msi).length} with MSI, ${m.pci.filter((f) => f.sriov).length} with SR-IOV`,
     );

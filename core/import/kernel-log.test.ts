@@ -241,10 +241,15 @@ function serialCapture(recs: { t: number; msg: string }[]): string {
 }
 
 /** The facts of a parse, without where they were read (noise lines shift line numbers). */
+/** The facts without where they were read (line numbers differ from one transport to another). */
 function facts(r: DmesgResult) {
   return JSON.parse(
     JSON.stringify({ part: r.part, observations: r.observations }, (k, v: unknown) =>
-      k === 'at' ? undefined : v instanceof Map ? [...v] : v,
+      k === 'at' || k === 'lineOf' || k === 'acpiTableLines'
+        ? undefined
+        : v instanceof Map
+          ? [...v]
+          : v,
     ),
   ) as unknown;
 }
