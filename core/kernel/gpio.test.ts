@@ -54,6 +54,6 @@ describe('GPIO pins mapped when their consumer probes', () => {
     );
     const gpio = r.irqs.filter((i) => i.chip === 'intel-gpio');
     expect(gpio.map((i) => i.actions)).toEqual([['first', 'second']]);
-    expect(r.procInterrupts()).toMatch(/intel-gpio\s+9  first, second$/m);
+    expect(r.procInterrupts()).toMatch(/intel-gpio\s+9 {2}first, second$/m);
   });
 });

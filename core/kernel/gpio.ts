@@ -4,8 +4,8 @@
 // chip (intel-gpio, amd_gpio) gets a linear irq domain without hierarchy
 // (gpiochip_simple_create_domain): no irq is allocated then. A consumer (an I2C codec, a
 // touchpad, whose ACPI GpioInt names the pin) has its pin mapped when it probes:
-// acpi_dev_gpio_irq_get -> gpiod_to_irq -> gpiochip_to_irq -> irq_create_mapping, which takes the
-// next free dynamic irq. The pin's interrupt reaches the CPU as the controller's own irq, whose
+// acpi_dev_gpio_irq_get (acpi_dev_gpio_irq_wake_get_by) -> gpiod_to_irq -> gpiochip_to_irq ->
+// irq_create_mapping, which takes the next free dynamic irq. The pin's interrupt reaches the CPU as the controller's own irq, whose
 // handler runs the pin's (generic_handle_domain_irq): the gpio irq has no vector of its own.
 import type { GpioIrq, Machine } from '../model/schema';
 import { EINVAL, ENOSYS } from './errno';
@@ -57,25 +57,25 @@ export function gpiochipsProbe(k: Kernel, machine: Machine): void {
 }
 
 /**
- * The consumer's probe: i2c_device_probe() -> i2c_acpi_get_irq() -> acpi_dev_gpio_irq_get()
- * maps the pin (gpiod_to_irq -> irq_create_mapping) and sets its type from the GpioInt resource
+ * The consumer's probe: i2c_device_probe() -> i2c_acpi_get_irq() -> acpi_dev_gpio_irq_wake_get()
+ * -> acpi_dev_gpio_irq_wake_get_by() maps the pin (gpiod_to_irq -> irq_create_mapping) and sets its type from the GpioInt resource
  * (irq_set_irq_type -> the chip's irq_set_type: handle_edge_irq or handle_level_irq, set
  * without a name); then the driver's probe requests it under its name. Returns the irq or -errno.
  */
-export function acpi_dev_gpio_irq_get(k: Kernel, g: GpioIrq): number {
+export function acpi_dev_gpio_irq_wake_get_by(k: Kernel, g: GpioIrq): number {
   const domain = gpiochip_add_irqchip(k, g.controller, g.chip);
-  k.enter('acpi_dev_gpio_irq_get', -1, -1, k.str(g.device ?? g.name), g.pin);
+  k.enter('acpi_dev_gpio_irq_wake_get_by', -1, -1, k.str(g.device ?? g.name), g.pin);
   const virq = k.irq_create_mapping(domain, g.pin);
-  if (virq <= 0) return k.leave('acpi_dev_gpio_irq_get', -EINVAL);
+  if (virq <= 0) return k.leave('acpi_dev_gpio_irq_wake_get_by', -EINVAL);
   const desc = k.descs[virq]!;
   desc.trigger = g.trigger ?? 'edge';
   desc.owner = g.device ?? '';
-  return k.leave('acpi_dev_gpio_irq_get', virq, virq);
+  return k.leave('acpi_dev_gpio_irq_wake_get_by', virq, virq);
 }
 
 /** The consumer probes: its pin mapped, then request_threaded_irq() under its name. */
 export function gpioConsumerProbe(k: Kernel, g: GpioIrq): number {
-  const virq = acpi_dev_gpio_irq_get(k, g);
+  const virq = acpi_dev_gpio_irq_wake_get_by(k, g);
   if (virq < 0) {
     k.log(3, `${g.name}: failed to get the GPIO interrupt: ${k.describeError(virq)}`);
     return virq;

@@ -42,7 +42,7 @@ export const FUNCTION_ARGS: Record<string, Args> = {
     ['hwirq', 'int'],
   ],
   gpiochip_add_irqchip: [['gc', 'str']],
-  acpi_dev_gpio_irq_get: [
+  acpi_dev_gpio_irq_wake_get_by: [
     ['adev', 'str'],
     ['pin', 'int'],
   ],
