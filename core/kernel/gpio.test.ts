@@ -45,6 +45,13 @@ describe('GPIO pins mapped when their consumer probes', () => {
     expect(irqOf(r, 'late')).toMatchObject({ irq: last + 2, trigger: 'level', handler: '' });
   });
 
+  it('keeps its affinity: the chip cannot set one (the pin follows the controller irq)', () => {
+    const m = withGpio({ pin: 87, name: 'rt5682s', after: null });
+    const irq = irqOf(simulate(m), 'rt5682s')!;
+    const r = simulate(m, { scenario: [{ op: 'set_affinity', irq: irq.irq, cpus: [1] }] });
+    expect(irqOf(r, 'rt5682s')!.affinity).toBe(irq.affinity);
+  });
+
   it('a pin two consumers name is mapped once (irq_create_mapping finds it) and shared', () => {
     const r = simulate(
       withGpio(

@@ -900,6 +900,9 @@ export class Kernel {
     if (!desc) return this.leave('irq_set_affinity', -EINVAL, irq);
     // vmd_irq_set_affinity(): a VMD child follows its VMD vector; not settable.
     if (desc.data?.chip?.composer === 'vmd') return this.leave('irq_set_affinity', -EINVAL, irq);
+    // A GPIO pin's chip has no irq_set_affinity (it follows the controller's irq): -EINVAL.
+    if (desc.data && this.gpioDomains.get(desc.data.domain.name) === desc.data.domain)
+      return this.leave('irq_set_affinity', -EINVAL, irq);
     this.affinity[irq] = mask;
     desc.affinitySet = true;
     if (!desc.activated || !this.movesInProcessContext(desc))
