@@ -4,7 +4,11 @@
 import { expect } from '@playwright/test';
 import { craaskWithUnknownDevice, localService, runBoot, shot, test, uploads } from './helpers';
 
-const FILES = craaskWithUnknownDevice();
+// The real file without its GPIO pin's row (intel-gpio 87, the codec's): the import then knows
+// nothing of that irq, so the prediction gives the audio DSP irq 135 where the machine had 136.
+const FILES = craaskWithUnknownDevice().map((f) =>
+  f.name.includes('interrupts') ? { ...f, text: f.text.replace(/^.*intel-gpio.*\n/m, '') } : f,
+);
 
 /** The same import and boot through the service in-process: what the view must show. */
 async function expectedView() {

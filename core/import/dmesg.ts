@@ -67,6 +67,11 @@ export interface DmesgObservations {
   probeEvents: (
     { bdf: string; driver: string } | { gsi: number } | { virtio: number } | { hdaCard: number }
   )[];
+  /**
+   * A driver's first line about a device not on PCI (an I2C/SPI client "i2c-RTL5682:00", an ACPI
+   * device "ELAN0000:00"), with how many probe events came before it.
+   */
+  deviceProbes: { driver: string; device: string; events: number; at: SourceLocation }[];
   /** PCI functions in the order the kernel enumerated them (root buses in ACPI order). */
   enumeration: string[];
   /** nvme controllers by instance ("nvme nvme1: pci function 0000:21:00.0"). */
@@ -180,6 +185,7 @@ export class DmesgParser {
     msiIrqs: [],
     vmdDomains: [],
     probeEvents: [],
+    deviceProbes: [],
     enumeration: [],
     nvmeInstances: new Map(),
     asyncOrder: [],
@@ -217,6 +223,7 @@ export class DmesgParser {
   private readonly bound = new Set<string>();
   private readonly virtioSeen = new Set<number>();
   private readonly hdaSeen = new Set<number>();
+  private readonly deviceSeen = new Set<string>();
   /** Functions whose interface a "renamed from" line named: its own lines no longer rename it. */
   private readonly renamed = new Set<string>();
   private drhds: { base: string; flags: number; at: SourceLocation }[] = [];
@@ -799,6 +806,20 @@ export class DmesgParser {
       }
       return false;
     }
+    if ((r = DEVICE_LINE.exec(m)) && !NOT_DRIVERS.has(r[1]!)) {
+      // A driver's first line about an I2C/SPI client or an ACPI device: where it probed among
+      // the PCI drivers (a GPIO pin's consumer has its pin mapped to an irq there).
+      const device = r[2]!;
+      if (!this.deviceSeen.has(device) && this.deviceSeen.size < MAX_DEVICE_PROBES) {
+        this.deviceSeen.add(device);
+        this.obs.deviceProbes.push({
+          driver: r[1]!,
+          device,
+          events: this.obs.probeEvents.length,
+          at,
+        });
+      }
+    }
     return false;
   }
 
@@ -1009,6 +1030,11 @@ export class DmesgParser {
     };
   }
 }
+
+/** "rt5682s i2c-RTL5682:00: ...", "cros_ec_lpcs GOOG0004:00: ...": a driver and its device. */
+const DEVICE_LINE =
+  /^([\w-]+) ((?:i2c|spi)-[A-Za-z0-9_]+:[0-9a-f]{2}|[A-Z0-9_]{4,8}:[0-9a-f]{2}): /;
+const MAX_DEVICE_PROBES = 4096;
 
 const NOT_DRIVERS = new Set([
   'pci',

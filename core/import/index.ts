@@ -227,6 +227,7 @@ export function importArtefacts(parsed: ParsedArtefact[]): ImportResult {
       capsListed,
       merged.provenance,
       legacyMsi,
+      dmesg.find((d) => d.observations.deviceProbes.length)?.observations,
     );
     merged.machine = seen.machine;
     notes.push(...seen.notes.map((n) => `${interrupts[0]!.file}: ${n}`));

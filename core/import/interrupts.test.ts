@@ -7,7 +7,7 @@ import { sharedPath } from '../testing/shared';
 import { keyFacts, realFixtures, realPath } from '../testing/sources';
 import { compareInterrupts, describeDifference } from './compare';
 import { ImportError } from './errors';
-import { decodePciMsiHwirq, parseProcInterrupts } from './interrupts';
+import { decodePciMsiHwirq, gpioChipOf, parseProcInterrupts } from './interrupts';
 import { readArtefact } from './node/read';
 
 const files = realFixtures('interrupts');
@@ -151,6 +151,24 @@ describe('/proc/interrupts of real machines (facts from SOURCES.md)', () => {
         parseProcInterrupts(text('interrupts/pcp-qa-1152cpu-x86_64.interrupts.txt.bz2'), 'x').rows
           .length,
       );
+  });
+
+  it("reads a GPIO pin's row: the controller's chip, the pin as hwirq, no flow handler name", () => {
+    const r = parseProcInterrupts(
+      [
+        '            CPU0       CPU1',
+        ' 135:          0          1  intel-gpio   87  rt5682s',
+        '  60:          0          3  amd_gpio    5  ELAN0001:00',
+        '  14:          0          1  IR-IO-APIC   14-fasteoi   INTC1057:00',
+      ].join('\n'),
+      'gpio.txt',
+    );
+    expect(r.rows.map((x) => [x.chip, x.hwirq, x.handler, x.trigger, x.actions])).toEqual([
+      ['intel-gpio', 87, null, null, ['rt5682s']],
+      ['amd_gpio', 5, null, null, ['ELAN0001:00']],
+      ['IR-IO-APIC', 14, 'fasteoi', 'level', ['INTC1057:00']],
+    ]);
+    expect(r.rows.map(gpioChipOf)).toEqual(['intel-gpio', 'amd_gpio', null]);
   });
 
   it('names the line of a row that is not /proc/interrupts', () => {

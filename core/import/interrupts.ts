@@ -156,6 +156,19 @@ export function parseProcInterrupts(text: string, file: string): ProcInterrupts 
   return p.finish();
 }
 
+/**
+ * The irq chips of GPIO controllers' pins (pinctrl-intel's "intel-gpio", pinctrl-amd's
+ * "amd_gpio"): a row on one is a pin mapped in the controller's gpiochip domain, hwirq = the pin.
+ */
+export const GPIO_CHIPS = ['intel-gpio', 'amd_gpio'] as const;
+export type GpioChip = (typeof GPIO_CHIPS)[number];
+
+export function gpioChipOf(row: InterruptRow): GpioChip | null {
+  return (GPIO_CHIPS as readonly string[]).includes(row.chip) && row.hwirq !== null
+    ? (row.chip as GpioChip)
+    : null;
+}
+
 /** PCI MSI hwirq in the ≤6.1 global domains: (segment << 27) | (bus << 19) | (devfn << 11) | index. */
 export function decodePciMsiHwirq(hwirq: number): { bdf: string; index: number } {
   const hx = (n: number, w: number) => n.toString(16).padStart(w, '0');

@@ -3,18 +3,23 @@
 //   with PCI-MSI rows has the capability, with at least that many vectors;
 // - behaviour irqlab has no model for: the rows of a device whose driver is not modelled become
 //   an *observed* request (mode, count, action names), and IO-APIC rows no modelled device or
-//   platform line explains become observed platform irqs. The simulation then allocates them in
-//   the kernel's way, so a what-if (more CPUs, IR off, another kernel) still runs on them.
+//   platform line explains become observed platform irqs; rows on a GPIO controller's chip
+//   (intel-gpio, amd_gpio) become observed GPIO irqs, mapped where their consumer probed. The
+//   simulation then allocates them in the kernel's way, so a what-if (more CPUs, IR off, another
+//   kernel) still runs on them.
 // Modelled drivers are never overridden: their rows are the prediction the comparison checks.
 import { driverFor } from '../kernel/drivers/catalogue';
 import { simulate } from '../scenario';
 import { profileForKernel } from '../kernel/profiles';
 import type { Machine, MachineInput } from '../model/schema';
 import { parseMachine } from '../model/validate';
+import type { DmesgObservations } from './dmesg';
 import { addProvenance, type Provenance } from './errors';
 import {
   decodePciMsiHwirq,
+  gpioChipOf,
   parseProcInterrupts,
+  type GpioChip,
   type InterruptRow,
   type ProcInterrupts,
 } from './interrupts';
@@ -80,6 +85,8 @@ export function applyObservedInterrupts(
   capsListed: Set<string>,
   provenance: Provenance,
   legacyMsiIrqs: Map<number, string> = new Map(),
+  /** The log's probe order (where a GPIO pin's consumer probed), when a log was given. */
+  log?: Pick<DmesgObservations, 'probeEvents' | 'deviceProbes'>,
 ): ObservedResult {
   const notes: string[] = [];
   const observedDevices: string[] = [];
@@ -167,8 +174,75 @@ export function applyObservedInterrupts(
       notes.push(`GSI ${gsi} ${action}: requested by a driver irqlab does not model (as observed)`);
     }
   }
+  addGpioIrqs(m, interrupts, rows, provenance, notes, log);
   const done = parseMachine(m);
   return { machine: done.ok ? done.machine : first.machine, notes, observedDevices };
+}
+
+/** IO-APIC actions of GPIO controllers: pinctrl-intel's ACPI devices, pinctrl-amd's module. */
+const GPIO_CONTROLLER: Record<GpioChip, RegExp> = {
+  'intel-gpio': /^(?:INT3[0-9A-F]{3}|INTC\d{4}):[0-9a-f]{2}$/,
+  amd_gpio: /^(?:pinctrl_amd|AMDI?0030:[0-9a-f]{2})$/,
+};
+
+/**
+ * Rows on a GPIO controller's chip: each action is a consumer whose pin (the hwirq) is mapped to
+ * the next free irq when it probes. Where it probed: after the PCI functions whose drivers
+ * printed before its driver's first line about it, when the log shows one; else after the
+ * device whose dynamic irqs come just below the row's.
+ */
+function addGpioIrqs(
+  m: MachineInput & Machine,
+  interrupts: ProcInterrupts,
+  rows: Map<string, DeviceRows>,
+  provenance: Provenance,
+  notes: string[],
+  log?: Pick<DmesgObservations, 'probeEvents' | 'deviceProbes'>,
+): void {
+  const order = m.probe_order ?? [...m.pci].map((f) => f.bdf).sort();
+  for (const row of interrupts.rows) {
+    const chip = gpioChipOf(row);
+    if (!chip) continue;
+    const pin = row.hwirq!;
+    const controller =
+      interrupts.rows
+        .filter((r) => /IO-APIC/.test(r.chip))
+        .flatMap((r) => r.actions)
+        .find((a) => GPIO_CONTROLLER[chip].test(a)) ?? chip;
+    for (const name of row.actions) {
+      if (m.gpio_irqs.some((g) => g.chip === chip && g.pin === pin && g.name === name)) continue;
+      const line = log?.deviceProbes.find(
+        (d) => d.driver === name || d.device.replace(/^(?:i2c|spi)-/, '') === name,
+      );
+      let after: string | null;
+      if (line) {
+        const before = new Set(
+          log!.probeEvents.slice(0, line.events).flatMap((e) => ('bdf' in e ? [e.bdf] : [])),
+        );
+        after = order.filter((b) => before.has(b)).pop() ?? null;
+      } else {
+        const below = [...rows.entries()]
+          .filter(([bdf, d]) => d.firstIrq < row.irq && m.pci.some((f) => f.bdf === bdf))
+          .sort((a, b) => a[1].firstIrq - b[1].firstIrq);
+        after = below.pop()?.[0] ?? null;
+      }
+      addProvenance(provenance, `$.gpio_irqs[${m.gpio_irqs.length}]`, row.at);
+      if (line) addProvenance(provenance, `$.gpio_irqs[${m.gpio_irqs.length}].after`, line.at);
+      m.gpio_irqs.push({
+        controller,
+        chip,
+        pin,
+        name,
+        ...(line ? { device: line.device } : {}),
+        ...(row.trigger ? { trigger: row.trigger } : {}),
+        after,
+        source: 'observed',
+      });
+      notes.push(
+        `${controller} pin ${pin} ${name}: a GPIO interrupt, mapped when ${line ? line.device : 'its consumer'} probed, ${after ? `after ${after}'s driver` : 'before the PCI drivers'} (${line ? 'the log' : 'its irq number'} says where)`,
+      );
+    }
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { parseProcInterrupts } from './interrupts';
 import { msiRowsByDevice } from './observed';
 import { importFiles } from './node/read';
 import { repoRoot } from '../testing/shared';
-import { CRAASK, craaskWithUnknownDevice } from '../testing/craask';
+import { CRAASK, craaskArtefacts, craaskWithUnknownDevice } from '../testing/craask';
 import { keyFacts, realPath, sourceFacts } from '../testing/sources';
 import path from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -194,21 +194,67 @@ describe('a real /proc/interrupts beside the log', () => {
     );
   });
 
-  it('predicts every row of the Craask pair that a model or an observation explains, at the same irq', async () => {
+  it('predicts every row of the Craask pair at the same irq, with its chip, hwirq and actions', async () => {
     const r = await importFiles(Object.values(CRAASK).map(realPath));
     const real = r.interrupts[0]!;
+    const predicted = parseProcInterrupts(simulate(r.machine!).procInterrupts(), 'predicted');
+    const row = (x: (typeof real.rows)[number]) =>
+      `${x.irq} ${x.chip} ${x.hwirq}${x.handler ? `-${x.handler}` : ''} ${x.actions.join(', ')}`;
+    // Every row, the GPIO pin's (intel-gpio 87, rt5682s, mapped between iwlwifi's MSI-X and the
+    // AudioDSP's MSI) included.
+    expect(real.rows.some((x) => x.chip === 'intel-gpio')).toBe(true);
+    expect(predicted.rows.map(row)).toEqual(real.rows.map(row));
     const cmp = compareWithSimulation(real, simulate(r.machine!));
-    const wrongIrqs = new Set(cmp.differences.flatMap((d) => ('irq' in d ? [d.irq] : [])));
-    // The rows irqlab cannot place: an irq of another irq chip (a GPIO controller's, allocated
-    // dynamically between two drivers' MSIs) and the MSI allocated after it.
-    const foreign = real.rows.filter((x) => !/IO-APIC|PCI-MSI|DMAR-MSI|HPET/.test(x.chip));
-    const after = real.rows.filter((x) => foreign.some((f) => x.irq > f.irq));
-    const pcieport = real.rows.filter((x) => x.actions.includes('aerdrv'));
-    const expected = real.rows.filter(
-      (x) => !foreign.includes(x) && !after.includes(x) && !pcieport.includes(x),
-    );
-    expect(expected.filter((x) => wrongIrqs.has(x.irq)).map((x) => x.irq)).toEqual([]);
-    expect(cmp.matched).toBeGreaterThanOrEqual(expected.length);
+    expect(cmp.differences.filter((d) => d.kind !== 'counter')).toEqual([]);
+    expect(cmp.matched).toBe(real.rows.length);
+  });
+
+  it("places a GPIO pin's consumer where the log shows its driver's first line, else by its irq", async () => {
+    const r = await importFiles(Object.values(CRAASK).map(realPath));
+    const gpio = r.machine!.gpio_irqs;
+    expect(gpio).toEqual([
+      {
+        controller: 'INTC1057:00',
+        chip: 'intel-gpio',
+        pin: 87,
+        name: 'rt5682s',
+        device: 'i2c-RTL5682:00',
+        after: '0000:00:14.3',
+        source: 'observed',
+      },
+    ]);
+    /** The Craask's artefacts, its log's lines edited. */
+    const withLog = (edit: (lines: string[]) => void) =>
+      importArtefacts(
+        craaskArtefacts().map((f) => {
+          if (!f.name.endsWith('.dmesg.txt')) return parseArtefact(f.name, f.text);
+          const lines = f.text.split('\n');
+          edit(lines);
+          return parseArtefact(f.name, lines.join('\n'));
+        }),
+      );
+    const codecLine = (lines: string[]) =>
+      lines.findIndex((l) => / rt5682s i2c-RTL5682:00: /.test(l));
+    // A log that does not show the consumer: it is placed by its irq, after the device whose
+    // dynamic irqs come just below it.
+    const silent = withLog((lines) => {
+      for (let i = codecLine(lines); i >= 0; i = codecLine(lines)) lines.splice(i, 1);
+    });
+    expect(silent.machine!.gpio_irqs.map((g) => [g.name, g.after, g.device])).toEqual([
+      ['rt5682s', '0000:00:14.3', undefined],
+    ]);
+    // A log whose consumer line comes before iwlwifi's: the log wins.
+    const earlier = withLog((lines) => {
+      const wifi = lines.findIndex((l) => / iwlwifi 0000:00:14\.3: /.test(l));
+      const [moved] = lines.splice(codecLine(lines), 1);
+      lines.splice(wifi, 0, moved!);
+    });
+    const g = earlier.machine!.gpio_irqs[0]!;
+    expect(g.after).not.toBe('0000:00:14.3');
+    const sim = parseProcInterrupts(simulate(earlier.machine!).procInterrupts(), 'p');
+    const codecIrq = sim.rows.find((x) => x.actions.includes('rt5682s'))!.irq;
+    const wifiIrqs = sim.rows.filter((x) => x.chip.endsWith('0000:00:14.3')).map((x) => x.irq);
+    expect(codecIrq).toBeLessThan(Math.min(...wifiIrqs));
   });
 
   it('reads which device each MSI row is, per-device chip (6.2+) or global hwirq (<= 6.1)', () => {

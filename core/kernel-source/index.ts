@@ -8,6 +8,8 @@ import { SOURCE as archX86KernelApicMsiC } from './arch/x86/kernel/apic/msi.c';
 import { SOURCE as archX86KernelApicVectorC } from './arch/x86/kernel/apic/vector.c';
 import { SOURCE as archX86KernelHpetC } from './arch/x86/kernel/hpet.c';
 import { SOURCE as archX86KernelTimeC } from './arch/x86/kernel/time.c';
+import { SOURCE as driversGpioGpiolibAcpiC } from './drivers/gpio/gpiolib-acpi.c';
+import { SOURCE as driversGpioGpiolibC } from './drivers/gpio/gpiolib.c';
 import { SOURCE as driversIommuAmdInitC } from './drivers/iommu/amd/init.c';
 import { SOURCE as driversIommuAmdIommuC } from './drivers/iommu/amd/iommu.c';
 import { SOURCE as driversIommuIntelDmarC } from './drivers/iommu/intel/dmar.c';
@@ -43,6 +45,8 @@ export const KERNEL_SOURCE_FILES: readonly KernelSourceFile[] = [
   archX86KernelApicVectorC,
   archX86KernelHpetC,
   archX86KernelTimeC,
+  driversGpioGpiolibAcpiC,
+  driversGpioGpiolibC,
   driversIommuAmdInitC,
   driversIommuAmdIommuC,
   driversIommuIntelDmarC,

@@ -16,6 +16,19 @@ import { TraceEmitter } from '../trace/emitter';
 import { EventKind } from '../trace/events';
 import { KERNEL_SOURCE_FILES, PSEUDO_SOURCE, sourceOf } from './index';
 
+/** A machine with GPIO pins' consumers: one before the PCI drivers, two on one pin after them. */
+function withGpioPins(m: Machine): Machine {
+  const gpio = { controller: 'INT34C5:00', chip: 'intel-gpio', source: 'user' } as const;
+  return {
+    ...m,
+    gpio_irqs: [
+      { ...gpio, pin: 87, name: 'rt5682s', after: null },
+      { ...gpio, pin: 12, name: 'elan_i2c' },
+      { ...gpio, pin: 12, name: 'elan_i2c_wake' },
+    ],
+  };
+}
+
 /** Parent function -> what it made: callees, state:x, fault:x, log. */
 function callGraph(): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
@@ -23,6 +36,7 @@ function callGraph(): Map<string, Set<string>> {
     [PRESETS.example!.make(), {}],
     [PRESETS['dmar-server']!.make(), {}],
     [PRESETS['dmar-server']!.make(), { profile: 'mainline', scenario: [{ op: 'fire' }] }],
+    [withGpioPins(PRESETS.example!.make()), {}],
     [PRESETS['seed-dmar-null-callback']!.make(), {}],
     [PRESETS['seed-dmar-hwirq-fail']!.make(), {}],
     [PRESETS['seed-vf-compat-blocked']!.make(), {}],

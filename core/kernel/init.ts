@@ -43,10 +43,8 @@ export function bootPlatform(k: Kernel, machine: Machine): IrqDomain | null {
   k.log(6, `smpboot: Allowing ${usable.length} CPUs, 0 hotplug CPUs`);
   const legacy = machine.ioapics.length > 0 ? 16 : 0;
   k.lapic_assign_system_vectors(bootCpu, legacy);
-  k.log(
-    6,
-    `NR_IRQS: 524544, nr_irqs: ${probeNrIrqs(k.gsiTop, legacy, k.nrCpus)}, preallocated irqs: ${legacy}`,
-  );
+  k.nrIrqs = probeNrIrqs(k.gsiTop, legacy, k.nrCpus);
+  k.log(6, `NR_IRQS: 524544, nr_irqs: ${k.nrIrqs}, preallocated irqs: ${legacy}`);
   // x86_late_time_init() -> apic_intr_mode_init(): interrupt remapping and x2APIC, the APIC
   // driver, the units' fault interrupts (the first MSIs of the boot, only CPU 0 up), the IOAPICs.
   k.enter('x86_late_time_init');

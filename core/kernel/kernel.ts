@@ -123,6 +123,8 @@ export class Kernel {
   readonly gsiIrq = new Map<number, number>();
   /** Lower bound for dynamic irqs before setup_IO_APIC (gsi_top) and after (ioapic_dynirq_base). */
   gsiTop = 0;
+  /** nr_irqs as arch_probe_nr_irqs() sized it at boot (0 before). */
+  nrIrqs = 0;
   ioapicDynirqBase = 0;
   ioapicInitialized = false;
   /** The IOAPICs as setup_IO_APIC registered them. */
@@ -161,6 +163,8 @@ export class Kernel {
   /** VMD controllers by BDF (vmd.ts); the default PCI-MSI domain (<= 6.1). */
   readonly vmds = new Map<string, VmdState>();
   defaultPciMsiDomain: IrqDomain | null = null;
+  /** The gpiochips' irq domains by controller device (gpio.ts; one gpiochip per controller). */
+  readonly gpioDomains = new Map<string, IrqDomain>();
   /** Fault injections of this run (injections.ts). */
   injections: readonly Injection[] = [];
   failures = new CallFailures([]);
@@ -299,10 +303,13 @@ export class Kernel {
 
   /**
    * irq_domain_alloc_descs(): `irqBase` >= 0 asks for exactly that irq (-EEXIST if taken);
-   * otherwise first fit of nr consecutive free irqs from arch_dynirq_lower_bound().
+   * otherwise first fit of nr consecutive free irqs from arch_dynirq_lower_bound(hint), the hint
+   * being hwirq % nr_irqs (1 for hwirq 0). On x86 with IO-APICs the bound ignores the hint: a
+   * GPIO pin's irq is the next free dynamic one, whatever its hwirq.
    */
-  irq_domain_alloc_descs(nr: number, irqBase: number): number {
-    const from = irqBase >= 0 ? irqBase : this.arch_dynirq_lower_bound(1);
+  irq_domain_alloc_descs(nr: number, irqBase: number, hwirq = 0): number {
+    const hint = this.nrIrqs > 0 ? hwirq % this.nrIrqs : hwirq;
+    const from = irqBase >= 0 ? irqBase : this.arch_dynirq_lower_bound(hint || 1);
     this.enter('irq_domain_alloc_descs', -1, -1, nr, from);
     const failed = this.injected('irq_domain_alloc_descs');
     if (failed) return this.leave('irq_domain_alloc_descs', failed);
@@ -479,6 +486,31 @@ export class Kernel {
   irq_find_mapping(domain: IrqDomain, hwirq: number): number {
     if (domain === this.vectorDomain) return this.descs[hwirq] ? hwirq : 0;
     return domain.revmap.get(hwirq) ?? 0;
+  }
+
+  /**
+   * irq_create_mapping(): a domain without hierarchy (a gpiochip's linear domain) maps one hwirq
+   * on demand: the existing mapping, or a new descriptor (irq_domain_alloc_descs) associated with
+   * the hwirq (irq_domain_associate -> the domain's map op sets chip and handler). Returns the
+   * virq, 0 on failure.
+   */
+  irq_create_mapping(domain: IrqDomain, hwirq: number): number {
+    this.enter('irq_create_mapping', -1, -1, this.domainNameId(domain), hwirq);
+    const mapped = this.irq_find_mapping(domain, hwirq);
+    if (mapped) return this.leave('irq_create_mapping', mapped, mapped);
+    const virq = this.irq_domain_alloc_descs(1, -1, hwirq);
+    if (virq <= 0) return this.leave('irq_create_mapping', 0);
+    const desc = this.descs[virq]!;
+    desc.data = { irq: virq, domain, hwirq, chip: null, chipData: null, parent: null };
+    // irq_domain_associate(): the map op, then the reverse map.
+    const ret = (domain.ops as IrqDomainOps<Kernel>).map?.(this, domain, virq, hwirq) ?? 0;
+    if (ret < 0) {
+      this.freeDesc(virq);
+      return this.leave('irq_create_mapping', 0);
+    }
+    domain.mapcount++;
+    domain.revmap.set(hwirq, virq);
+    return this.leave('irq_create_mapping', virq, virq);
   }
 
   /** irq_domain_free_irqs(): deactivated first by the caller; frees every level, then descs. */
@@ -868,6 +900,9 @@ export class Kernel {
     if (!desc) return this.leave('irq_set_affinity', -EINVAL, irq);
     // vmd_irq_set_affinity(): a VMD child follows its VMD vector; not settable.
     if (desc.data?.chip?.composer === 'vmd') return this.leave('irq_set_affinity', -EINVAL, irq);
+    // A GPIO pin's chip has no irq_set_affinity (it follows the controller's irq): -EINVAL.
+    if (desc.data && this.gpioDomains.get(desc.data.domain.name) === desc.data.domain)
+      return this.leave('irq_set_affinity', -EINVAL, irq);
     this.affinity[irq] = mask;
     desc.affinitySet = true;
     if (!desc.activated || !this.movesInProcessContext(desc))

@@ -37,6 +37,15 @@ export const FUNCTION_ARGS: Record<string, Args> = {
     ['nr_irqs', 'int'],
     ['from', 'int'],
   ],
+  irq_create_mapping: [
+    ['domain', 'str'],
+    ['hwirq', 'int'],
+  ],
+  gpiochip_add_irqchip: [['gc', 'str']],
+  acpi_dev_gpio_irq_wake_get_by: [
+    ['adev', 'str'],
+    ['pin', 'int'],
+  ],
   mp_irqdomain_alloc: virqNr,
   mp_irqdomain_activate: virq,
   msi_domain_alloc: [

@@ -504,6 +504,49 @@ export const PlatformIrqSchema = z
     'A platform (non-PCI) interrupt user, requested in list order after the IOAPIC is set up',
   );
 
+export const GpioIrqSchema = z
+  .object({
+    controller: z
+      .string()
+      .min(1)
+      .describe(
+        'The GPIO controller whose pin it is, by its device name ("INTC1057:00"): its gpiochip has the irq domain the pin is mapped in',
+      ),
+    chip: z
+      .enum(['intel-gpio', 'amd_gpio'])
+      .describe(
+        "The controller driver's irq_chip, as /proc/interrupts shows it: intel-gpio (pinctrl-intel), amd_gpio (pinctrl-amd)",
+      ),
+    pin: z
+      .number()
+      .int()
+      .min(0)
+      .describe("The GPIO line's offset in the gpiochip (the ACPI GpioInt pin): the irq's hwirq"),
+    name: z.string().min(1).describe('Action name, as /proc/interrupts shows it ("rt5682s")'),
+    device: z
+      .string()
+      .optional()
+      .describe('The consumer device, as its driver names it in the log ("i2c-RTL5682:00")'),
+    trigger: z
+      .enum(['edge', 'level'])
+      .optional()
+      .describe("The trigger the consumer's GpioInt resource or request asks for; unset: edge"),
+    after: bdf
+      .nullable()
+      .optional()
+      .describe(
+        "Where the consumer probes (acpi_dev_gpio_irq_get maps the pin then): after the driver of this PCI function; null: before the first PCI driver; unset: after every PCI driver's probe",
+      ),
+    source: z
+      .enum(['user', 'observed'])
+      .default('user')
+      .describe('user: written by hand; observed: seen in a real /proc/interrupts'),
+  })
+  .strict()
+  .describe(
+    "An interrupt on a GPIO controller's pin (an I2C or SPI device's ACPI GpioInt), mapped in the controller's irq domain when its consumer probes",
+  );
+
 /** Kinds a PCI function can sit below: PCI-to-PCI bridges (their secondary bus) and VMD (its domain). */
 const PARENT_KINDS = new Set<string>([
   'root-port',
@@ -701,6 +744,12 @@ export const MachineSchema = z
         "Functions whose driver's probe goes on asynchronously (nvme), in the order that later work ran (the log's nvme queue lines); default: probe order",
       ),
     irq_requests: z.array(IrqRequestSchema).default([]),
+    gpio_irqs: z
+      .array(GpioIrqSchema)
+      .default([])
+      .describe(
+        'Interrupts of GPIO controller pins, in the order their consumers probe (at the same point)',
+      ),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -847,3 +896,4 @@ export type Iommu = z.output<typeof IommuSchema>;
 export type PciFunction = z.output<typeof PciFunctionSchema>;
 export type IrqRequest = z.output<typeof IrqRequestSchema>;
 export type PlatformIrq = z.output<typeof PlatformIrqSchema>;
+export type GpioIrq = z.output<typeof GpioIrqSchema>;

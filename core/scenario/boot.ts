@@ -10,6 +10,7 @@ import {
   type IrqMode,
   type IrqRequestPlan,
 } from '../kernel/drivers/catalogue';
+import { gpioConsumerProbe, gpiochipsProbe } from '../kernel/gpio';
 import { ims_alloc_irqs } from '../kernel/ims';
 import { bootPlatform, observedOnPciPin, requestPlatformIrq } from '../kernel/init';
 import { sriov_enable } from '../kernel/iov';
@@ -59,6 +60,9 @@ export type Bound = {
 
 export function boot(k: Kernel, machine: Machine, bound: Bound): void {
   const defaultMsi = bootPlatform(k, machine);
+  // The GPIO controllers (platform devices) register their gpiochips before the PCI drivers load.
+  gpiochipsProbe(k, machine);
+
   const ctx0: ProbeCounters = {
     virtio: 0,
     nvme: 0,
@@ -78,6 +82,16 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
   };
   const deferred: { irq: number; name: string }[] = [];
   const order = probeOrder(machine);
+  // A GPIO pin's consumer (an I2C device) probes between two PCI drivers, as the log shows: its
+  // pin is mapped to the next free irq then. `after` names the PCI function it follows (null:
+  // before the first; unset, or a function the machine does not have: after them all).
+  const probed = new Set(order.map((f) => f.bdf));
+  const gpioAfter = (bdf: string | null | undefined) => {
+    for (const g of machine.gpio_irqs) {
+      const at = g.after === null || (g.after && probed.has(g.after)) ? g.after : undefined;
+      if (at === bdf) gpioConsumerProbe(k, g);
+    }
+  };
   const transports = new Set<string>();
   const vmdInstances = { next: 0 };
   // VFs the machine lists (a function at a VF's address with the VF device id) exist only once
@@ -122,7 +136,10 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     }
   };
   const boundByTransport = new Set<string>();
+  let previous: string | null = null;
   for (const fn of order) {
+    gpioAfter(previous);
+    previous = fn.bdf;
     if (laterVfs.has(fn.bdf) || boundByTransport.has(fn.bdf)) continue;
     const next = driverOf(fn);
     if (next && ctx0.pending.length && batchOf(next) !== batchOf(ctx0.pending[0]!.entry.driver!))
@@ -156,7 +173,9 @@ export function boot(k: Kernel, machine: Machine, bound: Bound): void {
     }
     bound.push(probe(k, fn, ctx0, deferred));
   }
+  gpioAfter(previous);
   settle();
+  gpioAfter(undefined);
   // Network interfaces come up (ifup): drivers that request their irqs in open() do it now.
   for (const { irq, name } of deferred.splice(0)) k.request_irq(irq, name);
   for (const p of machine.platform_irqs) if (observedOnPciPin(machine, p)) requestPlatformIrq(k, p);

@@ -120,6 +120,7 @@ export type Mutation =
   | { op: 'iso'; busIrq: number; gsi: number }
   | { op: 'hpet'; timers: number; msi: number[]; drop: boolean }
   | { op: 'platform'; irq: number; count: number }
+  | { op: 'gpio'; pin: number; count: number; after: number | null; chip: number }
   | {
       op: 'request';
       target: number;
@@ -239,6 +240,13 @@ const mutations: fc.Arbitrary<Mutation>[] = [
     op: fc.constant('platform' as const),
     irq: extreme,
     count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(1000)),
+  }),
+  fc.record({
+    op: fc.constant('gpio' as const),
+    pin: extreme,
+    count: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(600)),
+    after: maybe(index),
+    chip: fc.integer({ min: 0, max: 1 }),
   }),
   fc.record({
     op: fc.constant('request' as const),
@@ -464,6 +472,18 @@ export function mutate(m: Json, mu: Mutation): void {
         list(m, 'platform_irqs').push({
           irq: mu.count > 1 ? (mu.irq + i) % 300 : mu.irq,
           name: `p${i}`,
+        });
+      return;
+    case 'gpio':
+      // Consumers of GPIO pins (one pin shared by several, or hundreds of pins), placed anywhere
+      // among the PCI probes.
+      for (let i = 0; i < mu.count; i++)
+        list(m, 'gpio_irqs').push({
+          controller: `INT34C${mu.chip}:00`,
+          chip: mu.chip ? 'amd_gpio' : 'intel-gpio',
+          pin: mu.count > 3 ? (mu.pin + i) % 4096 : mu.pin,
+          name: `g${i}`,
+          after: mu.after === null ? null : (pick(mu.after)?.bdf ?? '0000:7c:00.0'),
         });
       return;
     case 'request': {

@@ -65,13 +65,14 @@ describe('run.realVsPredicted', () => {
     // Its row is the real file's own.
     const thermal = observed.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:04.0')!;
     expect(thermal.differs).toEqual([]);
-    // The audio DSP is modelled (SOF); its row differs only in the irq number, and says why.
+    // The audio DSP is modelled (SOF); the codec's GPIO pin (intel-gpio 87, observed) is mapped
+    // before it, as on the machine: both rows identical.
     const dsp = view.rows.find((r) => r.real?.chip === 'IR-PCI-MSI-0000:00:1f.3')!;
     expect(dsp.owner?.behaviour).toBe('modelled');
-    expect(dsp.differs).toEqual(['irq']);
-    expect(dsp.explanation[0]).toMatch(
-      /the real machine allocated irq 135 \(intel-gpio 87\) before it/,
-    );
+    expect(dsp.differs).toEqual([]);
+    const gpio = view.rows.find((r) => r.real?.chip === 'intel-gpio')!;
+    expect(gpio.predicted).toMatchObject({ irq: 135, hwirq: 87, actions: 'rt5682s' });
+    expect(gpio.differs).toEqual([]);
   });
 
   it('keeps the real file in the session file, saved under a name', async () => {

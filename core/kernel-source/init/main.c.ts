@@ -26,6 +26,7 @@ export const SOURCE: KernelSourceFile = {
            pci_subsys_init -> pci_bus_add_devices: dmar_pci_bus_add_dev  @@dmar_dev_scope_init
            pci_enable_device -> pcibios_enable_irq: the INTx pin's irq      @@mp_map_pin_to_irq
            timer, ACPI SCI, i8042 ...: request_irq(irq, handler, ...)     @@request_irq
+           GPIO controllers (intel_pinctrl_probe): gpiochip_add_data      @@gpiochip_add_irqchip
            driver probes (pci_device_probe -> drv->probe):
                nvme_probe / mlx5_core probe / e1000e ... :
                    pci_alloc_irq_vectors(dev, min, max, flags);          @@pci_alloc_irq_vectors_affinity
@@ -33,6 +34,9 @@ export const SOURCE: KernelSourceFile = {
                    request_irq(pci_irq_vector(dev, i), ...);
                    free_irq(irq, dev_id);                               @@free_irq
                    irq_set_affinity_hint(irq, mask);                    @@irq_set_affinity
+           I2C/SPI devices (i2c_device_probe): an ACPI GpioInt pin's irq
+               irq = acpi_dev_gpio_irq_wake_get(adev, 0, &wake);      @@acpi_dev_gpio_irq_wake_get_by
+               drv->probe: request_threaded_irq(irq, ..., "rt5682s", ...);
            the device raises its first interrupt (a command completion):
                device_fire(dev, entry, address, data);                  @@device_fire
     /* userspace: echo N > sriov_numvfs */

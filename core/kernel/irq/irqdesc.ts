@@ -170,6 +170,8 @@ export interface MsiDomainInfo {
 /** struct irq_domain_ops, the hierarchy members; `this` is the kernel model. */
 export interface IrqDomainOps<K = unknown> {
   alloc(k: K, domain: IrqDomain, virq: number, nr: number, info: IrqAllocInfo): number;
+  /** A domain without hierarchy (a gpiochip's): irq_domain_associate() sets the level up here. */
+  map?(k: K, domain: IrqDomain, virq: number, hwirq: number): number;
   free?(k: K, domain: IrqDomain, virq: number, nr: number): void;
   activate?(k: K, domain: IrqDomain, data: IrqData, reserve: boolean): number;
   deactivate?(k: K, domain: IrqDomain, data: IrqData): void;
@@ -245,6 +247,9 @@ const CHIP_FLAGS: Record<string, number> = {
   APIC: 0,
   'INTEL-IR': 0,
   'AMD-IR': 0,
+  // GPIO controllers' chips (pinctrl-intel, pinctrl-amd); IRQCHIP_IMMUTABLE (6.0+) is not modelled.
+  'intel-gpio': IRQCHIP.MASK_ON_SUSPEND,
+  amd_gpio: IRQCHIP.ENABLE_WAKEUP_ON_SUSPEND,
 };
 
 export function newChip(name: string, composer: MsiComposer = null): IrqChip {

@@ -67,6 +67,32 @@ out_free_desc:
     }
     return virq;
 }`,
+    irq_create_mapping: `/* irq_create_mapping(domain, hwirq) -> irq_create_mapping_affinity(domain, hwirq, NULL) */
+unsigned int irq_create_mapping_affinity(struct irq_domain *domain, irq_hw_number_t hwirq,
+                                         const struct irq_affinity_desc *affinity)
+{
+    int virq;
+
+    mutex_lock(&domain->root->mutex);
+    /* Already mapped: the same irq (a pin two consumers share) */
+    virq = irq_find_mapping(domain, hwirq);
+    if (virq) {
+        pr_debug("existing mapping on virq %d\n", virq);
+        goto out;
+    }
+    virq = irq_create_mapping_affinity_locked(domain, hwirq, affinity);
+        -> virq = irq_domain_alloc_descs(-1, 1, hwirq, node, affinity);    @@irq_domain_alloc_descs
+           if (virq <= 0)
+               return 0;
+           /* domain->ops->map: gpiochip_irq_map sets the chip and the flow handler */
+           if (irq_domain_associate_locked(domain, virq, hwirq)) {
+               irq_free_desc(virq);
+               return 0;
+           }
+out:
+    mutex_unlock(&domain->root->mutex);
+    return virq;
+}`,
     irq_domain_activate_irq: `int irq_domain_activate_irq(struct irq_data *irq_data, bool reserve)
 {
     int ret = 0;
