@@ -165,17 +165,22 @@ if (process.argv[2] === '--child') {
       await sleep(250);
     }
     // The results view, then the trace explorer with a function filter.
+    let fine = false;
     const views = async (sessionId: string) => {
       const runs = await call<{ id: number }[]>('runs.list', { sessionId });
       const runId = runs.at(-1)!.id;
       await call('run.result', { sessionId, runId });
+      if (fine) await mark(`run.result`);
       await call('run.devices', { sessionId, runId, offset: 0, limit: 50, filter: '' });
       return runId;
     };
     const runId = await views(s.sessionId);
     await mark('after run');
+    fine = process.argv.includes('--fine');
     await call('trace.symbols', { sessionId: s.sessionId, runId });
+    if (fine) await mark('trace.symbols');
     await call('trace.timeline', { sessionId: s.sessionId, runId, bins: 800 });
+    if (fine) await mark('trace.timeline');
     await call('trace.page', { sessionId: s.sessionId, runId, fromSeq: 0, limit: 200 });
     await call('trace.page', {
       sessionId: s.sessionId,
@@ -184,6 +189,7 @@ if (process.argv[2] === '--child') {
       limit: 200,
       filter: { fn: 'modify_irte' },
     });
+    if (fine) await mark('trace.page');
     await call('session.saveAs', {
       sessionId: s.sessionId,
       machineName: machine.name,
@@ -191,11 +197,14 @@ if (process.argv[2] === '--child') {
       name: 'large-bench.irqlab',
       overwrite: false,
     });
+    if (process.argv.includes('--fine')) await mark('saved as');
     await call('session.close', { sessionId: s.sessionId });
     const recent = await call<{ recentId: string; title: string }[]>('session.recent', {});
     const again = await call<{ sessionId: string }>('session.openRecent', {
       recentId: recent.find((r) => r.title === 'large-bench.irqlab')!.recentId,
     });
+    fine = process.argv.includes('--fine');
+    if (fine) await mark('openRecent');
     await views(again.sessionId);
     await mark('reopened');
     await call('session.close', { sessionId: again.sessionId });

@@ -117,7 +117,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     version: string;
   };
   const workerEntry = new URL('./simulation-worker.mjs', import.meta.url);
-  const simulations = new SimulationRunner(workerEntry);
+  // Jobs in processes of their own: what a large run's threads malloc is given back when it ends.
+  const simulations = new SimulationRunner(workerEntry, { processes: true });
   const queries = new QueryRunner(workerEntry);
   const sessionsDir = path.resolve(
     options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
