@@ -14,6 +14,9 @@ export const isJobProcess = () => process.argv.includes(JOB_PROCESS_FLAG);
  * ends with the job, and the memory its threads used goes with it.
  */
 export function jobProcess(): void {
+  // The host is gone (or the job answered): nobody is left to tell, so nothing goes on. A run
+  // cut off here is found 'running' under a dead writer, and marked incomplete, as after a crash.
+  process.once('disconnect', () => process.exit(0));
   process.once('message', (m: { job: unknown; entry: string }) => {
     const cancel = new SharedArrayBuffer(4);
     const entry = m.entry.startsWith('file:') ? new URL(m.entry) : m.entry;
@@ -29,8 +32,9 @@ export function jobProcess(): void {
       });
     };
     worker.on('message', (reply: { type: string }) => {
-      if (reply.type === 'progress') process.send!(reply);
-      else answer(reply);
+      if (reply.type === 'progress') {
+        if (process.connected) process.send!(reply);
+      } else answer(reply);
     });
     worker.once('error', (err) => answer({ type: 'failed', message: err.message }));
     worker.once('exit', (code) =>
