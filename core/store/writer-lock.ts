@@ -79,6 +79,16 @@ export function liveWriter(file: string): WriterInfo | null {
   return w && isAlive(w) ? w : null;
 }
 
+/**
+ * The process whose lock this one writes under: a job process the app started for one run
+ * (electron/node/simulation-runner.ts) names its parent in IRQLAB_WRITER_LOCK_OF, and is then
+ * one more thread of it as far as the lock goes.
+ */
+function lender(): number | null {
+  const pid = Number(process.env.IRQLAB_WRITER_LOCK_OF);
+  return pid > 0 && pid === process.ppid ? pid : null;
+}
+
 export interface WriterLock {
   /** False when another opener in this process holds it. */
   readonly owned: boolean;
@@ -118,7 +128,7 @@ export function acquireWriterLock(file: string): WriterLock {
       rmSync(temp, { force: true });
     }
     const holder = readWriter(file);
-    if (holder && holder.pid === me.pid && holder.host === me.host)
+    if (holder && holder.host === me.host && (holder.pid === me.pid || holder.pid === lender()))
       return { owned: false, release: () => {} };
     if (holder && isAlive(holder))
       throw new SessionError(

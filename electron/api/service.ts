@@ -220,8 +220,10 @@ export function createService(options: ServiceOptions): Service {
       (outcome, status) => {
         if (outcome.kind !== 'run') return;
         status.runId = outcome.runId;
-        // The results view asks for these next: kept, so that nothing is read back for it.
-        results.set(`${s.file}#${outcome.runId}`, outcome.result);
+        // The results view asks for these next: kept, so that nothing is read back for it
+        // (unless the session was closed meanwhile: nobody would drop them).
+        if (!library.isOpen(s.id)) return;
+        results.set(`${s.id}#${outcome.runId}`, outcome.result);
         for (const key of [...results.keys()].slice(0, Math.max(0, results.size - 4)))
           results.delete(key);
       },
@@ -234,14 +236,14 @@ export function createService(options: ServiceOptions): Service {
   const stored = (sessionId: string, runId: number) => outputsOf(sessionId, runId).outputs;
 
   // The last runs' outputs, parsed once (a large machine's are tens of MB); dropped when their
-  // session closes.
+  // session closes. Keyed by session id, not file: "save as" changes a session's file.
   const outputsCache: { key: string; outputs: StoredRunOutputs }[] = [];
   /** What the results view shows first of the last runs made here (from the job, not the file). */
   const results = new Map<string, RunResultParts>();
-  const forgetFile = (file: string) => {
+  const forgetSession = (sessionId: string) => {
     for (let i = outputsCache.length - 1; i >= 0; i--)
-      if (outputsCache[i]!.key.startsWith(`${file}#`)) outputsCache.splice(i, 1);
-    for (const key of [...results.keys()]) if (key.startsWith(`${file}#`)) results.delete(key);
+      if (outputsCache[i]!.key.startsWith(`${sessionId}#`)) outputsCache.splice(i, 1);
+    for (const key of [...results.keys()]) if (key.startsWith(`${sessionId}#`)) results.delete(key);
   };
   /** A run that exists, with results (complete), or a clear error. */
   function completeRun(sessionId: string, runId: number) {
@@ -256,7 +258,7 @@ export function createService(options: ServiceOptions): Service {
   }
   function outputsOf(sessionId: string, runId: number) {
     const { s, run } = completeRun(sessionId, runId);
-    const key = `${s.file}#${runId}`;
+    const key = `${s.id}#${runId}`;
     let cached = outputsCache.find((c) => c.key === key);
     if (!cached) {
       const outputs = s.session.runOutputs(runId) as StoredRunOutputs | null;
@@ -278,7 +280,7 @@ export function createService(options: ServiceOptions): Service {
   /** The results view's first answer: kept from the job, or read field by field from the file. */
   function resultOfRun(sessionId: string, runId: number): RunResult {
     const { s, run } = completeRun(sessionId, runId);
-    const key = `${s.file}#${runId}`;
+    const key = `${s.id}#${runId}`;
     const kept = results.get(key) ?? outputsCache.find((c) => c.key === key)?.outputs;
     if (kept) return { run, ...('format' in kept ? resultOf(kept) : kept) };
     const f = s.session.runOutputFields(runId, RESULT_FIELDS);
@@ -370,7 +372,7 @@ export function createService(options: ServiceOptions): Service {
     'session.close': ({ sessionId }) => {
       const s = library.get(sessionId);
       debuggers.closeFile(s.file);
-      forgetFile(s.file);
+      forgetSession(sessionId);
       if (busy(s.file)) {
         for (const [jobId, file] of jobFiles) if (file === s.file) jobs.cancel(jobId);
       }

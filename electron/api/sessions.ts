@@ -274,6 +274,10 @@ export class SessionLibrary {
     removeScratchDir(this.options.scratchDir);
   }
 
+  isOpen(id: string): boolean {
+    return this.open.has(id);
+  }
+
   get(id: string): OpenSession {
     const s = this.open.get(id);
     if (!s) throw new Error(`no open session ${id} (it was closed)`);

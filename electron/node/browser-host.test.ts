@@ -120,7 +120,7 @@ describe('a slowed debugger for tests (IRQLAB_DEBUG_DELAY_MS)', () => {
 });
 
 describe('simulations in browser mode', () => {
-  it('run in a worker thread: the host keeps answering while a big machine boots', async () => {
+  it("run off the host's thread: it keeps answering while a big machine boots", async () => {
     const { PRESETS } = await import('../../core/model/presets');
     const ws = await connect({ Origin: origin });
     const replies: {

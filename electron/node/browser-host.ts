@@ -33,6 +33,7 @@ import {
   UPLOAD_PATH,
   WS_MESSAGE_MAX_BYTES,
 } from '../api/wire';
+import { collectSoon } from './collect';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { QueryRunner } from './query-runner';
 import { SimulationRunner } from './simulation-runner';
@@ -116,7 +117,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     version: string;
   };
   const workerEntry = new URL('./simulation-worker.mjs', import.meta.url);
-  const simulations = new SimulationRunner(workerEntry);
+  // Jobs in processes of their own: what a large run's threads malloc is given back when it ends.
+  const simulations = new SimulationRunner(workerEntry, { processes: true });
   const queries = new QueryRunner(workerEntry);
   const sessionsDir = path.resolve(
     options.sessionsDir ?? path.join(os.homedir(), '.irqlab', 'sessions'),
@@ -322,7 +324,10 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     // The sessions this socket opens are its own: closed when it goes (unless another holds
     // them), with its waiting and running simulations.
     const client = service.connect();
-    ws.on('close', () => client.close());
+    ws.on('close', () => {
+      client.close();
+      collectSoon();
+    });
     // A bad frame (reserved opcode, unmasked, RSV bits, invalid UTF-8, over maxPayload) makes
     // ws close this socket with the matching status; the listener keeps it from being thrown.
     ws.on('error', () => ws.terminate());
@@ -375,6 +380,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
       return invalid((err as Error).message, safeId);
     }
     const result = await dispatch(handlers, channel, resolved);
+    // What the session's views held is garbage now: given back, not kept until the next one.
+    if (channel === 'session.close') collectSoon();
     // Held after dispatch: the engine takes the commands in the order they came.
     if (debugDelayMs > 0 && typeof channel === 'string' && channel.startsWith('debug.'))
       await new Promise((resolve) => setTimeout(resolve, debugDelayMs));

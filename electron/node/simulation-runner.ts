@@ -1,10 +1,19 @@
 // Runs each job (runs, exports, comparisons, one-shot simulations) in its own worker thread;
 // `cancel()` terminates the ones under way.
+//
+// With `processes` (browser mode) the job's thread lives in a process of its own
+// (simulation-worker.ts's process mode), which ends with the job: a large run's boot and store
+// threads malloc hundreds of MB that glibc keeps in their thread arenas once they are freed, so a
+// host that ran them in its own process stayed that much larger after every session closed
+// (issue #17). The process's memory goes back to the system when it exits.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { JobExecutor } from '../api/jobs';
 import type { JobOutcome, JobProgress } from '../api/job-work';
+import { JOB_PROCESS_FLAG } from './job-process';
 
-type JobMessage =
+export type JobMessage =
   | { type: 'progress'; progress: JobProgress }
   | { type: 'done'; outcome: JobOutcome }
   | { type: 'cancelled' }
@@ -13,46 +22,125 @@ type JobMessage =
 /** How long a cancelled job may take to stop by itself before its worker is terminated. */
 const CANCEL_GRACE_MS = 5_000;
 
+/** How long a job's process may take to exit once it has answered. */
+const EXIT_GRACE_MS = 5_000;
+
+/** Where a job runs: a worker thread here, or a process of its own. */
+interface JobHost {
+  start(job: unknown): void;
+  /** Asks the job to stop between trace chunks. */
+  cancel(): void;
+  /** Ends it now; `done`: it has answered, a process then ends by itself. */
+  end(done: boolean): void;
+  /** Whether the job was asked to stop (an exit after that is a cancel, not a failure). */
+  cancelled(): boolean;
+  on(listener: {
+    message(m: JobMessage): void;
+    error(err: Error): void;
+    exit(code: number | null): void;
+  }): void;
+}
+
+export interface SimulationRunnerOptions {
+  /** Each job in a process of its own that ends with it (see above); else a thread here. */
+  processes?: boolean;
+}
+
 export class SimulationRunner {
-  private readonly running = new Set<Worker>();
+  private readonly running = new Set<JobHost>();
 
   /** `entry`: the worker script (simulation-worker.mjs from source, the built .cjs in the app). */
-  constructor(private readonly entry: URL | string) {}
+  constructor(
+    private readonly entry: URL | string,
+    private readonly options: SimulationRunnerOptions = {},
+  ) {}
+
+  private threadHost(): JobHost {
+    const worker = new Worker(this.entry);
+    const cancel = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancel);
+    return {
+      start: (job) => worker.postMessage({ job, cancel, entry: String(this.entry) }),
+      cancel: () => Atomics.store(flag, 0, 1),
+      end: () => void worker.terminate(),
+      cancelled: () => Atomics.load(flag, 0) !== 0,
+      on: (l) => {
+        worker.on('message', l.message);
+        worker.once('error', l.error);
+        worker.once('exit', l.exit);
+      },
+    };
+  }
+
+  private processHost(): JobHost {
+    const script = typeof this.entry === 'string' ? this.entry : fileURLToPath(this.entry as URL);
+    // The script sets up what it needs (tsx from source): none of the host's flags.
+    const child: ChildProcess = fork(script, [JOB_PROCESS_FLAG], {
+      execArgv: [],
+      serialization: 'advanced',
+      // It writes the session this host holds open: under the host's writer lock.
+      env: { ...process.env, IRQLAB_WRITER_LOCK_OF: String(process.pid) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let cancelled = false;
+    const send = (m: unknown) => {
+      if (child.connected) child.send(m as object, () => undefined);
+    };
+    return {
+      start: (job) => send({ job, entry: String(this.entry) }),
+      cancel: () => {
+        cancelled = true;
+        send({ cancel: true });
+      },
+      end: (done) => {
+        const kill = () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        };
+        if (done) setTimeout(kill, EXIT_GRACE_MS).unref();
+        else kill();
+      },
+      cancelled: () => cancelled,
+      on: (l) => {
+        child.on('message', (m) => l.message(m as JobMessage));
+        child.once('error', l.error);
+        child.once('exit', l.exit);
+      },
+    };
+  }
 
   /** A job in a worker: progress as it goes; `cancel` asks it to stop between trace chunks. */
   readonly execute: JobExecutor = (job, onProgress) => {
-    const worker = new Worker(this.entry);
-    this.running.add(worker);
-    const cancel = new SharedArrayBuffer(4);
-    const flag = new Int32Array(cancel);
+    const host = this.options.processes ? this.processHost() : this.threadHost();
+    this.running.add(host);
     let settleOutside: ((outcome: JobOutcome | 'cancelled' | Error) => void) | null = null;
     const outcome = new Promise<JobOutcome | 'cancelled'>((resolve, reject) => {
       let settled = false;
       const settle = (value: JobOutcome | 'cancelled' | Error) => {
         if (settled) return;
         settled = true;
-        this.running.delete(worker);
-        void worker.terminate();
+        this.running.delete(host);
+        host.end(typeof value === 'object' && !(value instanceof Error));
         if (value instanceof Error) reject(value);
         else resolve(value);
       };
       settleOutside = settle;
-      worker.on('message', (m: JobMessage) => {
-        if (m.type === 'progress') onProgress(m.progress);
-        else if (m.type === 'done') settle(m.outcome);
-        else if (m.type === 'cancelled') settle('cancelled');
-        else settle(new Error(m.message));
+      host.on({
+        message: (m) => {
+          if (m.type === 'progress') onProgress(m.progress);
+          else if (m.type === 'done') settle(m.outcome);
+          else if (m.type === 'cancelled') settle('cancelled');
+          else settle(new Error(m.message));
+        },
+        error: (err) => settle(err),
+        exit: (code) =>
+          settle(host.cancelled() ? 'cancelled' : new Error(`job worker exited (${code})`)),
       });
-      worker.once('error', (err) => settle(err));
-      worker.once('exit', (code) =>
-        settle(Atomics.load(flag, 0) ? 'cancelled' : new Error(`job worker exited (${code})`)),
-      );
-      worker.postMessage({ job, cancel, entry: String(this.entry) });
+      host.start(job);
     });
     return {
       outcome,
       cancel: () => {
-        Atomics.store(flag, 0, 1);
+        host.cancel();
         // A one-shot simulation stores nothing: its thread is ended at once. A job stuck
         // between chunks for too long is stopped the hard way too.
         if (job.kind === 'simulate') settleOutside?.('cancelled');
@@ -62,6 +150,6 @@ export class SimulationRunner {
   };
 
   cancel(): void {
-    for (const worker of this.running) void worker.terminate();
+    for (const host of this.running) host.end(false);
   }
 }

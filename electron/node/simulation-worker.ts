@@ -5,7 +5,8 @@
 // comparison, a one-shot `machine.simulate`) that reports progress as it goes and stops when the
 // shared `cancel` flag is set (checked between trace chunks, so the session is left consistent);
 // `{query}`: a read-only SQL query of a session (answered with its id: the query worker lives on).
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isJobProcess, jobProcess } from './job-process';
 import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
 import { remoteRunStore, serveRunStore, type RunStoreData } from './run-store';
 import { runQuery } from '../api/trace';
@@ -22,6 +23,7 @@ const PROGRESS_INTERVAL_MS = 100;
 // Started to store a run's trace beside its boot: that is all this thread does.
 const runStore = (workerData as { runStore?: RunStoreData } | null)?.runStore;
 if (runStore) serveRunStore(runStore);
+else if (isMainThread && isJobProcess()) jobProcess();
 else
   parentPort!.on('message', (message: Message) => {
     if ('query' in message) {
