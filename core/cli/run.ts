@@ -1,6 +1,13 @@
 // Entry point behind bin/irqlab.mjs (through the bundle dist/cli/irqlab.mjs, or tsx).
 import { createInterface } from 'node:readline';
+import { config as zodConfig } from 'zod';
 import { main, OutputClosed, ttyProgress } from './main';
+
+// zod compiles a parser (new Function) for each object schema at its first parse: worth it in a
+// process that parses many values, not in a command that validates one machine (the machine
+// schema's compilation costs more than its parse). The same checks, interpreted. Set before the
+// schemas are built: main() loads the command modules that build them.
+zodConfig({ jitless: true });
 
 // When the reader of stdout goes away (`irqlab simulate ... | head -1`), a write fails with EPIPE.
 // Writes to a pipe are synchronous on Linux, so the failure is seen at the next write (the stream
