@@ -175,13 +175,15 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
   chmodSync(loader, 0o755);
   // First runs leave V8's code cache beside the bundle for the next starts.
   for (const args of warmUpCommands()) {
+    // Its stderr (import's summary) is shown only if it fails.
     const warm = spawnSync(process.execPath, [loader, ...args], {
       env: { ...process.env, IRQLAB_CLI_CACHE: 'refresh' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
     });
     if (warm.status !== 0)
       throw new Error(
-        `the CLI bundle does not run (irqlab ${args.join(' ')}: exit ${warm.status})`,
+        `the CLI bundle does not run (irqlab ${args.join(' ')}: exit ${warm.status})\n${warm.stderr}`,
       );
   }
   const inputs = [...sourcesOf(cli, worker), ...CONFIG_INPUTS];
