@@ -4,8 +4,10 @@
 // a script (a function expression, not an ES module: Node 20 keeps no compile cache for modules)
 // compiled through node:vm with the code V8 produced for it on an earlier run (cli.js.v8cache).
 // The cache is written at the end of a run that had none, or whose cache V8 rejected (another
-// Node version); writes go through a temporary file and a rename, so concurrent runs never see
-// half a file, and a failure to write costs only the next start's time.
+// Node version), and by the build's warm-up runs (IRQLAB_CLI_CACHE=refresh: the cache then keeps
+// what the run read from it and adds the functions the run compiled); writes go through a
+// temporary file and a rename, so concurrent runs never see half a file, and a failure to write
+// costs only the next start's time.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,7 +25,7 @@ export function runCliBundle(dir) {
     cachedData = undefined;
   }
   const script = new vm.Script(source, { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected) {
+  if (!cachedData || script.cachedDataRejected || process.env.IRQLAB_CLI_CACHE === 'refresh') {
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}`;
       try {

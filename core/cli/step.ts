@@ -7,11 +7,14 @@
 //   p [what]   print: stack, chain, vector, matrix, irtes, msg, dmesg, all
 //   q          quit
 import { formatVector } from '../model/format';
+import { PROFILES } from '../kernel/profiles';
 import type { Machine } from '../model/schema';
 import type { SimulateOptions } from '../scenario';
 import { BreakpointSchema, parseCondition, type Breakpoint } from '../step/breakpoints';
 import type { StepState } from '../step/engine';
 import { StepSession } from '../step/node/session';
+import { takeOption, UsageError, type Io } from './common';
+import { loadMachine } from './machine';
 
 const PRINTS = ['stack', 'chain', 'vector', 'matrix', 'irtes', 'msg', 'dmesg'] as const;
 
@@ -164,4 +167,24 @@ export async function runStepper(
   } finally {
     session.close();
   }
+}
+
+/** irqlab step: the stepping engine on a terminal, commands from stdin. */
+export async function cmdStep(args: string[], io: Io): Promise<number> {
+  const profile = takeOption(args, '--profile');
+  const breakpoints: Breakpoint[] = [];
+  for (let v = takeOption(args, '--break'); v !== undefined; v = takeOption(args, '--break')) {
+    const [kind, ...spec] = v.split(':');
+    const b = BreakpointSchema.safeParse({ kind, spec: spec.join(':') });
+    if (!b.success)
+      throw new UsageError(
+        `--break ${v}: KIND:SPEC with KIND function, domain, irq, device, cpu or condition`,
+      );
+    breakpoints.push(b.data);
+  }
+  if (args.length !== 1) throw new UsageError('step takes one machine');
+  if (profile && !PROFILES[profile]) throw new UsageError(`--profile ${profile}: unknown`);
+  const input = io.input; // once: run.ts makes a reader of stdin at each read
+  if (!input) throw new UsageError('step needs its commands on standard input');
+  return runStepper(loadMachine(args[0]!), { profile }, breakpoints, input, io.out);
 }
