@@ -78,6 +78,8 @@ export interface ServiceOptions {
    * when absent (tests).
    */
   execute?: JobExecutor;
+  /** Told when a session opens, so that a run can start without delay (browser mode: a spare job process). */
+  prepareJobs?: () => void;
   /** Jobs running at once (the rest wait); jobs.ts DEFAULT_MAX_RUNNING when absent. */
   maxRunningJobs?: number;
   /** Where sessions live; a temporary folder when absent (tests). */
@@ -691,6 +693,8 @@ export function createService(options: ServiceOptions): Service {
     };
     const hold = <T extends { sessionId: string } | null>(s: T): T => {
       if (s) {
+        // A session is open: a run may come.
+        options.prepareJobs?.();
         held.add(s.sessionId);
         let set = holders.get(s.sessionId);
         if (!set) holders.set(s.sessionId, (set = new Set()));

@@ -128,6 +128,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     version: pkg.version,
     platform: process.platform,
     execute: simulations.execute,
+    prepareJobs: () => simulations.spareLater(0),
     query: (file, sql, limit) => queries.query(file, sql, limit),
     stepWorker: new URL('../../core/step/node/worker.mjs', import.meta.url),
     sessions: {
@@ -405,7 +406,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        simulations.cancel();
+        simulations.close();
         queries.close();
         service.close();
         uploads.close();

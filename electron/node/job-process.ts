@@ -17,32 +17,34 @@ export function jobProcess(): void {
   // The host is gone (or the job answered): nobody is left to tell, so nothing goes on. A run
   // cut off here is found 'running' under a dead writer, and marked incomplete, as after a crash.
   process.once('disconnect', () => process.exit(0));
-  process.once('message', (m: { job: unknown; entry: string }) => {
-    const cancel = new SharedArrayBuffer(4);
-    const entry = m.entry.startsWith('file:') ? new URL(m.entry) : m.entry;
-    const worker = new Worker(entry);
-    let answered = false;
-    const answer = (reply: object) => {
-      if (answered) return;
-      answered = true;
-      // Sent, then gone: the worker ended, the channel closed, nothing keeps the process.
-      process.send!(reply, () => {
-        void worker.terminate();
-        process.disconnect();
-      });
-    };
-    worker.on('message', (reply: { type: string }) => {
-      if (reply.type === 'progress') {
-        if (process.connected) process.send!(reply);
-      } else answer(reply);
+  // The job's thread starts now, before any job: a process started ahead (the runner's spare)
+  // has the engine loaded by the time the user presses Run.
+  const entryArg = process.argv[process.argv.indexOf(JOB_PROCESS_FLAG) + 1] ?? '';
+  const entry = entryArg.startsWith('file:') ? new URL(entryArg) : entryArg;
+  const worker = new Worker(entry);
+  const cancel = new SharedArrayBuffer(4);
+  let answered = false;
+  const answer = (reply: object) => {
+    if (answered) return;
+    answered = true;
+    // Sent, then gone: the worker ended, the channel closed, nothing keeps the process.
+    if (!process.connected) process.exit(0);
+    process.send!(reply, () => {
+      void worker.terminate();
+      process.disconnect();
     });
-    worker.once('error', (err) => answer({ type: 'failed', message: err.message }));
-    worker.once('exit', (code) =>
-      answer({ type: 'failed', message: `job worker exited (${code})` }),
-    );
+  };
+  worker.on('message', (reply: { type: string }) => {
+    if (reply.type === 'progress') {
+      if (process.connected) process.send!(reply);
+    } else answer(reply);
+  });
+  worker.once('error', (err) => answer({ type: 'failed', message: err.message }));
+  worker.once('exit', (code) => answer({ type: 'failed', message: `job worker exited (${code})` }));
+  process.once('message', (m: { job: unknown }) => {
     process.on('message', (c: { cancel?: boolean }) => {
       if (c.cancel) Atomics.store(new Int32Array(cancel), 0, 1);
     });
-    worker.postMessage({ job: m.job, cancel, entry: m.entry });
+    worker.postMessage({ job: m.job, cancel, entry: entryArg });
   });
 }

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../core/model/presets';
 import { Session } from '../../core/store/session';
@@ -12,7 +13,10 @@ import type { JobProgress } from '../api/job-work';
 import { SimulationRunner } from './simulation-runner';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-simulation-runner-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  runner.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 const runner = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url), {
   processes: true,
 });
@@ -61,5 +65,35 @@ describe('a job in a process of its own', () => {
     } finally {
       session.close();
     }
+  });
+
+  it('runs the next job in a process started ahead of it, and starts another after', async () => {
+    runner.spareLater(0);
+    const spareStarted = () =>
+      new Promise<ChildProcess>((resolve) => {
+        const look = () => {
+          const spare = runner.spareProcess;
+          if (spare?.pid) resolve(spare);
+          else setTimeout(look, 20);
+        };
+        look();
+      });
+    const ahead = await spareStarted();
+    const file = path.join(dir, 'spare.irqlab');
+    Session.open(file, { create: true }).close();
+    const exited = new Promise((resolve) => ahead.once('exit', resolve));
+    const { outcome } = runner.execute(
+      { kind: 'run', file, machineText: text('example'), expectedEvents: null },
+      () => undefined,
+    );
+    // Taken by the job: no spare while it runs.
+    expect(runner.spareProcess).toBeNull();
+    expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
+    // The process that ran it ends with it; the next one is another.
+    await exited;
+    // It ran the job and ended by itself: a spare passed over would have been killed.
+    expect(ahead.signalCode).toBeNull();
+    const next = await spareStarted();
+    expect(next.pid).not.toBe(ahead.pid);
   });
 });

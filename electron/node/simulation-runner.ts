@@ -22,6 +22,9 @@ export type JobMessage =
 /** How long a cancelled job may take to stop by itself before its worker is terminated. */
 const CANCEL_GRACE_MS = 5_000;
 
+/** How long after a job ends the next job's process is started (browser mode). */
+const SPARE_DELAY_MS = 1_000;
+
 /** How long a job's process may take to exit once it has answered. */
 const EXIT_GRACE_MS = 5_000;
 
@@ -72,16 +75,54 @@ export class SimulationRunner {
     };
   }
 
-  private processHost(): JobHost {
+  /** A job process started ahead, its engine loaded, waiting for the next job (see spareLater). */
+  private spare: ChildProcess | null = null;
+  private spareTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private forkJobProcess(): ChildProcess {
     const script = typeof this.entry === 'string' ? this.entry : fileURLToPath(this.entry as URL);
     // The script sets up what it needs (tsx from source): none of the host's flags.
-    const child: ChildProcess = fork(script, [JOB_PROCESS_FLAG], {
+    return fork(script, [JOB_PROCESS_FLAG, String(this.entry)], {
       execArgv: [],
       serialization: 'advanced',
       // It writes the session this host holds open: under the host's writer lock.
       env: { ...process.env, IRQLAB_WRITER_LOCK_OF: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+  }
+
+  /**
+   * Starts the next job's process `delayMs` from now (browser mode): starting a process and
+   * loading the engine in its thread takes most of a second on a busy machine, which the user
+   * would otherwise wait for at each Run. Started after a pause, not at once, so that it does not
+   * compete with the page drawing the results of the job that just ended. The spare does not keep
+   * the host alive, and ends when the host does.
+   */
+  spareLater(delayMs: number): void {
+    if (!this.options.processes || this.closed || this.spare || this.spareTimer) return;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = null;
+      if (this.closed || this.spare) return;
+      const child = this.forkJobProcess();
+      this.spare = child;
+      child.once('exit', () => {
+        if (this.spare === child) this.spare = null;
+      });
+      child.unref();
+      (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    }, delayMs);
+    this.spareTimer.unref();
+  }
+
+  private processHost(): JobHost {
+    const spare = this.spare;
+    this.spare = null;
+    const child =
+      spare && spare.connected && spare.exitCode === null ? spare : this.forkJobProcess();
+    if (child !== spare) spare?.kill('SIGKILL');
+    child.ref();
+    (child.channel as { ref?: () => void } | undefined)?.ref?.();
     let cancelled = false;
     const send = (m: unknown) => {
       if (child.connected) child.send(m as object, () => undefined);
@@ -137,6 +178,9 @@ export class SimulationRunner {
       });
       host.start(job);
     });
+    // The next job's process, ready by the time it is asked for.
+    const next = () => this.spareLater(SPARE_DELAY_MS);
+    outcome.then(next, next);
     return {
       outcome,
       cancel: () => {
@@ -151,5 +195,19 @@ export class SimulationRunner {
 
   cancel(): void {
     for (const host of this.running) host.end(false);
+  }
+
+  /** The spare job process waiting for the next job, if one is started (for tests). */
+  get spareProcess(): ChildProcess | null {
+    return this.spare;
+  }
+
+  /** Ends the jobs under way and the spare process; no spare is started after this. */
+  close(): void {
+    this.closed = true;
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spare?.kill('SIGKILL');
+    this.spare = null;
+    this.cancel();
   }
 }
