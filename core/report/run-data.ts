@@ -8,7 +8,7 @@
 import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
-import { irqTableProblem, StoredIrqs, type IrqTableJson } from '../scenario/irq-table';
+import { StoredIrqs } from '../scenario/irq-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 
@@ -343,8 +343,13 @@ export interface RunOutputs {
 
 /** The app's irq columns (irqlab-app-run/2) as rows; null when absent or not valid. */
 function irqTableRows(table: unknown, domainNames: string[]): IrqRow[] | null {
-  if (table === undefined || irqTableProblem(table) !== null) return null;
-  const irqs = StoredIrqs.fromTable(table as IrqTableJson);
+  if (table === undefined) return null;
+  let irqs: StoredIrqs;
+  try {
+    irqs = StoredIrqs.fromTable(table);
+  } catch {
+    return null;
+  }
   const rows: IrqRow[] = [];
   for (let i = 0; i < irqs.length; i++) {
     const domains = irqs.chain(i).map((l) => domainNames[l.domain] ?? '');

@@ -10,32 +10,61 @@ import { eachIrq } from './result';
 /** The per-irq columns, one entry per irq (irqs in ascending order). */
 export const IRQ_COLUMNS = [
   'irq',
-  /** The irq's chip at its outermost level (strings). */
+  // the irq's chip at its outermost level (strings)
   'chip',
   'hwirq',
-  /** Vector and CPU at the VECTOR level (0 = none, 239 = parked on the shutdown vector). */
+  // vector and CPU at the VECTOR level (0 = none, 239 = parked on the shutdown vector)
   'vector',
   'cpu',
   'managed',
-  /** The device (BDF) or platform owner, '' for the legacy ISA irqs (strings). */
+  // the device (BDF) or platform owner, '' for the legacy ISA irqs (strings)
   'owner',
-  /** smp_affinity_list and effective_affinity_list (strings). */
+  // smp_affinity_list and effective_affinity_list (strings)
   'affinity',
   'effective',
-  /** Where each irq's actions and chain start in `actions` and `chain` (one more entry: the end). */
+  // where each irq's actions and chain start in `actions` and `chain` (one more entry: the end)
   'actionStart',
   'chainStart',
 ] as const;
 
+/** Every column, with the element type it is stored as. */
+const COLUMN_TYPES = {
+  irq: 'i32',
+  chip: 'i32',
+  // hwirqs of the global PCI-MSI domain pass 2^31 (the PCI domain number in bits 27 and up)
+  hwirq: 'f64',
+  vector: 'i32',
+  cpu: 'i32',
+  managed: 'i32',
+  owner: 'i32',
+  affinity: 'i32',
+  effective: 'i32',
+  actionStart: 'i32',
+  chainStart: 'i32',
+  actions: 'i32',
+  chain: 'f64',
+} as const satisfies Record<ColumnName, 'i32' | 'f64'>;
+
+type ColumnName = (typeof IRQ_COLUMNS)[number] | 'actions' | 'chain';
+
 /**
- * The stored form (JSON), numbers referring to `strings` where a column is of names. Irq i's
+ * A run's irq table, numbers referring to `strings` where a column is of names. Irq i's
  * request_irq names are strings[actions[actionStart[i] .. actionStart[i+1])]; its levels from
  * its leaf domain to VECTOR are chain[chainStart[i]*3 .. chainStart[i+1]*3) as (domain, hwirq,
  * chip) triples, domain an index into the run's tables.domains, chip into `strings`.
+ *
+ * Stored (irqTableText) each column is `{"i32": base64}` or `{"f64": base64}`, the typed array's
+ * bytes little-endian: two million numbers written as decimal text took longer than the boot's
+ * last tenth; as bytes they cost a copy. readIrqTable reads them back (plain arrays too).
  */
-export type IrqTableJson<Column = number[]> = { strings: string[] } & Record<
-  (typeof IRQ_COLUMNS)[number] | 'actions' | 'chain',
-  Column
+export type IrqTable<Column extends ArrayLike<number> = ArrayLike<number>> = {
+  strings: string[];
+} & Record<ColumnName, Column>;
+
+/** The table as stored in runs.outputs_json (see IrqTable). */
+export type IrqTableJson = { strings: string[] } & Record<
+  ColumnName,
+  { i32: string } | { f64: string } | number[]
 >;
 
 /** One irq as the views show it. */
@@ -70,7 +99,7 @@ class Interner {
 }
 
 /** A table as built: typed arrays (written out by irqTableText). */
-export type BuiltIrqTable = IrqTableJson<Int32Array | Float64Array>;
+export type BuiltIrqTable = IrqTable<Int32Array | Float64Array>;
 
 /** A column being filled: a typed array that doubles when full. */
 class Column<A extends Int32Array | Float64Array> {
@@ -117,7 +146,6 @@ export function buildIrqTable(
   // CPU lists are shared between irqs (one mask object for many): print each once.
   const lists = new Map<object, number>();
   const int = () => new Column(new Int32Array(1024), (n) => new Int32Array(n));
-  // hwirqs of the global PCI-MSI domain pass 2^31 (the PCI domain number in bits 27 and up).
   const wide = () => new Column(new Float64Array(1024), (n) => new Float64Array(n));
   const c = {
     irq: int(),
@@ -167,13 +195,105 @@ export function buildIrqTable(
   return out;
 }
 
-/** The JSON text of a built table: its typed arrays written as JSON arrays, without copies. */
+/** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
 export function irqTableText(t: BuiltIrqTable): string {
   const parts = [`{"strings":${JSON.stringify(t.strings)}`];
-  for (const name of [...IRQ_COLUMNS, 'actions', 'chain'] as const)
-    parts.push(`,"${name}":[${t[name].join(',')}]`);
+  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
+    const column = t[name as ColumnName];
+    const bytes = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+    parts.push(`,"${name}":{"${type}":"${toBase64(bytes)}"}`);
+  }
   parts.push('}');
   return parts.join('');
+}
+
+/**
+ * A stored irq table's columns as typed arrays; a column that is not base64 of its type (or a
+ * plain list of numbers) is refused by name. irqTableProblem then checks that they hold together.
+ */
+export function readIrqTable(json: unknown): IrqTable {
+  if (typeof json !== 'object' || json === null) throw new Error('not an object');
+  const o = json as Record<string, unknown>;
+  if (!Array.isArray(o.strings) || !o.strings.every((s) => typeof s === 'string'))
+    throw new Error('strings: not a list of strings');
+  const out: Record<string, unknown> = { strings: o.strings };
+  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
+    const v = o[name];
+    if (Array.isArray(v)) {
+      out[name] = v;
+      continue;
+    }
+    const b64 = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[type] : null;
+    const bytes = typeof b64 === 'string' ? fromBase64(b64) : null;
+    const size = type === 'i32' ? 4 : 8;
+    if (!bytes || bytes.length % size !== 0)
+      throw new Error(`${name}: not a column of ${type === 'i32' ? 'int32' : 'float64'} in base64`);
+    // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    out[name] = type === 'i32' ? new Int32Array(copy.buffer) : new Float64Array(copy.buffer);
+  }
+  return out as IrqTable;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+type BufferLike = {
+  from(
+    data: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): { toString(e: 'base64'): string };
+  from(text: string, encoding: 'base64'): Uint8Array;
+};
+/** Node's Buffer where there is one (the host, the CLI); a plain codec elsewhere. */
+const nodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+export function toBase64(bytes: Uint8Array): string {
+  if (nodeBuffer)
+    return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return plainToBase64(bytes);
+}
+
+/** Base64 without Buffer (a browser); exported for its test. */
+export function plainToBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + BASE64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest > 1 ? bytes[i + 1]! << 8 : 0);
+    out +=
+      BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + (rest > 1 ? BASE64[(n >> 6) & 63]! : '=') + '=';
+  }
+  return out;
+}
+
+/** The bytes of a base64 text, or null if it is not base64. */
+export function fromBase64(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  if (nodeBuffer) return nodeBuffer.from(text, 'base64');
+  return plainFromBase64(text);
+}
+
+/** Base64 read without Buffer (a browser); exported for its test. `text` is checked first. */
+export function plainFromBase64(text: string): Uint8Array {
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n =
+      (BASE64.indexOf(text[i]!) << 18) |
+      (BASE64.indexOf(text[i + 1]!) << 12) |
+      ((BASE64.indexOf(text[i + 2]!) & 63) << 6) |
+      (BASE64.indexOf(text[i + 3]!) & 63);
+    if (o < out.length) out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
 }
 
 /** A v1 run's row (irqlab-app-run/1 kept one object per irq). */
@@ -199,7 +319,7 @@ interface V1Row {
 export class StoredIrqs {
   private constructor(
     readonly length: number,
-    private readonly table: IrqTableJson | null,
+    private readonly table: IrqTable | null,
     private readonly rows: V1Row[] | null,
     private readonly chips: string[],
   ) {}
@@ -208,7 +328,13 @@ export class StoredIrqs {
    * The columns of a stored run, checked first: a session is a stranger's file, so columns of
    * unequal length, indexes out of range or a chain out of order are refused by name.
    */
-  static fromTable(table: IrqTableJson): StoredIrqs {
+  static fromTable(json: unknown): StoredIrqs {
+    let table: IrqTable;
+    try {
+      table = readIrqTable(json);
+    } catch (err) {
+      throw new Error(`its irq table is not valid: ${(err as Error).message}`);
+    }
     const problem = irqTableProblem(table);
     if (problem) throw new Error(`its irq table is not valid: ${problem}`);
     return new StoredIrqs(table.irq.length, table, null, table.strings);
@@ -317,17 +443,14 @@ export class StoredIrqs {
 const STRING_COLUMNS = ['chip', 'owner', 'affinity', 'effective', 'actions'] as const;
 
 /** What is wrong with a stored irq table, or null. */
-export function irqTableProblem(t: unknown): string | null {
-  if (typeof t !== 'object' || t === null) return 'not an object';
-  const o = t as Record<string, unknown>;
+export function irqTableProblem(t: IrqTable): string | null {
+  const o = t as unknown as Record<string, ArrayLike<unknown>>;
   const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
-  if (!Array.isArray(o.strings) || !o.strings.every((s) => typeof s === 'string'))
-    return 'strings: not a list of strings';
-  const n = Array.isArray(o.irq) ? o.irq.length : -1;
+  const n = t.irq.length;
   for (const c of [...IRQ_COLUMNS, 'actions', 'chain'] as const) {
-    const col = o[c];
+    const col = o[c]!;
     const size = c === 'actionStart' || c === 'chainStart' ? n + 1 : n;
-    if (!Array.isArray(col) || (c !== 'actions' && c !== 'chain' && col.length !== size))
+    if (c !== 'actions' && c !== 'chain' && col.length !== size)
       return `${c}: not a column of ${size} entries`;
     for (let i = 0; i < col.length; i++) if (!isInt(col[i])) return `${c}[${i}]: not an integer`;
   }

@@ -274,7 +274,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
       tables,
     };
     building(3);
-    // The irq table's typed arrays written as they are (JSON.stringify would copy each first).
+    // The irq table's typed arrays written as their bytes (irq-table.ts irqTableText).
     const outputsJson = `${JSON.stringify(outputs).slice(0, -1)},"irqTable":${irqTableText(irqTable)}}`;
     building(4);
     // The trace may still be going into the file (its own thread): the rest of it, then the
@@ -413,7 +413,7 @@ export function resultOf(outputs: StoredRunOutputs): RunResultParts {
     warnings: outputs.warnings,
     oops: outputs.oops,
     vectorUsage: outputs.vectorUsage,
-    irqCount: outputs.irqCount ?? outputs.irqTable?.irq.length ?? outputs.irqs?.length ?? 0,
+    irqCount: outputs.irqCount ?? outputs.irqs?.length ?? 0,
     deviceCount: outputs.deviceCount ?? outputs.devices.length,
     milliseconds: outputs.milliseconds,
   };

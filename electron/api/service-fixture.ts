@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { JobStatus } from './channels';
 import { call } from './dispatch';
 import { createService, type Service } from './service';
-import { StoredIrqs, type IrqTableJson } from '../../core/scenario/irq-table';
+import { StoredIrqs } from '../../core/scenario/irq-table';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 
 export interface ServiceFixture {
@@ -69,8 +69,7 @@ export async function jobFinished(
  * read the same.
  */
 export function asAppRunV1(outputs: Record<string, unknown>): Record<string, unknown> {
-  const table = outputs.irqTable as IrqTableJson;
-  const irqs = StoredIrqs.fromTable(table);
+  const irqs = StoredIrqs.fromTable(outputs.irqTable);
   const chips: string[] = [];
   const chipIndex = (name: string) => {
     const at = chips.indexOf(name);

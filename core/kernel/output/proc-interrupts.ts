@@ -55,9 +55,18 @@ export function writeProcInterrupts(
 ): void {
   const prec = irqColumnWidth(nrIrqs);
   write(' '.repeat(prec + 8) + cpus.map((c) => `CPU${String(c).padEnd(8)}`).join('') + '\n');
+  // Rows that never fired share one counts array: their columns (1536 of them on a big machine)
+  // are formatted once.
+  let lastCounts: readonly number[] | null = null;
+  let lastColumns = '';
   for (const l of lines) {
     let s = `${String(l.irq).padStart(prec)}: `;
-    for (const c of l.counts) s += `${String(c).padStart(10)} `;
+    if (l.counts !== lastCounts) {
+      lastCounts = l.counts;
+      lastColumns = '';
+      for (const c of l.counts) lastColumns += `${String(c).padStart(10)} `;
+    }
+    s += lastColumns;
     s += ` ${l.chip.padStart(8)}`;
     s += l.hwirq === null ? ` ${''.padStart(prec)}` : ` ${String(l.hwirq).padStart(prec)}`;
     // The flow handler's name only if it has one (handle_untracked_irq, VMD's children, has none).
