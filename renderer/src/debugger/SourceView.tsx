@@ -55,6 +55,23 @@ export const SourceView = memo(function SourceView({
       ariaLabel: 'pseudo-source of the current kernel function',
       contextmenu: false,
       folding: false,
+      // A step renders the pane again, most steps with another function's text: what the
+      // read-only pseudo-source does not use is off, so a step renders and measures less and
+      // leaves no delayed work (highlights, links, sticky lines) behind to land on the next one.
+      // Indentation guides are measured in the DOM line by line, on every new text.
+      guides: { indentation: false },
+      stickyScroll: { enabled: false },
+      occurrencesHighlight: 'off',
+      selectionHighlight: false,
+      matchBrackets: 'never',
+      links: false,
+      colorDecorators: false,
+      codeLens: false,
+      lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.Off },
+      inlayHints: { enabled: 'off' },
+      quickSuggestions: false,
+      hideCursorInOverviewRuler: true,
+      overviewRulerLanes: 0,
     });
     editor.current = ed;
     decorations.current = ed.createDecorationsCollection();
