@@ -16,7 +16,12 @@ interface Props {
   onPick(seq: number): void;
 }
 
-export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props) {
+export const AllocationPicker = memo(function AllocationPicker({
+  sessionId,
+  runId,
+  currentSeq,
+  onPick,
+}: Props) {
   const [filter, setFilter] = useState('');
   // Every step changes currentSeq: only the rows whose selection changed render again.
   const onPickRef = useRef(onPick);
@@ -65,7 +70,7 @@ export function AllocationPicker({ sessionId, runId, currentSeq, onPick }: Props
       )}
     </div>
   );
-}
+});
 
 const AllocationRow = memo(function AllocationRow({
   item: a,

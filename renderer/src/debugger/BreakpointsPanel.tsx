@@ -1,7 +1,7 @@
 // The session's breakpoints: on a function, a domain, an irq, a device, a CPU, or a condition
 // ("irq_matrix_alloc on cpu 3", "fn=modify_irte irq=25", "first fault", "fn=dmar_alloc_hwirq
 // ret<0"). Kept in the session file; a malformed condition is refused with the reason.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { StoredBreakpoint } from '../../../electron/api/channels';
 import { parseCondition, type Breakpoint } from '../../../core/step/breakpoints';
 
@@ -19,7 +19,7 @@ interface Props {
   onChange(list: Breakpoint[]): Promise<string | null>;
 }
 
-export function BreakpointsPanel({ breakpoints, onChange }: Props) {
+export const BreakpointsPanel = memo(function BreakpointsPanel({ breakpoints, onChange }: Props) {
   const [kind, setKind] = useState<Breakpoint['kind']>('function');
   const [spec, setSpec] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -100,4 +100,4 @@ export function BreakpointsPanel({ breakpoints, onChange }: Props) {
       )}
     </div>
   );
-}
+});

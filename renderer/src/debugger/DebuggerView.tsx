@@ -2,7 +2,16 @@
 // over / out / back, next event, continue, run to the cursor line, go to a step), the call stack
 // with the arguments of every frame, the current kernel function as pseudo-source with the
 // current line, the kernel's state there, the allocations to start from and the breakpoints.
-import { useEffect, useLayoutEffect, useMemo, useState, type MutableRefObject } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type MutableRefObject,
+} from 'react';
 import type { ResponseOf, StepStateView, StoredBreakpoint } from '../../../electron/api/channels';
 import type { Breakpoint } from '../../../core/step/breakpoints';
 import type { Machine } from '../../../core/model/schema';
@@ -10,7 +19,7 @@ import { AllocationPicker } from './AllocationPicker';
 import { BreakpointsPanel } from './BreakpointsPanel';
 import { errnoName, stopReason } from './diagnosis';
 import { formatCount } from '../../../core/model/format';
-import { placeOf, sourceOf } from './source';
+import { placeOf, sourceOf, type Place } from './source';
 import { SourceView } from './SourceView';
 import { StatePanel } from './StatePanel';
 import { useDebuggerPending, useDebuggerSnapshot, type DebuggerStore } from './useDebugger';
@@ -63,53 +72,64 @@ export function DebuggerView({
   onOpenTrace,
   booting,
 }: Props) {
+  // A step re-renders this view; each part below is memoized on what it shows, so a step
+  // renders again only the parts its answer changed (the store keeps the identity of the parts
+  // an answer did not change: useDebugger.ts sharedWith).
   const snapshot = useDebuggerSnapshot(store, (d) => d);
-  const dbg = { ...snapshot, start: store.start, command: store.command, painted: store.painted };
-  const complete = runs.filter((r) => r.status === 'complete');
+  const complete = useMemo(() => runs.filter((r) => r.status === 'complete'), [runs]);
   const run = complete.find((r) => r.id === runId) ?? null;
-  const s = dbg.state;
+  const s = snapshot.state;
   // The frame picked in the call stack, for the stop it was picked at only: a new answer shows
   // its own innermost frame from its first paint (never a frame index of the previous stop).
   const [picked, setPicked] = useState<{ state: StepStateView; frame: number } | null>(null);
   const frame = picked && picked.state === s ? picked.frame : null;
-  const setFrame = (i: number) => s && setPicked({ state: s, frame: i });
+  const shown = useRef(s);
+  shown.current = s;
+  const setFrame = useCallback((i: number) => {
+    const at = shown.current;
+    if (at) setPicked({ state: at, frame: i });
+  }, []);
   const [cursor, setCursor] = useState(1);
-  const [gotoText, setGotoText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
 
   // Opening the view on a run starts (or moves) the debugger to it.
   useEffect(() => {
-    if (run && dbg.runId !== run.id && !store.starting(run.id)) dbg.start(run.id);
+    if (run && snapshot.runId !== run.id && !store.starting(run.id)) store.start(run.id);
   }, [run?.id]);
 
   useLayoutEffect(() => {
-    if (s) dbg.painted(s.seq);
+    if (s) store.painted(s.seq);
   });
 
   const shownFrame = s ? (frame ?? s.stack.length - 1) : -1;
-  const place = s ? placeOf(s, shownFrame) : null;
+  const place = useMemo(() => (s ? placeOf(s, shownFrame) : null), [s, shownFrame]);
   const functionBps = useMemo(
     () => new Set(breakpoints.filter((b) => b.kind === 'function' && b.enabled).map((b) => b.spec)),
     [breakpoints],
   );
   const breakpointLines = useMemo(() => {
     const src = place?.source;
-    if (!src) return [];
+    if (!src) return NO_LINES;
     const lines = new Set<number>();
     if (functionBps.has(src.fn)) lines.add(src.entry);
     for (const [key, l] of src.marks) if (functionBps.has(key)) lines.add(l);
-    return [...lines];
+    return lines.size ? [...lines] : NO_LINES;
   }, [place?.source, functionBps]);
 
-  const toggleFunctionBreakpoint = (fn: string) => {
-    const plain = breakpoints.map((b) => ({ kind: b.kind, spec: b.spec, enabled: b.enabled }));
+  // What the callbacks below read, as of this render (they stay the same functions across steps).
+  const latest = useRef({ place, cursor, breakpoints, onSetBreakpoints });
+  latest.current = { place, cursor, breakpoints, onSetBreakpoints };
+
+  const toggleFunctionBreakpoint = useCallback((fn: string) => {
+    const { breakpoints: list, onSetBreakpoints: save } = latest.current;
+    const plain = list.map((b) => ({ kind: b.kind, spec: b.spec, enabled: b.enabled }));
     const at = plain.findIndex((b) => b.kind === 'function' && b.spec === fn);
-    void onSetBreakpoints(
+    void save(
       at >= 0
         ? plain.filter((_, i) => i !== at)
         : [...plain, { kind: 'function', spec: fn, enabled: true }],
     );
-  };
+  }, []);
 
   controller.current = {
     runToCursor: () => {
@@ -120,7 +140,7 @@ export function DebuggerView({
         return;
       }
       setNotice(null);
-      void dbg.command({ op: 'run-to-call', fn });
+      void store.command({ op: 'run-to-call', fn });
     },
     toggleBreakpoint: () => {
       if (!place) return;
@@ -129,10 +149,24 @@ export function DebuggerView({
     },
   };
 
-  const isVf = (bdf: string) =>
-    !!machine &&
-    !machine.pci.some((f) => f.bdf === bdf) &&
-    machine.pci.some((f) => (f.sriov?.num_vfs ?? 0) > 0);
+  const onGutterClick = useCallback(
+    (line: number) => {
+      const at = latest.current.place;
+      if (!at) return;
+      const fn = calleeAt(at.fn, line);
+      if (fn) toggleFunctionBreakpoint(fn);
+    },
+    [toggleFunctionBreakpoint],
+  );
+  const pickAllocation = useCallback((seq: number) => store.command({ op: 'goto', seq }), [store]);
+
+  const isVf = useCallback(
+    (bdf: string) =>
+      !!machine &&
+      !machine.pci.some((f) => f.bdf === bdf) &&
+      machine.pci.some((f) => (f.sriov?.num_vfs ?? 0) > 0),
+    [machine],
+  );
 
   if (complete.length === 0)
     return (
@@ -149,90 +183,21 @@ export function DebuggerView({
       </div>
     );
 
-  const busy = dbg.busy !== null;
-  const button = (label: string, title: string, op: () => void, disabled = false) => (
-    <button onClick={op} disabled={busy || !s || disabled} title={title}>
-      {label}
-    </button>
-  );
+  const busy = snapshot.busy !== null;
   return (
     <div className="debugger" data-testid="debugger">
-      <div className="dbg-toolbar" role="toolbar" aria-label="Debugger">
-        {button(
-          '▶ Continue',
-          'Continue to the next breakpoint (F5)',
-          () => void dbg.command({ op: 'continue' }),
-          s?.done,
-        )}
-        {button(
-          'Step over',
-          'Step over the call (F10)',
-          () => void dbg.command({ op: 'over' }),
-          s?.done,
-        )}
-        {button(
-          'Step into',
-          'Step into the next call (F11)',
-          () => void dbg.command({ op: 'into' }),
-          s?.done,
-        )}
-        {button(
-          'Step out',
-          'Run to the return of this function (Shift+F11)',
-          () => void dbg.command({ op: 'out' }),
-          s?.done,
-        )}
-        {button(
-          'Next event',
-          'The next trace event (F7)',
-          () => void dbg.command({ op: 'step' }),
-          s?.done,
-        )}
-        {button(
-          '◀ Back',
-          'One step back (Shift+F7)',
-          () => void dbg.command({ op: 'back', n: 1 }),
-          s?.seq === 0,
-        )}
-        {button('Run to cursor', 'Run to the call on the cursor line (Ctrl+F10)', () =>
-          controller.current?.runToCursor(),
-        )}
-        <span className="sep" />
-        <form
-          className="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const n = Number(gotoText.replace(/[,_\s]/g, ''));
-            if (Number.isInteger(n) && n >= 0) void dbg.command({ op: 'goto', seq: n });
-          }}
-        >
-          <input
-            className="goto"
-            value={gotoText}
-            onChange={(e) => setGotoText(e.target.value)}
-            placeholder="step #"
-            aria-label="Go to step"
-            inputMode="numeric"
-          />
-          <button type="submit" disabled={busy || !s}>
-            Go
-          </button>
-        </form>
-        <span className="spacer" />
-        {s && (
-          <span className="dbg-position" data-testid="dbg-position">
-            step <strong>{formatCount(s.seq)}</strong> of {formatCount(dbg.eventCount)}
-          </span>
-        )}
-        {busy && (
-          <span className="dbg-busy" role="status">
-            {dbg.busy}…
-          </span>
-        )}
-      </div>
-      {(dbg.error || notice) && (
-        <div className={`${dbg.error ? 'error' : 'warning'} banner`} role="alert">
-          {dbg.error ?? notice}
+      <Toolbar
+        store={store}
+        controller={controller}
+        busy={snapshot.busy}
+        stopped={!!s}
+        done={!!s?.done}
+        seq={s?.seq ?? null}
+        eventCount={snapshot.eventCount}
+      />
+      {(snapshot.error || notice) && (
+        <div className={`${snapshot.error ? 'error' : 'warning'} banner`} role="alert">
+          {snapshot.error ?? notice}
         </div>
       )}
       {s && <StopLine store={store} state={s} onOpenTrace={onOpenTrace} />}
@@ -242,61 +207,24 @@ export function DebuggerView({
             sessionId={sessionId}
             runId={run?.id ?? complete[complete.length - 1]!.id}
             currentSeq={s?.seq ?? null}
-            onPick={(seq) => void dbg.command({ op: 'goto', seq })}
+            onPick={pickAllocation}
           />
           <BreakpointsPanel breakpoints={breakpoints} onChange={onSetBreakpoints} />
         </aside>
         <main className="dbg-center">
-          <div className="dbg-stack" data-testid="call-stack">
-            <h4>Call stack</h4>
-            {!s ? (
-              <p className="hint">{busy ? 'Booting the run in the debugger…' : 'Not started.'}</p>
-            ) : s.stack.length === 0 ? (
-              <p className="hint">Outside any function (between the boot's steps).</p>
-            ) : (
-              <ol reversed>
-                {[...s.stack].reverse().map((f, k) => {
-                  const i = s.stack.length - 1 - k;
-                  return (
-                    <li key={`${i}:${f.seq}`}>
-                      <button
-                        className={i === shownFrame ? 'selected' : ''}
-                        onClick={() => setFrame(i)}
-                        title={`entered at step ${f.seq}`}
-                      >
-                        <span className="frame-fn mono">{f.fn}</span>
-                        <span className="frame-args mono">
-                          ({f.args.map((a) => `${a.name}=${a.value}`).join(', ')})
-                        </span>
-                        <span className="frame-seq mono">#{formatCount(f.seq)}</span>
-                      </button>
-                    </li>
-                  );
-                })}
-              </ol>
-            )}
-          </div>
-          <div className="dbg-source-head" data-testid="source-head">
-            {place ? (
-              <>
-                <span className="mono">{place.source?.file ?? '(no source)'}</span> ·{' '}
-                <strong className="mono">{place.fn}</strong> · line {place.line}:{' '}
-                <span className="dim">{place.note}</span>
-              </>
-            ) : (
-              <span className="dim">No function at this step.</span>
-            )}
-          </div>
-          {place && !place.source && <p className="hint">No pseudo-source for {place.fn}.</p>}
+          <CallStack
+            stack={s?.stack ?? null}
+            shownFrame={shownFrame}
+            busy={busy}
+            onPick={setFrame}
+          />
+          <SourceHead place={place} />
           <SourceView
-            place={place}
+            text={place?.source?.text ?? ''}
+            line={place?.line ?? 0}
             dark={dark}
             breakpointLines={breakpointLines}
-            onGutterClick={(line) => {
-              if (!place) return;
-              const fn = calleeAt(place.fn, line);
-              if (fn) toggleFunctionBreakpoint(fn);
-            }}
+            onGutterClick={onGutterClick}
             onCursor={setCursor}
           />
         </main>
@@ -311,6 +239,198 @@ export function DebuggerView({
     </div>
   );
 }
+
+const NO_LINES: number[] = [];
+
+/** The buttons, "Go to step" and where the debugger is: re-rendered when one of those changes. */
+const Toolbar = memo(function Toolbar({
+  store,
+  controller,
+  busy: busyWith,
+  stopped,
+  done,
+  seq,
+  eventCount,
+}: {
+  store: DebuggerStore;
+  controller: MutableRefObject<DebuggerController | null>;
+  busy: string | null;
+  stopped: boolean;
+  done: boolean;
+  seq: number | null;
+  eventCount: number;
+}) {
+  const [gotoText, setGotoText] = useState('');
+  const busy = busyWith !== null;
+  const button = (label: string, title: string, op: () => void, disabled = false) => (
+    <button onClick={op} disabled={busy || !stopped || disabled} title={title}>
+      {label}
+    </button>
+  );
+  return (
+    <div className="dbg-toolbar" role="toolbar" aria-label="Debugger">
+      {button(
+        '▶ Continue',
+        'Continue to the next breakpoint (F5)',
+        () => void store.command({ op: 'continue' }),
+        done,
+      )}
+      {button(
+        'Step over',
+        'Step over the call (F10)',
+        () => void store.command({ op: 'over' }),
+        done,
+      )}
+      {button(
+        'Step into',
+        'Step into the next call (F11)',
+        () => void store.command({ op: 'into' }),
+        done,
+      )}
+      {button(
+        'Step out',
+        'Run to the return of this function (Shift+F11)',
+        () => void store.command({ op: 'out' }),
+        done,
+      )}
+      {button(
+        'Next event',
+        'The next trace event (F7)',
+        () => void store.command({ op: 'step' }),
+        done,
+      )}
+      {button(
+        '◀ Back',
+        'One step back (Shift+F7)',
+        () => void store.command({ op: 'back', n: 1 }),
+        seq === 0,
+      )}
+      {button('Run to cursor', 'Run to the call on the cursor line (Ctrl+F10)', () =>
+        controller.current?.runToCursor(),
+      )}
+      <span className="sep" />
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const n = Number(gotoText.replace(/[,_\s]/g, ''));
+          if (Number.isInteger(n) && n >= 0) void store.command({ op: 'goto', seq: n });
+        }}
+      >
+        <input
+          className="goto"
+          value={gotoText}
+          onChange={(e) => setGotoText(e.target.value)}
+          placeholder="step #"
+          aria-label="Go to step"
+          inputMode="numeric"
+        />
+        <button type="submit" disabled={busy || !stopped}>
+          Go
+        </button>
+      </form>
+      <span className="spacer" />
+      {seq !== null && (
+        <span className="dbg-position" data-testid="dbg-position">
+          step <strong>{formatCount(seq)}</strong> of {formatCount(eventCount)}
+        </span>
+      )}
+      {busy && (
+        <span className="dbg-busy" role="status">
+          {busyWith}…
+        </span>
+      )}
+    </div>
+  );
+});
+
+/** The call stack, innermost frame first; a frame picked shows its function and line. */
+const CallStack = memo(function CallStack({
+  stack,
+  shownFrame,
+  busy,
+  onPick,
+}: {
+  stack: StepStateView['stack'] | null;
+  shownFrame: number;
+  busy: boolean;
+  onPick(frame: number): void;
+}) {
+  return (
+    <div className="dbg-stack" data-testid="call-stack">
+      <h4>Call stack</h4>
+      {!stack ? (
+        <p className="hint">{busy ? 'Booting the run in the debugger…' : 'Not started.'}</p>
+      ) : stack.length === 0 ? (
+        <p className="hint">Outside any function (between the boot's steps).</p>
+      ) : (
+        <ol reversed>
+          {stack.map((_, k) => {
+            const i = stack.length - 1 - k;
+            const f = stack[i]!;
+            return (
+              <StackFrame
+                key={`${i}:${f.seq}`}
+                frame={f}
+                index={i}
+                selected={i === shownFrame}
+                onPick={onPick}
+              />
+            );
+          })}
+        </ol>
+      )}
+    </div>
+  );
+});
+
+const StackFrame = memo(function StackFrame({
+  frame: f,
+  index,
+  selected,
+  onPick,
+}: {
+  frame: StepStateView['stack'][number];
+  index: number;
+  selected: boolean;
+  onPick(frame: number): void;
+}) {
+  return (
+    <li>
+      <button
+        className={selected ? 'selected' : ''}
+        onClick={() => onPick(index)}
+        title={`entered at step ${f.seq}`}
+      >
+        <span className="frame-fn mono">{f.fn}</span>
+        <span className="frame-args mono">
+          ({f.args.map((a) => `${a.name}=${a.value}`).join(', ')})
+        </span>
+        <span className="frame-seq mono">#{formatCount(f.seq)}</span>
+      </button>
+    </li>
+  );
+});
+
+/** The file, function and line shown, and what happens on that line at this step. */
+const SourceHead = memo(function SourceHead({ place }: { place: Place | null }) {
+  return (
+    <>
+      <div className="dbg-source-head" data-testid="source-head">
+        {place ? (
+          <>
+            <span className="mono">{place.source?.file ?? '(no source)'}</span> ·{' '}
+            <strong className="mono">{place.fn}</strong> · line {place.line}:{' '}
+            <span className="dim">{place.note}</span>
+          </>
+        ) : (
+          <span className="dim">No function at this step.</span>
+        )}
+      </div>
+      {place && !place.source && <p className="hint">No pseudo-source for {place.fn}.</p>}
+    </>
+  );
+});
 
 /**
  * Why the debugger stopped, said only when it is stopped there: while commands given after this

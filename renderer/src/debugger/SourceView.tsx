@@ -1,12 +1,15 @@
 // The current kernel function as readable pseudo-source in Monaco (read-only, C highlighting),
 // the current line highlighted, lines with a function breakpoint marked in the gutter (a click
-// there sets or clears it).
-import { useEffect, useRef } from 'react';
+// there sets or clears it). A step that changes none of its props does not render it; one that
+// moves the line only moves the decorations and the cursor (the text is set when it changes).
+import { memo, useEffect, useRef } from 'react';
 import { monaco } from '../editor/monaco';
-import type { Place } from './source';
 
 interface Props {
-  place: Place | null;
+  /** The shown function's pseudo-source ('' for none). */
+  text: string;
+  /** The current line (1-based), 0 for none. */
+  line: number;
   dark: boolean;
   /** Lines of the shown function whose callee has a function breakpoint. */
   breakpointLines: number[];
@@ -17,16 +20,26 @@ interface Props {
 
 const SOURCE_URI = monaco.Uri.parse('irqlab://debugger/pseudo-source.c');
 
-export function SourceView({ place, dark, breakpointLines, onGutterClick, onCursor }: Props) {
+export const SourceView = memo(function SourceView({
+  text,
+  line,
+  dark,
+  breakpointLines,
+  onGutterClick,
+  onCursor,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  /** The text in the model (kept here: a step does not copy it out of the model to compare). */
+  const shownText = useRef('');
   const callbacks = useRef({ onGutterClick, onCursor });
   callbacks.current = { onGutterClick, onCursor };
 
   useEffect(() => {
     const model =
       monaco.editor.getModel(SOURCE_URI) ?? monaco.editor.createModel('', 'cpp', SOURCE_URI);
+    shownText.current = model.getValue();
     const ed = monaco.editor.create(host.current!, {
       model,
       readOnly: true,
@@ -42,6 +55,23 @@ export function SourceView({ place, dark, breakpointLines, onGutterClick, onCurs
       ariaLabel: 'pseudo-source of the current kernel function',
       contextmenu: false,
       folding: false,
+      // A step renders the pane again, most steps with another function's text: what the
+      // read-only pseudo-source does not use is off, so a step renders and measures less and
+      // leaves no delayed work (highlights, links, sticky lines) behind to land on the next one.
+      // Indentation guides are measured in the DOM line by line, on every new text.
+      guides: { indentation: false },
+      stickyScroll: { enabled: false },
+      occurrencesHighlight: 'off',
+      selectionHighlight: false,
+      matchBrackets: 'never',
+      links: false,
+      colorDecorators: false,
+      codeLens: false,
+      lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.Off },
+      inlayHints: { enabled: 'off' },
+      quickSuggestions: false,
+      hideCursorInOverviewRuler: true,
+      overviewRulerLanes: 0,
     });
     editor.current = ed;
     decorations.current = ed.createDecorationsCollection();
@@ -66,13 +96,14 @@ export function SourceView({ place, dark, breakpointLines, onGutterClick, onCurs
     monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
   }, [dark]);
 
-  const text = place?.source?.text ?? '';
-  const line = place?.line ?? 0;
   useEffect(() => {
     const ed = editor.current;
     const model = ed?.getModel();
     if (!ed || !model) return;
-    if (model.getValue() !== text) model.setValue(text);
+    if (shownText.current !== text) {
+      model.setValue(text);
+      shownText.current = text;
+    }
     const marks: monaco.editor.IModelDeltaDecoration[] = breakpointLines.map((l) => ({
       range: new monaco.Range(l, 1, l, 1),
       options: {
@@ -91,7 +122,9 @@ export function SourceView({ place, dark, breakpointLines, onGutterClick, onCurs
         },
       });
       ed.revealLineInCenterIfOutsideViewport(line);
-      ed.setPosition({ lineNumber: line, column: 1 });
+      const at = ed.getPosition();
+      if (at?.lineNumber !== line || at.column !== 1)
+        ed.setPosition({ lineNumber: line, column: 1 });
     }
     decorations.current?.set(marks);
   }, [text, line, breakpointLines]);
@@ -99,4 +132,4 @@ export function SourceView({ place, dark, breakpointLines, onGutterClick, onCurs
   return (
     <div className="dbg-source-host" data-testid="pseudo-source" data-line={line} ref={host} />
   );
-}
+});

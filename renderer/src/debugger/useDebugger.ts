@@ -9,6 +9,7 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { DebugCommand, ResponseOf, StepStateView } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
 import { CommandQueue } from './command-queue';
+import { sharedWith } from './shared-state';
 
 declare global {
   interface Window {
@@ -171,7 +172,7 @@ export class DebuggerStore {
     }
     if (item.kind === 'command')
       this.pending = { op: item.command.op, at: item.at, apiMs: answer.apiMs };
-    this.set({ state: answer.state, busy: null });
+    this.set({ state: sharedWith(this.snap.state, answer.state), busy: null });
   }
 
   close = (): void => {
