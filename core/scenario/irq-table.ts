@@ -5,6 +5,7 @@
 // building any row that is not shown.
 import type { IrqData, IrqDomain } from '../kernel/irq/irqdesc';
 import type { Kernel } from '../kernel/kernel';
+import { StringTable } from '../trace/strings';
 import { eachIrq } from './result';
 
 /** The per-irq columns, one entry per irq (irqs in ascending order). */
@@ -83,21 +84,6 @@ export interface StoredIrqRow {
   effective: string;
 }
 
-/** Interns strings: the index of each, in first-seen order. */
-class Interner {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-}
-
 /** A table as built: typed arrays (written out by irqTableText). */
 export type BuiltIrqTable = IrqTable<Int32Array | Float64Array>;
 
@@ -132,7 +118,7 @@ export function buildIrqTable(
   domains: readonly { name: string }[],
   addDomain: (name: string, chip: string) => number,
 ): BuiltIrqTable {
-  const strings = new Interner();
+  const strings = new StringTable();
   const byDomain = new Map<IrqDomain, number>();
   const byName = new Map(domains.map((d, i) => [d.name, i]));
   const domainOf = (d: IrqDomain, chip: string) => {
@@ -166,30 +152,30 @@ export function buildIrqTable(
   eachIrq(k, (desc, f) => {
     const data = desc.data!;
     c.irq.push(f.irq);
-    c.chip.push(strings.of(data.chip!.name));
+    c.chip.push(strings.intern(data.chip!.name));
     c.hwirq.push(data.hwirq);
     c.vector.push(f.vector);
     c.cpu.push(f.cpu);
     c.managed.push(f.managed ? 1 : 0);
-    c.owner.push(strings.of(f.owner));
+    c.owner.push(strings.intern(f.owner));
     c.actionStart.push(c.actions.length);
-    for (const a of desc.actions) c.actions.push(strings.of(a));
+    for (const a of desc.actions) c.actions.push(strings.intern(a));
     let l = lists.get(f.affinity);
-    if (l === undefined) lists.set(f.affinity, (l = strings.of(f.affinity.toList())));
+    if (l === undefined) lists.set(f.affinity, (l = strings.intern(f.affinity.toList())));
     c.affinity.push(l);
     const e = f.effective;
-    c.effective.push(e < 0 ? strings.of('') : (cpuNames[e] ??= strings.of(String(e))));
+    c.effective.push(e < 0 ? strings.intern('') : (cpuNames[e] ??= strings.intern(String(e))));
     c.chainStart.push(c.chain.length / 3);
     for (let level: IrqData | null = data; level; level = level.parent) {
       const chip = level.chip?.name ?? '';
       c.chain.push(domainOf(level.domain, chip));
       c.chain.push(level.hwirq);
-      c.chain.push(strings.of(chip));
+      c.chain.push(strings.intern(chip));
     }
   });
   c.actionStart.push(c.actions.length);
   c.chainStart.push(c.chain.length / 3);
-  const out = { strings: strings.list } as BuiltIrqTable;
+  const out = { strings: [...strings.since(0)] } as BuiltIrqTable;
   for (const [name, column] of Object.entries(c))
     (out as Record<string, unknown>)[name] = column.values;
   return out;
@@ -296,20 +282,12 @@ export function plainFromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** A v1 run's row (irqlab-app-run/1 kept one object per irq). */
-interface V1Row {
-  irq: number;
-  chip: string;
-  hwirq: number;
-  vector: number;
-  cpu: number;
-  actions: string[];
-  managed: boolean;
-  owner: string;
+/** A row of an irqlab-app-run/1 run, which kept one object per irq (its chain: flat triples). */
+export type V1IrqRow = Omit<StoredIrqRow, 'chain' | 'affinity' | 'effective'> & {
   chain?: number[];
   affinity?: string;
   effective?: string;
-}
+};
 
 /**
  * A stored run's irqs, read by position without building rows: from the columns
@@ -320,7 +298,7 @@ export class StoredIrqs {
   private constructor(
     readonly length: number,
     private readonly table: IrqTable | null,
-    private readonly rows: V1Row[] | null,
+    private readonly rows: V1IrqRow[] | null,
     private readonly chips: string[],
   ) {}
 
@@ -340,7 +318,7 @@ export class StoredIrqs {
     return new StoredIrqs(table.irq.length, table, null, table.strings);
   }
 
-  static fromRows(rows: V1Row[], chips: string[] = []): StoredIrqs {
+  static fromRows(rows: V1IrqRow[], chips: string[] = []): StoredIrqs {
     return new StoredIrqs(rows.length, null, rows, chips);
   }
 

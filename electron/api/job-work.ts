@@ -20,7 +20,12 @@ import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
 import { buildRunTables, type RunSpec, type RunTables } from './run-tables';
-import { irqTableText, type BuiltIrqTable, type IrqTableJson } from '../../core/scenario/irq-table';
+import {
+  irqTableText,
+  type BuiltIrqTable,
+  type IrqTableJson,
+  type V1IrqRow,
+} from '../../core/scenario/irq-table';
 import { PROC_INTERRUPTS_LIMIT, runSimulationRequest } from './simulation';
 
 export type JobRequest =
@@ -81,19 +86,7 @@ export interface StoredRunOutputs {
   /** The irqs as columns (irqlab-app-run/2): read them through storedIrqs(). */
   irqTable?: IrqTableJson;
   /** The irqs, one object each (irqlab-app-run/1 runs). */
-  irqs?: {
-    irq: number;
-    chip: string;
-    hwirq: number;
-    vector: number;
-    cpu: number;
-    actions: string[];
-    managed: boolean;
-    owner: string;
-    chain?: number[];
-    affinity?: string;
-    effective?: string;
-  }[];
+  irqs?: V1IrqRow[];
   devices: {
     bdf: string;
     name: string;
