@@ -23,7 +23,7 @@ export const IRQ_COLUMNS = [
   // smp_affinity_list and effective_affinity_list (strings)
   'affinity',
   'effective',
-  // where each irq's actions and chain start in `actions` and `chain` (one more entry: the end)
+  // where each irq's actions and chain start in `actionNames` and `chain` (one more entry: the end)
   'actionStart',
   'chainStart',
 ] as const;
@@ -42,15 +42,15 @@ const COLUMN_TYPES = {
   effective: 'i32',
   actionStart: 'i32',
   chainStart: 'i32',
-  actions: 'i32',
   chain: 'f64',
 } as const satisfies Record<ColumnName, 'i32' | 'f64'>;
 
-type ColumnName = (typeof IRQ_COLUMNS)[number] | 'actions' | 'chain';
+type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
 
 /**
  * A run's irq table, numbers referring to `strings` where a column is of names. Irq i's
- * request_irq names are strings[actions[actionStart[i] .. actionStart[i+1])]; its levels from
+ * request_irq names are actionNames[actionStart[i] .. actionStart[i+1]) (as they are: nearly every
+ * one is an irq's own, mlx5_comp7@pci:0000:04:00.0, so interning them would only cost); its levels from
  * its leaf domain to VECTOR are chain[chainStart[i]*3 .. chainStart[i+1]*3) as (domain, hwirq,
  * chip) triples, domain an index into the run's tables.domains, chip into `strings`.
  *
@@ -60,10 +60,11 @@ type ColumnName = (typeof IRQ_COLUMNS)[number] | 'actions' | 'chain';
  */
 export type IrqTable<Column extends ArrayLike<number> = ArrayLike<number>> = {
   strings: string[];
+  actionNames: string[];
 } & Record<ColumnName, Column>;
 
 /** The table as stored in runs.outputs_json (see IrqTable). */
-export type IrqTableJson = { strings: string[] } & Record<
+export type IrqTableJson = { strings: string[]; actionNames: string[] } & Record<
   ColumnName,
   { i32: string } | { f64: string } | number[]
 >;
@@ -145,9 +146,9 @@ export function buildIrqTable(
     effective: int(),
     actionStart: int(),
     chainStart: int(),
-    actions: int(),
     chain: wide(),
   };
+  const actionNames: string[] = [];
   const cpuNames: number[] = [];
   eachIrq(k, (desc, f) => {
     const data = desc.data!;
@@ -158,8 +159,8 @@ export function buildIrqTable(
     c.cpu.push(f.cpu);
     c.managed.push(f.managed ? 1 : 0);
     c.owner.push(strings.intern(f.owner));
-    c.actionStart.push(c.actions.length);
-    for (const a of desc.actions) c.actions.push(strings.intern(a));
+    c.actionStart.push(actionNames.length);
+    for (const a of desc.actions) actionNames.push(a);
     let l = lists.get(f.affinity);
     if (l === undefined) lists.set(f.affinity, (l = strings.intern(f.affinity.toList())));
     c.affinity.push(l);
@@ -173,9 +174,9 @@ export function buildIrqTable(
       c.chain.push(strings.intern(chip));
     }
   });
-  c.actionStart.push(c.actions.length);
+  c.actionStart.push(actionNames.length);
   c.chainStart.push(c.chain.length / 3);
-  const out = { strings: [...strings.since(0)] } as BuiltIrqTable;
+  const out = { strings: [...strings.since(0)], actionNames } as BuiltIrqTable;
   for (const [name, column] of Object.entries(c))
     (out as Record<string, unknown>)[name] = column.values;
   return out;
@@ -183,7 +184,9 @@ export function buildIrqTable(
 
 /** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
 export function irqTableText(t: BuiltIrqTable): string {
-  const parts = [`{"strings":${JSON.stringify(t.strings)}`];
+  const parts = [
+    `{"strings":${JSON.stringify(t.strings)},"actionNames":${JSON.stringify(t.actionNames)}`,
+  ];
   for (const [name, type] of Object.entries(COLUMN_TYPES)) {
     const column = t[name as ColumnName];
     const bytes = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
@@ -202,7 +205,9 @@ export function readIrqTable(json: unknown): IrqTable {
   const o = json as Record<string, unknown>;
   if (!Array.isArray(o.strings) || !o.strings.every((s) => typeof s === 'string'))
     throw new Error('strings: not a list of strings');
-  const out: Record<string, unknown> = { strings: o.strings };
+  if (!Array.isArray(o.actionNames) || !o.actionNames.every((s) => typeof s === 'string'))
+    throw new Error('actionNames: not a list of strings');
+  const out: Record<string, unknown> = { strings: o.strings, actionNames: o.actionNames };
   for (const [name, type] of Object.entries(COLUMN_TYPES)) {
     const v = o[name];
     if (Array.isArray(v)) {
@@ -345,9 +350,9 @@ export class StoredIrqs {
   }
   actions(i: number): string[] {
     if (!this.table) return this.rows![i]!.actions;
-    const { actionStart, actions, strings } = this.table;
+    const { actionStart, actionNames } = this.table;
     const out: string[] = [];
-    for (let k = actionStart[i]!; k < actionStart[i + 1]!; k++) out.push(strings[actions[k]!]!);
+    for (let k = actionStart[i]!; k < actionStart[i + 1]!; k++) out.push(actionNames[k]!);
     return out;
   }
   affinity(i: number): string {
@@ -418,18 +423,17 @@ export class StoredIrqs {
 }
 
 /** Columns whose entries are indexes into `strings`. */
-const STRING_COLUMNS = ['chip', 'owner', 'affinity', 'effective', 'actions'] as const;
+const STRING_COLUMNS = ['chip', 'owner', 'affinity', 'effective'] as const;
 
 /** What is wrong with a stored irq table, or null. */
 export function irqTableProblem(t: IrqTable): string | null {
   const o = t as unknown as Record<string, ArrayLike<unknown>>;
   const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
   const n = t.irq.length;
-  for (const c of [...IRQ_COLUMNS, 'actions', 'chain'] as const) {
+  for (const c of [...IRQ_COLUMNS, 'chain'] as const) {
     const col = o[c]!;
     const size = c === 'actionStart' || c === 'chainStart' ? n + 1 : n;
-    if (c !== 'actions' && c !== 'chain' && col.length !== size)
-      return `${c}: not a column of ${size} entries`;
+    if (c !== 'chain' && col.length !== size) return `${c}: not a column of ${size} entries`;
     for (let i = 0; i < col.length; i++) if (!isInt(col[i])) return `${c}[${i}]: not an integer`;
   }
   const strings = (o.strings as string[]).length;
@@ -444,7 +448,7 @@ export function irqTableProblem(t: IrqTable): string | null {
     if (chain[k]! < 0 || chain[k]! >= strings) return `chain[${k}]: no string ${chain[k]}`;
   // Each irq's slice of actions and chain: in order, within the column.
   for (const [start, of, per] of [
-    ['actionStart', 'actions', 1],
+    ['actionStart', 'actionNames', 1],
     ['chainStart', 'chain', 3],
   ] as const) {
     const starts = o[start] as number[];
