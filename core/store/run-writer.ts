@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { EventKind, type SymbolSpec, type TraceChunk } from '../trace/events';
 import type { TraceSink } from '../trace/emitter';
-import type { StringTable } from '../trace/strings';
+import type { StringList } from '../trace/strings';
 import {
   BLOCK_EVENTS,
   BlockEncoder,
@@ -159,7 +159,7 @@ export class RunWriter implements TraceSink {
   private readonly updateCount: Database.Statement;
   private readonly writeChunk: (
     chunk: TraceChunk,
-    strings: StringTable,
+    strings: StringList,
     symbols: readonly SymbolSpec[],
   ) => void;
   private readonly encoder = new BlockEncoder();
@@ -207,7 +207,7 @@ export class RunWriter implements TraceSink {
     return this.events;
   }
 
-  write(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void {
+  write(chunk: TraceChunk, strings: StringList, symbols: readonly SymbolSpec[]): void {
     if (this.done) throw new Error(`run ${this.runId} is already finished`);
     if (chunk.base + chunk.length > 2 ** 32)
       throw new Error(`run ${this.runId}: more than 2^32 trace events in one run`);
@@ -244,7 +244,7 @@ export class RunWriter implements TraceSink {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  private store(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void {
+  private store(chunk: TraceChunk, strings: StringList, symbols: readonly SymbolSpec[]): void {
     for (let id = this.stringsStored; id < strings.size; id++)
       this.strings.add(this.runId, id, strings.get(id));
     this.stringsStored = strings.size;

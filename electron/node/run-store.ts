@@ -18,7 +18,7 @@ import type { OpenRunStore, RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
 import type { RunWriter } from '../../core/store/run-writer';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
-import { StringTable } from '../../core/trace/strings';
+import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -162,13 +162,13 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
     end(State.failed);
     return;
   }
-  const strings = new StringTable();
+  const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
   port.on('message', (m: ToStore) => {
     try {
       if ('chunk' in m) {
-        // Interned in the order the boot's table has them: the same ids.
-        for (const s of m.strings) strings.intern(s);
+        // In the order the boot's table has them: the same ids.
+        strings.add(m.strings);
         symbols.push(...m.symbols);
         writer.write(m.chunk, strings, symbols);
         Atomics.add(words, CHUNKS_STORED, 1);
