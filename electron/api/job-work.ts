@@ -26,7 +26,7 @@ import {
   type IrqTableJson,
   type V1IrqRow,
 } from '../../core/scenario/irq-table';
-import { PROC_INTERRUPTS_LIMIT, runSimulationRequest } from './simulation';
+import { procInterruptsPreview, runSimulationRequest } from './simulation';
 
 export type JobRequest =
   | {
@@ -288,22 +288,6 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     }
     throw err;
   }
-}
-
-/** The predicted /proc/interrupts, up to PROC_INTERRUPTS_LIMIT characters. */
-function procInterruptsPreview(result: SimulationResult): { text: string; truncated: boolean } {
-  const parts: string[] = [];
-  let size = 0;
-  let truncated = false;
-  result.writeProcInterrupts((line) => {
-    if (size + line.length > PROC_INTERRUPTS_LIMIT) {
-      truncated = true;
-      return false;
-    }
-    size += line.length;
-    parts.push(line);
-  });
-  return { text: parts.join(''), truncated };
 }
 
 /** Each device with its name, driver, mode and messages (an INTx device: its irq). */

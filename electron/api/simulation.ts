@@ -1,7 +1,7 @@
 // A simulation as the API answers it: validate the machine text, boot it, and return the outputs
 // the UI shows (/proc/interrupts cut to a preview size: on a 1536-CPU machine the full table is
 // gigabytes). Pure core calls: runs in a worker thread as well as in-process.
-import { simulate } from '../../core/scenario';
+import { simulate, type SimulationResult } from '../../core/scenario';
 import { PROFILES } from '../../core/kernel/profiles';
 import { parseMachineJson } from '../../core/model/validate';
 import type { RequestOf, ResponseOf } from './channels';
@@ -34,9 +34,29 @@ export function runSimulationRequest({
   const t0 = performance.now();
   const result = simulate(parsed.machine, { profile });
   const milliseconds = Math.round(performance.now() - t0);
+  const preview = procInterruptsPreview(result);
+  return {
+    ok: true,
+    problems: [],
+    profile: result.profile,
+    procInterrupts: preview.text,
+    truncated: preview.truncated,
+    dmesg: result.dmesg,
+    warnings: result.warnings,
+    irqs: result.irqs.length,
+    events: result.events,
+    milliseconds,
+  };
+}
+
+/** The predicted /proc/interrupts, up to PROC_INTERRUPTS_LIMIT characters. */
+export function procInterruptsPreview(result: SimulationResult): {
+  text: string;
+  truncated: boolean;
+} {
+  const parts: string[] = [];
   let size = 0;
   let truncated = false;
-  const parts: string[] = [];
   result.writeProcInterrupts((line) => {
     if (size + line.length > PROC_INTERRUPTS_LIMIT) {
       truncated = true;
@@ -45,16 +65,5 @@ export function runSimulationRequest({
     size += line.length;
     parts.push(line);
   });
-  return {
-    ok: true,
-    problems: [],
-    profile: result.profile,
-    procInterrupts: parts.join(''),
-    truncated,
-    dmesg: result.dmesg,
-    warnings: result.warnings,
-    irqs: result.irqs.length,
-    events: result.events,
-    milliseconds,
-  };
+  return { text: parts.join(''), truncated };
 }
