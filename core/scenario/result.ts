@@ -183,26 +183,14 @@ export function outputs(
   const irqsOf = () => (irqsCache ??= buildIrqs());
   // The lines straight from the descriptors: a preview of the first lines builds no other irq.
   const lines = function* (): Generator<ProcIrqLine> {
-    if (irqsCache) {
-      for (const i of irqsCache)
-        if (i.actions.length > 0 || i.counts.some((c) => c > 0))
-          yield {
-            irq: i.irq,
-            counts: i.counts,
-            chip: i.chip,
-            hwirq: i.hwirq,
-            handler: i.handler,
-            actions: i.actions,
-          };
-      return;
-    }
     for (const desc of k.descs) {
       if (!isListed(desc)) continue;
-      const counted = k.counts.get(desc.irq);
-      if (desc.actions.length === 0 && !(counted && counted.some((c) => c > 0))) continue;
+      // Shown with an action, or counts on an online CPU (show_interrupts' any_count).
+      const counts = countsOf(desc.irq);
+      if (desc.actions.length === 0 && !counts.some((c) => c > 0)) continue;
       yield {
         irq: desc.irq,
-        counts: countsOf(desc.irq),
+        counts,
         chip: desc.data.chip.name,
         hwirq: desc.data.hwirq,
         handler: desc.handler,
