@@ -173,6 +173,12 @@ test('run: the boot of the example machine, its /proc/interrupts, dmesg, devices
   await expect(page.getByTestId('run-summary')).toContainText(`${expected.irqs} irqs`);
   await expect(page.getByTestId('run-1')).toContainText('complete');
   await shot(page, '08-run-proc-interrupts');
+  // Only what is in view is drawn: scrolled to its end, the last line is there, and the CPUs'
+  // line stays on top.
+  const lines = expected.procInterrupts.trimEnd().split('\n');
+  await table.locator('.vtext-scroller').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(table).toContainText(lines.at(-1)!.trim());
+  await expect(table.locator('.vtext-pin').filter({ hasText: 'CPU0' })).toBeVisible();
 
   await page.getByRole('tab', { name: 'dmesg' }).click();
   await expect(page.getByTestId('dmesg')).toContainText(expected.dmesg[0]!);

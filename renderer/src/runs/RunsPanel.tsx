@@ -12,6 +12,7 @@ import type {
 import { KERN_ERR, loglevelName } from '../../../core/kernel/printk';
 import { formatCount, plural } from '../../../core/model/format';
 import { invoke } from '../api/client';
+import { VirtualText } from '../ui/VirtualText';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
 
@@ -176,10 +177,15 @@ export function RunsPanel({
             </pre>
           )}
           {result && tab === 'interrupts' && (
-            <pre className="run-output" data-testid="proc-interrupts">
-              {result.procInterrupts}
-              {result.truncated ? '… (cut: the full table is larger than the preview)\n' : ''}
-            </pre>
+            <VirtualText
+              text={result.procInterrupts}
+              trailer={
+                result.truncated ? '… (cut: the full table is larger than the preview)' : undefined
+              }
+              table
+              testId="proc-interrupts"
+              ariaLabel="Predicted /proc/interrupts"
+            />
           )}
           {result && tab === 'dmesg' && (
             <Dmesg sessionId={sessionId} result={result} explainAvailable={explainAvailable} />

@@ -1,4 +1,5 @@
-// Watches a job on the host until it ends (a few polls a second; the window stays responsive).
+// Watches a job on the host until it ends: its progress a few times a second, and its end as soon
+// as it comes (each poll waits on the host for the end, up to the next poll's time).
 import { useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../electron/api/channels';
 import { invoke } from '../api/client';
@@ -19,10 +20,10 @@ export function useJob(
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
       try {
-        const s = await invoke('job.status', { jobId });
+        const s = await invoke('job.status', { jobId, waitMs: POLL_MS });
         if (!live) return;
         setStatus(s);
-        if (s.state === 'running') timer = setTimeout(() => void poll(), POLL_MS);
+        if (s.state === 'running') timer = setTimeout(() => void poll(), 0);
         else onEndRef.current?.(s);
       } catch {
         if (live) timer = setTimeout(() => void poll(), POLL_MS * 4);
