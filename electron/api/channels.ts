@@ -22,6 +22,8 @@ const MachineTextSchema = fileTextSchema('a machine file');
 const MachineNameSchema = z.string().min(1).max(200);
 const SessionIdSchema = z.string().regex(/^s[0-9]{1,9}$/, 'a session id the host gave');
 const JobIdSchema = z.string().regex(/^j[0-9]{1,9}$/, 'a job id the host gave');
+/** The longest a `job.status` call may wait for its job's end (a page's poll, not a hang). */
+export const MAX_JOB_STATUS_WAIT_MS = 1000;
 const RunIdSchema = z
   .number()
   .int()
@@ -674,7 +676,13 @@ export const channels = {
     response: RealVsPredictedSchema.nullable(),
   },
   'job.status': {
-    request: z.object({ jobId: JobIdSchema }).strict(),
+    request: z
+      .object({
+        jobId: JobIdSchema,
+        /** Answer when the job ends, or after this many ms if it is still running then. */
+        waitMs: z.number().int().min(0).max(MAX_JOB_STATUS_WAIT_MS).optional(),
+      })
+      .strict(),
     response: JobStatusSchema,
   },
   'job.cancel': {

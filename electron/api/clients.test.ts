@@ -201,6 +201,25 @@ describe('the job queue', () => {
     expect(ended.map((s) => s.state)).toEqual(['cancelled', 'done']);
   });
 
+  it('a status call that waits answers when its job ends, or when its wait is over', async () => {
+    const { execute, started } = heldExecutor();
+    const jobs = new Jobs(execute, 1);
+    const request: JobRequest = { kind: 'simulate', request: { text: '{}' } };
+    const [running, queued] = [1, 2].map(() => jobs.start('simulate', request, () => undefined));
+    // Still running after its wait: the running status.
+    expect((await jobs.statusAfter(running!, 5)).state).toBe('running');
+    // The wait ends with the job, not with its time (an hour, far past this test's timeout).
+    const answer = jobs.statusAfter(running!, 3_600_000);
+    const waitingAnswer = jobs.statusAfter(queued!, 3_600_000);
+    started[0]!.finish({ kind: 'simulate', result: {} as never });
+    expect(await answer).toMatchObject({ state: 'done', phase: 'done' });
+    // The second (started once the first ended) answers when its cancel has stopped it.
+    expect(jobs.cancel(queued!)).toBe(true);
+    expect((await waitingAnswer).state).toBe('cancelled');
+    // An ended job answers at once.
+    expect((await jobs.statusAfter(running!, 3_600_000)).state).toBe('done');
+  });
+
   it('machine.simulate waits its turn and is cancelled when its client goes', async () => {
     const { execute, started } = heldExecutor();
     const s = makeService({ execute, maxRunningJobs: 1 });

@@ -1,5 +1,5 @@
 // Long work the UI starts and then watches: each job has an id, a status the page polls
-// (`job.status`), and can be cancelled (`job.cancel`). The work itself runs wherever the host's
+// (`job.status`, which can wait for the job's end), and can be cancelled (`job.cancel`). The work itself runs wherever the host's
 // executor puts it (a worker thread in the app; in-process in unit tests).
 import { availableParallelism } from 'node:os';
 import type { JobStatus } from './channels';
@@ -34,6 +34,8 @@ interface Job {
   begin: (() => void) | null;
   onEnd?: (status: JobStatus) => void;
   cancel(): void;
+  /** `job.status` calls waiting for it to end (statusAfter). */
+  waiters: (() => void)[];
 }
 
 /** Finished jobs kept for their status; older ones are forgotten. */
@@ -91,6 +93,7 @@ export class Jobs {
       begin: null,
       onEnd,
       cancel: () => undefined,
+      waiters: [],
     };
     const finish = () => {
       status.elapsedMs = Math.round(performance.now() - job.started);
@@ -98,6 +101,7 @@ export class Jobs {
       this.forgetOld();
       this.pump();
       job.onEnd?.({ ...status });
+      this.wake(job);
     };
     job.begin = () => {
       job.begin = null;
@@ -161,6 +165,32 @@ export class Jobs {
     return { ...job.status };
   }
 
+  /**
+   * The status once the job has ended, or after `waitMs` if it is still running then. The page
+   * asks this way between its progress updates, so it learns of the end at once rather than at
+   * its next poll.
+   */
+  statusAfter(jobId: string, waitMs: number): Promise<JobStatus> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.status.state !== 'running' || waitMs <= 0)
+      return Promise.resolve(this.status(jobId));
+    return new Promise((resolve) => {
+      const answer = () => {
+        clearTimeout(timer);
+        const at = job.waiters.indexOf(answer);
+        if (at >= 0) job.waiters.splice(at, 1);
+        // Forgotten meanwhile (KEEP_FINISHED): the status it ended with.
+        resolve(this.jobs.has(jobId) ? this.status(jobId) : { ...job.status });
+      };
+      const timer = setTimeout(answer, waitMs);
+      job.waiters.push(answer);
+    });
+  }
+
+  private wake(job: Job): void {
+    for (const answer of job.waiters.splice(0)) answer();
+  }
+
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     if (!job || job.status.state !== 'running') return false;
@@ -173,6 +203,7 @@ export class Jobs {
       this.pump();
       this.forgetOld();
       job.onEnd?.({ ...job.status });
+      this.wake(job);
       return true;
     }
     job.status.phase = 'cancelling';

@@ -78,7 +78,7 @@ export interface ServiceOptions {
    * when absent (tests).
    */
   execute?: JobExecutor;
-  /** Told when a session opens, so that a run can start without delay (browser mode: a spare job process). */
+  /** Told when a window connects or opens a session, so that a run can start without delay (browser mode: a spare job process). */
   prepareJobs?: () => void;
   /** Jobs running at once (the rest wait); jobs.ts DEFAULT_MAX_RUNNING when absent. */
   maxRunningJobs?: number;
@@ -473,7 +473,8 @@ export function createService(options: ServiceOptions): Service {
         })),
       };
     },
-    'job.status': ({ jobId }) => jobs.status(jobId),
+    'job.status': ({ jobId, waitMs }) =>
+      waitMs ? jobs.statusAfter(jobId, waitMs) : jobs.status(jobId),
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
 
     'report.formats': () =>
@@ -682,6 +683,9 @@ export function createService(options: ServiceOptions): Service {
   let nextClient = 1;
 
   function connect(): ServiceClient {
+    // A window is here: its first run may come in a few seconds (the job's process, started
+    // now, is ready by then).
+    options.prepareJobs?.();
     const me = nextClient++;
     const held = new Set<string>();
     const simulations = new Set<string>();
