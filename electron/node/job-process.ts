@@ -21,7 +21,8 @@ export function jobProcess(): void {
   // has the engine loaded by the time the user presses Run.
   const entryArg = process.argv[process.argv.indexOf(JOB_PROCESS_FLAG) + 1] ?? '';
   const entry = entryArg.startsWith('file:') ? new URL(entryArg) : entryArg;
-  const worker = new Worker(entry);
+  // Its run's store thread is started ahead by it too (run-store.ts standbyRunStore).
+  const worker = new Worker(entry, { workerData: { standbyStore: entryArg } });
   const cancel = new SharedArrayBuffer(4);
   let answered = false;
   const answer = (reply: object) => {

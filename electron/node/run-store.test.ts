@@ -15,7 +15,7 @@ import {
   type JobProgress,
   type OpenRunStore,
 } from '../api/job-work';
-import { remoteRunStore } from './run-store';
+import { remoteRunStore, standbyRunStore } from './run-store';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-run-store-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +113,28 @@ describe('a run stored by its own thread', () => {
       expect(s.events(run!.id, run!.eventCount - 1, 10)).toHaveLength(1);
     } finally {
       s.close();
+    }
+  });
+
+  it('stores a run with a store thread started ahead, or a new one if that one is gone', async () => {
+    const expected = boot(newSession('fresh'), 'example', remoteRunStore(entry));
+    // Started ahead and given its run later; and one that ended before its run came.
+    const ahead = standbyRunStore(entry);
+    const gone = standbyRunStore(entry);
+    await gone.terminate();
+    for (const [name, standby] of [
+      ['ahead', ahead],
+      ['gone', gone],
+    ] as const) {
+      const file = newSession(name);
+      const out = boot(file, 'example', remoteRunStore(entry, standby));
+      if (out.kind !== 'run' || expected.kind !== 'run') throw new Error('not a run');
+      const s = Session.open(file, { readonly: true });
+      try {
+        expect(s.runs(), name).toMatchObject([{ status: 'complete', eventCount: expected.events }]);
+      } finally {
+        s.close();
+      }
     }
   });
 

@@ -47,14 +47,46 @@ type FromStore = { runId: number } | { error: string };
 
 const COLUMNS = ['kind', 'depth', 'fn', 'irq', 'cpu', 'a0', 'a1', 'a2', 'a3', 'text'] as const;
 
-/** The boot's side: `entry` is the worker script (simulation-worker.mjs, or the app's bundle). */
-export function remoteRunStore(entry: URL | string): OpenRunStore {
+/** What a store thread started ahead (standbyRunStore) waits for: the run it stores. */
+type StandbyMessage = { runStore: RunStoreData };
+
+/**
+ * A store thread started ahead of its run, its modules loaded while nobody waits (a job's
+ * process does this as it starts: loading the engine's bundle in a new thread took 0.15-0.4 s
+ * of each Run, the first chunks waiting for it). It waits for remoteRunStore to give it a run.
+ */
+export function standbyRunStore(entry: URL | string): Worker {
+  const worker = new Worker(entry, { workerData: { runStore: 'standby' } });
+  worker.unref();
+  // Gone before its run (an error while loading): remoteRunStore starts another.
+  worker.once('exit', () => standbyGone.add(worker));
+  worker.once('error', () => standbyGone.add(worker));
+  return worker;
+}
+const standbyGone = new WeakSet<Worker>();
+
+/** The store thread's start: its run, now (workerData) or later (a standby's message). */
+export function serveRunStoreThread(runStore: RunStoreData | 'standby', port: MessagePort): void {
+  if (runStore !== 'standby') serveRunStore(runStore);
+  else port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore));
+}
+
+/**
+ * The boot's side: `entry` is the worker script (simulation-worker.mjs, or the app's bundle);
+ * `standby`, a store thread started ahead for this run (used once).
+ */
+export function remoteRunStore(entry: URL | string, standby: Worker | null = null): OpenRunStore {
   return (file, run) => {
     const shared = new SharedArrayBuffer(8);
     const words = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     const data: RunStoreData = { file, run, shared, port: port2 };
-    const worker = new Worker(entry, { workerData: { runStore: data }, transferList: [port2] });
+    let worker: Worker;
+    if (standby && !standbyGone.has(standby)) {
+      worker = standby;
+      worker.postMessage({ runStore: data } satisfies StandbyMessage, [port2]);
+    } else worker = new Worker(entry, { workerData: { runStore: data }, transferList: [port2] });
+    standby = null;
     // The store ends itself; this thread need not wait for it to exit.
     worker.unref();
     let runId: number | null = null;

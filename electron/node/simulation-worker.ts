@@ -8,7 +8,12 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { isJobProcess, jobProcess } from './job-process';
 import { JobCancelled, runJob, type JobProgress, type JobRequest } from '../api/job-work';
-import { remoteRunStore, serveRunStore, type RunStoreData } from './run-store';
+import {
+  remoteRunStore,
+  serveRunStoreThread,
+  standbyRunStore,
+  type RunStoreData,
+} from './run-store';
 import { runQuery } from '../api/trace';
 import { Session } from '../../core/store/session';
 
@@ -20,11 +25,17 @@ type Message =
 /** At most this often a progress message (the UI polls a few times a second). */
 const PROGRESS_INTERVAL_MS = 100;
 
+const data = workerData as {
+  runStore?: RunStoreData | 'standby';
+  /** A job process's thread (one job): the entry to start its run's store thread ahead with. */
+  standbyStore?: string;
+} | null;
 // Started to store a run's trace beside its boot: that is all this thread does.
-const runStore = (workerData as { runStore?: RunStoreData } | null)?.runStore;
-if (runStore) serveRunStore(runStore);
+const runStore = data?.runStore;
+if (runStore) serveRunStoreThread(runStore, parentPort!);
 else if (isMainThread && isJobProcess()) jobProcess();
-else
+else {
+  const standby = data?.standbyStore ? standbyRunStore(asEntry(data.standbyStore)) : null;
   parentPort!.on('message', (message: Message) => {
     if ('query' in message) {
       // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
@@ -54,9 +65,7 @@ else
             parentPort!.postMessage({ type: 'progress', progress });
           },
           cancelled: () => Atomics.load(flag, 0) !== 0,
-          openRunStore: remoteRunStore(
-            message.entry.startsWith('file:') ? new URL(message.entry) : message.entry,
-          ),
+          openRunStore: remoteRunStore(asEntry(message.entry), standby),
         });
         parentPort!.postMessage({ type: 'done', outcome });
       } catch (err) {
@@ -68,3 +77,8 @@ else
       }
     }
   });
+}
+
+function asEntry(entry: string): URL | string {
+  return entry.startsWith('file:') ? new URL(entry) : entry;
+}
