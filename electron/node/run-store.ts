@@ -17,11 +17,22 @@ import {
 import type { OpenRunStore, RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
 import type { RunWriter } from '../../core/store/run-writer';
+import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
+import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
+/**
+ * The store commits when the chunks it holds make a full posting group (GROUP_BLOCKS blocks: two
+ * of DEFAULT_CHUNK_EVENTS), or this many chunks of smaller ones, or the run ends; when it is
+ * behind, all that is waiting up to MAX_BATCH_BLOCKS. Fewer transactions, and each posting list
+ * row covers a whole group: the posting rows land all over their table's pages, which every
+ * commit writes to the WAL again.
+ */
+const HOLD_CHUNKS = 8;
+const MAX_BATCH_BLOCKS = 4 * GROUP_BLOCKS;
 
 const STATE = 0;
 const CHUNKS_STORED = 1;
@@ -38,14 +49,52 @@ export interface RunStoreData {
   port: MessagePort;
 }
 
+/**
+ * A chunk is copied into a slot of shared memory (the slot's buffer goes with its first use):
+ * a slot is reused once the store has stored the chunk in it, so no buffer is allocated per chunk
+ * (3 MB of new ArrayBuffers per chunk cost the boot's thread its copies and major GCs).
+ */
 type ToStore =
-  | { chunk: TraceChunk; strings: string[]; symbols: SymbolSpec[] }
+  | {
+      slot: number;
+      buffer?: SharedArrayBuffer;
+      base: number;
+      length: number;
+      strings: string[];
+      symbols: SymbolSpec[];
+    }
   | { finish: string }
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
 
-const COLUMNS = ['kind', 'depth', 'fn', 'irq', 'cpu', 'a0', 'a1', 'a2', 'a3', 'text'] as const;
+/** The chunk's columns in a slot's buffer: widest first, so each is aligned. */
+const LAYOUT = [
+  ['a0', Float64Array],
+  ['a1', Float64Array],
+  ['a2', Float64Array],
+  ['a3', Float64Array],
+  ['fn', Uint32Array],
+  ['irq', Int32Array],
+  ['cpu', Int32Array],
+  ['text', Uint32Array],
+  ['depth', Uint16Array],
+  ['kind', Uint8Array],
+] as const;
+const BYTES_PER_EVENT = LAYOUT.reduce((sum, [, type]) => sum + type.BYTES_PER_ELEMENT, 0);
+
+/** A chunk whose columns are views of a slot's buffer. */
+function slotChunk(buffer: SharedArrayBuffer): TraceChunk {
+  const capacity = buffer.byteLength / BYTES_PER_EVENT;
+  const chunk = { base: 0, length: 0 } as Record<string, unknown>;
+  let offset = 0;
+  for (const [name, type] of LAYOUT) {
+    const View = type as new (b: ArrayBufferLike, offset: number, length: number) => unknown;
+    chunk[name] = new View(buffer, offset, capacity);
+    offset += capacity * type.BYTES_PER_ELEMENT;
+  }
+  return chunk as unknown as TraceChunk;
+}
 
 /** The boot's side: `entry` is the worker script (simulation-worker.mjs, or the app's bundle). */
 export function remoteRunStore(entry: URL | string): OpenRunStore {
@@ -78,39 +127,62 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
     let posted = 0;
     /** Events in the chunks posted, by chunk: how many are stored once `n` chunks are. */
     const ends: number[] = [0];
-    const storedEvents = () => ends[Math.min(Atomics.load(words, CHUNKS_STORED), posted)]!;
+    const storedChunks = () => Atomics.load(words, CHUNKS_STORED);
+    const storedEvents = () => ends[Math.min(storedChunks(), posted)]!;
     /** Waits until `until()` holds, telling `waiting` how far the store is every 100 ms. */
     const wait = (until: () => boolean, waiting?: (stored: number) => void) => {
       while (!until()) {
         failed();
         waiting?.(storedEvents());
-        const seen = Atomics.load(words, CHUNKS_STORED);
+        const seen = storedChunks();
         if (!until()) Atomics.wait(words, CHUNKS_STORED, seen, 100);
+      }
+    };
+    const slots: { buffer: SharedArrayBuffer; chunk: TraceChunk; capacity: number }[] = [];
+    /** Slots holding chunks not yet stored: [chunk number, slot], in posting order. */
+    const busy: [number, number][] = [];
+    const free: number[] = [];
+    /** A slot for `length` events: a free one, a new one, or the next one the store frees. */
+    const slotFor = (length: number): number => {
+      for (;;) {
+        const stored = storedChunks();
+        while (busy.length > 0 && busy[0]![0] < stored) free.push(busy.shift()![1]);
+        const fits = free.findIndex((s) => slots[s]!.capacity >= length);
+        if (fits >= 0) return free.splice(fits, 1)[0]!;
+        if (slots.length < MAX_PENDING) {
+          const capacity = Math.max(length, DEFAULT_CHUNK_EVENTS);
+          const buffer = new SharedArrayBuffer(capacity * BYTES_PER_EVENT);
+          slots.push({ buffer, chunk: slotChunk(buffer), capacity });
+          return slots.length - 1;
+        }
+        // Bounded: the boot waits when the store is this far behind.
+        wait(() => storedChunks() > busy[0]![0]);
       }
     };
     const store: RunStore = {
       sink: {
         write(chunk, table: StringTable, specs: readonly SymbolSpec[]) {
           failed();
-          const copy = { base: chunk.base, length: chunk.length } as TraceChunk;
-          const transfer: ArrayBuffer[] = [];
-          for (const c of COLUMNS) {
-            const column = chunk[c].slice(0, chunk.length);
-            (copy as unknown as Record<string, unknown>)[c] = column;
-            transfer.push(column.buffer as ArrayBuffer);
-          }
+          const length = chunk.length;
+          const known = slots.length;
+          const slot = slotFor(length);
+          const into = slots[slot]!.chunk;
+          for (const [name] of LAYOUT)
+            (into[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
           const message: ToStore = {
-            chunk: copy,
+            slot,
+            base: chunk.base,
+            length,
             strings: table.since(strings) as string[],
             symbols: specs.slice(symbols),
           };
+          if (slot >= known) message.buffer = slots[slot]!.buffer;
           strings = table.size;
           symbols = specs.length;
-          port1.postMessage(message, transfer);
+          port1.postMessage(message);
+          busy.push([posted, slot]);
           posted++;
-          ends.push(chunk.base + chunk.length);
-          // Bounded: the boot waits when the store is this far behind.
-          wait(() => posted - Atomics.load(words, CHUNKS_STORED) <= MAX_PENDING);
+          ends.push(chunk.base + length);
         },
       },
       stored: storedEvents,
@@ -164,19 +236,45 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
   }
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
-  port.on('message', (m: ToStore) => {
+  const slots: TraceChunk[] = [];
+  /** Chunks received and not yet stored (each a view of its slot). */
+  let held: TraceChunk[] = [];
+  let heldBlocks = 0;
+  const storeHeld = () => {
+    if (held.length === 0) return;
+    writer.writeMany(held, strings, symbols);
+    Atomics.add(words, CHUNKS_STORED, held.length);
+    Atomics.notify(words, CHUNKS_STORED);
+    held = [];
+    heldBlocks = 0;
+  };
+  const take = (m: ToStore) => {
+    if (!('slot' in m)) return false;
+    if (m.buffer) slots[m.slot] = slotChunk(m.buffer);
+    const chunk = slots[m.slot]!;
+    chunk.base = m.base;
+    chunk.length = m.length;
+    // In the order the boot's table has them: the same ids.
+    strings.add(m.strings);
+    for (const s of m.symbols) symbols.push(s);
+    const blocks = Math.ceil(m.length / BLOCK_EVENTS);
+    if (heldBlocks + blocks > MAX_BATCH_BLOCKS) storeHeld();
+    held.push(chunk);
+    heldBlocks += blocks;
+    return true;
+  };
+  port.on('message', (first: ToStore) => {
     try {
-      if ('chunk' in m) {
-        // In the order the boot's table has them: the same ids.
-        strings.add(m.strings);
-        symbols.push(...m.symbols);
-        writer.write(m.chunk, strings, symbols);
-        Atomics.add(words, CHUNKS_STORED, 1);
-        Atomics.notify(words, CHUNKS_STORED);
+      // Whatever else is waiting is taken too: one transaction for all of it when behind.
+      let m: ToStore | undefined = first;
+      while (m && take(m)) m = receiveMessageOnPort(port)?.message as ToStore | undefined;
+      if (m === undefined) {
+        if (heldBlocks >= GROUP_BLOCKS || held.length >= HOLD_CHUNKS) storeHeld();
         return;
       }
+      storeHeld();
       if ('finish' in m) writer.finishJson(m.finish);
-      else writer.fail(m.fail);
+      else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
       // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
       // deleted under it (session.ts readSource decides how to read by what files it sees).
