@@ -369,10 +369,12 @@ describe('a session file', () => {
     const session = Session.open(file, { create: true });
     recordRun(session, 20_000);
     session.db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = session.db.pragma('page_size', { simple: true }) as number;
     session.close();
     const bytes = readFileSync(file);
-    // Scribble over the middle of the file, leaving the header (and its page count) intact.
-    for (let i = 8192; i < 8192 + 4096 * 3; i++) bytes[i] = 0x5a;
+    // Scribble over the middle of the file (pages 3-5), leaving the header (and its page count)
+    // intact.
+    for (let i = 2 * pageSize; i < 5 * pageSize; i++) bytes[i] = 0x5a;
     writeFileSync(file, bytes);
     expectSessionError(file, 'corrupt', /damaged|cannot be opened/);
     expect(readFileSync(file).equals(bytes)).toBe(true);
@@ -383,16 +385,20 @@ describe('a session file', () => {
     const session = Session.open(file, { create: true });
     const runId = recordRun(session, 40_000);
     session.db.pragma('wal_checkpoint(TRUNCATE)');
-    const page = session.db
+    // A page of block data past the first blocks, scribbled over: an overflow page (small pages)
+    // whole; a leaf (large pages: a block fits one) in its second half, where its cells are.
+    const { pageno: page, pagetype } = session.db
       .prepare(
-        `SELECT pageno FROM dbstat WHERE name = 'event_blocks' AND pagetype = 'overflow' ORDER BY pageno LIMIT 1 OFFSET 20`,
+        `SELECT pageno, pagetype FROM dbstat WHERE name = 'event_blocks' AND pagetype IN ('leaf', 'overflow')
+          ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) * 2 / 3 FROM dbstat
+            WHERE name = 'event_blocks' AND pagetype IN ('leaf', 'overflow'))`,
       )
-      .pluck()
-      .get() as number;
+      .get() as { pageno: number; pagetype: string };
     const pageSize = session.db.pragma('page_size', { simple: true }) as number;
     session.close();
     const bytes = readFileSync(file);
-    bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
+    const from = pagetype === 'overflow' ? 0 : pageSize / 2;
+    bytes.fill(0x5a, (page - 1) * pageSize + from, page * pageSize);
     writeFileSync(file, bytes);
 
     expectSessionError(file, 'corrupt', /damaged/); // small enough to be checked whole at open

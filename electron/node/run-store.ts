@@ -63,6 +63,7 @@ type ToStore =
       strings: string[];
       symbols: SymbolSpec[];
     }
+  | { traceEnded: true }
   | { finish: string }
   | { fail: string };
 
@@ -96,6 +97,24 @@ function slotChunk(buffer: SharedArrayBuffer): TraceChunk {
   return chunk as unknown as TraceChunk;
 }
 
+/**
+ * This process's flags without its module loaders (tsx's --require/--import when it runs from
+ * source): `entry` is a bundle, or a bootstrap that registers its own loader, so the store needs
+ * none, and a loader inherited costs the store's start (~0.2 s of resolving through its hooks
+ * thread) while the boot's chunks pile up.
+ */
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (/^--(require|import|loader|experimental-loader|eval|print)$/.test(arg) || arg === '-r') i++;
+    else if (!/^--(require|import|loader|experimental-loader|eval|print)=/.test(arg))
+      kept.push(arg);
+  }
+  return kept;
+}
+
 /** The boot's side: `entry` is the worker script (simulation-worker.mjs, or the app's bundle). */
 export function remoteRunStore(entry: URL | string): OpenRunStore {
   return (file, run) => {
@@ -103,7 +122,11 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
     const words = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     const data: RunStoreData = { file, run, shared, port: port2 };
-    const worker = new Worker(entry, { workerData: { runStore: data }, transferList: [port2] });
+    const worker = new Worker(entry, {
+      workerData: { runStore: data },
+      transferList: [port2],
+      execArgv: workerExecArgv(),
+    });
     // The store ends itself; this thread need not wait for it to exit.
     worker.unref();
     let runId: number | null = null;
@@ -186,6 +209,9 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
         },
       },
       stored: storedEvents,
+      traceEnded() {
+        port1.postMessage({ traceEnded: true } satisfies ToStore);
+      },
       finish(outputsJson, waiting) {
         port1.postMessage({ finish: outputsJson } satisfies ToStore);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
@@ -273,6 +299,11 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
         return;
       }
       storeHeld();
+      if ('traceEnded' in m) {
+        // The outputs are being built: the trace goes from the WAL into the file meanwhile.
+        writer.checkpoint();
+        return;
+      }
       if ('finish' in m) writer.finishJson(m.finish);
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
