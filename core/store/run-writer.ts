@@ -1,8 +1,18 @@
 // Stores a run's trace while the simulation produces it: a TraceSink that writes each chunk of
-// events in one transaction, as blocks of up to BLOCK_EVENTS events (event-blocks.ts) with their
-// posting lists (which blocks hold irq n, CPU n, function n, kind n, device n), new interned
-// strings and symbols alongside. Everything a filter needs is committed with the chunk, so an
-// interrupted run is as readable as a finished one, and finishing a run costs nothing extra.
+// events in one transaction (`write`; `writeMany`: several consecutive chunks in one), as blocks
+// of up to BLOCK_EVENTS events (event-blocks.ts) with their posting lists (which blocks hold irq
+// n, CPU n, function n, kind n, device n), new interned strings and symbols alongside. Everything
+// a filter needs is committed with the blocks it indexes, so an interrupted run is as readable as
+// a finished one, up to its last commit, and finishing a run costs nothing extra.
+//
+// Crash safety is per transaction: the app's store thread (electron/node/run-store.ts) commits
+// every two of the emitter's chunks, or all the chunks waiting when it is behind, rather than
+// every chunk, so a crash loses at most those not yet committed (a few MB of trace). Why: each
+// commit writes again to the WAL every page it touched, and a group's posting rows land on
+// pages all over event_postings (one row per key and bucket); a posting group of GROUP_BLOCKS
+// blocks spanning two chunks halves those rows and the commits, and the pages written again with
+// them (a 1536-CPU boot, 4 KiB pages: 146 MB of WAL for 95 MB of trace with a commit per chunk,
+// 118 MB with one per two).
 //
 // The device column: events inside a call that names a device (a `dev` string argument, e.g.
 // pci_alloc_irq_vectors_affinity(dev=0000:3b:00.0, ...)) carry that device's string id, from the

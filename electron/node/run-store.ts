@@ -1,8 +1,11 @@
 // A run's trace stored by a thread of its own while the boot goes on (electron/api/job-work.ts
-// RunStore): the boot's thread copies each trace chunk (a few MB) and posts it with the strings
-// and symbols that are new since the last one; the store thread (the same worker script, started
-// with `workerData.runStore`) writes it with the session's RunWriter. So the boot never waits for
-// SQLite, unless the store falls more than MAX_PENDING chunks behind (memory stays bounded).
+// RunStore): the boot's thread copies each trace chunk (a few MB) into a slot of shared memory
+// (reused once stored) and posts its slot with the strings and symbols that are new since the
+// last one; the store thread (the same worker script, started with `workerData.runStore`) writes
+// the chunks with the session's RunWriter, two (a full posting group) or all that wait per
+// transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
+// chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
+// it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -98,19 +101,22 @@ function slotChunk(buffer: SharedArrayBuffer): TraceChunk {
 }
 
 /**
- * This process's flags without its module loaders (tsx's --require/--import when it runs from
- * source): `entry` is a bundle, or a bootstrap that registers its own loader, so the store needs
- * none, and a loader inherited costs the store's start (~0.2 s of resolving through its hooks
- * thread) while the boot's chunks pile up.
+ * The flags the store's thread takes from this process: profiling ones (--cpu-prof, its -dir,
+ * -name and -interval; --heap-prof likewise) and source maps. Not its module loaders (tsx's
+ * --require/--import when it runs from source): `entry` is a bundle, or a bootstrap that registers
+ * its own loader, and an inherited loader cost the store's start ~0.15 s of resolving through its
+ * hooks thread while the boot's chunks piled up. (A Worker refuses per-process flags such as
+ * --expose-gc when they are passed explicitly, hence a list of what is kept.)
  */
 function workerExecArgv(): string[] {
   const kept: string[] = [];
   const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (/^--(require|import|loader|experimental-loader|eval|print)$/.test(arg) || arg === '-r') i++;
-    else if (!/^--(require|import|loader|experimental-loader|eval|print)=/.test(arg))
-      kept.push(arg);
+    if (!/^--((cpu|heap)-prof|enable-source-maps)/.test(arg)) continue;
+    kept.push(arg);
+    if (/^--(cpu|heap)-prof-(dir|name|interval)$/.test(arg) && i + 1 < args.length)
+      kept.push(args[++i]!);
   }
   return kept;
 }
