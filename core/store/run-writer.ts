@@ -185,6 +185,7 @@ class PostingCollector {
 export class RunWriter implements TraceSink {
   private readonly insertBlock: Database.Statement;
   private readonly strings: BatchInsert;
+  private readonly stringsJson: Database.Statement;
   private readonly symbols: BatchInsert;
   private readonly postings: BatchInsert;
   private readonly updateCount: Database.Statement;
@@ -225,6 +226,9 @@ export class RunWriter implements TraceSink {
       'INSERT INTO event_blocks (id, run_id, count, data) VALUES (?, ?, ?, ?)',
     );
     this.strings = new BatchInsert(db, 'INSERT INTO strings (run_id, id, value)', 3);
+    this.stringsJson = db.prepare(
+      'INSERT INTO strings (run_id, id, value) SELECT ?, ? + key, value FROM json_each(?)',
+    );
     this.symbols = new BatchInsert(db, 'INSERT INTO symbols (run_id, id, name, args)', 4);
     this.postings = new BatchInsert(
       db,
@@ -311,10 +315,20 @@ export class RunWriter implements TraceSink {
     strings: StringList,
     symbols: readonly SymbolSpec[],
   ): void {
-    for (let id = this.stringsStored; id < strings.size; id++)
-      this.strings.add(this.runId, id, strings.get(id));
-    this.stringsStored = strings.size;
-    this.strings.flush();
+    if (strings.size > this.stringsStored) {
+      // The new strings as one JSON array, rowed by SQLite: a large boot interns ~100,000 of
+      // them, and binding three parameters a row cost more than the rows. Any escape (\u: a
+      // control character, a lone surrogate, a backslash) goes row by row instead, so every
+      // string is stored exactly as binding it stores it.
+      const json = JSON.stringify(strings.since(this.stringsStored));
+      if (!json.includes('\\u')) this.stringsJson.run(this.runId, this.stringsStored, json);
+      else {
+        for (let id = this.stringsStored; id < strings.size; id++)
+          this.strings.add(this.runId, id, strings.get(id));
+        this.strings.flush();
+      }
+      this.stringsStored = strings.size;
+    }
     for (let id = this.symbolsStored; id < symbols.length; id++) {
       const sym = symbols[id]!;
       this.symbols.add(this.runId, id, sym.name, JSON.stringify(sym.args));

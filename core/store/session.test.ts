@@ -91,6 +91,26 @@ describe('a session file', () => {
     again.close();
   });
 
+  it('stores interned strings exactly as the trace had them, in one batch or row by row', () => {
+    const session = Session.open(path.join(dir, 'strings.irqlab'), { create: true });
+    const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
+    const emitter = new TraceEmitter(64);
+    emitter.addSink(writer);
+    const plain = ['IR-PCI-MSIX-0000:3b:00.0 0-edge mlx5_comp0', 'ünïcödé ✓ 🐧', 'say "hi"', ''];
+    const odd = ['tab\there', 'nul\u0000byte', 'back\\slash u', '\u001b[1m'];
+    const values = [...plain, ...odd];
+    // One chunk of plain strings only (stored as one JSON batch), then one with escapes.
+    for (const value of plain) emitter.log(6, value);
+    emitter.flush();
+    for (const value of odd) emitter.log(6, value);
+    emitter.flush();
+    writer.finish({});
+    // "" is id 0, never stored.
+    const expected = values.filter((v) => v !== '');
+    expect([...session.strings(writer.runId).values()].sort()).toEqual(expected.sort());
+    session.close();
+  });
+
   it("reads a run's summary, machine and chosen output fields without its whole outputs", () => {
     const session = Session.open(path.join(dir, 'fields.irqlab'), { create: true });
     const writer = session.beginRun({ profile: 'mainline', machineJson: '{"name":"m"}' });
