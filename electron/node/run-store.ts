@@ -167,10 +167,21 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
         if (!until()) Atomics.wait(words, CHUNKS_STORED, seen, 100);
       }
     };
-    const slots: { buffer: SharedArrayBuffer; chunk: TraceChunk; capacity: number }[] = [];
+    const slots: {
+      buffer: SharedArrayBuffer;
+      chunk: TraceChunk;
+      capacity: number;
+      /** Whether the store has this buffer (it comes with the slot's first chunk). */
+      sent: boolean;
+    }[] = [];
     /** Slots holding chunks not yet stored: [chunk number, slot], in posting order. */
     const busy: [number, number][] = [];
     const free: number[] = [];
+    const newSlot = (length: number) => {
+      const capacity = Math.max(length, DEFAULT_CHUNK_EVENTS);
+      const buffer = new SharedArrayBuffer(capacity * BYTES_PER_EVENT);
+      return { buffer, chunk: slotChunk(buffer), capacity, sent: false };
+    };
     /** A slot for `length` events: a free one, a new one, or the next one the store frees. */
     const slotFor = (length: number): number => {
       for (;;) {
@@ -179,10 +190,14 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
         const fits = free.findIndex((s) => slots[s]!.capacity >= length);
         if (fits >= 0) return free.splice(fits, 1)[0]!;
         if (slots.length < MAX_PENDING) {
-          const capacity = Math.max(length, DEFAULT_CHUNK_EVENTS);
-          const buffer = new SharedArrayBuffer(capacity * BYTES_PER_EVENT);
-          slots.push({ buffer, chunk: slotChunk(buffer), capacity });
+          slots.push(newSlot(length));
           return slots.length - 1;
+        }
+        // Every slot made, none free is big enough (a longer chunk than before): one replaced.
+        if (free.length > 0) {
+          const slot = free.shift()!;
+          slots[slot] = newSlot(length);
+          return slot;
         }
         // Bounded: the boot waits when the store is this far behind.
         wait(() => storedChunks() > busy[0]![0]);
@@ -193,11 +208,10 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
         write(chunk, table: StringTable, specs: readonly SymbolSpec[]) {
           failed();
           const length = chunk.length;
-          const known = slots.length;
           const slot = slotFor(length);
-          const into = slots[slot]!.chunk;
+          const into = slots[slot]!;
           for (const [name] of LAYOUT)
-            (into[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
+            (into.chunk[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
           const message: ToStore = {
             slot,
             base: chunk.base,
@@ -205,7 +219,10 @@ export function remoteRunStore(entry: URL | string): OpenRunStore {
             strings: table.since(strings) as string[],
             symbols: specs.slice(symbols),
           };
-          if (slot >= known) message.buffer = slots[slot]!.buffer;
+          if (!into.sent) {
+            message.buffer = into.buffer;
+            into.sent = true;
+          }
           strings = table.size;
           symbols = specs.length;
           port1.postMessage(message);
