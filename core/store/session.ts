@@ -166,7 +166,6 @@ function inspectHeader(file: string): void {
   }
 }
 
-/** Every connection to a session file: its schema is data, never code irqlab trusts. */
 /**
  * Page size of new session files. Most of a session is trace blocks (~80 KB blobs, one per 4096
  * events) and run outputs (tens of MB on a big machine), which SQLite stores in chains of
@@ -176,6 +175,7 @@ function inspectHeader(file: string): void {
  */
 const NEW_FILE_PAGE_SIZE = 32768;
 
+/** Every connection to a session file: its schema is data, never code irqlab trusts. */
 function harden(db: Database.Database): Database.Database {
   // Functions in the schema (defaults, checks, indexes) only if innocuous; better-sqlite3 sets
   // SQLITE_DBCONFIG_DEFENSIVE itself (unless unsafeMode is on, which irqlab never turns on).
