@@ -30,6 +30,9 @@
 //   server_rss_close_over_before_mb  after close minus before: what the host kept of the
 //                               session (issue #17). Goal <= 60.
 //   npm run build:renderer && npx tsx bench/ui-run.ts
+// UI_RUN_ONLY=inprocess prints only the in-process figures (boot_large_inprocess_seconds,
+// boot_large_job_seconds, boot_large_stored_ratio), with no host or browser:
+//   UI_RUN_ONLY=inprocess npx tsx --expose-gc bench/ui-run.ts
 import { type Page } from '@playwright/test';
 import { launchChromium } from './browser';
 import { spawn } from 'node:child_process';
@@ -191,6 +194,7 @@ export async function benchUiRun(): Promise<Record<string, number>> {
   await buildHost({ ifStale: true });
   const machineText = JSON.stringify(PRESETS[PRESET]!.make(), null, 2) + '\n';
   const figures = inProcess(machineText);
+  if (process.env.UI_RUN_ONLY === 'inprocess') return figures;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-run-'));
   const { child, url } = await startHost(dir);

@@ -66,11 +66,30 @@ function widthOfRange(min: number, max: number): WidthCode {
   return Width.float64;
 }
 
-// Two scans, so that each stays fast for the array types it sees (integers; float64 arguments).
-function widthOfIntegers(values: Uint8Array | Uint16Array | Uint32Array | Int32Array): WidthCode {
+// One scan per array type: each stays monomorphic (a single scan over the five column types was
+// megamorphic, and the slowest part of encoding).
+function widthOfUint8(values: Uint8Array, from: number, to: number): WidthCode {
+  let max = 0;
+  for (let i = from; i < to; i++) if (values[i]! > max) max = values[i]!;
+  return widthOfRange(0, max);
+}
+
+function widthOfUint16(values: Uint16Array, from: number, to: number): WidthCode {
+  let max = 0;
+  for (let i = from; i < to; i++) if (values[i]! > max) max = values[i]!;
+  return widthOfRange(0, max);
+}
+
+function widthOfUint32(values: Uint32Array, from: number, to: number): WidthCode {
+  let max = 0;
+  for (let i = from; i < to; i++) if (values[i]! > max) max = values[i]!;
+  return widthOfRange(0, max);
+}
+
+function widthOfInt32(values: Int32Array, from: number, to: number): WidthCode {
   let min = 0;
   let max = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = from; i < to; i++) {
     const v = values[i]!;
     if (v < min) min = v;
     else if (v > max) max = v;
@@ -78,21 +97,17 @@ function widthOfIntegers(values: Uint8Array | Uint16Array | Uint32Array | Int32A
   return widthOfRange(min, max);
 }
 
-function widthOfNumbers(values: Float64Array): WidthCode {
+function widthOfFloat64(values: Float64Array, from: number, to: number): WidthCode {
   let min = 0;
   let max = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = from; i < to; i++) {
     const v = values[i]!;
+    // Fractions (and NaN, which equals nothing) need float64; integers the narrowest width.
+    if (v !== Math.trunc(v)) return Width.float64;
     if (v < min) min = v;
     else if (v > max) max = v;
-    else if (v !== v) return Width.float64; // NaN
   }
   if (min < -2147483648 || max > 0xffffffff) return Width.float64;
-  // Fractions need float64; integers get the narrowest integer width.
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v !== Math.trunc(v)) return Width.float64;
-  }
   return widthOfRange(min, max);
 }
 
@@ -111,10 +126,35 @@ export class BlockEncoder {
     let offset = HEADER_BYTES;
     for (let c = 0; c < BLOCK_COLUMNS.length; c++) {
       const name = BLOCK_COLUMNS[c]!;
-      const source = name === 'dev' ? dev : chunk[name];
-      const values = name === 'dev' ? dev.subarray(0, n) : source.subarray(from, to);
-      const code =
-        values instanceof Float64Array ? widthOfNumbers(values) : widthOfIntegers(values);
+      let code: WidthCode;
+      let values: ArrayLike<number>;
+      switch (name) {
+        case 'kind':
+          code = widthOfUint8(chunk.kind, from, to);
+          values = chunk.kind.subarray(from, to);
+          break;
+        case 'depth':
+          code = widthOfUint16(chunk.depth, from, to);
+          values = chunk.depth.subarray(from, to);
+          break;
+        case 'fn':
+        case 'text':
+          code = widthOfUint32(chunk[name], from, to);
+          values = chunk[name].subarray(from, to);
+          break;
+        case 'irq':
+        case 'cpu':
+          code = widthOfInt32(chunk[name], from, to);
+          values = chunk[name].subarray(from, to);
+          break;
+        case 'dev':
+          code = widthOfInt32(dev, 0, n);
+          values = dev.subarray(0, n);
+          break;
+        default:
+          code = widthOfFloat64(chunk[name], from, to);
+          values = chunk[name].subarray(from, to);
+      }
       header[1 + c] = code;
       const bytes = BYTES[code] * n;
       switch (code) {

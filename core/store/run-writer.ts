@@ -1,8 +1,18 @@
 // Stores a run's trace while the simulation produces it: a TraceSink that writes each chunk of
-// events in one transaction, as blocks of up to BLOCK_EVENTS events (event-blocks.ts) with their
-// posting lists (which blocks hold irq n, CPU n, function n, kind n, device n), new interned
-// strings and symbols alongside. Everything a filter needs is committed with the chunk, so an
-// interrupted run is as readable as a finished one, and finishing a run costs nothing extra.
+// events in one transaction (`write`; `writeMany`: several consecutive chunks in one), as blocks
+// of up to BLOCK_EVENTS events (event-blocks.ts) with their posting lists (which blocks hold irq
+// n, CPU n, function n, kind n, device n), new interned strings and symbols alongside. Everything
+// a filter needs is committed with the blocks it indexes, so an interrupted run is as readable as
+// a finished one, up to its last commit, and finishing a run costs nothing extra.
+//
+// Crash safety is per transaction: the app's store thread (electron/node/run-store.ts) commits
+// every two of the emitter's chunks, or all the chunks waiting when it is behind, rather than
+// every chunk, so a crash loses at most those not yet committed (a few MB of trace). Why: each
+// commit writes again to the WAL every page it touched, and a group's posting rows land on
+// pages all over event_postings (one row per key and bucket); a posting group of GROUP_BLOCKS
+// blocks spanning two chunks halves those rows and the commits, and the pages written again with
+// them (a 1536-CPU boot, 4 KiB pages: 146 MB of WAL for 95 MB of trace with a commit per chunk,
+// 118 MB with one per two).
 //
 // The device column: events inside a call that names a device (a `dev` string argument, e.g.
 // pci_alloc_irq_vectors_affinity(dev=0000:3b:00.0, ...)) carry that device's string id, from the
@@ -23,12 +33,13 @@ export const RUN_ROWID_BASE = 2 ** 40;
 /** Posting-list rows and string rows go in multi-row INSERTs of this many rows. */
 const ROWS_PER_STATEMENT = 128;
 /**
- * WAL pages between checkpoints while a run is written (PRAGMA wal_autocheckpoint; SQLite's
- * default is 1000). Every chunk commits on its own for crash safety; checkpointing each few
- * chunks would copy and fsync the database over and over, so it is done every ~64 MiB and once
- * when the run ends.
+ * WAL bytes between checkpoints while a run is written (PRAGMA wal_autocheckpoint, in pages;
+ * SQLite's default is 1000 pages). Every transaction commits on its own for crash safety;
+ * checkpointing after each would fsync the database each time, so it is done every ~16 MiB, once
+ * the trace is complete (checkpoint()) and once when the run ends: the end of a run then has
+ * little more than its outputs to fold in.
  */
-const RUN_WAL_AUTOCHECKPOINT = 16384;
+const RUN_WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
 
 /** A prepared multi-row INSERT with a reused parameter array; `flush` sends what is pending. */
 class BatchInsert {
@@ -69,10 +80,12 @@ class BatchInsert {
 /** For one posting key (irq, cpu, ...): which blocks of the current group hold each value. */
 class PostingCollector {
   /** group[value] = ordinal of the last group the value was seen in; mask[value] its blocks. */
-  private group = new Float64Array(1024).fill(-1);
+  private group = new Int32Array(1024).fill(-1);
   private mask = new Int32Array(1024);
   private readonly big = new Map<number, { group: number; mask: number }>(); // beyond `group`
-  private touched: number[] = [];
+  /** Values seen in the current group (touched[0 .. touchedCount)). */
+  private touched = new Float64Array(1024);
+  private touchedCount = 0;
 
   constructor(
     readonly key: PostingKey,
@@ -80,13 +93,21 @@ class PostingCollector {
     private readonly min: number,
   ) {}
 
-  /** Notes the values of column[from, to), block `slot` of group `group`. */
-  collect(column: ArrayLike<number>, from: number, to: number, group: number, slot: number): void {
+  /** Forgets the values of a group that was never drained (its transaction failed). */
+  reset(): void {
+    this.touchedCount = 0;
+  }
+
+  /**
+   * Notes the values of column[0, n), block `slot` of group `group`. One column type (Int32Array)
+   * for every key keeps this loop's element accesses monomorphic.
+   */
+  collect(column: Int32Array, n: number, group: number, slot: number): void {
     let groups = this.group;
     let masks = this.mask;
     const bit = 1 << slot;
     const min = this.min;
-    for (let i = from; i < to; i++) {
+    for (let i = 0; i < n; i++) {
       const v = column[i]!;
       if (v < min) continue;
       if (v >= groups.length) {
@@ -98,16 +119,25 @@ class PostingCollector {
       if (groups[v] !== group) {
         groups[v] = group;
         masks[v] = bit;
-        this.touched.push(v);
+        this.touch(v);
       } else masks[v]! |= bit;
     }
+  }
+
+  private touch(v: number): void {
+    if (this.touchedCount === this.touched.length) {
+      const grown = new Float64Array(this.touched.length * 2);
+      grown.set(this.touched);
+      this.touched = grown;
+    }
+    this.touched[this.touchedCount++] = v;
   }
 
   private collectBig(v: number, group: number, bit: number): void {
     if (v < 1 << 22) {
       let size = this.group.length;
       while (size <= v) size *= 2;
-      const groups = new Float64Array(size).fill(-1);
+      const groups = new Int32Array(size).fill(-1);
       groups.set(this.group);
       const masks = new Int32Array(size);
       masks.set(this.mask);
@@ -115,24 +145,26 @@ class PostingCollector {
       this.mask = masks;
       groups[v] = group;
       masks[v] = bit;
-      this.touched.push(v);
+      this.touch(v);
       return;
     }
     const entry = this.big.get(v);
     if (entry?.group === group) entry.mask |= bit;
     else {
       this.big.set(v, { group, mask: bit });
-      this.touched.push(v);
+      this.touch(v);
     }
   }
 
-  /** The group's posting rows, one per bucket (layout: event-blocks.ts). Starts a new group. */
-  drain(firstSeqs: readonly number[]): { bucket: number; data: Uint8Array }[] {
-    const values = Float64Array.from(this.touched).sort();
-    this.touched = [];
+  /**
+   * The group's posting rows, one per bucket (layout: event-blocks.ts), handed to `row`. Starts
+   * a new group.
+   */
+  drain(firstSeqs: readonly number[], row: (bucket: number, data: Uint8Array) => void): void {
+    const values = this.touched.subarray(0, this.touchedCount).sort();
+    this.touchedCount = 0;
     const shift = 2 ** POSTING_BUCKET_BITS[this.key];
     const n = firstSeqs.length;
-    const rows: { bucket: number; data: Uint8Array }[] = [];
     for (let i = 0; i < values.length;) {
       const bucket = Math.floor(values[i]! / shift);
       let j = i + 1;
@@ -145,20 +177,20 @@ class PostingCollector {
         words[at] = v;
         words[at + 1] = v < this.mask.length ? this.mask[v]! : this.big.get(v)!.mask;
       }
-      rows.push({ bucket, data: new Uint8Array(words.buffer) });
+      row(bucket, new Uint8Array(words.buffer));
     }
-    return rows;
   }
 }
 
 export class RunWriter implements TraceSink {
   private readonly insertBlock: Database.Statement;
   private readonly strings: BatchInsert;
+  private readonly stringsJson: Database.Statement;
   private readonly symbols: BatchInsert;
   private readonly postings: BatchInsert;
   private readonly updateCount: Database.Statement;
-  private readonly writeChunk: (
-    chunk: TraceChunk,
+  private readonly writeChunks: (
+    chunks: readonly TraceChunk[],
     strings: StringList,
     symbols: readonly SymbolSpec[],
   ) => void;
@@ -168,6 +200,7 @@ export class RunWriter implements TraceSink {
   private readonly fns = new PostingCollector('fn', 0);
   private readonly kinds = new PostingCollector('kind', 0);
   private readonly devs = new PostingCollector('dev', 1);
+  private readonly collectors = [this.irqs, this.cpus, this.fns, this.kinds, this.devs];
   private stringsStored = 1; // id 0 ("") is implicit
   private symbolsStored = 1; // id 0 is the empty symbol
   /** Per symbol: index of its `dev` string argument, or -1. */
@@ -176,6 +209,10 @@ export class RunWriter implements TraceSink {
   private readonly devDepth: number[] = [];
   private readonly devId: number[] = [];
   private readonly devColumn = new Int32Array(BLOCK_EVENTS);
+  /** A block's fn or kind column as Int32Array, for the posting collectors. */
+  private readonly scratch = new Int32Array(BLOCK_EVENTS);
+  /** First steps of the blocks of the group being collected (it ends with its transaction). */
+  private firstSeqs: number[] = [];
   private groups = 0;
   private events = 0;
   private done = false;
@@ -189,6 +226,9 @@ export class RunWriter implements TraceSink {
       'INSERT INTO event_blocks (id, run_id, count, data) VALUES (?, ?, ?, ?)',
     );
     this.strings = new BatchInsert(db, 'INSERT INTO strings (run_id, id, value)', 3);
+    this.stringsJson = db.prepare(
+      'INSERT INTO strings (run_id, id, value) SELECT ?, ? + key, value FROM json_each(?)',
+    );
     this.symbols = new BatchInsert(db, 'INSERT INTO symbols (run_id, id, name, args)', 4);
     this.postings = new BatchInsert(
       db,
@@ -197,9 +237,12 @@ export class RunWriter implements TraceSink {
     );
     this.updateCount = db.prepare('UPDATE runs SET event_count = ? WHERE id = ?');
     this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    db.pragma(`wal_autocheckpoint = ${Math.max(this.autocheckpoint, RUN_WAL_AUTOCHECKPOINT)}`);
-    this.writeChunk = db.transaction((chunk, strings, symbols) =>
-      this.store(chunk, strings, symbols),
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(
+      `wal_autocheckpoint = ${Math.max(this.autocheckpoint, Math.ceil(RUN_WAL_CHECKPOINT_BYTES / pageSize))}`,
+    );
+    this.writeChunks = db.transaction((chunks, strings, symbols) =>
+      this.store(chunks, strings, symbols),
     );
   }
 
@@ -207,11 +250,34 @@ export class RunWriter implements TraceSink {
     return this.events;
   }
 
+  /** Stores one chunk in one transaction. */
   write(chunk: TraceChunk, strings: StringList, symbols: readonly SymbolSpec[]): void {
+    this.writeMany([chunk], strings, symbols);
+  }
+
+  /**
+   * Stores consecutive chunks in one transaction; their blocks make groups of up to GROUP_BLOCKS
+   * across the chunks' ends (fewer, fuller posting rows). `strings` and `symbols` are the run's
+   * tables as they stand after the last of them.
+   */
+  writeMany(
+    chunks: readonly TraceChunk[],
+    strings: StringList,
+    symbols: readonly SymbolSpec[],
+  ): void {
     if (this.done) throw new Error(`run ${this.runId} is already finished`);
-    if (chunk.base + chunk.length > 2 ** 32)
+    const last = chunks.at(-1);
+    if (last && last.base + last.length > 2 ** 32)
       throw new Error(`run ${this.runId}: more than 2^32 trace events in one run`);
-    this.writeChunk(chunk, strings, symbols);
+    this.writeChunks(chunks, strings, symbols);
+  }
+
+  /**
+   * Copies what the WAL holds into the database now (PASSIVE: never waits for readers), so that
+   * finishing the run has only its last transaction to fold in.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Marks the run complete with its outputs. */
@@ -244,11 +310,25 @@ export class RunWriter implements TraceSink {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  private store(chunk: TraceChunk, strings: StringList, symbols: readonly SymbolSpec[]): void {
-    for (let id = this.stringsStored; id < strings.size; id++)
-      this.strings.add(this.runId, id, strings.get(id));
-    this.stringsStored = strings.size;
-    this.strings.flush();
+  private store(
+    chunks: readonly TraceChunk[],
+    strings: StringList,
+    symbols: readonly SymbolSpec[],
+  ): void {
+    if (strings.size > this.stringsStored) {
+      // The new strings as one JSON array, rowed by SQLite: a large boot interns ~100,000 of
+      // them, and binding three parameters a row cost more than the rows. Any escape (\u: a
+      // control character, a lone surrogate, a backslash) goes row by row instead, so every
+      // string is stored exactly as binding it stores it.
+      const json = JSON.stringify(strings.since(this.stringsStored));
+      if (!json.includes('\\u')) this.stringsJson.run(this.runId, this.stringsStored, json);
+      else {
+        for (let id = this.stringsStored; id < strings.size; id++)
+          this.strings.add(this.runId, id, strings.get(id));
+        this.strings.flush();
+      }
+      this.stringsStored = strings.size;
+    }
     for (let id = this.symbolsStored; id < symbols.length; id++) {
       const sym = symbols[id]!;
       this.symbols.add(this.runId, id, sym.name, JSON.stringify(sym.args));
@@ -262,57 +342,74 @@ export class RunWriter implements TraceSink {
     this.symbolsStored = symbols.length;
     this.symbols.flush();
 
-    const base = this.runId * RUN_ROWID_BASE;
-    const collectors = [this.irqs, this.cpus, this.fns, this.kinds, this.devs];
-    let firstSeqs: number[] = [];
-    const endGroup = () => {
-      for (const collector of collectors) {
-        for (const { bucket, data } of collector.drain(firstSeqs))
-          this.postings.add(this.runId, collector.key, bucket, firstSeqs[0], data);
-      }
-      firstSeqs = [];
+    // A group left by a transaction that failed is not continued.
+    if (this.firstSeqs.length > 0) {
+      this.firstSeqs = [];
       this.groups++;
-    };
-    for (let from = 0; from < chunk.length; from += BLOCK_EVENTS) {
-      const to = Math.min(chunk.length, from + BLOCK_EVENTS);
-      const firstSeq = chunk.base + from;
-      const slot = firstSeqs.length;
-      firstSeqs.push(firstSeq);
-      this.deviceColumn(chunk, from, to);
-      const group = this.groups;
-      this.irqs.collect(chunk.irq, from, to, group, slot);
-      this.cpus.collect(chunk.cpu, from, to, group, slot);
-      this.fns.collect(chunk.fn, from, to, group, slot);
-      this.kinds.collect(chunk.kind, from, to, group, slot);
-      this.devs.collect(this.devColumn, 0, to - from, group, slot);
-      this.insertBlock.run(
-        base + firstSeq,
-        this.runId,
-        to - from,
-        this.encoder.encode(chunk, this.devColumn, from, to),
-      );
-      if (firstSeqs.length === GROUP_BLOCKS) endGroup();
+      for (const collector of this.collectors) collector.reset();
     }
-    if (firstSeqs.length > 0) endGroup();
+    const base = this.runId * RUN_ROWID_BASE;
+    const scratch = this.scratch;
+    let events = this.events;
+    for (const chunk of chunks) {
+      for (let from = 0; from < chunk.length; from += BLOCK_EVENTS) {
+        const to = Math.min(chunk.length, from + BLOCK_EVENTS);
+        const n = to - from;
+        const firstSeq = chunk.base + from;
+        const slot = this.firstSeqs.length;
+        this.firstSeqs.push(firstSeq);
+        this.deviceColumn(chunk, from, to);
+        const group = this.groups;
+        this.irqs.collect(chunk.irq.subarray(from, to), n, group, slot);
+        this.cpus.collect(chunk.cpu.subarray(from, to), n, group, slot);
+        scratch.set(chunk.fn.subarray(from, to));
+        this.fns.collect(scratch, n, group, slot);
+        scratch.set(chunk.kind.subarray(from, to));
+        this.kinds.collect(scratch, n, group, slot);
+        this.devs.collect(this.devColumn, n, group, slot);
+        this.insertBlock.run(
+          base + firstSeq,
+          this.runId,
+          n,
+          this.encoder.encode(chunk, this.devColumn, from, to),
+        );
+        if (this.firstSeqs.length === GROUP_BLOCKS) this.endGroup();
+      }
+      events += chunk.length;
+    }
+    if (this.firstSeqs.length > 0) this.endGroup();
     this.postings.flush();
-    this.events += chunk.length;
-    this.updateCount.run(this.events, this.runId);
+    this.updateCount.run(events, this.runId);
+    this.events = events;
+  }
+
+  /** Writes the posting rows of the group collected so far and starts the next. */
+  private endGroup(): void {
+    const firstSeqs = this.firstSeqs;
+    for (const collector of this.collectors)
+      collector.drain(firstSeqs, (bucket, data) =>
+        this.postings.add(this.runId, collector.key, bucket, firstSeqs[0], data),
+      );
+    this.firstSeqs = [];
+    this.groups++;
   }
 
   /** Fills devColumn[0 .. to-from) with the device context of each event. */
   private deviceColumn(chunk: TraceChunk, from: number, to: number): void {
     const { kind, fn, depth } = chunk;
-    const args = [chunk.a0, chunk.a1, chunk.a2, chunk.a3];
     const stackDepth = this.devDepth;
     const stackId = this.devId;
     const out = this.devColumn;
+    const devArg = this.devArg;
     for (let i = from; i < to; i++) {
       const k = kind[i]!;
       if (k === EventKind.call) {
-        const arg = this.devArg[fn[i]!] ?? -1;
+        const arg = devArg[fn[i]!] ?? -1;
         if (arg >= 0) {
           stackDepth.push(depth[i]!);
-          stackId.push(args[arg]![i]!);
+          stackId.push(
+            (arg === 0 ? chunk.a0 : arg === 1 ? chunk.a1 : arg === 2 ? chunk.a2 : chunk.a3)[i]!,
+          );
         }
       }
       const top = stackId.length - 1;

@@ -91,6 +91,26 @@ describe('a session file', () => {
     again.close();
   });
 
+  it('stores interned strings exactly as the trace had them, in one batch or row by row', () => {
+    const session = Session.open(path.join(dir, 'strings.irqlab'), { create: true });
+    const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
+    const emitter = new TraceEmitter(64);
+    emitter.addSink(writer);
+    const plain = ['IR-PCI-MSIX-0000:3b:00.0 0-edge mlx5_comp0', 'ünïcödé ✓ 🐧', 'say "hi"', ''];
+    const odd = ['tab\there', 'nul\u0000byte', 'back\\slash u', '\u001b[1m'];
+    const values = [...plain, ...odd];
+    // One chunk of plain strings only (stored as one JSON batch), then one with escapes.
+    for (const value of plain) emitter.log(6, value);
+    emitter.flush();
+    for (const value of odd) emitter.log(6, value);
+    emitter.flush();
+    writer.finish({});
+    // "" is id 0, never stored.
+    const expected = values.filter((v) => v !== '');
+    expect([...session.strings(writer.runId).values()].sort()).toEqual(expected.sort());
+    session.close();
+  });
+
   it("reads a run's summary, machine and chosen output fields without its whole outputs", () => {
     const session = Session.open(path.join(dir, 'fields.irqlab'), { create: true });
     const writer = session.beginRun({ profile: 'mainline', machineJson: '{"name":"m"}' });
@@ -369,10 +389,12 @@ describe('a session file', () => {
     const session = Session.open(file, { create: true });
     recordRun(session, 20_000);
     session.db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = session.db.pragma('page_size', { simple: true }) as number;
     session.close();
     const bytes = readFileSync(file);
-    // Scribble over the middle of the file, leaving the header (and its page count) intact.
-    for (let i = 8192; i < 8192 + 4096 * 3; i++) bytes[i] = 0x5a;
+    // Scribble over the middle of the file (pages 3-5), leaving the header (and its page count)
+    // intact.
+    for (let i = 2 * pageSize; i < 5 * pageSize; i++) bytes[i] = 0x5a;
     writeFileSync(file, bytes);
     expectSessionError(file, 'corrupt', /damaged|cannot be opened/);
     expect(readFileSync(file).equals(bytes)).toBe(true);
@@ -383,16 +405,20 @@ describe('a session file', () => {
     const session = Session.open(file, { create: true });
     const runId = recordRun(session, 40_000);
     session.db.pragma('wal_checkpoint(TRUNCATE)');
-    const page = session.db
+    // A page of block data past the first blocks, scribbled over: an overflow page (small pages)
+    // whole; a leaf (large pages: a block fits one) in its second half, where its cells are.
+    const { pageno: page, pagetype } = session.db
       .prepare(
-        `SELECT pageno FROM dbstat WHERE name = 'event_blocks' AND pagetype = 'overflow' ORDER BY pageno LIMIT 1 OFFSET 20`,
+        `SELECT pageno, pagetype FROM dbstat WHERE name = 'event_blocks' AND pagetype IN ('leaf', 'overflow')
+          ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) * 2 / 3 FROM dbstat
+            WHERE name = 'event_blocks' AND pagetype IN ('leaf', 'overflow'))`,
       )
-      .pluck()
-      .get() as number;
+      .get() as { pageno: number; pagetype: string };
     const pageSize = session.db.pragma('page_size', { simple: true }) as number;
     session.close();
     const bytes = readFileSync(file);
-    bytes.fill(0x5a, (page - 1) * pageSize, page * pageSize);
+    const from = pagetype === 'overflow' ? 0 : pageSize / 2;
+    bytes.fill(0x5a, (page - 1) * pageSize + from, page * pageSize);
     writeFileSync(file, bytes);
 
     expectSessionError(file, 'corrupt', /damaged/); // small enough to be checked whole at open

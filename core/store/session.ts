@@ -166,6 +166,15 @@ function inspectHeader(file: string): void {
   }
 }
 
+/**
+ * Page size of new session files. Most of a session is trace blocks (~80 KB blobs, one per 4096
+ * events) and run outputs (tens of MB on a big machine), which SQLite stores in chains of
+ * overflow pages: at 4 KiB (SQLite's default) storing a 1536-CPU boot wrote and checkpointed
+ * ~35,000 pages, one system call and one WAL frame each; at 32 KiB an eighth of that, for a few
+ * hundred KB more in an empty session. Files made before keep their own page size.
+ */
+const NEW_FILE_PAGE_SIZE = 32768;
+
 /** Every connection to a session file: its schema is data, never code irqlab trusts. */
 function harden(db: Database.Database): Database.Database {
   // Functions in the schema (defaults, checks, indexes) only if innocuous; better-sqlite3 sets
@@ -476,6 +485,8 @@ export class Session {
       source = null;
       const db = harden(openDatabase(file));
       try {
+        // Before the first page is written (a WAL file's page size is fixed from then on).
+        if (fresh) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');

@@ -128,6 +128,11 @@ export interface RunStore {
   /** Events committed to the file so far. */
   stored(): number;
   /**
+   * The trace is complete (no more chunks): what is left of it can go into the file, and into
+   * the database from its WAL, while the outputs are built.
+   */
+  traceEnded(): void;
+  /**
    * Stores the outputs (serialized) and marks the run complete, once every event is stored;
    * `waiting` is told how many are while it waits. Returns the run's id.
    */
@@ -154,6 +159,7 @@ export const inThreadRunStore: OpenRunStore = (file, run) => {
   return {
     sink: writer,
     stored: () => writer.eventCount,
+    traceEnded: () => undefined,
     finish(outputsJson) {
       try {
         writer.finishJson(outputsJson);
@@ -239,6 +245,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
       onKernel: (k) => (kernel = k),
     });
     const events = trace.seq;
+    store.traceEnded();
     const OUTPUT_PARTS = 4;
     const building = (done: number) =>
       ctx.report({ phase: 'building the outputs', done, total: OUTPUT_PARTS, unit: 'parts' });

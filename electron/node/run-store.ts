@@ -1,8 +1,11 @@
 // A run's trace stored by a thread of its own while the boot goes on (electron/api/job-work.ts
-// RunStore): the boot's thread copies each trace chunk (a few MB) and posts it with the strings
-// and symbols that are new since the last one; the store thread (the same worker script, started
-// with `workerData.runStore`) writes it with the session's RunWriter. So the boot never waits for
-// SQLite, unless the store falls more than MAX_PENDING chunks behind (memory stays bounded).
+// RunStore): the boot's thread copies each trace chunk (a few MB) into a slot of shared memory
+// (reused once stored) and posts its slot with the strings and symbols that are new since the
+// last one; the store thread (the same worker script, started with `workerData.runStore`) writes
+// the chunks with the session's RunWriter, two (a full posting group) or all that wait per
+// transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
+// chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
+// it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -17,11 +20,22 @@ import {
 import type { OpenRunStore, RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
 import type { RunWriter } from '../../core/store/run-writer';
+import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
+import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
+/**
+ * The store commits when the chunks it holds make a full posting group (GROUP_BLOCKS blocks: two
+ * of DEFAULT_CHUNK_EVENTS), or this many chunks of smaller ones, or the run ends; when it is
+ * behind, all that is waiting up to MAX_BATCH_BLOCKS. Fewer transactions, and each posting list
+ * row covers a whole group: the posting rows land all over their table's pages, which every
+ * commit writes to the WAL again.
+ */
+const HOLD_CHUNKS = 8;
+const MAX_BATCH_BLOCKS = 4 * GROUP_BLOCKS;
 
 const STATE = 0;
 const CHUNKS_STORED = 1;
@@ -38,14 +52,74 @@ export interface RunStoreData {
   port: MessagePort;
 }
 
+/**
+ * A chunk is copied into a slot of shared memory (the slot's buffer goes with its first use):
+ * a slot is reused once the store has stored the chunk in it, so no buffer is allocated per chunk
+ * (3 MB of new ArrayBuffers per chunk cost the boot's thread its copies and major GCs).
+ */
 type ToStore =
-  | { chunk: TraceChunk; strings: string[]; symbols: SymbolSpec[] }
+  | {
+      slot: number;
+      buffer?: SharedArrayBuffer;
+      base: number;
+      length: number;
+      strings: string[];
+      symbols: SymbolSpec[];
+    }
+  | { traceEnded: true }
   | { finish: string }
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
 
-const COLUMNS = ['kind', 'depth', 'fn', 'irq', 'cpu', 'a0', 'a1', 'a2', 'a3', 'text'] as const;
+/** The chunk's columns in a slot's buffer: widest first, so each is aligned. */
+const LAYOUT = [
+  ['a0', Float64Array],
+  ['a1', Float64Array],
+  ['a2', Float64Array],
+  ['a3', Float64Array],
+  ['fn', Uint32Array],
+  ['irq', Int32Array],
+  ['cpu', Int32Array],
+  ['text', Uint32Array],
+  ['depth', Uint16Array],
+  ['kind', Uint8Array],
+] as const;
+const BYTES_PER_EVENT = LAYOUT.reduce((sum, [, type]) => sum + type.BYTES_PER_ELEMENT, 0);
+
+/** A chunk whose columns are views of a slot's buffer. */
+function slotChunk(buffer: SharedArrayBuffer): TraceChunk {
+  const capacity = buffer.byteLength / BYTES_PER_EVENT;
+  const chunk = { base: 0, length: 0 } as Record<string, unknown>;
+  let offset = 0;
+  for (const [name, type] of LAYOUT) {
+    const View = type as new (b: ArrayBufferLike, offset: number, length: number) => unknown;
+    chunk[name] = new View(buffer, offset, capacity);
+    offset += capacity * type.BYTES_PER_ELEMENT;
+  }
+  return chunk as unknown as TraceChunk;
+}
+
+/**
+ * The flags the store's thread takes from this process: profiling ones (--cpu-prof, its -dir,
+ * -name and -interval; --heap-prof likewise) and source maps. Not its module loaders (tsx's
+ * --require/--import when it runs from source): `entry` is a bundle, or a bootstrap that registers
+ * its own loader, and an inherited loader cost the store's start ~0.15 s of resolving through its
+ * hooks thread while the boot's chunks piled up. (A Worker refuses per-process flags such as
+ * --expose-gc when they are passed explicitly, hence a list of what is kept.)
+ */
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!/^--((cpu|heap)-prof|enable-source-maps)/.test(arg)) continue;
+    kept.push(arg);
+    if (/^--(cpu|heap)-prof-(dir|name|interval)$/.test(arg) && i + 1 < args.length)
+      kept.push(args[++i]!);
+  }
+  return kept;
+}
 
 /** What a store thread started ahead (standbyRunStore) waits for: the run it stores. */
 type StandbyMessage = { runStore: RunStoreData };
@@ -56,7 +130,10 @@ type StandbyMessage = { runStore: RunStoreData };
  * of each Run, the first chunks waiting for it). It waits for remoteRunStore to give it a run.
  */
 export function standbyRunStore(entry: URL | string): Worker {
-  const worker = new Worker(entry, { workerData: { runStore: 'standby' } });
+  const worker = new Worker(entry, {
+    workerData: { runStore: 'standby' },
+    execArgv: workerExecArgv(),
+  });
   worker.unref();
   // Gone before its run (an error while loading): remoteRunStore starts another.
   worker.once('exit', () => standbyGone.add(worker));
@@ -85,7 +162,12 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
     if (standby && !standbyGone.has(standby)) {
       worker = standby;
       worker.postMessage({ runStore: data } satisfies StandbyMessage, [port2]);
-    } else worker = new Worker(entry, { workerData: { runStore: data }, transferList: [port2] });
+    } else
+      worker = new Worker(entry, {
+        workerData: { runStore: data },
+        transferList: [port2],
+        execArgv: workerExecArgv(),
+      });
     standby = null;
     // The store ends itself; this thread need not wait for it to exit.
     worker.unref();
@@ -110,42 +192,85 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
     let posted = 0;
     /** Events in the chunks posted, by chunk: how many are stored once `n` chunks are. */
     const ends: number[] = [0];
-    const storedEvents = () => ends[Math.min(Atomics.load(words, CHUNKS_STORED), posted)]!;
+    const storedChunks = () => Atomics.load(words, CHUNKS_STORED);
+    const storedEvents = () => ends[Math.min(storedChunks(), posted)]!;
     /** Waits until `until()` holds, telling `waiting` how far the store is every 100 ms. */
     const wait = (until: () => boolean, waiting?: (stored: number) => void) => {
       while (!until()) {
         failed();
         waiting?.(storedEvents());
-        const seen = Atomics.load(words, CHUNKS_STORED);
+        const seen = storedChunks();
         if (!until()) Atomics.wait(words, CHUNKS_STORED, seen, 100);
+      }
+    };
+    const slots: {
+      buffer: SharedArrayBuffer;
+      chunk: TraceChunk;
+      capacity: number;
+      /** Whether the store has this buffer (it comes with the slot's first chunk). */
+      sent: boolean;
+    }[] = [];
+    /** Slots holding chunks not yet stored: [chunk number, slot], in posting order. */
+    const busy: [number, number][] = [];
+    const free: number[] = [];
+    const newSlot = (length: number) => {
+      const capacity = Math.max(length, DEFAULT_CHUNK_EVENTS);
+      const buffer = new SharedArrayBuffer(capacity * BYTES_PER_EVENT);
+      return { buffer, chunk: slotChunk(buffer), capacity, sent: false };
+    };
+    /** A slot for `length` events: a free one, a new one, or the next one the store frees. */
+    const slotFor = (length: number): number => {
+      for (;;) {
+        const stored = storedChunks();
+        while (busy.length > 0 && busy[0]![0] < stored) free.push(busy.shift()![1]);
+        const fits = free.findIndex((s) => slots[s]!.capacity >= length);
+        if (fits >= 0) return free.splice(fits, 1)[0]!;
+        if (slots.length < MAX_PENDING) {
+          slots.push(newSlot(length));
+          return slots.length - 1;
+        }
+        // Every slot made, none free is big enough (a longer chunk than before): one replaced.
+        if (free.length > 0) {
+          const slot = free.shift()!;
+          slots[slot] = newSlot(length);
+          return slot;
+        }
+        // Bounded: the boot waits when the store is this far behind.
+        wait(() => storedChunks() > busy[0]![0]);
       }
     };
     const store: RunStore = {
       sink: {
         write(chunk, table: StringTable, specs: readonly SymbolSpec[]) {
           failed();
-          const copy = { base: chunk.base, length: chunk.length } as TraceChunk;
-          const transfer: ArrayBuffer[] = [];
-          for (const c of COLUMNS) {
-            const column = chunk[c].slice(0, chunk.length);
-            (copy as unknown as Record<string, unknown>)[c] = column;
-            transfer.push(column.buffer as ArrayBuffer);
-          }
+          const length = chunk.length;
+          const slot = slotFor(length);
+          const into = slots[slot]!;
+          for (const [name] of LAYOUT)
+            (into.chunk[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
           const message: ToStore = {
-            chunk: copy,
+            slot,
+            base: chunk.base,
+            length,
             strings: table.since(strings) as string[],
             symbols: specs.slice(symbols),
           };
+          if (!into.sent) {
+            message.buffer = into.buffer;
+            into.sent = true;
+          }
           strings = table.size;
           symbols = specs.length;
-          port1.postMessage(message, transfer);
+          port1.postMessage(message);
+          busy.push([posted, slot]);
           posted++;
-          ends.push(chunk.base + chunk.length);
-          // Bounded: the boot waits when the store is this far behind.
-          wait(() => posted - Atomics.load(words, CHUNKS_STORED) <= MAX_PENDING);
+          ends.push(chunk.base + length);
         },
       },
       stored: storedEvents,
+      traceEnded() {
+        port1.postMessage({ traceEnded: true } satisfies ToStore);
+      },
       finish(outputsJson, waiting) {
         port1.postMessage({ finish: outputsJson } satisfies ToStore);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
@@ -196,19 +321,50 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
   }
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
-  port.on('message', (m: ToStore) => {
+  const slots: TraceChunk[] = [];
+  /** Chunks received and not yet stored (each a view of its slot). */
+  let held: TraceChunk[] = [];
+  let heldBlocks = 0;
+  const storeHeld = () => {
+    if (held.length === 0) return;
+    writer.writeMany(held, strings, symbols);
+    Atomics.add(words, CHUNKS_STORED, held.length);
+    Atomics.notify(words, CHUNKS_STORED);
+    held = [];
+    heldBlocks = 0;
+  };
+  const take = (m: ToStore) => {
+    if (!('slot' in m)) return false;
+    if (m.buffer) slots[m.slot] = slotChunk(m.buffer);
+    const chunk = slots[m.slot]!;
+    chunk.base = m.base;
+    chunk.length = m.length;
+    // In the order the boot's table has them: the same ids.
+    strings.add(m.strings);
+    for (const s of m.symbols) symbols.push(s);
+    const blocks = Math.ceil(m.length / BLOCK_EVENTS);
+    if (heldBlocks + blocks > MAX_BATCH_BLOCKS) storeHeld();
+    held.push(chunk);
+    heldBlocks += blocks;
+    return true;
+  };
+  port.on('message', (first: ToStore) => {
     try {
-      if ('chunk' in m) {
-        // In the order the boot's table has them: the same ids.
-        strings.add(m.strings);
-        symbols.push(...m.symbols);
-        writer.write(m.chunk, strings, symbols);
-        Atomics.add(words, CHUNKS_STORED, 1);
-        Atomics.notify(words, CHUNKS_STORED);
+      // Whatever else is waiting is taken too: one transaction for all of it when behind.
+      let m: ToStore | undefined = first;
+      while (m && take(m)) m = receiveMessageOnPort(port)?.message as ToStore | undefined;
+      if (m === undefined) {
+        if (heldBlocks >= GROUP_BLOCKS || held.length >= HOLD_CHUNKS) storeHeld();
+        return;
+      }
+      storeHeld();
+      if ('traceEnded' in m) {
+        // The outputs are being built: the trace goes from the WAL into the file meanwhile.
+        writer.checkpoint();
         return;
       }
       if ('finish' in m) writer.finishJson(m.finish);
-      else writer.fail(m.fail);
+      else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
       // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
       // deleted under it (session.ts readSource decides how to read by what files it sees).
