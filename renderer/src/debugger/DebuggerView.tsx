@@ -270,7 +270,6 @@ const Toolbar = memo(function Toolbar({
   seq: number | null;
   eventCount: number;
 }) {
-  const [gotoText, setGotoText] = useState('');
   const busy = busyWith !== null;
   const button = (label: string, title: string, op: () => void, disabled = false) => (
     <button onClick={op} disabled={busy || !stopped || disabled} title={title}>
@@ -319,26 +318,7 @@ const Toolbar = memo(function Toolbar({
         controller.current?.runToCursor(),
       )}
       <span className="sep" />
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const n = Number(gotoText.replace(/[,_\s]/g, ''));
-          if (Number.isInteger(n) && n >= 0) void store.command({ op: 'goto', seq: n });
-        }}
-      >
-        <input
-          className="goto"
-          value={gotoText}
-          onChange={(e) => setGotoText(e.target.value)}
-          placeholder="step #"
-          aria-label="Go to step"
-          inputMode="numeric"
-        />
-        <button type="submit" disabled={busy || !stopped}>
-          Go
-        </button>
-      </form>
+      <GotoStep store={store} disabled={busy || !stopped} />
       <span className="spacer" />
       {seq !== null && (
         <span className="dbg-position" data-testid="dbg-position">
@@ -351,6 +331,39 @@ const Toolbar = memo(function Toolbar({
         </span>
       )}
     </div>
+  );
+});
+
+/** "Go to step": its own part, so a step (a new position in the toolbar) leaves the field as it is. */
+const GotoStep = memo(function GotoStep({
+  store,
+  disabled,
+}: {
+  store: DebuggerStore;
+  disabled: boolean;
+}) {
+  const [gotoText, setGotoText] = useState('');
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = Number(gotoText.replace(/[,_\s]/g, ''));
+        if (Number.isInteger(n) && n >= 0) void store.command({ op: 'goto', seq: n });
+      }}
+    >
+      <input
+        className="goto"
+        value={gotoText}
+        onChange={(e) => setGotoText(e.target.value)}
+        placeholder="step #"
+        aria-label="Go to step"
+        inputMode="numeric"
+      />
+      <button type="submit" disabled={disabled}>
+        Go
+      </button>
+    </form>
   );
 });
 

@@ -30,10 +30,12 @@ export const SOURCE_LINE_PX = 18;
 /** Space above the first line (px): `.dbg-src` padding. */
 const TOP_PX = 2;
 
-/** One function's listing, built once and kept (with where it was scrolled to). */
+/** One function's listing, built once and kept (its element keeps its own scroll position). */
 interface Listing {
+  /** The listing's scroller: shown in the pane, or kept in it hidden (content-visibility). */
   root: HTMLDivElement;
   lines: HTMLDivElement[];
+  /** Where it is scrolled to (from its scroll events: a step never reads the layout). */
   scrollTop: number;
   current: number;
   cursor: number;
@@ -43,23 +45,29 @@ interface Listing {
 /** Listings by text: the pseudo-source has ~80 functions of ~25 lines. */
 const listings = new Map<string, Listing>();
 const LISTINGS_KEPT = 200;
+/** Listings kept in the pane, hidden, once shown: showing one again keeps its style and layout. */
+const ATTACHED_KEPT = 24;
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function buildListing(text: string): Listing {
   const root = document.createElement('div');
-  root.className = 'dbg-src';
-  const rows = text.split('\n');
-  root.innerHTML = rows
-    .map(
-      (l, i) =>
-        `<div class="dbg-src-line"><span class="dbg-src-glyph"></span>` +
-        `<span class="dbg-src-num">${i + 1}</span><span class="dbg-src-text">${escapeHtml(l)}</span></div>`,
-    )
-    .join('');
-  const lines = [...root.children] as HTMLDivElement[];
+  root.className = 'dbg-src dbg-src-hidden';
+  const rows = text ? text.split('\n') : [];
+  root.innerHTML =
+    '<div class="dbg-src-lines">' +
+    rows
+      .map(
+        (l, i) =>
+          `<div class="dbg-src-line"><span class="dbg-src-glyph"></span>` +
+          `<span class="dbg-src-num">${i + 1}</span><span class="dbg-src-text">${escapeHtml(l)}</span></div>`,
+      )
+      .join('') +
+    '</div>';
+  const lines = [...root.firstElementChild!.children] as HTMLDivElement[];
   const listing: Listing = { root, lines, scrollTop: 0, current: 0, cursor: 0, marked: new Set() };
+  if (!text) return listing;
   // Highlighted once Monaco's C tokenizer has run (plain text until then, the same characters).
   void monaco.editor.colorize(text, 'cpp', { tabSize: 4 }).then(
     (html) => {
@@ -86,7 +94,7 @@ function listingOf(text: string): Listing {
   return l;
 }
 
-/** Builds the listings of `texts` ahead (in idle time), so a step only swaps one in. */
+/** Builds the listings of `texts` ahead (in idle time), so a step only shows one. */
 export function prepareListings(texts: Iterable<string>): () => void {
   const todo = [...texts].filter((t) => t && !listings.has(t));
   let handle = 0;
@@ -122,10 +130,10 @@ export const SourceView = memo(function SourceView({
 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const shown = useRef<Listing | null>(null);
-  /** The pane's height and scroll offset (px), kept from its observer and scroll events: a step
-   * never reads the layout (a read after the step's writes would lay the page out twice). */
+  /** The listings in the pane, the shown one last. */
+  const attached = useRef<Listing[]>([]);
+  /** The pane's height (px), from its observer: a step never measures it. */
   const viewport = useRef(0);
-  const scrolled = useRef(0);
   const callbacks = useRef({ onGutterClick, onCursor });
   callbacks.current = { onGutterClick, onCursor };
 
@@ -140,14 +148,18 @@ export const SourceView = memo(function SourceView({
       viewport.current = entries[entries.length - 1]!.contentRect.height;
     });
     observer.observe(el);
-    const onScroll = () => {
-      scrolled.current = el.scrollTop;
-      if (shown.current) shown.current.scrollTop = scrolled.current;
+    // Scroll events do not bubble: caught on the way down to the listing scrolled.
+    const onScroll = (e: Event) => {
+      const l = attached.current.find((a) => a.root === e.target);
+      if (l) l.scrollTop = l.root.scrollTop;
     };
-    el.addEventListener('scroll', onScroll, { passive: true });
+    el.addEventListener('scroll', onScroll, { capture: true, passive: true });
     return () => {
       observer.disconnect();
-      el.removeEventListener('scroll', onScroll);
+      el.removeEventListener('scroll', onScroll, { capture: true });
+      for (const l of attached.current) hide(l);
+      attached.current = [];
+      shown.current = null;
     };
   }, []);
 
@@ -157,15 +169,8 @@ export const SourceView = memo(function SourceView({
     if (!height) return;
     const top = TOP_PX + (n - 1) * SOURCE_LINE_PX;
     if (top >= l.scrollTop && top + SOURCE_LINE_PX <= l.scrollTop + height) return;
-    const to = Math.max(0, Math.round(top - (height - SOURCE_LINE_PX) / 2));
-    scrollTo(l, to);
-  };
-
-  const scrollTo = (l: Listing, to: number) => {
-    l.scrollTop = to;
-    if (scrolled.current === to) return;
-    scrolled.current = to;
-    host.current!.scrollTop = to;
+    l.scrollTop = Math.max(0, Math.round(top - (height - SOURCE_LINE_PX) / 2));
+    l.root.scrollTop = l.scrollTop;
   };
 
   const moveCursor = (l: Listing, n: number, scroll: boolean) => {
@@ -177,21 +182,26 @@ export const SourceView = memo(function SourceView({
     callbacks.current.onCursor(to);
   };
 
+  /** Shows `l` in the pane; the one shown before stays there hidden, with its layout. */
+  const show = (l: Listing) => {
+    const before = shown.current;
+    if (before === l) return;
+    if (before) hide(before);
+    const list = attached.current.filter((a) => a !== l);
+    if (l.root.parentElement !== host.current) host.current!.appendChild(l.root);
+    list.push(l);
+    while (list.length > ATTACHED_KEPT) list.shift()!.root.remove();
+    attached.current = list;
+    l.root.classList.remove('dbg-src-hidden');
+    l.root.dataset.testid = 'pseudo-source';
+    shown.current = l;
+  };
+
   // Before the frame is painted: the listing, its line and its marks are in the step's frame.
   useLayoutEffect(() => {
-    const el = host.current!;
-    if (!text) {
-      if (shown.current) el.replaceChildren();
-      shown.current = null;
-      return;
-    }
     const l = listingOf(text);
-    if (shown.current !== l) {
-      el.replaceChildren(l.root);
-      shown.current = l;
-      // Where this function was scrolled to when last shown.
-      scrollTo(l, l.scrollTop);
-    }
+    show(l);
+    l.root.dataset.line = String(line);
     const marks = new Set(breakpointLines);
     for (const n of l.marked) if (!marks.has(n)) markBreakpoint(glyph(l, n), false);
     for (const n of marks) if (!l.marked.has(n)) markBreakpoint(glyph(l, n), true);
@@ -204,7 +214,7 @@ export const SourceView = memo(function SourceView({
       l.current = line;
     }
     // A step puts the cursor on its line, as the editor did (F9 and Run to cursor act there).
-    if (line > 0) moveCursor(l, line, true);
+    if (line > 0 && text) moveCursor(l, line, true);
   }, [text, line, breakpointLines]);
 
   /** The line (1-based) of the listing shown under a pointer event's target, or 0. */
@@ -212,10 +222,9 @@ export const SourceView = memo(function SourceView({
     l.lines.indexOf(target.closest('.dbg-src-line') as HTMLDivElement) + 1;
 
   return (
+    // The shown listing inside carries data-testid="pseudo-source" and data-line.
     <div
       className="dbg-source-host"
-      data-testid="pseudo-source"
-      data-line={line}
       ref={host}
       tabIndex={0}
       role="region"
@@ -231,7 +240,7 @@ export const SourceView = memo(function SourceView({
       }}
       onKeyDown={(e) => {
         const l = shown.current;
-        if (!l) return;
+        if (!l || l.lines.length === 0) return;
         const page = Math.max(1, Math.floor(viewport.current / SOURCE_LINE_PX) - 1);
         const last = l.lines.length;
         const moves: Record<string, number> = {
@@ -258,3 +267,10 @@ export const SourceView = memo(function SourceView({
     />
   );
 });
+
+/** Kept in the pane but not shown: not rendered, its style and layout kept for the next time. */
+function hide(l: Listing): void {
+  l.root.classList.add('dbg-src-hidden');
+  delete l.root.dataset.testid;
+  delete l.root.dataset.line;
+}
