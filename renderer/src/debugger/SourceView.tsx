@@ -46,7 +46,7 @@ interface Listing {
 const listings = new Map<string, Listing>();
 const LISTINGS_KEPT = 200;
 /** Listings kept in the pane, hidden, once shown: showing one again keeps its style and layout. */
-const ATTACHED_KEPT = 24;
+const ATTACHED_KEPT = 16;
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
