@@ -27,7 +27,7 @@ interface Props {
 
 /** Height of a line (px): `.dbg-src-line` in styles.css. */
 export const SOURCE_LINE_PX = 18;
-/** Space above the first line (px): `.dbg-src` padding. */
+/** Space above the first line (px): `.dbg-src-lines` padding. */
 const TOP_PX = 2;
 
 /** One function's listing, built once and kept (its element keeps its own scroll position). */
@@ -148,10 +148,12 @@ export const SourceView = memo(function SourceView({
       viewport.current = entries[entries.length - 1]!.contentRect.height;
     });
     observer.observe(el);
-    // Scroll events do not bubble: caught on the way down to the listing scrolled.
+    // Scroll events do not bubble: caught on the way down to the listing scrolled. Only the
+    // shown one's: a hidden scroller reports 0 (its content is not laid out) and gets its offset
+    // back once shown.
     const onScroll = (e: Event) => {
-      const l = attached.current.find((a) => a.root === e.target);
-      if (l) l.scrollTop = l.root.scrollTop;
+      const l = shown.current;
+      if (l && l.root === e.target) l.scrollTop = l.root.scrollTop;
     };
     el.addEventListener('scroll', onScroll, { capture: true, passive: true });
     return () => {
