@@ -90,6 +90,31 @@ test('debugger: an allocation picked, stepped into, over, out and back, with its
   await expect.poll(() => position(page)).toBeGreaterThan(out);
 });
 
+test('debugger: the cursor line of the source, by click or keys, is where Run to cursor goes', async ({
+  page,
+}) => {
+  await presetWithRun(page, 'dmar-server');
+  await openDebugger(page);
+  const allocations = page.getByTestId('allocations');
+  await allocations.getByLabel('Filter allocations').fill('dmar1');
+  await allocations.getByRole('button', { name: /dmar_alloc_hwirq for dmar1/ }).click();
+  const source = page.getByTestId('pseudo-source');
+  await expect(page.getByTestId('source-head')).toContainText('entered dmar_alloc_hwirq');
+  await expect(source).toHaveAttribute('data-line', '1');
+  // The last line makes no call: Run to cursor says so and stays.
+  await source.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Control+F10');
+  await expect(page.getByTestId('debugger').getByRole('alert')).toContainText(
+    'Line 16 of dmar_alloc_hwirq makes no traced call',
+  );
+  // The line above calls the allocation: Run to cursor stops in it.
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Control+F10');
+  await expect(page.getByTestId('dbg-reason')).toContainText('run to __irq_domain_alloc_irqs');
+  await expect(page.getByTestId('source-head')).toContainText('entered __irq_domain_alloc_irqs');
+});
+
 test('debugger: breakpoints set from the UI stop the run, and stay in the saved session', async ({
   page,
 }) => {
@@ -136,6 +161,14 @@ test('debugger: breakpoints set from the UI stop the run, and stay in the saved 
   await page.getByTestId('pseudo-source').click();
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('F9');
+  await expect(panel.locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('pseudo-source').locator('.dbg-breakpoint-glyph')).toHaveCount(1);
+  // A click in the glyph margin clears it, and another sets it again.
+  const glyph = page.getByTestId('pseudo-source').locator('.dbg-src-glyph').first();
+  await glyph.click();
+  await expect(panel.locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('pseudo-source').locator('.dbg-breakpoint-glyph')).toHaveCount(0);
+  await glyph.click();
   await expect(panel.locator('li')).toHaveCount(2);
   await expect(page.getByTestId('pseudo-source').locator('.dbg-breakpoint-glyph')).toHaveCount(1);
 

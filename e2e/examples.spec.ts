@@ -280,7 +280,8 @@ test('the debugger in the dark theme (it follows the OS)', async ({ page }) => {
   await openExample(page, 'seed-vf-compat-blocked');
   await page.keyboard.press('F5');
   await expect(page.getByTestId('dbg-reason')).toContainText('first fault');
-  await expect(page.getByTestId('pseudo-source').locator('.monaco-editor.vs-dark')).toBeVisible();
+  // The pseudo-source in the dark editor theme (Monaco's vs-dark background).
+  await expect(page.getByTestId('pseudo-source')).toHaveCSS('background-color', 'rgb(30, 30, 30)');
   await shot(page, '59-dark-debugger');
   await page.getByTestId('mode-trace').click();
   await expect(page.getByTestId('timeline')).toBeVisible();

@@ -1,7 +1,7 @@
 // Where to start: an allocation of the run (dmar_alloc_hwirq for a DMAR unit, pci_alloc_irq_vectors
 // for a device, an IOAPIC pin, IMS slots, an HPET channel), read from the stored trace; picking
 // one takes the debugger to that call.
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../electron/api/channels';
 import { formatCount } from '../../../core/model/format';
 import { invoke } from '../api/client';
@@ -23,7 +23,6 @@ export const AllocationPicker = memo(function AllocationPicker({
   onPick,
 }: Props) {
   const [filter, setFilter] = useState('');
-  // Every step changes currentSeq: only the rows whose selection changed render again.
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
   const pick = useCallback((seq: number) => onPickRef.current(seq), []);
@@ -47,28 +46,58 @@ export const AllocationPicker = memo(function AllocationPicker({
       clearTimeout(t);
     };
   }, [sessionId, runId, filter]);
+  // A step changes currentSeq: the list renders again only when the row shown as the current
+  // step changes, and the filter box never (React sets a field's attributes again each time).
+  const seqs = useMemo(() => new Set(data?.items.map((a) => a.seq)), [data]);
+  const selected = currentSeq !== null && seqs.has(currentSeq) ? currentSeq : null;
+  const head = useMemo(
+    () => (
+      <>
+        <h4>
+          Allocations {data ? <span className="dim">({formatCount(data.total)})</span> : null}
+        </h4>
+        <input
+          type="search"
+          placeholder={placeholder}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter allocations"
+          spellCheck={false}
+        />
+      </>
+    ),
+    [data, placeholder, filter],
+  );
   return (
     <div className="dbg-allocations" data-testid="allocations">
-      <h4>Allocations {data ? <span className="dim">({formatCount(data.total)})</span> : null}</h4>
-      <input
-        type="search"
-        placeholder={placeholder}
-        value={filter}
-        onChange={(e) => setFilter(e.target.value)}
-        aria-label="Filter allocations"
-        spellCheck={false}
-      />
-      <ul>
-        {data?.items.map((a) => (
-          <AllocationRow key={a.seq} item={a} selected={currentSeq === a.seq} onPick={pick} />
-        ))}
-      </ul>
+      {head}
+      <AllocationList items={data?.items ?? NO_ITEMS} selected={selected} onPick={pick} />
       {data && data.total > data.items.length && (
         <p className="hint">
           {formatCount(data.total - data.items.length)} more: narrow the filter.
         </p>
       )}
     </div>
+  );
+});
+
+const NO_ITEMS: Item[] = [];
+
+const AllocationList = memo(function AllocationList({
+  items,
+  selected,
+  onPick,
+}: {
+  items: Item[];
+  selected: number | null;
+  onPick(seq: number): void;
+}) {
+  return (
+    <ul>
+      {items.map((a) => (
+        <AllocationRow key={a.seq} item={a} selected={selected === a.seq} onPick={onPick} />
+      ))}
+    </ul>
   );
 });
 

@@ -19,8 +19,8 @@ import { AllocationPicker } from './AllocationPicker';
 import { BreakpointsPanel } from './BreakpointsPanel';
 import { errnoName, stopReason } from './diagnosis';
 import { formatCount } from '../../../core/model/format';
-import { placeOf, sourceOf, type Place } from './source';
-import { SourceView } from './SourceView';
+import { allSourceTexts, placeOf, sourceOf, type Place } from './source';
+import { prepareListings, SourceView } from './SourceView';
 import { StatePanel } from './StatePanel';
 import { useDebuggerPending, useDebuggerSnapshot, type DebuggerStore } from './useDebugger';
 
@@ -89,7 +89,12 @@ export function DebuggerView({
     const at = shown.current;
     if (at) setPicked({ state: at, frame: i });
   }, []);
-  const [cursor, setCursor] = useState(1);
+  // The source's cursor line: read by Run to cursor and F9 only, so kept out of the render (a
+  // step moves it to the step's line; re-rendering the view for that would be a second render).
+  const cursor = useRef(1);
+  const setCursor = useCallback((line: number) => {
+    cursor.current = line;
+  }, []);
   const [notice, setNotice] = useState<string | null>(null);
 
   // Opening the view on a run starts (or moves) the debugger to it.
@@ -100,6 +105,9 @@ export function DebuggerView({
   useLayoutEffect(() => {
     if (s) store.painted(s.seq);
   });
+
+  // Every function's listing built in idle time once the view is open: a step swaps one in.
+  useEffect(() => prepareListings(allSourceTexts()), []);
 
   const shownFrame = s ? (frame ?? s.stack.length - 1) : -1;
   const place = useMemo(() => (s ? placeOf(s, shownFrame) : null), [s, shownFrame]);
@@ -117,8 +125,8 @@ export function DebuggerView({
   }, [place?.source, functionBps]);
 
   // What the callbacks below read, as of this render (they stay the same functions across steps).
-  const latest = useRef({ place, cursor, breakpoints, onSetBreakpoints });
-  latest.current = { place, cursor, breakpoints, onSetBreakpoints };
+  const latest = useRef({ place, breakpoints, onSetBreakpoints });
+  latest.current = { place, breakpoints, onSetBreakpoints };
 
   const toggleFunctionBreakpoint = useCallback((fn: string) => {
     const { breakpoints: list, onSetBreakpoints: save } = latest.current;
@@ -134,9 +142,11 @@ export function DebuggerView({
   controller.current = {
     runToCursor: () => {
       if (!place) return;
-      const fn = calleeAt(place.fn, cursor);
+      const fn = calleeAt(place.fn, cursor.current);
       if (!fn) {
-        setNotice(`Line ${cursor} of ${place.fn} makes no traced call: put the cursor on a call.`);
+        setNotice(
+          `Line ${cursor.current} of ${place.fn} makes no traced call: put the cursor on a call.`,
+        );
         return;
       }
       setNotice(null);
@@ -144,7 +154,7 @@ export function DebuggerView({
     },
     toggleBreakpoint: () => {
       if (!place) return;
-      const fn = calleeAt(place.fn, cursor) ?? place.fn;
+      const fn = calleeAt(place.fn, cursor.current) ?? place.fn;
       toggleFunctionBreakpoint(fn);
     },
   };
@@ -260,7 +270,6 @@ const Toolbar = memo(function Toolbar({
   seq: number | null;
   eventCount: number;
 }) {
-  const [gotoText, setGotoText] = useState('');
   const busy = busyWith !== null;
   const button = (label: string, title: string, op: () => void, disabled = false) => (
     <button onClick={op} disabled={busy || !stopped || disabled} title={title}>
@@ -309,26 +318,7 @@ const Toolbar = memo(function Toolbar({
         controller.current?.runToCursor(),
       )}
       <span className="sep" />
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const n = Number(gotoText.replace(/[,_\s]/g, ''));
-          if (Number.isInteger(n) && n >= 0) void store.command({ op: 'goto', seq: n });
-        }}
-      >
-        <input
-          className="goto"
-          value={gotoText}
-          onChange={(e) => setGotoText(e.target.value)}
-          placeholder="step #"
-          aria-label="Go to step"
-          inputMode="numeric"
-        />
-        <button type="submit" disabled={busy || !stopped}>
-          Go
-        </button>
-      </form>
+      <GotoStep store={store} disabled={busy || !stopped} />
       <span className="spacer" />
       {seq !== null && (
         <span className="dbg-position" data-testid="dbg-position">
@@ -341,6 +331,39 @@ const Toolbar = memo(function Toolbar({
         </span>
       )}
     </div>
+  );
+});
+
+/** "Go to step": its own part, so a step (a new position in the toolbar) leaves the field as it is. */
+const GotoStep = memo(function GotoStep({
+  store,
+  disabled,
+}: {
+  store: DebuggerStore;
+  disabled: boolean;
+}) {
+  const [gotoText, setGotoText] = useState('');
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = Number(gotoText.replace(/[,_\s]/g, ''));
+        if (Number.isInteger(n) && n >= 0) void store.command({ op: 'goto', seq: n });
+      }}
+    >
+      <input
+        className="goto"
+        value={gotoText}
+        onChange={(e) => setGotoText(e.target.value)}
+        placeholder="step #"
+        aria-label="Go to step"
+        inputMode="numeric"
+      />
+      <button type="submit" disabled={disabled}>
+        Go
+      </button>
+    </form>
   );
 });
 

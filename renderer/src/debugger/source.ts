@@ -2,9 +2,14 @@
 // pseudo-source and its markers (`@@callee`, `@@state:name`, `@@fault:name`, `@@log`: which line
 // makes which traced call or event) are kernel knowledge, kept in core/kernel-source.
 import type { StepStateView } from '../../../electron/api/channels';
-import { sourceOf, type ShownSource } from '../../../core/kernel-source';
+import { PSEUDO_SOURCE, sourceOf, type ShownSource } from '../../../core/kernel-source';
 
 export { sourceOf, type ShownSource };
+
+/** The shown text of every function that has pseudo-source. */
+export function allSourceTexts(): string[] {
+  return Object.keys(PSEUDO_SOURCE).map((fn) => sourceOf(fn)!.text);
+}
 /** The marker a stop is at, seen from the frame it happens in. */
 function markerOf(event: StepStateView['event']): string {
   if (event.kind === 'state') return `state:${event.fn}`;

@@ -77,7 +77,9 @@ export class DebuggerStore {
       },
       queued: (_item, pending) => {
         this.pendingCount = pending;
-        this.emit();
+        // The line that says a command is running renders in this task (before any frame), but
+        // a microtask later: the command queued is on its way to the host first.
+        queueMicrotask(() => this.emit());
       },
     });
   }
