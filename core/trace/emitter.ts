@@ -13,8 +13,21 @@ import { createChunk, EventKind, NONE, type SymbolSpec, type TraceChunk } from '
 import { StringTable } from './strings';
 
 export interface TraceSink {
-  /** Receives a full (or final) chunk. The chunk is reused afterwards: copy what you keep. */
+  /**
+   * Receives a full (or final) chunk. The chunk is reused afterwards: copy what you keep (unless
+   * it came from your own ChunkSource).
+   */
   write(chunk: TraceChunk, strings: StringTable, symbols: readonly SymbolSpec[]): void;
+}
+
+/**
+ * Where the emitter's chunks come from when a sink keeps each full one instead of copying it
+ * (electron/node/run-store.ts: shared memory its store thread reads, so 230 MB of a large boot's
+ * trace is never copied on the boot's thread).
+ */
+export interface ChunkSource {
+  /** The chunk to write into next; `full`, the one just handed to the sinks, is theirs now. */
+  next(full: TraceChunk | null): TraceChunk;
 }
 
 /** Thrown by a pause hook to end a run early (e.g. the debugger reached its step). */
@@ -34,6 +47,7 @@ export class TraceEmitter {
   private readonly symbolIds = new Map<string, number>();
   private readonly sinks: TraceSink[] = [];
   private chunk: TraceChunk;
+  private source: ChunkSource | null = null;
   /** Sequence number of the next event (= events emitted so far). */
   seq = 0;
   /** Current call depth (number of calls not yet returned). */
@@ -59,6 +73,15 @@ export class TraceEmitter {
 
   addSink(sink: TraceSink): void {
     this.sinks.push(sink);
+  }
+
+  /** Writes the events from now on into the source's chunks (see ChunkSource). */
+  useChunks(source: ChunkSource): void {
+    this.flush();
+    this.source = source;
+    this.chunk = source.next(null);
+    this.chunk.base = this.seq;
+    this.chunk.length = 0;
   }
 
   /** Registers (once) a function, state or fault name and how to read its arguments. */
@@ -108,9 +131,10 @@ export class TraceEmitter {
 
   /** Hands the events not yet delivered to the sinks. Call at the end of a run. */
   flush(): void {
-    const chunk = this.chunk;
+    let chunk = this.chunk;
     if (chunk.length > 0) {
       for (const sink of this.sinks) sink.write(chunk, this.strings, this.symbols);
+      if (this.source) chunk = this.chunk = this.source.next(chunk);
     }
     chunk.base = this.seq;
     chunk.length = 0;

@@ -13,7 +13,7 @@ import { parseMachineJson } from '../../core/model/validate';
 import { writeReport } from '../../core/report/report';
 import type { RunWriter } from '../../core/store/run-writer';
 import { Session } from '../../core/store/session';
-import type { TraceSink } from '../../core/trace/emitter';
+import type { ChunkSource, TraceSink } from '../../core/trace/emitter';
 import { TraceEmitter } from '../../core/trace/emitter';
 import { explainLine } from '../../core/import/explain';
 import { isProblemLevel } from '../../core/kernel/printk';
@@ -125,6 +125,8 @@ export interface JobContext {
 export interface RunStore {
   /** Takes the trace as the boot emits it. */
   sink: TraceSink;
+  /** Chunks the sink keeps as they are (no copy), if it has them: the emitter writes into them. */
+  chunks?: ChunkSource;
   /** Events committed to the file so far. */
   stored(): number;
   /**
@@ -226,6 +228,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     unit: approximate ? 'trace events (estimated)' : 'trace events',
   });
   const trace = new TraceEmitter();
+  if (store.chunks) trace.useChunks(store.chunks);
   trace.addSink(store.sink);
   // Between chunks: say how far the boot is, and stop if the user asked to.
   trace.addSink({

@@ -123,6 +123,8 @@ function workerExecArgv(): string[] {
 
 /** What a store thread started ahead (standbyRunStore) waits for: the run it stores. */
 type StandbyMessage = { runStore: RunStoreData };
+/** What it says once its modules are loaded. */
+export const STANDBY_READY = 'run store ready';
 
 /**
  * A store thread started ahead of its run, its modules loaded while nobody waits (a job's
@@ -145,7 +147,10 @@ const standbyGone = new WeakSet<Worker>();
 /** The store thread's start: its run, now (workerData) or later (a standby's message). */
 export function serveRunStoreThread(runStore: RunStoreData | 'standby', port: MessagePort): void {
   if (runStore !== 'standby') serveRunStore(runStore);
-  else port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore));
+  else {
+    port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore));
+    port.postMessage(STANDBY_READY);
+  }
 }
 
 /**
@@ -244,10 +249,13 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
         write(chunk, table: StringTable, specs: readonly SymbolSpec[]) {
           failed();
           const length = chunk.length;
-          const slot = slotFor(length);
+          // Written by the emitter into a slot (`chunks`): posted as it is; else copied into one.
+          const own = slots.findIndex((s) => s.chunk === chunk);
+          const slot = own >= 0 ? own : slotFor(length);
           const into = slots[slot]!;
-          for (const [name] of LAYOUT)
-            (into.chunk[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
+          if (own < 0)
+            for (const [name] of LAYOUT)
+              (into.chunk[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
           const message: ToStore = {
             slot,
             base: chunk.base,
@@ -267,6 +275,8 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
           ends.push(chunk.base + length);
         },
       },
+      // The emitter writes each chunk straight into a free slot (no copy on the boot's thread).
+      chunks: { next: () => slots[slotFor(DEFAULT_CHUNK_EVENTS)]!.chunk },
       stored: storedEvents,
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
