@@ -8,8 +8,12 @@
 // something imports it, and that something then has a new mtime. Files of installed packages
 // are not listed one by one (the renderer reads over a thousand of monaco's): npm rewrites
 // node_modules/.package-lock.json on every install, and that file stands for them all.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+// Built-ins through process.getBuiltinModule, not import: bin/irqlab.mjs loads this module on every
+// start, and an import of a built-in makes its ES module facade, which reads every export
+// (node:fs's lazy ones load the fs streams and promises).
+const { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } =
+  process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
 
 const VERSION = 1;
 
