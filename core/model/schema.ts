@@ -4,8 +4,9 @@
 //
 // Building the schemas is most of what loading this module costs (zod makes an object per step of
 // each chain), paid by every command that reads a machine. The parts most machines lack (the
-// hypervisor, SR-IOV, VMD, IMS, irq_requests, gpio_irqs, the DMAR's RMRR/ATSR/RHSA/SATC/ANDD) are
-// z.lazy: built at the first value that has one, validated and described the same.
+// hypervisor, SR-IOV, VMD, IMS, irq_requests, gpio_irqs, the DMAR's RMRR/ATSR/RHSA/SATC/ANDD, the
+// IVHD device entries of AMD IOMMUs) are z.lazy: built at the first value that has one, validated
+// and described the same.
 import { z } from 'zod';
 
 const hex = (what: string) =>
@@ -189,27 +190,35 @@ export const IntelDrhdSchema = z
   .strict()
   .describe('An Intel VT-d remapping unit (DMAR DRHD); its order here is the DMAR table order');
 
-export const AmdIvhdDeviceSchema = z
-  .object({
-    type: z
-      .enum(['all', 'select', 'range', 'alias-select', 'alias-range', 'special'])
-      .describe(
-        'IVHD device entry: 0x01 ALL, 0x02 SELECT, 0x03/0x04 range, 0x42/0x43 alias, 0x48 special',
-      ),
-    devid: z.number().int().min(0).max(0xffff).optional().describe('Device id (bus << 8 | devfn)'),
-    last_devid: z.number().int().min(0).max(0xffff).optional().describe('End of a range'),
-    alias: z.number().int().min(0).max(0xffff).optional().describe('Alias device id'),
-    data: z.number().int().min(0).max(255).default(0).describe('DTE data setting'),
-    variety: z.enum(['ioapic', 'hpet']).optional().describe('Special devices: IOAPIC or HPET'),
-    handle: z
-      .number()
-      .int()
-      .min(0)
-      .max(255)
-      .optional()
-      .describe('Special devices: the IOAPIC id or HPET number'),
-  })
-  .strict();
+export const AmdIvhdDeviceSchema = z.lazy(() =>
+  z
+    .object({
+      type: z
+        .enum(['all', 'select', 'range', 'alias-select', 'alias-range', 'special'])
+        .describe(
+          'IVHD device entry: 0x01 ALL, 0x02 SELECT, 0x03/0x04 range, 0x42/0x43 alias, 0x48 special',
+        ),
+      devid: z
+        .number()
+        .int()
+        .min(0)
+        .max(0xffff)
+        .optional()
+        .describe('Device id (bus << 8 | devfn)'),
+      last_devid: z.number().int().min(0).max(0xffff).optional().describe('End of a range'),
+      alias: z.number().int().min(0).max(0xffff).optional().describe('Alias device id'),
+      data: z.number().int().min(0).max(255).default(0).describe('DTE data setting'),
+      variety: z.enum(['ioapic', 'hpet']).optional().describe('Special devices: IOAPIC or HPET'),
+      handle: z
+        .number()
+        .int()
+        .min(0)
+        .max(255)
+        .optional()
+        .describe('Special devices: the IOAPIC id or HPET number'),
+    })
+    .strict(),
+);
 
 export const AmdIvhdSchema = z
   .object({
