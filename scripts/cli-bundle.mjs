@@ -8,11 +8,15 @@
 // what the run read from it and adds the functions the run compiled); writes go through a
 // temporary file and a rename, so concurrent runs never see half a file, and a failure to write
 // costs only the next start's time.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import vm from 'node:vm';
+//
+// Built-ins come through process.getBuiltinModule, not import: an import of a built-in makes its
+// ES module facade, which reads every export (node:fs's lazy ones load the fs streams and
+// promises), a cost on every start of bin/irqlab.mjs.
+const { readFileSync, renameSync, unlinkSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire } = process.getBuiltinModule('node:module');
+const path = process.getBuiltinModule('node:path');
+const { pathToFileURL } = process.getBuiltinModule('node:url');
+const vm = process.getBuiltinModule('node:vm');
 
 export function runCliBundle(dir) {
   const file = path.join(dir, 'cli.js');

@@ -8,8 +8,12 @@
 // something imports it, and that something then has a new mtime. Files of installed packages
 // are not listed one by one (the renderer reads over a thousand of monaco's): npm rewrites
 // node_modules/.package-lock.json on every install, and that file stands for them all.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+// Built-ins through process.getBuiltinModule, not import: bin/irqlab.mjs loads this module on every
+// start, and an import of a built-in makes its ES module facade, which reads every export
+// (node:fs's lazy ones load the fs streams and promises).
+const { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } =
+  process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
 
 const VERSION = 1;
 
@@ -62,12 +66,15 @@ export function checkStamp(stampFile, root) {
   }
   if (stamp?.version !== VERSION || !Array.isArray(stamp.inputs) || !Array.isArray(stamp.outputs))
     return { fresh: false, reason: 'not built' };
+  // `rel` is path.relative's: joined by hand, as path.join's normalising of each of ~160 paths
+  // costs this check (run at every start of the CLI) more than its stat calls.
+  const base = root.endsWith(path.sep) ? root : root + path.sep;
   for (const [rel, size] of stamp.outputs) {
-    const st = statSync(path.join(root, rel), { throwIfNoEntry: false });
+    const st = statSync(base + rel, { throwIfNoEntry: false });
     if (!st || st.size !== size) return { fresh: false, reason: `${rel} missing or changed` };
   }
   for (const [rel, mtimeMs, size] of stamp.inputs) {
-    const st = statSync(path.join(root, rel), { throwIfNoEntry: false });
+    const st = statSync(base + rel, { throwIfNoEntry: false });
     if (!st) return { fresh: false, reason: `${rel} removed` };
     if (st.mtimeMs !== mtimeMs || st.size !== size)
       return { fresh: false, reason: `${rel} changed` };

@@ -9,7 +9,7 @@ import {
 import { importFiles } from '../import/node/read';
 import { PROFILES } from '../kernel/profiles';
 import { simulate, type SimulationResult } from '../scenario';
-import { printRun, takeFlag, takeOption, UsageError, type Io } from './common';
+import { printRun, takeFlag, takeOption, unreadTrace, UsageError, type Io } from './common';
 
 /**
  * With --simulate, the imported machine's boot is printed as `simulate` prints it (stdout), and
@@ -55,7 +55,7 @@ export async function cmdImport(args: string[], io: Io): Promise<number> {
   }
   // One boot serves the comparisons and --simulate.
   let sim: SimulationResult | null = null;
-  const boot = () => (sim ??= simulate(result.machine!, { profile }));
+  const boot = () => (sim ??= simulate(result.machine!, { profile, trace: unreadTrace() }));
   for (const real of result.interrupts) {
     const cmp = compareWithSimulation(real, boot());
     say(

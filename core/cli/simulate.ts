@@ -5,7 +5,7 @@ import { BDF_PATTERN } from '../model/schema';
 import { resolveProfile, simulate, type ScenarioStep } from '../scenario';
 import type { Session } from '../store/session';
 import { TraceEmitter } from '../trace/emitter';
-import { count, printRun, takeFlag, takeOption, UsageError, type Io } from './common';
+import { count, printRun, takeFlag, takeOption, unreadTrace, UsageError, type Io } from './common';
 import { loadMachine } from './machine';
 
 export async function cmdSimulate(args: string[], io: Io): Promise<number> {
@@ -47,7 +47,7 @@ export async function cmdSimulate(args: string[], io: Io): Promise<number> {
       `--profile ${profile}: unknown (known: ${Object.keys(PROFILES).join(', ')})`,
     );
   const machine = loadMachine(args[0]!);
-  const trace = new TraceEmitter();
+  const trace = outFile ? new TraceEmitter() : unreadTrace();
   let session: Session | null = null;
   let writer: ReturnType<Session['beginRun']> | null = null;
   // The session and the stored outputs are loaded only for --out (SQLite, the report's tables).

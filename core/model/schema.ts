@@ -1,6 +1,12 @@
 // The machine model: one zod schema, the single source of truth. The TypeScript types are
 // inferred from it and the JSON Schema (Monaco's validation, completion and hover docs) is
 // generated from it (json-schema.ts). Field names follow the kernel and ACPI where they exist.
+//
+// Building the schemas is most of what loading this module costs (zod makes an object per step of
+// each chain), paid by every command that reads a machine. The parts most machines lack (the
+// hypervisor, SR-IOV, VMD, IMS, irq_requests, gpio_irqs, the DMAR's RMRR/ATSR/RHSA/SATC/ANDD, the
+// IVHD device entries of AMD IOMMUs) are z.lazy: built at the first value that has one, validated
+// and described the same.
 import { z } from 'zod';
 
 const hex = (what: string) =>
@@ -184,27 +190,35 @@ export const IntelDrhdSchema = z
   .strict()
   .describe('An Intel VT-d remapping unit (DMAR DRHD); its order here is the DMAR table order');
 
-export const AmdIvhdDeviceSchema = z
-  .object({
-    type: z
-      .enum(['all', 'select', 'range', 'alias-select', 'alias-range', 'special'])
-      .describe(
-        'IVHD device entry: 0x01 ALL, 0x02 SELECT, 0x03/0x04 range, 0x42/0x43 alias, 0x48 special',
-      ),
-    devid: z.number().int().min(0).max(0xffff).optional().describe('Device id (bus << 8 | devfn)'),
-    last_devid: z.number().int().min(0).max(0xffff).optional().describe('End of a range'),
-    alias: z.number().int().min(0).max(0xffff).optional().describe('Alias device id'),
-    data: z.number().int().min(0).max(255).default(0).describe('DTE data setting'),
-    variety: z.enum(['ioapic', 'hpet']).optional().describe('Special devices: IOAPIC or HPET'),
-    handle: z
-      .number()
-      .int()
-      .min(0)
-      .max(255)
-      .optional()
-      .describe('Special devices: the IOAPIC id or HPET number'),
-  })
-  .strict();
+export const AmdIvhdDeviceSchema = z.lazy(() =>
+  z
+    .object({
+      type: z
+        .enum(['all', 'select', 'range', 'alias-select', 'alias-range', 'special'])
+        .describe(
+          'IVHD device entry: 0x01 ALL, 0x02 SELECT, 0x03/0x04 range, 0x42/0x43 alias, 0x48 special',
+        ),
+      devid: z
+        .number()
+        .int()
+        .min(0)
+        .max(0xffff)
+        .optional()
+        .describe('Device id (bus << 8 | devfn)'),
+      last_devid: z.number().int().min(0).max(0xffff).optional().describe('End of a range'),
+      alias: z.number().int().min(0).max(0xffff).optional().describe('Alias device id'),
+      data: z.number().int().min(0).max(255).default(0).describe('DTE data setting'),
+      variety: z.enum(['ioapic', 'hpet']).optional().describe('Special devices: IOAPIC or HPET'),
+      handle: z
+        .number()
+        .int()
+        .min(0)
+        .max(255)
+        .optional()
+        .describe('Special devices: the IOAPIC id or HPET number'),
+    })
+    .strict(),
+);
 
 export const AmdIvhdSchema = z
   .object({
@@ -258,27 +272,43 @@ export const DmarTableSchema = z
       .describe('DMAR flags bit 1: firmware asks the OS not to use x2APIC with IR'),
     dma_ctrl_platform_opt_in: z.boolean().default(false).describe('DMAR flags bit 2'),
     rmrr: z
-      .array(z.object({ ...ScopedStructure, base: hex('Base'), end: hex('End (limit)') }).strict())
+      .array(
+        z.lazy(() =>
+          z.object({ ...ScopedStructure, base: hex('Base'), end: hex('End (limit)') }).strict(),
+        ),
+      )
       .default([]),
     atsr: z
-      .array(z.object({ ...ScopedStructure, all_ports: z.boolean().default(false) }).strict())
+      .array(
+        z.lazy(() =>
+          z.object({ ...ScopedStructure, all_ports: z.boolean().default(false) }).strict(),
+        ),
+      )
       .default([]),
     rhsa: z
       .array(
-        z
-          .object({
-            register_base: hex('DRHD register base'),
-            proximity_domain: z.number().int().min(0),
-          })
-          .strict(),
+        z.lazy(() =>
+          z
+            .object({
+              register_base: hex('DRHD register base'),
+              proximity_domain: z.number().int().min(0),
+            })
+            .strict(),
+        ),
       )
       .default([]),
     satc: z
-      .array(z.object({ ...ScopedStructure, atc_required: z.boolean().default(false) }).strict())
+      .array(
+        z.lazy(() =>
+          z.object({ ...ScopedStructure, atc_required: z.boolean().default(false) }).strict(),
+        ),
+      )
       .default([]),
     andd: z
       .array(
-        z.object({ device_number: z.number().int().min(0).max(255), name: z.string() }).strict(),
+        z.lazy(() =>
+          z.object({ device_number: z.number().int().min(0).max(255), name: z.string() }).strict(),
+        ),
       )
       .default([]),
   })
@@ -307,60 +337,66 @@ export const MsixCapabilitySchema = z
   })
   .strict();
 
-export const SriovSchema = z
-  .object({
-    total_vfs: z.number().int().min(1).max(65535),
-    num_vfs: z.number().int().min(0).default(0).describe('VFs enabled (sriov_numvfs)'),
-    vf_device: z
-      .string()
-      .regex(/^[0-9a-f]{4}$/)
-      .describe('VF device id'),
-    vf_msix_table_size: z.number().int().min(1).max(2048).optional(),
-    // Both are 16-bit registers of the SR-IOV capability (PCI_SRIOV_VF_OFFSET, PCI_SRIOV_VF_STRIDE);
-    // an offset of 0 is refused by sriov_init() (-EIO).
-    first_vf_offset: z
-      .number()
-      .int()
-      .min(1, 'First VF Offset 0 is refused by the kernel (sriov_init: -EIO)')
-      .max(0xffff, 'First VF Offset is a 16-bit register: at most 65535')
-      .default(1)
-      .describe("First VF Offset: routing id of VF 0 minus the PF's"),
-    vf_stride: z
-      .number()
-      .int()
-      .min(1)
-      .max(0xffff, 'VF Stride is a 16-bit register: at most 65535')
-      .default(1)
-      .describe('VF Stride: routing id distance between consecutive VFs'),
-  })
-  .strict();
+export const SriovSchema = z.lazy(() =>
+  z
+    .object({
+      total_vfs: z.number().int().min(1).max(65535),
+      num_vfs: z.number().int().min(0).default(0).describe('VFs enabled (sriov_numvfs)'),
+      vf_device: z
+        .string()
+        .regex(/^[0-9a-f]{4}$/)
+        .describe('VF device id'),
+      vf_msix_table_size: z.number().int().min(1).max(2048).optional(),
+      // Both are 16-bit registers of the SR-IOV capability (PCI_SRIOV_VF_OFFSET, PCI_SRIOV_VF_STRIDE);
+      // an offset of 0 is refused by sriov_init() (-EIO).
+      first_vf_offset: z
+        .number()
+        .int()
+        .min(1, 'First VF Offset 0 is refused by the kernel (sriov_init: -EIO)')
+        .max(0xffff, 'First VF Offset is a 16-bit register: at most 65535')
+        .default(1)
+        .describe("First VF Offset: routing id of VF 0 minus the PF's"),
+      vf_stride: z
+        .number()
+        .int()
+        .min(1)
+        .max(0xffff, 'VF Stride is a 16-bit register: at most 65535')
+        .default(1)
+        .describe('VF Stride: routing id distance between consecutive VFs'),
+    })
+    .strict(),
+);
 
-export const VmdSchema = z
-  .object({
-    domain: z
-      .number()
-      .int()
-      .min(0x10000)
-      .max(0xfffff)
-      .describe('PCI domain of the VMD child buses (Linux: 10000 and up)'),
-    msix_vectors: z.number().int().min(1).max(64).default(32).describe('VMD MSI-X vectors'),
-    bypass_msi_remapping: z
-      .boolean()
-      .default(false)
-      .describe(
-        'VMD_FEAT_CAN_BYPASS_MSI_REMAP: children use their own MSI domain under IR instead of VMD-MSI',
-      ),
-  })
-  .strict();
+export const VmdSchema = z.lazy(() =>
+  z
+    .object({
+      domain: z
+        .number()
+        .int()
+        .min(0x10000)
+        .max(0xfffff)
+        .describe('PCI domain of the VMD child buses (Linux: 10000 and up)'),
+      msix_vectors: z.number().int().min(1).max(64).default(32).describe('VMD MSI-X vectors'),
+      bypass_msi_remapping: z
+        .boolean()
+        .default(false)
+        .describe(
+          'VMD_FEAT_CAN_BYPASS_MSI_REMAP: children use their own MSI domain under IR instead of VMD-MSI',
+        ),
+    })
+    .strict(),
+);
 
-export const ImsSchema = z
-  .object({
-    storage: z
-      .enum(['array', 'queue'])
-      .describe('IMS_ARRAY: slots in device MMIO; IMS_QUEUE: slots in memory the device reads'),
-    slots: z.number().int().min(1).max(65536).describe('Slots available'),
-  })
-  .strict();
+export const ImsSchema = z.lazy(() =>
+  z
+    .object({
+      storage: z
+        .enum(['array', 'queue'])
+        .describe('IMS_ARRAY: slots in device MMIO; IMS_QUEUE: slots in memory the device reads'),
+      slots: z.number().int().min(1).max(65536).describe('Slots available'),
+    })
+    .strict(),
+);
 
 export const PCI_KINDS = [
   'host-bridge',
@@ -442,42 +478,44 @@ export const PciFunctionSchema = z
   })
   .strict();
 
-export const IrqRequestSchema = z
-  .object({
-    device: bdf.describe('The function whose driver asks'),
-    prefer: z
-      .array(z.enum(['ims', 'msix', 'msi', 'intx']))
-      .min(1)
-      .default(['msix', 'msi', 'intx'])
-      .describe('Interrupt modes in the order the driver tries them'),
-    min_vecs: z.number().int().min(1).default(1),
-    max_vecs: z.number().int().min(1).max(2048),
-    managed: z.boolean().default(false).describe('PCI_IRQ_AFFINITY: managed spreading over CPUs'),
-    pre_vectors: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe('Unmanaged vectors before the spread ones'),
-    post_vectors: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe('Unmanaged vectors after the spread ones'),
-    names: z
-      .array(z.string())
-      .optional()
-      .describe('Action names per vector (request_irq), as /proc/interrupts shows them'),
-    source: z
-      .enum(['user', 'observed'])
-      .default('user')
-      .describe(
-        'user: written by hand (a what-if); observed: taken from a real /proc/interrupts for a driver irqlab does not model',
-      ),
-  })
-  .strict()
-  .describe("Overrides what the device's driver requests");
+export const IrqRequestSchema = z.lazy(() =>
+  z
+    .object({
+      device: bdf.describe('The function whose driver asks'),
+      prefer: z
+        .array(z.enum(['ims', 'msix', 'msi', 'intx']))
+        .min(1)
+        .default(['msix', 'msi', 'intx'])
+        .describe('Interrupt modes in the order the driver tries them'),
+      min_vecs: z.number().int().min(1).default(1),
+      max_vecs: z.number().int().min(1).max(2048),
+      managed: z.boolean().default(false).describe('PCI_IRQ_AFFINITY: managed spreading over CPUs'),
+      pre_vectors: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('Unmanaged vectors before the spread ones'),
+      post_vectors: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('Unmanaged vectors after the spread ones'),
+      names: z
+        .array(z.string())
+        .optional()
+        .describe('Action names per vector (request_irq), as /proc/interrupts shows them'),
+      source: z
+        .enum(['user', 'observed'])
+        .default('user')
+        .describe(
+          'user: written by hand (a what-if); observed: taken from a real /proc/interrupts for a driver irqlab does not model',
+        ),
+    })
+    .strict()
+    .describe("Overrides what the device's driver requests"),
+);
 
 export const PlatformIrqSchema = z
   .object({
@@ -504,48 +542,50 @@ export const PlatformIrqSchema = z
     'A platform (non-PCI) interrupt user, requested in list order after the IOAPIC is set up',
   );
 
-export const GpioIrqSchema = z
-  .object({
-    controller: z
-      .string()
-      .min(1)
-      .describe(
-        'The GPIO controller whose pin it is, by its device name ("INTC1057:00"): its gpiochip has the irq domain the pin is mapped in',
-      ),
-    chip: z
-      .enum(['intel-gpio', 'amd_gpio'])
-      .describe(
-        "The controller driver's irq_chip, as /proc/interrupts shows it: intel-gpio (pinctrl-intel), amd_gpio (pinctrl-amd)",
-      ),
-    pin: z
-      .number()
-      .int()
-      .min(0)
-      .describe("The GPIO line's offset in the gpiochip (the ACPI GpioInt pin): the irq's hwirq"),
-    name: z.string().min(1).describe('Action name, as /proc/interrupts shows it ("rt5682s")'),
-    device: z
-      .string()
-      .optional()
-      .describe('The consumer device, as its driver names it in the log ("i2c-RTL5682:00")'),
-    trigger: z
-      .enum(['edge', 'level'])
-      .optional()
-      .describe("The trigger the consumer's GpioInt resource or request asks for; unset: edge"),
-    after: bdf
-      .nullable()
-      .optional()
-      .describe(
-        "Where the consumer probes (acpi_dev_gpio_irq_get maps the pin then): after the driver of this PCI function; null: before the first PCI driver; unset: after every PCI driver's probe",
-      ),
-    source: z
-      .enum(['user', 'observed'])
-      .default('user')
-      .describe('user: written by hand; observed: seen in a real /proc/interrupts'),
-  })
-  .strict()
-  .describe(
-    "An interrupt on a GPIO controller's pin (an I2C or SPI device's ACPI GpioInt), mapped in the controller's irq domain when its consumer probes",
-  );
+export const GpioIrqSchema = z.lazy(() =>
+  z
+    .object({
+      controller: z
+        .string()
+        .min(1)
+        .describe(
+          'The GPIO controller whose pin it is, by its device name ("INTC1057:00"): its gpiochip has the irq domain the pin is mapped in',
+        ),
+      chip: z
+        .enum(['intel-gpio', 'amd_gpio'])
+        .describe(
+          "The controller driver's irq_chip, as /proc/interrupts shows it: intel-gpio (pinctrl-intel), amd_gpio (pinctrl-amd)",
+        ),
+      pin: z
+        .number()
+        .int()
+        .min(0)
+        .describe("The GPIO line's offset in the gpiochip (the ACPI GpioInt pin): the irq's hwirq"),
+      name: z.string().min(1).describe('Action name, as /proc/interrupts shows it ("rt5682s")'),
+      device: z
+        .string()
+        .optional()
+        .describe('The consumer device, as its driver names it in the log ("i2c-RTL5682:00")'),
+      trigger: z
+        .enum(['edge', 'level'])
+        .optional()
+        .describe("The trigger the consumer's GpioInt resource or request asks for; unset: edge"),
+      after: bdf
+        .nullable()
+        .optional()
+        .describe(
+          "Where the consumer probes (acpi_dev_gpio_irq_get maps the pin then): after the driver of this PCI function; null: before the first PCI driver; unset: after every PCI driver's probe",
+        ),
+      source: z
+        .enum(['user', 'observed'])
+        .default('user')
+        .describe('user: written by hand; observed: seen in a real /proc/interrupts'),
+    })
+    .strict()
+    .describe(
+      "An interrupt on a GPIO controller's pin (an I2C or SPI device's ACPI GpioInt), mapped in the controller's irq domain when its consumer probes",
+    ),
+);
 
 /** Kinds a PCI function can sit below: PCI-to-PCI bridges (their secondary bus) and VMD (its domain). */
 const PARENT_KINDS = new Set<string>([
@@ -699,18 +739,21 @@ export const MachineSchema = z
     kernel: KernelSchema,
     cpus: CpusSchema,
     hypervisor: z
-      .object({
-        kind: z.enum(['kvm', 'hyperv', 'xen', 'vmware', 'other']),
-        x2apic_available: z
-          .boolean()
-          .default(true)
-          .describe('The hypervisor offers x2APIC without interrupt remapping'),
-        msi_ext_dest_id: z
-          .boolean()
-          .default(false)
-          .describe('Extended destination id in MSI address bits 11:5 (APIC ids up to 32767)'),
-      })
-      .strict()
+      .lazy(() =>
+        z
+          .object({
+            kind: z.enum(['kvm', 'hyperv', 'xen', 'vmware', 'other']),
+            x2apic_available: z
+              .boolean()
+              .default(true)
+              .describe('The hypervisor offers x2APIC without interrupt remapping'),
+            msi_ext_dest_id: z
+              .boolean()
+              .default(false)
+              .describe('Extended destination id in MSI address bits 11:5 (APIC ids up to 32767)'),
+          })
+          .strict(),
+      )
       .nullable()
       .default(null)
       .describe('The hypervisor the kernel runs under; null: bare metal'),

@@ -1,10 +1,12 @@
 // The Node-only entry: reads artefacts from disk, recognising each by its content, and streams
-// the text ones line by line through their parser (a 1 GB dmesg is never held whole). bzip2
+// the text ones line by line through their parser (a 1 GB dmesg is never held whole); a file
+// shorter than the 64 KiB read to recognise it (nearly every artefact) is split there. bzip2
 // files (as some QA suites keep /proc/interrupts) are decompressed through `bzip2 -dc`.
 import { spawn } from 'node:child_process';
 import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { ImportError } from '../errors';
 import {
   importArtefacts,
@@ -13,17 +15,36 @@ import {
   type ImportResult,
   type ParsedArtefact,
 } from '../index';
-import { sniffArtefact } from '../sniff';
+import { sniffArtefact, type ArtefactKind } from '../sniff';
 import { readBundle } from './bundle';
 
-function head(file: string, n = 65536): Uint8Array {
-  const fd = openSync(file, 'r');
+const HEAD = 65536;
+
+/** A file's first bytes (64 KiB is plenty to recognise it), whether they are all of it, its kind. */
+interface Start {
+  head: Buffer;
+  whole: boolean;
+  kind: ArtefactKind;
+}
+
+function readStart(file: string): Start {
   try {
-    const buf = Buffer.alloc(n);
-    const got = readSync(fd, buf, 0, n, 0);
-    return new Uint8Array(buf.buffer, buf.byteOffset, got);
-  } finally {
-    closeSync(fd);
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ImportError({ file }, 'is a directory');
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(HEAD);
+      const got = readSync(fd, buf, 0, HEAD, 0);
+      // A regular file that ends before HEAD bytes was read whole (a pipe may return less).
+      const head = buf.subarray(0, got);
+      return { head, whole: st.isFile() && got < HEAD, kind: sniffArtefact(head) };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if (err instanceof ImportError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ImportError({ file }, code === 'ENOENT' ? 'no such file' : (err as Error).message);
   }
 }
 
@@ -32,18 +53,27 @@ async function streamLines(input: Readable, push: (line: string) => void): Promi
   for await (const line of rl) push(line);
 }
 
+/**
+ * The lines of a text read whole, as readline gives them from a stream (crlfDelay: Infinity):
+ * "\n", "\r\n" or a lone "\r" ends a line, and what follows the last end is a line unless empty.
+ * A small file (nearly every artefact) needs no stream, no readline and no event per line.
+ */
+function eachLine(text: string, push: (line: string) => void): void {
+  const end = /\r?\n|\r(?!\n)/g;
+  let from = 0;
+  for (let m = end.exec(text); m !== null; m = end.exec(text)) {
+    push(text.slice(from, m.index));
+    from = end.lastIndex;
+  }
+  if (from < text.length) push(text.slice(from));
+}
+
 /** Reads and parses one file. Throws ImportError (unreadable, unknown or malformed content). */
 export async function readArtefact(file: string): Promise<ParsedArtefact> {
-  let start: Uint8Array;
-  try {
-    if (statSync(file).isDirectory()) throw new ImportError({ file }, 'is a directory');
-    start = head(file);
-  } catch (err) {
-    if (err instanceof ImportError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ImportError({ file }, code === 'ENOENT' ? 'no such file' : (err as Error).message);
-  }
-  const kind = sniffArtefact(start);
+  return parseStart(file, readStart(file));
+}
+
+async function parseStart(file: string, { head, whole, kind }: Start): Promise<ParsedArtefact> {
   if (kind === 'bzip2') {
     const child = spawn('bzip2', ['-dc', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -81,9 +111,16 @@ export async function readArtefact(file: string): Promise<ParsedArtefact> {
   }
   const parser = lineParserFor(kind, file);
   if (parser) {
-    await streamLines(createReadStream(file), (l) => parser.push(l));
+    // Decoded as readline decodes a stream: an incomplete character at the end is left out.
+    if (whole) eachLine(new StringDecoder('utf8').write(head), (l) => parser.push(l));
+    else await streamLines(createReadStream(file), (l) => parser.push(l));
     return parser.finish();
   }
+  if (whole)
+    return parseArtefact(
+      file,
+      kind === 'acpi-binary' ? new Uint8Array(head) : head.toString('utf8'),
+    );
   return parseArtefact(
     file,
     kind === 'acpi-binary' ? new Uint8Array(readFileSync(file)) : readFileSync(file, 'utf8'),
@@ -98,17 +135,12 @@ function sniffTextKind(lines: string[]) {
 export async function readArtefacts(
   file: string,
 ): Promise<{ artefacts: ParsedArtefact[]; summary: string[] }> {
-  let gzip = false;
-  try {
-    gzip = !statSync(file).isDirectory() && sniffArtefact(head(file, 4)) === 'gzip';
-  } catch {
-    // readArtefact says why the file cannot be read.
-  }
-  if (gzip) {
+  const start = readStart(file);
+  if (start.kind === 'gzip') {
     const b = readBundle(file);
     return { artefacts: b.artefacts, summary: b.summary };
   }
-  return { artefacts: [await readArtefact(file)], summary: [] };
+  return { artefacts: [await parseStart(file, start)], summary: [] };
 }
 
 export async function importFiles(files: string[]): Promise<ImportResult> {
