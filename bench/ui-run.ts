@@ -12,8 +12,10 @@
 // first animation frame that shows the result), so Playwright's polling adds nothing.
 //
 // Prints, each from one run:
-//   ui_boot_large_ratio         ▶ Run boot clicked -> the results view shows the run (its summary
-//                               line and /proc/interrupts), over boot_large_inprocess_seconds
+//   ui_boot_large_ratio         ▶ Run boot clicked (the click event in the page, clicked as soon
+//                               as the session's title shows) -> the frame that shows the run's
+//                               results (its summary line and /proc/interrupts), over
+//                               boot_large_inprocess_seconds
 //                               (core/scenario simulate() of the same machine, trace emitted, not
 //                               stored: the median of 3 warm boots). Goal <= 3.
 //   boot_large_stored_ratio     the app's run job in process (electron/api/job-work.ts runJob: the
@@ -106,7 +108,7 @@ function rssMb(pid: number): number {
 }
 
 /** What "done" is, tested in the page at each animation frame. */
-type Done = { rowsWith: string } | { title: string };
+type Done = { rowsWith: string } | { title: string } | { runSummary: string };
 
 /**
  * Runs `act`, and measures in the page from the first `eventType` event (capture phase, its
@@ -128,6 +130,13 @@ async function timeInPage(
           return [
             ...document.querySelectorAll('[data-testid=trace-table] .vt-row:not(.loading)'),
           ].some((r) => (r.textContent ?? '').includes(done.rowsWith));
+        // A run's results: its summary line and its /proc/interrupts.
+        if ('runSummary' in done)
+          return (
+            (document.querySelector('[data-testid=run-summary]')?.textContent ?? '').includes(
+              done.runSummary,
+            ) && document.querySelector('[data-testid=proc-interrupts]') !== null
+          );
         // Usable: the session's title, its run's results, and this frame drawn.
         return (
           document.querySelector('[data-testid=session-title]')?.textContent === done.title &&
@@ -216,13 +225,15 @@ export async function benchUiRun(): Promise<Record<string, number>> {
     await page.getByTestId('session-title').waitFor();
 
     // ▶ Run boot -> the results of run 1.
-    const t0 = performance.now();
-    await page.getByRole('button', { name: '▶ Run boot' }).click();
-    await page.getByTestId('run-summary').filter({ hasText: 'run 1 ·' }).waitFor({
-      timeout: 600_000,
-    });
-    await page.getByTestId('proc-interrupts').waitFor();
-    const ui = (performance.now() - t0) / 1000;
+    const runButton = page.getByRole('button', { name: '▶ Run boot' });
+    const ui =
+      (await timeInPage(
+        page,
+        'click',
+        { runSummary: 'run 1 ·' },
+        () => runButton.click(),
+        600_000,
+      )) / 1000;
     figures.ui_boot_large_seconds = round(ui);
     figures.ui_boot_large_ratio = round(ui / figures.boot_large_inprocess_seconds!);
     figures.server_rss_open_mb = rssMb(child.pid!);

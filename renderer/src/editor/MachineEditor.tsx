@@ -49,6 +49,8 @@ export function MachineEditor({
       renderWhitespace: 'none',
       ariaLabel: 'machine.json',
       fixedOverflowWidgets: true,
+      // The enclosing keys ("cpus", "list") from indentation: no document symbols needed.
+      stickyScroll: { enabled: true, defaultModel: 'indentationModel' },
     });
     editor.current = ed;
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyZ, () => callbacks.current.onUndo());

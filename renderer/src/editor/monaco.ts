@@ -22,6 +22,16 @@ self.MonacoEnvironment = {
 
 export const MACHINE_MODEL_URI = monaco.Uri.parse('irqlab://machine/machine.json');
 
+// What the JSON worker does for the machine file: not its colour pickers (a machine file names no
+// colours) nor its document symbols (the outline; sticky scroll reads indentation instead): a
+// 1536-CPU machine is 20,000 lines, and both were recomputed and sent to the page after each edit
+// and at open, holding the page ~0.2 s while the user pressed Run (issue #17).
+jsonDefaults.setModeConfiguration({
+  ...jsonDefaults.modeConfiguration,
+  colors: false,
+  documentSymbols: false,
+});
+
 /** Gives Monaco the machine model's JSON Schema: validation markers, completion, hover docs. */
 export function useMachineSchema(schema: Record<string, unknown>): void {
   jsonDefaults.setDiagnosticsOptions({
