@@ -37,10 +37,8 @@
 // boot_large_job_seconds, boot_large_stored_ratio), with no host or browser:
 //   UI_RUN_ONLY=inprocess npx tsx --expose-gc bench/ui-run.ts
 import { type Page } from '@playwright/test';
-import { launchChromium } from './browser';
-import { spawn } from 'node:child_process';
+import { launchChromium, startHost } from './browser';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,7 +50,6 @@ import { Session } from '../core/store/session';
 import { buildHost, HOST_DIR } from '../scripts/build-cli.mjs';
 import { TraceEmitter } from '../core/trace/emitter';
 
-const repo = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 /** `large`; another preset (UI_RUN_PRESET) only to try the bench itself quickly. */
@@ -173,35 +170,6 @@ async function timeInPage(
       ]),
     timeoutMs,
   );
-}
-
-async function startHost(dir: string) {
-  const token = randomBytes(16).toString('hex');
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(HOST_DIR, 'browser-host.mjs'),
-      '--port',
-      '0',
-      '--sessions-dir',
-      path.join(dir, 'sessions'),
-    ],
-    {
-      cwd: repo,
-      env: { ...process.env, IRQLAB_TOKEN: token, IRQLAB_CONFIG_DIR: path.join(dir, 'config') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the host exited (${code}): ${out}`)));
-  });
-  return { child, url };
 }
 
 export async function benchUiRun(): Promise<Record<string, number>> {

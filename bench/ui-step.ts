@@ -1,8 +1,8 @@
 // Step latency in the UI, keypress to repaint, on the large preset (1536 CPUs, 16 IOMMUs,
 // ~100,000 MSI-X vectors, ~4.5 million trace events).
 //
-// How it is driven: the real browser-mode host (electron/node/browser-host.ts, started here on a
-// free port with a temporary sessions folder) serves the built renderer (run
+// How it is driven: the real browser-mode host as `npm start` runs it (the bundle dist/host, a
+// process of its own on a free port with a temporary sessions folder) serves the built renderer (run
 // `npm run build:renderer` first); Playwright drives Debian's chromium (/usr/bin/chromium,
 // CHROMIUM_PATH to change) against it, as the end-to-end tests do. The page opens the large
 // preset, runs and stores its boot, opens the debugger and goes to step 1,000,000 (where the
@@ -18,11 +18,11 @@
 // ui_step_api_p99_ms (the API call's part: page -> host -> stepping worker -> page), and the setup's
 // ui_boot_large_stored_seconds and ui_debugger_start_seconds.
 //   npm run build:renderer && npx tsx bench/ui-step.ts
-import { launchChromium } from './browser';
+import { launchChromium, startHost } from './browser';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBrowserHost } from '../electron/node/browser-host';
+import { buildHost } from '../scripts/build-cli.mjs';
 
 const THINK_MS = 150;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,7 +34,8 @@ const round = (n: number) => Number(n.toFixed(2));
 
 export async function benchUiStep(): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-bench-'));
-  const host = await startBrowserHost({ port: 0, sessionsDir: path.join(dir, 'sessions') });
+  await buildHost({ ifStale: true });
+  const host = await startHost(dir);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -106,7 +107,8 @@ export async function benchUiStep(): Promise<Record<string, number>> {
     };
   } finally {
     await browser.close();
-    await host.close();
+    host.child.kill('SIGTERM');
+    await new Promise((r) => host.child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
 }

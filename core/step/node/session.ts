@@ -16,6 +16,12 @@ const DEFAULT_ENTRY = new URL('./worker.mjs', import.meta.url);
 export const SHADOW_LAG = 512;
 /** How many steps up to the live one have their state recorded by the follower. */
 export const TRAIL = 512;
+/**
+ * How long after a step the follower waits before it records (unless a step back needs it
+ * sooner): the page draws the step meanwhile, and on two cores the follower's work and the
+ * states it sends competed with that frame.
+ */
+export const FOLLOW_DELAY_MS = 50;
 /** Recorded states kept (the oldest recorded goes first). */
 const CACHE_LIMIT = 4 * TRAIL;
 
@@ -128,6 +134,8 @@ export class StepSession {
   private followerAt = -1;
   private followTarget = -1;
   private following: Promise<void> = Promise.resolve();
+  /** Ends the follower's wait (FOLLOW_DELAY_MS) now, when one is waiting. */
+  private hurry: (() => void) | null = null;
   /** Standby runs behind the live step (a replay takes one and moves it forward). */
   private standbys: Standby[] = [];
   /** Bumped when the follower is stopped: its chained work of before then does nothing. */
@@ -195,6 +203,9 @@ export class StepSession {
     if (command.op === 'run-to' && command.seq < this.position.seq) return this.goto(command.seq);
     let send: StepCommand = command;
     if (this.position.seq < this.live.seq) {
+      // The steps up to the live one, as the follower records them.
+      this.hurry?.();
+      await this.following;
       const answer = this.fromTrail(command);
       if (answer && 'state' in answer) return (this.position = answer.state);
       if (answer) send = answer.live;
@@ -214,6 +225,7 @@ export class StepSession {
     if (seq > this.position.seq) return this.do({ op: 'run-to', seq });
     let hit = this.recorded.get(seq);
     if (!hit && seq <= this.followTarget && seq > this.followTarget - TRAIL) {
+      this.hurry?.();
       await this.following; // the follower is recording that step now
       hit = this.recorded.get(seq);
     }
@@ -285,6 +297,18 @@ export class StepSession {
     const from = Math.max(0, target - TRAIL + 1);
     const epoch = this.followerEpoch;
     this.following = this.following
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            const go = () => {
+              clearTimeout(timer);
+              if (this.hurry === go) this.hurry = null;
+              resolve();
+            };
+            const timer = setTimeout(go, FOLLOW_DELAY_MS);
+            this.hurry = go;
+          }),
+      )
       .then(async () => {
         if (this.closed || epoch !== this.followerEpoch) return;
         if (!this.follower) {
