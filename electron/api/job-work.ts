@@ -125,7 +125,7 @@ export interface JobContext {
 export interface RunStore {
   /** Takes the trace as the boot emits it. */
   sink: TraceSink;
-  /** Chunks the sink keeps as they are (no copy), if it has them: the emitter writes into them. */
+  /** Chunks the sink keeps as they are (no copy), if it has them: the emitter must write into them. */
   chunks?: ChunkSource;
   /** Events committed to the file so far. */
   stored(): number;

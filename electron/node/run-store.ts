@@ -1,7 +1,7 @@
 // A run's trace stored by a thread of its own while the boot goes on (electron/api/job-work.ts
-// RunStore): the boot's thread copies each trace chunk (a few MB) into a slot of shared memory
-// (reused once stored) and posts its slot with the strings and symbols that are new since the
-// last one; the store thread (the same worker script, started with `workerData.runStore`) writes
+// RunStore): the boot's emitter writes each trace chunk (a few MB) straight into a slot of shared
+// memory (`chunks`, reused once stored) and the sink posts its slot with the strings and symbols
+// that are new since the last one; the store thread (the same worker script, started with `workerData.runStore`) writes
 // the chunks with the session's RunWriter, two (a full posting group) or all that wait per
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
@@ -53,7 +53,7 @@ export interface RunStoreData {
 }
 
 /**
- * A chunk is copied into a slot of shared memory (the slot's buffer goes with its first use):
+ * A chunk is written into a slot of shared memory (the slot's buffer goes with its first use):
  * a slot is reused once the store has stored the chunk in it, so no buffer is allocated per chunk
  * (3 MB of new ArrayBuffers per chunk cost the boot's thread its copies and major GCs).
  */
@@ -208,37 +208,26 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
         if (!until()) Atomics.wait(words, CHUNKS_STORED, seen, 100);
       }
     };
+    /** Each of DEFAULT_CHUNK_EVENTS events, the emitter's chunk size. */
     const slots: {
       buffer: SharedArrayBuffer;
       chunk: TraceChunk;
-      capacity: number;
       /** Whether the store has this buffer (it comes with the slot's first chunk). */
       sent: boolean;
     }[] = [];
     /** Slots holding chunks not yet stored: [chunk number, slot], in posting order. */
     const busy: [number, number][] = [];
     const free: number[] = [];
-    const newSlot = (length: number) => {
-      const capacity = Math.max(length, DEFAULT_CHUNK_EVENTS);
-      const buffer = new SharedArrayBuffer(capacity * BYTES_PER_EVENT);
-      return { buffer, chunk: slotChunk(buffer), capacity, sent: false };
-    };
-    /** A slot for `length` events: a free one, a new one, or the next one the store frees. */
-    const slotFor = (length: number): number => {
+    /** A slot to write into: a free one, a new one, or the next one the store frees. */
+    const freeSlot = (): number => {
       for (;;) {
         const stored = storedChunks();
         while (busy.length > 0 && busy[0]![0] < stored) free.push(busy.shift()![1]);
-        const fits = free.findIndex((s) => slots[s]!.capacity >= length);
-        if (fits >= 0) return free.splice(fits, 1)[0]!;
+        if (free.length > 0) return free.shift()!;
         if (slots.length < MAX_PENDING) {
-          slots.push(newSlot(length));
+          const buffer = new SharedArrayBuffer(DEFAULT_CHUNK_EVENTS * BYTES_PER_EVENT);
+          slots.push({ buffer, chunk: slotChunk(buffer), sent: false });
           return slots.length - 1;
-        }
-        // Every slot made, none free is big enough (a longer chunk than before): one replaced.
-        if (free.length > 0) {
-          const slot = free.shift()!;
-          slots[slot] = newSlot(length);
-          return slot;
         }
         // Bounded: the boot waits when the store is this far behind.
         wait(() => storedChunks() > busy[0]![0]);
@@ -249,13 +238,11 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
         write(chunk, table: StringTable, specs: readonly SymbolSpec[]) {
           failed();
           const length = chunk.length;
-          // Written by the emitter into a slot (`chunks`): posted as it is; else copied into one.
-          const own = slots.findIndex((s) => s.chunk === chunk);
-          const slot = own >= 0 ? own : slotFor(length);
+          // Written by the emitter into one of the slots (`chunks`): posted as it is.
+          const slot = slots.findIndex((s) => s.chunk === chunk);
+          if (slot < 0)
+            throw new Error('the run store takes only chunks from its own slots (useChunks)');
           const into = slots[slot]!;
-          if (own < 0)
-            for (const [name] of LAYOUT)
-              (into.chunk[name] as Uint8Array).set((chunk[name] as Uint8Array).subarray(0, length));
           const message: ToStore = {
             slot,
             base: chunk.base,
@@ -276,7 +263,7 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
         },
       },
       // The emitter writes each chunk straight into a free slot (no copy on the boot's thread).
-      chunks: { next: () => slots[slotFor(DEFAULT_CHUNK_EVENTS)]!.chunk },
+      chunks: { next: () => slots[freeSlot()]!.chunk },
       stored: storedEvents,
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
