@@ -96,7 +96,7 @@ export function VirtualText({ text, trailer, table = false, testId, ariaLabel }:
   const labels: ReactNode[] = [];
   for (let i = first; i <= last; i++) {
     rows.push(line(i, from, to));
-    if (label > 0 && i > 0) labels.push(line(i, 0, label, 'vtext-line'));
+    if (label > 0 && i > 0) labels.push(line(i, 0, label));
   }
   // Pinned parts are drawn over the text they repeat, on the background: the same pixels until
   // the text scrolls from under them.
