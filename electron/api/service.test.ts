@@ -211,6 +211,31 @@ describe('sessions through the API', () => {
     expect((await dispatch(fx.service.handlers, 'app.info', {})).ok).toBe(true);
   });
 
+  it('runs only the text it is sent, whichever text the editor had validated before', async () => {
+    const machine = await example();
+    const { sessionId } = await call(fx.service.handlers, 'session.new', {
+      machineName: machine.name,
+      machineText: machine.text,
+    });
+    const broken = machine.text.replace('"cpus"', '"cpuz"');
+    expect(await call(fx.service.handlers, 'machine.validate', { text: machine.text })).toEqual({
+      ok: true,
+      problems: [],
+    });
+    await expect(
+      call(fx.service.handlers, 'run.start', { sessionId, machineText: broken }),
+    ).rejects.toThrow(/the machine is not valid/);
+    expect((await call(fx.service.handlers, 'machine.validate', { text: broken })).ok).toBe(false);
+    await expect(
+      call(fx.service.handlers, 'run.start', { sessionId, machineText: broken }),
+    ).rejects.toThrow(/the machine is not valid/);
+    // The valid text once more, after the broken one was the last parsed.
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
+      sessionId,
+      machineText: machine.text,
+    });
+    expect((await fx.finished(jobId)).state).toBe('done');
+  });
   it('keeps an uploaded file only when it is a session, with a name of its own', async () => {
     const bad = await dispatch(fx.service.handlers, 'session.upload', {
       fileName: '../../evil.irqlab',
