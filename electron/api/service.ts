@@ -17,6 +17,7 @@ import type {
   RunDevice,
   RunDiffView,
   RunResult,
+  SessionState,
 } from './channels';
 import type { Handlers } from './dispatch';
 import { compareRealWithPredicted, type PredictedOwner } from '../../core/import/real-vs-predicted';
@@ -188,11 +189,13 @@ export function createService(options: ServiceOptions): Service {
     if (lastParse?.text !== text) lastParse = { text, result: parseMachineJson(text) };
     return lastParse.result;
   };
-  const parseSoon = <T extends { sessionId: string }>(opened: T, text: string): T => {
-    setImmediate(() => {
-      if (library.isOpen(opened.sessionId)) parseMachineOnce(text);
-    });
-    return opened;
+  const parseSoon = (state: SessionState): SessionState => {
+    const text = state.machine?.text;
+    if (text !== undefined)
+      setImmediate(() => {
+        if (library.isOpen(state.sessionId)) parseMachineOnce(text);
+      });
+    return state;
   };
 
   const startRun = (
@@ -377,15 +380,15 @@ export function createService(options: ServiceOptions): Service {
     },
 
     'session.new': ({ machineName, machineText, realInterrupts }) =>
-      parseSoon(library.create(machineName, machineText, realInterrupts), machineText),
-    'session.open': ({ name }) => library.openByName(name),
-    'session.openRecent': ({ recentId }) => library.openRecent(recentId),
+      parseSoon(library.create(machineName, machineText, realInterrupts)),
+    'session.open': ({ name }) => parseSoon(library.openByName(name)),
+    'session.openRecent': ({ recentId }) => parseSoon(library.openRecent(recentId)),
     'session.openDialog': () => library.openDialog(),
     'session.upload': ({ fileName, base64 }) =>
       library.upload(fileName, Buffer.from(base64, 'base64')),
     'session.recent': () => library.recent(),
     'session.save': ({ sessionId, machineName, machineText }) =>
-      parseSoon(library.save(sessionId, machineName, machineText), machineText),
+      parseSoon(library.save(sessionId, machineName, machineText)),
     'session.saveAs': ({ sessionId, machineName, machineText, name, overwrite }) =>
       library.saveAs(sessionId, machineName, machineText, name, overwrite, busy),
     'session.close': ({ sessionId }) => {
