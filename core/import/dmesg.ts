@@ -146,6 +146,8 @@ const RENAMED =
 const NETDEV_LINE =
   /^[\w-]+ [0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7](?: ((?:[A-Za-z][\w.-]{0,14})|\(uninitialized\)):|: (eth\d+):) /i;
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
+const DMAR_LINE = /^dmar/i;
+const AMD_VI_LINE = /^(?:pci |amd-vi: )/i;
 
 function normBdf(s: string): string {
   const b = s.toLowerCase();
@@ -505,9 +507,11 @@ export class DmesgParser {
       }
       return;
     }
+    // Each of intelIommu's patterns starts with "DMAR", each of amdIommu's with "pci " or
+    // "AMD-Vi: " (case aside): the other lines skip them (a pattern's first run compiles it).
     if (
-      this.intelIommu(m, at) ||
-      this.amdIommu(m, at) ||
+      (DMAR_LINE.test(m) && this.intelIommu(m, at)) ||
+      (AMD_VI_LINE.test(m) && this.amdIommu(m, at)) ||
       this.pciLine(m, at) ||
       this.platformLine(m, at)
     )

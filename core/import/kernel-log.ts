@@ -224,6 +224,8 @@ export function classifyLine(line: string): ClassifiedLine {
       }
       continue;
     }
+    // Both start with "[": most messages do not, and these two (Unicode) cost the most to compile.
+    if (s.charCodeAt(0) !== 91) break;
     if ((r = CTIME.exec(s))) {
       s = s.slice(r[0].length);
       out.transport ??= 'dmesg -T';
