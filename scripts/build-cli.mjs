@@ -62,6 +62,8 @@ const zodEnglishOnly = {
 const LAZY = {
   'better-sqlite3': `export default function Database(...args) { return new (require('better-sqlite3'))(...args); }`,
   'node:child_process': `export function spawn(...args) { return require('node:child_process').spawn(...args); }`,
+  // readline (and its promises API) only for stdin (irqlab step) and files too big to read whole.
+  'node:readline': `export function createInterface(...args) { return require('node:readline').createInterface(...args); }`,
   'node:zlib': `export function crc32(...args) { return require('node:zlib').crc32(...args); }\nexport function gunzipSync(...args) { return require('node:zlib').gunzipSync(...args); }`,
 };
 const lazyModules = {
