@@ -19,7 +19,8 @@
 //
 // It also builds the browser-mode host for `npm start` (buildHost, below).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkStamp, ownInputs, writeStamp } from './stamp.mjs';
@@ -159,6 +160,12 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
     banner: { js: '(function (require, __irqlab_import_meta_url) {' },
     footer: { js: '})' },
   });
+  // The build id on the bundle's first line: the code cache is read only for the bundle it was
+  // made for (scripts/cli-bundle.mjs).
+  const bundleFile = path.join(outdir, 'cli.js');
+  const bundle = readFileSync(bundleFile);
+  const buildId = createHash('sha1').update(bundle).digest('hex');
+  writeFileSync(bundleFile, Buffer.concat([Buffer.from(`// irqlab-build ${buildId}\n`), bundle]));
   const worker = await build({
     ...common,
     entryPoints: { worker: 'core/step/node/worker.ts' },

@@ -400,7 +400,10 @@ export class KernelLogReader {
 
   feed(raw: string, lineNo: number, emit: KernelLogSink): void {
     if (
-      (this.entry !== null || raw.startsWith('__CURSOR=') || VERBOSE_HEADER.test(raw)) &&
+      // A verbose entry's header starts with a letter or a digit, never dmesg's "[".
+      (this.entry !== null ||
+        raw.startsWith('__CURSOR=') ||
+        (raw.charCodeAt(0) !== 91 && VERBOSE_HEADER.test(raw))) &&
       this.entryLine(raw, lineNo, emit)
     )
       return;
