@@ -49,7 +49,7 @@ describe('bin/irqlab.mjs with a built bundle', () => {
     for (let i = 4096; i < damaged.length; i += 997) damaged[i]! ^= 0x5a;
     // Another bundle of the same length would pass V8's own check (the source's length).
     const otherBuild = Buffer.from(good);
-    otherBuild.write('0'.repeat(40), 'irqlabc1'.length, 'latin1');
+    otherBuild.write('0'.repeat(40), 8, 'latin1'); // the build id, after the magic
     try {
       for (const bad of [damaged, otherBuild, good.subarray(0, good.length >> 1)]) {
         writeFileSync(cacheFile, bad);
