@@ -56,6 +56,26 @@ const zodEnglishOnly = {
 };
 
 /**
+ * zod's fromJSONSchema left out of the CLI: nothing in it reads a JSON Schema, and that module's
+ * evaluation (its own z object, spread from every export of zod's schemas and checks) is part of
+ * every start. The stand-in says so if something ever calls it.
+ */
+const zodWithoutFromJsonSchema = {
+  name: 'zod-without-from-json-schema',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: 'from-json-schema', namespace: 'zod-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-stub' }, () => ({
+      contents:
+        "export function fromJSONSchema() { throw new Error('zod fromJSONSchema is not in the irqlab CLI bundle (scripts/build-cli.mjs)'); }",
+    }));
+  },
+};
+
+/**
  * Modules loaded at their first use, not at start: most commands need none of them, and loading
  * better-sqlite3 (a native addon) costs more than the rest of `irqlab --help`. Each stands in with
  * the names the sources import from it (a new name fails the build: "No matching export").
@@ -133,7 +153,9 @@ const ESM = {
 function sourcesOf(...builds) {
   return builds
     .flatMap((b) => Object.keys(b.metafile.inputs))
-    .filter((f) => !f.startsWith('zod-en:') && !f.startsWith('lazy:'));
+    .filter(
+      (f) => !f.startsWith('zod-en:') && !f.startsWith('zod-stub:') && !f.startsWith('lazy:'),
+    );
 }
 
 /**
@@ -154,7 +176,7 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
   const cli = await build({
     ...common,
     entryPoints: { cli: 'core/cli/run.ts' },
-    plugins: [zodEnglishOnly, lazyModules],
+    plugins: [zodEnglishOnly, zodWithoutFromJsonSchema, lazyModules],
     format: 'cjs',
     define: { 'import.meta.url': '__irqlab_import_meta_url' },
     banner: { js: '(function (require, __irqlab_import_meta_url) {' },
