@@ -3,11 +3,11 @@
 // `npm run build:cli`, which postinstall and `npm start` run) when that bundle is up to date with
 // its sources; otherwise, as in a fresh checkout or after an edit, the TypeScript sources through
 // tsx, which costs about a second per start, and says so on stderr. IRQLAB_FROM_SOURCE=1 asks
-// for the sources (no note); IRQLAB_CLI_DIR names another bundle folder (tests). Built-ins come
-// through process.getBuiltinModule, as in the two modules it imports: an import of a built-in
-// makes its ES module facade, which costs every start (scripts/cli-bundle.mjs).
-import { runCliBundle } from '../scripts/cli-bundle.mjs';
-import { checkStamp } from '../scripts/stamp.mjs';
+// for the sources (no note); IRQLAB_CLI_DIR names another bundle folder (tests). It imports one
+// module, which has the stamp check and the runner (each ES module costs a start a resolve, a
+// read and a compile). Built-ins come through process.getBuiltinModule, as there: an import of a
+// built-in makes its ES module facade, which costs every start (scripts/cli-bundle.mjs).
+import { checkStamp, runCliBundle } from '../scripts/cli-bundle.mjs';
 
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');

@@ -19,7 +19,8 @@
 //
 // It also builds the browser-mode host for `npm start` (buildHost, below).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkStamp, ownInputs, writeStamp } from './stamp.mjs';
@@ -55,6 +56,26 @@ const zodEnglishOnly = {
 };
 
 /**
+ * zod's fromJSONSchema left out of the CLI: nothing in it reads a JSON Schema, and that module's
+ * evaluation (its own z object, spread from every export of zod's schemas and checks) is part of
+ * every start. The stand-in says so if something ever calls it.
+ */
+const zodWithoutFromJsonSchema = {
+  name: 'zod-without-from-json-schema',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: 'from-json-schema', namespace: 'zod-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-stub' }, () => ({
+      contents:
+        "export function fromJSONSchema() { throw new Error('zod fromJSONSchema is not in the irqlab CLI bundle (scripts/build-cli.mjs)'); }",
+    }));
+  },
+};
+
+/**
  * Modules loaded at their first use, not at start: most commands need none of them, and loading
  * better-sqlite3 (a native addon) costs more than the rest of `irqlab --help`. Each stands in with
  * the names the sources import from it (a new name fails the build: "No matching export").
@@ -62,6 +83,8 @@ const zodEnglishOnly = {
 const LAZY = {
   'better-sqlite3': `export default function Database(...args) { return new (require('better-sqlite3'))(...args); }`,
   'node:child_process': `export function spawn(...args) { return require('node:child_process').spawn(...args); }`,
+  // readline (and its promises API) only for stdin (irqlab step) and files too big to read whole.
+  'node:readline': `export function createInterface(...args) { return require('node:readline').createInterface(...args); }`,
   'node:zlib': `export function crc32(...args) { return require('node:zlib').crc32(...args); }\nexport function gunzipSync(...args) { return require('node:zlib').gunzipSync(...args); }`,
 };
 const lazyModules = {
@@ -130,7 +153,9 @@ const ESM = {
 function sourcesOf(...builds) {
   return builds
     .flatMap((b) => Object.keys(b.metafile.inputs))
-    .filter((f) => !f.startsWith('zod-en:') && !f.startsWith('lazy:'));
+    .filter(
+      (f) => !f.startsWith('zod-en:') && !f.startsWith('zod-stub:') && !f.startsWith('lazy:'),
+    );
 }
 
 /**
@@ -151,12 +176,18 @@ export async function buildCli({ outdir = CLI_DIR, ifStale = false } = {}) {
   const cli = await build({
     ...common,
     entryPoints: { cli: 'core/cli/run.ts' },
-    plugins: [zodEnglishOnly, lazyModules],
+    plugins: [zodEnglishOnly, zodWithoutFromJsonSchema, lazyModules],
     format: 'cjs',
     define: { 'import.meta.url': '__irqlab_import_meta_url' },
     banner: { js: '(function (require, __irqlab_import_meta_url) {' },
     footer: { js: '})' },
   });
+  // The build id on the bundle's first line: the code cache is read only for the bundle it was
+  // made for (scripts/cli-bundle.mjs).
+  const bundleFile = path.join(outdir, 'cli.js');
+  const bundle = readFileSync(bundleFile);
+  const buildId = createHash('sha1').update(bundle).digest('hex');
+  writeFileSync(bundleFile, Buffer.concat([Buffer.from(`// irqlab-build ${buildId}\n`), bundle]));
   const worker = await build({
     ...common,
     entryPoints: { worker: 'core/step/node/worker.ts' },

@@ -39,6 +39,31 @@ describe('bin/irqlab.mjs with a built bundle', () => {
     expect(readFileSync(path.join(dir, 'cli.js.v8cache')).length).toBeGreaterThan(10_000);
   });
 
+  it('reads no code cache that is damaged or made for another build: same answers, made again', () => {
+    const cacheFile = path.join(dir, 'cli.js.v8cache');
+    const good = readFileSync(cacheFile);
+    const expected = irqlab(['import', ...artefacts, '--simulate']);
+    expect(expected.status, expected.stderr).toBe(0);
+    // V8 checks none of its data's bytes: a damaged byte used to crash the process (SIGSEGV).
+    const damaged = Buffer.from(good);
+    for (let i = 4096; i < damaged.length; i += 997) damaged[i]! ^= 0x5a;
+    // Another bundle of the same length would pass V8's own check (the source's length).
+    const otherBuild = Buffer.from(good);
+    otherBuild.write('0'.repeat(40), 8, 'latin1'); // the build id, after the magic
+    try {
+      for (const bad of [damaged, otherBuild, good.subarray(0, good.length >> 1)]) {
+        writeFileSync(cacheFile, bad);
+        const r = irqlab(['import', ...artefacts, '--simulate']);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toBe(expected.stdout);
+        expect(r.stderr).toBe(expected.stderr);
+        expect(readFileSync(cacheFile).equals(bad)).toBe(false);
+      }
+    } finally {
+      writeFileSync(cacheFile, good);
+    }
+  });
+
   it('imports and predicts in one process from the bundle (import --simulate)', () => {
     const r = irqlab(['import', ...artefacts, '--simulate', '--interrupts']);
     expect(r.status, r.stderr).toBe(0);

@@ -8,14 +8,17 @@
 // something imports it, and that something then has a new mtime. Files of installed packages
 // are not listed one by one (the renderer reads over a thousand of monaco's): npm rewrites
 // node_modules/.package-lock.json on every install, and that file stands for them all.
-// Built-ins through process.getBuiltinModule, not import: bin/irqlab.mjs loads this module on every
-// start, and an import of a built-in makes its ES module facade, which reads every export
-// (node:fs's lazy ones load the fs streams and promises).
-const { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } =
+//
+// The check itself (checkStamp) lives in cli-bundle.mjs, beside the CLI bundle's runner, so that
+// bin/irqlab.mjs loads one module at every start, not two (each costs a resolve, a read and a
+// compile); it is exported from here too. Built-ins through process.getBuiltinModule, as there.
+import { checkStamp, STAMP_VERSION as VERSION } from './cli-bundle.mjs';
+
+const { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } =
   process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
 
-const VERSION = 1;
+export { checkStamp };
 
 /**
  * Records a build. `inputs` and `outputs` are paths (absolute or relative to `root`);
@@ -51,35 +54,6 @@ export function ownInputs(inputs, root) {
   const marker = path.join('node_modules', '.package-lock.json');
   if (existsSync(path.join(root, marker))) own.push(marker);
   return own;
-}
-
-/**
- * `{ fresh: true }`, or `{ fresh: false, reason }` naming the first file that differs
- * (relative to `root`), or the stamp's absence.
- */
-export function checkStamp(stampFile, root) {
-  let stamp;
-  try {
-    stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
-  } catch {
-    return { fresh: false, reason: 'not built' };
-  }
-  if (stamp?.version !== VERSION || !Array.isArray(stamp.inputs) || !Array.isArray(stamp.outputs))
-    return { fresh: false, reason: 'not built' };
-  // `rel` is path.relative's: joined by hand, as path.join's normalising of each of ~160 paths
-  // costs this check (run at every start of the CLI) more than its stat calls.
-  const base = root.endsWith(path.sep) ? root : root + path.sep;
-  for (const [rel, size] of stamp.outputs) {
-    const st = statSync(base + rel, { throwIfNoEntry: false });
-    if (!st || st.size !== size) return { fresh: false, reason: `${rel} missing or changed` };
-  }
-  for (const [rel, mtimeMs, size] of stamp.inputs) {
-    const st = statSync(base + rel, { throwIfNoEntry: false });
-    if (!st) return { fresh: false, reason: `${rel} removed` };
-    if (st.mtimeMs !== mtimeMs || st.size !== size)
-      return { fresh: false, reason: `${rel} changed` };
-  }
-  return { fresh: true };
 }
 
 /** Every file under `dir` (a build's output folder), as absolute paths. */

@@ -146,6 +146,13 @@ const RENAMED =
 const NETDEV_LINE =
   /^[\w-]+ [0-9a-f]{4,5}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7](?: ((?:[A-Za-z][\w.-]{0,14})|\(uninitialized\)):|: (eth\d+):) /i;
 const BDF_RE = /^((?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7])$/i;
+// The starts of the lines that the runs of anchored patterns in message() read (case aside): a
+// line that starts otherwise skips the run (a pattern's first run compiles it).
+const MESSAGE_A = /^(?:DMI: |Linux version |usb usb|Kernel c|Command line: |ACPI: )/i;
+const MESSAGE_B = /^(?:ACPI: |IOAPIC\[|smpboot: |CPU topo: |smp: |x86: |x2apic|Enabled x2apic)/i;
+const MESSAGE_C = /^(?:NR_IRQS|ACPI: |hpet)/i;
+const DMAR_LINE = /^dmar/i;
+const AMD_VI_LINE = /^(?:pci |amd-vi: )/i;
 
 function normBdf(s: string): string {
   const b = s.toLowerCase();
@@ -312,202 +319,211 @@ export class DmesgParser {
       this.obs.faultsSuppressed += Number(r[1]);
       return;
     }
-    if ((r = /^DMI: (.+?)(?:, BIOS .*)?$/.exec(m))) {
-      p.name = r[1]!.trim();
-      b.note('$.name', at);
-      return;
-    }
-    if ((r = /^Linux version (\S+)/.exec(m))) {
-      // A log of several boots (journalctl -k across reboots): the last boot describes the machine.
-      if (this.sawBoot) {
-        this.newBoot();
-        this.log.bootLine = this.msgLine;
-        this.bootLines = 1;
-      }
-      this.sawBoot = true;
-      (this.b.part.kernel ??= {}).version = r[1]!;
-      this.b.note('$.kernel.version', at);
-      return;
-    }
-    if ((r = /^usb usb\d+: Manufacturer: Linux (\d+\.\d+\S*) \S+$/.exec(m))) {
-      // A root hub's manufacturer string is the running kernel's release (usb_init_root_hub
-      // prints "<sysname> <release> <hcd>"): a log cut before its "Linux version" line still
-      // names its kernel. Only root hubs: a device's own string ("usb 3-1.1: Manufacturer: Linux
-      // 5.4.62 with aspeed_vhub", a BMC's gadget) is another kernel's.
-      const k = (p.kernel ??= {});
-      if (k.version === undefined) {
-        k.version = r[1]!;
-        b.note('$.kernel.version', at);
-      }
-      return;
-    }
-    if ((r = /^(?:Kernel c|C)ommand line: (.*)$/.exec(m))) {
-      const k = (p.kernel ??= {});
-      // "Command line:" comes first and is what /proc/cmdline shows.
-      if (k.cmdline === undefined) {
-        k.cmdline = r[1]!.trim();
-        b.note('$.kernel.cmdline', at);
-      }
-      return;
-    }
-    // "ACPI: DMAR 0x00000000DD7C5B5F 0001C8 (v01 ...": 3.x kernels print the address without 0x.
-    if ((r = /^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?[0-9A-Fa-f]{8,16} ([0-9A-Fa-f]{6,8}) \(v/.exec(m))) {
-      this.obs.acpiTables.set(r[1]!, parseInt(r[2]!, 16));
-      if (!this.obs.acpiTableLines.has(r[1]!)) this.obs.acpiTableLines.set(r[1]!, at);
-      this.obs.lineOf.acpiTables ??= at;
-      return;
-    }
-    if (
-      (r =
-        /^ACPI: (LAPIC|X2APIC) \((?:acpi_id|apic_id)\[(0x[0-9a-f]+)\] (?:lapic_id|uid)\[(0x[0-9a-f]+)\] (enabled|disabled)\)/i.exec(
-          m,
-        ))
-    ) {
-      if (r[4] !== 'enabled') return;
-      const apicId = r[1] === 'LAPIC' ? int(r[3]!) : int(r[2]!);
-      if ((r[1] === 'LAPIC' && apicId === 0xff) || this.cpus.some((c) => c.apic_id === apicId))
+    if (MESSAGE_A.test(m)) {
+      if ((r = /^DMI: (.+?)(?:, BIOS .*)?$/.exec(m))) {
+        p.name = r[1]!.trim();
+        b.note('$.name', at);
         return;
-      this.b.note(`$.cpus.list[${this.cpus.length}]`, at);
-      this.cpus.push({ cpu: this.cpus.length, apic_id: apicId });
-      return;
+      }
+      if ((r = /^Linux version (\S+)/.exec(m))) {
+        // A log of several boots (journalctl -k across reboots): the last boot describes the machine.
+        if (this.sawBoot) {
+          this.newBoot();
+          this.log.bootLine = this.msgLine;
+          this.bootLines = 1;
+        }
+        this.sawBoot = true;
+        (this.b.part.kernel ??= {}).version = r[1]!;
+        this.b.note('$.kernel.version', at);
+        return;
+      }
+      if ((r = /^usb usb\d+: Manufacturer: Linux (\d+\.\d+\S*) \S+$/.exec(m))) {
+        // A root hub's manufacturer string is the running kernel's release (usb_init_root_hub
+        // prints "<sysname> <release> <hcd>"): a log cut before its "Linux version" line still
+        // names its kernel. Only root hubs: a device's own string ("usb 3-1.1: Manufacturer: Linux
+        // 5.4.62 with aspeed_vhub", a BMC's gadget) is another kernel's.
+        const k = (p.kernel ??= {});
+        if (k.version === undefined) {
+          k.version = r[1]!;
+          b.note('$.kernel.version', at);
+        }
+        return;
+      }
+      if ((r = /^(?:Kernel c|C)ommand line: (.*)$/.exec(m))) {
+        const k = (p.kernel ??= {});
+        // "Command line:" comes first and is what /proc/cmdline shows.
+        if (k.cmdline === undefined) {
+          k.cmdline = r[1]!.trim();
+          b.note('$.kernel.cmdline', at);
+        }
+        return;
+      }
+      // "ACPI: DMAR 0x00000000DD7C5B5F 0001C8 (v01 ...": 3.x kernels print the address without 0x.
+      if ((r = /^ACPI: ([A-Z0-9_!$]{4}) (?:0x)?[0-9A-Fa-f]{8,16} ([0-9A-Fa-f]{6,8}) \(v/.exec(m))) {
+        this.obs.acpiTables.set(r[1]!, parseInt(r[2]!, 16));
+        if (!this.obs.acpiTableLines.has(r[1]!)) this.obs.acpiTableLines.set(r[1]!, at);
+        this.obs.lineOf.acpiTables ??= at;
+        return;
+      }
+      if (
+        (r =
+          /^ACPI: (LAPIC|X2APIC) \((?:acpi_id|apic_id)\[(0x[0-9a-f]+)\] (?:lapic_id|uid)\[(0x[0-9a-f]+)\] (enabled|disabled)\)/i.exec(
+            m,
+          ))
+      ) {
+        if (r[4] !== 'enabled') return;
+        const apicId = r[1] === 'LAPIC' ? int(r[3]!) : int(r[2]!);
+        if ((r[1] === 'LAPIC' && apicId === 0xff) || this.cpus.some((c) => c.apic_id === apicId))
+          return;
+        this.b.note(`$.cpus.list[${this.cpus.length}]`, at);
+        this.cpus.push({ cpu: this.cpus.length, apic_id: apicId });
+        return;
+      }
     }
     if (/NR_CPUS\/possible_cpus limit of \d+ reached\. Processor \S+ ignored/.test(m)) {
       this.obs.ignoredProcessors++;
       this.obs.lineOf.ignoredProcessors ??= this.at();
       return;
     }
-    if (
-      (r = /^ACPI: IOAPIC \(id\[(0x[0-9a-f]+)\] address\[(0x[0-9a-f]+)\] gsi_base\[(\d+)\]\)/i.exec(
-        m,
-      ))
-    ) {
-      this.madtIoapics.push({
-        id: int(r[1]!),
-        address: r[2]!.toLowerCase(),
-        gsi_base: Number(r[3]),
-      });
-      return;
-    }
-    if (
-      (r =
-        /^IOAPIC\[(\d+)\]: apic_id (\d+), version (\d+), address (0x[0-9a-f]+), GSI (\d+)-(\d+)/i.exec(
-          m,
-        ))
-    ) {
-      const pins = Number(r[6]) - Number(r[5]) + 1;
-      const n = Number(r[1]);
-      if (n !== this.ioapics.length) return; // out of order or repeated: the first list stands
-      b.note(`$.ioapics[${n}]`, at);
-      this.ioapics.push({
-        id: Number(r[2]),
-        version: Number(r[3]),
-        address: r[4]!.toLowerCase(),
-        gsi_base: Number(r[5]),
-        ...(pins >= 1 && pins <= 240 ? { pins } : {}),
-      });
-      return;
-    }
-    if (
-      (r =
-        /^ACPI: INT_SRC_OVR \(bus (\d+) bus_irq (\d+) global_irq (\d+) (dfl|high|res|low) (dfl|edge|res|level)\)/.exec(
-          m,
-        ))
-    ) {
-      if (r[1] !== '0' || Number(r[2]) > 15) return;
-      const list = (p.interrupt_source_overrides ??= []);
-      const word = (w: string) => (w === 'dfl' || w === 'res' ? 'conforms' : w);
-      b.note(`$.interrupt_source_overrides[${list.length}]`, at);
-      list.push({
-        bus_irq: Number(r[2]),
-        gsi: Number(r[3]),
-        polarity: word(r[4]!) as 'conforms' | 'high' | 'low',
-        trigger: word(r[5]!) as 'conforms' | 'edge' | 'level',
-      });
-      return;
-    }
-    if (
-      (r =
-        /^(?:smpboot: Allowing (\d+) CPUs, (\d+) hotplug CPUs|CPU topo: Allowing (\d+) present CPUs plus (\d+) hotplug CPUs)/.exec(
-          m,
-        ))
-    ) {
-      const c = (p.cpus ??= {});
-      c.possible = r[1] !== undefined ? Number(r[1]) : Number(r[3]) + Number(r[4]);
-      b.note('$.cpus.possible', at);
-      return;
-    }
-    // "x86: Booted up 1 node, 2 CPUs" is the same line before 4.x renamed it (3.x kernels).
-    if ((r = /^(?:smp: Brought|x86: Booted) up (\d+) nodes?, (\d+) CPUs/.exec(m))) {
-      (p.cpus ??= {}).online_count = Number(r[2]);
-      b.note('$.cpus.online_count', at);
-      return;
-    }
-    if (/^x2apic: enabled by BIOS, switching to x2apic ops/.test(m)) {
-      const c = (p.cpus ??= {});
-      c.apic_mode = 'x2apic';
-      c.cpu_has_x2apic = true;
-      b.note('$.cpus.apic_mode', at);
-      b.note('$.cpus.cpu_has_x2apic', at);
-      this.obs.x2apicLines.push(m);
-      return;
-    }
-    if (
-      /^x2apic (enabled|disabled)|^x2apic: (IRQ remapping doesn't support X2APIC mode|disabled)|^Enabled x2apic/.test(
-        m,
-      )
-    ) {
-      const c = (p.cpus ??= {});
-      // Only a CPU that has x2APIC gets these lines about switching to it.
-      if (/enabled|doesn't support/i.test(m)) {
-        c.cpu_has_x2apic = true;
-        b.note('$.cpus.cpu_has_x2apic', at);
+    if (MESSAGE_B.test(m)) {
+      if (
+        (r =
+          /^ACPI: IOAPIC \(id\[(0x[0-9a-f]+)\] address\[(0x[0-9a-f]+)\] gsi_base\[(\d+)\]\)/i.exec(
+            m,
+          ))
+      ) {
+        this.madtIoapics.push({
+          id: int(r[1]!),
+          address: r[2]!.toLowerCase(),
+          gsi_base: Number(r[3]),
+        });
+        return;
       }
-      c.apic_mode ??= 'xapic';
-      this.obs.x2apicLines.push(m);
-      return;
+      if (
+        (r =
+          /^IOAPIC\[(\d+)\]: apic_id (\d+), version (\d+), address (0x[0-9a-f]+), GSI (\d+)-(\d+)/i.exec(
+            m,
+          ))
+      ) {
+        const pins = Number(r[6]) - Number(r[5]) + 1;
+        const n = Number(r[1]);
+        if (n !== this.ioapics.length) return; // out of order or repeated: the first list stands
+        b.note(`$.ioapics[${n}]`, at);
+        this.ioapics.push({
+          id: Number(r[2]),
+          version: Number(r[3]),
+          address: r[4]!.toLowerCase(),
+          gsi_base: Number(r[5]),
+          ...(pins >= 1 && pins <= 240 ? { pins } : {}),
+        });
+        return;
+      }
+      if (
+        (r =
+          /^ACPI: INT_SRC_OVR \(bus (\d+) bus_irq (\d+) global_irq (\d+) (dfl|high|res|low) (dfl|edge|res|level)\)/.exec(
+            m,
+          ))
+      ) {
+        if (r[1] !== '0' || Number(r[2]) > 15) return;
+        const list = (p.interrupt_source_overrides ??= []);
+        const word = (w: string) => (w === 'dfl' || w === 'res' ? 'conforms' : w);
+        b.note(`$.interrupt_source_overrides[${list.length}]`, at);
+        list.push({
+          bus_irq: Number(r[2]),
+          gsi: Number(r[3]),
+          polarity: word(r[4]!) as 'conforms' | 'high' | 'low',
+          trigger: word(r[5]!) as 'conforms' | 'edge' | 'level',
+        });
+        return;
+      }
+      if (
+        (r =
+          /^(?:smpboot: Allowing (\d+) CPUs, (\d+) hotplug CPUs|CPU topo: Allowing (\d+) present CPUs plus (\d+) hotplug CPUs)/.exec(
+            m,
+          ))
+      ) {
+        const c = (p.cpus ??= {});
+        c.possible = r[1] !== undefined ? Number(r[1]) : Number(r[3]) + Number(r[4]);
+        b.note('$.cpus.possible', at);
+        return;
+      }
+      // "x86: Booted up 1 node, 2 CPUs" is the same line before 4.x renamed it (3.x kernels).
+      if ((r = /^(?:smp: Brought|x86: Booted) up (\d+) nodes?, (\d+) CPUs/.exec(m))) {
+        (p.cpus ??= {}).online_count = Number(r[2]);
+        b.note('$.cpus.online_count', at);
+        return;
+      }
+      if (/^x2apic: enabled by BIOS, switching to x2apic ops/.test(m)) {
+        const c = (p.cpus ??= {});
+        c.apic_mode = 'x2apic';
+        c.cpu_has_x2apic = true;
+        b.note('$.cpus.apic_mode', at);
+        b.note('$.cpus.cpu_has_x2apic', at);
+        this.obs.x2apicLines.push(m);
+        return;
+      }
+      if (
+        /^x2apic (enabled|disabled)|^x2apic: (IRQ remapping doesn't support X2APIC mode|disabled)|^Enabled x2apic/.test(
+          m,
+        )
+      ) {
+        const c = (p.cpus ??= {});
+        // Only a CPU that has x2APIC gets these lines about switching to it.
+        if (/enabled|doesn't support/i.test(m)) {
+          c.cpu_has_x2apic = true;
+          b.note('$.cpus.cpu_has_x2apic', at);
+        }
+        c.apic_mode ??= 'xapic';
+        this.obs.x2apicLines.push(m);
+        return;
+      }
     }
     if ((r = /(?:Switched APIC routing to(?::)? |Setting APIC routing to )(.+?)\.?$/.exec(m))) {
       this.obs.apicRouting = r[1]!;
       this.obs.lineOf.apicRouting = at;
       return;
     }
-    if ((r = /^NR_IRQS: ?(\d+),? nr_irqs: ?(\d+)/.exec(m))) {
-      this.obs.nrIrqs = Number(r[2]);
-      return;
-    }
-    if ((r = /^ACPI: HPET id: (0x[0-9a-f]+) base: (0x[0-9a-f]+)/i.exec(m))) {
-      p.hpet = { ...(p.hpet ?? {}), address: r[2]!.toLowerCase() };
-      b.note('$.hpet.address', at);
-      return;
-    }
-    if ((r = /^hpet(\d+): at MMIO (0x[0-9a-f]+), IRQs ([\d, ]+)/i.exec(m))) {
-      const irqs = r[3]!.split(',').map((s) => Number(s.trim()));
-      this.hpetChannels.irqs = irqs;
-      p.hpet = { ...(p.hpet ?? {}), id: Number(r[1]), address: r[2]!.toLowerCase() };
-      if (irqs.length >= 3 && irqs.length <= 32) p.hpet.timers = irqs.length;
-      b.note('$.hpet', at);
-      return;
-    }
-    if ((r = /^hpet\d*: (\d+) comparators?, /.exec(m))) {
-      const n = Number(r[1]);
-      if (n >= 3 && n <= 32) {
-        p.hpet = { ...(p.hpet ?? {}), timers: n };
-        b.note('$.hpet.timers', at);
+    if (MESSAGE_C.test(m)) {
+      if ((r = /^NR_IRQS: ?(\d+),? nr_irqs: ?(\d+)/.exec(m))) {
+        this.obs.nrIrqs = Number(r[2]);
+        return;
       }
-      return;
-    }
-    if ((r = /^hpet: (\d+) channels of (\d+) reserved for per-cpu timers/.exec(m))) {
-      this.hpetChannels.reserved = Number(r[2]);
-      if (Number(r[2]) > 0) {
-        // Per-CPU HPET timers are set up only when the local APIC timer stops in deep C-states.
-        (p.cpus ??= {}).arat = false;
-        b.note('$.cpus.arat', at);
+      if ((r = /^ACPI: HPET id: (0x[0-9a-f]+) base: (0x[0-9a-f]+)/i.exec(m))) {
+        p.hpet = { ...(p.hpet ?? {}), address: r[2]!.toLowerCase() };
+        b.note('$.hpet.address', at);
+        return;
       }
-      return;
+      if ((r = /^hpet(\d+): at MMIO (0x[0-9a-f]+), IRQs ([\d, ]+)/i.exec(m))) {
+        const irqs = r[3]!.split(',').map((s) => Number(s.trim()));
+        this.hpetChannels.irqs = irqs;
+        p.hpet = { ...(p.hpet ?? {}), id: Number(r[1]), address: r[2]!.toLowerCase() };
+        if (irqs.length >= 3 && irqs.length <= 32) p.hpet.timers = irqs.length;
+        b.note('$.hpet', at);
+        return;
+      }
+      if ((r = /^hpet\d*: (\d+) comparators?, /.exec(m))) {
+        const n = Number(r[1]);
+        if (n >= 3 && n <= 32) {
+          p.hpet = { ...(p.hpet ?? {}), timers: n };
+          b.note('$.hpet.timers', at);
+        }
+        return;
+      }
+      if ((r = /^hpet: (\d+) channels of (\d+) reserved for per-cpu timers/.exec(m))) {
+        this.hpetChannels.reserved = Number(r[2]);
+        if (Number(r[2]) > 0) {
+          // Per-CPU HPET timers are set up only when the local APIC timer stops in deep C-states.
+          (p.cpus ??= {}).arat = false;
+          b.note('$.cpus.arat', at);
+        }
+        return;
+      }
     }
+    // Each of intelIommu's patterns starts with "DMAR", each of amdIommu's with "pci " or
+    // "AMD-Vi: " (case aside): the other lines skip them (a pattern's first run compiles it).
     if (
-      this.intelIommu(m, at) ||
-      this.amdIommu(m, at) ||
+      (DMAR_LINE.test(m) && this.intelIommu(m, at)) ||
+      (AMD_VI_LINE.test(m) && this.amdIommu(m, at)) ||
       this.pciLine(m, at) ||
       this.platformLine(m, at)
     )

@@ -224,6 +224,8 @@ export function classifyLine(line: string): ClassifiedLine {
       }
       continue;
     }
+    // Both start with "[": most messages do not, and these two (Unicode) cost the most to compile.
+    if (s.charCodeAt(0) !== 91) break;
     if ((r = CTIME.exec(s))) {
       s = s.slice(r[0].length);
       out.transport ??= 'dmesg -T';
@@ -398,7 +400,10 @@ export class KernelLogReader {
 
   feed(raw: string, lineNo: number, emit: KernelLogSink): void {
     if (
-      (this.entry !== null || raw.startsWith('__CURSOR=') || VERBOSE_HEADER.test(raw)) &&
+      // A verbose entry's header starts with a letter or a digit, never dmesg's "[".
+      (this.entry !== null ||
+        raw.startsWith('__CURSOR=') ||
+        (raw.charCodeAt(0) !== 91 && VERBOSE_HEADER.test(raw))) &&
       this.entryLine(raw, lineNo, emit)
     )
       return;

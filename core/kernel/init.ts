@@ -4,7 +4,7 @@
 import type { Machine } from '../model/schema';
 import { check_x2apic, default_setup_apic_routing, enable_IR_x2apic } from './apic';
 import { hpet_enable } from './hpet';
-import { applyRemappingInjections, applyVectorInjections } from './injections';
+import { applyRemappingInjections, applyVectorInjections } from './injection-effects';
 import { mp_map_pin_to_irq, setup_IO_APIC } from './ioapic';
 import { amdIommuForDev, amdIommuInfoLines } from './iommu/amd-ir';
 import { dmar_dev_scope_init, enable_drhd_fault_handling } from './iommu/dmar';

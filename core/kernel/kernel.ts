@@ -36,7 +36,8 @@ import {
 } from './irq/irqdesc';
 import type { KernelProfile } from './profiles';
 import { FUNCTION_ARGS } from './trace-symbols';
-import { applyDomainInjections, CallFailures, type Injection } from './injections';
+import { applyDomainInjections, CallFailures } from './injection-effects';
+import type { Injection } from './injections';
 import { IrqMatrix } from './vector/matrix';
 import {
   ApicChipData,

@@ -6,12 +6,8 @@ import { TraceEmitter } from '../trace/emitter';
 import { fire, type FireTarget } from '../hw/delivery';
 import { CpuMask } from '../kernel/cpumask';
 import { EINVAL } from '../kernel/errno';
-import {
-  applyMachineInjections,
-  CallFailures,
-  profileChanges,
-  type Injection,
-} from '../kernel/injections';
+import { applyMachineInjections, CallFailures, profileChanges } from '../kernel/injection-effects';
+import type { Injection } from '../kernel/injections';
 import { Kernel, Oops, Panic } from '../kernel/kernel';
 import {
   KernelProfileSchema,

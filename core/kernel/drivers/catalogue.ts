@@ -33,7 +33,7 @@ import { pcieportEntry } from './pcieport';
 import { pvscsiEntry } from './pvscsi';
 import { r8169Entry } from './r8169';
 import { ens1370Entry, hdaIntelEntry, intel8x0Entry, sofEntry } from './sound';
-import type { DriverEntry, DriverModel } from './types';
+import type { DriverEntry, DriverModel, PciIdMatch } from './types';
 import { virtioBlkEntry } from './virtio-blk';
 import { virtioNetEntry } from './virtio-net';
 import { virtioScsiEntry } from './virtio-scsi';
@@ -100,8 +100,45 @@ const TABLE: DriverEntry[] = [
   intelLpssSpiEntry,
 ];
 
-const BY_ID = TABLE.flatMap((e) => e.ids.filter((m) => m.vendorDevice).map((m) => ({ m, e })));
-const BY_CLASS = TABLE.flatMap((e) => e.ids.filter((m) => !m.vendorDevice).map((m) => ({ m, e })));
+/**
+ * One id match of the table, with what its vendor:device pattern lets be told without running it:
+ * `^vvvv:(dddd|dddd|...)$` is exactly a set of ids, and `^vvvv:...` needs that vendor. Running a
+ * regular expression the first time compiles it, and most of the table's are long alternations:
+ * a start (irqlab import --simulate) matched every function against all of them.
+ */
+interface Match {
+  m: PciIdMatch;
+  e: DriverEntry;
+  /** The ids the pattern matches, when it is a plain list. */
+  exact: Set<string> | null;
+  /** The "vvvv:" every id it matches starts with, when the pattern says. */
+  vendor: string | null;
+}
+
+const LIST = /^\^([0-9a-f]{4}):\(((?:[0-9a-f]{4}\|)*[0-9a-f]{4})\)\$$/;
+const SINGLE = /^\^([0-9a-f]{4}):([0-9a-f]{4})\$$/;
+const VENDOR = /^\^([0-9a-f]{4}):/;
+
+function match(m: PciIdMatch, e: DriverEntry): Match {
+  const re = m.vendorDevice;
+  if (!re || re.flags !== '') return { m, e, exact: null, vendor: null };
+  const list = LIST.exec(re.source);
+  if (list)
+    return {
+      m,
+      e,
+      exact: new Set(list[2]!.split('|').map((d) => `${list[1]}:${d}`)),
+      vendor: null,
+    };
+  const single = SINGLE.exec(re.source);
+  if (single) return { m, e, exact: new Set([`${single[1]}:${single[2]}`]), vendor: null };
+  const vendor = VENDOR.exec(re.source);
+  return { m, e, exact: null, vendor: vendor ? `${vendor[1]}:` : null };
+}
+
+const BY_ID = TABLE.flatMap((e) => e.ids.filter((m) => m.vendorDevice).map((m) => match(m, e)));
+const BY_CLASS = TABLE.flatMap((e) => e.ids.filter((m) => !m.vendorDevice).map((m) => match(m, e)));
+const ALL = [...BY_ID, ...BY_CLASS];
 
 /**
  * The driver that binds a function: the first entry whose ids match, or, when several drivers
@@ -114,8 +151,12 @@ export function driverFor(
   bound?: string | null,
 ): DriverModel | null {
   let first: DriverModel | null = null;
-  for (const { m, e } of [...BY_ID, ...BY_CLASS]) {
-    if (m.vendorDevice && !m.vendorDevice.test(vendorDevice.toLowerCase())) continue;
+  const id = vendorDevice.toLowerCase();
+  for (const { m, e, exact, vendor } of ALL) {
+    if (exact) {
+      if (!exact.has(id)) continue;
+    } else if (vendor !== null && !id.startsWith(vendor)) continue;
+    else if (m.vendorDevice && !m.vendorDevice.test(id)) continue;
     if (m.classCode && !m.classCode.test(classCode)) continue;
     if (!bound || e.model.name === bound) return e.model;
     first ??= e.model;
