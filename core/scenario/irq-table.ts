@@ -3,7 +3,7 @@
 // more to build, serialize and parse than the boot itself; as a dozen arrays of numbers (strings
 // interned once) they are written in one pass over the kernel's descriptors and read without
 // building any row that is not shown.
-import type { IrqData, IrqDomain } from '../kernel/irq/irqdesc';
+import type { IrqChip, IrqData, IrqDomain } from '../kernel/irq/irqdesc';
 import type { Kernel } from '../kernel/kernel';
 import { StringTable } from '../trace/strings';
 import { eachIrq } from './result';
@@ -88,26 +88,6 @@ export interface StoredIrqRow {
 /** A table as built: typed arrays (written out by irqTableText). */
 export type BuiltIrqTable = IrqTable<Int32Array | Float64Array>;
 
-/** A column being filled: a typed array that doubles when full. */
-class Column<A extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(
-    public data: A,
-    private readonly make: (n: number) => A,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = this.make(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-  get values(): A {
-    return this.data.subarray(0, this.length) as A;
-  }
-}
-
 /**
  * The irq table of a booted kernel, in one pass over its descriptors, as typed arrays: no object
  * per irq (on a 1536-CPU machine every allocation here costs a collection of the kernel's whole
@@ -130,56 +110,86 @@ export function buildIrqTable(
     }
     return i;
   };
-  // CPU lists are shared between irqs (one mask object for many): print each once.
-  const lists = new Map<object, number>();
-  const int = () => new Column(new Int32Array(1024), (n) => new Int32Array(n));
-  const wide = () => new Column(new Float64Array(1024), (n) => new Float64Array(n));
-  const c = {
-    irq: int(),
-    chip: int(),
-    hwirq: wide(),
-    vector: int(),
-    cpu: int(),
-    managed: int(),
-    owner: int(),
-    affinity: int(),
-    effective: int(),
-    actionStart: int(),
-    chainStart: int(),
-    chain: wide(),
+  // Chips, CPU lists and owners are shared between irqs (one object for many): each is looked up
+  // by the object, its string interned once (in the order first met, so the ids are the same).
+  const chips = new Map<IrqChip | null, number>();
+  const chipOf = (chip: IrqChip | null) => {
+    let id = chips.get(chip);
+    if (id === undefined) chips.set(chip, (id = strings.intern(chip?.name ?? '')));
+    return id;
   };
-  const actionNames: string[] = [];
+  const lists = new Map<object, number>();
   const cpuNames: number[] = [];
+  let lastOwner: string | null = null;
+  let lastOwnerId = 0;
+  // Every column sized for the descriptors there are (at most one irq each), the chain for
+  // three levels an irq (grown if deeper): filled by index, cut to length at the end.
+  const n = k.descs.length;
+  const irq = new Int32Array(n);
+  const chip = new Int32Array(n);
+  const hwirq = new Float64Array(n);
+  const vector = new Int32Array(n);
+  const cpu = new Int32Array(n);
+  const managed = new Int32Array(n);
+  const owner = new Int32Array(n);
+  const affinity = new Int32Array(n);
+  const effective = new Int32Array(n);
+  const actionStart = new Int32Array(n + 1);
+  const chainStart = new Int32Array(n + 1);
+  let chain = new Float64Array(9 * n + 9);
+  let levels = 0;
+  const actionNames: string[] = [];
+  let i = 0;
   eachIrq(k, (desc, f) => {
     const data = desc.data!;
-    c.irq.push(f.irq);
-    c.chip.push(strings.intern(data.chip!.name));
-    c.hwirq.push(data.hwirq);
-    c.vector.push(f.vector);
-    c.cpu.push(f.cpu);
-    c.managed.push(f.managed ? 1 : 0);
-    c.owner.push(strings.intern(f.owner));
-    c.actionStart.push(actionNames.length);
-    for (const a of desc.actions) actionNames.push(a);
+    irq[i] = f.irq;
+    chip[i] = chipOf(data.chip);
+    hwirq[i] = data.hwirq;
+    vector[i] = f.vector;
+    cpu[i] = f.cpu;
+    managed[i] = f.managed ? 1 : 0;
+    if (f.owner !== lastOwner) lastOwnerId = strings.intern((lastOwner = f.owner));
+    owner[i] = lastOwnerId;
+    actionStart[i] = actionNames.length;
+    const actions = desc.actions;
+    for (let a = 0; a < actions.length; a++) actionNames.push(actions[a]!);
     let l = lists.get(f.affinity);
     if (l === undefined) lists.set(f.affinity, (l = strings.intern(f.affinity.toList())));
-    c.affinity.push(l);
+    affinity[i] = l;
     const e = f.effective;
-    c.effective.push(e < 0 ? strings.intern('') : (cpuNames[e] ??= strings.intern(String(e))));
-    c.chainStart.push(c.chain.length / 3);
+    effective[i] = e < 0 ? strings.intern('') : (cpuNames[e] ??= strings.intern(String(e)));
+    chainStart[i] = levels;
     for (let level: IrqData | null = data; level; level = level.parent) {
-      const chip = level.chip?.name ?? '';
-      c.chain.push(domainOf(level.domain, chip));
-      c.chain.push(level.hwirq);
-      c.chain.push(strings.intern(chip));
+      if (levels * 3 + 3 > chain.length) {
+        const grown = new Float64Array(chain.length * 2);
+        grown.set(chain);
+        chain = grown;
+      }
+      const at = levels++ * 3;
+      chain[at] = domainOf(level.domain, level.chip?.name ?? '');
+      chain[at + 1] = level.hwirq;
+      chain[at + 2] = chipOf(level.chip);
     }
+    i++;
   });
-  c.actionStart.push(actionNames.length);
-  c.chainStart.push(c.chain.length / 3);
-  const out = { strings: [...strings.since(0)], actionNames } as BuiltIrqTable;
-  for (const [name, column] of Object.entries(c))
-    (out as Record<string, unknown>)[name] = column.values;
-  return out;
+  actionStart[i] = actionNames.length;
+  chainStart[i] = levels;
+  return {
+    strings: [...strings.since(0)],
+    actionNames,
+    irq: irq.subarray(0, i),
+    chip: chip.subarray(0, i),
+    hwirq: hwirq.subarray(0, i),
+    vector: vector.subarray(0, i),
+    cpu: cpu.subarray(0, i),
+    managed: managed.subarray(0, i),
+    owner: owner.subarray(0, i),
+    affinity: affinity.subarray(0, i),
+    effective: effective.subarray(0, i),
+    actionStart: actionStart.subarray(0, i + 1),
+    chainStart: chainStart.subarray(0, i + 1),
+    chain: chain.subarray(0, levels * 3),
+  };
 }
 
 /** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
