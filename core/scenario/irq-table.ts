@@ -192,18 +192,36 @@ export function buildIrqTable(
   };
 }
 
-/** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
-export function irqTableText(t: BuiltIrqTable): string {
-  const parts = [
+/**
+ * The stored text of a table in order: JSON text (strings), and each column's bytes (Uint8Array
+ * views of the columns), written in base64 where they stand. irqTableText joins them here; the
+ * app's store thread is handed them (the columns' buffers moved, not copied) and writes them.
+ */
+export type TextPart = string | Uint8Array;
+
+/** A built table as TextParts (see TextPart, IrqTable). */
+export function irqTableParts(t: BuiltIrqTable): TextPart[] {
+  const parts: TextPart[] = [
     `{"strings":${JSON.stringify(t.strings)},"actionNames":${JSON.stringify(t.actionNames)}`,
   ];
   for (const [name, type] of Object.entries(COLUMN_TYPES)) {
     const column = t[name as ColumnName];
-    const bytes = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
-    parts.push(`,"${name}":{"${type}":"${toBase64(bytes)}"}`);
+    parts.push(`,"${name}":{"${type}":"`);
+    parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+    parts.push('"}');
   }
   parts.push('}');
-  return parts.join('');
+  return parts;
+}
+
+/** Parts joined into their text, bytes in base64. */
+export function joinTextParts(parts: readonly TextPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : toBase64(p))).join('');
+}
+
+/** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
+export function irqTableText(t: BuiltIrqTable): string {
+  return joinTextParts(irqTableParts(t));
 }
 
 /**

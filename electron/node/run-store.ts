@@ -6,6 +6,9 @@
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
 // it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
+// The outputs come as UTF-8 bytes, moved rather than copied: the irq table's columns as soon as
+// they are built (the store writes their base64 while the boot's thread builds the rest), then
+// the rest's JSON; SQLite takes them as bytes, stored as the same text.
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -24,6 +27,7 @@ import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
+import type { TextPart } from '../../core/scenario/irq-table';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -67,10 +71,75 @@ type ToStore =
       symbols: SymbolSpec[];
     }
   | { traceEnded: true }
-  | { finish: string }
+  | { irqTable: OutputsBytes }
+  | { finish: Uint8Array }
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
+
+/**
+ * The outputs' text as it goes to the store (job-work.ts RunStore.irqTable and finish): UTF-8
+ * text, and bytes to write in base64 (the irq table's columns), every buffer moved with its
+ * message, and written into SQLite as bytes. A string of 27 MB (a 1536-CPU run's outputs) cost
+ * the boot's thread ~0.1 s to post, and the store another encoding of it for SQLite.
+ */
+type OutputsBytes = ['utf8' | 'base64', Uint8Array][];
+
+const encoder = new TextEncoder();
+
+/** Parts as the boot's thread sends them, and the buffers to move. */
+function outputsBytes(parts: readonly TextPart[]): {
+  bytes: OutputsBytes;
+  transfer: ArrayBuffer[];
+} {
+  const bytes: OutputsBytes = [];
+  let text: string[] = [];
+  const flush = () => {
+    if (text.length > 0) bytes.push(['utf8', encoder.encode(text.join(''))]);
+    text = [];
+  };
+  for (const part of parts) {
+    if (typeof part === 'string') text.push(part);
+    else {
+      flush();
+      bytes.push(['base64', part]);
+    }
+  }
+  flush();
+  const transfer = new Set<ArrayBuffer>();
+  for (const [, b] of bytes) if (b.buffer instanceof ArrayBuffer) transfer.add(b.buffer);
+  return { bytes, transfer: [...transfer] };
+}
+
+/** job-work.ts withIrqTable, in UTF-8 bytes. */
+function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array {
+  if (irqTable.length === 0) return outputsJson;
+  return Buffer.concat([
+    outputsJson.subarray(0, outputsJson.length - 1),
+    encoder.encode(',"irqTable":'),
+    irqTable,
+    encoder.encode('}'),
+  ]);
+}
+
+/** The outputs' text as UTF-8 bytes, on the store's thread. */
+function joinOutputs(parts: OutputsBytes): Uint8Array {
+  const texts = parts.map(([kind, b]) =>
+    kind === 'utf8' ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+  );
+  let size = 0;
+  for (const t of texts) size += t.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const t of texts) {
+    if (typeof t === 'string') at += out.write(t, at, 'latin1');
+    else {
+      out.set(t, at);
+      at += t.length;
+    }
+  }
+  return out;
+}
 
 /** The chunk's columns in a slot's buffer: widest first, so each is aligned. */
 const LAYOUT = [
@@ -268,8 +337,13 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
       },
+      irqTable(parts) {
+        const { bytes, transfer } = outputsBytes(parts);
+        port1.postMessage({ irqTable: bytes } satisfies ToStore, transfer);
+      },
       finish(outputsJson, waiting) {
-        port1.postMessage({ finish: outputsJson } satisfies ToStore);
+        const json = encoder.encode(outputsJson);
+        port1.postMessage({ finish: json } satisfies ToStore, [json.buffer]);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
         failed();
         drain();
@@ -318,6 +392,8 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
   }
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
+  /** The outputs' irq table, as text (UTF-8) once it came. */
+  let irqTable: Uint8Array = new Uint8Array(0);
   const slots: TraceChunk[] = [];
   /** Chunks received and not yet stored (each a view of its slot). */
   let held: TraceChunk[] = [];
@@ -360,7 +436,12 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
         writer.checkpoint();
         return;
       }
-      if ('finish' in m) writer.finishJson(m.finish);
+      if ('irqTable' in m) {
+        // Made while the boot's thread builds the rest of the outputs.
+        irqTable = joinOutputs(m.irqTable);
+        return;
+      }
+      if ('finish' in m) writer.finishJson(withIrqTable(m.finish, irqTable));
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
       // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
