@@ -28,7 +28,11 @@ export const IRQ_COLUMNS = [
   'chainStart',
 ] as const;
 
-/** Every column, with the element type it is stored as. */
+/**
+ * Every column, with the element type irqlab-app-run/2 stored it as (`chain`: interleaved
+ * triples). irqlab-app-run/3 stores each in the narrowest of STORED_TYPES that holds it, and the
+ * chain as three columns (CHAIN_COLUMNS): a 1536-CPU run's table in 8.6 MB of text, not 19.7.
+ */
 const COLUMN_TYPES = {
   irq: 'i32',
   chip: 'i32',
@@ -43,9 +47,27 @@ const COLUMN_TYPES = {
   actionStart: 'i32',
   chainStart: 'i32',
   chain: 'f64',
-} as const satisfies Record<ColumnName, 'i32' | 'f64'>;
+} as const satisfies Record<ColumnName, StoredType>;
 
 type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
+
+/** The chain's triples as three columns (irqlab-app-run/3): domain, hwirq, chip of each level. */
+const CHAIN_COLUMNS = ['chainDomain', 'chainHwirq', 'chainChip'] as const;
+
+/** Element types a column may be stored as, narrowest first. */
+const STORED_TYPES = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  i32: Int32Array,
+  f64: Float64Array,
+} as const;
+type StoredType = keyof typeof STORED_TYPES;
+const TYPE_NAMES: Record<StoredType, string> = {
+  u8: 'uint8',
+  u16: 'uint16',
+  i32: 'int32',
+  f64: 'float64',
+};
 
 /**
  * A run's irq table, numbers referring to `strings` where a column is of names. Irq i's
@@ -54,20 +76,26 @@ type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
  * its leaf domain to VECTOR are chain[chainStart[i]*3 .. chainStart[i+1]*3) as (domain, hwirq,
  * chip) triples, domain an index into the run's tables.domains, chip into `strings`.
  *
- * Stored (irqTableText) each column is `{"i32": base64}` or `{"f64": base64}`, the typed array's
- * bytes little-endian: two million numbers written as decimal text took longer than the boot's
- * last tenth; as bytes they cost a copy. readIrqTable reads them back (plain arrays too).
+ * Stored (irqTableParts) each column is `{"<type>": base64}`, the typed array's bytes
+ * little-endian: two million numbers written as decimal text took longer than the boot's last
+ * tenth; as bytes they cost a copy. Since irqlab-app-run/3 the type is the narrowest that holds
+ * the column (u8, u16, i32, f64) and the chain is three columns (CHAIN_COLUMNS); before, every
+ * column had its COLUMN_TYPES type and the chain was one. readIrqTable reads both (plain arrays
+ * too).
  */
 export type IrqTable<Column extends ArrayLike<number> = ArrayLike<number>> = {
   strings: string[];
   actionNames: string[];
 } & Record<ColumnName, Column>;
 
-/** The table as stored in runs.outputs_json (see IrqTable). */
+type StoredColumn = { [T in StoredType]?: string } | number[];
+
+/** The table as stored in runs.outputs_json (see IrqTable): chain, or its three columns. */
 export type IrqTableJson = { strings: string[]; actionNames: string[] } & Record<
-  ColumnName,
-  { i32: string } | { f64: string } | number[]
->;
+  (typeof IRQ_COLUMNS)[number],
+  StoredColumn
+> &
+  Partial<Record<'chain' | (typeof CHAIN_COLUMNS)[number], StoredColumn>>;
 
 /** One irq as the views show it. */
 export interface StoredIrqRow {
@@ -199,19 +227,46 @@ export function buildIrqTable(
  */
 export type TextPart = string | Uint8Array;
 
-/** A built table as TextParts (see TextPart, IrqTable). */
+/**
+ * A built table as TextParts (see TextPart), as irqlab-app-run/3 stores it (IrqTable): each column
+ * in the narrowest type that holds it, the chain as three columns.
+ */
 export function irqTableParts(t: BuiltIrqTable): TextPart[] {
   const parts: TextPart[] = [
     `{"strings":${JSON.stringify(t.strings)},"actionNames":${JSON.stringify(t.actionNames)}`,
   ];
-  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
-    const column = t[name as ColumnName];
+  const levels = t.chain.length / 3;
+  const chain = CHAIN_COLUMNS.map(() => new Float64Array(levels));
+  for (let l = 0; l < levels; l++) for (let c = 0; c < 3; c++) chain[c]![l] = t.chain[l * 3 + c]!;
+  const columns: [string, ArrayLike<number>][] = [
+    ...IRQ_COLUMNS.map((name): [string, ArrayLike<number>] => [name, t[name]]),
+    ...CHAIN_COLUMNS.map((name, c): [string, ArrayLike<number>] => [name, chain[c]!]),
+  ];
+  for (const [name, values] of columns) {
+    const type = narrowestType(values);
+    const column = new STORED_TYPES[type](values);
     parts.push(`,"${name}":{"${type}":"`);
     parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
     parts.push('"}');
   }
   parts.push('}');
   return parts;
+}
+
+/** The narrowest stored type that holds every value exactly. */
+function narrowestType(values: ArrayLike<number>): StoredType {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v)) return 'f64';
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  if (min >= 0 && max <= 0xff) return 'u8';
+  if (min >= 0 && max <= 0xffff) return 'u16';
+  if (min >= -(2 ** 31) && max < 2 ** 31) return 'i32';
+  return 'f64';
 }
 
 /** Parts joined into their text, bytes in base64. */
@@ -236,23 +291,46 @@ export function readIrqTable(json: unknown): IrqTable {
   if (!Array.isArray(o.actionNames) || !o.actionNames.every((s) => typeof s === 'string'))
     throw new Error('actionNames: not a list of strings');
   const out: Record<string, unknown> = { strings: o.strings, actionNames: o.actionNames };
-  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
-    const v = o[name];
-    if (Array.isArray(v)) {
-      out[name] = v;
-      continue;
-    }
-    const b64 = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[type] : null;
-    const bytes = typeof b64 === 'string' ? fromBase64(b64) : null;
-    const size = type === 'i32' ? 4 : 8;
-    if (!bytes || bytes.length % size !== 0)
-      throw new Error(`${name}: not a column of ${type === 'i32' ? 'int32' : 'float64'} in base64`);
-    // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    out[name] = type === 'i32' ? new Int32Array(copy.buffer) : new Float64Array(copy.buffer);
+  // irqlab-app-run/2: every column of its one type, the chain interleaved.
+  if ('chain' in o) {
+    for (const [name, type] of Object.entries(COLUMN_TYPES))
+      out[name] = readColumn(name, o[name], [type]);
+    return out as IrqTable;
   }
+  const any = Object.keys(STORED_TYPES) as StoredType[];
+  for (const name of IRQ_COLUMNS) out[name] = readColumn(name, o[name], any);
+  const [domain, hwirq, chip] = CHAIN_COLUMNS.map((name) => readColumn(name, o[name], any));
+  for (const [name, column] of [
+    ['chainHwirq', hwirq!],
+    ['chainChip', chip!],
+  ] as const)
+    if (column.length !== domain!.length)
+      throw new Error(`${name}: not a column of ${domain!.length} entries (as chainDomain)`);
+  const chain = new Float64Array(domain!.length * 3);
+  for (let l = 0; l < domain!.length; l++) {
+    chain[l * 3] = domain![l]!;
+    chain[l * 3 + 1] = hwirq![l]!;
+    chain[l * 3 + 2] = chip![l]!;
+  }
+  out.chain = chain;
   return out as IrqTable;
+}
+
+/** A stored column (`{"<type>": base64}`, one of `types`; or a plain list) as numbers. */
+function readColumn(name: string, v: unknown, types: readonly StoredType[]): ArrayLike<number> {
+  if (Array.isArray(v)) return v as number[];
+  const stored = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  const type = types.find((t) => typeof stored[t] === 'string');
+  const bytes = type ? fromBase64(stored[type] as string) : null;
+  const Type = type ? STORED_TYPES[type] : null;
+  if (!type || !Type || !bytes || bytes.length % Type.BYTES_PER_ELEMENT !== 0)
+    throw new Error(
+      `${name}: not a column of ${types.map((t) => TYPE_NAMES[t]).join(' or ')} in base64`,
+    );
+  // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Type(copy.buffer);
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -63,12 +63,15 @@ export class JobCancelled extends Error {
 
 /** The formats of the app's own runs (the CLI stores irqlab-run/1). */
 export const isAppRunFormat = (format: unknown): boolean =>
-  format === 'irqlab-app-run/1' || format === 'irqlab-app-run/2';
+  format === 'irqlab-app-run/1' || format === 'irqlab-app-run/2' || format === 'irqlab-app-run/3';
 
 /** What the app stores as a run's outputs (runs.outputs_json) and reads back for the results. */
 export interface StoredRunOutputs {
-  /** /2 keeps the irqs as columns (irqTable), /1 as one object each (irqs). */
-  format: 'irqlab-app-run/1' | 'irqlab-app-run/2';
+  /**
+   * /2 and /3 keep the irqs as columns (irqTable; /3 each column in the narrowest type that holds
+   * it, irq-table.ts), /1 as one object each (irqs).
+   */
+  format: 'irqlab-app-run/1' | 'irqlab-app-run/2' | 'irqlab-app-run/3';
   profile: string;
   procInterrupts: string;
   truncated: boolean;
@@ -85,7 +88,7 @@ export interface StoredRunOutputs {
   warnings: string[];
   oops: SimulationResult['oops'];
   vectorUsage: SimulationResult['vectorUsage'];
-  /** The irqs as columns (irqlab-app-run/2): read them through storedIrqs(). */
+  /** The irqs as columns (irqlab-app-run/2 and /3): read them through storedIrqs(). */
   irqTable?: IrqTableJson;
   /** The irqs, one object each (irqlab-app-run/1 runs). */
   irqs?: V1IrqRow[];
@@ -280,7 +283,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     const procInterrupts = procInterruptsPreview(result);
     building(2);
     const outputs: StoredRunOutputs = {
-      format: 'irqlab-app-run/2',
+      format: 'irqlab-app-run/3',
       profile: result.profile,
       procInterrupts: procInterrupts.text,
       truncated: procInterrupts.truncated,
