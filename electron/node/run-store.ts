@@ -6,9 +6,10 @@
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
 // it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
-// The outputs come as UTF-8 bytes, moved rather than copied: the irq table's columns as soon as
-// they are built (the store writes their base64 while the boot's thread builds the rest), then
-// the rest's JSON; SQLite takes them as bytes, stored as the same text.
+// The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
+// as it is built (the store makes its text, base64 and all, while the boot's thread builds the
+// rest), then the rest's JSON as UTF-8 bytes; SQLite takes the whole as bytes, stored as the same
+// text. (As one string, a large run's 27 MB of outputs cost ~0.1 s to post and another encoding.)
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -27,7 +28,7 @@ import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
-import type { TextPart } from '../../core/scenario/irq-table';
+import { irqTableParts, type BuiltIrqTable, type TextPart } from '../../core/scenario/irq-table';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -71,45 +72,13 @@ type ToStore =
       symbols: SymbolSpec[];
     }
   | { traceEnded: true }
-  | { irqTable: OutputsBytes }
+  | { irqTable: BuiltIrqTable }
   | { finish: Uint8Array }
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
 
-/**
- * The outputs' text as it goes to the store (job-work.ts RunStore.irqTable and finish): UTF-8
- * text, and bytes to write in base64 (the irq table's columns), every buffer moved with its
- * message, and written into SQLite as bytes. A string of 27 MB (a 1536-CPU run's outputs) cost
- * the boot's thread ~0.1 s to post, and the store another encoding of it for SQLite.
- */
-type OutputsBytes = ['utf8' | 'base64', Uint8Array][];
-
 const encoder = new TextEncoder();
-
-/** Parts as the boot's thread sends them, and the buffers to move. */
-function outputsBytes(parts: readonly TextPart[]): {
-  bytes: OutputsBytes;
-  transfer: ArrayBuffer[];
-} {
-  const bytes: OutputsBytes = [];
-  let text: string[] = [];
-  const flush = () => {
-    if (text.length > 0) bytes.push(['utf8', encoder.encode(text.join(''))]);
-    text = [];
-  };
-  for (const part of parts) {
-    if (typeof part === 'string') text.push(part);
-    else {
-      flush();
-      bytes.push(['base64', part]);
-    }
-  }
-  flush();
-  const transfer = new Set<ArrayBuffer>();
-  for (const [, b] of bytes) if (b.buffer instanceof ArrayBuffer) transfer.add(b.buffer);
-  return { bytes, transfer: [...transfer] };
-}
 
 /** job-work.ts withIrqTable, in UTF-8 bytes. */
 function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array {
@@ -122,22 +91,18 @@ function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array
   ]);
 }
 
-/** The outputs' text as UTF-8 bytes, on the store's thread. */
-function joinOutputs(parts: OutputsBytes): Uint8Array {
-  const texts = parts.map(([kind, b]) =>
-    kind === 'utf8' ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+/** irq-table.ts joinTextParts, in UTF-8 bytes (one buffer, no string of the whole). */
+function joinTextBytes(parts: readonly TextPart[]): Uint8Array {
+  const texts = parts.map((p) =>
+    typeof p === 'string'
+      ? p
+      : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64'),
   );
   let size = 0;
-  for (const t of texts) size += t.length;
+  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const t of texts) {
-    if (typeof t === 'string') at += out.write(t, at, 'latin1');
-    else {
-      out.set(t, at);
-      at += t.length;
-    }
-  }
+  for (const t of texts) at += out.write(t, at, 'utf8');
   return out;
 }
 
@@ -337,11 +302,16 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
       },
-      irqTable(parts) {
-        const { bytes, transfer } = outputsBytes(parts);
-        port1.postMessage({ irqTable: bytes } satisfies ToStore, transfer);
+      irqTable(table) {
+        // Its columns' buffers moved (strings and names copied): no bytes copied on this thread.
+        const transfer = new Set<ArrayBuffer>();
+        for (const column of Object.values(table))
+          if (ArrayBuffer.isView(column) && column.buffer instanceof ArrayBuffer)
+            transfer.add(column.buffer);
+        port1.postMessage({ irqTable: table } satisfies ToStore, [...transfer]);
       },
       finish(outputsJson, waiting) {
+        // As bytes, moved: a string is copied on both threads, then encoded again for SQLite.
         const json = encoder.encode(outputsJson);
         port1.postMessage({ finish: json } satisfies ToStore, [json.buffer]);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
@@ -438,7 +408,7 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
       }
       if ('irqTable' in m) {
         // Made while the boot's thread builds the rest of the outputs.
-        irqTable = joinOutputs(m.irqTable);
+        irqTable = joinTextBytes(irqTableParts(m.irqTable));
         return;
       }
       if ('finish' in m) writer.finishJson(withIrqTable(m.finish, irqTable));
