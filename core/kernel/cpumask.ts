@@ -69,7 +69,26 @@ export class CpuMask {
   }
   /** The kernel's cpulist format: "0-3,8,10-11". */
   toList(): string {
-    return bitmapList((i) => this.test(i), this.nbits);
+    // Run by run, a word at a time (bitmapList's output): a 1536-CPU run prints thousands of masks.
+    const parts: string[] = [];
+    for (let i = this.next(0); i >= 0;) {
+      const end = this.nextClear(i + 1);
+      parts.push(end === i + 1 ? String(i) : `${i}-${end - 1}`);
+      i = end < this.nbits ? this.next(end) : -1;
+    }
+    return parts.join(',');
+  }
+  /** First clear bit at or after `from`, or nbits. */
+  private nextClear(from: number): number {
+    for (let cpu = from; cpu < this.nbits;) {
+      const w = ~this.words[cpu >>> 5]! >>> (cpu & 31);
+      if (w === 0) {
+        cpu = (cpu | 31) + 1;
+        continue;
+      }
+      return Math.min(cpu + (31 - Math.clz32(w & -w)), this.nbits);
+    }
+    return this.nbits;
   }
 }
 

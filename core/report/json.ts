@@ -147,6 +147,7 @@ export const ReportJsonSchema = z
           'simulation-result',
           'irqlab-app-run/1',
           'irqlab-app-run/2',
+          'irqlab-app-run/3',
           'none',
           'unknown',
         ]),

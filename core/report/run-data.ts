@@ -324,6 +324,7 @@ export interface RunOutputs {
     | 'simulation-result'
     | 'irqlab-app-run/1'
     | 'irqlab-app-run/2'
+    | 'irqlab-app-run/3'
     | 'none'
     | 'unknown';
   profile: string | null;
@@ -341,7 +342,7 @@ export interface RunOutputs {
   panic: string | null;
 }
 
-/** The app's irq columns (irqlab-app-run/2) as rows; null when absent or not valid. */
+/** The app's irq columns (irqlab-app-run/2 and /3) as rows; null when absent or not valid. */
 function irqTableRows(table: unknown, domainNames: string[]): IrqRow[] | null {
   if (table === undefined) return null;
   let irqs: StoredIrqs;
@@ -394,6 +395,7 @@ export function readOutputs(outputs: unknown): RunOutputs {
   const shape =
     o.format === 'irqlab-app-run/1' ||
     o.format === 'irqlab-app-run/2' ||
+    o.format === 'irqlab-app-run/3' ||
     o.format === STORED_RUN_FORMAT
       ? o.format
       : Array.isArray(o.irqs) || Array.isArray(o.dmesg)

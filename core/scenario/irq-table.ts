@@ -3,7 +3,7 @@
 // more to build, serialize and parse than the boot itself; as a dozen arrays of numbers (strings
 // interned once) they are written in one pass over the kernel's descriptors and read without
 // building any row that is not shown.
-import type { IrqData, IrqDomain } from '../kernel/irq/irqdesc';
+import type { IrqChip, IrqData, IrqDomain } from '../kernel/irq/irqdesc';
 import type { Kernel } from '../kernel/kernel';
 import { StringTable } from '../trace/strings';
 import { eachIrq } from './result';
@@ -28,7 +28,11 @@ export const IRQ_COLUMNS = [
   'chainStart',
 ] as const;
 
-/** Every column, with the element type it is stored as. */
+/**
+ * Every column, with the element type irqlab-app-run/2 stored it as (`chain`: interleaved
+ * triples). irqlab-app-run/3 stores each in the narrowest of STORED_TYPES that holds it, and the
+ * chain as three columns (CHAIN_COLUMNS): a 1536-CPU run's table in 8.6 MB of text, not 19.7.
+ */
 const COLUMN_TYPES = {
   irq: 'i32',
   chip: 'i32',
@@ -43,9 +47,27 @@ const COLUMN_TYPES = {
   actionStart: 'i32',
   chainStart: 'i32',
   chain: 'f64',
-} as const satisfies Record<ColumnName, 'i32' | 'f64'>;
+} as const satisfies Record<ColumnName, StoredType>;
 
 type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
+
+/** The chain's triples as three columns (irqlab-app-run/3): domain, hwirq, chip of each level. */
+const CHAIN_COLUMNS = ['chainDomain', 'chainHwirq', 'chainChip'] as const;
+
+/** Element types a column may be stored as, narrowest first. */
+const STORED_TYPES = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  i32: Int32Array,
+  f64: Float64Array,
+} as const;
+type StoredType = keyof typeof STORED_TYPES;
+const TYPE_NAMES: Record<StoredType, string> = {
+  u8: 'uint8',
+  u16: 'uint16',
+  i32: 'int32',
+  f64: 'float64',
+};
 
 /**
  * A run's irq table, numbers referring to `strings` where a column is of names. Irq i's
@@ -54,20 +76,26 @@ type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
  * its leaf domain to VECTOR are chain[chainStart[i]*3 .. chainStart[i+1]*3) as (domain, hwirq,
  * chip) triples, domain an index into the run's tables.domains, chip into `strings`.
  *
- * Stored (irqTableText) each column is `{"i32": base64}` or `{"f64": base64}`, the typed array's
- * bytes little-endian: two million numbers written as decimal text took longer than the boot's
- * last tenth; as bytes they cost a copy. readIrqTable reads them back (plain arrays too).
+ * Stored (irqTableParts) each column is `{"<type>": base64}`, the typed array's bytes
+ * little-endian: two million numbers written as decimal text took longer than the boot's last
+ * tenth; as bytes they cost a copy. Since irqlab-app-run/3 the type is the narrowest that holds
+ * the column (u8, u16, i32, f64) and the chain is three columns (CHAIN_COLUMNS); before, every
+ * column had its COLUMN_TYPES type and the chain was one. readIrqTable reads both (plain arrays
+ * too).
  */
 export type IrqTable<Column extends ArrayLike<number> = ArrayLike<number>> = {
   strings: string[];
   actionNames: string[];
 } & Record<ColumnName, Column>;
 
-/** The table as stored in runs.outputs_json (see IrqTable). */
+type StoredColumn = { [T in StoredType]?: string } | number[];
+
+/** The table as stored in runs.outputs_json (see IrqTable): chain, or its three columns. */
 export type IrqTableJson = { strings: string[]; actionNames: string[] } & Record<
-  ColumnName,
-  { i32: string } | { f64: string } | number[]
->;
+  (typeof IRQ_COLUMNS)[number],
+  StoredColumn
+> &
+  Partial<Record<'chain' | (typeof CHAIN_COLUMNS)[number], StoredColumn>>;
 
 /** One irq as the views show it. */
 export interface StoredIrqRow {
@@ -87,26 +115,6 @@ export interface StoredIrqRow {
 
 /** A table as built: typed arrays (written out by irqTableText). */
 export type BuiltIrqTable = IrqTable<Int32Array | Float64Array>;
-
-/** A column being filled: a typed array that doubles when full. */
-class Column<A extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(
-    public data: A,
-    private readonly make: (n: number) => A,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = this.make(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-  get values(): A {
-    return this.data.subarray(0, this.length) as A;
-  }
-}
 
 /**
  * The irq table of a booted kernel, in one pass over its descriptors, as typed arrays: no object
@@ -130,70 +138,161 @@ export function buildIrqTable(
     }
     return i;
   };
-  // CPU lists are shared between irqs (one mask object for many): print each once.
-  const lists = new Map<object, number>();
-  const int = () => new Column(new Int32Array(1024), (n) => new Int32Array(n));
-  const wide = () => new Column(new Float64Array(1024), (n) => new Float64Array(n));
-  const c = {
-    irq: int(),
-    chip: int(),
-    hwirq: wide(),
-    vector: int(),
-    cpu: int(),
-    managed: int(),
-    owner: int(),
-    affinity: int(),
-    effective: int(),
-    actionStart: int(),
-    chainStart: int(),
-    chain: wide(),
+  // Chips, CPU lists and owners are shared between irqs (one object for many): each is looked up
+  // by the object, its string interned once (in the order first met, so the ids are the same).
+  const chips = new Map<IrqChip | null, number>();
+  const chipOf = (chip: IrqChip | null) => {
+    let id = chips.get(chip);
+    if (id === undefined) chips.set(chip, (id = strings.intern(chip?.name ?? '')));
+    return id;
   };
-  const actionNames: string[] = [];
+  const lists = new Map<object, number>();
   const cpuNames: number[] = [];
+  let lastOwner: string | null = null;
+  let lastOwnerId = 0;
+  // Every column sized for the descriptors there are (at most one irq each), the chain for
+  // three levels an irq (grown if deeper): filled by index, cut to length at the end.
+  const n = k.descs.length;
+  const irq = new Int32Array(n);
+  const chip = new Int32Array(n);
+  const hwirq = new Float64Array(n);
+  const vector = new Int32Array(n);
+  const cpu = new Int32Array(n);
+  const managed = new Int32Array(n);
+  const owner = new Int32Array(n);
+  const affinity = new Int32Array(n);
+  const effective = new Int32Array(n);
+  const actionStart = new Int32Array(n + 1);
+  const chainStart = new Int32Array(n + 1);
+  let chain = new Float64Array(9 * n + 9);
+  let levels = 0;
+  const actionNames: string[] = [];
+  let i = 0;
   eachIrq(k, (desc, f) => {
     const data = desc.data!;
-    c.irq.push(f.irq);
-    c.chip.push(strings.intern(data.chip!.name));
-    c.hwirq.push(data.hwirq);
-    c.vector.push(f.vector);
-    c.cpu.push(f.cpu);
-    c.managed.push(f.managed ? 1 : 0);
-    c.owner.push(strings.intern(f.owner));
-    c.actionStart.push(actionNames.length);
-    for (const a of desc.actions) actionNames.push(a);
+    irq[i] = f.irq;
+    chip[i] = chipOf(data.chip);
+    hwirq[i] = data.hwirq;
+    vector[i] = f.vector;
+    cpu[i] = f.cpu;
+    managed[i] = f.managed ? 1 : 0;
+    if (f.owner !== lastOwner) lastOwnerId = strings.intern((lastOwner = f.owner));
+    owner[i] = lastOwnerId;
+    actionStart[i] = actionNames.length;
+    const actions = desc.actions;
+    for (let a = 0; a < actions.length; a++) actionNames.push(actions[a]!);
     let l = lists.get(f.affinity);
     if (l === undefined) lists.set(f.affinity, (l = strings.intern(f.affinity.toList())));
-    c.affinity.push(l);
+    affinity[i] = l;
     const e = f.effective;
-    c.effective.push(e < 0 ? strings.intern('') : (cpuNames[e] ??= strings.intern(String(e))));
-    c.chainStart.push(c.chain.length / 3);
+    effective[i] = e < 0 ? strings.intern('') : (cpuNames[e] ??= strings.intern(String(e)));
+    chainStart[i] = levels;
     for (let level: IrqData | null = data; level; level = level.parent) {
-      const chip = level.chip?.name ?? '';
-      c.chain.push(domainOf(level.domain, chip));
-      c.chain.push(level.hwirq);
-      c.chain.push(strings.intern(chip));
+      if (levels * 3 + 3 > chain.length) {
+        const grown = new Float64Array(chain.length * 2);
+        grown.set(chain);
+        chain = grown;
+      }
+      const at = levels++ * 3;
+      chain[at] = domainOf(level.domain, level.chip?.name ?? '');
+      chain[at + 1] = level.hwirq;
+      chain[at + 2] = chipOf(level.chip);
     }
+    i++;
   });
-  c.actionStart.push(actionNames.length);
-  c.chainStart.push(c.chain.length / 3);
-  const out = { strings: [...strings.since(0)], actionNames } as BuiltIrqTable;
-  for (const [name, column] of Object.entries(c))
-    (out as Record<string, unknown>)[name] = column.values;
-  return out;
+  actionStart[i] = actionNames.length;
+  chainStart[i] = levels;
+  return {
+    strings: [...strings.since(0)],
+    actionNames,
+    irq: irq.subarray(0, i),
+    chip: chip.subarray(0, i),
+    hwirq: hwirq.subarray(0, i),
+    vector: vector.subarray(0, i),
+    cpu: cpu.subarray(0, i),
+    managed: managed.subarray(0, i),
+    owner: owner.subarray(0, i),
+    affinity: affinity.subarray(0, i),
+    effective: effective.subarray(0, i),
+    actionStart: actionStart.subarray(0, i + 1),
+    chainStart: chainStart.subarray(0, i + 1),
+    chain: chain.subarray(0, levels * 3),
+  };
+}
+
+/**
+ * The stored text of a table in order: JSON text (strings), and each column's bytes (Uint8Array
+ * views of the columns), written in base64 where they stand. irqTableText joins them here; the
+ * app's store thread is handed them (the columns' buffers moved, not copied) and writes them.
+ */
+export type TextPart = string | Uint8Array;
+
+/**
+ * A built table as TextParts (see TextPart), as irqlab-app-run/3 stores it (IrqTable): each column
+ * in the narrowest type that holds it, the chain as three columns.
+ */
+export function irqTableParts(t: BuiltIrqTable): TextPart[] {
+  const parts: TextPart[] = [
+    `{"strings":${JSON.stringify(t.strings)},"actionNames":${JSON.stringify(t.actionNames)}`,
+  ];
+  const levels = t.chain.length / 3;
+  const chain = CHAIN_COLUMNS.map(() => new Float64Array(levels));
+  for (let l = 0; l < levels; l++) for (let c = 0; c < 3; c++) chain[c]![l] = t.chain[l * 3 + c]!;
+  const columns: [string, ArrayLike<number>][] = [
+    ...IRQ_COLUMNS.map((name): [string, ArrayLike<number>] => [name, t[name]]),
+    ...CHAIN_COLUMNS.map((name, c): [string, ArrayLike<number>] => [name, chain[c]!]),
+  ];
+  for (const [name, values] of columns) {
+    const type = narrowestType(values);
+    const column = new STORED_TYPES[type](values);
+    parts.push(`,"${name}":{"${type}":"`);
+    parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+    parts.push('"}');
+  }
+  parts.push('}');
+  return parts;
+}
+
+/** The narrowest stored type that holds every value exactly. */
+function narrowestType(values: ArrayLike<number>): StoredType {
+  let min = 0;
+  let max = 0;
+  // One loop per array type: each stays monomorphic (a generic one cost 18 ms on large).
+  if (values instanceof Int32Array)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+  else if (values instanceof Float64Array)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      // A fraction or NaN (infinities: past every integer type below).
+      if (v !== Math.floor(v)) return 'f64';
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+  else
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v !== Math.floor(v)) return 'f64';
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+  if (min >= 0 && max <= 0xff) return 'u8';
+  if (min >= 0 && max <= 0xffff) return 'u16';
+  if (min >= -(2 ** 31) && max < 2 ** 31) return 'i32';
+  return 'f64';
+}
+
+/** Parts joined into their text, bytes in base64. */
+export function joinTextParts(parts: readonly TextPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : toBase64(p))).join('');
 }
 
 /** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */
 export function irqTableText(t: BuiltIrqTable): string {
-  const parts = [
-    `{"strings":${JSON.stringify(t.strings)},"actionNames":${JSON.stringify(t.actionNames)}`,
-  ];
-  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
-    const column = t[name as ColumnName];
-    const bytes = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
-    parts.push(`,"${name}":{"${type}":"${toBase64(bytes)}"}`);
-  }
-  parts.push('}');
-  return parts.join('');
+  return joinTextParts(irqTableParts(t));
 }
 
 /**
@@ -208,23 +307,46 @@ export function readIrqTable(json: unknown): IrqTable {
   if (!Array.isArray(o.actionNames) || !o.actionNames.every((s) => typeof s === 'string'))
     throw new Error('actionNames: not a list of strings');
   const out: Record<string, unknown> = { strings: o.strings, actionNames: o.actionNames };
-  for (const [name, type] of Object.entries(COLUMN_TYPES)) {
-    const v = o[name];
-    if (Array.isArray(v)) {
-      out[name] = v;
-      continue;
-    }
-    const b64 = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[type] : null;
-    const bytes = typeof b64 === 'string' ? fromBase64(b64) : null;
-    const size = type === 'i32' ? 4 : 8;
-    if (!bytes || bytes.length % size !== 0)
-      throw new Error(`${name}: not a column of ${type === 'i32' ? 'int32' : 'float64'} in base64`);
-    // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    out[name] = type === 'i32' ? new Int32Array(copy.buffer) : new Float64Array(copy.buffer);
+  // irqlab-app-run/2: every column of its one type, the chain interleaved.
+  if ('chain' in o) {
+    for (const [name, type] of Object.entries(COLUMN_TYPES))
+      out[name] = readColumn(name, o[name], [type]);
+    return out as IrqTable;
   }
+  const any = Object.keys(STORED_TYPES) as StoredType[];
+  for (const name of IRQ_COLUMNS) out[name] = readColumn(name, o[name], any);
+  const [domain, hwirq, chip] = CHAIN_COLUMNS.map((name) => readColumn(name, o[name], any));
+  for (const [name, column] of [
+    ['chainHwirq', hwirq!],
+    ['chainChip', chip!],
+  ] as const)
+    if (column.length !== domain!.length)
+      throw new Error(`${name}: not a column of ${domain!.length} entries (as chainDomain)`);
+  const chain = new Float64Array(domain!.length * 3);
+  for (let l = 0; l < domain!.length; l++) {
+    chain[l * 3] = domain![l]!;
+    chain[l * 3 + 1] = hwirq![l]!;
+    chain[l * 3 + 2] = chip![l]!;
+  }
+  out.chain = chain;
   return out as IrqTable;
+}
+
+/** A stored column (`{"<type>": base64}`, one of `types`; or a plain list) as numbers. */
+function readColumn(name: string, v: unknown, types: readonly StoredType[]): ArrayLike<number> {
+  if (Array.isArray(v)) return v as number[];
+  const stored = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  const type = types.find((t) => typeof stored[t] === 'string');
+  const bytes = type ? fromBase64(stored[type] as string) : null;
+  const Type = type ? STORED_TYPES[type] : null;
+  if (!type || !Type || !bytes || bytes.length % Type.BYTES_PER_ELEMENT !== 0)
+    throw new Error(
+      `${name}: not a column of ${types.map((t) => TYPE_NAMES[t]).join(' or ')} in base64`,
+    );
+  // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Type(copy.buffer);
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

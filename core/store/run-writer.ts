@@ -285,8 +285,12 @@ export class RunWriter implements TraceSink {
     this.close('complete', JSON.stringify(outputs), null);
   }
 
-  /** The same with the outputs already serialized (by the thread that made them). */
-  finishJson(outputsJson: string): void {
+  /**
+   * The same with the outputs already serialized (by the thread that made them), as text or as
+   * its UTF-8 bytes (stored as the same text: a string of tens of MB costs a copy and an encoding
+   * on its way here and into SQLite, bytes none).
+   */
+  finishJson(outputsJson: string | Uint8Array): void {
     this.close('complete', outputsJson, null);
   }
 
@@ -296,14 +300,21 @@ export class RunWriter implements TraceSink {
 
   private close(
     status: 'complete' | 'failed',
-    outputsJson: string | null,
+    outputsJson: string | Uint8Array | null,
     error: string | null,
   ): void {
     if (this.done) return;
     this.done = true;
+    // Bytes are bound as a blob: CAST stores them as the text they encode if the database's text
+    // is UTF-8 (irqlab makes every session so; a stranger's file may be UTF-16: decoded first).
+    if (
+      outputsJson instanceof Uint8Array &&
+      this.db.pragma('encoding', { simple: true }) !== 'UTF-8'
+    )
+      outputsJson = new TextDecoder().decode(outputsJson);
     this.db
       .prepare(
-        `UPDATE runs SET status = ?, finished_at = ?, event_count = ?, outputs_json = ?, error = ? WHERE id = ?`,
+        `UPDATE runs SET status = ?, finished_at = ?, event_count = ?, outputs_json = CAST(? AS TEXT), error = ? WHERE id = ?`,
       )
       .run(status, new Date().toISOString(), this.events, outputsJson, error, this.runId);
     this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);

@@ -88,10 +88,22 @@ function irteTables(k: Kernel): RunTables['irtes'] {
   return k.iommus
     .filter((u) => u.tableEntries > 0)
     .map((u) => {
-      const rows: number[] = [];
+      // Sized first: a 1536-CPU run has 100,000 IRTEs, and growing the list as it fills cost more
+      // than filling it.
+      let present = 0;
+      for (let i = 0; i < u.tableEntries; i++) if (u.present[i]) present++;
+      const rows = new Array<number>(present * IRTE_FIELDS.length);
+      let at = 0;
       for (let i = 0; i < u.tableEntries; i++) {
         if (!u.present[i]) continue;
-        rows.push(i, u.owner[i]!, 1, u.vector[i]!, u.destId[i]!, u.sid[i]!, u.sq[i]!, u.svt[i]!);
+        rows[at++] = i;
+        rows[at++] = u.owner[i]!;
+        rows[at++] = 1;
+        rows[at++] = u.vector[i]!;
+        rows[at++] = u.destId[i]!;
+        rows[at++] = u.sid[i]!;
+        rows[at++] = u.sq[i]!;
+        rows[at++] = u.svt[i]!;
       }
       return { unit: u.name, irq: u.faultIrq, rows };
     });

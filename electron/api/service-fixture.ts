@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { JobStatus } from './channels';
 import { call } from './dispatch';
 import { createService, type Service } from './service';
-import { StoredIrqs } from '../../core/scenario/irq-table';
+import { IRQ_COLUMNS, readIrqTable, StoredIrqs } from '../../core/scenario/irq-table';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 
 export interface ServiceFixture {
@@ -61,6 +61,21 @@ export async function jobFinished(
     if (status.state !== 'running') return status;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A run's outputs as irqlab-app-run/2 stored them (every irq column int32 but hwirq and the
+ * chain, float64; the chain's triples interleaved in one column), made from a newer run's.
+ */
+export function asAppRunV2(outputs: Record<string, unknown>): Record<string, unknown> {
+  const t = readIrqTable(outputs.irqTable);
+  const table: Record<string, unknown> = { strings: t.strings, actionNames: t.actionNames };
+  for (const name of [...IRQ_COLUMNS, 'chain'] as const) {
+    const wide = name === 'hwirq' || name === 'chain';
+    const column = wide ? Float64Array.from(t[name]) : Int32Array.from(t[name]);
+    table[name] = { [wide ? 'f64' : 'i32']: Buffer.from(column.buffer).toString('base64') };
+  }
+  return { ...outputs, format: 'irqlab-app-run/2', irqTable: table };
 }
 
 /**

@@ -1,13 +1,14 @@
-// A run's irqs are stored as columns (irqlab-app-run/2); sessions saved before kept one object per
-// irq (irqlab-app-run/1). Every view of a run must read the same from both, and a stranger's
-// columns that do not hold together are refused by name, never shown half-read.
+// A run's irqs are stored as columns, each in the narrowest type that holds it (irqlab-app-run/3);
+// sessions saved before kept them all int32 or float64 (irqlab-app-run/2), or one object per irq
+// (irqlab-app-run/1). Every view of a run must read the same from each, and a stranger's columns
+// that do not hold together are refused by name, never shown half-read.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../core/store/native-binding';
 import { call } from './dispatch';
 import { readIrqTable } from '../../core/scenario/irq-table';
-import { asAppRunV1, useServiceFixture } from './service-fixture';
+import { asAppRunV1, asAppRunV2, useServiceFixture } from './service-fixture';
 
 const fx = useServiceFixture('stored-formats');
 const h = () => fx.service.handlers;
@@ -49,9 +50,12 @@ async function savedPair(
 }
 
 describe('runs stored with their irqs as columns or as rows', () => {
-  it('answer every view the same', async () => {
-    const { a, b, outputs } = await savedPair('dmar-server', 'formats', asAppRunV1);
-    expect(outputs.format).toBe('irqlab-app-run/2');
+  it.each([
+    ['as rows (irqlab-app-run/1)', asAppRunV1],
+    ['as int32 and float64 columns (irqlab-app-run/2)', asAppRunV2],
+  ])('answer every view the same %s', async (_name, older) => {
+    const { a, b, outputs } = await savedPair('dmar-server', `formats-${older.name}`, older);
+    expect(outputs.format).toBe('irqlab-app-run/3');
     const irqs = Array.from(readIrqTable(outputs.irqTable).irq);
     expect(irqs.length).toBeGreaterThan(20);
     const both = async <C extends Parameters<typeof call>[1]>(
@@ -93,10 +97,12 @@ describe('runs stored with their irqs as columns or as rows', () => {
 
   it('refuse columns that do not hold together, naming where', async () => {
     const { b } = await savedPair('example', 'broken', (outputs) => {
-      // One CPU fewer than there are irqs (the column's last int32 cut off).
-      const table = outputs.irqTable as { cpu: { i32: string } };
-      const bytes = Buffer.from(table.cpu.i32, 'base64');
-      table.cpu.i32 = bytes.subarray(0, bytes.length - 4).toString('base64');
+      // One CPU fewer than there are irqs (the column's last entry cut off).
+      const table = outputs.irqTable as { cpu: Record<string, string> };
+      const [type, base64] = Object.entries(table.cpu)[0]!;
+      const bytes = Buffer.from(base64, 'base64');
+      const size = { u8: 1, u16: 2, i32: 4, f64: 8 }[type as 'u8'];
+      table.cpu[type] = bytes.subarray(0, bytes.length - size).toString('base64');
       return outputs;
     });
     await expect(

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { openDatabase } from '../../core/store/native-binding';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../core/model/presets';
 import { Session } from '../../core/store/session';
@@ -59,6 +60,18 @@ describe('a run stored by its own thread', () => {
         return rest;
       };
       expect(outputs(sb, b.runId)).toEqual(outputs(sa, a.runId));
+      // The same text, byte for byte: the store thread writes it as UTF-8 bytes, which must
+      // land as TEXT, the irq table after the rest as the boot's thread writes it.
+      const text = (s: Session, id: number) =>
+        s.run(id)!.outputsJson!.replace(/"milliseconds":\d+/, '"milliseconds":0');
+      expect(text(sb, b.runId)).toBe(text(sa, a.runId));
+      expect(text(sb, b.runId)).toMatch(/,"irqTable":\{"strings":\[.*\}\}$/);
+      const db = openDatabase(there, { readonly: true });
+      try {
+        expect(db.prepare('SELECT typeof(outputs_json) FROM runs').pluck().all()).toEqual(['text']);
+      } finally {
+        db.close();
+      }
       // What the results view reads first, field by field, is what the job handed over.
       const fields = sb.runOutputFields(b.runId, ['procInterrupts', 'faultLines', 'irqCount']);
       expect(fields).toEqual({

@@ -6,6 +6,10 @@
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
 // it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
+// The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
+// as it is built (the store makes its text, base64 and all, while the boot's thread builds the
+// rest), then the rest's JSON as UTF-8 bytes; SQLite takes the whole as bytes, stored as the same
+// text. (As one string, a large run's 27 MB of outputs cost ~0.1 s to post and another encoding.)
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -24,6 +28,7 @@ import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
+import { irqTableParts, type BuiltIrqTable, type TextPart } from '../../core/scenario/irq-table';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -67,10 +72,39 @@ type ToStore =
       symbols: SymbolSpec[];
     }
   | { traceEnded: true }
-  | { finish: string }
+  | { irqTable: BuiltIrqTable }
+  | { finish: Uint8Array }
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
+
+const encoder = new TextEncoder();
+
+/** job-work.ts withIrqTable, in UTF-8 bytes. */
+function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array {
+  if (irqTable.length === 0) return outputsJson;
+  return Buffer.concat([
+    outputsJson.subarray(0, outputsJson.length - 1),
+    encoder.encode(',"irqTable":'),
+    irqTable,
+    encoder.encode('}'),
+  ]);
+}
+
+/** irq-table.ts joinTextParts, in UTF-8 bytes (one buffer, no string of the whole). */
+function joinTextBytes(parts: readonly TextPart[]): Uint8Array {
+  const texts = parts.map((p) =>
+    typeof p === 'string'
+      ? p
+      : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64'),
+  );
+  let size = 0;
+  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const t of texts) at += out.write(t, at, 'utf8');
+  return out;
+}
 
 /** The chunk's columns in a slot's buffer: widest first, so each is aligned. */
 const LAYOUT = [
@@ -268,8 +302,18 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
       },
+      irqTable(table) {
+        // Its columns' buffers moved (strings and names copied): no bytes copied on this thread.
+        const transfer = new Set<ArrayBuffer>();
+        for (const column of Object.values(table))
+          if (ArrayBuffer.isView(column) && column.buffer instanceof ArrayBuffer)
+            transfer.add(column.buffer);
+        port1.postMessage({ irqTable: table } satisfies ToStore, [...transfer]);
+      },
       finish(outputsJson, waiting) {
-        port1.postMessage({ finish: outputsJson } satisfies ToStore);
+        // As bytes, moved: a string is copied on both threads, then encoded again for SQLite.
+        const json = encoder.encode(outputsJson);
+        port1.postMessage({ finish: json } satisfies ToStore, [json.buffer]);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
         failed();
         drain();
@@ -318,6 +362,8 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
   }
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
+  /** The outputs' irq table, as text (UTF-8) once it came. */
+  let irqTable: Uint8Array = new Uint8Array(0);
   const slots: TraceChunk[] = [];
   /** Chunks received and not yet stored (each a view of its slot). */
   let held: TraceChunk[] = [];
@@ -360,7 +406,12 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
         writer.checkpoint();
         return;
       }
-      if ('finish' in m) writer.finishJson(m.finish);
+      if ('irqTable' in m) {
+        // Made while the boot's thread builds the rest of the outputs.
+        irqTable = joinTextBytes(irqTableParts(m.irqTable));
+        return;
+      }
+      if ('finish' in m) writer.finishJson(withIrqTable(m.finish, irqTable));
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
       // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
