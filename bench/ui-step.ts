@@ -11,7 +11,8 @@
 // x4, 12 rounds, 150 ms between keys. Each latency is measured in the page: from the keydown
 // event's timestamp to the first task after the frame that shows the new state (the debugger
 // view records it: renderer/src/debugger/useDebugger.ts). Keys are pressed one at a time, each
-// after the previous state is on screen.
+// after the previous state is on screen (seen by polling on a timer: nothing of the harness's
+// asks the page for animation frames while a step is measured).
 //
 // Prints ui_step_p50_ms, ui_step_p99_ms, ui_step_max_ms (all keys), ui_step_forward_p99_ms,
 // ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_api_p50_ms and
@@ -70,10 +71,13 @@ export async function benchUiStep(): Promise<Record<string, number>> {
     await page.evaluate(() => (window.__irqlabStepLatencies = []));
     for (const [n, key] of keys.entries()) {
       await page.keyboard.press(key);
+      // Polled on a timer, not on animation frames (waitForFunction's default): a rAF loop of
+      // the harness's own kept the page drawing frames while the step was under way, so the
+      // step's frame waited for the next vsync tick (up to 16.7 ms) as no user's page would.
       await page.waitForFunction(
         (count) => (window.__irqlabStepLatencies?.length ?? 0) > count,
         n,
-        { timeout: 120_000 },
+        { timeout: 120_000, polling: 20 },
       );
       await sleep(THINK_MS);
     }

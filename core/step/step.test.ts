@@ -1,9 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/presets';
 import { qemuFixtureMachine } from '../testing/qemu';
 import type { Breakpoint } from './breakpoints';
 import { SteppingRun, type StepCommand, type StepState } from './engine';
-import { StepSession } from './node/session';
+import { BACKGROUND_NICE, StepSession } from './node/session';
 
 /** Runs a machine with a script of commands, collecting the states it stops at. */
 function scripted(
@@ -282,4 +283,46 @@ describe('stepping session: steps back from the trail', () => {
       replayOnly.session.close();
     }
   });
+});
+
+/** Threads of this process at the niceness of a background run (Linux: /proc/self/task). */
+function nicedThreads(): number {
+  let n = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name (in parentheses): nice is the 19th of the line.
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      if (nice === BACKGROUND_NICE) n++;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return n;
+}
+
+describe('stepping session: background runs yield the CPU', () => {
+  it.runIf(process.platform === 'linux')(
+    'runs its standbys and follower niced, and a standby made the live run at the usual priority',
+    async () => {
+      const { session } = await StepSession.start(qemuFixtureMachine('q35-ir-4cpu'), {
+        profile: '6.1',
+      });
+      try {
+        const before = nicedThreads();
+        await session.do({ op: 'run-to', seq: 1300 });
+        // Standbys at steps 788 and 276, and the follower.
+        await expect.poll(() => nicedThreads() - before, { timeout: 60_000 }).toBe(3);
+        await expect.poll(() => session.standbysReady, { timeout: 60_000 }).toBe(2);
+        expect(session.liveNiced).toBe(false);
+        // Beyond the trail: the standby at 276 becomes the live run.
+        expect((await session.goto(300)).seq).toBe(300);
+        expect([session.replays, session.restarts]).toEqual([1, 0]);
+        // Its priority back, where the system lets a thread's priority be raised (as root).
+        if (process.getuid?.() === 0) expect(session.liveNiced).toBe(false);
+      } finally {
+        session.close();
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@
 // a step back, and the steps forward again up to the live step, read a state a real run computed
 // there. Further back is a replay: standby runs wait at about 1, 2, 3 x SHADOW_LAG steps behind
 // the live step, and the nearest one is moved forward to the step and becomes the live run.
+import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SimulateOptions } from '../../scenario';
 import type { Machine } from '../../model/schema';
@@ -22,6 +23,12 @@ export const TRAIL = 512;
  * states it sends competed with that frame.
  */
 export const FOLLOW_DELAY_MS = 50;
+/**
+ * The niceness of a background run's thread (a standby, the follower; 0 is the usual priority,
+ * 19 the lowest): booting a machine to its step takes seconds of CPU, which on two cores it took
+ * from the live run, the host and the page drawing the step.
+ */
+export const BACKGROUND_NICE = 10;
 /** Recorded states kept (the oldest recorded goes first). */
 const CACHE_LIMIT = 4 * TRAIL;
 
@@ -36,6 +43,8 @@ class StepWorker {
   private failure: Error | null = null;
   state: StepState | null = null;
   ended = false;
+  /** The thread of a background run that lowered its priority (see worker.ts), else null. */
+  niced: number | null = null;
 
   constructor(
     entry: URL | string,
@@ -45,15 +54,31 @@ class StepWorker {
     breakpoints: Breakpoint[],
     /** Receives the states a `run-to` with `record` passed, before the stop they came with. */
     onTrail: ((states: StepState[]) => void) | null = null,
+    /** A standby or the follower: its thread runs at a lower priority. */
+    background = false,
   ) {
     const shared = new SharedArrayBuffer(8 + 256 * 1024);
     this.flag = new Int32Array(shared, 0, 2);
     this.bytes = new Uint8Array(shared, 8);
     this.worker = new Worker(entry, {
-      workerData: { machine, options, initial, breakpoints, shared },
+      workerData: {
+        machine,
+        options,
+        initial,
+        breakpoints,
+        shared,
+        nice: background ? BACKGROUND_NICE : 0,
+      },
     });
-    type Message = { type: string; state?: StepState; trail?: StepState[]; message?: string };
+    type Message = {
+      type: string;
+      state?: StepState;
+      trail?: StepState[];
+      message?: string;
+      tid?: number;
+    };
     this.worker.on('message', (m: Message) => {
+      if (m.type === 'thread') return void (this.niced = m.tid!);
       if (m.type === 'error') return this.fail(new Error(m.message));
       if (m.trail?.length) onTrail?.(m.trail);
       const state = m.state!;
@@ -83,6 +108,21 @@ class StepWorker {
       return Promise.resolve(s);
     }
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /**
+   * The live run now (a standby replaced it): its thread gets the usual priority back, where the
+   * system lets a process raise a thread's priority again (root, or RLIMIT_NICE; else it keeps the
+   * lower one, and only waits longer for a core when the machine is busy).
+   */
+  foreground(): void {
+    if (this.niced === null) return;
+    try {
+      setPriority(this.niced, 0);
+      this.niced = null;
+    } catch {
+      // not allowed: it stays niced
+    }
   }
 
   /** The run boots again from the start, in the same thread, and stops at step `seq`. */
@@ -180,6 +220,16 @@ export class StepSession {
     return this.position;
   }
 
+  /** Whether the live run's thread runs at a lowered priority (a standby that kept it). */
+  get liveNiced(): boolean {
+    return this.current.niced !== null;
+  }
+
+  /** How many standby runs have arrived at their step. */
+  get standbysReady(): number {
+    return this.standbys.filter((s) => s.settled).length;
+  }
+
   private get live(): StepState {
     return this.current.state!;
   }
@@ -188,8 +238,17 @@ export class StepSession {
     initial: StepCommand,
     breakpoints: Breakpoint[],
     onTrail: ((states: StepState[]) => void) | null = null,
+    background = false,
   ): StepWorker {
-    return new StepWorker(this.entry, this.machine, this.options, initial, breakpoints, onTrail);
+    return new StepWorker(
+      this.entry,
+      this.machine,
+      this.options,
+      initial,
+      breakpoints,
+      onTrail,
+      background,
+    );
   }
 
   /** step, into, over, out, continue, run-to (forward), breakpoints. */
@@ -312,7 +371,7 @@ export class StepSession {
       .then(async () => {
         if (this.closed || epoch !== this.followerEpoch) return;
         if (!this.follower) {
-          this.follower = this.spawn({ op: 'run-to', seq: from }, [], this.keepRecorded);
+          this.follower = this.spawn({ op: 'run-to', seq: from }, [], this.keepRecorded, true);
           const first = await this.follower.next();
           this.keepRecorded([first]);
           this.followerAt = first.seq;
@@ -350,7 +409,11 @@ export class StepSession {
     if (pick && (pick.settled || this.current.ended)) {
       this.standbys.splice(this.standbys.indexOf(pick), 1);
       run = pick.run;
+      // The live run from here: at its usual priority while it is awaited (once more after it
+      // arrived, in case its 'thread' message, which comes before any state, was not in yet).
+      run.foreground();
       at = await pick.ready;
+      run.foreground();
     } else if (!this.current.ended) {
       // No standby there yet: the live run boots again to the step in its own thread, rather
       // than waiting for a new worker to load (seconds on a busy machine: a restart, then F5).
@@ -411,7 +474,7 @@ export class StepSession {
 
   /** A run started in the background and stopped at `target`. */
   private standby(target: number): Standby {
-    const run = this.spawn({ op: 'run-to', seq: target }, []);
+    const run = this.spawn({ op: 'run-to', seq: target }, [], null, true);
     const s: Standby = { run, ready: run.next(), target, settled: null };
     void s.ready.then((st) => (s.settled = st), ignoreClosed);
     return s;

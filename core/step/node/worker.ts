@@ -2,6 +2,8 @@
 // Commands arrive as JSON in the shared buffer (the main thread writes, sets the flag and
 // notifies); states go back with postMessage. `restart` abandons the run where it is stopped and
 // boots the machine again in this thread, up to a step (a replay without loading a new worker).
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SteppingRun, type StepCommand, type StepState } from '../engine';
 import type { Breakpoint } from '../breakpoints';
@@ -17,12 +19,42 @@ interface Data {
   initial: StepCommand;
   breakpoints: Breakpoint[];
   shared: SharedArrayBuffer;
+  /**
+   * A run nobody waits for now (a standby, the follower): the niceness its thread takes, so that
+   * it yields the CPU to the live one (session.ts BACKGROUND_NICE); 0 for the live run.
+   */
+  nice?: number;
 }
 
 const data = workerData as Data;
 const flag = new Int32Array(data.shared, 0, 2);
 const bytes = new Uint8Array(data.shared, 8);
 const decoder = new TextDecoder();
+
+/** This thread's id (Linux: /proc/thread-self), which takes a priority of its own; else null. */
+function threadId(): number | null {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+// A background run boots a machine to its step (seconds of CPU): on two cores it took them from
+// the live run, the host and the page drawing the step. Niced, it runs when they do not. The
+// session is told the thread (`thread`) to give it its priority back if it becomes the live run.
+if (data.nice) {
+  const tid = threadId();
+  if (tid !== null) {
+    try {
+      setPriority(tid, data.nice);
+      parentPort!.postMessage({ type: 'thread', tid });
+    } catch {
+      // not allowed here: it runs at the usual priority
+    }
+  }
+}
 
 function nextCommand(): WorkerCommand {
   // flag[0]: 0 = waiting for a command, 1 = a command is in the buffer (flag[1] bytes long).

@@ -456,9 +456,11 @@ const SourceHead = memo(function SourceHead({ place }: { place: Place | null }) 
 });
 
 /**
- * Why the debugger stopped, said only when it is stopped there: while commands given after this
- * stop are unanswered, the engine is on its way elsewhere, and the line says so (what is shown
- * below stays the last answer, whole). Its own component: a key press repaints this line only.
+ * Why the debugger stopped. While commands given after this stop are unanswered, the engine is on
+ * its way elsewhere, and the line says so (what is shown below stays the last answer, whole):
+ * at once when a command waits behind another, else once the one command has been unanswered
+ * for 100 ms (useDebugger.ts RUNNING_AFTER_MS: a quick step is one frame, its answer). Its own
+ * component: saying so repaints this line only.
  */
 function StopLine({
   store,

@@ -53,11 +53,21 @@ type Answer =
 
 /** "Busy" is said only for a command that takes a while (a continue through millions of events). */
 const BUSY_AFTER_MS = 150;
+/**
+ * The stop line says "Running" once a command has been unanswered this long, or at once when
+ * another is queued behind it. A quick step (most are answered in well under this) goes from
+ * one stop to the next in one frame: a "Running" frame painted in between put the answer's own
+ * frame a whole display refresh (16.7 ms) later.
+ */
+const RUNNING_AFTER_MS = 100;
 
 export class DebuggerStore {
   private snap = EMPTY;
   /** Commands queued or in flight (the stop shown is not where the engine will be). */
   private pendingCount = 0;
+  /** Whether the stop line says so (see RUNNING_AFTER_MS), and the timer that will make it. */
+  private runningShown = false;
+  private runningTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<() => void>();
   private pending: { op: string; at: number; apiMs: number } | null = null;
   private busyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -73,11 +83,23 @@ export class DebuggerStore {
           ? ` (${more} command${more === 1 ? '' : 's'} given after it ${more === 1 ? 'was' : 'were'} not sent)`
           : '';
         this.pendingCount = 0;
+        this.stopRunning();
         this.set({ error: error.message + note, busy: null });
       },
       queued: (_item, pending) => {
         this.pendingCount = pending;
-        // The line that says a command is running renders in this task (before any frame), but
+        if (pending === 1 && !this.runningShown) {
+          // One command: said only if its answer is slow (RUNNING_AFTER_MS).
+          this.runningTimer ??= setTimeout(() => {
+            this.runningTimer = null;
+            if (this.pendingCount === 0) return;
+            this.runningShown = true;
+            this.emit();
+          }, RUNNING_AFTER_MS);
+          return;
+        }
+        this.runningShown = true;
+        // The line that says commands are running renders in this task (before any frame), but
         // a microtask later: the command queued is on its way to the host first.
         queueMicrotask(() => this.emit());
       },
@@ -86,8 +108,17 @@ export class DebuggerStore {
 
   get = (): DebuggerSnapshot => this.snap;
 
-  /** How many commands are queued or in flight. */
-  getPending = (): number => this.pendingCount;
+  /**
+   * How many commands are queued or in flight, as the stop line says it: 0 while a single
+   * command is younger than RUNNING_AFTER_MS (the stop shown stays until its answer).
+   */
+  getPending = (): number => (this.runningShown ? this.pendingCount : 0);
+
+  private stopRunning(): void {
+    this.runningShown = false;
+    if (this.runningTimer) clearTimeout(this.runningTimer);
+    this.runningTimer = null;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -158,6 +189,9 @@ export class DebuggerStore {
   /** One answer, shown whole in one update: its step, stack and state, nothing else's. */
   private answered(item: Item, answer: Answer, left: number): void {
     this.pendingCount = left;
+    // Commands still queued: said with this answer (no frame of its own); none: stopped.
+    if (left > 0) this.runningShown = true;
+    else this.stopRunning();
     if (answer.kind === 'start') {
       const old = this.snap.debugId;
       const r = answer.started;
@@ -182,6 +216,7 @@ export class DebuggerStore {
     if (this.busyTimer) clearTimeout(this.busyTimer);
     this.busyTimer = null;
     this.pendingCount = 0;
+    this.stopRunning();
     const id = this.snap.debugId;
     this.set({ ...EMPTY });
     if (id) void invoke('debug.close', { debugId: id }).catch(() => {});
