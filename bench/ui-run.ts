@@ -21,7 +21,8 @@
 //   boot_large_stored_ratio     the app's run job in process (electron/api/job-work.ts runJob: the
 //                               boot with its trace and outputs stored in a session file, by a
 //                               store thread as in the app, started ahead as the app's job
-//                               process starts it) over the unstored boot. Goal <= 1.5.
+//                               process starts it; the median of 3 jobs) over the unstored boot.
+//                               Goal <= 1.5.
 //   ui_trace_filter_first_ms    the trace explorer on that run: a function filter typed and Enter
 //                               pressed -> the first matching rows drawn. Goal <= 300.
 //   ui_reopen_large_ms          the saved session clicked in the recent list -> the window usable
@@ -69,28 +70,36 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-run-'));
   try {
-    const file = path.join(dir, 'large.irqlab');
-    Session.open(file, { create: true }).close();
-    // As in the app's job process: the store thread started ahead, its modules loaded.
-    const standby = standbyRunStore(path.join(HOST_DIR, 'simulation-worker.mjs'));
-    await once(standby, 'message');
-    collect();
-    const t0 = performance.now();
-    runJob(
-      { kind: 'run', file, machineText, expectedEvents: null },
-      {
-        report: () => undefined,
-        cancelled: () => false,
-        // Stored as the app stores it: by a thread of its own (the host bundle's worker) while
-        // the boot goes on.
-        openRunStore: remoteRunStore(path.join(HOST_DIR, 'simulation-worker.mjs'), standby),
-      },
-    );
-    const job = (performance.now() - t0) / 1000;
+    // The median of 3 jobs, each in a new session file, as the boot it is divided by.
+    const jobs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const file = path.join(dir, `large-${i}.irqlab`);
+      Session.open(file, { create: true }).close();
+      // As in the app's job process: the store thread started ahead, its modules loaded.
+      const standby = standbyRunStore(path.join(HOST_DIR, 'simulation-worker.mjs'));
+      await once(standby, 'message');
+      collect();
+      const t0 = performance.now();
+      runJob(
+        { kind: 'run', file, machineText, expectedEvents: null },
+        {
+          report: () => undefined,
+          cancelled: () => false,
+          // Stored as the app stores it: by a thread of its own (the host bundle's worker) while
+          // the boot goes on.
+          openRunStore: remoteRunStore(path.join(HOST_DIR, 'simulation-worker.mjs'), standby),
+        },
+      );
+      jobs.push((performance.now() - t0) / 1000);
+      rmSync(file, { force: true });
+    }
+    const job = median(jobs);
     const boot = median(boots);
     return {
       boot_large_inprocess_seconds: round(boot, 3),
       boot_large_job_seconds: round(job, 3),
+      boot_large_job_min_seconds: round(Math.min(...jobs), 3),
+      boot_large_job_max_seconds: round(Math.max(...jobs), 3),
       boot_large_stored_ratio: round(job / boot),
     };
   } finally {
