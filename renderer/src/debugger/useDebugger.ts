@@ -14,7 +14,13 @@ import { sharedWith } from './shared-state';
 declare global {
   interface Window {
     /** Keypress-to-repaint of each debugger command (ms), for bench/ui-step.ts. */
-    __irqlabStepLatencies?: { op: string; ms: number; apiMs: number; seq: number }[];
+    __irqlabStepLatencies?: {
+      op: string;
+      ms: number;
+      apiMs: number;
+      readyMs: number;
+      seq: number;
+    }[];
   }
 }
 
@@ -227,12 +233,14 @@ export class DebuggerStore {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
+    // The new state is in the DOM (the view's layout effect): what is left is the frame's.
+    const readyMs = performance.now() - p.at;
     // The frame with the new state: requestAnimationFrame runs before it is painted, the task
     // after it once it has been.
     requestAnimationFrame(() =>
       setTimeout(() => {
         const list = (window.__irqlabStepLatencies ??= []);
-        list.push({ op: p.op, ms: performance.now() - p.at, apiMs: p.apiMs, seq });
+        list.push({ op: p.op, ms: performance.now() - p.at, apiMs: p.apiMs, readyMs, seq });
         if (list.length > 2000) list.splice(0, list.length - 2000);
       }, 0),
     );
