@@ -122,7 +122,7 @@ function closeAfterFirstChunk(args: string[], env: Record<string, string>) {
   );
 }
 
-describe('irqlab when its reader goes away (EPIPE)', () => {
+describe("irqlab when its reader goes away (EPIPE, or ECONNRESET: a parent's stdio pipes are sockets)", () => {
   const session = path.join(dir, 'dmar.irqlab');
   beforeAll(() => {
     expect(irqlab(['simulate', 'preset:dmar-server', '--out', session]).status).toBe(0);

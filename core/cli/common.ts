@@ -7,8 +7,9 @@ import { TraceEmitter } from '../trace/emitter';
 export class UsageError extends Error {}
 
 /**
- * Thrown by an `out` whose reader has gone (EPIPE: `irqlab ... | head`): the command stops where
- * it is, quietly, and irqlab exits 0, as the reader asked for no more.
+ * Thrown by an `out` whose reader has gone (`irqlab ... | head`: EPIPE, or ECONNRESET on a
+ * socket): the command stops where it is, quietly, and irqlab exits 0, as the reader asked for
+ * no more.
  */
 export class OutputClosed extends Error {
   constructor() {

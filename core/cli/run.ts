@@ -17,11 +17,17 @@ zodConfig({ jitless: true });
  * the descriptor is non-blocking (shared with a parent that made it so) and the reader is behind
  * (EAGAIN), the rest goes through the stream, which waits for the reader.
  *
- * When the reader goes away (`irqlab simulate ... | head -1`), a write fails with EPIPE: the
- * channel is closed and the write throws OutputClosed, which stops the command there. Through the
+ * When the reader goes away (`irqlab simulate ... | head -1`), a write fails with EPIPE, or with
+ * ECONNRESET when the output is a socket (a parent's stdio pair, as Node makes them) whose reader
+ * closed with bytes unread (reader gone, reset): the channel is closed and the write throws OutputClosed, which stops the command there. Through the
  * stream, the failure is seen at the next write (the stream is then `errored`); the 'error' event
  * itself comes later and is only acknowledged.
  */
+const readerGone = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ECONNRESET';
+};
+
 class Channel {
   closed = false;
   private stream: NodeJS.WriteStream | null = null;
@@ -39,15 +45,14 @@ class Channel {
     try {
       while (done < buf.length) done += writeSync(this.fd, buf, done);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') {
+      if (readerGone(err)) {
         this.closed = true;
         throw new OutputClosed();
       }
-      if (code !== 'EAGAIN') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       const stream = (this.stream = this.getStream());
       stream.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
+        if (!readerGone(e)) throw e;
         // A command still waiting (on stdin, a worker) has nothing left to say.
         process.exit(0);
       });
@@ -62,7 +67,7 @@ class Channel {
 
   private toStream(data: string | Uint8Array): void {
     const stream = this.stream!;
-    const gone = () => (stream.errored as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+    const gone = () => readerGone(stream.errored);
     if (!gone()) stream.write(data);
     if (gone()) {
       this.closed = true;
