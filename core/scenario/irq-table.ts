@@ -223,7 +223,8 @@ export function buildIrqTable(
 /**
  * The stored text of a table in order: JSON text (strings), and each column's bytes (Uint8Array
  * views of the columns), written in base64 where they stand. irqTableText joins them here; the
- * app's store thread is handed them (the columns' buffers moved, not copied) and writes them.
+ * app's run stores join them into UTF-8 bytes (job-work.ts joinTextBytes; the store thread is
+ * handed the columns, their buffers moved, not copied).
  */
 export type TextPart = string | Uint8Array;
 
@@ -286,7 +287,7 @@ function narrowestType(values: ArrayLike<number>): StoredType {
 }
 
 /** Parts joined into their text, bytes in base64. */
-export function joinTextParts(parts: readonly TextPart[]): string {
+function joinTextParts(parts: readonly TextPart[]): string {
   return parts.map((p) => (typeof p === 'string' ? p : toBase64(p))).join('');
 }
 

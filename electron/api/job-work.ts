@@ -22,9 +22,9 @@ import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from
 import { buildRunTables, type RunSpec, type RunTables } from './run-tables';
 import {
   irqTableParts,
-  joinTextParts,
   type BuiltIrqTable,
   type IrqTableJson,
+  type TextPart,
   type V1IrqRow,
 } from '../../core/scenario/irq-table';
 import { procInterruptsPreview, runSimulationRequest } from './simulation';
@@ -159,9 +159,36 @@ export type OpenRunStore = (
   run: { profile: string; scenario: string; machineJson: string },
 ) => RunStore;
 
-/** The outputs' JSON with the irq table's text as its last key (none given: as they are). */
-export const withIrqTable = (outputsJson: string, irqTableText: string): string =>
-  irqTableText === '' ? outputsJson : `${outputsJson.slice(0, -1)},"irqTable":${irqTableText}}`;
+const utf8 = new TextEncoder();
+
+/**
+ * The outputs' JSON with the irq table's text as its last key (none given: as they are), in UTF-8
+ * bytes: a large run's 27 MB as one string cost a copy and another encoding on its way to SQLite.
+ */
+export function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array {
+  if (irqTable.length === 0) return outputsJson;
+  return Buffer.concat([
+    outputsJson.subarray(0, outputsJson.length - 1),
+    utf8.encode(',"irqTable":'),
+    irqTable,
+    utf8.encode('}'),
+  ]);
+}
+
+/** The irq table's text parts (irq-table.ts irqTableParts) joined in one UTF-8 buffer. */
+export function joinTextBytes(parts: readonly TextPart[]): Uint8Array {
+  const texts = parts.map((p) =>
+    typeof p === 'string'
+      ? p
+      : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64'),
+  );
+  let size = 0;
+  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const t of texts) at += out.write(t, at, 'utf8');
+  return out;
+}
 
 /** The run stored by this thread as the boot goes (tests; a host without workers). */
 export const inThreadRunStore: OpenRunStore = (file, run) => {
@@ -173,17 +200,17 @@ export const inThreadRunStore: OpenRunStore = (file, run) => {
     session.close();
     throw err;
   }
-  let irqTable = '';
+  let irqTable: Uint8Array = new Uint8Array(0);
   return {
     sink: writer,
     stored: () => writer.eventCount,
     traceEnded: () => undefined,
     irqTable(table) {
-      irqTable = joinTextParts(irqTableParts(table));
+      irqTable = joinTextBytes(irqTableParts(table));
     },
     finish(outputsJson) {
       try {
-        writer.finishJson(withIrqTable(outputsJson, irqTable));
+        writer.finishJson(withIrqTable(utf8.encode(outputsJson), irqTable));
         return writer.runId;
       } finally {
         session.close();

@@ -21,14 +21,14 @@ import {
   Worker,
   type MessagePort,
 } from 'node:worker_threads';
-import type { OpenRunStore, RunStore } from '../api/job-work';
+import { joinTextBytes, withIrqTable, type OpenRunStore, type RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
 import type { RunWriter } from '../../core/store/run-writer';
 import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
-import { irqTableParts, type BuiltIrqTable, type TextPart } from '../../core/scenario/irq-table';
+import { irqTableParts, type BuiltIrqTable } from '../../core/scenario/irq-table';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -77,34 +77,6 @@ type ToStore =
   | { fail: string };
 
 type FromStore = { runId: number } | { error: string };
-
-const encoder = new TextEncoder();
-
-/** job-work.ts withIrqTable, in UTF-8 bytes. */
-function withIrqTable(outputsJson: Uint8Array, irqTable: Uint8Array): Uint8Array {
-  if (irqTable.length === 0) return outputsJson;
-  return Buffer.concat([
-    outputsJson.subarray(0, outputsJson.length - 1),
-    encoder.encode(',"irqTable":'),
-    irqTable,
-    encoder.encode('}'),
-  ]);
-}
-
-/** irq-table.ts joinTextParts, in UTF-8 bytes (one buffer, no string of the whole). */
-function joinTextBytes(parts: readonly TextPart[]): Uint8Array {
-  const texts = parts.map((p) =>
-    typeof p === 'string'
-      ? p
-      : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64'),
-  );
-  let size = 0;
-  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const t of texts) at += out.write(t, at, 'utf8');
-  return out;
-}
 
 /** The chunk's columns in a slot's buffer: widest first, so each is aligned. */
 const LAYOUT = [
@@ -312,7 +284,7 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       },
       finish(outputsJson, waiting) {
         // As bytes, moved: a string is copied on both threads, then encoded again for SQLite.
-        const json = encoder.encode(outputsJson);
+        const json = new TextEncoder().encode(outputsJson);
         port1.postMessage({ finish: json } satisfies ToStore, [json.buffer]);
         wait(() => Atomics.load(words, STATE) !== State.running, waiting);
         failed();
