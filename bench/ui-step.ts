@@ -87,6 +87,8 @@ export async function benchUiStep(): Promise<Record<string, number>> {
     const all = measured.map((m) => m.ms);
     const back = measured.filter((m) => m.op === 'back').map((m) => m.ms);
     const forward = measured.filter((m) => m.op !== 'back').map((m) => m.ms);
+    const api = measured.map((m) => m.apiMs);
+    const ready = measured.map((m) => m.readyMs);
     return {
       ui_step_commands: all.length,
       ui_step_p50_ms: round(pct(all, 50)),
@@ -96,33 +98,13 @@ export async function benchUiStep(): Promise<Record<string, number>> {
       ui_step_back_p50_ms: round(pct(back, 50)),
       ui_step_back_p99_ms: round(pct(back, 99)),
       // The part of each that is the API call (WebSocket to the host, the stepping worker).
-      ui_step_api_p50_ms: round(
-        pct(
-          measured.map((m) => m.apiMs),
-          50,
-        ),
-      ),
-      ui_step_api_p99_ms: round(
-        pct(
-          measured.map((m) => m.apiMs),
-          99,
-        ),
-      ),
+      ui_step_api_p50_ms: round(pct(api, 50)),
+      ui_step_api_p99_ms: round(pct(api, 99)),
       // Keydown until the new state is in the DOM (the view's layout effect): the step's own work.
       // The rest is the frame: the wait for the display's next refresh (0-16.7 ms at 60 Hz, by
       // where in the interval the key fell), then style, layout and paint.
-      ui_step_ready_p50_ms: round(
-        pct(
-          measured.map((m) => m.readyMs),
-          50,
-        ),
-      ),
-      ui_step_ready_p99_ms: round(
-        pct(
-          measured.map((m) => m.readyMs),
-          99,
-        ),
-      ),
+      ui_step_ready_p50_ms: round(pct(ready, 50)),
+      ui_step_ready_p99_ms: round(pct(ready, 99)),
       ui_boot_large_stored_seconds: round(bootSeconds),
       ui_debugger_start_seconds: round(startSeconds),
     };
