@@ -239,9 +239,10 @@ export function irqTableParts(t: BuiltIrqTable): TextPart[] {
   const levels = t.chain.length / 3;
   const chain = CHAIN_COLUMNS.map(() => new Float64Array(levels));
   for (let l = 0; l < levels; l++) for (let c = 0; c < 3; c++) chain[c]![l] = t.chain[l * 3 + c]!;
-  const columns: [string, ArrayLike<number>][] = [
-    ...IRQ_COLUMNS.map((name): [string, ArrayLike<number>] => [name, t[name]]),
-    ...CHAIN_COLUMNS.map((name, c): [string, ArrayLike<number>] => [name, chain[c]!]),
+  type Column = Int32Array | Float64Array;
+  const columns: [string, Column][] = [
+    ...IRQ_COLUMNS.map((name): [string, Column] => [name, t[name]]),
+    ...CHAIN_COLUMNS.map((name, c): [string, Column] => [name, chain[c]!]),
   ];
   for (const [name, values] of columns) {
     const type = narrowestType(values);
@@ -255,7 +256,7 @@ export function irqTableParts(t: BuiltIrqTable): TextPart[] {
 }
 
 /** The narrowest stored type that holds every value exactly. */
-function narrowestType(values: ArrayLike<number>): StoredType {
+function narrowestType(values: Int32Array | Float64Array): StoredType {
   let min = 0;
   let max = 0;
   // One loop per array type: each stays monomorphic (a generic one cost 18 ms on large).
@@ -265,17 +266,10 @@ function narrowestType(values: ArrayLike<number>): StoredType {
       if (v < min) min = v;
       else if (v > max) max = v;
     }
-  else if (values instanceof Float64Array)
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      // A fraction or NaN (infinities: past every integer type below).
-      if (v !== Math.floor(v)) return 'f64';
-      if (v < min) min = v;
-      else if (v > max) max = v;
-    }
   else
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
+      // A fraction or NaN (infinities: past every integer type below).
       if (v !== Math.floor(v)) return 'f64';
       if (v < min) min = v;
       else if (v > max) max = v;
