@@ -33,18 +33,24 @@
 //                               server_rss_before_mb: the page loaded, no session open yet.
 //   server_rss_close_over_before_mb  after close minus before: what the host kept of the
 //                               session (issue #17). Goal <= 60.
+// The in-process figures (the boot, and the run job) are taken in a process of their own, started
+// as the host starts a job's process (simulation-runner.ts JOB_PROCESS_V8_FLAGS, its heap), with
+// --expose-gc to collect between them: the boot and the job are timed as the app runs them.
 //   npm run build:renderer && npx tsx bench/ui-run.ts
 // UI_RUN_ONLY=inprocess prints only the in-process figures (boot_large_inprocess_seconds,
 // boot_large_job_seconds, boot_large_stored_ratio), with no host or browser:
-//   UI_RUN_ONLY=inprocess npx tsx --expose-gc bench/ui-run.ts
+//   UI_RUN_ONLY=inprocess npx tsx bench/ui-run.ts
 import { type Page } from '@playwright/test';
 import { launchChromium, startHost } from './browser';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runJob } from '../electron/api/job-work';
 import { remoteRunStore, standbyRunStore } from '../electron/node/run-store';
+import { JOB_PROCESS_V8_FLAGS } from '../electron/node/simulation-runner';
 import { PRESETS } from '../core/model/presets';
 import { simulate } from '../core/scenario';
 import { Session } from '../core/store/session';
@@ -105,6 +111,28 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** UI_RUN_CHILD: this process is the one inJobProcess started, which prints its figures. */
+const CHILD = process.env.UI_RUN_CHILD === '1';
+const machineTextOf = () => JSON.stringify(PRESETS[PRESET]!.make(), null, 2) + '\n';
+
+/** inProcess() in a process started as a job's process is (see the header), its figures back. */
+async function inJobProcess(): Promise<Record<string, number>> {
+  const child = spawn(
+    process.execPath,
+    [...JOB_PROCESS_V8_FLAGS, '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url)],
+    {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...process.env, UI_RUN_CHILD: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the in-process figures' process exited (${code}): ${out}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
 function rssMb(pid: number): number {
@@ -183,8 +211,7 @@ async function timeInPage(
 
 export async function benchUiRun(): Promise<Record<string, number>> {
   await buildHost({ ifStale: true });
-  const machineText = JSON.stringify(PRESETS[PRESET]!.make(), null, 2) + '\n';
-  const figures = await inProcess(machineText);
+  const figures = await inJobProcess();
   if (process.env.UI_RUN_ONLY === 'inprocess') return figures;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-run-'));
@@ -285,6 +312,9 @@ export async function benchUiRun(): Promise<Record<string, number>> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (CHILD) {
+  console.log(JSON.stringify(await inProcess(machineTextOf())));
+  process.exit(0); // the store threads' standbys are not waited for
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [k, v] of Object.entries(await benchUiRun())) console.log(`${k}: ${v}`);
 }
