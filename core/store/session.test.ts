@@ -18,7 +18,7 @@ import { EventKind } from '../trace/events';
 import { TraceEmitter } from '../trace/emitter';
 import { QueryError, SessionError } from './errors';
 import { BLOCK_EVENTS } from './event-blocks';
-import { loadMigrations } from './migrate';
+import { loadMigrations, migrate } from './migrate';
 import { IRQLAB_APPLICATION_ID, RUN_ROWID_BASE, Session } from './session';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -108,6 +108,27 @@ describe('a session file', () => {
     // "" is id 0, never stored.
     const expected = values.filter((v) => v !== '');
     expect([...session.strings(writer.runId).values()].sort()).toEqual(expected.sort());
+    session.close();
+  });
+
+  it("stores a run's outputs given as UTF-8 bytes as the same text in a UTF-16 session", () => {
+    // irqlab makes every session UTF-8; a file another SQLite tool made may be UTF-16, where
+    // bytes cast to text would be read as UTF-16: RunWriter decodes them first.
+    const file = path.join(dir, 'utf16.irqlab');
+    const made = openDatabase(file);
+    made.pragma("encoding = 'UTF-16le'");
+    made.pragma('journal_mode = WAL');
+    made.pragma(`application_id = ${IRQLAB_APPLICATION_ID}`);
+    migrate(made, loadMigrations());
+    made.close();
+    const session = Session.open(file);
+    const writer = session.beginRun({ profile: 'mainline', machineJson: '{}' });
+    const outputs = JSON.stringify({ dmesg: ['ünïcödé ✓ 🐧', 'µs — café'], irqCount: 3 });
+    writer.finishJson(new TextEncoder().encode(outputs));
+    expect(session.run(writer.runId)!.outputsJson).toBe(outputs);
+    expect(session.runOutputFields(writer.runId, ['dmesg'])).toEqual({
+      dmesg: ['ünïcödé ✓ 🐧', 'µs — café'],
+    });
     session.close();
   });
 
