@@ -211,10 +211,15 @@ export class Jobs {
     return true;
   }
 
+  /** Is this job still running (or waiting)? An unknown (long forgotten) one is not. */
+  isRunning(jobId: string): boolean {
+    return this.jobs.get(jobId)?.status.state === 'running';
+  }
+
   /** Is any job still running (or waiting) on this session file? */
   busy(file: string, requests: Map<string, string>): boolean {
     for (const [jobId, jobFile] of requests)
-      if (jobFile === file && this.jobs.get(jobId)?.status.state === 'running') return true;
+      if (jobFile === file && this.isRunning(jobId)) return true;
     return false;
   }
 

@@ -151,7 +151,13 @@ export function createService(options: ServiceOptions): Service {
   );
   const exportsDir = options.exportsDir ?? path.join(temp ?? tmpdir(), 'irqlab-exports');
   const jobs = new Jobs(options.execute ?? inProcessExecutor, options.maxRunningJobs);
+  /** The session file of each run and comparison under way (busy: saveAs waits, close cancels). */
   const jobFiles = new Map<string, string>();
+  const noteJobFile = (jobId: string, file: string) => {
+    // Only the running ones are ever asked about: the ended go as new ones come.
+    for (const id of [...jobFiles.keys()]) if (!jobs.isRunning(id)) jobFiles.delete(id);
+    jobFiles.set(jobId, file);
+  };
   const busy = (file: string) => jobs.busy(file, jobFiles);
   const debuggers = new Debuggers(options.stepWorker);
   /** Finished comparisons by job id (the last few). */
@@ -249,7 +255,7 @@ export function createService(options: ServiceOptions): Service {
           results.delete(key);
       },
     );
-    jobFiles.set(jobId, s.file);
+    noteJobFile(jobId, s.file);
     return jobId;
   };
 
@@ -630,7 +636,7 @@ export function createService(options: ServiceOptions): Service {
             comparisons.delete(key);
         },
       );
-      jobFiles.set(jobId, s.file);
+      noteJobFile(jobId, s.file);
       return { jobId };
     },
     'compare.result': ({ jobId }) => {
