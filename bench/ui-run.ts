@@ -21,8 +21,8 @@
 //   boot_large_stored_ratio     the app's run job in process (electron/api/job-work.ts runJob: the
 //                               boot with its trace and outputs stored in a session file, by a
 //                               store thread as in the app, started ahead as the app's job
-//                               process starts it; the median of 5 jobs, each after a boot) over the unstored boot.
-//                               Goal <= 1.5.
+//                               process starts it; the median of 5 jobs, each after a boot) over
+//                               the unstored boot. Goal <= 1.5.
 //   ui_trace_filter_first_ms    the trace explorer on that run: a function filter typed and Enter
 //                               pressed -> the first matching rows drawn. Goal <= 300.
 //   ui_reopen_large_ms          the saved session clicked in the recent list -> the window usable
