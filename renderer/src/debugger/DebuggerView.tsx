@@ -322,7 +322,9 @@ const Toolbar = memo(function Toolbar({
       <span className="spacer" />
       {seq !== null && (
         <span className="dbg-position" data-testid="dbg-position">
-          step <strong>{formatCount(seq)}</strong> of {formatCount(eventCount)}
+          <span className="dbg-position-text">
+            step <strong>{formatCount(seq)}</strong> of {formatCount(eventCount)}
+          </span>
         </span>
       )}
       {busy && (
@@ -475,23 +477,27 @@ function StopLine({
   if (pending > 0)
     return (
       <div className="dbg-reason running" data-testid="dbg-reason" data-pending={pending}>
-        Running: <strong>{pending === 1 ? 'a command' : `${pending} commands`}</strong> given, not
-        answered yet…
+        <div className="dbg-reason-line">
+          Running: <strong>{pending === 1 ? 'a command' : `${pending} commands`}</strong> given, not
+          answered yet…
+        </div>
       </div>
     );
   const ret = s.event.kind === 'ret' ? Number(s.event.args[0]?.value) : null;
   return (
     <div className="dbg-reason" data-testid="dbg-reason" data-pending={0}>
-      Stopped: <strong>{stopReason(s)}</strong>
-      {ret !== null && ret < 0 && <span className="bad-text"> · returned {errnoName(ret)}</span>}
-      {s.done && <span className="dim"> · the run has ended (step back to look around)</span>}
-      <button
-        className="link"
-        onClick={() => onOpenTrace(s.seq)}
-        title="Show this step in the trace explorer"
-      >
-        show in trace
-      </button>
+      <div className="dbg-reason-line">
+        Stopped: <strong>{stopReason(s)}</strong>
+        {ret !== null && ret < 0 && <span className="bad-text"> · returned {errnoName(ret)}</span>}
+        {s.done && <span className="dim"> · the run has ended (step back to look around)</span>}
+        <button
+          className="link"
+          onClick={() => onOpenTrace(s.seq)}
+          title="Show this step in the trace explorer"
+        >
+          show in trace
+        </button>
+      </div>
     </div>
   );
 }
