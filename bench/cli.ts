@@ -15,7 +15,9 @@
 //                                 folder) until it prints the URL, nothing changed since the last
 //                                 build; median of 3
 //
-// The runs of each figure alternate with node's so that both see the same load.
+// The runs of each figure alternate with node's so that both see the same load. They are started
+// and timed by a small process of their own (bench/time-processes.mjs), as a shell would start
+// them, not by this one.
 //   npx tsx bench/cli.ts
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,19 +33,30 @@ const bin = path.join(root, 'bin', 'irqlab.mjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-/** Wall-clock seconds of one whole process; its exit status must be 0. */
-function timed(args: string[], env: Record<string, string> = {}): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
+/** A whole process to time: node's arguments, and what to add to its environment. */
+interface Timed {
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * Wall-clock seconds of each whole process, run in order by bench/time-processes.mjs (a small
+ * process of its own: see there why not from this one); each exit status must be 0.
+ */
+function timedAll(plan: Timed[]): number[] {
+  const r = spawnSync(
+    process.execPath,
+    [path.join(import.meta.dirname, 'time-processes.mjs'), JSON.stringify(plan)],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0) throw new Error(`bench/time-processes.mjs: exit ${r.status}`);
+  const results = JSON.parse(r.stdout) as { seconds: number; status: number; stderr: string }[];
+  return results.map(({ seconds, status, stderr }, i) => {
+    const args = plan[i]!.args.join(' ');
+    if (status !== 0) throw new Error(`node ${args}: exit ${status}\n${stderr}`);
+    if (stderr.includes('irqlab: note:')) throw new Error(`not the bundle: ${stderr}`);
+    return seconds;
   });
-  const s = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  if (r.stderr.includes('irqlab: note:')) throw new Error(`not the bundle: ${r.stderr}`);
-  return s;
 }
 
 /** Seconds from `npm start` until it prints the URL; the app is stopped after. */
@@ -95,16 +108,17 @@ export async function benchCli(): Promise<Record<string, number | string>> {
     }
   ).emulator.boot_seconds;
 
-  const help: number[] = [];
-  const node: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    node.push(timed(['-e', '0']));
-    help.push(timed([bin, '--help']));
-  }
-  const source: number[] = [];
-  for (let i = 0; i < 3; i++) source.push(timed([bin, '--help'], { IRQLAB_FROM_SOURCE: '1' }));
-  const predict: number[] = [];
-  for (let i = 0; i < 5; i++) predict.push(timed([bin, 'import', ...artefacts, '--simulate']));
+  // In turns with node's, so that both see the same load.
+  const plan: Timed[] = [];
+  for (let i = 0; i < 7; i++) plan.push({ args: ['-e', '0'] }, { args: [bin, '--help'] });
+  for (let i = 0; i < 3; i++)
+    plan.push({ args: [bin, '--help'], env: { IRQLAB_FROM_SOURCE: '1' } });
+  for (let i = 0; i < 5; i++) plan.push({ args: [bin, 'import', ...artefacts, '--simulate'] });
+  const seconds = timedAll(plan);
+  const node = seconds.slice(0, 14).filter((_, i) => i % 2 === 0);
+  const help = seconds.slice(0, 14).filter((_, i) => i % 2 === 1);
+  const source = seconds.slice(14, 17);
+  const predict = seconds.slice(17);
 
   const out: Record<string, number | string> = {
     cli_help_seconds: round(median(help)),
