@@ -22,13 +22,14 @@
 // ui_boot_large_stored_seconds and ui_debugger_start_seconds. The rest of each latency is that
 // frame's own main-thread work: it begins as soon as the new state is in the DOM (the compositor
 // is idle between keys, so no refresh tick is waited for). In a Chromium trace of this run (the
-// steps after the first round) that frame took 6.0 ms at p50 and 8.8 at p90, in phases of about
-// a millisecond each: style 1.1, the hit test and mouse events for the content that changed under
-// the resting mouse 1.6 (with its pre-paint), paint 1.2, layout 0.55, commit 0.6, layerize 0.4.
-// For scale, a blank page's keypress to the task after its frame takes ~3 ms at p50 here. The
-// slowest steps were frames whose main thread waited off the CPU (16.5 ms wall, 6.8 ms of CPU),
-// commits that waited up to 5 ms for the compositor to raster and activate (a step re-rasters
-// ~19 tiles, ~2.6 ms on the raster threads), and a host answer of 10-20 ms for 1-3 steps of 180.
+// steps after the first round) that frame took 8.2 ms at p50 and 11.0 at p90, in phases of about
+// a millisecond each: the hit test and mouse events for the content that changed under the
+// resting mouse 2.3 (with its pre-paint), paint 1.7, style 1.2, commit 0.8, layout 0.75,
+// layerize 0.5. A blank page's keypress to the task after its frame takes ~3 ms at p50 here.
+// The frames' main thread was off the CPU for a quarter of their time (1,630 ms of wall time,
+// 1,245 of CPU, 248 frames); a few commits waited up to 4 ms for the compositor to raster and
+// activate (a step re-rasters ~19 tiles, 3 ms on the raster threads); and 1-3 of 180 answers
+// took 10-24 ms to come back from the host.
 // This VM renders in software (--disable-gpu).
 //   npm run build:renderer && npx tsx bench/ui-step.ts
 import { launchChromium, startHost } from './browser';
