@@ -33,8 +33,9 @@ const bin = path.join(root, 'bin', 'irqlab.mjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-/** A whole process to time: node's arguments, and what to add to its environment. */
+/** A whole process to time: the figure it is for, node's arguments, what to add to its environment. */
 interface Timed {
+  figure: 'node' | 'help' | 'source' | 'predict';
   args: string[];
   env?: Record<string, string>;
 }
@@ -110,15 +111,15 @@ export async function benchCli(): Promise<Record<string, number | string>> {
 
   // In turns with node's, so that both see the same load.
   const plan: Timed[] = [];
-  for (let i = 0; i < 7; i++) plan.push({ args: ['-e', '0'] }, { args: [bin, '--help'] });
+  for (let i = 0; i < 7; i++)
+    plan.push({ figure: 'node', args: ['-e', '0'] }, { figure: 'help', args: [bin, '--help'] });
   for (let i = 0; i < 3; i++)
-    plan.push({ args: [bin, '--help'], env: { IRQLAB_FROM_SOURCE: '1' } });
-  for (let i = 0; i < 5; i++) plan.push({ args: [bin, 'import', ...artefacts, '--simulate'] });
+    plan.push({ figure: 'source', args: [bin, '--help'], env: { IRQLAB_FROM_SOURCE: '1' } });
+  for (let i = 0; i < 5; i++)
+    plan.push({ figure: 'predict', args: [bin, 'import', ...artefacts, '--simulate'] });
   const seconds = timedAll(plan);
-  const node = seconds.slice(0, 14).filter((_, i) => i % 2 === 0);
-  const help = seconds.slice(0, 14).filter((_, i) => i % 2 === 1);
-  const source = seconds.slice(14, 17);
-  const predict = seconds.slice(17);
+  const of = (figure: Timed['figure']) => seconds.filter((_, i) => plan[i]!.figure === figure);
+  const [node, help, source, predict] = [of('node'), of('help'), of('source'), of('predict')];
 
   const out: Record<string, number | string> = {
     cli_help_seconds: round(median(help)),
