@@ -28,7 +28,8 @@
 //                                 session_open_build_seconds: building that file
 //   ui_step_p99_ms                the debugger in the app (browser mode, chromium): keypress to
 //                                 repaint on the large preset; ui_step_p50_ms and the rest are
-//                                 explained in bench/ui-step.ts
+//                                 explained in bench/ui-step.ts; ui_floor_*: the same keys on a
+//                                 page of one line of text, in the same browser (bench/ui-floor.ts)
 //   ui_graph_large_ms             the machine graph in the app: click that opens the large preset
 //                                 until its graph is drawn; ui_graph_2000_ms the same for a
 //                                 2,000-device machine from the generator (bench/ui-graph.ts)

@@ -10,13 +10,7 @@
 import { PRESETS } from '../core/model/presets';
 import { StepSession } from '../core/step/node/session';
 import type { StepCommand } from '../core/step/engine';
-
-const THINK_MS = 150;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
+import { THINK_MS, pct, sleep } from './keys';
 
 export async function benchStep(): Promise<Record<string, number>> {
   const machine = PRESETS.large!.make();

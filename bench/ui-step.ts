@@ -8,24 +8,33 @@
 // preset, runs and stores its boot, opens the debugger and goes to step 1,000,000 (where the
 // devices' interrupts are being allocated), waits for the standby runs to catch up, then an
 // engineer's keys: F7 (next event) x8, F10 (over), F11 (into), Shift+F11 (out), Shift+F7 (back)
-// x4, 12 rounds, 150 ms between keys. Each latency is measured in the page: from the keydown
-// event's timestamp to the first task after the frame that shows the new state (the debugger
-// view records it: renderer/src/debugger/useDebugger.ts). Keys are pressed one at a time, each
-// after the previous state is on screen (seen by polling on a timer: nothing of the harness's
-// asks the page for animation frames while a step is measured).
+// x4, 12 rounds. Each latency is measured in the page: from the keydown event's timestamp to the
+// first task after the frame that shows the new state (the debugger view records it:
+// renderer/src/debugger/useDebugger.ts). Keys are pressed one at a time as a person presses them
+// (bench/keys.ts: held 80 ms, the next one 150 ms after the previous state is on screen), and
+// nothing of the harness's reaches the page while a step is measured: its waiter is in the page
+// before the key goes down and polls on a timer, never on animation frames. (Playwright's `press`
+// and `waitForFunction` sent the keyup and a call into the page inside the step: in four runs
+// alternating the two ways by round, rounds pressed that way had a p50 2.2-3.3 ms higher and
+// 1.5-6 times as many steps over 16 ms.)
+//
+// Before the debugger, the same browser measures the floor under these figures (bench/ui-floor.ts,
+// printed with them): the same keys on a page of one line of text, written by the keydown itself
+// (ui_floor_blank_*) or from a WebSocket answer of a step's size (ui_floor_round_trip_*).
 //
 // Prints ui_step_p50_ms, ui_step_p99_ms, ui_step_max_ms (all keys), ui_step_forward_p99_ms,
 // ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_api_p50_ms and
 // ui_step_api_p99_ms (the API call's part: page -> host -> stepping worker -> page),
 // ui_step_ready_p50_ms and ui_step_ready_p99_ms (keydown until the new state is in the DOM: the
-// API call and React's render, before the frame that draws it), and the setup's
+// API call and React's render, before the frame that draws it), the floor's ui_floor_blank_p50_ms,
+// ui_floor_blank_p99_ms, ui_floor_round_trip_p50_ms and ui_floor_round_trip_p99_ms, and the setup's
 // ui_boot_large_stored_seconds and ui_debugger_start_seconds. The rest of each latency is that
 // frame's own main-thread work: it begins as soon as the new state is in the DOM (the compositor
 // is idle between keys, so no refresh tick is waited for). In a Chromium trace of this run (the
 // steps after the first round) that frame took 8.2 ms at p50 and 11.0 at p90, in phases of about
 // a millisecond each: the hit test and mouse events for the content that changed under the
 // resting mouse 2.3 (with its pre-paint), paint 1.7, style 1.2, commit 0.8, layout 0.75,
-// layerize 0.5. A blank page's keypress to the task after its frame takes ~3 ms at p50 here.
+// layerize 0.5 (that trace's keys were pressed with Playwright's `press`).
 // The frames' main thread was off the CPU for a quarter of their time (1,630 ms of wall time,
 // 1,245 of CPU, 248 frames); a few commits waited up to 4 ms for the compositor to raster and
 // activate (a step re-rasters ~19 tiles, 3 ms on the raster threads); and 1-3 of 180 answers
@@ -37,21 +46,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildHost } from '../scripts/build-cli.mjs';
+import { THINK_MS, pct, pressUntilShown, sleep } from './keys';
+import { benchUiFloor } from './ui-floor';
 
-const THINK_MS = 150;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const round = (n: number) => Number(n.toFixed(2));
 
 export async function benchUiStep(): Promise<Record<string, number>> {
+  const keys: string[] = [];
+  for (let r = 0; r < 12; r++) {
+    for (let i = 0; i < 8; i++) keys.push('F7');
+    keys.push('F10', 'F11', 'Shift+F11');
+    for (let i = 0; i < 4; i++) keys.push('Shift+F7');
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-bench-'));
   await buildHost({ ifStale: true });
   const host = await startHost(dir);
   const browser = await launchChromium();
   try {
+    // The floor first, in the same browser: the same keys on a page that does almost nothing.
+    const floor = await benchUiFloor(browser, keys.length);
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(host.url);
     await page.getByRole('button', { name: /^large/ }).click();
@@ -73,31 +86,13 @@ export async function benchUiStep(): Promise<Record<string, number>> {
       .waitFor({ timeout: 300_000 });
     await sleep(4000); // the standby runs catch up behind, as while one reads the state
 
-    const keys: string[] = [];
-    for (let r = 0; r < 12; r++) {
-      for (let i = 0; i < 8; i++) keys.push('F7');
-      keys.push('F10', 'F11', 'Shift+F11');
-      for (let i = 0; i < 4; i++) keys.push('Shift+F7');
-    }
     // Keys go to the page, not to a field.
     await page.getByTestId('call-stack').click();
     await page.evaluate(() => (window.__irqlabStepLatencies = []));
-    // The harness's poller is set up in the page once, here: the first waitForFunction compiles
-    // Playwright's injected script (~10 ms, and a task of ~20 ms), which otherwise ran inside the
-    // first step's measured time (a trace showed it between that step's frame and its end).
-    await page.waitForFunction(() => Array.isArray(window.__irqlabStepLatencies), undefined, {
-      polling: 20,
-    });
+    // Each key held as a finger holds it, the harness's waiter in the page before it goes down
+    // (bench/keys.ts says why).
     for (const [n, key] of keys.entries()) {
-      await page.keyboard.press(key);
-      // Polled on a timer, not on animation frames (waitForFunction's default): a rAF loop of
-      // the harness's own kept the page drawing frames while the step was under way, so the
-      // step's frame waited for the next vsync tick (up to 16.7 ms) as no user's page would.
-      await page.waitForFunction(
-        (count) => (window.__irqlabStepLatencies?.length ?? 0) > count,
-        n,
-        { timeout: 120_000, polling: 20 },
-      );
+      await pressUntilShown(page, key, '__irqlabStepLatencies', n);
       await sleep(THINK_MS);
     }
     const measured = await page.evaluate(() => window.__irqlabStepLatencies ?? []);
@@ -121,6 +116,7 @@ export async function benchUiStep(): Promise<Record<string, number>> {
       // frame's own work (see the header).
       ui_step_ready_p50_ms: round(pct(ready, 50)),
       ui_step_ready_p99_ms: round(pct(ready, 99)),
+      ...floor,
       ui_boot_large_stored_seconds: round(bootSeconds),
       ui_debugger_start_seconds: round(startSeconds),
     };
