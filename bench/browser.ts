@@ -2,7 +2,8 @@
 // here), CHROMIUM_PATH to change, with the flags that keep it off the network; and the host they
 // drive it against.
 import { chromium, type Browser } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { HOST_DIR } from '../scripts/build-cli.mjs';
@@ -43,14 +44,18 @@ export async function startHost(dir: string) {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  return { child, url: await listeningUrl(child, 'the host') };
+}
+
+/** The URL a server process started by a benchmark prints ("running at <url>") once it listens. */
+export function listeningUrl(child: ChildProcessByStdio<null, Readable, null>, what: string) {
+  return new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /running at (http\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`the host exited (${code}): ${out}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}): ${out}`)));
   });
-  return { child, url };
 }

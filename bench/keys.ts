@@ -24,7 +24,8 @@ export function pct(xs: number[], p: number): number {
  * set up in the page (a timer polling every 20 ms, no animation frames) before the key goes down,
  * and the key comes up HOLD_MS later. Playwright's `press` sent the keyup at once and its
  * `waitForFunction` installed its poller with a call into the page right after, both landing
- * inside the step being measured (on this VM ~1-3 ms at p50 and most of the steps over 16 ms).
+ * inside the step being measured (on this VM a p50 2.2-3.3 ms higher and 1.5-6 times as many
+ * steps over 16 ms: bench/ui-step.ts).
  */
 export async function pressUntilShown(
   page: Page,

@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from '@playwright/test';
-import { launchChromium } from './browser';
+import { launchChromium, listeningUrl } from './browser';
 import { THINK_MS, pct, pressUntilShown, sleep } from './keys';
 
 declare global {
@@ -32,16 +32,7 @@ function startFloorServer() {
     cwd: path.resolve(import.meta.dirname, '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running at (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the floor server exited (${code}): ${out}`)));
-  });
-  return { child, url };
+  return { child, url: listeningUrl(child, 'the floor server') };
 }
 
 async function keyLatencies(browser: Browser, url: string, keyCount: number): Promise<number[]> {

@@ -19,8 +19,9 @@
 // 1.5-6 times as many steps over 16 ms.)
 //
 // Before the debugger, the same browser measures the floor under these figures (bench/ui-floor.ts,
-// printed with them): the same keys on a page of one line of text, written by the keydown itself
-// (ui_floor_blank_*) or from a WebSocket answer of a step's size (ui_floor_round_trip_*).
+// printed with them): as many keys (F7), pressed the same way, on a page of one line of text,
+// written by the keydown itself (ui_floor_blank_*) or from a WebSocket answer of a step's size
+// (ui_floor_round_trip_*).
 //
 // Prints ui_step_p50_ms, ui_step_p99_ms, ui_step_max_ms (all keys), ui_step_forward_p99_ms,
 // ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_api_p50_ms and
@@ -63,7 +64,7 @@ export async function benchUiStep(): Promise<Record<string, number>> {
   const host = await startHost(dir);
   const browser = await launchChromium();
   try {
-    // The floor first, in the same browser: the same keys on a page that does almost nothing.
+    // The floor first, in the same browser: as many keys on a page that does almost nothing.
     const floor = await benchUiFloor(browser, keys.length);
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(host.url);
