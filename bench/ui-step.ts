@@ -23,16 +23,22 @@
 // written by the keydown itself (ui_floor_blank_*) or from a WebSocket answer of a step's size
 // (ui_floor_round_trip_*).
 //
+// Between keys the page asks the engine what each step command would answer at the stop shown
+// (`debug.peek`, the live run going up to 64 steps ahead: core/step/node/session.ts), and a key
+// whose answer it has is drawn from it at once, the command reaching the engine after that frame;
+// the others wait for the engine's answer as before.
+//
 // Prints ui_step_p50_ms, ui_step_p99_ms, ui_step_max_ms (all keys), ui_step_forward_p99_ms,
-// ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_api_p50_ms and
-// ui_step_api_p99_ms (the API call's part: page -> host -> stepping worker -> page),
-// ui_step_ready_p50_ms and ui_step_ready_p99_ms (keydown until the new state is in the DOM: the
-// API call and React's render, before the frame that draws it), the floor's ui_floor_blank_p50_ms,
+// ui_step_back_p50_ms, ui_step_back_p99_ms, ui_step_commands, ui_step_ahead (the keys drawn from an
+// answer given ahead), ui_step_api_p50_ms and ui_step_api_p99_ms (the API call's part of the
+// others: page -> host -> stepping worker -> page; -1 when there were none),
+// ui_step_ready_p50_ms and ui_step_ready_p99_ms (keydown until the new state is in the DOM:
+// React's render, after the API call for a key not answered ahead; before the frame that draws it), the floor's ui_floor_blank_p50_ms,
 // ui_floor_blank_p99_ms, ui_floor_round_trip_p50_ms and ui_floor_round_trip_p99_ms, and the setup's
 // ui_boot_large_stored_seconds and ui_debugger_start_seconds. The rest of each latency is that
 // frame's own main-thread work: it begins as soon as the new state is in the DOM (the compositor
 // is idle between keys, so no refresh tick is waited for). In a Chromium trace of this run (the
-// steps after the first round) that frame took 8.2 ms at p50 and 11.0 at p90, in phases of about
+// steps after the first round, before answers were given ahead) that frame took 8.2 ms at p50 and 11.0 at p90, in phases of about
 // a millisecond each: the hit test and mouse events for the content that changed under the
 // resting mouse 2.3 (with its pre-paint), paint 1.7, style 1.2, commit 0.8, layout 0.75,
 // layerize 0.5 (that trace's keys were pressed with Playwright's `press`).
@@ -100,7 +106,9 @@ export async function benchUiStep(): Promise<Record<string, number>> {
     const all = measured.map((m) => m.ms);
     const back = measured.filter((m) => m.op === 'back').map((m) => m.ms);
     const forward = measured.filter((m) => m.op !== 'back').map((m) => m.ms);
-    const api = measured.map((m) => m.apiMs);
+    // Steps whose answer the engine gave ahead were shown without a call to it (useDebugger.ts).
+    const asked = measured.filter((m) => !m.ahead);
+    const api = asked.map((m) => m.apiMs);
     const ready = measured.map((m) => m.readyMs);
     return {
       ui_step_commands: all.length,
@@ -110,9 +118,11 @@ export async function benchUiStep(): Promise<Record<string, number>> {
       ui_step_forward_p99_ms: round(pct(forward, 99)),
       ui_step_back_p50_ms: round(pct(back, 50)),
       ui_step_back_p99_ms: round(pct(back, 99)),
-      // The part of each that is the API call (WebSocket to the host, the stepping worker).
-      ui_step_api_p50_ms: round(pct(api, 50)),
-      ui_step_api_p99_ms: round(pct(api, 99)),
+      ui_step_ahead: measured.length - asked.length,
+      // The API call's part of the steps that waited for it (WebSocket to the host, the stepping
+      // worker); -1: every step was shown from an answer given ahead.
+      ui_step_api_p50_ms: api.length ? round(pct(api, 50)) : -1,
+      ui_step_api_p99_ms: api.length ? round(pct(api, 99)) : -1,
       // Keydown until the new state is in the DOM (the view's layout effect). The rest is the
       // frame's own work (see the header).
       ui_step_ready_p50_ms: round(pct(ready, 50)),

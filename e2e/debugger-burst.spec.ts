@@ -135,10 +135,13 @@ const expected = (s: StepStateView) => ({
 });
 
 /**
- * The same machine, breakpoint and commands, one by one through the API, on a session of its
+ * The same machine, breakpoints and commands, one by one through the API, on a session of its
  * own: the states after 0, 1, ... n commands of each burst.
  */
-async function oneByOne(): Promise<StepStateView[][]> {
+async function oneByOne(
+  bursts: Key[][] = BURSTS,
+  breakpoints = [{ kind: 'function', spec: BREAKPOINT, enabled: true }],
+): Promise<StepStateView[][]> {
   const api = await apiClient();
   const reference: StepStateView[][] = [];
   try {
@@ -159,16 +162,13 @@ async function oneByOne(): Promise<StepStateView[][]> {
         timeout: 60_000,
       })
       .not.toBe('running');
-    await api.call('breakpoints.set', {
-      sessionId: session.sessionId,
-      breakpoints: [{ kind: 'function', spec: BREAKPOINT, enabled: true }],
-    });
+    await api.call('breakpoints.set', { sessionId: session.sessionId, breakpoints });
     const started = await api.call<{ debugId: string; state: StepStateView }>('debug.start', {
       sessionId: session.sessionId,
       runId: 1,
     });
     let at = started.state;
-    for (const burst of BURSTS) {
+    for (const burst of bursts) {
       // States after 0, 1, ... n commands of the burst.
       const states = [at];
       for (const key of burst) {
@@ -286,4 +286,73 @@ test('debugger: bursts of keys faster than the engine answers land where the sam
   }
   // The keys did outrun the engine (else this test would test nothing).
   expect(mostPending).toBeGreaterThanOrEqual(3);
+});
+
+/** Keys pressed one at a time, each once the last stop is on screen and the engine was asked. */
+const ONE_AT_A_TIME: Key[] = [
+  'F7',
+  'F7',
+  'F11',
+  'F7',
+  'F10',
+  'Shift+F11',
+  'Shift+F7',
+  'Shift+F7',
+  'F7',
+];
+
+test("debugger: a key whose answer the engine gave ahead shows it as it goes down, and it is the engine's answer", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  // Each key its own "burst" of one: the reference states after each.
+  const referenceRun = oneByOne(
+    ONE_AT_A_TIME.map((k) => [k]),
+    [],
+  );
+  referenceRun.catch(() => {});
+  await page.goto(`${origin}/`);
+  await page.getByRole('button', { name: /^dmar-server/ }).click();
+  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
+  await page.getByRole('button', { name: '▶ Run boot' }).click();
+  await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('mode-debugger').click();
+  await expect(page.getByTestId('state-panel')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('dbg-position')).toContainText('step 0 of');
+  const reference = await referenceRun;
+  await page.getByTestId('call-stack').click();
+  await page.evaluate(() => (window.__irqlabStepLatencies = []));
+
+  // The page says so when the engine's own answer differs from the one it gave ahead.
+  const otherwise: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('otherwise than ahead')) otherwise.push(m.text());
+  });
+  const reason = page.getByTestId('dbg-reason');
+  for (const [i, key] of ONE_AT_A_TIME.entries()) {
+    // The engine has said what the next step gives here (and, past step 0, the step back).
+    await expect(reason).toHaveAttribute('data-ahead', /\bstep\b/, { timeout: 30_000 });
+    await page.keyboard.press(key);
+    const want = reference[i]![1]!;
+    await expect(page.getByTestId('dbg-position')).toContainText(
+      `step ${want.seq.toLocaleString('en-US')} of`,
+    );
+    expect(await shown(page)).toMatchObject({ ...expected(want), pending: '0' });
+    await expect(reason).toContainText(`Stopped: ${want.reason}`);
+  }
+  const steps = await page.evaluate(() => window.__irqlabStepLatencies ?? []);
+  // One record per key, each stop painted once; F7 and Shift+F7 were always shown ahead, the
+  // others when their answer lay within the engine's look-ahead.
+  expect(steps.map((m) => m.op)).toEqual(ONE_AT_A_TIME.map((k) => COMMAND[k].op));
+  for (const [i, m] of steps.entries())
+    if (ONE_AT_A_TIME[i] === 'F7' || ONE_AT_A_TIME[i] === 'Shift+F7')
+      expect(m, `key ${i + 1} (${ONE_AT_A_TIME[i]})`).toMatchObject({ ahead: true, apiMs: 0 });
+  // Once the engine has answered each (the answers given ahead were its own), nothing moved:
+  // the window is where the same commands one by one end.
+  await expect(reason).toHaveAttribute('data-ahead', /step/, { timeout: 30_000 });
+  expect(otherwise).toEqual([]);
+  expect(await shown(page)).toMatchObject({
+    ...expected(reference[reference.length - 1]![1]!),
+    pending: '0',
+  });
 });

@@ -151,6 +151,8 @@ test('debugger: breakpoints set from the UI stop the run, and stay in the saved 
   ).toBe(true);
   // Out: the IRTE is written; the state shows it, and the irq's chain ending at VECTOR.
   await page.keyboard.press('Shift+F11');
+  // Out there (the checks below hold at the stop before too).
+  await expect(page.getByTestId('dbg-reason')).toContainText('Stopped: out of modify_irte');
   const state = page.getByTestId('state-panel');
   await expect(state.locator('table').first()).toContainText('dmar');
   await expect(page.getByTestId('state-chain')).toContainText('VECTOR');

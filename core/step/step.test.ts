@@ -5,6 +5,7 @@ import { qemuFixtureMachine } from '../testing/qemu';
 import type { Breakpoint } from './breakpoints';
 import { SteppingRun, type StepCommand, type StepState } from './engine';
 import { BACKGROUND_NICE, StepSession } from './node/session';
+import { PEEK_OPS, type PeekOp } from './peek';
 
 /** Runs a machine with a script of commands, collecting the states it stops at. */
 function scripted(
@@ -281,6 +282,78 @@ describe('stepping session: steps back from the trail', () => {
     } finally {
       withTrail.session.close();
       replayOnly.session.close();
+    }
+  });
+});
+
+describe('stepping session: answers ahead (peek)', () => {
+  it('each answer given ahead is the one the command then gives, and peeking moves nothing', async () => {
+    const machine = qemuFixtureMachine('q35-ir-4cpu');
+    const peeking = await StepSession.start(machine, { profile: '6.1' });
+    const plain = await StepSession.start(machine, { profile: '6.1' }, [], undefined, 0, false);
+    const script: PeekOp[] = [
+      ...Array<PeekOp>(6).fill('step'),
+      'over',
+      'into',
+      'step',
+      'out',
+      'back',
+      'back',
+      'over',
+      'over',
+      'into',
+      'into',
+      'out',
+      ...Array<PeekOp>(4).fill('back'),
+      'step',
+      'over',
+    ];
+    const move = (s: StepSession, op: PeekOp) => (op === 'back' ? s.back(1) : s.do({ op }));
+    const answeredAhead = new Set<PeekOp>();
+    try {
+      await peeking.session.do({ op: 'run-to', seq: 700 });
+      await plain.session.do({ op: 'run-to', seq: 700 });
+      for (const op of script) {
+        const shown = peeking.session.state;
+        const ahead = await peeking.session.peek(PEEK_OPS);
+        expect(ahead.seq).toBe(shown.seq);
+        expect(peeking.session.state).toBe(shown);
+        const peeked = ahead.answers[PEEK_OPS.indexOf(op)];
+        const got = await move(peeking.session, op);
+        // Given ahead or not, the answer is the one a session that never peeked gives.
+        expect({ op, ...got }).toEqual({ op, ...(await move(plain.session, op)) });
+        if (peeked) {
+          answeredAhead.add(op);
+          expect({ op, ...peeked }).toEqual({ op, ...got });
+        }
+      }
+      // Every kind of command was answered ahead at least once, without a replay.
+      expect([...answeredAhead].sort()).toEqual([...PEEK_OPS].sort());
+      expect(peeking.session.replays).toBe(0);
+    } finally {
+      peeking.session.close();
+      plain.session.close();
+    }
+  });
+
+  it('with a breakpoint armed only "back" is answered ahead, and F5 stops where it stops without peeking', async () => {
+    const machine = PRESETS['seed-vf-compat-blocked']!.make();
+    const breakpoints: Breakpoint[] = [{ kind: 'condition', spec: 'first fault' }];
+    const peeking = await StepSession.start(machine, {});
+    const plain = await StepSession.start(machine, {}, breakpoints, undefined, 0, false);
+    try {
+      await peeking.session.do({ op: 'run-to', seq: 50 });
+      // Unarmed, the live run goes ahead of the step shown; then a breakpoint is set there.
+      expect((await peeking.session.peek(['step'])).answers[0]?.seq).toBe(51);
+      await peeking.session.do({ op: 'breakpoints', breakpoints });
+      const armed = await peeking.session.peek(PEEK_OPS);
+      expect(armed.answers.map((a) => a?.seq ?? null)).toEqual([null, null, null, null, 49]);
+      expect(await peeking.session.do({ op: 'continue' })).toEqual(
+        await plain.session.do({ op: 'continue' }),
+      );
+    } finally {
+      peeking.session.close();
+      plain.session.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InjectionSchema } from '../../core/kernel/injections';
 import { KernelProfileSchema } from '../../core/kernel/profiles';
 import { BreakpointSchema } from '../../core/step/breakpoints';
+import { PEEK_OPS } from '../../core/step/peek';
 import { fileBase64Schema, fileTextSchema } from './limits';
 
 const empty = z.object({}).strict();
@@ -737,6 +738,20 @@ export const channels = {
       })
       .strict(),
     response: StepStateSchema,
+  },
+  /**
+   * What each command would answer at the stop shown, without moving it (null: not known ahead;
+   * core/step/node/session.ts `peek`): the page shows one the moment its key goes down, then gives
+   * the command. `seq`: the stop the answers are for.
+   */
+  'debug.peek': {
+    request: z
+      .object({
+        debugId: z.string().regex(/^d[0-9]{1,9}$/, 'a debugger id the host gave'),
+        ops: z.array(z.enum(PEEK_OPS)).min(1).max(PEEK_OPS.length),
+      })
+      .strict(),
+    response: z.object({ seq: z.number(), answers: z.array(StepStateSchema.nullable()) }),
   },
   'debug.close': {
     request: z.object({ debugId: z.string().regex(/^d[0-9]{1,9}$/) }).strict(),

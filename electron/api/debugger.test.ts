@@ -74,6 +74,47 @@ describe('the allocation debugger', () => {
     await call(h(), 'debug.close', { debugId: started.debugId });
   });
 
+  it("gives each step command's answer ahead, the one the command then gives; breakpoints set through the API make the forward ones unknown", async () => {
+    const { session, runId } = await sessionWithRun('dmar-server');
+    const d = await call(h(), 'debug.start', { sessionId: session.sessionId, runId, seq: 400 });
+    const ops = ['step', 'into', 'over', 'out', 'back'] as const;
+    const ahead = await call(h(), 'debug.peek', { debugId: d.debugId, ops: [...ops] });
+    expect(ahead.seq).toBe(400);
+    const step = await call(h(), 'debug.command', {
+      debugId: d.debugId,
+      command: { op: 'step' },
+    });
+    expect(ahead.answers[0]).toEqual(step);
+    const again = await call(h(), 'debug.peek', { debugId: d.debugId, ops: ['back'] });
+    expect(again.seq).toBe(401);
+    const back = await call(h(), 'debug.command', {
+      debugId: d.debugId,
+      command: { op: 'back' },
+    });
+    expect(again.answers[0]).toEqual(back);
+    // Armed, a breakpoint could end a step sooner: only the step back is answered ahead.
+    await call(h(), 'breakpoints.set', {
+      sessionId: session.sessionId,
+      breakpoints: [{ kind: 'function', spec: 'irq_matrix_alloc' }],
+    });
+    const armed = await call(h(), 'debug.peek', { debugId: d.debugId, ops: [...ops] });
+    expect(armed.answers.map((a) => a?.seq ?? null)).toEqual([null, null, null, null, 399]);
+    expect(armed.seq).toBe(400);
+    // A hostile or malformed request is refused with where it is wrong.
+    for (const bad of [
+      { debugId: d.debugId, ops: ['continue'] },
+      { debugId: d.debugId, ops: [] },
+      { debugId: d.debugId, ops: Array(6).fill('step') },
+      { debugId: '../d1', ops: ['step'] },
+    ]) {
+      const r = await dispatch(h(), 'debug.peek', bad);
+      expect(r.ok, JSON.stringify(bad)).toBe(false);
+    }
+    await call(h(), 'debug.close', { debugId: d.debugId });
+    const closed = await dispatch(h(), 'debug.peek', { debugId: d.debugId, ops: ['step'] });
+    expect(closed.ok).toBe(false);
+  });
+
   it('keeps breakpoints in the session file and stops at them', async () => {
     const { session, runId } = await sessionWithRun('dmar-server');
     const saved = await call(h(), 'breakpoints.set', {

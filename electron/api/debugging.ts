@@ -6,7 +6,8 @@ import type { SimulateOptions } from '../../core/scenario';
 import type { Machine } from '../../core/model/schema';
 import type { Breakpoint } from '../../core/step/breakpoints';
 import type { StepState } from '../../core/step/engine';
-import { StepSession } from '../../core/step/node/session';
+import type { PeekOp } from '../../core/step/peek';
+import { StepSession, type Peeked } from '../../core/step/node/session';
 import type { DebugCommand } from './channels';
 
 interface Debugger {
@@ -84,6 +85,19 @@ export class Debuggers {
     const result = d.queue.then(run, run);
     d.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * What each of `ops` would answer at the stop shown (StepSession.peek). Only its first part,
+   * which moves the live run ahead, waits in turn with commands: a command given meanwhile is not
+   * held while it waits for the follower.
+   */
+  async peek(debugId: string, ops: readonly PeekOp[]): Promise<Peeked> {
+    const d = this.get(debugId);
+    const run = () => d.session.beginPeek(ops);
+    const begun = d.queue.then(run, run);
+    d.queue = begun.catch(() => undefined);
+    return (await begun)();
   }
 
   /** New breakpoints for every debugger of this session file. */

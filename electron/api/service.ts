@@ -561,6 +561,7 @@ export function createService(options: ServiceOptions): Service {
       return { debugId, runId, eventCount, state };
     },
     'debug.command': ({ debugId, command }) => debuggers.command(debugId, command),
+    'debug.peek': ({ debugId, ops }) => debuggers.peek(debugId, ops),
     'debug.close': ({ debugId }) => {
       debuggers.close(debugId);
       return {};

@@ -10,6 +10,7 @@ import type { SimulateOptions } from '../../scenario';
 import type { Machine } from '../../model/schema';
 import type { Breakpoint } from '../breakpoints';
 import { goalReached, type StepCommand, type StepState } from '../engine';
+import type { PeekOp } from '../peek';
 import type { WorkerCommand } from './worker';
 
 const DEFAULT_ENTRY = new URL('./worker.mjs', import.meta.url);
@@ -31,6 +32,12 @@ export const FOLLOW_DELAY_MS = 50;
 export const BACKGROUND_NICE = 10;
 /** Recorded states kept (the oldest recorded goes first). */
 const CACHE_LIMIT = 4 * TRAIL;
+/**
+ * How far `peek` lets the live run go ahead of the step shown, recording each state on the way,
+ * so that the answers to the next commands are known before they are given (the page shows one
+ * the moment its key goes down). A command whose answer lies further is not answered ahead.
+ */
+export const LOOKAHEAD = 64;
 
 type Options = Omit<SimulateOptions, 'trace' | 'onKernel'>;
 
@@ -45,6 +52,8 @@ class StepWorker {
   ended = false;
   /** The thread of a background run that lowered its priority (see worker.ts), else null. */
   niced: number | null = null;
+  /** Receives the states a `run-to` with `record` passed, before the stop they came with. */
+  onTrail: ((states: StepState[]) => void) | null;
 
   constructor(
     entry: URL | string,
@@ -52,11 +61,11 @@ class StepWorker {
     options: Options,
     initial: StepCommand,
     breakpoints: Breakpoint[],
-    /** Receives the states a `run-to` with `record` passed, before the stop they came with. */
     onTrail: ((states: StepState[]) => void) | null = null,
     /** A standby or the follower: its thread runs at a lower priority. */
     background = false,
   ) {
+    this.onTrail = onTrail;
     const shared = new SharedArrayBuffer(8 + 256 * 1024);
     this.flag = new Int32Array(shared, 0, 2);
     this.bytes = new Uint8Array(shared, 8);
@@ -80,7 +89,7 @@ class StepWorker {
     this.worker.on('message', (m: Message) => {
       if (m.type === 'thread') return void (this.niced = m.tid!);
       if (m.type === 'error') return this.fail(new Error(m.message));
-      if (m.trail?.length) onTrail?.(m.trail);
+      if (m.trail?.length) this.onTrail?.(m.trail);
       const state = m.state!;
       if (m.type === 'end') this.ended = true;
       this.state = state;
@@ -161,6 +170,12 @@ interface Standby {
 const ignoreClosed = (): void => {};
 
 type TrailAnswer = { state: StepState } | { live: StepCommand } | null;
+
+/** What `peek` answers: the step the answers are for, and each command's answer or null. */
+export interface Peeked {
+  seq: number;
+  answers: (StepState | null)[];
+}
 
 export class StepSession {
   /** The live run: a worker stopped at the furthest step reached since the last replay. */
@@ -262,10 +277,14 @@ export class StepSession {
     if (command.op === 'run-to' && command.seq < this.position.seq) return this.goto(command.seq);
     let send: StepCommand = command;
     if (this.position.seq < this.live.seq) {
-      // The steps up to the live one, as the follower records them.
-      this.hurry?.();
-      await this.following;
-      const answer = this.fromTrail(command);
+      // The steps up to the live one: recorded ahead (peek) or by the follower, waited for only
+      // when one is missing.
+      let answer = this.fromTrail(command);
+      if (answer === null) {
+        this.hurry?.();
+        await this.following;
+        answer = this.fromTrail(command);
+      }
       if (answer && 'state' in answer) return (this.position = answer.state);
       if (answer) send = answer.live;
       else await this.replayTo(this.position.seq);
@@ -294,16 +313,81 @@ export class StepSession {
   }
 
   /**
+   * What each of `ops` would answer at the step shown, without moving it (null: not known without
+   * a replay, or further than LOOKAHEAD steps ahead). The live run goes on up to LOOKAHEAD steps
+   * past the step shown, recording each state, and the answers are read from those states as a
+   * command given there reads them. With breakpoints armed only 'back' is answered: one could
+   * end the others first, and the live run is not moved ahead of the step shown then (a command
+   * given behind it with breakpoints armed replays).
+   */
+  async peek(ops: readonly PeekOp[]): Promise<Peeked> {
+    return (await this.beginPeek(ops))();
+  }
+
+  /**
+   * `peek` in two parts: this one moves the live run ahead, in turn with commands; the one it
+   * returns answers, waiting first, when a step back needs it, for the follower to record the
+   * step before (after a jump) — not in turn: a command given meanwhile does not wait for that.
+   */
+  async beginPeek(ops: readonly PeekOp[]): Promise<() => Promise<Peeked>> {
+    if (!this.armed() && this.trail) await this.runAhead(this.position.seq + LOOKAHEAD);
+    const at = this.position;
+    return async () => {
+      const before = at.seq - 1;
+      if (
+        ops.includes('back') &&
+        before >= 0 &&
+        !this.recorded.has(before) &&
+        before <= this.followTarget &&
+        before > this.followTarget - TRAIL
+      ) {
+        this.hurry?.();
+        await this.following;
+      }
+      const armed = this.armed();
+      const answers = ops.map((op): StepState | null => {
+        if (op === 'back') {
+          const hit = this.recorded.get(before);
+          return hit ? { ...hit, reason: `back to step ${before}` } : null;
+        }
+        if (armed) return null;
+        const found = this.fromTrail({ op }, at);
+        return found && 'state' in found ? found.state : null;
+      });
+      return { seq: at.seq, answers };
+    };
+  }
+
+  private armed(): boolean {
+    return this.breakpoints.some((b) => b.enabled !== false);
+  }
+
+  /** Moves the live run on to `target` (no further than the run goes), recording every step. */
+  private async runAhead(target: number): Promise<void> {
+    const run = this.current;
+    if (run.ended || this.live.seq >= target) return;
+    run.onTrail = this.keepRecorded;
+    let state: StepState;
+    try {
+      state = await run.send({ op: 'run-to', seq: target, record: true });
+    } finally {
+      run.onTrail = null;
+    }
+    this.remember(state);
+    this.follow();
+    this.keepStandbys();
+  }
+
+  /**
    * A command given at an earlier step than the live one, answered from the recorded states
    * when it ends before the live step; else, when every step up to the live one is recorded
    * (none ended it), the command for the live run to carry on with; null: replay first.
    */
-  private fromTrail(command: StepCommand): TrailAnswer {
-    const armed = this.breakpoints.some((b) => b.enabled !== false);
+  private fromTrail(command: StepCommand, from = this.position): TrailAnswer {
+    const armed = this.armed();
     // A breakpoint could hit on the steps in between: only "step" is sure to end first.
     if (armed && command.op !== 'step') return null;
     if (command.op === 'continue') return { live: command };
-    const from = this.position;
     const depth = from.stack.length;
     const atCall = from.event.kind === 'call';
     let before = depth;

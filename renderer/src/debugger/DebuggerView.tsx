@@ -474,6 +474,7 @@ function StopLine({
   onOpenTrace(seq: number): void;
 }) {
   const pending = useDebuggerPending(store);
+  const ahead = useDebuggerSnapshot(store, (d) => d.ahead.join(' '));
   if (pending > 0)
     return (
       <div className="dbg-reason running" data-testid="dbg-reason" data-pending={pending}>
@@ -485,7 +486,8 @@ function StopLine({
     );
   const ret = s.event.kind === 'ret' ? Number(s.event.args[0]?.value) : null;
   return (
-    <div className="dbg-reason" data-testid="dbg-reason" data-pending={0}>
+    // data-ahead: the keys whose answer here is known, shown as they go down (useDebugger.ts).
+    <div className="dbg-reason" data-testid="dbg-reason" data-pending={0} data-ahead={ahead}>
       <div className="dbg-reason-line">
         Stopped: <strong>{stopReason(s)}</strong>
         {ret !== null && ret < 0 && <span className="bad-text"> · returned {errnoName(ret)}</span>}

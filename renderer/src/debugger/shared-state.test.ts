@@ -1,7 +1,7 @@
 // A step keeps the identity of the parts of the stop it did not change, and only those.
 import { describe, expect, it } from 'vitest';
 import type { StepStateView } from '../../../electron/api/channels';
-import { sharedWith } from './shared-state';
+import { sameAnswer, sharedWith } from './shared-state';
 
 const frame = (fn: string, seq: number) => ({ fn, seq, args: [{ name: 'irq', value: '25' }] });
 
@@ -73,5 +73,19 @@ describe('sharedWith', () => {
   it('is the answer itself when nothing is shown yet', () => {
     const answer = stop(0, [frame('kernel_init', 1)]);
     expect(sharedWith(null, answer)).toBe(answer);
+  });
+});
+
+describe('sameAnswer', () => {
+  it('is true for an equal copy from the wire, false when any part differs', () => {
+    const shown = stop(10, [frame('kernel_init', 1), frame('msi_domain_alloc', 9)]);
+    expect(sameAnswer(shown, structuredClone(shown))).toBe(true);
+    expect(sameAnswer(shown, { ...structuredClone(shown), reason: 'over' })).toBe(false);
+    expect(sameAnswer(shown, stop(10, shown.stack, 0x32))).toBe(false);
+    const deeper = structuredClone(shown);
+    deeper.stack[1]!.args[0]!.value = '26';
+    expect(sameAnswer(shown, deeper)).toBe(false);
+    const { dmesgTail: _dropped, ...missing } = structuredClone(shown);
+    expect(sameAnswer(shown, missing as StepStateView)).toBe(false);
   });
 });

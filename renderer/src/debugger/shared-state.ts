@@ -16,6 +16,11 @@ export function sharedWith(prev: StepStateView | null, next: StepStateView): Ste
   return out;
 }
 
+/** Whether two answers say the same, part by part (an answer shown ahead and the engine's own). */
+export function sameAnswer(a: StepStateView, b: StepStateView): boolean {
+  return share(a, b) === a;
+}
+
 /** `next`, or `prev` where they are equal, part by part (JSON values: the wire's). */
 function share<T>(prev: unknown, next: T): T {
   if (Object.is(prev, next)) return prev as T;

@@ -4,12 +4,16 @@
 // Starting and every command go through one CommandQueue (command-queue.ts): each key is a
 // command sent once the answer to the one before it is on screen, none dropped or merged, and
 // each answer is shown whole (position, stack and state from the same answer, in one update).
+// Once a stop is on screen the engine is asked what each step command would answer there
+// (`debug.peek`); a key whose answer is known shows it the moment it goes down, and the command
+// still goes to the engine, whose own answer replaces it if it ever says otherwise.
 // Step latency (keypress to repaint) is recorded for the bench (bench/ui-step.ts).
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { DebugCommand, ResponseOf, StepStateView } from '../../../electron/api/channels';
+import { PEEK_OPS, type PeekOp } from '../../../core/step/peek';
 import { invoke } from '../api/client';
 import { CommandQueue } from './command-queue';
-import { sharedWith } from './shared-state';
+import { sameAnswer, sharedWith } from './shared-state';
 
 declare global {
   interface Window {
@@ -20,6 +24,8 @@ declare global {
       apiMs: number;
       readyMs: number;
       seq: number;
+      /** Shown from the answer given ahead (debug.peek), before the engine answered. */
+      ahead: boolean;
     }[];
   }
 }
@@ -39,6 +45,8 @@ export interface DebuggerSnapshot {
   /** What is under way ("starting", "continue", ...), or null. */
   busy: string | null;
   error: string | null;
+  /** The commands whose answer at this stop is known ahead (shown the moment a key goes down). */
+  ahead: readonly PeekOp[];
 }
 
 const EMPTY: DebuggerSnapshot = {
@@ -48,11 +56,18 @@ const EMPTY: DebuggerSnapshot = {
   state: null,
   busy: null,
   error: null,
+  ahead: [],
 };
 
 type Item =
   | { kind: 'start'; runId: number; seq?: number }
-  | { kind: 'command'; command: DebugCommand; at: number };
+  | {
+      kind: 'command';
+      command: DebugCommand;
+      at: number;
+      /** Its answer given ahead, shown at the key, and the stop shown before it. */
+      shown?: { state: StepStateView; before: StepStateView };
+    };
 type Answer =
   | { kind: 'start'; started: ResponseOf<'debug.start'> }
   | { kind: 'command'; state: StepStateView; apiMs: number };
@@ -75,7 +90,11 @@ export class DebuggerStore {
   private runningShown = false;
   private runningTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<() => void>();
-  private pending: { op: string; at: number; apiMs: number } | null = null;
+  private pending: { op: string; at: number; apiMs: number; ahead: boolean } | null = null;
+  /** The answers given ahead for the stop shown (`state`), by command. */
+  private ahead: { state: StepStateView; answers: Map<PeekOp, StepStateView> } | null = null;
+  /** Bumped whenever the stop or the breakpoints may change: a peek of before then is dropped. */
+  private aheadEpoch = 0;
   private busyTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly queue: CommandQueue<Item, Answer>;
 
@@ -83,17 +102,24 @@ export class DebuggerStore {
     this.queue = new CommandQueue<Item, Answer>({
       send: (item) => this.send(item),
       answered: (item, answer, left) => this.answered(item, answer, left),
-      failed: (_item, error, unsent) => {
+      failed: (item, error, unsent) => {
         const more = unsent.filter((u) => u.kind === 'command').length;
         const note = more
           ? ` (${more} command${more === 1 ? '' : 's'} given after it ${more === 1 ? 'was' : 'were'} not sent)`
           : '';
         this.pendingCount = 0;
         this.stopRunning();
-        this.set({ error: error.message + note, busy: null });
+        // An answer shown ahead for a command the engine did not take: the stop it is still at.
+        const back =
+          item.kind === 'command' && item.shown && this.snap.state === item.shown.state
+            ? { state: item.shown.before }
+            : {};
+        this.set({ ...back, error: error.message + note, busy: null });
       },
-      queued: (_item, pending) => {
+      queued: (item, pending) => {
         this.pendingCount = pending;
+        // Its answer is on screen already: nothing to say while the engine takes it.
+        if (item.kind === 'command' && item.shown) return;
         if (pending === 1 && !this.runningShown) {
           // One command: said only if its answer is slow (RUNNING_AFTER_MS).
           this.runningTimer ??= setTimeout(() => {
@@ -120,6 +146,56 @@ export class DebuggerStore {
    */
   getPending = (): number => (this.runningShown ? this.pendingCount : 0);
 
+  /** The breakpoints are being set: the answers given ahead may not hold (one may end a step). */
+  breakpointsChanging = (): void => this.dropAhead();
+
+  /** Forgets the answers given ahead (and any on their way). */
+  private dropAhead(): void {
+    this.aheadEpoch++;
+    this.ahead = null;
+    if (this.snap.ahead.length) this.set({ ahead: [] });
+  }
+
+  /** The breakpoints were set: the answers at the stop shown are asked for again. */
+  breakpointsChanged = (): void => this.peekSoon();
+
+  /** Asks the engine for the answers at the stop shown, once it is painted and nothing waits. */
+  private peekSoon(): void {
+    this.dropAhead();
+    const epoch = this.aheadEpoch;
+    // After the frame that shows the stop: the engine's work for it is not in that frame.
+    void afterPaint().then(() => this.peek(epoch));
+  }
+
+  private async peek(epoch: number): Promise<void> {
+    const { debugId, state, error } = this.snap;
+    if (epoch !== this.aheadEpoch || !debugId || !state || error || this.queue.pending) return;
+    let got: ResponseOf<'debug.peek'>;
+    try {
+      got = await invoke('debug.peek', { debugId, ops: [...PEEK_OPS] });
+    } catch {
+      return; // the keys go the usual way: to the engine, then shown
+    }
+    if (epoch !== this.aheadEpoch || this.snap.state !== state || got.seq !== state.seq) return;
+    const answers = new Map<PeekOp, StepStateView>();
+    PEEK_OPS.forEach((op, i) => {
+      const answer = got.answers[i];
+      if (answer) answers.set(op, answer);
+    });
+    this.ahead = { state, answers };
+    this.set({ ahead: [...answers.keys()] });
+  }
+
+  /** The answer given ahead to `command` at the stop shown, when nothing else is under way. */
+  private answerAhead(command: DebugCommand): StepStateView | null {
+    const a = this.ahead;
+    if (!a || a.state !== this.snap.state || this.queue.pending || this.snap.error) return null;
+    if (command.op === 'back' && (command.n ?? 1) !== 1) return null;
+    return (PEEK_OPS as readonly string[]).includes(command.op)
+      ? (a.answers.get(command.op as PeekOp) ?? null)
+      : null;
+  }
+
   private stopRunning(): void {
     this.runningShown = false;
     if (this.runningTimer) clearTimeout(this.runningTimer);
@@ -143,6 +219,7 @@ export class DebuggerStore {
   /** Starts (or moves) the debugger to a run, at step `seq` (0 if not given), behind any command. */
   start = (runId: number, seq?: number): void => {
     if (!this.sessionId) return;
+    this.dropAhead();
     this.queue.push({ kind: 'start', runId, seq });
   };
 
@@ -159,7 +236,19 @@ export class DebuggerStore {
     // Nothing to step until a debugger is open or opening.
     if (!this.snap.debugId && !this.anyStart()) return;
     if (this.snap.error && this.queue.pending === 0) this.snap = { ...this.snap, error: null };
-    this.queue.push({ kind: 'command', command, at });
+    const early = this.answerAhead(command);
+    const before = this.snap.state;
+    if (!early || !before) {
+      this.dropAhead();
+      return this.queue.push({ kind: 'command', command, at });
+    }
+    // Shown now, in the key's own task; the engine is told next and its answer checked.
+    this.aheadEpoch++;
+    this.ahead = null;
+    const state = sharedWith(before, early);
+    this.queue.push({ kind: 'command', command, at, shown: { state, before } });
+    this.pending = { op: command.op, at, apiMs: 0, ahead: true };
+    this.set({ state, busy: null, ahead: [] });
   };
 
   private anyStart(): boolean {
@@ -181,13 +270,16 @@ export class DebuggerStore {
     const debugId = this.snap.debugId;
     if (!debugId) throw new Error('the debugger is not started');
     const op = item.command.op;
-    this.busyTimer = setTimeout(() => this.set({ busy: op }), BUSY_AFTER_MS);
+    // Shown ahead: the engine is told once that frame is painted (on two cores its work, and its
+    // answer arriving, slowed the frame by a third), and nothing on screen waits for it.
+    if (item.shown) await afterPaint();
+    else this.busyTimer = setTimeout(() => this.set({ busy: op }), BUSY_AFTER_MS);
     const sent = performance.now();
     try {
       const state = await invoke('debug.command', { debugId, command: item.command });
       return { kind: 'command', state, apiMs: performance.now() - sent };
     } finally {
-      clearTimeout(this.busyTimer);
+      if (this.busyTimer) clearTimeout(this.busyTimer);
       this.busyTimer = null;
     }
   }
@@ -210,14 +302,27 @@ export class DebuggerStore {
         error: null,
       });
       if (old && old !== r.debugId) void invoke('debug.close', { debugId: old }).catch(() => {});
+      if (left === 0) this.peekSoon();
       return;
     }
-    if (item.kind === 'command')
-      this.pending = { op: item.command.op, at: item.at, apiMs: answer.apiMs };
+    if (left === 0) this.peekSoon();
+    if (item.kind === 'command' && item.shown) {
+      // Shown at the key: the engine agreeing changes nothing on screen.
+      if (this.snap.state === item.shown.state && sameAnswer(item.shown.state, answer.state)) {
+        if (left > 0) this.emit(); // the stop line says the commands still queued
+        return;
+      }
+      // Never seen: the engine's own answer is the truth, and shown now.
+      if (this.snap.state === item.shown.state)
+        console.warn(`debugger: the engine answered ${item.command.op} otherwise than ahead`);
+    } else if (item.kind === 'command')
+      this.pending = { op: item.command.op, at: item.at, apiMs: answer.apiMs, ahead: false };
     this.set({ state: sharedWith(this.snap.state, answer.state), busy: null });
   }
 
   close = (): void => {
+    this.aheadEpoch++;
+    this.ahead = null;
     this.queue.reset();
     if (this.busyTimer) clearTimeout(this.busyTimer);
     this.busyTimer = null;
@@ -240,12 +345,31 @@ export class DebuggerStore {
     requestAnimationFrame(() =>
       setTimeout(() => {
         const list = (window.__irqlabStepLatencies ??= []);
-        list.push({ op: p.op, ms: performance.now() - p.at, apiMs: p.apiMs, readyMs, seq });
+        list.push({
+          op: p.op,
+          ms: performance.now() - p.at,
+          apiMs: p.apiMs,
+          readyMs,
+          seq,
+          ahead: p.ahead,
+        });
         if (list.length > 2000) list.splice(0, list.length - 2000);
       }, 0),
     );
   };
 }
+
+/**
+ * Resolves in the first task after the next frame is painted, or after AFTER_PAINT_LATEST_MS
+ * when no frame comes (a hidden window draws none, and a command shown ahead must still reach the
+ * engine).
+ */
+const AFTER_PAINT_LATEST_MS = 100;
+const afterPaint = (): Promise<void> =>
+  new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, AFTER_PAINT_LATEST_MS);
+  });
 
 /** One store per open session; the old session's debugger is closed. */
 export function useDebuggerStore(sessionId: string | null): DebuggerStore {

@@ -33,6 +33,8 @@ export function useDebuggerMode({
 
   const saveBreakpoints = async (list: Breakpoint[]): Promise<string | null> => {
     if (!session) return 'no session';
+    // The engine's answers given ahead were for the breakpoints of before.
+    dbg.breakpointsChanging();
     try {
       setBreakpoints(
         await invoke('breakpoints.set', { sessionId: session.sessionId, breakpoints: list }),
@@ -40,6 +42,8 @@ export function useDebuggerMode({
       return null;
     } catch (err) {
       return (err as Error).message.replace(/^breakpoints\.set failed: /, '');
+    } finally {
+      dbg.breakpointsChanged();
     }
   };
 
