@@ -186,13 +186,8 @@ async function oneByOne(
   return reference;
 }
 
-test('debugger: bursts of keys faster than the engine answers land where the same commands one by one land', async ({
-  page,
-}) => {
-  test.setTimeout(240_000);
-  // Computed while the page boots its run (the host serves both).
-  const referenceRun = oneByOne();
-  referenceRun.catch(() => {});
+/** The page on a new dmar-server session of this host, its boot run, the debugger at step 0. */
+async function debuggerAtStart(page: Page): Promise<void> {
   await page.goto(`${origin}/`);
   await page.getByRole('button', { name: /^dmar-server/ }).click();
   await expect(page.getByTestId('session-title')).toHaveText('Untitled');
@@ -201,6 +196,16 @@ test('debugger: bursts of keys faster than the engine answers land where the sam
   await page.getByTestId('mode-debugger').click();
   await expect(page.getByTestId('state-panel')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('dbg-position')).toContainText('step 0 of');
+}
+
+test('debugger: bursts of keys faster than the engine answers land where the same commands one by one land', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  // Computed while the page boots its run (the host serves both).
+  const referenceRun = oneByOne();
+  referenceRun.catch(() => {});
+  await debuggerAtStart(page);
   const panel = page.getByTestId('breakpoints');
   await panel.getByLabel('Breakpoint', { exact: true }).fill(BREAKPOINT);
   await panel.getByRole('button', { name: 'Add' }).click();
@@ -311,14 +316,7 @@ test("debugger: a key whose answer the engine gave ahead shows it as it goes dow
     [],
   );
   referenceRun.catch(() => {});
-  await page.goto(`${origin}/`);
-  await page.getByRole('button', { name: /^dmar-server/ }).click();
-  await expect(page.getByTestId('session-title')).toHaveText('Untitled');
-  await page.getByRole('button', { name: '▶ Run boot' }).click();
-  await expect(page.getByTestId('proc-interrupts')).toBeVisible({ timeout: 60_000 });
-  await page.getByTestId('mode-debugger').click();
-  await expect(page.getByTestId('state-panel')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('dbg-position')).toContainText('step 0 of');
+  await debuggerAtStart(page);
   const reference = await referenceRun;
   await page.getByTestId('call-stack').click();
   await page.evaluate(() => (window.__irqlabStepLatencies = []));
