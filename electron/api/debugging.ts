@@ -20,6 +20,13 @@ interface Debugger {
   queue: Promise<unknown>;
 }
 
+/** Runs `work` once the debugger's work before it has ended (failed or not), the next after it. */
+function inTurn<T>(d: Debugger, work: () => Promise<T>): Promise<T> {
+  const result = d.queue.then(work, work);
+  d.queue = result.catch(() => undefined);
+  return result;
+}
+
 export class Debuggers {
   private readonly open = new Map<string, Debugger>();
   private next = 1;
@@ -82,9 +89,7 @@ export class Debuggers {
           return s.do({ op: command.op });
       }
     };
-    const result = d.queue.then(run, run);
-    d.queue = result.catch(() => undefined);
-    return result;
+    return inTurn(d, run);
   }
 
   /**
@@ -94,10 +99,8 @@ export class Debuggers {
    */
   async peek(debugId: string, ops: readonly PeekOp[]): Promise<Peeked> {
     const d = this.get(debugId);
-    const run = () => d.session.beginPeek(ops);
-    const begun = d.queue.then(run, run);
-    d.queue = begun.catch(() => undefined);
-    return (await begun)();
+    const answer = await inTurn(d, () => d.session.beginPeek(ops));
+    return answer();
   }
 
   /** New breakpoints for every debugger of this session file. */
@@ -105,10 +108,7 @@ export class Debuggers {
     for (const d of this.open.values()) {
       if (d.file !== file) continue;
       d.breakpoints = breakpoints;
-      const apply = () => d.session.do({ op: 'breakpoints', breakpoints });
-      const done = d.queue.then(apply, apply);
-      d.queue = done.catch(() => undefined);
-      await done;
+      await inTurn(d, () => d.session.do({ op: 'breakpoints', breakpoints }));
     }
   }
 

@@ -301,12 +301,7 @@ export class StepSession {
   async goto(seq: number): Promise<StepState> {
     if (seq === this.position.seq) return this.position;
     if (seq > this.position.seq) return this.do({ op: 'run-to', seq });
-    let hit = this.recorded.get(seq);
-    if (!hit && seq <= this.followTarget && seq > this.followTarget - TRAIL) {
-      this.hurry?.();
-      await this.following; // the follower is recording that step now
-      hit = this.recorded.get(seq);
-    }
+    const hit = await this.recordedAt(seq);
     if (hit) return (this.position = { ...hit, reason: `back to step ${seq}` });
     await this.replayTo(seq);
     return (this.position = { ...this.position, reason: `back to step ${seq}` });
@@ -334,28 +329,25 @@ export class StepSession {
     const at = this.position;
     return async () => {
       const before = at.seq - 1;
-      if (
-        ops.includes('back') &&
-        before >= 0 &&
-        !this.recorded.has(before) &&
-        before <= this.followTarget &&
-        before > this.followTarget - TRAIL
-      ) {
-        this.hurry?.();
-        await this.following;
-      }
+      const back = ops.includes('back') && before >= 0 ? await this.recordedAt(before) : undefined;
       const armed = this.armed();
       const answers = ops.map((op): StepState | null => {
-        if (op === 'back') {
-          const hit = this.recorded.get(before);
-          return hit ? { ...hit, reason: `back to step ${before}` } : null;
-        }
+        if (op === 'back') return back ? { ...back, reason: `back to step ${before}` } : null;
         if (armed) return null;
         const found = this.fromTrail({ op }, at);
         return found && 'state' in found ? found.state : null;
       });
       return { seq: at.seq, answers };
     };
+  }
+
+  /** The recorded state at `seq`, once the follower has recorded it if it is recording it now. */
+  private async recordedAt(seq: number): Promise<StepState | undefined> {
+    const hit = this.recorded.get(seq);
+    if (hit || seq > this.followTarget || seq <= this.followTarget - TRAIL) return hit;
+    this.hurry?.();
+    await this.following;
+    return this.recorded.get(seq);
   }
 
   private armed(): boolean {
@@ -373,9 +365,7 @@ export class StepSession {
     } finally {
       run.onTrail = null;
     }
-    this.remember(state);
-    this.follow();
-    this.keepStandbys();
+    this.liveMoved(state);
   }
 
   /**
@@ -414,10 +404,15 @@ export class StepSession {
   /** The live run has stopped at a new step: show it, record it, let the others follow. */
   private arrive(state: StepState): StepState {
     this.position = state;
+    this.liveMoved(state);
+    return state;
+  }
+
+  /** The live run stopped at `state` (shown or ahead): record it, let the others follow. */
+  private liveMoved(state: StepState): void {
     this.remember(state);
     this.follow();
     this.keepStandbys();
-    return state;
   }
 
   private remember(state: StepState): void {

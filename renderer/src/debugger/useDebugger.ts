@@ -149,11 +149,16 @@ export class DebuggerStore {
   /** The breakpoints are being set: the answers given ahead may not hold (one may end a step). */
   breakpointsChanging = (): void => this.dropAhead();
 
-  /** Forgets the answers given ahead (and any on their way). */
+  /** Forgets the answers given ahead (and any on their way); the stop line says so. */
   private dropAhead(): void {
+    this.forgetAhead();
+    if (this.snap.ahead.length) this.set({ ahead: [] });
+  }
+
+  /** Forgets the answers given ahead (and any on their way), for an update that follows. */
+  private forgetAhead(): void {
     this.aheadEpoch++;
     this.ahead = null;
-    if (this.snap.ahead.length) this.set({ ahead: [] });
   }
 
   /** The breakpoints were set: the answers at the stop shown are asked for again. */
@@ -191,9 +196,8 @@ export class DebuggerStore {
     const a = this.ahead;
     if (!a || a.state !== this.snap.state || this.queue.pending || this.snap.error) return null;
     if (command.op === 'back' && (command.n ?? 1) !== 1) return null;
-    return (PEEK_OPS as readonly string[]).includes(command.op)
-      ? (a.answers.get(command.op as PeekOp) ?? null)
-      : null;
+    // Commands not answered ahead (continue, goto, run-to-call) are not in the map.
+    return a.answers.get(command.op as PeekOp) ?? null;
   }
 
   private stopRunning(): void {
@@ -243,8 +247,7 @@ export class DebuggerStore {
       return this.queue.push({ kind: 'command', command, at });
     }
     // Shown now, in the key's own task; the engine is told next and its answer checked.
-    this.aheadEpoch++;
-    this.ahead = null;
+    this.forgetAhead();
     const state = sharedWith(before, early);
     this.queue.push({ kind: 'command', command, at, shown: { state, before } });
     this.pending = { op: command.op, at, apiMs: 0, ahead: true };
@@ -321,8 +324,7 @@ export class DebuggerStore {
   }
 
   close = (): void => {
-    this.aheadEpoch++;
-    this.ahead = null;
+    this.forgetAhead();
     this.queue.reset();
     if (this.busyTimer) clearTimeout(this.busyTimer);
     this.busyTimer = null;
