@@ -223,7 +223,7 @@ export function buildIrqTable(
 /**
  * The stored text of a table in order: JSON text (strings), and each column's bytes (Uint8Array
  * views of the columns), written in base64 where they stand. irqTableText joins them here; the
- * app's run stores join them into UTF-8 bytes (job-work.ts joinTextBytes; the store thread is
+ * app's run stores write them into UTF-8 bytes (job-work.ts StoredOutputs; the store thread is
  * handed the columns, their buffers moved, not copied).
  */
 export type TextPart = string | Uint8Array;

@@ -52,34 +52,42 @@ export interface RunTables {
 
 export const DEBUGFS_MAX_IRQS = 4096;
 
-export function buildRunTables(
-  k: Kernel,
-  result: SimulationResult,
-  machine: Machine,
-): { tables: RunTables; irqTable: BuiltIrqTable } {
+/**
+ * The run's domain table and its irq table, built before the rest of its tables (buildRunTables)
+ * so that the irq table can go to the store, which makes its text, while the rest is built.
+ */
+export function buildIrqTables(k: Kernel): { domains: DomainRow[]; irqTable: BuiltIrqTable } {
   const domains = domainTable(k);
   // A level whose domain the kernel no longer lists (removed since): kept by its name.
   const irqTable = buildIrqTable(k, domains, (name, chip) => {
     domains.push({ name, parent: null, chip, bus: '', mapped: 0, msiFlags: null });
     return domains.length - 1;
   });
+  return { domains, irqTable };
+}
+
+/** The run's tables around the domains buildIrqTables made (for a table of `irqCount` irqs). */
+export function buildRunTables(
+  k: Kernel,
+  result: SimulationResult,
+  machine: Machine,
+  domains: DomainRow[],
+  irqCount: number,
+): RunTables {
   const apicIds: number[] = [];
   for (const c of machine.cpus.list) apicIds[c.cpu] = c.apic_id;
-  const keepDebugfs = irqTable.irq.length <= DEBUGFS_MAX_IRQS;
   return {
-    irqTable,
-    tables: {
-      remapping: k.irqRemapMode ?? 'off',
-      domains,
-      irtes: irteTables(k),
-      ioapics: ioapicTables(k),
-      matrix: matrixBitmaps(k),
-      faults: result.faults,
-      apicIds: Array.from(apicIds, (id) => id ?? -1),
-      debugfs: keepDebugfs
+    remapping: k.irqRemapMode ?? 'off',
+    domains,
+    irtes: irteTables(k),
+    ioapics: ioapicTables(k),
+    matrix: matrixBitmaps(k),
+    faults: result.faults,
+    apicIds: Array.from(apicIds, (id) => id ?? -1),
+    debugfs:
+      irqCount <= DEBUGFS_MAX_IRQS
         ? Object.fromEntries(result.irqs.map((i) => [String(i.irq), i.debugfs]))
         : null,
-    },
   };
 }
 

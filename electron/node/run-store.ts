@@ -8,8 +8,9 @@
 // it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
 // The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
 // as it is built (the store makes its text, base64 and all, while the boot's thread builds the
-// rest), then the rest's JSON as UTF-8 bytes; SQLite takes the whole as bytes, stored as the same
-// text. (As one string, a large run's 27 MB of outputs cost ~0.1 s to post and another encoding.)
+// rest), then the rest's JSON as UTF-8 bytes, written after the table in one buffer (job-work.ts
+// StoredOutputs); SQLite takes the whole as bytes, stored as the same text. (As one string, a
+// large run's 27 MB of outputs cost ~0.1 s to post and another encoding.)
 //
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
@@ -21,7 +22,7 @@ import {
   Worker,
   type MessagePort,
 } from 'node:worker_threads';
-import { joinTextBytes, withIrqTable, type OpenRunStore, type RunStore } from '../api/job-work';
+import { StoredOutputs, type OpenRunStore, type RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
 import type { RunWriter } from '../../core/store/run-writer';
 import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
@@ -334,8 +335,8 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
   }
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
-  /** The outputs' irq table, as text (UTF-8) once it came. */
-  let irqTable: Uint8Array = new Uint8Array(0);
+  /** The outputs, their irq table's text in them once it came. */
+  let outputs = new StoredOutputs(null);
   const slots: TraceChunk[] = [];
   /** Chunks received and not yet stored (each a view of its slot). */
   let held: TraceChunk[] = [];
@@ -380,10 +381,10 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
       }
       if ('irqTable' in m) {
         // Made while the boot's thread builds the rest of the outputs.
-        irqTable = joinTextBytes(irqTableParts(m.irqTable));
+        outputs = new StoredOutputs(irqTableParts(m.irqTable));
         return;
       }
-      if ('finish' in m) writer.finishJson(withIrqTable(m.finish, irqTable));
+      if ('finish' in m) writer.finishJson(outputs.join(m.finish));
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
       // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
