@@ -51,6 +51,8 @@ export function MachineEditor({
       fixedOverflowWidgets: true,
       // The enclosing keys ("cpus", "list") from indentation: no document symbols needed.
       stickyScroll: { enabled: true, defaultModel: 'indentationModel' },
+      // Not the JSON worker's ranges (monaco.ts says why).
+      foldingStrategy: 'indentation',
     });
     editor.current = ed;
     ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyZ, () => callbacks.current.onUndo());
