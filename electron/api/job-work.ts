@@ -140,7 +140,7 @@ export interface RunStore {
   traceEnded(): void;
   /**
    * The outputs' irq table, handed over as soon as it is built: the store makes its text
-   * (irq-table.ts irqTableParts: 8.6 MB on a 1536-CPU machine) while the rest is built. Its
+   * (irq-table.ts irqTableParts: 9.7 MB on a 1536-CPU machine) while the rest is built. Its
    * columns' buffers may be moved to the store's thread, unreadable here afterwards.
    */
   irqTable(table: BuiltIrqTable): void;

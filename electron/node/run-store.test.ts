@@ -61,7 +61,7 @@ describe('a run stored by its own thread', () => {
       };
       expect(outputs(sb, b.runId)).toEqual(outputs(sa, a.runId));
       // The same text, byte for byte: the store thread writes it as UTF-8 bytes, which must
-      // land as TEXT, the irq table first (job-work.ts StoredOutputs) as the boot's thread writes it.
+      // land as TEXT, the irq table first (job-work.ts StoredOutputs) as the boot's thread does.
       const text = (s: Session, id: number) =>
         s.run(id)!.outputsJson!.replace(/"milliseconds":\d+/, '"milliseconds":0');
       expect(text(sb, b.runId)).toBe(text(sa, a.runId));
