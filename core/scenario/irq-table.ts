@@ -280,9 +280,14 @@ function narrowestType(values: Int32Array | Float64Array): StoredType {
   return 'f64';
 }
 
-/** Parts joined into their text, bytes in base64. */
+/** A part's text: bytes in base64. */
+export function textOfPart(part: TextPart): string {
+  return typeof part === 'string' ? part : toBase64(part);
+}
+
+/** Parts joined into their text. */
 function joinTextParts(parts: readonly TextPart[]): string {
-  return parts.map((p) => (typeof p === 'string' ? p : toBase64(p))).join('');
+  return parts.map(textOfPart).join('');
 }
 
 /** The JSON text of a built table: each column its bytes in base64 (see IrqTable). */

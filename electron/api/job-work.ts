@@ -22,6 +22,7 @@ import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from
 import { buildIrqTables, buildRunTables, type RunSpec, type RunTables } from './run-tables';
 import {
   irqTableParts,
+  textOfPart,
   type BuiltIrqTable,
   type IrqTableJson,
   type TextPart,
@@ -180,15 +181,7 @@ export class StoredOutputs {
   /** `irqTable`: its text parts (irq-table.ts irqTableParts); null: outputs without one. */
   constructor(irqTable: readonly TextPart[] | null) {
     if (!irqTable) return;
-    const texts = [
-      '{"irqTable":',
-      ...irqTable.map((p) =>
-        typeof p === 'string'
-          ? p
-          : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64'),
-      ),
-      ',',
-    ];
+    const texts = ['{"irqTable":', ...irqTable.map(textOfPart), ','];
     let size = 0;
     for (const t of texts) size += Buffer.byteLength(t, 'utf8');
     const bytes = Buffer.allocUnsafeSlow(
