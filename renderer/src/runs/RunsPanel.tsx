@@ -13,6 +13,7 @@ import { KERN_ERR, loglevelName } from '../../../core/kernel/printk';
 import { formatCount, plural } from '../../../core/model/format';
 import { invoke } from '../api/client';
 import { VirtualText } from '../ui/VirtualText';
+import { type JobWatch, useJobStatus } from './useJob';
 
 type RunSummary = ResponseOf<'runs.list'>[number];
 
@@ -27,7 +28,8 @@ interface Props {
   runs: RunSummary[];
   selectedRun: number | null;
   onSelectRun(id: number): void;
-  job: JobStatus | null;
+  /** The session's run job, its progress shown while it runs. */
+  job: JobWatch | null;
   onCancel(): void;
   onExport(runId: number): void;
   explainAvailable: boolean;
@@ -66,7 +68,6 @@ export function RunsPanel({
     };
   }, [sessionId, selectedRun, selected?.status]);
 
-  const running = job?.kind === 'run' && job.state === 'running';
   return (
     <section className="runs-panel" data-testid="run-panel" aria-label="Runs and results">
       <div className="runs-header">
@@ -123,7 +124,7 @@ export function RunsPanel({
           ×
         </button>
       </div>
-      {running && job && <RunProgress job={job} onCancel={onCancel} />}
+      {job && <WatchedRunProgress watch={job} onCancel={onCancel} />}
       <div className="runs-body">
         <nav className="runs-list" aria-label="Runs of this session">
           {runs.length === 0 && <p className="hint">No runs yet. Run the boot (Ctrl+Enter).</p>}
@@ -204,6 +205,12 @@ export function RunsPanel({
 function statusWord(r: RunSummary): string {
   if (r.status === 'failed' && r.error === 'cancelled by the user') return 'cancelled';
   return r.status;
+}
+
+/** A watched job's progress while it runs (the only part that renders again at each poll). */
+export function WatchedRunProgress({ watch, onCancel }: { watch: JobWatch; onCancel(): void }) {
+  const job = useJobStatus(watch);
+  return job?.state === 'running' ? <RunProgress job={job} onCancel={onCancel} /> : null;
 }
 
 export function RunProgress({ job, onCancel }: { job: JobStatus; onCancel(): void }) {

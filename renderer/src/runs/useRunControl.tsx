@@ -10,8 +10,8 @@ import { analyse, type MachineDocument } from '../model/document';
 import type { Contribution, Dialogs } from '../shell/contributions';
 import { ExportDialog } from './ExportDialog';
 import { injectionLabel, InjectionsDialog, ProfileEditor } from './RunOptions';
-import { RunProgress } from './RunsPanel';
-import { useJob } from './useJob';
+import { WatchedRunProgress } from './RunsPanel';
+import { useJobRunning, useJobWatch } from './useJob';
 
 type Profile = ResponseOf<'profiles.list'>[number];
 
@@ -54,8 +54,10 @@ export function useRunControl({
     },
     [session],
   );
-  const runJob = useJob(runJobId, (s) => void onRunEnd(s));
-  const running = runJob?.state === 'running' || (runJobId !== null && runJob === null);
+  // The run's job: its progress is drawn by what shows it (WatchedRunProgress), its start and end
+  // here.
+  const runJob = useJobWatch(runJobId, (s) => void onRunEnd(s));
+  const running = useJobRunning(runJob);
 
   const runBoot = async () => {
     if (!session || running) return;
@@ -102,7 +104,7 @@ export function useRunControl({
   }, [running, session?.sessionId]);
 
   const cancelRun = () => {
-    if (runJob?.state === 'running') void invoke('job.cancel', { jobId: runJob.jobId });
+    if (runJob?.get()?.state === 'running') void invoke('job.cancel', { jobId: runJob.jobId });
   };
 
   const open = session !== null;
@@ -250,7 +252,7 @@ export function RunToolbar({
       >
         {running ? 'Running…' : '▶ Run boot'}
       </button>
-      {running && runJob && showProgress && <RunProgress job={runJob} onCancel={runs.cancelRun} />}
+      {runJob && showProgress && <WatchedRunProgress watch={runJob} onCancel={runs.cancelRun} />}
     </>
   );
 }
