@@ -307,6 +307,37 @@ describe('sessions through the API', () => {
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
+  it('opens a new session on a generated machine, the same text machine.generate gives', async () => {
+    const knobs = {
+      name: 'two-socket',
+      sockets: 2,
+      coresPerSocket: 4,
+      threadsPerCore: 2 as const,
+      ioapics: 2,
+      rootComplexes: 2,
+      nicsPerRootComplex: 1,
+      nicMsixTableSize: 64,
+      nvmePerRootComplex: 1,
+    };
+    const s = await call(fx.service.handlers, 'session.generate', knobs);
+    const m = await call(fx.service.handlers, 'machine.generate', knobs);
+    expect(s.machine).toMatchObject({ name: 'two-socket', text: m.text });
+    expect(s.runs).toEqual([]);
+    // A run starts on it as on any new session.
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
+      sessionId: s.sessionId,
+      machineText: m.text,
+    });
+    expect((await fx.finished(jobId)).state).toBe('done');
+    const refused = await dispatch(fx.service.handlers, 'session.generate', {
+      ...knobs,
+      sockets: 64,
+      coresPerSocket: 512,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    await call(fx.service.handlers, 'session.close', { sessionId: s.sessionId });
+  });
+
   it('explains a fault line it knows, and says so when it does not', async () => {
     const known = await call(fx.service.handlers, 'fault.explain', {
       line: 'Interrupt reservation exceeds available resources',

@@ -11,6 +11,7 @@ import { largeMachine, PRESETS } from '../../core/model/presets';
 import { MachineSchema, type Machine } from '../../core/model/schema';
 import { parseMachineJson } from '../../core/model/validate';
 import type {
+  LargeMachineKnobs,
   ReportFormat,
   RequestOf,
   ResponseOf,
@@ -204,6 +205,12 @@ export function createService(options: ServiceOptions): Service {
     return state;
   };
 
+  /** The generator's machine for `knobs`, as the editor shows it. */
+  const generated = (knobs: LargeMachineKnobs) => {
+    const machine = MachineSchema.parse(largeMachine(knobs));
+    return { name: knobs.name, text: JSON.stringify(machine, null, 2) + '\n' };
+  };
+
   const startRun = (
     s: ReturnType<SessionLibrary['get']>,
     machineText: string,
@@ -360,10 +367,7 @@ export function createService(options: ServiceOptions): Service {
       if (!preset) throw new Error(`no preset named ${JSON.stringify(name)}`);
       return { name, text: JSON.stringify(preset.make(), null, 2) + '\n' };
     },
-    'machine.generate': (knobs) => {
-      const machine = MachineSchema.parse(largeMachine(knobs));
-      return { name: knobs.name, text: JSON.stringify(machine, null, 2) + '\n' };
-    },
+    'machine.generate': (knobs) => generated(knobs),
     'machine.validate': ({ text }) => {
       const result = parseMachineOnce(text);
       return result.ok ? { ok: true, problems: [] } : { ok: false, problems: result.errors };
@@ -387,6 +391,10 @@ export function createService(options: ServiceOptions): Service {
 
     'session.new': ({ machineName, machineText, realInterrupts }) =>
       parseSoon(library.create(machineName, machineText, realInterrupts)),
+    'session.generate': (knobs) => {
+      const { name, text } = generated(knobs);
+      return parseSoon(library.create(name, text));
+    },
     'session.open': ({ name }) => parseSoon(library.openByName(name)),
     'session.openRecent': ({ recentId }) => parseSoon(library.openRecent(recentId)),
     'session.openDialog': () => library.openDialog(),
@@ -744,6 +752,7 @@ export function createService(options: ServiceOptions): Service {
     };
     const own: Partial<Handlers> = {
       'session.new': async (r) => (roomForOne(), hold(await handlers['session.new'](r))),
+      'session.generate': async (r) => (roomForOne(), hold(await handlers['session.generate'](r))),
       'session.open': async (r) => (roomForOne(), hold(await handlers['session.open'](r))),
       'session.openRecent': async (r) => (
         roomForOne(),

@@ -175,6 +175,7 @@ export function App() {
           info={info}
           error={error}
           onNew={(name, text, real) => void file.newSession(name, text, real)}
+          onGenerate={file.generateSession}
           onOpenRecent={(recentId) =>
             void file.openWith(() => invoke('session.openRecent', { recentId }))
           }

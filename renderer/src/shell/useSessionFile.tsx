@@ -1,7 +1,7 @@
 // The session file: new, open (dialog, recent, upload, drop, an example), save, save as, close,
 // and the prompt before unsaved changes are dropped. Contributes the File menu's session commands.
 import { useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
-import type { ResponseOf, SessionState } from '../../../electron/api/channels';
+import type { LargeMachineKnobs, ResponseOf, SessionState } from '../../../electron/api/channels';
 import { fileAsBase64, invoke } from '../api/client';
 import type { MachineDocument } from '../model/document';
 import type { Mode } from '../modes/ModeArea';
@@ -84,6 +84,12 @@ export function useSessionFile({
     } catch (err) {
       setError((err as Error).message);
     }
+  };
+
+  /** A new session on a generated machine, made on the host; a failure is the caller's to show. */
+  const generateSession = async (knobs: LargeMachineKnobs) => {
+    await closeSession();
+    adopt(await invoke('session.generate', knobs));
   };
 
   /** An example of the start page: a new session booted under the kernel that had the bug. */
@@ -221,6 +227,7 @@ export function useSessionFile({
     save,
     guard,
     newSession,
+    generateSession,
     openExample,
     openWith,
     uploadFile,

@@ -22,6 +22,8 @@ interface Props {
     machineText: string,
     realInterrupts?: { fileName: string; text: string; missing: string[] },
   ): void;
+  /** A new session on the generator's machine for `knobs`; rejects with what went wrong. */
+  onGenerate(knobs: LargeMachineKnobs): Promise<void>;
   onOpenRecent(recentId: string): void;
   onOpenDialog(): void;
   onUpload(file: File): void;
@@ -56,6 +58,7 @@ const KNOB_LABELS: [keyof LargeMachineKnobs, string][] = [
 export function StartPage({
   info,
   onNew,
+  onGenerate,
   onOpenRecent,
   onOpenDialog,
   onUpload,
@@ -111,8 +114,7 @@ export function StartPage({
     setKnobProblems({});
     setBusy('generate');
     try {
-      const m = await invoke('machine.generate', checked.data);
-      onNew(m.name, m.text);
+      await onGenerate(checked.data);
     } catch (err) {
       setLocalError((err as Error).message);
     } finally {
