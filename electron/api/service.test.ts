@@ -283,18 +283,20 @@ describe('sessions through the API', () => {
     expect(runs).toMatchObject([{ status: 'failed', error: 'cancelled by the user' }]);
   });
 
+  /** A small machine from the start page's generator. */
+  const knobs = {
+    name: 'two-socket',
+    sockets: 2,
+    coresPerSocket: 4,
+    threadsPerCore: 2 as const,
+    ioapics: 2,
+    rootComplexes: 2,
+    nicsPerRootComplex: 1,
+    nicMsixTableSize: 64,
+    nvmePerRootComplex: 1,
+  };
+
   it('generates a machine from the large-machine knobs and refuses impossible ones', async () => {
-    const knobs = {
-      name: 'two-socket',
-      sockets: 2,
-      coresPerSocket: 4,
-      threadsPerCore: 2 as const,
-      ioapics: 2,
-      rootComplexes: 2,
-      nicsPerRootComplex: 1,
-      nicMsixTableSize: 64,
-      nvmePerRootComplex: 1,
-    };
     const m = await call(fx.service.handlers, 'machine.generate', knobs);
     const v = await call(fx.service.handlers, 'machine.validate', { text: m.text });
     expect(v.ok).toBe(true);
@@ -308,17 +310,6 @@ describe('sessions through the API', () => {
   });
 
   it('opens a new session on a generated machine, the same text machine.generate gives', async () => {
-    const knobs = {
-      name: 'two-socket',
-      sockets: 2,
-      coresPerSocket: 4,
-      threadsPerCore: 2 as const,
-      ioapics: 2,
-      rootComplexes: 2,
-      nicsPerRootComplex: 1,
-      nicMsixTableSize: 64,
-      nvmePerRootComplex: 1,
-    };
     const s = await call(fx.service.handlers, 'session.generate', knobs);
     const m = await call(fx.service.handlers, 'machine.generate', knobs);
     expect(s.machine).toMatchObject({ name: 'two-socket', text: m.text });
