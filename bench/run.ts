@@ -1,5 +1,9 @@
 // `npm run bench`: irqlab's figures, one `key: value` line each.
 //
+//   page_fault_us_at_start        what memory costs on this machine now: microseconds per first
+//                                 touch of a fresh page (bench/machine.ts), before the figures;
+//                                 page_fault_us_at_end after them. Every figure below pays it per
+//                                 4 KiB a process or heap grows by: compare it first between runs
 //   boot_large_seconds            the whole simulated boot of preset `large` (1536 CPUs, 16 IOAPICs,
 //                                 16 VT-d units, IR in x2APIC mode, ~100,000 MSI-X vectors) with
 //                                 trace events emitted; median of 7 warm boots, each started on a
@@ -50,6 +54,7 @@ import { PRESETS } from '../core/model/presets';
 import { Session } from '../core/store/session';
 import { TraceEmitter } from '../core/trace/emitter';
 import { benchCli } from './cli';
+import { pageFaultMicroseconds } from './machine';
 import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
 import { benchUiGraph } from './ui-graph';
@@ -64,6 +69,8 @@ function median(xs: number[]): number {
 function print(key: string, value: number | string): void {
   console.log(`${key}: ${value}`);
 }
+
+print('page_fault_us_at_start', pageFaultMicroseconds());
 
 const large = PRESETS.large!.make();
 
@@ -158,3 +165,5 @@ if (existsSync(chromiumPath) && uiBuilt) {
 // Start-up of the irqlab command and of npm start, whole processes (after the renderer build
 // above, so that npm start finds nothing changed).
 for (const [key, value] of Object.entries(await benchCli())) print(key, value);
+
+print('page_fault_us_at_end', pageFaultMicroseconds());
