@@ -69,6 +69,23 @@ describe('sessions belong to the client that opened them', () => {
     expect(readdirSync(path.join(dir, 'scratch'))).toHaveLength(0);
   });
 
+  it('let go of what their runs left warm when they close, and only then', async () => {
+    let released = 0;
+    const s = makeService({ releaseJobs: () => released++ });
+    const a = s.connect();
+    const b = s.connect();
+    const mine = await newSession(a.handlers);
+    await call(a.handlers, 'runs.list', { sessionId: mine.sessionId });
+    expect(released).toBe(0);
+    await call(a.handlers, 'session.close', { sessionId: mine.sessionId });
+    expect(released).toBe(1);
+    // A client that goes closes its sessions: the same.
+    await newSession(b.handlers);
+    b.close();
+    expect(released).toBe(2);
+    a.close();
+  });
+
   it('stay open while another client holds the same file', async () => {
     const s = makeService();
     const a = s.connect();

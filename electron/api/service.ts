@@ -82,6 +82,11 @@ export interface ServiceOptions {
   execute?: JobExecutor;
   /** Told when a window connects or opens a session, so that a run can start without delay (browser mode: a spare job process). */
   prepareJobs?: () => void;
+  /**
+   * Told when a session closes: what its runs left warm is let go (browser mode: the job process
+   * kept after a run ends, and its memory goes back to the system).
+   */
+  releaseJobs?: () => void;
   /** Jobs running at once (the rest wait); jobs.ts DEFAULT_MAX_RUNNING when absent. */
   maxRunningJobs?: number;
   /** Where sessions live; a temporary folder when absent (tests). */
@@ -413,6 +418,7 @@ export function createService(options: ServiceOptions): Service {
         for (const [jobId, file] of jobFiles) if (file === s.file) jobs.cancel(jobId);
       }
       library.close(sessionId);
+      options.releaseJobs?.();
       return {};
     },
 

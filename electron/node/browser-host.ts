@@ -117,7 +117,8 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     version: string;
   };
   const workerEntry = new URL('./simulation-worker.mjs', import.meta.url);
-  // Jobs in processes of their own: what a large run's threads malloc is given back when it ends.
+  // Jobs in processes of their own: what a large run's threads malloc is given back when the
+  // process ends (kept warm between runs, let go when a session closes: simulation-runner.ts).
   const simulations = new SimulationRunner(workerEntry, { processes: true });
   const queries = new QueryRunner(workerEntry);
   const sessionsDir = path.resolve(
@@ -129,6 +130,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     platform: process.platform,
     execute: simulations.execute,
     prepareJobs: () => simulations.spareLater(0),
+    releaseJobs: () => simulations.releaseWarm(),
     query: (file, sql, limit) => queries.query(file, sql, limit),
     stepWorker: new URL('../../core/step/node/worker.mjs', import.meta.url),
     sessions: {

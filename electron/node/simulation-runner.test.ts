@@ -1,6 +1,7 @@
 // Browser mode's jobs run in processes of their own (simulation-runner.ts, `processes`): a run
 // stores into the session the host holds open for writing (under the host's writer lock), a
-// cancel reaches the job between trace chunks, and the host's lock outlives the job's process.
+// cancel reaches the job between trace chunks, and the host's lock outlives the job's process. A
+// process whose job is done serves the next job, until it is let go.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,9 @@ describe('a job in a process of its own', () => {
     }
   });
 
-  it('stops at a cancel between trace chunks, the run stored as failed', async () => {
+  it('stops at a cancel between trace chunks, the run stored as failed, and its process ends', async () => {
+    const ran = await spareStarted();
+    const exited = exitOf(ran);
     const file = path.join(dir, 'cancelled.irqlab');
     Session.open(file, { create: true }).close();
     let cancel = () => {};
@@ -65,35 +68,90 @@ describe('a job in a process of its own', () => {
     } finally {
       session.close();
     }
+    // What a cancelled job leaves in its process is not built on: the process is not kept.
+    await exited;
+    expect(runner.spareProcess?.pid).not.toBe(ran.pid);
   });
 
-  it('runs the next job in a process started ahead of it, and starts another after', async () => {
-    runner.spareLater(0);
-    const spareStarted = () =>
-      new Promise<ChildProcess>((resolve) => {
-        const look = () => {
-          const spare = runner.spareProcess;
-          if (spare?.pid) resolve(spare);
-          else setTimeout(look, 20);
-        };
-        look();
-      });
-    const ahead = await spareStarted();
-    const file = path.join(dir, 'spare.irqlab');
+  it('runs the next job in the process of the last one, warm, until that process is let go', async () => {
+    const first = await spareStarted();
+    const file = path.join(dir, 'warm.irqlab');
     Session.open(file, { create: true }).close();
-    const exited = new Promise((resolve) => ahead.once('exit', resolve));
-    const { outcome } = runner.execute(
-      { kind: 'run', file, machineText: text('example'), expectedEvents: null },
-      () => undefined,
-    );
+    const run = () =>
+      runner.execute(
+        { kind: 'run', file, machineText: text('example'), expectedEvents: null },
+        () => undefined,
+      ).outcome;
+    const pending = run();
     // Taken by the job: no spare while it runs.
     expect(runner.spareProcess).toBeNull();
-    expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
-    // The process that ran it ends with it; the next one is another.
-    await exited;
-    // It ran the job and ended by itself: a spare passed over would have been killed.
-    expect(ahead.signalCode).toBeNull();
+    expect(await pending).toMatchObject({ kind: 'run', runId: 1 });
+    // Kept: the spare now is the process that ran it.
+    expect(runner.spareProcess?.pid).toBe(first.pid);
+    expect(runner.spareIsWarm).toBe(true);
+    // It runs the next job (its store thread started again for it) and is kept again.
+    expect(await run()).toMatchObject({ kind: 'run', runId: 2 });
+    expect(runner.spareProcess?.pid).toBe(first.pid);
+    const session = Session.open(file, { readonly: true });
+    try {
+      expect(session.runs().map((r) => r.status)).toEqual(['complete', 'complete']);
+    } finally {
+      session.close();
+    }
+    // Let go (a session closed): it ends by itself, its memory with it; a fresh spare follows.
+    const exited = exitOf(first);
+    runner.releaseWarm();
+    expect(runner.spareProcess).toBeNull();
+    expect(await exited).toEqual({ code: 0, signal: null });
     const next = await spareStarted();
-    expect(next.pid).not.toBe(ahead.pid);
+    expect(next.pid).not.toBe(first.pid);
+    expect(runner.spareIsWarm).toBe(false);
+  });
+
+  it('does not keep a process that has grown past the limit', async () => {
+    const small = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url), {
+      processes: true,
+      warmMaxRssBytes: 1,
+    });
+    try {
+      const file = path.join(dir, 'too-big.irqlab');
+      Session.open(file, { create: true }).close();
+      small.spareLater(0);
+      const ran = await spareOf(small);
+      const exited = exitOf(ran);
+      const { outcome } = small.execute(
+        { kind: 'run', file, machineText: text('example'), expectedEvents: null },
+        () => undefined,
+      );
+      expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
+      expect(small.spareIsWarm).toBe(false);
+      // Let go after its answer: it exits by itself.
+      expect(await exited).toEqual({ code: 0, signal: null });
+    } finally {
+      small.close();
+    }
   });
 });
+
+/** The runner's spare process, once it has one with a pid. */
+function spareOf(r: SimulationRunner): Promise<ChildProcess> {
+  return new Promise<ChildProcess>((resolve) => {
+    const look = () => {
+      const spare = r.spareProcess;
+      if (spare?.pid) resolve(spare);
+      else setTimeout(look, 20);
+    };
+    look();
+  });
+}
+
+/** The spare of the runner under test (started now if there is none). */
+function spareStarted(): Promise<ChildProcess> {
+  runner.spareLater(0);
+  return spareOf(runner);
+}
+
+/** How a process ended. */
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}

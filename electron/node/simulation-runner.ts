@@ -2,10 +2,13 @@
 // `cancel()` terminates the ones under way.
 //
 // With `processes` (browser mode) the job's thread lives in a process of its own
-// (simulation-worker.ts's process mode), which ends with the job: a large run's boot and store
-// threads malloc hundreds of MB that glibc keeps in their thread arenas once they are freed, so a
-// host that ran them in its own process stayed that much larger after every session closed
-// (issue #17). The process's memory goes back to the system when it exits.
+// (simulation-worker.ts's process mode), so that a large run's memory can be given back whole: its
+// boot and store threads malloc hundreds of MB that glibc keeps in their thread arenas once they
+// are freed, and a host that ran them in its own process stayed that much larger after every
+// session closed (issue #17). A process whose job is done is kept for the next job (warm: its
+// JIT has compiled the engine, its heap has grown), and ended when a session closes, after
+// WARM_IDLE_MS without a job, or at once when it has grown past WARM_MAX_RSS_BYTES; its memory
+// then goes back to the system with it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +18,8 @@ import { JOB_PROCESS_FLAG } from './job-process';
 
 export type JobMessage =
   | { type: 'progress'; progress: JobProgress }
-  | { type: 'done'; outcome: JobOutcome }
+  /** `rssBytes`: the job process's size once done (process mode). */
+  | { type: 'done'; outcome: JobOutcome; rssBytes?: number }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string };
 
@@ -25,8 +29,19 @@ const CANCEL_GRACE_MS = 5_000;
 /** How long after a job ends the next job's process is started (browser mode). */
 const SPARE_DELAY_MS = 1_000;
 
-/** How long a job's process may take to exit once it has answered. */
+/** How long a job's process that is let go may take to exit by itself. */
 const EXIT_GRACE_MS = 5_000;
+
+/**
+ * A job's process kept after its job (warm) ends after this long without another: kept while the
+ * user edits and runs again, idle it gives its memory back. Its JIT has compiled the engine and
+ * its heap has grown (on this VM a fresh page costs 12-16 us, bench/machine.ts): in the app,
+ * large preset, Runs 4 s apart, four pages each way, the second Run took 2.27-2.97 s to its
+ * results against 2.76-3.03 s in a fresh process, the third 2.02-2.30 s against 3.00-3.15 s.
+ */
+const WARM_IDLE_MS = 120_000;
+/** A job's process larger than this after its job is not kept (after a large run: 0.48-0.73 GB). */
+const WARM_MAX_RSS_BYTES = 1024 * 1024 * 1024;
 
 /**
  * A job's heap starts large: a large machine's boot allocates ~165 MB as it goes, and V8's
@@ -45,7 +60,7 @@ interface JobHost {
   start(job: unknown): void;
   /** Asks the job to stop between trace chunks. */
   cancel(): void;
-  /** Ends it now; `done`: it has answered, a process then ends by itself. */
+  /** The job has ended: `done`, with its answer (a process may then serve the next job). */
   end(done: boolean): void;
   /** Whether the job was asked to stop (an exit after that is a cancel, not a failure). */
   cancelled(): boolean;
@@ -57,8 +72,10 @@ interface JobHost {
 }
 
 export interface SimulationRunnerOptions {
-  /** Each job in a process of its own that ends with it (see above); else a thread here. */
+  /** Jobs in processes of their own, kept warm between jobs (see above); else a thread here. */
   processes?: boolean;
+  /** A process larger than this after its job is not kept (WARM_MAX_RSS_BYTES when absent). */
+  warmMaxRssBytes?: number;
 }
 
 export class SimulationRunner {
@@ -89,22 +106,39 @@ export class SimulationRunner {
     };
   }
 
-  /** A job process started ahead, its engine loaded, waiting for the next job (see spareLater). */
+  /**
+   * A job process waiting for the next job: started ahead (spareLater), its engine loaded, or
+   * kept after its job (`warm`).
+   */
   private spare: ChildProcess | null = null;
   private spareTimer: NodeJS.Timeout | null = null;
+  /** The spare when it is a process kept after its job (keepWarm), and when it is let go. */
+  private warm: ChildProcess | null = null;
+  private warmTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private forkJobProcess(): ChildProcess {
     const script = typeof this.entry === 'string' ? this.entry : fileURLToPath(this.entry as URL);
     // The script sets up what it needs (tsx from source): none of the host's flags, only the
     // heap's (JOB_PROCESS_V8_FLAGS).
-    return fork(script, [JOB_PROCESS_FLAG, String(this.entry)], {
+    const child = fork(script, [JOB_PROCESS_FLAG, String(this.entry)], {
       execArgv: [...JOB_PROCESS_V8_FLAGS],
       serialization: 'advanced',
       // It writes the session this host holds open: under the host's writer lock.
       env: { ...process.env, IRQLAB_WRITER_LOCK_OF: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    child.once('exit', () => {
+      if (this.spare === child) this.spare = null;
+      if (this.warm === child) this.letGoOfWarm();
+    });
+    return child;
+  }
+
+  /** Neither the spare's process nor its channel keeps the host alive. */
+  private static idle(child: ChildProcess): void {
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /**
@@ -121,45 +155,110 @@ export class SimulationRunner {
       if (this.closed || this.spare) return;
       const child = this.forkJobProcess();
       this.spare = child;
-      child.once('exit', () => {
-        if (this.spare === child) this.spare = null;
-      });
-      child.unref();
-      (child.channel as { unref?: () => void } | undefined)?.unref?.();
+      SimulationRunner.idle(child);
     }, delayMs);
     this.spareTimer.unref();
+  }
+
+  /**
+   * Keeps a process whose job is done as the spare (warm), unless one is there already or it has
+   * grown too large (`rssBytes`, what it said with its answer); false: it is to end.
+   */
+  private keepWarm(child: ChildProcess, rssBytes: number | null): boolean {
+    if (this.closed || this.spare || !child.connected || child.exitCode !== null) return false;
+    if (rssBytes === null || rssBytes > (this.options.warmMaxRssBytes ?? WARM_MAX_RSS_BYTES))
+      return false;
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spareTimer = null;
+    this.spare = child;
+    this.warm = child;
+    SimulationRunner.idle(child);
+    this.warmTimer = setTimeout(() => this.releaseWarm(), WARM_IDLE_MS);
+    this.warmTimer.unref();
+    return true;
+  }
+
+  private letGoOfWarm(): ChildProcess | null {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warmTimer = null;
+    const warm = this.warm;
+    this.warm = null;
+    return warm;
+  }
+
+  /**
+   * Ends the process kept after its job, if one waits (a session closed, or it idled): its memory
+   * goes back to the system. A fresh spare takes its place, after a pause.
+   */
+  releaseWarm(): void {
+    const warm = this.letGoOfWarm();
+    if (!warm || this.spare !== warm) return;
+    this.spare = null;
+    // It exits when its channel closes (job-process.ts); a kill if it has not, a moment later.
+    if (warm.connected) warm.disconnect();
+    setTimeout(() => {
+      if (warm.exitCode === null && warm.signalCode === null) warm.kill('SIGKILL');
+    }, EXIT_GRACE_MS).unref();
+    this.spareLater(SPARE_DELAY_MS);
+  }
+
+  /** Whether the spare is a process kept after its job (for tests). */
+  get spareIsWarm(): boolean {
+    return this.warm !== null && this.spare === this.warm;
   }
 
   private processHost(): JobHost {
     const spare = this.spare;
     this.spare = null;
+    if (spare && spare === this.warm) this.letGoOfWarm();
     const child =
       spare && spare.connected && spare.exitCode === null ? spare : this.forkJobProcess();
     if (child !== spare) spare?.kill('SIGKILL');
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     let cancelled = false;
+    let ended = false;
+    /** The process's size, from its answer (job-process.ts). */
+    let rssBytes: number | null = null;
+    let detach = () => {};
     const send = (m: unknown) => {
       if (child.connected) child.send(m as object, () => undefined);
     };
     return {
       start: (job) => send({ job, entry: String(this.entry) }),
       cancel: () => {
+        // Once ended, the process may be serving the next job: a late cancel is not for it.
+        if (ended) return;
         cancelled = true;
         send({ cancel: true });
       },
       end: (done) => {
+        ended = true;
+        detach();
+        if (done && this.keepWarm(child, rssBytes)) return;
         const kill = () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         };
-        if (done) setTimeout(kill, EXIT_GRACE_MS).unref();
-        else kill();
+        if (!done) return kill();
+        // Done and not kept: it exits when its channel closes, or is killed a moment later.
+        if (child.connected) child.disconnect();
+        setTimeout(kill, EXIT_GRACE_MS).unref();
       },
       cancelled: () => cancelled,
       on: (l) => {
-        child.on('message', (m) => l.message(m as JobMessage));
+        const message = (m: unknown) => {
+          const msg = m as JobMessage;
+          if (msg.type === 'done') rssBytes = msg.rssBytes ?? null;
+          l.message(msg);
+        };
+        child.on('message', message);
         child.once('error', l.error);
         child.once('exit', l.exit);
+        detach = () => {
+          child.off('message', message);
+          child.off('error', l.error);
+          child.off('exit', l.exit);
+        };
       },
     };
   }
@@ -220,6 +319,7 @@ export class SimulationRunner {
   /** Ends the jobs under way and the spare process; no spare is started after this. */
   close(): void {
     this.closed = true;
+    this.letGoOfWarm();
     if (this.spareTimer) clearTimeout(this.spareTimer);
     this.spare?.kill('SIGKILL');
     this.spare = null;

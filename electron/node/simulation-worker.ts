@@ -24,10 +24,12 @@ type Message =
 
 /** At most this often a progress message (the UI polls a few times a second). */
 const PROGRESS_INTERVAL_MS = 100;
+/** How long after a run took its store thread the next one is started (job processes). */
+const NEXT_STANDBY_DELAY_MS = 1_000;
 
 const data = workerData as {
   runStore?: RunStoreData | 'standby';
-  /** A job process's thread (one job): the entry to start its run's store thread ahead with. */
+  /** A job process's thread: the entry to start each run's store thread ahead with. */
   standbyStore?: string;
 } | null;
 // Started to store a run's trace beside its boot: that is all this thread does.
@@ -35,7 +37,15 @@ const runStore = data?.runStore;
 if (runStore) serveRunStoreThread(runStore, parentPort!);
 else if (isMainThread && isJobProcess()) jobProcess();
 else {
-  const standby = data?.standbyStore ? standbyRunStore(asEntry(data.standbyStore)) : null;
+  // A job process's thread serves job after job (job-process.ts): each run takes the store
+  // thread started ahead, and the next one is started a moment after the run has ended, not
+  // while the page draws its results (a run that comes sooner starts its own).
+  const standbyEntry = data?.standbyStore ? asEntry(data.standbyStore) : null;
+  let standby = standbyEntry ? standbyRunStore(standbyEntry) : null;
+  const standbyLater = () => {
+    if (!standbyEntry) return;
+    setTimeout(() => (standby ??= standbyRunStore(standbyEntry)), NEXT_STANDBY_DELAY_MS).unref();
+  };
   parentPort!.on('message', (message: Message) => {
     if ('query' in message) {
       // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
@@ -65,7 +75,11 @@ else {
             parentPort!.postMessage({ type: 'progress', progress });
           },
           cancelled: () => Atomics.load(flag, 0) !== 0,
-          openRunStore: remoteRunStore(asEntry(message.entry), standby),
+          openRunStore: (file, run) => {
+            const taken = standby;
+            standby = null;
+            return remoteRunStore(asEntry(message.entry), taken)(file, run);
+          },
         });
         parentPort!.postMessage({ type: 'done', outcome });
       } catch (err) {
@@ -74,6 +88,8 @@ else {
             ? { type: 'cancelled' }
             : { type: 'failed', message: (err as Error).message },
         );
+      } finally {
+        if (standby === null) standbyLater();
       }
     }
   });
