@@ -80,8 +80,11 @@ export interface ServiceOptions {
    * when absent (tests).
    */
   execute?: JobExecutor;
-  /** Told when a window connects or opens a session, so that a run can start without delay (browser mode: a spare job process). */
-  prepareJobs?: () => void;
+  /**
+   * Told when a window connects (`window`) or opens a session (`session`: its page is busy
+   * drawing it), so that a run can start without delay (browser mode: a spare job process).
+   */
+  prepareJobs?: (cause: 'window' | 'session') => void;
   /**
    * Told when a session closes: what its runs left warm is let go (browser mode: the job process
    * kept after a run ends, and its memory goes back to the system).
@@ -726,7 +729,7 @@ export function createService(options: ServiceOptions): Service {
   function connect(): ServiceClient {
     // A window is here: its first run may come in a few seconds (the job's process, started
     // now, is ready by then).
-    options.prepareJobs?.();
+    options.prepareJobs?.('window');
     const me = nextClient++;
     const held = new Set<string>();
     const simulations = new Set<string>();
@@ -739,7 +742,7 @@ export function createService(options: ServiceOptions): Service {
     const hold = <T extends { sessionId: string } | null>(s: T): T => {
       if (s) {
         // A session is open: a run may come.
-        options.prepareJobs?.();
+        options.prepareJobs?.('session');
         held.add(s.sessionId);
         let set = holders.get(s.sessionId);
         if (!set) holders.set(s.sessionId, (set = new Set()));

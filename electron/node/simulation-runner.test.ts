@@ -98,11 +98,13 @@ describe('a job in a process of its own', () => {
     } finally {
       session.close();
     }
-    // Let go (a session closed): it ends by itself, its memory with it; a fresh spare follows.
+    // Let go (a session closed): it ends by itself, its memory with it, and no spare is started
+    // until one is asked for; the next is a fresh process.
     const exited = exitOf(first);
     runner.releaseWarm();
     expect(runner.spareProcess).toBeNull();
     expect(await exited).toEqual({ code: 0, signal: null });
+    expect(runner.spareProcess).toBeNull();
     const next = await spareStarted();
     expect(next.pid).not.toBe(first.pid);
     expect(runner.spareIsWarm).toBe(false);

@@ -173,7 +173,11 @@ export class SimulationRunner {
     this.spare = child;
     this.warm = child;
     SimulationRunner.idle(child);
-    this.warmTimer = setTimeout(() => this.releaseWarm(), WARM_IDLE_MS);
+    this.warmTimer = setTimeout(() => {
+      // Idle, with a session maybe still open: a fresh spare (small) for its next Run.
+      this.releaseWarm();
+      this.spareLater(SPARE_DELAY_MS);
+    }, WARM_IDLE_MS);
     this.warmTimer.unref();
     return true;
   }
@@ -188,7 +192,7 @@ export class SimulationRunner {
 
   /**
    * Ends the process kept after its job, if one waits (a session closed, or it idled): its memory
-   * goes back to the system. A fresh spare takes its place, after a pause.
+   * goes back to the system. No spare takes its place until one is asked for (spareLater).
    */
   releaseWarm(): void {
     const warm = this.letGoOfWarm();
@@ -199,7 +203,6 @@ export class SimulationRunner {
     setTimeout(() => {
       if (warm.exitCode === null && warm.signalCode === null) warm.kill('SIGKILL');
     }, EXIT_GRACE_MS).unref();
-    this.spareLater(SPARE_DELAY_MS);
   }
 
   /** Whether the spare is a process kept after its job (for tests). */
