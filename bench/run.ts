@@ -39,7 +39,8 @@
 //                                 2,000-device machine from the generator (bench/ui-graph.ts)
 //   ui_boot_large_ratio           the app on the large preset, ▶ Run boot to its results, over the
 //                                 in-process boot; boot_large_stored_ratio, ui_trace_filter_first_ms,
-//                                 ui_reopen_large_ms, server_rss_after_close_mb: bench/ui-run.ts
+//                                 ui_reopen_large_ms, server_rss_after_close_mb, ui_rerun_large_ratio
+//                                 (the next Run, its job process warm): bench/ui-run.ts
 //   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
 //                                 the bundle dist/cli); cli_help_ratio_vs_node against `node -e 0`
 //   cli_predict_seconds           `irqlab import <q35-ir-4cpu's dmesg, lspci, acpidump> --simulate`,
