@@ -141,6 +141,20 @@ export class SimulationRunner {
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
+  /** Ends a job's process now, unless it has ended. */
+  private static kill(child: ChildProcess): void {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  /**
+   * Lets a job's process go that has answered: it exits when its channel closes
+   * (job-process.ts), and is killed if it has not a moment later.
+   */
+  private static letGo(child: ChildProcess): void {
+    if (child.connected) child.disconnect();
+    setTimeout(() => SimulationRunner.kill(child), EXIT_GRACE_MS).unref();
+  }
+
   /**
    * Starts the next job's process `delayMs` from now (browser mode): starting a process and
    * loading the engine in its thread takes most of a second on a busy machine, which the user
@@ -198,11 +212,7 @@ export class SimulationRunner {
     const warm = this.letGoOfWarm();
     if (!warm || this.spare !== warm) return;
     this.spare = null;
-    // It exits when its channel closes (job-process.ts); a kill if it has not, a moment later.
-    if (warm.connected) warm.disconnect();
-    setTimeout(() => {
-      if (warm.exitCode === null && warm.signalCode === null) warm.kill('SIGKILL');
-    }, EXIT_GRACE_MS).unref();
+    SimulationRunner.letGo(warm);
   }
 
   /** Whether the spare is a process kept after its job (for tests). */
@@ -238,14 +248,8 @@ export class SimulationRunner {
       end: (done) => {
         ended = true;
         detach();
-        if (done && this.keepWarm(child, rssBytes)) return;
-        const kill = () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        };
-        if (!done) return kill();
-        // Done and not kept: it exits when its channel closes, or is killed a moment later.
-        if (child.connected) child.disconnect();
-        setTimeout(kill, EXIT_GRACE_MS).unref();
+        if (!done) SimulationRunner.kill(child);
+        else if (!this.keepWarm(child, rssBytes)) SimulationRunner.letGo(child);
       },
       cancelled: () => cancelled,
       on: (l) => {
