@@ -38,7 +38,8 @@
 //                                 until its graph is drawn; ui_graph_2000_ms the same for a
 //                                 2,000-device machine from the generator (bench/ui-graph.ts)
 //   ui_boot_large_ratio           the app on the large preset, ▶ Run boot to its results, over the
-//                                 in-process boot; boot_large_stored_ratio, ui_trace_filter_first_ms,
+//                                 in-process boot; boot_large_stored_ratio (and where the stored
+//                                 job's time and fresh pages go), ui_trace_filter_first_ms,
 //                                 ui_reopen_large_ms, server_rss_after_close_mb, ui_rerun_large_ratio
 //                                 (the next Run, its job process warm): bench/ui-run.ts
 //   cli_help_seconds              `irqlab --help`, the whole process (the installed bin running
