@@ -49,7 +49,8 @@
 // --expose-gc to collect between them: the boot and the job are timed as the app runs them.
 //   npm run build:renderer && npx tsx bench/ui-run.ts
 // UI_RUN_ONLY=inprocess prints only the in-process figures (boot_large_inprocess_seconds,
-// boot_large_job_seconds, boot_large_stored_ratio), with no host or browser:
+// boot_large_job_seconds, boot_large_stored_ratio, the job's phases and page faults), with no host
+// or browser:
 //   UI_RUN_ONLY=inprocess npx tsx bench/ui-run.ts
 import { type Page } from '@playwright/test';
 import { launchChromium, startHost } from './browser';
