@@ -26,11 +26,11 @@ import path from 'node:path';
 import { sharedPath } from '../core/testing/shared';
 import { buildCli, buildHost } from '../scripts/build-cli.mjs';
 import { checkStamp } from '../scripts/stamp.mjs';
+import { median } from './stats';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'irqlab.mjs');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
 /** A whole process to time: the figure it is for, node's arguments, what to add to its environment. */

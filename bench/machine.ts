@@ -13,6 +13,7 @@
 // still what 4 KiB of fresh memory costs); the median of 3 processes.
 //   npx tsx bench/machine.ts
 import { spawnSync } from 'node:child_process';
+import { median } from './stats';
 
 const TOUCHED_BYTES = 64 * 1024 * 1024;
 const TOUCH_ONE_BYTE_PER_PAGE = `
@@ -30,7 +31,7 @@ export function pageFaultMicroseconds(processes = 3): number {
     if (r.status !== 0) throw new Error(`the page-touch process exited ${r.status}: ${r.stderr}`);
     each.push(Number(r.stdout) / (TOUCHED_BYTES / 4096));
   }
-  return Number([...each].sort((a, b) => a - b)[Math.floor(each.length / 2)]!.toFixed(2));
+  return Number(median(each).toFixed(2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`)

@@ -57,16 +57,12 @@ import { Session } from '../core/store/session';
 import { TraceEmitter } from '../core/trace/emitter';
 import { benchCli } from './cli';
 import { pageFaultMicroseconds } from './machine';
+import { median } from './stats';
 import { benchSessionOpen, benchTraceStore } from './store';
 import { benchStep } from './step';
 import { benchUiGraph } from './ui-graph';
 import { benchUiStep } from './ui-step';
 import { benchUiRun } from './ui-run';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function print(key: string, value: number | string): void {
   console.log(`${key}: ${value}`);

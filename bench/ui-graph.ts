@@ -14,13 +14,13 @@
 //   npm run build:renderer && npx tsx bench/ui-graph.ts
 import { type Page } from '@playwright/test';
 import { launchChromium } from './browser';
+import { median } from './stats';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBrowserHost } from '../electron/node/browser-host';
 
 const RUNS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number) => Math.round(n);
 
 /** Clicks `click`'s target and returns the milliseconds until the graph says it is drawn. */

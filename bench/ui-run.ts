@@ -54,6 +54,7 @@
 //   UI_RUN_ONLY=inprocess npx tsx bench/ui-run.ts
 import { type Page } from '@playwright/test';
 import { launchChromium, startHost } from './browser';
+import { median } from './stats';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -73,7 +74,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 /** `large`; another preset (UI_RUN_PRESET) only to try the bench itself quickly. */
 const PRESET = process.env.UI_RUN_PRESET ?? 'large';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The in-process figures: the bare boot, and the app's run job storing it, taken in turns (a
