@@ -141,6 +141,12 @@ export class SimulationRunner {
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
+  /** A process running a job, and its channel, keep the host alive until it answers. */
+  private static busy(child: ChildProcess): void {
+    child.ref();
+    (child.channel as { ref?: () => void } | undefined)?.ref?.();
+  }
+
   /** Ends a job's process now, unless it has ended. */
   private static kill(child: ChildProcess): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -226,9 +232,8 @@ export class SimulationRunner {
     if (spare && spare === this.warm) this.letGoOfWarm();
     const child =
       spare && spare.connected && spare.exitCode === null ? spare : this.forkJobProcess();
-    if (child !== spare) spare?.kill('SIGKILL');
-    child.ref();
-    (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    if (spare && child !== spare) SimulationRunner.kill(spare);
+    SimulationRunner.busy(child);
     let cancelled = false;
     let ended = false;
     /** The process's size, from its answer (job-process.ts). */
@@ -328,7 +333,7 @@ export class SimulationRunner {
     this.closed = true;
     this.letGoOfWarm();
     if (this.spareTimer) clearTimeout(this.spareTimer);
-    this.spare?.kill('SIGKILL');
+    if (this.spare) SimulationRunner.kill(this.spare);
     this.spare = null;
     this.cancel();
   }
