@@ -183,6 +183,30 @@ function harden(db: Database.Database): Database.Database {
   return db;
 }
 
+/** A connection that only folds a session's WAL into its file (openWalCheckpointer). */
+export interface WalCheckpointer {
+  /** Copies what is committed in the WAL into the file, as far as it can without waiting. */
+  checkpoint(): void;
+  close(): void;
+}
+
+/**
+ * A connection to a session file another connection is writing, that only checkpoints: for a
+ * thread beside the one storing a run (electron/node/checkpoint-thread.ts), so that the writer
+ * never waits for a checkpoint's fsyncs. It writes nothing of its own, so it takes no writer
+ * lock and makes no checks (the writer opened the file and checked it). Close it before the
+ * writer closes: the last connection to close folds in the whole WAL and removes it.
+ */
+export function openWalCheckpointer(file: string): WalCheckpointer {
+  const db = harden(openDatabase(file, { fileMustExist: true }));
+  // As the writer's connection: a checkpoint syncs the WAL before it copies, the file after.
+  db.pragma('synchronous = NORMAL');
+  return {
+    checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
+    close: () => db.close(),
+  };
+}
+
 /**
  * How a reader reaches a file's content without touching it: `open()` gives a read-only
  * connection (as often as wanted: the events table has its own), `dispose()` removes what was
@@ -523,6 +547,15 @@ export class Session {
     this.db.close();
     this.release();
     this.lock?.release();
+  }
+
+  /**
+   * Whether another opener holds this file's writer lock (a thread of this process, or the app's
+   * process that lent it to this one: writer-lock.ts): its connection stays open after this one
+   * closes, so this one's close is not the last (which folds in the WAL and removes it).
+   */
+  get writerLockHeldElsewhere(): boolean {
+    return this.lock !== null && !this.lock.owned;
   }
 
   /**

@@ -1,7 +1,7 @@
 // A run stored by a thread of its own (run-store.ts) reads back exactly as one stored by the boot's
 // thread; its progress names each phase with a known total; a cancel or a store that cannot open
 // the file ends the job with the run stored failed or a clear error, never a hang.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../core/store/native-binding';
@@ -84,6 +84,32 @@ describe('a run stored by its own thread', () => {
     } finally {
       sa.close();
       sb.close();
+    }
+  });
+
+  it('loses nothing when the window holds the session open meanwhile, once it closes it', () => {
+    // As the app's window holds its session while a run is stored (sessions.ts): the store's
+    // connection is then not the last, and leaves the run's last pages in the WAL.
+    const file = newSession('held');
+    const held = Session.open(file);
+    const out = boot(file, 'dmar-server', remoteRunStore(entry));
+    if (out.kind !== 'run') throw new Error('not a run');
+    expect(held.runs()).toMatchObject([{ id: out.runId, status: 'complete' }]);
+    // The window's close is the last: it folds in what the WAL holds, and removes it.
+    held.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reread = Session.open(file, { readonly: true });
+    try {
+      expect(reread.runs()).toMatchObject([
+        { id: out.runId, status: 'complete', eventCount: out.events },
+      ]);
+      expect(reread.runOutputFields(out.runId, ['procInterrupts', 'irqCount'])).toEqual({
+        procInterrupts: out.result.procInterrupts,
+        irqCount: out.result.irqCount,
+      });
+      expect(reread.namedEvents(out.runId, out.events - 10, 10)).toHaveLength(10);
+    } finally {
+      reread.close();
     }
   });
 

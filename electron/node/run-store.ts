@@ -6,6 +6,8 @@
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
 // it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
+// The checkpoints are made by a thread of the store's own (checkpoint-thread.ts), so that the
+// store never waits for their fsyncs.
 // The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
 // as it is built (the store makes its text, base64 and all, while the boot's thread builds the
 // rest), then the rest's JSON as UTF-8 bytes, written after the table in one buffer (job-work.ts
@@ -24,7 +26,8 @@ import {
 } from 'node:worker_threads';
 import { StoredOutputs, type OpenRunStore, type RunStore } from '../api/job-work';
 import { Session } from '../../core/store/session';
-import type { RunWriter } from '../../core/store/run-writer';
+import { RUN_WAL_CHECKPOINT_BYTES, type RunWriter } from '../../core/store/run-writer';
+import { CheckpointThread } from './checkpoint-thread';
 import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
@@ -140,7 +143,7 @@ export const STANDBY_READY = 'run store ready';
  */
 export function standbyRunStore(entry: URL | string): Worker {
   const worker = new Worker(entry, {
-    workerData: { runStore: 'standby' },
+    workerData: { runStore: 'standby', storeEntry: String(entry) } satisfies StoreWorkerData,
     execArgv: workerExecArgv(),
   });
   worker.unref();
@@ -151,12 +154,28 @@ export function standbyRunStore(entry: URL | string): Worker {
 }
 const standbyGone = new WeakSet<Worker>();
 
-/** The store thread's start: its run, now (workerData) or later (a standby's message). */
-export function serveRunStoreThread(runStore: RunStoreData | 'standby', port: MessagePort): void {
-  if (runStore !== 'standby') serveRunStore(runStore);
+/**
+ * A store thread's workerData: its run (or 'standby': one to come), and `storeEntry`, the worker
+ * script (a URL's href, or a path) for its checkpoint thread.
+ */
+export interface StoreWorkerData {
+  runStore: RunStoreData | 'standby';
+  storeEntry: string;
+}
+
+/**
+ * The store thread's start: its run, now (workerData) or later (a standby's message). Its
+ * checkpoint thread starts at once; a standby says it is ready once that one is loaded too.
+ */
+export function serveRunStoreThread({ runStore, storeEntry }: StoreWorkerData, port: MessagePort) {
+  const checkpoints = new CheckpointThread(
+    storeEntry.startsWith('file:') ? new URL(storeEntry) : storeEntry,
+    workerExecArgv(),
+  );
+  if (runStore !== 'standby') serveRunStore(runStore, checkpoints);
   else {
-    port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore));
-    port.postMessage(STANDBY_READY);
+    port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore, checkpoints));
+    void checkpoints.ready.then(() => port.postMessage(STANDBY_READY));
   }
 }
 
@@ -176,7 +195,7 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       worker.postMessage({ runStore: data } satisfies StandbyMessage, [port2]);
     } else
       worker = new Worker(entry, {
-        workerData: { runStore: data },
+        workerData: { runStore: data, storeEntry: String(entry) } satisfies StoreWorkerData,
         transferList: [port2],
         execArgv: workerExecArgv(),
       });
@@ -306,8 +325,14 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
   };
 }
 
-/** The store's side, in its own thread. */
-export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
+/**
+ * The store's side, in its own thread. `checkpoints`: the thread that checkpoints the WAL while
+ * the run is written (null: the store's own connection does, every RUN_WAL_CHECKPOINT_BYTES).
+ */
+export function serveRunStore(
+  { file, run, shared, port }: RunStoreData,
+  checkpoints: CheckpointThread | null = null,
+): void {
   const words = new Int32Array(shared);
   // However this thread ends (an uncaught error, out of memory), the boot must not wait on.
   process.once('exit', () => {
@@ -328,11 +353,19 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
     writer = session.beginRun(run);
     port.postMessage({ runId: writer.runId } satisfies FromStore);
   } catch (err) {
+    checkpoints?.stop();
     session?.close();
     port.postMessage({ error: (err as Error).message } satisfies FromStore);
     end(State.failed);
     return;
   }
+  if (checkpoints) {
+    // The app's window holds the session open: the last checkpoint can wait for the next.
+    writer.checkpointElsewhere(session.writerLockHeldElsewhere);
+    checkpoints.begin(file);
+  }
+  /** What the run had stored when the last checkpoint was asked for. */
+  let checkpointedAt = 0;
   const strings = new ReceivedStrings();
   const symbols: SymbolSpec[] = [{ name: '', args: [] }];
   /** The outputs, their irq table's text in them once it came. */
@@ -348,6 +381,10 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
     Atomics.notify(words, CHUNKS_STORED);
     held = [];
     heldBlocks = 0;
+    if (checkpoints && writer.storedBytes - checkpointedAt >= RUN_WAL_CHECKPOINT_BYTES) {
+      checkpointedAt = writer.storedBytes;
+      checkpoints.request();
+    }
   };
   const take = (m: ToStore) => {
     if (!('slot' in m)) return false;
@@ -376,7 +413,8 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
       storeHeld();
       if ('traceEnded' in m) {
         // The outputs are being built: the trace goes from the WAL into the file meanwhile.
-        writer.checkpoint();
+        if (checkpoints) checkpoints.request();
+        else writer.checkpoint();
         return;
       }
       if ('irqTable' in m) {
@@ -384,6 +422,9 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
         outputs = new StoredOutputs(irqTableParts(m.irqTable));
         return;
       }
+      // Its connection closed first: a checkpoint that finishing makes folds in all that is
+      // left, and this thread's connection may be the last.
+      checkpoints?.stop();
       if ('finish' in m) writer.finishJson(outputs.join(m.finish));
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed, its WAL folded in and removed, so a
@@ -392,6 +433,7 @@ export function serveRunStore({ file, run, shared, port }: RunStoreData): void {
       session!.close();
       end(State.done);
     } catch (err) {
+      checkpoints?.stop();
       try {
         writer.fail((err as Error).message);
       } catch {

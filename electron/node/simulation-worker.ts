@@ -12,8 +12,9 @@ import {
   remoteRunStore,
   serveRunStoreThread,
   standbyRunStore,
-  type RunStoreData,
+  type StoreWorkerData,
 } from './run-store';
+import { serveCheckpointThread } from './checkpoint-thread';
 import { runQuery } from '../api/trace';
 import { Session } from '../../core/store/session';
 
@@ -27,14 +28,18 @@ const PROGRESS_INTERVAL_MS = 100;
 /** How long after a run took its store thread the next one is started (job processes). */
 const NEXT_STANDBY_DELAY_MS = 1_000;
 
-const data = workerData as {
-  runStore?: RunStoreData | 'standby';
-  /** A job process's thread: the entry to start each run's store thread ahead with. */
-  standbyStore?: string;
-} | null;
-// Started to store a run's trace beside its boot: that is all this thread does.
-const runStore = data?.runStore;
-if (runStore) serveRunStoreThread(runStore, parentPort!);
+const data = workerData as
+  | (Partial<StoreWorkerData> & {
+      /** A job process's thread: the entry to start each run's store thread ahead with. */
+      standbyStore?: string;
+      /** A store thread's checkpoint thread (checkpoint-thread.ts). */
+      checkpointThread?: true;
+    })
+  | null;
+// Started to store a run's trace beside its boot, or to checkpoint it: that is all this does.
+if (data?.checkpointThread) serveCheckpointThread(parentPort!);
+else if (data?.runStore && data.storeEntry)
+  serveRunStoreThread({ runStore: data.runStore, storeEntry: data.storeEntry }, parentPort!);
 else if (isMainThread && isJobProcess()) jobProcess();
 else {
   // A job process's thread serves job after job (job-process.ts): each run takes the store
