@@ -35,10 +35,10 @@ const ROWS_PER_STATEMENT = 128;
 /**
  * WAL bytes between checkpoints while a run is written (PRAGMA wal_autocheckpoint, in pages;
  * SQLite's default is 1000 pages). Every transaction commits on its own for crash safety;
- * checkpointing after each would fsync the database each time, so it is done every ~16 MiB, once
- * the trace is complete (checkpoint()) and once when the run ends: the end of a run then has
- * little more than its outputs to fold in. The app's store thread leaves those made during the
- * run to a connection of another thread instead (checkpointElsewhere).
+ * checkpointing after each would fsync the database each time, so it is done every ~16 MiB and
+ * once when the run ends. The app's store thread leaves those made during the run (and one when
+ * the trace is complete, while the outputs are built) to a connection of another thread
+ * (checkpointElsewhere): the end of a run then has little more than its outputs to fold in.
  */
 export const RUN_WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
 
@@ -292,14 +292,6 @@ export class RunWriter implements TraceSink {
     if (last && last.base + last.length > 2 ** 32)
       throw new Error(`run ${this.runId}: more than 2^32 trace events in one run`);
     this.writeChunks(chunks, strings, symbols);
-  }
-
-  /**
-   * Copies what the WAL holds into the database now (PASSIVE: never waits for readers), so that
-   * finishing the run has only its last transaction to fold in.
-   */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Marks the run complete with its outputs. */

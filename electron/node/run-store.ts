@@ -5,9 +5,9 @@
 // the chunks with the session's RunWriter, two (a full posting group) or all that wait per
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
-// it holds and checkpoints while the outputs are built, so finishing has only the outputs left.
-// The checkpoints are made by a thread of the store's own (checkpoint-thread.ts), so that the
-// store never waits for their fsyncs.
+// it holds and has it checkpointed while the outputs are built, so finishing has only the
+// outputs left. The checkpoints (that one, and one every ~16 MiB before) are made by a thread of
+// the store's own (checkpoint-thread.ts), so that the store never waits for their fsyncs.
 // The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
 // as it is built (the store makes its text, base64 and all, while the boot's thread builds the
 // rest), then the rest's JSON as UTF-8 bytes, written after the table in one buffer (job-work.ts
@@ -327,11 +327,11 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
 
 /**
  * The store's side, in its own thread. `checkpoints`: the thread that checkpoints the WAL while
- * the run is written (null: the store's own connection does, every RUN_WAL_CHECKPOINT_BYTES).
+ * the run is written, asked every RUN_WAL_CHECKPOINT_BYTES and when the trace ends.
  */
 export function serveRunStore(
   { file, run, shared, port }: RunStoreData,
-  checkpoints: CheckpointThread | null = null,
+  checkpoints: CheckpointThread,
 ): void {
   const words = new Int32Array(shared);
   // However this thread ends (an uncaught error, out of memory), the boot must not wait on.
@@ -353,17 +353,15 @@ export function serveRunStore(
     writer = session.beginRun(run);
     port.postMessage({ runId: writer.runId } satisfies FromStore);
   } catch (err) {
-    checkpoints?.stop();
+    checkpoints.stop();
     session?.close();
     port.postMessage({ error: (err as Error).message } satisfies FromStore);
     end(State.failed);
     return;
   }
-  if (checkpoints) {
-    // The app's window holds the session open: the last checkpoint can wait for the next.
-    writer.checkpointElsewhere(session.writerLockHeldElsewhere);
-    checkpoints.begin(file);
-  }
+  // When the app's window holds the session open, the last checkpoint can wait for the next.
+  writer.checkpointElsewhere(session.writerLockHeldElsewhere);
+  checkpoints.begin(file);
   /** What the run had stored when the last checkpoint was asked for. */
   let checkpointedAt = 0;
   const strings = new ReceivedStrings();
@@ -381,7 +379,7 @@ export function serveRunStore(
     Atomics.notify(words, CHUNKS_STORED);
     held = [];
     heldBlocks = 0;
-    if (checkpoints && writer.storedBytes - checkpointedAt >= RUN_WAL_CHECKPOINT_BYTES) {
+    if (writer.storedBytes - checkpointedAt >= RUN_WAL_CHECKPOINT_BYTES) {
       checkpointedAt = writer.storedBytes;
       checkpoints.request();
     }
@@ -413,8 +411,7 @@ export function serveRunStore(
       storeHeld();
       if ('traceEnded' in m) {
         // The outputs are being built: the trace goes from the WAL into the file meanwhile.
-        if (checkpoints) checkpoints.request();
-        else writer.checkpoint();
+        checkpoints.request();
         return;
       }
       if ('irqTable' in m) {
@@ -424,16 +421,18 @@ export function serveRunStore(
       }
       // Its connection closed first: a checkpoint that finishing makes folds in all that is
       // left, and this thread's connection may be the last.
-      checkpoints?.stop();
+      checkpoints.stop();
       if ('finish' in m) writer.finishJson(outputs.join(m.finish));
       else if ('fail' in m) writer.fail(m.fail);
-      // The job ends when this says done: the file closed, its WAL folded in and removed, so a
-      // reader that opens it then (the CLI, a test) never meets a WAL being checkpointed and
-      // deleted under it (session.ts readSource decides how to read by what files it sees).
+      // The job ends when this says done: the file closed. If this connection was the last,
+      // its WAL is folded in and removed by then, so a reader that opens it then (the CLI, a
+      // test) never meets a WAL being checkpointed and deleted under it (session.ts readSource
+      // decides how to read by what files it sees); if the window holds the session, what the
+      // WAL holds stays for the next checkpoint or that window's close.
       session!.close();
       end(State.done);
     } catch (err) {
-      checkpoints?.stop();
+      checkpoints.stop();
       try {
         writer.fail((err as Error).message);
       } catch {
