@@ -6,7 +6,9 @@
 // job waited for it. Here the store's connection makes none (RunWriter.checkpointElsewhere); it
 // asks this thread, whose own connection does them while the store goes on writing (SQLite lets a
 // PASSIVE checkpoint run beside a writer). When the run ends the store stops this thread, which
-// closes its connection first, and then folds in what is left itself, as before.
+// closes its connection first; the store then folds in what is left itself, as before, unless the
+// app's window holds the session open: that is left for the next checkpoint or the window's close
+// (the last connection's), which loses nothing and keeps the run's end ~50 ms shorter.
 //
 // The store's thread is synchronous while it writes (no event loop turns between chunks), so the
 // two talk through shared memory: a state word and a count of checkpoints asked for and done.
@@ -45,7 +47,7 @@ export class CheckpointThread {
       this.worker.once('message', () => resolve());
       this.worker.once('exit', () => resolve());
     });
-    // An error ends the thread; its exit handler has marked it ended (nothing to wait for).
+    // An error ends the thread: its exit handler marks it ended, or it never opened the file.
     this.worker.on('error', () => undefined);
   }
 
