@@ -14,6 +14,7 @@
 // two talk through shared memory: a state word and a count of checkpoints asked for and done.
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { openWalCheckpointer, type WalCheckpointer } from '../../core/store/session';
+import { lowerThisThreadPriority, STORING_THREAD_NICENESS } from './thread-priority';
 
 const STATE = 0;
 const ASKED = 1;
@@ -100,6 +101,8 @@ export class CheckpointThread {
 
 /** The thread's side: waits for its file, then checkpoints when asked until it is stopped. */
 export function serveCheckpointThread(port: MessagePort): void {
+  // The boot beside it comes first (thread-priority.ts).
+  lowerThisThreadPriority(STORING_THREAD_NICENESS);
   port.once('message', ({ file, shared }: { file: string; shared: SharedArrayBuffer }) => {
     const words = new Int32Array(shared);
     const end = () => {

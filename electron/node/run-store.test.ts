@@ -1,7 +1,16 @@
 // A run stored by a thread of its own (run-store.ts) reads back exactly as one stored by the boot's
 // thread; its progress names each phase with a known total; a cancel or a store that cannot open
 // the file ends the job with the run stored failed or a clear error, never a hang.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../core/store/native-binding';
@@ -17,6 +26,7 @@ import {
   type OpenRunStore,
 } from '../api/job-work';
 import { remoteRunStore, standbyRunStore } from './run-store';
+import { STORING_THREAD_NICENESS } from './thread-priority';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-run-store-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -186,6 +196,38 @@ describe('a run stored by its own thread', () => {
       /storing the run failed: .*not a valid irqlab session/,
     );
   });
+});
+
+describe('the threads that store a run', () => {
+  /** The niceness of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
+  const niceness = () =>
+    new Map(
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+        return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+      }),
+    );
+
+  it.runIf(process.platform === 'linux')(
+    'yield to the boot: the store and its checkpoint thread run at a lower priority, the boot’s thread keeps its own',
+    async () => {
+      const own = os.getPriority();
+      const before = niceness();
+      const standby = standbyRunStore(entry);
+      // Ready once both are loaded (the store, then its checkpoint thread).
+      await once(standby, 'message');
+      try {
+        // (Threads they start inherit it too: under tsx, its loader's.)
+        const started = [...niceness()].filter(([tid]) => !before.has(tid));
+        expect(
+          started.filter(([, n]) => n === STORING_THREAD_NICENESS).length,
+        ).toBeGreaterThanOrEqual(2);
+        expect(os.getPriority()).toBe(own);
+      } finally {
+        await standby.terminate();
+      }
+    },
+  );
 });
 
 describe('the first run of a machine', () => {

@@ -28,6 +28,7 @@ import { StoredOutputs, type OpenRunStore, type RunStore } from '../api/job-work
 import { Session } from '../../core/store/session';
 import { RUN_WAL_CHECKPOINT_BYTES, type RunWriter } from '../../core/store/run-writer';
 import { CheckpointThread } from './checkpoint-thread';
+import { lowerThisThreadPriority, STORING_THREAD_NICENESS } from './thread-priority';
 import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
@@ -168,6 +169,8 @@ export interface StoreWorkerData {
  * checkpoint thread starts at once; a standby says it is ready once that one is loaded too.
  */
 export function serveRunStoreThread({ runStore, storeEntry }: StoreWorkerData, port: MessagePort) {
+  // The boot beside it comes first (thread-priority.ts).
+  lowerThisThreadPriority(STORING_THREAD_NICENESS);
   const checkpoints = new CheckpointThread(
     storeEntry.startsWith('file:') ? new URL(storeEntry) : storeEntry,
     workerExecArgv(),
