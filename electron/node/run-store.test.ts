@@ -192,14 +192,22 @@ describe('a run stored by its own thread', () => {
 });
 
 describe('the threads that store a run', () => {
-  /** The niceness of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
-  const niceness = () =>
-    new Map(
-      readdirSync('/proc/self/task').map((tid) => {
+  /**
+   * The niceness of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19);
+   * a thread that ended meanwhile is left out.
+   */
+  const niceness = () => {
+    const found = new Map<string, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
         const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
-        return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
-      }),
-    );
+        found.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+      } catch {
+        // ended since the folder was read
+      }
+    }
+    return found;
+  };
 
   it.runIf(process.platform === 'linux')(
     'yield to the boot: the store and its checkpoint thread run at a lower priority, the boot’s thread keeps its own',

@@ -2,13 +2,12 @@
 // Commands arrive as JSON in the shared buffer (the main thread writes, sets the flag and
 // notifies); states go back with postMessage. `restart` abandons the run where it is stopped and
 // boots the machine again in this thread, up to a step (a replay without loading a new worker).
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SteppingRun, type StepCommand, type StepState } from '../engine';
 import type { Breakpoint } from '../breakpoints';
 import type { Machine } from '../../model/schema';
 import type { SimulateOptions } from '../../scenario';
+import { lowerThisThreadPriority } from './thread-priority';
 
 /** What the session sends: a step command, or a restart to a step (breakpoints off). */
 export type WorkerCommand = StepCommand | { op: 'restart'; seq: number };
@@ -31,29 +30,13 @@ const flag = new Int32Array(data.shared, 0, 2);
 const bytes = new Uint8Array(data.shared, 8);
 const decoder = new TextDecoder();
 
-/** This thread's id (Linux: /proc/thread-self), which takes a priority of its own; else null. */
-function threadId(): number | null {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    return Number.isInteger(tid) && tid > 0 ? tid : null;
-  } catch {
-    return null;
-  }
-}
-
 // A background run boots a machine to its step (seconds of CPU): on two cores it took them from
 // the live run, the host and the page drawing the step. Niced, it runs when they do not. The
 // session is told the thread (`thread`) to give it its priority back if it becomes the live run.
 if (data.nice) {
-  const tid = threadId();
-  if (tid !== null) {
-    try {
-      setPriority(tid, data.nice);
-      parentPort!.postMessage({ type: 'thread', tid });
-    } catch {
-      // not allowed here: it runs at the usual priority
-    }
-  }
+  // (Not allowed here: it runs at the usual priority.)
+  const tid = lowerThisThreadPriority(data.nice);
+  if (tid !== null) parentPort!.postMessage({ type: 'thread', tid });
 }
 
 function nextCommand(): WorkerCommand {
