@@ -1,10 +1,10 @@
 // A run stored by a thread of its own (run-store.ts) reads back exactly as one stored by the boot's
 // thread; its progress names each phase with a known total; a cancel or a store that cannot open
-// the file ends the job with the run stored failed or a clear error, never a hang.
+// the file ends the job with the run stored failed or a clear error, never a hang; a window that
+// holds the session meanwhile loses nothing; the storing threads yield the CPU to the boot.
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../core/store/native-binding';
 import { afterAll, describe, expect, it } from 'vitest';
