@@ -1,8 +1,9 @@
 // A job's process (simulation-runner.ts, `processes`): the simulation worker's script started as
 // a process with --job-process. It runs jobs in a thread (simulation-worker.ts), one at a time,
-// and relays their messages; it imports nothing else, so that from source it starts in a moment
-// (only the job's thread loads the engine).
+// and relays their messages; it imports nothing of the engine, so that from source it starts in a
+// moment (only the job's thread loads the engine).
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './worker-entry';
 
 export const JOB_PROCESS_FLAG = '--job-process';
 
@@ -28,7 +29,7 @@ export function jobProcess(): void {
   // The job's thread starts now, before any job: a process started ahead (the runner's spare)
   // has the engine loaded by the time the user presses Run.
   const entryArg = process.argv[process.argv.indexOf(JOB_PROCESS_FLAG) + 1] ?? '';
-  const entry = entryArg.startsWith('file:') ? new URL(entryArg) : entryArg;
+  const entry = workerEntry(entryArg);
   // Its run's store thread is started ahead by it too (run-store.ts standbyRunStore).
   const worker = new Worker(entry, { workerData: { standbyStore: entryArg } });
   /** The job under way's cancel flag (null between jobs: a late cancel reaches nothing). */

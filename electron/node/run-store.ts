@@ -29,6 +29,7 @@ import { Session } from '../../core/store/session';
 import { RUN_WAL_CHECKPOINT_BYTES, type RunWriter } from '../../core/store/run-writer';
 import { CheckpointThread } from './checkpoint-thread';
 import { lowerThisThreadPriority, STORING_THREAD_NICENESS } from './thread-priority';
+import { workerEntry } from './worker-entry';
 import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
@@ -171,10 +172,7 @@ export interface StoreWorkerData {
 export function serveRunStoreThread({ runStore, storeEntry }: StoreWorkerData, port: MessagePort) {
   // The boot beside it comes first (thread-priority.ts).
   lowerThisThreadPriority(STORING_THREAD_NICENESS);
-  const checkpoints = new CheckpointThread(
-    storeEntry.startsWith('file:') ? new URL(storeEntry) : storeEntry,
-    workerExecArgv(),
-  );
+  const checkpoints = new CheckpointThread(workerEntry(storeEntry), workerExecArgv());
   if (runStore !== 'standby') serveRunStore(runStore, checkpoints);
   else {
     port.once('message', (m: StandbyMessage) => serveRunStore(m.runStore, checkpoints));

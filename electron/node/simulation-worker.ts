@@ -15,6 +15,7 @@ import {
   type StoreWorkerData,
 } from './run-store';
 import { serveCheckpointThread } from './checkpoint-thread';
+import { workerEntry } from './worker-entry';
 import { runQuery } from '../api/trace';
 import { Session } from '../../core/store/session';
 
@@ -45,7 +46,7 @@ else {
   // A job process's thread serves job after job (job-process.ts): each run takes the store
   // thread started ahead, and the next one is started a moment after the run has ended, not
   // while the page draws its results (a run that comes sooner starts its own).
-  const standbyEntry = data?.standbyStore ? asEntry(data.standbyStore) : null;
+  const standbyEntry = data?.standbyStore ? workerEntry(data.standbyStore) : null;
   let standby = standbyEntry ? standbyRunStore(standbyEntry) : null;
   const standbyLater = () => {
     if (!standbyEntry) return;
@@ -83,7 +84,7 @@ else {
           openRunStore: (file, run) => {
             const taken = standby;
             standby = null;
-            return remoteRunStore(asEntry(message.entry), taken)(file, run);
+            return remoteRunStore(workerEntry(message.entry), taken)(file, run);
           },
         });
         parentPort!.postMessage({ type: 'done', outcome });
@@ -98,8 +99,4 @@ else {
       }
     }
   });
-}
-
-function asEntry(entry: string): URL | string {
-  return entry.startsWith('file:') ? new URL(entry) : entry;
 }
