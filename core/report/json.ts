@@ -148,6 +148,7 @@ export const ReportJsonSchema = z
           'irqlab-app-run/1',
           'irqlab-app-run/2',
           'irqlab-app-run/3',
+          'irqlab-app-run/4',
           'none',
           'unknown',
         ]),

@@ -9,6 +9,7 @@ import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
 import { StoredIrqs } from '../scenario/irq-table';
+import { IRTE_FIELDS, readIrteTable, type IrteTable } from '../scenario/irte-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 
@@ -325,6 +326,7 @@ export interface RunOutputs {
     | 'irqlab-app-run/1'
     | 'irqlab-app-run/2'
     | 'irqlab-app-run/3'
+    | 'irqlab-app-run/4'
     | 'none'
     | 'unknown';
   profile: string | null;
@@ -396,6 +398,7 @@ export function readOutputs(outputs: unknown): RunOutputs {
     o.format === 'irqlab-app-run/1' ||
     o.format === 'irqlab-app-run/2' ||
     o.format === 'irqlab-app-run/3' ||
+    o.format === 'irqlab-app-run/4' ||
     o.format === STORED_RUN_FORMAT
       ? o.format
       : Array.isArray(o.irqs) || Array.isArray(o.dmesg)
@@ -548,27 +551,33 @@ export function remapUnitOf(domains: readonly string[]): string | null {
 }
 
 /**
- * The app's runs keep remapping in their analysis tables (tables.remapping, tables.irtes as flat
- * IRTE_FIELDS rows: index, irq, present, vector, dest, sid, sq, svt), not as `remapping`.
+ * The app's runs keep remapping in their analysis tables (tables.remapping, tables.irtes: each
+ * unit's IRTEs, irte-table.ts), not as `remapping`. Tables that do not read: none shown.
  */
 function appRemapping(tables: Obj, irqs: IrqRow[] | null): RunOutputs['remapping'] {
   if (typeof tables.remapping !== 'string' || !Array.isArray(tables.irtes)) return null;
   const mode = tables.remapping;
-  const units = tables.irtes.map(obj).map((u) => {
-    const rows = arr(u.rows);
+  let read: IrteTable[];
+  try {
+    read = tables.irtes.map((u, i) => readIrteTable(u, `tables.irtes[${i}]`));
+  } catch {
+    return null;
+  }
+  const n = IRTE_FIELDS.length;
+  const units = read.map(({ unit, rows }) => {
     const irtes: IrteRow[] = [];
-    for (let k = 0; k + 8 <= rows.length; k += 8)
+    for (let k = 0; k + n <= rows.length; k += n)
       irtes.push({
-        index: num(rows[k]),
-        irq: numOrNull(rows[k + 1]),
+        index: rows[k]!,
+        irq: rows[k + 1]!,
         present: rows[k + 2] === 1,
-        vector: numOrNull(rows[k + 3]),
-        dest: numOrNull(rows[k + 4]),
-        sid: numOrNull(rows[k + 5]),
-        sq: numOrNull(rows[k + 6]),
-        svt: numOrNull(rows[k + 7]),
+        vector: rows[k + 3]!,
+        dest: rows[k + 4]!,
+        sid: rows[k + 5]!,
+        sq: rows[k + 6]!,
+        svt: rows[k + 7]!,
       });
-    return { name: str(u.unit, '?'), mode, irtes };
+    return { name: unit, mode, irtes };
   });
   // The driver is not stored: the units' names say it (dmarN: intel, AMD-ViN: amd).
   const names = [...units.map((u) => u.name), ...(irqs ?? []).map((i) => i.remapUnit ?? '')];

@@ -6,15 +6,8 @@ import { PRESETS } from '../model/presets';
 import { domainTable } from '../kernel/output/tables';
 import type { Kernel } from '../kernel/kernel';
 import { simulate } from './simulate';
-import {
-  buildIrqTable,
-  IRQ_COLUMNS,
-  irqTableText,
-  plainFromBase64,
-  plainToBase64,
-  readIrqTable,
-  StoredIrqs,
-} from './irq-table';
+import { buildIrqTable, IRQ_COLUMNS, irqTableText, readIrqTable, StoredIrqs } from './irq-table';
+import { plainFromBase64, plainToBase64 } from './stored-column';
 
 function boot(preset: string) {
   let kernel: Kernel | null = null;

@@ -7,6 +7,13 @@ import type { IrqChip, IrqData, IrqDomain } from '../kernel/irq/irqdesc';
 import type { Kernel } from '../kernel/kernel';
 import { StringTable } from '../trace/strings';
 import { eachIrq } from './result';
+import {
+  narrowColumn,
+  readStoredColumn,
+  toBase64,
+  type StoredColumn,
+  type StoredType,
+} from './stored-column';
 
 /** The per-irq columns, one entry per irq (irqs in ascending order). */
 export const IRQ_COLUMNS = [
@@ -30,7 +37,7 @@ export const IRQ_COLUMNS = [
 
 /**
  * Every column, with the element type irqlab-app-run/2 stored it as (`chain`: interleaved
- * triples). irqlab-app-run/3 stores each in the narrowest of STORED_TYPES that holds it, and the
+ * triples). irqlab-app-run/3 stores each in the narrowest type that holds it (stored-column.ts), and the
  * chain as three columns (CHAIN_COLUMNS): a 1536-CPU run's table in 8.6 MB of text, not 19.7.
  */
 const COLUMN_TYPES = {
@@ -54,21 +61,6 @@ type ColumnName = (typeof IRQ_COLUMNS)[number] | 'chain';
 /** The chain's triples as three columns (irqlab-app-run/3): domain, hwirq, chip of each level. */
 const CHAIN_COLUMNS = ['chainDomain', 'chainHwirq', 'chainChip'] as const;
 
-/** Element types a column may be stored as, narrowest first. */
-const STORED_TYPES = {
-  u8: Uint8Array,
-  u16: Uint16Array,
-  i32: Int32Array,
-  f64: Float64Array,
-} as const;
-type StoredType = keyof typeof STORED_TYPES;
-const TYPE_NAMES: Record<StoredType, string> = {
-  u8: 'uint8',
-  u16: 'uint16',
-  i32: 'int32',
-  f64: 'float64',
-};
-
 /**
  * A run's irq table, numbers referring to `strings` where a column is of names. Irq i's
  * request_irq names are actionNames[actionStart[i] .. actionStart[i+1]) (as they are: nearly every
@@ -87,8 +79,6 @@ export type IrqTable<Column extends ArrayLike<number> = ArrayLike<number>> = {
   strings: string[];
   actionNames: string[];
 } & Record<ColumnName, Column>;
-
-type StoredColumn = { [T in StoredType]?: string } | number[];
 
 /** The table as stored in runs.outputs_json (see IrqTable): chain, or its three columns. */
 export type IrqTableJson = { strings: string[]; actionNames: string[] } & Record<
@@ -245,39 +235,11 @@ export function irqTableParts(t: BuiltIrqTable): TextPart[] {
     ...CHAIN_COLUMNS.map((name, c): [string, Column] => [name, chain[c]!]),
   ];
   for (const [name, values] of columns) {
-    const type = narrowestType(values);
-    const column = new STORED_TYPES[type](values);
-    parts.push(`,"${name}":{"${type}":"`);
-    parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
-    parts.push('"}');
+    const { type, bytes } = narrowColumn(values);
+    parts.push(`,"${name}":{"${type}":"`, bytes, '"}');
   }
   parts.push('}');
   return parts;
-}
-
-/** The narrowest stored type that holds every value exactly. */
-function narrowestType(values: Int32Array | Float64Array): StoredType {
-  let min = 0;
-  let max = 0;
-  // One loop per array type: each stays monomorphic (a generic one cost 18 ms on large).
-  if (values instanceof Int32Array)
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < min) min = v;
-      else if (v > max) max = v;
-    }
-  else
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      // A fraction or NaN (infinities: past every integer type below).
-      if (v !== Math.floor(v)) return 'f64';
-      if (v < min) min = v;
-      else if (v > max) max = v;
-    }
-  if (min >= 0 && max <= 0xff) return 'u8';
-  if (min >= 0 && max <= 0xffff) return 'u16';
-  if (min >= -(2 ** 31) && max < 2 ** 31) return 'i32';
-  return 'f64';
 }
 
 /** A part's text: bytes in base64. */
@@ -310,12 +272,11 @@ export function readIrqTable(json: unknown): IrqTable {
   // irqlab-app-run/2: every column of its one type, the chain interleaved.
   if ('chain' in o) {
     for (const [name, type] of Object.entries(COLUMN_TYPES))
-      out[name] = readColumn(name, o[name], [type]);
+      out[name] = readStoredColumn(name, o[name], [type]);
     return out as IrqTable;
   }
-  const any = Object.keys(STORED_TYPES) as StoredType[];
-  for (const name of IRQ_COLUMNS) out[name] = readColumn(name, o[name], any);
-  const [domain, hwirq, chip] = CHAIN_COLUMNS.map((name) => readColumn(name, o[name], any));
+  for (const name of IRQ_COLUMNS) out[name] = readStoredColumn(name, o[name]);
+  const [domain, hwirq, chip] = CHAIN_COLUMNS.map((name) => readStoredColumn(name, o[name]));
   for (const [name, column] of [
     ['chainHwirq', hwirq!],
     ['chainChip', chip!],
@@ -330,83 +291,6 @@ export function readIrqTable(json: unknown): IrqTable {
   }
   out.chain = chain;
   return out as IrqTable;
-}
-
-/** A stored column (`{"<type>": base64}`, one of `types`; or a plain list) as numbers. */
-function readColumn(name: string, v: unknown, types: readonly StoredType[]): ArrayLike<number> {
-  if (Array.isArray(v)) return v as number[];
-  const stored = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-  const type = types.find((t) => typeof stored[t] === 'string');
-  const bytes = type ? fromBase64(stored[type] as string) : null;
-  const Type = type ? STORED_TYPES[type] : null;
-  if (!type || !Type || !bytes || bytes.length % Type.BYTES_PER_ELEMENT !== 0)
-    throw new Error(
-      `${name}: not a column of ${types.map((t) => TYPE_NAMES[t]).join(' or ')} in base64`,
-    );
-  // Copied into a buffer of its own: aligned, and little-endian read as the platform's (x86, ARM).
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return new Type(copy.buffer);
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-type BufferLike = {
-  from(
-    data: ArrayBufferLike,
-    byteOffset: number,
-    length: number,
-  ): { toString(e: 'base64'): string };
-  from(text: string, encoding: 'base64'): Uint8Array;
-};
-/** Node's Buffer where there is one (the host, the CLI); a plain codec elsewhere. */
-const nodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
-
-export function toBase64(bytes: Uint8Array): string {
-  if (nodeBuffer)
-    return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return plainToBase64(bytes);
-}
-
-/** Base64 without Buffer (a browser); exported for its test. */
-export function plainToBase64(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + BASE64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest > 0) {
-    const n = (bytes[i]! << 16) | (rest > 1 ? bytes[i + 1]! << 8 : 0);
-    out +=
-      BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + (rest > 1 ? BASE64[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
-}
-
-/** The bytes of a base64 text, or null if it is not base64. */
-export function fromBase64(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
-  if (nodeBuffer) return nodeBuffer.from(text, 'base64');
-  return plainFromBase64(text);
-}
-
-/** Base64 read without Buffer (a browser); exported for its test. `text` is checked first. */
-export function plainFromBase64(text: string): Uint8Array {
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const n =
-      (BASE64.indexOf(text[i]!) << 18) |
-      (BASE64.indexOf(text[i + 1]!) << 12) |
-      ((BASE64.indexOf(text[i + 2]!) & 63) << 6) |
-      (BASE64.indexOf(text[i + 3]!) & 63);
-    if (o < out.length) out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return out;
 }
 
 /** A row of an irqlab-app-run/1 run, which kept one object per irq (its chain: flat triples). */

@@ -6,7 +6,8 @@ import { decodeMsi } from '../../core/hw/decode';
 import { ownerOf, type OwnerRun } from '../../core/scenario/owner';
 import type { IrqSummary, ResponseOf } from './channels';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
-import { IRTE_FIELDS, type RunTables } from './run-tables';
+import type { RunTables } from './run-tables';
+import { IRTE_FIELDS, readIrteTable } from '../../core/scenario/irte-table';
 import { StoredIrqs } from '../../core/scenario/irq-table';
 
 export class NoTablesError extends Error {
@@ -17,9 +18,28 @@ export class NoTablesError extends Error {
   }
 }
 
+/** A run's tables, read once per outputs object (its IRTEs as rows, whichever way stored). */
+const tablesRead = new WeakMap<StoredRunOutputs, RunTables>();
 export function tablesOf(outputs: StoredRunOutputs, runId: number): RunTables {
-  if (!outputs.tables) throw new NoTablesError(runId);
-  return outputs.tables;
+  const stored = outputs.tables;
+  if (!stored) throw new NoTablesError(runId);
+  let tables = tablesRead.get(outputs);
+  if (!tables) {
+    const units: unknown = stored.irtes;
+    if (!Array.isArray(units)) throw new Error(`run ${runId}: tables.irtes: not a list`);
+    tables = {
+      ...stored,
+      irtes: units.map((u, i) => {
+        try {
+          return readIrteTable(u, `tables.irtes[${i}]`);
+        } catch (err) {
+          throw new Error(`run ${runId}: ${(err as Error).message}`);
+        }
+      }),
+    };
+    tablesRead.set(outputs, tables);
+  }
+  return tables;
 }
 
 /** The irq at position `i` of a run, as the views list it. */
@@ -160,7 +180,7 @@ export function irqChain(
 
 const hexBig = (text: string) => BigInt(`0x${text.replace(/^0x/, '') || '0'}`);
 
-function irteRow(rows: number[], k: number, owner: string) {
+function irteRow(rows: ArrayLike<number>, k: number, owner: string) {
   return {
     index: rows[k]!,
     irq: rows[k + 1]!,

@@ -19,7 +19,7 @@ import { explainLine } from '../../core/import/explain';
 import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
-import { buildIrqTables, buildRunTables, type RunSpec, type RunTables } from './run-tables';
+import { buildIrqTables, buildRunTables, type RunSpec, type StoredRunTables } from './run-tables';
 import {
   irqTableParts,
   textOfPart,
@@ -62,16 +62,23 @@ export class JobCancelled extends Error {
 }
 
 /** The formats of the app's own runs (the CLI stores irqlab-run/1). */
+export const APP_RUN_FORMATS = [
+  'irqlab-app-run/1',
+  'irqlab-app-run/2',
+  'irqlab-app-run/3',
+  'irqlab-app-run/4',
+] as const;
 export const isAppRunFormat = (format: unknown): boolean =>
-  format === 'irqlab-app-run/1' || format === 'irqlab-app-run/2' || format === 'irqlab-app-run/3';
+  (APP_RUN_FORMATS as readonly unknown[]).includes(format);
 
 /** What the app stores as a run's outputs (runs.outputs_json) and reads back for the results. */
 export interface StoredRunOutputs {
   /**
-   * /2 and /3 keep the irqs as columns (irqTable; /3 each column in the narrowest type that holds
-   * it, irq-table.ts), /1 as one object each (irqs).
+   * /2 and later keep the irqs as columns (irqTable; since /3 each column in the narrowest type
+   * that holds it, irq-table.ts), /1 as one object each (irqs). /4 keeps the IRTEs as columns too
+   * (tables.irtes, irte-table.ts), the earlier ones as flat rows.
    */
-  format: 'irqlab-app-run/1' | 'irqlab-app-run/2' | 'irqlab-app-run/3';
+  format: (typeof APP_RUN_FORMATS)[number];
   profile: string;
   procInterrupts: string;
   truncated: boolean;
@@ -113,7 +120,7 @@ export interface StoredRunOutputs {
   /** What the run was booted with (runs stored before the debugger existed lack it). */
   spec?: RunSpec;
   /** The analysis views' tables (same: absent in older runs). */
-  tables?: RunTables;
+  tables?: StoredRunTables;
 }
 
 export interface JobContext {
@@ -326,7 +333,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     const procInterrupts = procInterruptsPreview(result);
     building(2);
     const outputs: StoredRunOutputs = {
-      format: 'irqlab-app-run/3',
+      format: 'irqlab-app-run/4',
       profile: result.profile,
       procInterrupts: procInterrupts.text,
       truncated: procInterrupts.truncated,

@@ -16,6 +16,11 @@ import {
 import type { KernelProfile } from '../../core/kernel/profiles';
 import { buildIrqTable, type BuiltIrqTable } from '../../core/scenario/irq-table';
 import type { Machine } from '../../core/model/schema';
+import {
+  storedIrteTable,
+  type IrteTable,
+  type StoredIrteTable,
+} from '../../core/scenario/irte-table';
 
 /** What a run was booted with: enough to boot it again to the same step. */
 export interface RunSpec {
@@ -23,24 +28,13 @@ export interface RunSpec {
   injections: Injection[];
 }
 
-/** Numbers per IRTE row in RunTables.irtes[].rows. */
-export const IRTE_FIELDS = [
-  'index',
-  'irq',
-  'present',
-  'vector',
-  'dest',
-  'sid',
-  'sq',
-  'svt',
-] as const;
-
-export interface RunTables {
+/** A run's tables as the views read them (analysis.ts tablesOf): each unit's IRTEs as rows. */
+export interface RunTables<Irtes = IrteTable> {
   remapping: 'xapic' | 'x2apic' | 'off';
   domains: DomainRow[];
   /** Chip names that the rows of irqlab-app-run/1 runs' chains refer to (newer runs: irqTable). */
   chips?: string[];
-  irtes: { unit: string; irq: number; rows: number[] }[];
+  irtes: Irtes[];
   ioapics: IoapicTable[];
   matrix: MatrixBitmaps;
   faults: SimulationResult['faults'];
@@ -49,6 +43,9 @@ export interface RunTables {
   /** /sys/kernel/debug/irq/irqs/<irq> per irq; only kept for runs of up to DEBUGFS_MAX_IRQS. */
   debugfs: Record<string, string> | null;
 }
+
+/** As stored (runs.outputs_json tables): the IRTEs as columns, or in older runs flat rows. */
+export type StoredRunTables = RunTables<StoredIrteTable>;
 
 export const DEBUGFS_MAX_IRQS = 4096;
 
@@ -73,7 +70,7 @@ export function buildRunTables(
   machine: Machine,
   domains: DomainRow[],
   irqCount: number,
-): RunTables {
+): StoredRunTables {
   const apicIds: number[] = [];
   for (const c of machine.cpus.list) apicIds[c.cpu] = c.apic_id;
   return {
@@ -91,28 +88,35 @@ export function buildRunTables(
   };
 }
 
-/** Each remapping unit's present IRTEs as flat IRTE_FIELDS rows, read from its tables. */
-function irteTables(k: Kernel): RunTables['irtes'] {
+/** Each remapping unit's present IRTEs, a column per field (irte-table.ts), read from its tables. */
+function irteTables(k: Kernel): StoredIrteTable[] {
   return k.iommus
     .filter((u) => u.tableEntries > 0)
     .map((u) => {
-      // Sized first: a 1536-CPU run has 100,000 IRTEs, and growing the list as it fills cost more
-      // than filling it.
       let present = 0;
       for (let i = 0; i < u.tableEntries; i++) if (u.present[i]) present++;
-      const rows = new Array<number>(present * IRTE_FIELDS.length);
-      let at = 0;
+      const column = () => new Int32Array(present);
+      const index = column();
+      const irq = column();
+      const vector = column();
+      // Destination ids are 32-bit (x2APIC): past int32's range.
+      const dest = new Float64Array(present);
+      const sid = column();
+      const sq = column();
+      const svt = column();
+      let r = 0;
       for (let i = 0; i < u.tableEntries; i++) {
         if (!u.present[i]) continue;
-        rows[at++] = i;
-        rows[at++] = u.owner[i]!;
-        rows[at++] = 1;
-        rows[at++] = u.vector[i]!;
-        rows[at++] = u.destId[i]!;
-        rows[at++] = u.sid[i]!;
-        rows[at++] = u.sq[i]!;
-        rows[at++] = u.svt[i]!;
+        index[r] = i;
+        irq[r] = u.owner[i]!;
+        vector[r] = u.vector[i]!;
+        dest[r] = u.destId[i]!;
+        sid[r] = u.sid[i]!;
+        sq[r] = u.sq[i]!;
+        svt[r] = u.svt[i]!;
+        r++;
       }
-      return { unit: u.name, irq: u.faultIrq, rows };
+      const columns = { index, irq, present: column().fill(1), vector, dest, sid, sq, svt };
+      return storedIrteTable(u.name, u.faultIrq, columns);
     });
 }

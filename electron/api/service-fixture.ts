@@ -8,6 +8,7 @@ import type { JobStatus } from './channels';
 import { call } from './dispatch';
 import { createService, type Service } from './service';
 import { IRQ_COLUMNS, readIrqTable, StoredIrqs } from '../../core/scenario/irq-table';
+import { readIrteTable } from '../../core/scenario/irte-table';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 
 export interface ServiceFixture {
@@ -64,10 +65,25 @@ export async function jobFinished(
 }
 
 /**
- * A run's outputs as irqlab-app-run/2 stored them (every irq column int32 but hwirq and the
- * chain, float64; the chain's triples interleaved in one column), made from a newer run's.
+ * A run's outputs as irqlab-app-run/3 stored them (each unit's IRTEs as one list of numbers,
+ * IRTE_FIELDS a row), made from a newer run's.
  */
-export function asAppRunV2(outputs: Record<string, unknown>): Record<string, unknown> {
+export function asAppRunV3(outputs: Record<string, unknown>): Record<string, unknown> {
+  const tables = outputs.tables as Record<string, unknown>;
+  const irtes = (tables.irtes as unknown[]).map((u, i) => {
+    const { unit, irq, rows } = readIrteTable(u, `tables.irtes[${i}]`);
+    return { unit, irq, rows: Array.from(rows) };
+  });
+  return { ...outputs, format: 'irqlab-app-run/3', tables: { ...tables, irtes } };
+}
+
+/**
+ * A run's outputs as irqlab-app-run/2 stored them (every irq column int32 but hwirq and the
+ * chain, float64; the chain's triples interleaved in one column; the IRTEs as /3), made from a
+ * newer run's.
+ */
+export function asAppRunV2(newer: Record<string, unknown>): Record<string, unknown> {
+  const outputs = asAppRunV3(newer);
   const t = readIrqTable(outputs.irqTable);
   const table: Record<string, unknown> = { strings: t.strings, actionNames: t.actionNames };
   for (const name of [...IRQ_COLUMNS, 'chain'] as const) {
@@ -80,10 +96,11 @@ export function asAppRunV2(outputs: Record<string, unknown>): Record<string, unk
 
 /**
  * A run's outputs as irqlab-app-run/1 stored them (one object per irq, chains' chips indexes into
- * tables.chips), made from a newer run's: to check that sessions saved by earlier versions still
- * read the same.
+ * tables.chips; the IRTEs as /3), made from a newer run's: to check that sessions saved by earlier
+ * versions still read the same.
  */
-export function asAppRunV1(outputs: Record<string, unknown>): Record<string, unknown> {
+export function asAppRunV1(newer: Record<string, unknown>): Record<string, unknown> {
+  const outputs = asAppRunV3(newer);
   const irqs = StoredIrqs.fromTable(outputs.irqTable);
   const chips: string[] = [];
   const chipIndex = (name: string) => {

@@ -1,14 +1,16 @@
-// A run's irqs are stored as columns, each in the narrowest type that holds it (irqlab-app-run/3);
-// sessions saved before kept them all int32 or float64 (irqlab-app-run/2), or one object per irq
-// (irqlab-app-run/1). Every view of a run must read the same from each, and a stranger's columns
-// that do not hold together are refused by name, never shown half-read.
+// A run's irqs and IRTEs are stored as columns, each in the narrowest type that holds it
+// (irqlab-app-run/4); sessions saved before kept the IRTEs as one list of numbers per unit
+// (irqlab-app-run/3), the irq columns all int32 or float64 (irqlab-app-run/2), or one object per
+// irq (irqlab-app-run/1). Every view of a run, and its report, must read the same from each, and a
+// stranger's columns that do not hold together are refused by name, never shown half-read.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../core/store/native-binding';
 import { call } from './dispatch';
 import { readIrqTable } from '../../core/scenario/irq-table';
-import { asAppRunV1, asAppRunV2, useServiceFixture } from './service-fixture';
+import { readOutputs } from '../../core/report/run-data';
+import { asAppRunV1, asAppRunV2, asAppRunV3, useServiceFixture } from './service-fixture';
 
 const fx = useServiceFixture('stored-formats');
 const h = () => fx.service.handlers;
@@ -49,13 +51,14 @@ async function savedPair(
   return { a: a.sessionId, b: b.sessionId, outputs };
 }
 
-describe('runs stored with their irqs as columns or as rows', () => {
+describe('runs stored with their irqs and IRTEs as columns or as rows', () => {
   it.each([
+    ['with IRTEs as rows (irqlab-app-run/3)', asAppRunV3],
     ['as rows (irqlab-app-run/1)', asAppRunV1],
     ['as int32 and float64 columns (irqlab-app-run/2)', asAppRunV2],
   ])('answer every view the same %s', async (_name, older) => {
     const { a, b, outputs } = await savedPair('dmar-server', `formats-${older.name}`, older);
-    expect(outputs.format).toBe('irqlab-app-run/3');
+    expect(outputs.format).toBe('irqlab-app-run/4');
     const irqs = Array.from(readIrqTable(outputs.irqTable).irq);
     expect(irqs.length).toBeGreaterThan(20);
     const both = async <C extends Parameters<typeof call>[1]>(
@@ -81,7 +84,10 @@ describe('runs stored with their irqs as columns or as rows', () => {
     for (const irq of irqs) await both('run.irqChain', (s) => ({ ...run(s), irq }));
     await both('run.vectorMatrix', run);
     await both('run.irqInfo', (s) => ({ ...run(s), irqs: irqs.slice(0, 64) }));
-    await both('run.irtes', (s) => ({ ...run(s), limit: 1000 }));
+    const irtes = await both('run.irtes', (s) => ({ ...run(s), limit: 1000 }));
+    expect(irtes.total).toBeGreaterThan(20);
+    for (const unit of irtes.units)
+      await both('run.irtes', (s) => ({ ...run(s), unit: unit.name, offset: 3, limit: 1000 }));
     await both('run.ioapics', run);
     await both('run.devices', (s) => ({ ...run(s), offset: 0, limit: 100, filter: '' }));
     const chain = await both('run.irqChain', (s) => ({ ...run(s), irq: irqs.at(-1)! }));
@@ -93,6 +99,10 @@ describe('runs stored with their irqs as columns or as rows', () => {
       data: message!.data,
     }));
     await both('run.result', run);
+    // The report reads the stored outputs itself: the same remapping tables from either.
+    const remapping = readOutputs(outputs).remapping;
+    expect(remapping?.units.some((u) => u.irtes.length > 20)).toBe(true);
+    expect(readOutputs(older(outputs)).remapping).toEqual(remapping);
   });
 
   it('refuse columns that do not hold together, naming where', async () => {
@@ -111,5 +121,38 @@ describe('runs stored with their irqs as columns or as rows', () => {
     // What does not need the irqs still shows.
     const result = await call(h(), 'run.result', { sessionId: b, runId: 1 });
     expect(result.dmesg.length).toBeGreaterThan(0);
+  });
+
+  it('refuse an IRTE column that is not one, naming where', async () => {
+    const { b } = await savedPair('dmar-server', 'broken-irtes', (outputs) => {
+      const tables = outputs.tables as { irtes: { columns: Record<string, unknown> }[] };
+      // The first unit's SIDs: not base64.
+      tables.irtes[0]!.columns.sid = { u16: 'not base64!' };
+      return outputs;
+    });
+    const run = { sessionId: b, runId: 1 };
+    await expect(call(h(), 'run.irtes', { ...run, offset: 0, limit: 10 })).rejects.toThrow(
+      /run 1: tables\.irtes\[0\]\.columns\.sid: not a column of uint8 or uint16 or int32 or float64 in base64/,
+    );
+    // The irqs, which do not need the IRTEs, still show.
+    const irqs = await call(h(), 'run.irqs', { ...run, offset: 0, limit: 10, filter: '' });
+    expect(irqs.total).toBeGreaterThan(20);
+  });
+
+  it('refuse an IRTE column shorter than the others, naming it', async () => {
+    const { b } = await savedPair('dmar-server', 'short-irtes', (outputs) => {
+      const tables = outputs.tables as { irtes: { columns: Record<string, unknown> }[] };
+      const vector = tables.irtes[0]!.columns.vector as Record<string, string>;
+      const [type, base64] = Object.entries(vector)[0]!;
+      const bytes = Buffer.from(base64, 'base64');
+      const size = { u8: 1, u16: 2, i32: 4, f64: 8 }[type as 'u8'];
+      vector[type] = bytes.subarray(0, bytes.length - size).toString('base64');
+      return outputs;
+    });
+    await expect(
+      call(h(), 'run.irtes', { sessionId: b, runId: 1, offset: 0, limit: 10 }),
+    ).rejects.toThrow(
+      /run 1: tables\.irtes\[0\]\.columns\.vector: not a column of \d+ entries \(as index\)/,
+    );
   });
 });

@@ -1,0 +1,79 @@
+// A run's IRTEs as the app stores them for its analysis views (runs.outputs_json tables.irtes):
+// each remapping unit's present entries, IRTE_FIELDS of each. Since irqlab-app-run/4 each field is
+// a column (stored-column.ts): a 1536-CPU machine's 100,000 IRTEs are 2 MB of base64, written in
+// ~2 ms, where the 800,000 numbers as decimal text (`rows`, runs stored before) took ~16 ms to
+// stringify on the boot's thread, and as long again to build. Read back, both are flat rows.
+import { readStoredColumn, storedColumn, type StoredColumn } from './stored-column';
+
+/** The numbers of an IRTE, in the order of a row. */
+export const IRTE_FIELDS = [
+  'index',
+  'irq',
+  'present',
+  'vector',
+  'dest',
+  'sid',
+  'sq',
+  'svt',
+] as const;
+export type IrteField = (typeof IRTE_FIELDS)[number];
+
+/** One unit's IRTEs as read: rows of IRTE_FIELDS.length numbers, one after another. */
+export interface IrteTable {
+  unit: string;
+  /** Its fault interrupt's irq. */
+  irq: number;
+  rows: ArrayLike<number>;
+}
+
+/** One unit's IRTEs as stored: a column per field (irqlab-app-run/4), or flat rows (before). */
+export type StoredIrteTable = { unit: string; irq: number } & (
+  { columns: Record<IrteField, StoredColumn> } | { rows: number[] }
+);
+
+/** A unit's IRTEs as stored, from one column of values per field (each as long). */
+export function storedIrteTable(
+  unit: string,
+  irq: number,
+  columns: Record<IrteField, Int32Array | Float64Array>,
+): StoredIrteTable {
+  const stored = {} as Record<IrteField, StoredColumn>;
+  for (const field of IRTE_FIELDS) stored[field] = storedColumn(columns[field]);
+  return { unit, irq, columns: stored };
+}
+
+/**
+ * A stored unit's IRTEs as rows. What is not a unit (its name, its irq, a column of each field,
+ * all as long; or, stored before, a list of numbers) is refused, named from `where`.
+ */
+export function readIrteTable(json: unknown, where: string): IrteTable {
+  if (typeof json !== 'object' || json === null) throw new Error(`${where}: not an object`);
+  const o = json as Record<string, unknown>;
+  if (typeof o.unit !== 'string') throw new Error(`${where}.unit: not a string`);
+  if (typeof o.irq !== 'number') throw new Error(`${where}.irq: not a number`);
+  if (!('columns' in o)) {
+    if (!Array.isArray(o.rows) || !o.rows.every((v) => typeof v === 'number'))
+      throw new Error(`${where}.rows: not a list of numbers`);
+    return { unit: o.unit, irq: o.irq, rows: o.rows as number[] };
+  }
+  const stored = o.columns;
+  if (typeof stored !== 'object' || stored === null)
+    throw new Error(`${where}.columns: not an object`);
+  const columns = IRTE_FIELDS.map((field) =>
+    readStoredColumn(`${where}.columns.${field}`, (stored as Record<string, unknown>)[field]),
+  );
+  const count = columns[0]!.length;
+  columns.forEach((column, f) => {
+    if (column.length !== count)
+      throw new Error(
+        `${where}.columns.${IRTE_FIELDS[f]}: not a column of ${count} entries (as ${IRTE_FIELDS[0]})`,
+      );
+  });
+  const n = IRTE_FIELDS.length;
+  const rows = new Float64Array(count * n);
+  for (let f = 0; f < n; f++) {
+    const column = columns[f]!;
+    for (let r = 0; r < count; r++) rows[r * n + f] = column[r]!;
+  }
+  return { unit: o.unit, irq: o.irq, rows };
+}
