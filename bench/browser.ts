@@ -1,6 +1,7 @@
 // The browser the UI benchmarks drive: Debian's chromium (Playwright cannot download its own
 // here), CHROMIUM_PATH to change, with the flags that keep it off the network; and the host they
 // drive it against.
+import { withHostMalloc } from '../electron/node/host-malloc.mjs';
 import { chromium, type Browser } from '@playwright/test';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -40,7 +41,12 @@ export async function startHost(dir: string) {
     ],
     {
       cwd: repo,
-      env: { ...process.env, IRQLAB_TOKEN: token, IRQLAB_CONFIG_DIR: path.join(dir, 'config') },
+      // As scripts/start.mjs starts it: with the host's malloc policy.
+      env: {
+        ...withHostMalloc(process.env),
+        IRQLAB_TOKEN: token,
+        IRQLAB_CONFIG_DIR: path.join(dir, 'config'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

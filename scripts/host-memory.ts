@@ -19,6 +19,7 @@ import v8 from 'node:v8';
 import WebSocket from 'ws';
 import { createWireTransport, type SocketLike } from '../electron/api/wire';
 import type { ApiResult } from '../electron/api/channels';
+import { withHostMalloc } from '../electron/node/host-malloc.mjs';
 
 type Memory = Record<string, number>;
 type Probe = { probe: 'mem' | 'gc' | 'snapshot'; id: number; file?: string };
@@ -95,6 +96,9 @@ if (process.argv[2] === '--child') {
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-host-memory-'));
   const child: ChildProcess = fork(import.meta.filename, ['--child', dir], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
+    // As scripts/start.mjs starts the host (GLIBC_TUNABLES=... in this script's own environment
+    // to try another policy: a trim threshold set there is kept).
+    env: withHostMalloc(process.env),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const started = await new Promise<{ origin: string; token: string }>((resolve, reject) => {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHost, HOST_DIR } from './build-cli.mjs';
 import { checkStamp } from './stamp.mjs';
+import { withHostMalloc } from '../electron/node/host-malloc.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -28,8 +29,8 @@ function electronBinary() {
   return existsSync(exe) ? exe : null;
 }
 
-function run(cmd, args) {
-  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+function run(cmd, args, env = process.env) {
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
   const forward = (signal) => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
@@ -79,11 +80,19 @@ if (electronBinary() && process.env.IRQLAB_BROWSER_MODE !== '1') {
   try {
     const host = await buildHost({ ifStale: true });
     if (host.built) console.log('irqlab: browser-mode host bundled in dist/host');
-    run(process.execPath, [path.join(HOST_DIR, 'browser-host.mjs'), ...process.argv.slice(2)]);
+    run(
+      process.execPath,
+      [path.join(HOST_DIR, 'browser-host.mjs'), ...process.argv.slice(2)],
+      withHostMalloc(process.env),
+    );
   } catch (err) {
     console.warn(
       `irqlab: the host could not be bundled (${err.message.split('\n')[0]}); from source`,
     );
-    run(bin('tsx'), ['electron/node/browser-host.ts', ...process.argv.slice(2)]);
+    run(
+      bin('tsx'),
+      ['electron/node/browser-host.ts', ...process.argv.slice(2)],
+      withHostMalloc(process.env),
+    );
   }
 }

@@ -1,0 +1,4 @@
+// Types of electron/node/host-malloc.mjs (plain JavaScript: scripts/start.mjs runs it as it is).
+export const HOST_MALLOC_TUNABLE: string;
+export function withHostMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function withoutHostMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
