@@ -37,8 +37,9 @@ export const IRQ_COLUMNS = [
 
 /**
  * Every column, with the element type irqlab-app-run/2 stored it as (`chain`: interleaved
- * triples). irqlab-app-run/3 stores each in the narrowest type that holds it (stored-column.ts), and the
- * chain as three columns (CHAIN_COLUMNS): a 1536-CPU run's table in 8.6 MB of text, not 19.7.
+ * triples). irqlab-app-run/3 stores each in the narrowest type that holds it (stored-column.ts),
+ * and the chain as three columns (CHAIN_COLUMNS): a 1536-CPU run's table in 8.6 MB of text, not
+ * 19.7.
  */
 const COLUMN_TYPES = {
   irq: 'i32',

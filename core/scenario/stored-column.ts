@@ -5,14 +5,14 @@
 // Used by the irq table (irq-table.ts) and the IRTE tables (irte-table.ts).
 
 /** Element types a column may be stored as, narrowest first. */
-export const STORED_TYPES = {
+const STORED_TYPES = {
   u8: Uint8Array,
   u16: Uint16Array,
   i32: Int32Array,
   f64: Float64Array,
 } as const;
 export type StoredType = keyof typeof STORED_TYPES;
-export const TYPE_NAMES: Record<StoredType, string> = {
+const TYPE_NAMES: Record<StoredType, string> = {
   u8: 'uint8',
   u16: 'uint16',
   i32: 'int32',
@@ -24,7 +24,10 @@ const ALL_STORED_TYPES = Object.keys(STORED_TYPES) as StoredType[];
 /** A column as stored: `{"<type>": base64}`, or (runs stored before columns) a plain list. */
 export type StoredColumn = { [T in StoredType]?: string } | number[];
 
-/** The column's values in the narrowest type that holds them, as bytes (a view, not a copy when the type is the same). */
+/**
+ * The column's values in the narrowest type that holds them, as bytes: a view of `values` when
+ * that is their own type, else a copy.
+ */
 export function narrowColumn(values: Int32Array | Float64Array): {
   type: StoredType;
   bytes: Uint8Array;
@@ -41,7 +44,7 @@ export function storedColumn(values: Int32Array | Float64Array): StoredColumn {
 }
 
 /** The narrowest stored type that holds every value exactly. */
-export function narrowestType(values: Int32Array | Float64Array): StoredType {
+function narrowestType(values: Int32Array | Float64Array): StoredType {
   let min = 0;
   let max = 0;
   // One loop per array type: each stays monomorphic (a generic one cost 18 ms on large).
