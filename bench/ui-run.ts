@@ -29,7 +29,10 @@
 //                               outputs), _storing_seconds (waiting for the store to finish);
 //                               and the first touches of fresh pages (minor page faults, the
 //                               whole process) of a bare boot and of a job:
-//                               boot_large_inprocess_page_faults, boot_large_job_page_faults.
+//                               boot_large_inprocess_page_faults, boot_large_job_page_faults; and
+//                               how long the boot's thread was ready to run but had no CPU (the
+//                               store's threads and V8's collector threads beside it, on two
+//                               cores): boot_large_inprocess_cpu_wait_ms, boot_large_job_cpu_wait_ms.
 //   ui_trace_filter_first_ms    the trace explorer on that run: a function filter typed and Enter
 //                               pressed -> the first matching rows drawn. Goal <= 300.
 //   ui_reopen_large_ms          the saved session clicked in the recent list -> the window usable
@@ -86,18 +89,31 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
   const machine = PRESETS[PRESET]!.make();
   const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const faults = () => process.resourceUsage().minorPageFault;
+  // This thread's time spent ready to run but waiting for a CPU (Linux: the second number of
+  // /proc/thread-self/schedstat, ns); NaN elsewhere.
+  const waitedMs = () => {
+    try {
+      return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+    } catch {
+      return NaN;
+    }
+  };
+  const bootWaits: number[] = [];
   const bootFaults: number[] = [];
   const boot = () => {
     collect();
     const f0 = faults();
+    const w0 = waitedMs();
     const t0 = performance.now();
     simulate(machine, { trace: new TraceEmitter() });
     const seconds = (performance.now() - t0) / 1000;
     bootFaults.push(faults() - f0);
+    bootWaits.push(waitedMs() - w0);
     return seconds;
   };
   boot(); // warms the JIT
   bootFaults.length = 0;
+  bootWaits.length = 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'irqlab-ui-run-'));
   const entry = path.join(HOST_DIR, 'simulation-worker.mjs');
   try {
@@ -109,6 +125,7 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
     // memory in the whole process (the store thread's too), what costs most on this VM.
     const phases = { booting: [] as number[], outputs: [] as number[], storing: [] as number[] };
     const jobFaults: number[] = [];
+    const jobWaits: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
       boots.push(boot());
       // Each job in a new session file, held open meanwhile as the app's window holds its
@@ -122,6 +139,7 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
       const storeEnded = once(standby, 'exit');
       collect();
       const f0 = faults();
+      const w0 = waitedMs();
       const t0 = performance.now();
       let building = NaN;
       let storing = NaN;
@@ -143,6 +161,7 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
       const end = performance.now();
       jobs.push((end - t0) / 1000);
       jobFaults.push(faults() - f0);
+      jobWaits.push(waitedMs() - w0);
       phases.booting.push((building - t0) / 1000);
       phases.outputs.push((storing - building) / 1000);
       phases.storing.push((end - storing) / 1000);
@@ -166,6 +185,8 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
       boot_large_job_storing_seconds: round(median(phases.storing), 3),
       boot_large_inprocess_page_faults: median(bootFaults),
       boot_large_job_page_faults: median(jobFaults),
+      boot_large_inprocess_cpu_wait_ms: round(median(bootWaits), 1),
+      boot_large_job_cpu_wait_ms: round(median(jobWaits), 1),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
