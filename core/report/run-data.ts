@@ -9,7 +9,7 @@ import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
 import { StoredIrqs } from '../scenario/irq-table';
-import { IRTE_FIELDS, readIrteTable, type IrteTable } from '../scenario/irte-table';
+import { irteAt, IRTE_FIELDS, readIrteTable, type IrteTable } from '../scenario/irte-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 
@@ -566,17 +566,7 @@ function appRemapping(tables: Obj, irqs: IrqRow[] | null): RunOutputs['remapping
   const n = IRTE_FIELDS.length;
   const units = read.map(({ unit, rows }) => {
     const irtes: IrteRow[] = [];
-    for (let k = 0; k + n <= rows.length; k += n)
-      irtes.push({
-        index: rows[k]!,
-        irq: rows[k + 1]!,
-        present: rows[k + 2] === 1,
-        vector: rows[k + 3]!,
-        dest: rows[k + 4]!,
-        sid: rows[k + 5]!,
-        sq: rows[k + 6]!,
-        svt: rows[k + 7]!,
-      });
+    for (let k = 0; k + n <= rows.length; k += n) irtes.push(irteAt(rows, k));
     return { name: unit, mode, irtes };
   });
   // The driver is not stored: the units' names say it (dmarN: intel, AMD-ViN: amd).

@@ -26,6 +26,20 @@ export interface IrteTable {
   rows: ArrayLike<number>;
 }
 
+/** The IRTE whose row starts at `at` in `rows` (IrteTable.rows), field by field. */
+export function irteAt(rows: ArrayLike<number>, at: number) {
+  return {
+    index: rows[at]!,
+    irq: rows[at + 1]!,
+    present: rows[at + 2] === 1,
+    vector: rows[at + 3]!,
+    dest: rows[at + 4]!,
+    sid: rows[at + 5]!,
+    sq: rows[at + 6]!,
+    svt: rows[at + 7]!,
+  };
+}
+
 /** One unit's IRTEs as stored: a column per field (irqlab-app-run/4), or flat rows (before). */
 export type StoredIrteTable = { unit: string; irq: number } & (
   { columns: Record<IrteField, StoredColumn> } | { rows: number[] }

@@ -7,7 +7,7 @@ import { ownerOf, type OwnerRun } from '../../core/scenario/owner';
 import type { IrqSummary, ResponseOf } from './channels';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 import type { RunTables } from './run-tables';
-import { IRTE_FIELDS, readIrteTable } from '../../core/scenario/irte-table';
+import { irteAt, IRTE_FIELDS, readIrteTable } from '../../core/scenario/irte-table';
 import { StoredIrqs } from '../../core/scenario/irq-table';
 
 export class NoTablesError extends Error {
@@ -181,17 +181,7 @@ export function irqChain(
 const hexBig = (text: string) => BigInt(`0x${text.replace(/^0x/, '') || '0'}`);
 
 function irteRow(rows: ArrayLike<number>, k: number, owner: string) {
-  return {
-    index: rows[k]!,
-    irq: rows[k + 1]!,
-    present: rows[k + 2] === 1,
-    vector: rows[k + 3]!,
-    dest: rows[k + 4]!,
-    sid: rows[k + 5]!,
-    sq: rows[k + 6]!,
-    svt: rows[k + 7]!,
-    owner,
-  };
+  return { ...irteAt(rows, k), owner };
 }
 
 export function vectorMatrix(
