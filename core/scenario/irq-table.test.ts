@@ -82,7 +82,7 @@ describe('the stored irq table', () => {
     // The global PCI-MSI domain's hwirqs carry the PCI domain number in bits 27 and up.
     const big = 2 ** 40 + 3;
     table.hwirq[0] = big;
-    table.chain[1] = big;
+    table.chainHwirq[0] = big;
     table.cpu[0] = 70000;
     const wide = JSON.parse(irqTableText(table)) as unknown;
     expect(types(wide)).toMatchObject({ hwirq: 'f64', chainHwirq: 'f64', cpu: 'i32' });

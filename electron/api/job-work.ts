@@ -19,10 +19,11 @@ import { explainLine } from '../../core/import/explain';
 import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
+import { toBase64 } from '../../core/scenario/stored-column';
 import { buildIrqTables, buildRunTables, type RunSpec, type StoredRunTables } from './run-tables';
 import {
+  irqTableNamesText,
   irqTableParts,
-  textOfPart,
   type BuiltIrqTable,
   type IrqTableJson,
   type TextPart,
@@ -188,14 +189,19 @@ export class StoredOutputs {
   /** `irqTable`: its text parts (irq-table.ts irqTableParts); null: outputs without one. */
   constructor(irqTable: readonly TextPart[] | null) {
     if (!irqTable) return;
-    const texts = ['{"irqTable":', ...irqTable.map(textOfPart), ','];
+    const parts: TextPart[] = ['{"irqTable":', ...irqTable, ','];
+    // Bytes become base64, which is ASCII: its length is known and it is written as latin1 (a
+    // copy); only the JSON parts (names) are measured and written as UTF-8.
     let size = 0;
-    for (const t of texts) size += Buffer.byteLength(t, 'utf8');
+    for (const p of parts)
+      size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : 4 * Math.ceil(p.length / 3);
     const bytes = Buffer.allocUnsafeSlow(
       size + Math.max(StoredOutputs.MIN_ROOM, size * StoredOutputs.ROOM_PER_TABLE_BYTE),
     );
     let at = 0;
-    for (const t of texts) at += bytes.write(t, at, 'utf8');
+    for (const p of parts)
+      at +=
+        typeof p === 'string' ? bytes.write(p, at, 'utf8') : bytes.write(toBase64(p), at, 'latin1');
     this.bytes = bytes;
     this.head = at;
   }
@@ -230,7 +236,7 @@ export const inThreadRunStore: OpenRunStore = (file, run) => {
     stored: () => writer.eventCount,
     traceEnded: () => undefined,
     irqTable(table) {
-      outputs = new StoredOutputs(irqTableParts(table));
+      outputs = new StoredOutputs(irqTableParts(table, irqTableNamesText(table)));
     },
     finish(outputsJson) {
       try {
@@ -385,10 +391,11 @@ function deviceRows(
   // The irq of each IO-APIC pin: its first domain is IO-APIC-<id>, hwirq the pin.
   const pinIrq = new Map<string, number>();
   for (let i = 0; i < irqs.irq.length; i++) {
-    const at = irqs.chainStart[i]! * 3;
-    if (at >= irqs.chainStart[i + 1]! * 3) continue;
-    const domain = domains[irqs.chain[at]!]!.name;
-    if (domain.startsWith('IO-APIC-')) pinIrq.set(`${domain}:${irqs.chain[at + 1]!}`, irqs.irq[i]!);
+    const at = irqs.chainStart[i]!;
+    if (at >= irqs.chainStart[i + 1]!) continue;
+    const domain = domains[irqs.chainDomain[at]!]!.name;
+    if (domain.startsWith('IO-APIC-'))
+      pinIrq.set(`${domain}:${irqs.chainHwirq[at]!}`, irqs.irq[i]!);
   }
   const intxIrqOf = (bdf: string): number | null => {
     const gsi = byBdf.get(bdf)?.intx_gsi ?? null;

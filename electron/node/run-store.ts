@@ -34,7 +34,11 @@ import { BLOCK_EVENTS, GROUP_BLOCKS } from '../../core/store/event-blocks';
 import { DEFAULT_CHUNK_EVENTS } from '../../core/trace/emitter';
 import type { SymbolSpec, TraceChunk } from '../../core/trace/events';
 import { ReceivedStrings, type StringTable } from '../../core/trace/strings';
-import { irqTableParts, type BuiltIrqTable } from '../../core/scenario/irq-table';
+import {
+  irqTableNamesText,
+  irqTableParts,
+  type IrqTableColumns,
+} from '../../core/scenario/irq-table';
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -78,7 +82,7 @@ type ToStore =
       symbols: SymbolSpec[];
     }
   | { traceEnded: true }
-  | { irqTable: BuiltIrqTable }
+  | { irqTable: IrqTableColumns; names: string }
   | { finish: Uint8Array }
   | { fail: string };
 
@@ -295,13 +299,14 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
       traceEnded() {
         port1.postMessage({ traceEnded: true } satisfies ToStore);
       },
-      irqTable(table) {
-        // Its columns' buffers moved (strings and names copied): no bytes copied on this thread.
+      irqTable({ strings, actionNames, ...columns }) {
+        // Its columns' buffers moved (no bytes copied on this thread); its 100,000 names as one
+        // JSON text (irqTableNamesText), which the store receives at the cost of a copy.
+        const names = irqTableNamesText({ strings, actionNames });
         const transfer = new Set<ArrayBuffer>();
-        for (const column of Object.values(table))
-          if (ArrayBuffer.isView(column) && column.buffer instanceof ArrayBuffer)
-            transfer.add(column.buffer);
-        port1.postMessage({ irqTable: table } satisfies ToStore, [...transfer]);
+        for (const column of Object.values(columns))
+          if (column.buffer instanceof ArrayBuffer) transfer.add(column.buffer);
+        port1.postMessage({ irqTable: columns, names } satisfies ToStore, [...transfer]);
       },
       finish(outputsJson, waiting) {
         // As bytes, moved: a string is copied on both threads, then encoded again for SQLite.
@@ -417,7 +422,7 @@ export function serveRunStore(
       }
       if ('irqTable' in m) {
         // Made while the boot's thread builds the rest of the outputs.
-        outputs = new StoredOutputs(irqTableParts(m.irqTable));
+        outputs = new StoredOutputs(irqTableParts(m.irqTable, m.names));
         return;
       }
       // Its connection closed first: a checkpoint that finishing makes folds in all that is
