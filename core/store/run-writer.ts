@@ -383,7 +383,7 @@ export class RunWriter implements TraceSink {
         const firstSeq = chunk.base + from;
         const slot = this.firstSeqs.length;
         this.firstSeqs.push(firstSeq);
-        this.deviceColumn(chunk, from, to);
+        const inDevice = this.deviceColumn(chunk, from, to);
         const group = this.groups;
         this.irqs.collect(chunk.irq.subarray(from, to), n, group, slot);
         this.cpus.collect(chunk.cpu.subarray(from, to), n, group, slot);
@@ -391,8 +391,8 @@ export class RunWriter implements TraceSink {
         this.fns.collect(scratch, n, group, slot);
         scratch.set(chunk.kind.subarray(from, to));
         this.kinds.collect(scratch, n, group, slot);
-        this.devs.collect(this.devColumn, n, group, slot);
-        const blob = this.encoder.encode(chunk, this.devColumn, from, to);
+        if (inDevice) this.devs.collect(this.devColumn, n, group, slot);
+        const blob = this.encoder.encode(chunk, inDevice ? this.devColumn : null, from, to);
         this.insertBlock.run(base + firstSeq, this.runId, n, blob);
         this.blockBytes += blob.length;
         if (this.firstSeqs.length === GROUP_BLOCKS) this.endGroup();
@@ -416,18 +416,23 @@ export class RunWriter implements TraceSink {
     this.groups++;
   }
 
-  /** Fills devColumn[0 .. to-from) with the device context of each event. */
-  private deviceColumn(chunk: TraceChunk, from: number, to: number): void {
+  /**
+   * Fills devColumn[0 .. to-from) with the device context of each event; whether any has one
+   * (on a machine whose calls name no device, none: the column is stored as zeros, unscanned).
+   */
+  private deviceColumn(chunk: TraceChunk, from: number, to: number): boolean {
     const { kind, fn, depth } = chunk;
     const stackDepth = this.devDepth;
     const stackId = this.devId;
     const out = this.devColumn;
     const devArg = this.devArg;
+    let any = stackId.length > 0;
     for (let i = from; i < to; i++) {
       const k = kind[i]!;
       if (k === EventKind.call) {
         const arg = devArg[fn[i]!] ?? -1;
         if (arg >= 0) {
+          any = true;
           stackDepth.push(depth[i]!);
           stackId.push(
             (arg === 0 ? chunk.a0 : arg === 1 ? chunk.a1 : arg === 2 ? chunk.a2 : chunk.a3)[i]!,
@@ -441,5 +446,6 @@ export class RunWriter implements TraceSink {
         stackId.pop();
       }
     }
+    return any;
   }
 }
