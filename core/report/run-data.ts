@@ -9,7 +9,7 @@ import type { SimulationResult } from '../scenario';
 import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
 import { StoredIrqs } from '../scenario/irq-table';
-import { irteAt, IRTE_FIELDS, readIrteTable, type IrteTable } from '../scenario/irte-table';
+import { irteAt, IRTE_FIELDS, readIrteTables, type IrteTable } from '../scenario/irte-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 
@@ -555,11 +555,11 @@ export function remapUnitOf(domains: readonly string[]): string | null {
  * unit's IRTEs, irte-table.ts), not as `remapping`. Tables that do not read: none shown.
  */
 function appRemapping(tables: Obj, irqs: IrqRow[] | null): RunOutputs['remapping'] {
-  if (typeof tables.remapping !== 'string' || !Array.isArray(tables.irtes)) return null;
+  if (typeof tables.remapping !== 'string') return null;
   const mode = tables.remapping;
   let read: IrteTable[];
   try {
-    read = tables.irtes.map((u, i) => readIrteTable(u, `tables.irtes[${i}]`));
+    read = readIrteTables(tables.irtes);
   } catch {
     return null;
   }

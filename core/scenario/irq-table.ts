@@ -9,6 +9,7 @@ import { StringTable } from '../trace/strings';
 import { eachIrq } from './result';
 import {
   narrowColumn,
+  readColumnsAsRows,
   readStoredColumn,
   toBase64,
   type StoredColumn,
@@ -295,20 +296,7 @@ export function readIrqTable(json: unknown): IrqTable {
     return out as IrqTable;
   }
   for (const name of IRQ_COLUMNS) out[name] = readStoredColumn(name, o[name]);
-  const [domain, hwirq, chip] = CHAIN_COLUMNS.map((name) => readStoredColumn(name, o[name]));
-  for (const [name, column] of [
-    ['chainHwirq', hwirq!],
-    ['chainChip', chip!],
-  ] as const)
-    if (column.length !== domain!.length)
-      throw new Error(`${name}: not a column of ${domain!.length} entries (as chainDomain)`);
-  const chain = new Float64Array(domain!.length * 3);
-  for (let l = 0; l < domain!.length; l++) {
-    chain[l * 3] = domain![l]!;
-    chain[l * 3 + 1] = hwirq![l]!;
-    chain[l * 3 + 2] = chip![l]!;
-  }
-  out.chain = chain;
+  out.chain = readColumnsAsRows(o, CHAIN_COLUMNS);
   return out as IrqTable;
 }
 

@@ -3,7 +3,7 @@
 // a column (stored-column.ts): a 1536-CPU machine's 100,000 IRTEs are 2 MB of base64, written in
 // ~2 ms, where the 800,000 numbers as decimal text (`rows`, runs stored before) took ~16 ms to
 // stringify on the boot's thread, and as long again to build. Read back, both are flat rows.
-import { readStoredColumn, storedColumn, type StoredColumn } from './stored-column';
+import { readColumnsAsRows, storedColumn, type StoredColumn } from './stored-column';
 
 /** The numbers of an IRTE, in the order of a row. */
 export const IRTE_FIELDS = [
@@ -73,21 +73,16 @@ export function readIrteTable(json: unknown, where: string): IrteTable {
   const stored = o.columns;
   if (typeof stored !== 'object' || stored === null)
     throw new Error(`${where}.columns: not an object`);
-  const columns = IRTE_FIELDS.map((field) =>
-    readStoredColumn(`${where}.columns.${field}`, (stored as Record<string, unknown>)[field]),
+  const rows = readColumnsAsRows(
+    stored as Record<string, unknown>,
+    IRTE_FIELDS,
+    `${where}.columns.`,
   );
-  const count = columns[0]!.length;
-  columns.forEach((column, f) => {
-    if (column.length !== count)
-      throw new Error(
-        `${where}.columns.${IRTE_FIELDS[f]}: not a column of ${count} entries (as ${IRTE_FIELDS[0]})`,
-      );
-  });
-  const n = IRTE_FIELDS.length;
-  const rows = new Float64Array(count * n);
-  for (let f = 0; f < n; f++) {
-    const column = columns[f]!;
-    for (let r = 0; r < count; r++) rows[r * n + f] = column[r]!;
-  }
   return { unit: o.unit, irq: o.irq, rows };
+}
+
+/** A run's stored IRTE tables (tables.irtes: a list of units) as rows, refused as readIrteTable. */
+export function readIrteTables(json: unknown): IrteTable[] {
+  if (!Array.isArray(json)) throw new Error('tables.irtes: not a list');
+  return json.map((u, i) => readIrteTable(u, `tables.irtes[${i}]`));
 }

@@ -92,6 +92,31 @@ export function readStoredColumn(
   return new Type(copy.buffer);
 }
 
+/**
+ * Stored columns read back as rows, one after another (row r: each column's entry r, in the
+ * order of `names`). Each column is read from `where` + its name; one not as long as the first
+ * is refused by that name.
+ */
+export function readColumnsAsRows(
+  stored: Record<string, unknown>,
+  names: readonly string[],
+  where = '',
+): Float64Array {
+  const columns = names.map((name) => readStoredColumn(`${where}${name}`, stored[name]));
+  const count = columns[0]!.length;
+  columns.forEach((column, c) => {
+    if (column.length !== count)
+      throw new Error(`${where}${names[c]}: not a column of ${count} entries (as ${names[0]})`);
+  });
+  const n = names.length;
+  const rows = new Float64Array(count * n);
+  for (let c = 0; c < n; c++) {
+    const column = columns[c]!;
+    for (let r = 0; r < count; r++) rows[r * n + c] = column[r]!;
+  }
+  return rows;
+}
+
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 type BufferLike = {
   from(

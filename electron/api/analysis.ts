@@ -7,7 +7,7 @@ import { ownerOf, type OwnerRun } from '../../core/scenario/owner';
 import type { IrqSummary, ResponseOf } from './channels';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 import type { RunTables } from './run-tables';
-import { irteAt, IRTE_FIELDS, readIrteTable } from '../../core/scenario/irte-table';
+import { irteAt, IRTE_FIELDS, readIrteTables } from '../../core/scenario/irte-table';
 import { StoredIrqs } from '../../core/scenario/irq-table';
 
 export class NoTablesError extends Error {
@@ -25,18 +25,11 @@ export function tablesOf(outputs: StoredRunOutputs, runId: number): RunTables {
   if (!stored) throw new NoTablesError(runId);
   let tables = tablesRead.get(outputs);
   if (!tables) {
-    const units: unknown = stored.irtes;
-    if (!Array.isArray(units)) throw new Error(`run ${runId}: tables.irtes: not a list`);
-    tables = {
-      ...stored,
-      irtes: units.map((u, i) => {
-        try {
-          return readIrteTable(u, `tables.irtes[${i}]`);
-        } catch (err) {
-          throw new Error(`run ${runId}: ${(err as Error).message}`);
-        }
-      }),
-    };
+    try {
+      tables = { ...stored, irtes: readIrteTables(stored.irtes) };
+    } catch (err) {
+      throw new Error(`run ${runId}: ${(err as Error).message}`);
+    }
     tablesRead.set(outputs, tables);
   }
   return tables;
