@@ -4,6 +4,7 @@
 // validates real output against it); reportJsonSchema() gives it as JSON Schema.
 import { z } from 'zod';
 import { LIMITS, type ReportModel } from './collect';
+import { RUN_OUTPUT_SHAPES } from './run-data';
 
 const Args = z.record(z.string(), z.union([z.number(), z.string()]));
 
@@ -142,16 +143,7 @@ export const ReportJsonSchema = z
       .strict(),
     outputs: z
       .object({
-        shape: z.enum([
-          'irqlab-run/1',
-          'simulation-result',
-          'irqlab-app-run/1',
-          'irqlab-app-run/2',
-          'irqlab-app-run/3',
-          'irqlab-app-run/4',
-          'none',
-          'unknown',
-        ]),
+        shape: z.enum(RUN_OUTPUT_SHAPES),
         profile: z.string().nullable(),
         warnings: z.array(z.string()),
         oops: z

@@ -12,6 +12,23 @@ import { StoredIrqs } from '../scenario/irq-table';
 import { irteAt, IRTE_FIELDS, readIrteTables, type IrteTable } from '../scenario/irte-table';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
+/** The formats of the app's own runs (electron/api/job-work.ts StoredRunOutputs). */
+export const APP_RUN_FORMATS = [
+  'irqlab-app-run/1',
+  'irqlab-app-run/2',
+  'irqlab-app-run/3',
+  'irqlab-app-run/4',
+] as const;
+export const isAppRunFormat = (format: unknown): format is (typeof APP_RUN_FORMATS)[number] =>
+  (APP_RUN_FORMATS as readonly unknown[]).includes(format);
+/** Which producer stored a run's outputs (RunOutputs.shape): the CLI, the app, or none. */
+export const RUN_OUTPUT_SHAPES = [
+  STORED_RUN_FORMAT,
+  'simulation-result',
+  ...APP_RUN_FORMATS,
+  'none',
+  'unknown',
+] as const;
 
 /**
  * What `irqlab simulate --out` stores as a run's outputs (runs.outputs_json): the
@@ -320,15 +337,7 @@ export interface FaultRow {
 
 export interface RunOutputs {
   /** Which producer stored them: the CLI (SimulationResult), the app, or none stored. */
-  shape:
-    | 'irqlab-run/1'
-    | 'simulation-result'
-    | 'irqlab-app-run/1'
-    | 'irqlab-app-run/2'
-    | 'irqlab-app-run/3'
-    | 'irqlab-app-run/4'
-    | 'none'
-    | 'unknown';
+  shape: (typeof RUN_OUTPUT_SHAPES)[number];
   profile: string | null;
   dmesg: string[] | null;
   warnings: string[];
@@ -395,11 +404,7 @@ export function readOutputs(outputs: unknown): RunOutputs {
     };
   const o = obj(outputs);
   const shape =
-    o.format === 'irqlab-app-run/1' ||
-    o.format === 'irqlab-app-run/2' ||
-    o.format === 'irqlab-app-run/3' ||
-    o.format === 'irqlab-app-run/4' ||
-    o.format === STORED_RUN_FORMAT
+    isAppRunFormat(o.format) || o.format === STORED_RUN_FORMAT
       ? o.format
       : Array.isArray(o.irqs) || Array.isArray(o.dmesg)
         ? 'simulation-result'

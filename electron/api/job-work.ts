@@ -20,6 +20,7 @@ import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
 import { toBase64 } from '../../core/scenario/stored-column';
+import { APP_RUN_FORMATS } from '../../core/report/run-data';
 import { buildIrqTables, buildRunTables, type RunSpec, type StoredRunTables } from './run-tables';
 import {
   irqTableNamesText,
@@ -61,16 +62,6 @@ export class JobCancelled extends Error {
     this.name = 'JobCancelled';
   }
 }
-
-/** The formats of the app's own runs (the CLI stores irqlab-run/1). */
-export const APP_RUN_FORMATS = [
-  'irqlab-app-run/1',
-  'irqlab-app-run/2',
-  'irqlab-app-run/3',
-  'irqlab-app-run/4',
-] as const;
-export const isAppRunFormat = (format: unknown): boolean =>
-  (APP_RUN_FORMATS as readonly unknown[]).includes(format);
 
 /** What the app stores as a run's outputs (runs.outputs_json) and reads back for the results. */
 export interface StoredRunOutputs {

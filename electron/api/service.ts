@@ -42,12 +42,12 @@ import {
   dmesgMarks,
   deviceMessageCount,
   deviceMessages,
-  isAppRunFormat,
   resultOf,
   runSpecOf,
   type RunResultParts,
   type StoredRunOutputs,
 } from './job-work';
+import { isAppRunFormat } from '../../core/report/run-data';
 
 import { inProcessExecutor, Jobs, type JobExecutor } from './jobs';
 import { allocations, runQuery, sqlSchema, timeline, tracePage, traceSymbols } from './trace';
