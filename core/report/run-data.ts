@@ -10,6 +10,7 @@ import { dmar_get_fault_reason } from '../kernel/iommu/fault-reasons';
 import type { TraceSource } from './trace-source';
 import { StoredIrqs } from '../scenario/irq-table';
 import { irteAt, IRTE_FIELDS, readIrteTables, type IrteTable } from '../scenario/irte-table';
+import { messageCount, readMessageWords, shownMessage } from '../scenario/device-messages';
 
 export const STORED_RUN_FORMAT = 'irqlab-run/1';
 /** The formats of the app's own runs (electron/api/job-work.ts StoredRunOutputs). */
@@ -18,6 +19,7 @@ export const APP_RUN_FORMATS = [
   'irqlab-app-run/2',
   'irqlab-app-run/3',
   'irqlab-app-run/4',
+  'irqlab-app-run/5',
 ] as const;
 export const isAppRunFormat = (format: unknown): format is (typeof APP_RUN_FORMATS)[number] =>
   (APP_RUN_FORMATS as readonly unknown[]).includes(format);
@@ -445,17 +447,14 @@ export function readOutputs(outputs: unknown): RunOutputs {
       })
     : irqTableRows(o.irqTable, domainNames);
   const devices = Array.isArray(o.devices)
-    ? o.devices.map(obj).map((d): DeviceRow => {
-        // The app's newer runs keep (address_hi, address_lo, data) triples, -1s where not written.
-        const words = arr(d.messageWords).map((w) => num(w, -1));
-        const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-        const messages = Array.isArray(d.messageWords)
-          ? Array.from({ length: Math.floor(words.length / 3) }, (_, e): Obj => {
-              const [hi, lo, data] = [words[e * 3]!, words[e * 3 + 1]!, words[e * 3 + 2]!];
-              return data < 0
-                ? { address: '', data: '' }
-                : { address: hex(hi, 8) + hex(lo, 8), data: hex(data, 4) };
-            })
+    ? o.devices.map(obj).map((d, i): DeviceRow => {
+        // The app's newer runs keep (address_hi, address_lo, data) triples (device-messages.ts).
+        const words =
+          d.messageWords === undefined
+            ? null
+            : readMessageWords(`devices[${i}].messageWords`, d.messageWords);
+        const messages: Obj[] = words
+          ? Array.from({ length: messageCount(words) }, (_, e) => ({ ...shownMessage(words, e) }))
           : arr(d.messages).map(obj);
         const first = messages.find((m) => str(m.address) !== '');
         return {

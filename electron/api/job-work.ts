@@ -19,7 +19,13 @@ import { explainLine } from '../../core/import/explain';
 import { isProblemLevel } from '../../core/kernel/printk';
 import type { Machine } from '../../core/model/schema';
 import type { ReportFormat, RequestOf, ResponseOf, RunDiffView, RunResult } from './channels';
-import { toBase64 } from '../../core/scenario/stored-column';
+import { toBase64, type StoredColumn } from '../../core/scenario/stored-column';
+import {
+  messageCount,
+  readMessageWords,
+  shownMessage,
+  storedMessageWords,
+} from '../../core/scenario/device-messages';
 import { APP_RUN_FORMATS } from '../../core/report/run-data';
 import { buildIrqTables, buildRunTables, type RunSpec, type StoredRunTables } from './run-tables';
 import {
@@ -101,10 +107,10 @@ export interface StoredRunOutputs {
     /** Its MSI/MSI-X messages, one object each (irqlab-app-run/1 runs): read them through deviceMessages(). */
     messages?: { entry: number; address: string; data: string }[];
     /**
-     * Its messages as (address_hi, address_lo, data) triples, -1s for an entry not written
-     * (irqlab-app-run/2: a hundred thousand objects fewer on a big machine).
+     * Its messages as (address_hi, address_lo, data) triples, -1s for an entry not written: a
+     * column since irqlab-app-run/5, a list in /2 to /4 (device-messages.ts).
      */
-    messageWords?: number[];
+    messageWords?: StoredColumn;
     /** A device on its INTx line: that (shareable) IO-APIC irq, which has no single owner. */
     intxIrq?: number | null;
   }[];
@@ -330,7 +336,7 @@ function runBoot(request: Extract<JobRequest, { kind: 'run' }>, ctx: JobContext)
     const procInterrupts = procInterruptsPreview(result);
     building(2);
     const outputs: StoredRunOutputs = {
-      format: 'irqlab-app-run/4',
+      format: 'irqlab-app-run/5',
       profile: result.profile,
       procInterrupts: procInterrupts.text,
       truncated: procInterrupts.truncated,
@@ -395,10 +401,7 @@ function deviceRows(
     return io ? (pinIrq.get(`IO-APIC-${io.id}:${gsi - io.gsi_base}`) ?? null) : null;
   };
   return result.devices.map((d) => {
-    const messageWords: number[] = [];
-    for (const m of d.entries)
-      if (m) messageWords.push(m.address_hi, m.address_lo, m.data);
-      else messageWords.push(-1, -1, -1);
+    const messageWords = storedMessageWords(d.entries);
     return {
       bdf: d.bdf,
       name: byBdf.get(d.bdf)?.name ?? '',
@@ -418,26 +421,17 @@ export function deviceMessages(
   to = Infinity,
 ): { entry: number; address: string; data: string }[] {
   if (d.messages) return d.messages.slice(from, to);
-  const words = Array.isArray(d.messageWords) ? d.messageWords : [];
-  const hex = (n: unknown, width: number) =>
-    typeof n === 'number' && n >= 0 ? n.toString(16).padStart(width, '0') : '';
+  const words = readMessageWords(`messageWords of ${d.bdf}`, d.messageWords);
   const out: { entry: number; address: string; data: string }[] = [];
-  for (let entry = from; entry < Math.min(to, words.length / 3); entry++) {
-    const [hi, lo, data] = [words[entry * 3], words[entry * 3 + 1], words[entry * 3 + 2]];
-    const written = typeof data === 'number' && data >= 0;
-    out.push({
-      entry,
-      address: written ? hex(hi, 8) + hex(lo, 8) : '',
-      data: written ? hex(data, 4) : '',
-    });
-  }
+  for (let entry = from; entry < Math.min(to, messageCount(words)); entry++)
+    out.push({ entry, ...shownMessage(words, entry) });
   return out;
 }
 
 /** How many messages a stored device has. */
 export function deviceMessageCount(d: StoredRunOutputs['devices'][number]): number {
   if (d.messages) return d.messages.length;
-  return Array.isArray(d.messageWords) ? Math.floor(d.messageWords.length / 3) : 0;
+  return messageCount(readMessageWords(`messageWords of ${d.bdf}`, d.messageWords));
 }
 
 /**

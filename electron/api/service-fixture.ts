@@ -9,6 +9,7 @@ import { call } from './dispatch';
 import { createService, type Service } from './service';
 import { IRQ_COLUMNS, readIrqTable, StoredIrqs } from '../../core/scenario/irq-table';
 import { readIrteTable } from '../../core/scenario/irte-table';
+import { readMessageWords } from '../../core/scenario/device-messages';
 import { deviceMessages, type StoredRunOutputs } from './job-work';
 
 export interface ServiceFixture {
@@ -65,10 +66,29 @@ export async function jobFinished(
 }
 
 /**
- * A run's outputs as irqlab-app-run/3 stored them (each unit's IRTEs as one list of numbers,
- * IRTE_FIELDS a row), made from a newer run's.
+ * A run's outputs as irqlab-app-run/4 stored them (each device's message words as a list of
+ * numbers, the addresses unsigned, -1s for an entry not written), made from a newer run's.
  */
-export function asAppRunV3(outputs: Record<string, unknown>): Record<string, unknown> {
+export function asAppRunV4(outputs: Record<string, unknown>): Record<string, unknown> {
+  const devices = (outputs.devices as StoredRunOutputs['devices']).map((d) => {
+    const words = readMessageWords('messageWords', d.messageWords);
+    const list: number[] = [];
+    for (let w = 0; w < words.length; w += 3) {
+      const [hi, lo, data] = [words[w]!, words[w + 1]!, words[w + 2]!];
+      if (data < 0) list.push(-1, -1, -1);
+      else list.push(hi >>> 0, lo >>> 0, data);
+    }
+    return { ...d, messageWords: list };
+  });
+  return { ...outputs, format: 'irqlab-app-run/4', devices };
+}
+
+/**
+ * A run's outputs as irqlab-app-run/3 stored them (each unit's IRTEs as one list of numbers,
+ * IRTE_FIELDS a row; the devices as /4), made from a newer run's.
+ */
+export function asAppRunV3(newer: Record<string, unknown>): Record<string, unknown> {
+  const outputs = asAppRunV4(newer);
   const tables = outputs.tables as Record<string, unknown>;
   const irtes = (tables.irtes as unknown[]).map((u, i) => {
     const { unit, irq, rows } = readIrteTable(u, `tables.irtes[${i}]`);

@@ -170,7 +170,7 @@ describe('sessions through the API', () => {
     const json = JSON.parse(await read('json'));
     expect(json.format).toBe('irqlab-report/1');
     // The report read the app's stored outputs, not "no outputs".
-    expect(json.outputs.shape).toBe('irqlab-app-run/4');
+    expect(json.outputs.shape).toBe('irqlab-app-run/5');
     expect(json.outputs.dmesg.length).toBeGreaterThan(0);
   });
 

@@ -1,7 +1,7 @@
-// A run's irqs and IRTEs are stored as columns, each in the narrowest type that holds it
-// (irqlab-app-run/4); sessions saved before kept the IRTEs as one list of numbers per unit
-// (irqlab-app-run/3), the irq columns all int32 or float64 (irqlab-app-run/2), or one object per
-// irq (irqlab-app-run/1). Every view of a run, and its report, must read the same from each, and a
+// A run's irqs, IRTEs and devices' messages are stored as columns, each in the narrowest type that
+// holds it (irqlab-app-run/5); sessions saved before kept each device's message words as a list of
+// numbers (irqlab-app-run/4), the IRTEs as one list of numbers per unit (irqlab-app-run/3), the
+// irq columns all int32 or float64 (irqlab-app-run/2), or one object per irq (irqlab-app-run/1). Every view of a run, and its report, must read the same from each, and a
 // stranger's columns that do not hold together are refused by name, never shown half-read.
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,13 @@ import { openDatabase } from '../../core/store/native-binding';
 import { call } from './dispatch';
 import { readIrqTable } from '../../core/scenario/irq-table';
 import { readOutputs } from '../../core/report/run-data';
-import { asAppRunV1, asAppRunV2, asAppRunV3, useServiceFixture } from './service-fixture';
+import {
+  asAppRunV1,
+  asAppRunV2,
+  asAppRunV3,
+  asAppRunV4,
+  useServiceFixture,
+} from './service-fixture';
 
 const fx = useServiceFixture('stored-formats');
 const h = () => fx.service.handlers;
@@ -53,12 +59,13 @@ async function savedPair(
 
 describe('runs stored with their irqs and IRTEs as columns or as rows', () => {
   it.each([
+    ["with devices' messages as lists (irqlab-app-run/4)", asAppRunV4],
     ['with IRTEs as rows (irqlab-app-run/3)', asAppRunV3],
     ['as rows (irqlab-app-run/1)', asAppRunV1],
     ['as int32 and float64 columns (irqlab-app-run/2)', asAppRunV2],
   ])('answer every view the same %s', async (_name, older) => {
     const { a, b, outputs } = await savedPair('dmar-server', `formats-${older.name}`, older);
-    expect(outputs.format).toBe('irqlab-app-run/4');
+    expect(outputs.format).toBe('irqlab-app-run/5');
     const irqs = Array.from(readIrqTable(outputs.irqTable).irq);
     expect(irqs.length).toBeGreaterThan(20);
     const both = async <C extends Parameters<typeof call>[1]>(
@@ -135,6 +142,31 @@ describe('runs stored with their irqs and IRTEs as columns or as rows', () => {
       /run 1: tables\.irtes\[0\]\.columns\.sid: not a column of uint8 or uint16 or int32 or float64 in base64/,
     );
     // The irqs, which do not need the IRTEs, still show.
+    const irqs = await call(h(), 'run.irqs', { ...run, offset: 0, limit: 10, filter: '' });
+    expect(irqs.total).toBeGreaterThan(20);
+  });
+
+  it("refuse a device's message words that are not triples, naming the device", async () => {
+    let bdf = '';
+    const { b } = await savedPair('dmar-server', 'broken-messages', (outputs) => {
+      const devices = outputs.devices as { bdf: string; messageWords: Record<string, string> }[];
+      const device = devices.find((d) => Object.values(d.messageWords)[0] !== '')!;
+      bdf = device.bdf;
+      // Its last entry's data word cut off.
+      const [type, base64] = Object.entries(device.messageWords)[0]!;
+      const bytes = Buffer.from(base64, 'base64');
+      const size = { u8: 1, u16: 2, i32: 4, f64: 8 }[type as 'u8'];
+      device.messageWords[type] = bytes.subarray(0, bytes.length - size).toString('base64');
+      return outputs;
+    });
+    const run = { sessionId: b, runId: 1 };
+    await expect(
+      call(h(), 'run.devices', { ...run, offset: 0, limit: 100, filter: '' }),
+    ).rejects.toThrow(`messageWords of ${bdf}: `);
+    await expect(
+      call(h(), 'run.devices', { ...run, offset: 0, limit: 100, filter: '' }),
+    ).rejects.toThrow(/words, not \(address_hi, address_lo, data\) triples/);
+    // The irqs, which do not need the messages, still show.
     const irqs = await call(h(), 'run.irqs', { ...run, offset: 0, limit: 10, filter: '' });
     expect(irqs.total).toBeGreaterThan(20);
   });

@@ -69,7 +69,7 @@ describe('a run stored by its own thread', () => {
         s.run(id)!.outputsJson!.replace(/"milliseconds":\d+/, '"milliseconds":0');
       expect(text(sb, b.runId)).toBe(text(sa, a.runId));
       expect(text(sb, b.runId)).toMatch(
-        /^\{"irqTable":\{"strings":\[.*\},"format":"irqlab-app-run\/4",/,
+        /^\{"irqTable":\{"strings":\[.*\},"format":"irqlab-app-run\/5",/,
       );
       const db = openDatabase(there, { readonly: true });
       try {
