@@ -153,7 +153,7 @@ export function irqChain(
   // CPU and vector (compatibility format).
   const device = outputs.devices.find((d) => d.bdf === owner);
   const apicId = t.apicIds[cpu];
-  const message = (device ? deviceMessages(device) : []).find((m) => {
+  const message = (device ? deviceMessages(device).messages : []).find((m) => {
     const d = decodeMsi(hexBig(m.address), Number.parseInt(m.data.replace(/^0x/, ''), 16));
     if (d.format === 'remappable') return irte !== null && d.index === irte.index;
     if (d.format !== 'compatibility' || d.vector !== vector) return false;

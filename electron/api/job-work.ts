@@ -414,24 +414,25 @@ function deviceRows(
   });
 }
 
-/** A stored device's messages `from` .. `to` (all by default), as the views show them. */
+/**
+ * A stored device's first `limit` messages (all by default) as the views show them, and how many
+ * more it has: its stored words read once for both.
+ */
 export function deviceMessages(
   d: StoredRunOutputs['devices'][number],
-  from = 0,
-  to = Infinity,
-): { entry: number; address: string; data: string }[] {
-  if (d.messages) return d.messages.slice(from, to);
+  limit = Infinity,
+): { messages: { entry: number; address: string; data: string }[]; more: number } {
+  if (d.messages)
+    return {
+      messages: d.messages.slice(0, limit),
+      more: Math.max(0, d.messages.length - limit),
+    };
   const words = readMessageWords(`messageWords of ${d.bdf}`, d.messageWords);
-  const out: { entry: number; address: string; data: string }[] = [];
-  for (let entry = from; entry < Math.min(to, messageCount(words)); entry++)
-    out.push({ entry, ...shownMessage(words, entry) });
-  return out;
-}
-
-/** How many messages a stored device has. */
-export function deviceMessageCount(d: StoredRunOutputs['devices'][number]): number {
-  if (d.messages) return d.messages.length;
-  return messageCount(readMessageWords(`messageWords of ${d.bdf}`, d.messageWords));
+  const count = messageCount(words);
+  const messages: { entry: number; address: string; data: string }[] = [];
+  for (let entry = 0; entry < Math.min(limit, count); entry++)
+    messages.push({ entry, ...shownMessage(words, entry) });
+  return { messages, more: Math.max(0, count - limit) };
 }
 
 /**

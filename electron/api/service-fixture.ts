@@ -134,7 +134,7 @@ export function asAppRunV1(newer: Record<string, unknown>): Record<string, unkno
   const { irqTable: _table, ...rest } = outputs;
   const devices = (outputs.devices as StoredRunOutputs['devices']).map((d) => {
     const { messageWords: _words, ...device } = d;
-    return { ...device, messages: deviceMessages(d) };
+    return { ...device, messages: deviceMessages(d).messages };
   });
   return {
     ...rest,

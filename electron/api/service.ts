@@ -40,7 +40,6 @@ import { exampleByName, EXAMPLES } from './examples';
 import { explainFaultLine, importFromArtefacts } from './importing';
 import {
   dmesgMarks,
-  deviceMessageCount,
   deviceMessages,
   resultOf,
   runSpecOf,
@@ -500,20 +499,23 @@ export function createService(options: ServiceOptions): Service {
       const MESSAGES_SHOWN = 64;
       return {
         total: matching.length,
-        devices: page.map((d) => ({
-          bdf: d.bdf,
-          name: d.name,
-          driver: d.driver,
-          // A stored value is the session file's word: only the three known ones pass.
-          behaviour:
-            d.behaviour === 'modelled' || d.behaviour === 'observed' || d.behaviour === 'user'
-              ? d.behaviour
-              : null,
-          mode: d.mode,
-          irqs: (irqsByOwner.get(d.bdf) ?? []).slice(0, MESSAGES_SHOWN),
-          messages: deviceMessages(d, 0, MESSAGES_SHOWN),
-          moreMessages: Math.max(0, deviceMessageCount(d) - MESSAGES_SHOWN),
-        })),
+        devices: page.map((d) => {
+          const shown = deviceMessages(d, MESSAGES_SHOWN);
+          return {
+            bdf: d.bdf,
+            name: d.name,
+            driver: d.driver,
+            // A stored value is the session file's word: only the three known ones pass.
+            behaviour:
+              d.behaviour === 'modelled' || d.behaviour === 'observed' || d.behaviour === 'user'
+                ? d.behaviour
+                : null,
+            mode: d.mode,
+            irqs: (irqsByOwner.get(d.bdf) ?? []).slice(0, MESSAGES_SHOWN),
+            messages: shown.messages,
+            moreMessages: shown.more,
+          };
+        }),
       };
     },
     'job.status': ({ jobId, waitMs }) =>
