@@ -49,7 +49,8 @@
 //                               edits and runs again meets it); ui_rerun_large_ratio: over
 //                               boot_large_inprocess_seconds.
 // The in-process figures (the boot, and the run job) are taken in a process of their own, started
-// as the host starts a job's process (simulation-runner.ts JOB_PROCESS_V8_FLAGS, its heap), with
+// as the host starts a job's process (simulation-runner.ts JOB_PROCESS_V8_FLAGS, its heap, and
+// host-malloc.mjs withJobMalloc, its malloc policy), with
 // --expose-gc to collect between them: the boot and the job are timed as the app runs them.
 //   npm run build:renderer && npx tsx bench/ui-run.ts
 // UI_RUN_ONLY=inprocess prints only the in-process figures (boot_large_inprocess_seconds,
@@ -68,6 +69,7 @@ import { fileURLToPath } from 'node:url';
 import { runJob } from '../electron/api/job-work';
 import { remoteRunStore, standbyRunStore } from '../electron/node/run-store';
 import { JOB_PROCESS_V8_FLAGS } from '../electron/node/simulation-runner';
+import { withJobMalloc } from '../electron/node/host-malloc.mjs';
 import { PRESETS } from '../core/model/presets';
 import { simulate } from '../core/scenario';
 import { Session } from '../core/store/session';
@@ -167,6 +169,9 @@ async function inProcess(machineText: string): Promise<Record<string, number>> {
       phases.storing.push((end - storing) / 1000);
       // Closed as the app closes it, untimed: the last connection folds in what the WAL holds.
       held.close();
+      // The store's thread ends once its checkpoint thread has folded the run in (untimed too):
+      // kept alive here until then, as the app's job process is.
+      standby.ref();
       await storeEnded;
       rmSync(file, { force: true });
     }
@@ -204,7 +209,7 @@ async function inJobProcess(): Promise<Record<string, number>> {
     [...JOB_PROCESS_V8_FLAGS, '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url)],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
-      env: { ...process.env, UI_RUN_CHILD: '1' },
+      env: { ...withJobMalloc(process.env), UI_RUN_CHILD: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -2,7 +2,7 @@
 // session file when the store asks, while the store goes on writing; once stop() returns its
 // connection is closed, so the store's own close is the last one (it folds in the rest and
 // removes the WAL), whether the thread had got its file yet or not.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,18 @@ function runBeingWritten(name: string, events: number) {
   return { file, session, writer };
 }
 
+/** The runs the session file holds by itself: a copy of it without its WAL, read. */
+function runsInFileAlone(file: string, name: string) {
+  const copy = path.join(dir, `${path.basename(file)}-${name}-alone.irqlab`);
+  copyFileSync(file, copy);
+  const s = Session.open(copy, { readonly: true });
+  try {
+    return s.runs();
+  } finally {
+    s.close();
+  }
+}
+
 describe('a checkpoint thread', () => {
   it('folds what the run has committed into the file when asked, and is closed when stop() returns', async () => {
     const { file, session, writer } = runBeingWritten('asked', 400_000);
@@ -56,6 +68,36 @@ describe('a checkpoint thread', () => {
     const reread = Session.open(file, { readonly: true });
     try {
       expect(reread.runs()).toMatchObject([{ status: 'complete', eventCount: 400_000 }]);
+    } finally {
+      reread.close();
+    }
+  });
+
+  it('folds in what is left and ends when asked once the run is stored, keeping its caller alive until then', async () => {
+    const { file, session, writer } = runBeingWritten('folded', 20_000);
+    const thread = new CheckpointThread(entry, []);
+    await thread.ready;
+    thread.begin(file);
+    // Open, and what the run had so far folded in.
+    thread.request();
+    while (thread.done === 0) await sleep(5);
+    // The run's end (4 MB of outputs) is in the WAL only: its writer leaves it (as when the
+    // app's window holds the session).
+    writer.checkpointElsewhere(true);
+    writer.finish({ outputs: 'x'.repeat(4 * 2 ** 20) });
+    // (Still running there, with no writer of its own: read as incomplete.)
+    expect(runsInFileAlone(file, 'before')).toMatchObject([{ status: 'incomplete' }]);
+    await thread.foldAndEnd();
+    expect(thread.ended).toBe(true);
+    expect(thread.done).toBe(2);
+    // The file itself holds the run's end now.
+    expect(runsInFileAlone(file, 'after')).toMatchObject([{ status: 'complete' }]);
+    // The writer's connection is the last one: it removes the WAL.
+    session.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reread = Session.open(file, { readonly: true });
+    try {
+      expect(reread.runs()).toMatchObject([{ status: 'complete', eventCount: 20_000 }]);
     } finally {
       reread.close();
     }

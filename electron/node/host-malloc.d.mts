@@ -2,3 +2,5 @@
 export const HOST_MALLOC_TUNABLE: string;
 export function withHostMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function withoutHostMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export const JOB_MALLOC_TUNABLES: string[];
+export function withJobMalloc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;

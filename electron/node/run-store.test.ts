@@ -3,7 +3,15 @@
 // the file ends the job with the run stored failed or a clear error, never a hang; a window that
 // holds the session meanwhile loses nothing; the storing threads yield the CPU to the boot.
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../core/store/native-binding';
@@ -90,14 +98,35 @@ describe('a run stored by its own thread', () => {
     }
   });
 
-  it('loses nothing when the window holds the session open meanwhile, once it closes it', () => {
+  it('loses nothing when the window holds the session open meanwhile, and folds the run into the file once it is stored', async () => {
     // As the app's window holds its session while a run is stored (sessions.ts): the store's
-    // connection is then not the last, and leaves the run's last pages in the WAL.
+    // connection is then not the last. The run goes into the WAL while the job runs, and its
+    // checkpoint thread folds it into the file once the job is done, then the store's thread ends.
     const file = newSession('held');
     const held = Session.open(file);
-    const out = boot(file, 'dmar-server', remoteRunStore(entry));
+    const standby = standbyRunStore(entry);
+    await once(standby, 'message');
+    const storeEnded = once(standby, 'exit');
+    const out = boot(file, 'dmar-server', remoteRunStore(entry, standby));
     if (out.kind !== 'run') throw new Error('not a run');
     expect(held.runs()).toMatchObject([{ id: out.runId, status: 'complete' }]);
+    standby.ref();
+    await storeEnded;
+    // Folded by the store's side, the window's connection still open: the file by itself (a copy
+    // without its WAL) holds the run, complete, outputs and all.
+    const alone = path.join(dir, 'held-file-alone.irqlab');
+    copyFileSync(file, alone);
+    const inFile = Session.open(alone, { readonly: true });
+    try {
+      expect(inFile.runs()).toMatchObject([
+        { id: out.runId, status: 'complete', eventCount: out.events },
+      ]);
+      expect(inFile.runOutputFields(out.runId, ['irqCount'])).toEqual({
+        irqCount: out.result.irqCount,
+      });
+    } finally {
+      inFile.close();
+    }
     // The window's close is the last: it folds in what the WAL holds, and removes it.
     held.close();
     expect(existsSync(`${file}-wal`)).toBe(false);

@@ -5,9 +5,10 @@
 // the chunks with the session's RunWriter, two (a full posting group) or all that wait per
 // transaction. So the boot never waits for SQLite, unless the store falls more than MAX_PENDING
 // chunks behind (memory stays bounded). When the boot is over (traceEnded) the store commits what
-// it holds and has it checkpointed while the outputs are built, so finishing has only the
-// outputs left. The checkpoints (that one, and one every ~16 MiB before) are made by a thread of
-// the store's own (checkpoint-thread.ts), so that the store never waits for their fsyncs.
+// it holds while the outputs are built, so finishing has only the outputs left. Checkpoints are
+// made by a thread of the store's own (checkpoint-thread.ts), so that the store never waits for
+// their fsyncs: with no other connection to the session, one every ~16 MiB and one when the trace
+// ends; when the app's window holds it, one once the run is stored (HELD_RUN_WAL_CHECKPOINT_BYTES).
 // The outputs come in two messages, their buffers moved rather than copied: the irq table as soon
 // as it is built (the store makes its text, base64 and all, while the boot's thread builds the
 // rest), then the rest's JSON as UTF-8 bytes, written after the table in one buffer (job-work.ts
@@ -17,7 +18,8 @@
 // The boot's thread is synchronous (the boot is ordinary code on its stack), so it talks to the
 // store through shared memory: a counter of chunks stored and a state word it can Atomics.wait
 // on, and replies read with receiveMessageOnPort. The store thread opens the session, begins the
-// run, writes, finishes and closes it, then ends: nothing of the run stays in memory.
+// run, writes, finishes and closes it, then ends (once its checkpoint thread has): nothing of the
+// run stays in memory.
 import {
   MessageChannel,
   receiveMessageOnPort,
@@ -39,6 +41,13 @@ import {
   irqTableParts,
   type IrqTableColumns,
 } from '../../core/scenario/irq-table';
+
+/**
+ * WAL bytes between checkpoints while a run is written and the app's window holds its session:
+ * the run is folded into the file once it is stored (checkpoint-thread.ts foldAndEnd), and this
+ * bounds the WAL of a run larger than a 1536-CPU boot (whose WAL reaches 137 MB, its file 112).
+ */
+const HELD_RUN_WAL_CHECKPOINT_BYTES = 512 * 2 ** 20;
 
 /** Chunks (of DEFAULT_CHUNK_EVENTS events, ~3 MB each) posted and not yet stored, at most. */
 export const MAX_PENDING = 48;
@@ -365,8 +374,11 @@ export function serveRunStore(
     end(State.failed);
     return;
   }
-  // When the app's window holds the session open, the last checkpoint can wait for the next.
-  writer.checkpointElsewhere(session.writerLockHeldElsewhere);
+  // When the app's window holds the session open, the run goes into the WAL while the user waits
+  // for it, and the WAL into the file once it is stored (checkpoint-thread.ts foldAndEnd).
+  const heldElsewhere = session.writerLockHeldElsewhere;
+  writer.checkpointElsewhere(heldElsewhere);
+  const checkpointEvery = heldElsewhere ? HELD_RUN_WAL_CHECKPOINT_BYTES : RUN_WAL_CHECKPOINT_BYTES;
   checkpoints.begin(file);
   /** What the run had stored when the last checkpoint was asked for. */
   let checkpointedAt = 0;
@@ -385,7 +397,7 @@ export function serveRunStore(
     Atomics.notify(words, CHUNKS_STORED);
     held = [];
     heldBlocks = 0;
-    if (writer.storedBytes - checkpointedAt >= RUN_WAL_CHECKPOINT_BYTES) {
+    if (writer.storedBytes - checkpointedAt >= checkpointEvery) {
       checkpointedAt = writer.storedBytes;
       checkpoints.request();
     }
@@ -416,8 +428,9 @@ export function serveRunStore(
       }
       storeHeld();
       if ('traceEnded' in m) {
-        // The outputs are being built: the trace goes from the WAL into the file meanwhile.
-        checkpoints.request();
+        // The outputs are being built: the trace goes from the WAL into the file meanwhile, if
+        // this connection folds in the rest when it finishes.
+        if (!heldElsewhere) checkpoints.request();
         return;
       }
       if ('irqTable' in m) {
@@ -426,8 +439,9 @@ export function serveRunStore(
         return;
       }
       // Its connection closed first: a checkpoint that finishing makes folds in all that is
-      // left, and this thread's connection may be the last.
-      checkpoints.stop();
+      // left, and this thread's connection may be the last. (Held elsewhere, this connection is
+      // not the last, and the checkpoint thread folds the WAL in once the run is stored.)
+      if (!heldElsewhere) checkpoints.stop();
       if ('finish' in m) writer.finishJson(outputs.join(m.finish));
       else if ('fail' in m) writer.fail(m.fail);
       // The job ends when this says done: the file closed. If this connection was the last,
@@ -437,6 +451,7 @@ export function serveRunStore(
       // WAL holds stays for the next checkpoint or that window's close.
       session!.close();
       end(State.done);
+      if (heldElsewhere) void checkpoints.foldAndEnd();
     } catch (err) {
       checkpoints.stop();
       try {

@@ -9,7 +9,7 @@
 // JIT has compiled the engine, its heap has grown), and ended when a session closes, after
 // WARM_IDLE_MS without a job, or at once when it has grown past WARM_MAX_RSS_BYTES; its memory
 // then goes back to the system with it.
-import { withoutHostMalloc } from './host-malloc.mjs';
+import { withJobMalloc } from './host-malloc.mjs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -125,9 +125,9 @@ export class SimulationRunner {
     const child = fork(script, [JOB_PROCESS_FLAG, String(this.entry)], {
       execArgv: [...JOB_PROCESS_V8_FLAGS],
       serialization: 'advanced',
-      // It writes the session this host holds open: under the host's writer lock. Not with the
-      // host's malloc policy (host-malloc.mjs), which would cost each boot its pages again.
-      env: { ...withoutHostMalloc(process.env), IRQLAB_WRITER_LOCK_OF: String(process.pid) },
+      // It writes the session this host holds open: under the host's writer lock. With a job's
+      // malloc policy, not the host's (host-malloc.mjs), which would cost each boot its pages again.
+      env: { ...withJobMalloc(process.env), IRQLAB_WRITER_LOCK_OF: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.once('exit', () => {
