@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../core/store/native-binding';
@@ -98,6 +100,70 @@ describe('sessions through the API', () => {
     const { run: _c, ...olderParts } = await ask(older.sessionId);
     expect(olderParts).toEqual(jobParts);
     await call(fx.service.handlers, 'session.close', { sessionId: older.sessionId });
+  });
+
+  it('saves as a whole file while another connection keeps the WAL from being folded in: it waits for that one', async () => {
+    // As the store of a run just stored may still be folding it into the file when "save as" is
+    // asked (electron/node/run-store.ts): only one checkpoint runs at a time, and closing the
+    // session folds nothing in while another connection has the file. Here a reader on an older
+    // snapshot holds the WAL for a while.
+    const machine = await example();
+    const created = await call(fx.service.handlers, 'session.new', {
+      machineName: machine.name,
+      machineText: machine.text,
+    });
+    const { jobId } = await call(fx.service.handlers, 'run.start', {
+      sessionId: created.sessionId,
+      machineText: machine.text,
+    });
+    expect((await fx.finished(jobId)).state).toBe('done');
+    const scratch = path.join(fx.dir, 'scratch');
+    const [file] = readdirSync(scratch).filter((f) => f.endsWith('.irqlab'));
+    // The reader is another thread: this one's checkpoint may wait for it (SQLite's busy timeout).
+    const reader = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const Database = require(workerData.module);
+       const db = new Database(workerData.file, { readonly: true });
+       db.prepare('BEGIN').run();
+       db.prepare('SELECT count(*) FROM runs').pluck().get();
+       parentPort.postMessage('holding');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.prepare('COMMIT').run();
+       db.close();`,
+      {
+        eval: true,
+        workerData: {
+          file: path.join(scratch, file!),
+          module: path.resolve('node_modules/better-sqlite3'),
+        },
+      },
+    );
+    await once(reader, 'message');
+    const released = once(reader, 'exit');
+    const edited = machine.text.replace('"name":', '"name": "edited-while-held", "was":');
+    const saved = await call(fx.service.handlers, 'session.saveAs', {
+      sessionId: created.sessionId,
+      machineName: 'edited-while-held',
+      machineText: edited,
+      name: 'held-while-saved.irqlab',
+    });
+    await released;
+    expect(saved!.runs.map((r) => r.status)).toEqual(['complete']);
+    await call(fx.service.handlers, 'session.close', { sessionId: created.sessionId });
+    // The file alone (no WAL beside it) has the machine saved with it, and the run.
+    const target = path.join(fx.dir, 'sessions', 'held-while-saved.irqlab');
+    expect(existsSync(`${target}-wal`)).toBe(false);
+    const db = openDatabase(target, { readonly: true });
+    try {
+      expect(db.prepare('SELECT status FROM runs').pluck().all()).toEqual(['complete']);
+    } finally {
+      db.close();
+    }
+    const reopened = await call(fx.service.handlers, 'session.open', {
+      name: 'held-while-saved.irqlab',
+    });
+    expect(reopened.machine?.text).toBe(edited);
+    await call(fx.service.handlers, 'session.close', { sessionId: reopened.sessionId });
   });
 
   it('lists each device with its irqs and MSI messages', async () => {

@@ -408,8 +408,8 @@ export function createService(options: ServiceOptions): Service {
     'session.upload': ({ fileName, base64 }) =>
       library.upload(fileName, Buffer.from(base64, 'base64')),
     'session.recent': () => library.recent(),
-    'session.save': ({ sessionId, machineName, machineText }) =>
-      parseSoon(library.save(sessionId, machineName, machineText)),
+    'session.save': async ({ sessionId, machineName, machineText }) =>
+      parseSoon(await library.save(sessionId, machineName, machineText)),
     'session.saveAs': ({ sessionId, machineName, machineText, name, overwrite }) =>
       library.saveAs(sessionId, machineName, machineText, name, overwrite, busy),
     'session.close': ({ sessionId }) => {

@@ -32,6 +32,33 @@ import { SessionError } from '../../core/store/errors';
 import { Session } from '../../core/store/session';
 import { SessionFileNameSchema, type SessionState } from './channels';
 
+/**
+ * How long saving waits for another connection's checkpoint to end: a run's store folds the run
+ * into the file once it is stored (electron/node/run-store.ts; ~0.2 s for a 1536-CPU boot on the
+ * 2-core VM), and only one checkpoint runs at a time. "Save as" copies the file, so it waits
+ * longer and fails rather than copy a file that is not whole.
+ */
+const SAVE_FOLD_WAIT_MS = 2_000;
+const SAVE_AS_FOLD_WAIT_MS = 10_000;
+/** Between two tries of a checkpoint another one kept from completing. */
+const FOLD_RETRY_MS = 20;
+
+/**
+ * Folds a session's WAL into its file and empties it (a TRUNCATE checkpoint), trying again while
+ * another connection's checkpoint (or reader) keeps it from completing, for up to `waitMs` (each
+ * try may itself wait, up to the connection's busy timeout). Whether it completed: the file alone
+ * is then the whole session.
+ */
+async function foldWalIntoFile(session: Session, waitMs: number): Promise<boolean> {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    const [row] = session.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (row?.busy === 0) return true;
+    if (performance.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, FOLD_RETRY_MS));
+  }
+}
+
 export interface SessionLibraryOptions {
   /** Where browser-mode sessions (and uploads) live. */
   sessionsDir: string;
@@ -203,12 +230,14 @@ export class SessionLibrary {
     }
   }
 
-  save(id: string, machineName: string, machineText: string): SessionState {
+  async save(id: string, machineName: string, machineText: string): Promise<SessionState> {
     const s = this.get(id);
     if (!s.titled) throw new Error('an untitled session is saved with "save as"');
     s.session.saveMachine(machineName, machineText);
-    // Saved means the file alone is complete (to mail, attach, copy): fold the WAL into it.
-    s.session.db.pragma('wal_checkpoint(TRUNCATE)');
+    // Saved means the file alone is complete (to mail, attach, copy): fold the WAL into it, after
+    // the fold of a run just stored if that one is under way. (While a run is being written the
+    // WAL cannot be emptied: what is committed is folded, the rest once the run is stored.)
+    await foldWalIntoFile(s.session, SAVE_FOLD_WAIT_MS);
     this.remember(s.file);
     return this.state(s);
   }
@@ -240,7 +269,13 @@ export class SessionLibrary {
     if ([...this.open.values()].some((o) => path.resolve(o.file) === path.resolve(target)))
       throw new Error(`${path.basename(target)} is open in this window: close it first`);
     s.session.saveMachine(machineName, machineText);
-    // Closing checkpoints the WAL into the main file, so one file copy carries everything.
+    // The file copied must be the whole session, and consistent: its WAL folded in and emptied,
+    // after the fold of a run just stored if that one is under way (closing folds it in only when
+    // this connection is the last one, which that run's store may still have open).
+    if (!(await foldWalIntoFile(s.session, SAVE_AS_FOLD_WAIT_MS)))
+      throw new Error(
+        'the session file is still being written (its last run is being folded in): try again in a moment',
+      );
     s.session.close();
     const temp = `${target}.saving-${process.pid}`;
     try {
