@@ -121,15 +121,12 @@ export class CheckpointThread {
       this.worker.on('message', (m) => m === CHECKPOINT_THREAD_ENDED && gone());
       this.worker.once('exit', gone);
     });
-    // Never got its file: nothing to fold.
-    if (Atomics.compareExchange(this.words, STATE, State.idle, State.ended) === State.idle) {
-      void this.worker.terminate();
-      return ended;
-    }
     this.worker.ref();
-    // Asked before the state says so: a thread that sees `folding` sees this ask too.
+    // Asked before the state says so: a thread that sees `folding` sees this ask too. A thread
+    // still loading (a short run ends before it has) folds once it has opened the file.
     this.request();
-    Atomics.compareExchange(this.words, STATE, State.open, State.folding);
+    if (Atomics.compareExchange(this.words, STATE, State.idle, State.folding) !== State.idle)
+      Atomics.compareExchange(this.words, STATE, State.open, State.folding);
     return ended;
   }
 }
@@ -148,8 +145,9 @@ export function serveCheckpointThread(port: MessagePort): void {
     process.once('exit', end);
     let wal: WalCheckpointer | null = null;
     try {
-      // Stopped before it got here: it never opens the file.
-      if (Atomics.compareExchange(words, STATE, State.idle, State.open) !== State.idle) return;
+      // Stopped before it got here: it never opens the file. (Asked to fold: it does.)
+      const before = Atomics.compareExchange(words, STATE, State.idle, State.open);
+      if (before !== State.idle && before !== State.folding) return;
       wal = openWalCheckpointer(file);
       let done = 0;
       for (;;) {

@@ -9,6 +9,9 @@ export const JOB_PROCESS_FLAG = '--job-process';
 
 export const isJobProcess = () => process.argv.includes(JOB_PROCESS_FLAG);
 
+/** How long a process let go between jobs waits for its last run's store to end. */
+const STORE_END_WAIT_MS = 4_000;
+
 /** What the job's thread answers (progress, then one of the others) and this process relays. */
 type Reply =
   | { type: 'progress' }
@@ -23,9 +26,15 @@ type Reply =
  * it, or ends it: its memory then goes with it); after a cancel or a failure it ends.
  */
 export function jobProcess(): void {
-  // The host is gone: nobody is left to tell, so nothing goes on. A run cut off here is found
-  // 'running' under a dead writer, and marked incomplete, as after a crash.
-  process.once('disconnect', () => process.exit(0));
+  // The host is gone, or let this process go: nobody is left to tell, so nothing goes on. A run
+  // cut off here is found 'running' under a dead writer, and marked incomplete, as after a crash.
+  // Between jobs, the last run's store may still be folding it into the file (run-store.ts): the
+  // thread ends once it has, and this process with it (its exit, below), or a moment later.
+  process.once('disconnect', () => {
+    if (cancel !== null) process.exit(0);
+    worker.postMessage({ end: true });
+    setTimeout(() => process.exit(0), STORE_END_WAIT_MS).unref();
+  });
   // The job's thread starts now, before any job: a process started ahead (the runner's spare)
   // has the engine loaded by the time the user presses Run.
   const entryArg = process.argv[process.argv.indexOf(JOB_PROCESS_FLAG) + 1] ?? '';

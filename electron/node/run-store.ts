@@ -193,6 +193,22 @@ export function serveRunStoreThread({ runStore, storeEntry }: StoreWorkerData, p
   }
 }
 
+/** Store threads given a run by this thread that have not ended yet. */
+const storesUnderWay = new Set<Worker>();
+
+/**
+ * Resolves once every store thread this thread gave a run to has ended: one ends once its run is
+ * stored and, when the window holds the session, folded into the file (serveRunStore). A thread
+ * that ends ends the threads it started, so a job's thread waits for this before it ends
+ * (simulation-worker.ts), or the fold would be cut off and the run left in the WAL until the
+ * window closes the session.
+ */
+export function storeThreadsEnded(): Promise<void> {
+  return Promise.all(
+    [...storesUnderWay].map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve()))),
+  ).then(() => undefined);
+}
+
 /**
  * The boot's side: `entry` is the worker script (simulation-worker.mjs, or the app's bundle);
  * `standby`, a store thread started ahead for this run (used once).
@@ -214,8 +230,11 @@ export function remoteRunStore(entry: URL | string, standby: Worker | null = nul
         execArgv: workerExecArgv(),
       });
     standby = null;
-    // The store ends itself; this thread need not wait for it to exit.
+    // The store ends itself; this thread need not wait for it to exit, unless it is about to end
+    // (storeThreadsEnded).
     worker.unref();
+    storesUnderWay.add(worker);
+    worker.once('exit', () => storesUnderWay.delete(worker));
     let runId: number | null = null;
     let error: string | null = null;
     /** Replies so far (the run's id, or why the store failed). */

@@ -2,7 +2,7 @@
 // stores into the session the host holds open for writing (under the host's writer lock), a
 // cancel reaches the job between trace chunks, and the host's lock outlives the job's process. A
 // process whose job is done serves the next job, until it is let go.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -134,6 +134,70 @@ describe('a job in a process of its own', () => {
     }
   });
 });
+
+describe('a run stored while the window holds its session', () => {
+  // Its store folds it into the file once the job is done (run-store.ts): the job's process or
+  // thread, when let go, ends only after that, so the file by itself holds the run.
+  it('is in the file by itself once a process let go after it has ended', async () => {
+    const letGo = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url), {
+      processes: true,
+      warmMaxRssBytes: 1,
+    });
+    const file = path.join(dir, 'held-let-go.irqlab');
+    Session.open(file, { create: true }).close();
+    const held = Session.open(file);
+    try {
+      letGo.spareLater(0);
+      const ran = await spareOf(letGo);
+      const exited = exitOf(ran);
+      const { outcome } = letGo.execute(
+        { kind: 'run', file, machineText: text('example'), expectedEvents: null },
+        () => undefined,
+      );
+      expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(runsInFileAlone(file, 'process')).toMatchObject([{ id: 1, status: 'complete' }]);
+    } finally {
+      held.close();
+      letGo.close();
+    }
+  });
+
+  it('is in the file by itself once the thread it ran in has ended', async () => {
+    const threads = new SimulationRunner(new URL('./simulation-worker.mjs', import.meta.url));
+    const file = path.join(dir, 'held-thread.irqlab');
+    Session.open(file, { create: true }).close();
+    const held = Session.open(file);
+    try {
+      const { outcome } = threads.execute(
+        { kind: 'run', file, machineText: text('example'), expectedEvents: null },
+        () => undefined,
+      );
+      expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
+      // The thread is not exposed: its work is seen in the file (waited for, up to a bound).
+      const until = performance.now() + 30_000;
+      while (runsInFileAlone(file, 'thread')[0]?.status !== 'complete' && performance.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(runsInFileAlone(file, 'thread')).toMatchObject([{ id: 1, status: 'complete' }]);
+    } finally {
+      held.close();
+      threads.close();
+    }
+  });
+});
+
+/** The runs a session file holds by itself: a copy of it without its WAL, read. */
+function runsInFileAlone(file: string, name: string) {
+  const copy = `${file}-${name}-alone.irqlab`;
+  copyFileSync(file, copy);
+  const s = Session.open(copy, { readonly: true });
+  try {
+    return s.runs();
+  } finally {
+    s.close();
+    rmSync(copy, { force: true });
+  }
+}
 
 /** The runner's spare process, once it has one with a pid. */
 function spareOf(r: SimulationRunner): Promise<ChildProcess> {

@@ -97,7 +97,14 @@ export class SimulationRunner {
     return {
       start: (job) => worker.postMessage({ job, cancel, entry: String(this.entry) }),
       cancel: () => Atomics.store(flag, 0, 1),
-      end: () => void worker.terminate(),
+      end: (done) => {
+        if (!done) return void worker.terminate();
+        // Its run's store may still be folding the run into the file (run-store.ts): the thread
+        // ends once it has, or is ended a moment later.
+        worker.unref();
+        worker.postMessage({ end: true });
+        setTimeout(() => void worker.terminate(), EXIT_GRACE_MS).unref();
+      },
       cancelled: () => Atomics.load(flag, 0) !== 0,
       on: (l) => {
         worker.on('message', l.message);

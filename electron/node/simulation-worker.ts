@@ -12,6 +12,7 @@ import {
   remoteRunStore,
   serveRunStoreThread,
   standbyRunStore,
+  storeThreadsEnded,
   type StoreWorkerData,
 } from './run-store';
 import { serveCheckpointThread } from './checkpoint-thread';
@@ -22,7 +23,9 @@ import { Session } from '../../core/store/session';
 type Message =
   /** `entry`: this script, for the thread that stores a run (run-store.ts). */
   | { job: JobRequest; cancel: SharedArrayBuffer; entry: string }
-  | { query: { id: number; file: string; sql: string; limit: number } };
+  | { query: { id: number; file: string; sql: string; limit: number } }
+  /** The runner is done with this thread: it ends once its runs' store threads have. */
+  | { end: true };
 
 /** At most this often a progress message (the UI polls a few times a second). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -53,6 +56,10 @@ else {
     setTimeout(() => (standby ??= standbyRunStore(standbyEntry)), NEXT_STANDBY_DELAY_MS).unref();
   };
   parentPort!.on('message', (message: Message) => {
+    if ('end' in message) {
+      void storeThreadsEnded().then(() => process.exit(0));
+      return;
+    }
     if ('query' in message) {
       // A read-only SQL query of the trace explorer, off the host's thread (a scan of a
       // 10-million-event run takes seconds). The host checked the file when it opened it.
