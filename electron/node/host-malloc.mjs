@@ -15,8 +15,8 @@
 // machine and SQLite's copies of them, its store's blocks) reuse pages the runs before faulted in:
 // on the 2-core VM a large run's storing after its outputs took 18-27 ms rather than 29-35, with
 // 6,000-12,000 fewer page faults, for the same resident memory once runs are over (~495 MB after
-// five). Where the C library is not glibc, the variable means nothing. Plain JavaScript: scripts/start.mjs
-// imports it without a transpiler.
+// five). Where the C library is not glibc, the variable means nothing. Plain JavaScript:
+// scripts/start.mjs imports it without a transpiler.
 
 /** The GLIBC_TUNABLES entry the host runs with. */
 export const HOST_MALLOC_TUNABLE = 'glibc.malloc.trim_threshold=131072';

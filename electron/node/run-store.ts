@@ -466,8 +466,8 @@ export function serveRunStore(
       // The job ends when this says done: the file closed. If this connection was the last,
       // its WAL is folded in and removed by then, so a reader that opens it then (the CLI, a
       // test) never meets a WAL being checkpointed and deleted under it (session.ts readSource
-      // decides how to read by what files it sees); if the window holds the session, what the
-      // WAL holds stays for the next checkpoint or that window's close.
+      // decides how to read by what files it sees). If the window holds the session, the WAL is
+      // folded in after that, by the checkpoint thread, which this thread outlives.
       session!.close();
       end(State.done);
       if (heldElsewhere) void checkpoints.foldAndEnd();

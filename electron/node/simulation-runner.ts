@@ -133,7 +133,8 @@ export class SimulationRunner {
       execArgv: [...JOB_PROCESS_V8_FLAGS],
       serialization: 'advanced',
       // It writes the session this host holds open: under the host's writer lock. With a job's
-      // malloc policy, not the host's (host-malloc.mjs), which would cost each boot its pages again.
+      // malloc policy, not the host's (host-malloc.mjs), which would cost each boot its pages
+      // again.
       env: { ...withJobMalloc(process.env), IRQLAB_WRITER_LOCK_OF: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
