@@ -14,16 +14,10 @@ async function importAndBoot(files = craaskArtefacts()) {
   const imported = await call(fx.service.handlers, 'import.artefacts', { files });
   expect(imported.machineText).not.toBeNull();
   const interrupts = files[2]!;
-  const created = await call(fx.service.handlers, 'session.new', {
-    machineName: imported.machineName!,
-    machineText: imported.machineText!,
-    realInterrupts: { fileName: interrupts.name, text: interrupts.text, missing: imported.missing },
-  });
-  const { jobId } = await call(fx.service.handlers, 'run.start', {
-    sessionId: created.sessionId,
-    machineText: imported.machineText!,
-  });
-  const status = await fx.finished(jobId);
+  const { session: created, status } = await fx.runInNewSession(
+    { name: imported.machineName!, text: imported.machineText! },
+    { fileName: interrupts.name, text: interrupts.text, missing: imported.missing },
+  );
   expect(status.state, status.error ?? '').toBe('done');
   return { sessionId: created.sessionId, imported, realText: interrupts.text };
 }
@@ -94,15 +88,7 @@ describe('run.realVsPredicted', () => {
 
   it('is null for a session without a real /proc/interrupts', async () => {
     const machine = await call(fx.service.handlers, 'machine.fromPreset', { name: 'example' });
-    const created = await call(fx.service.handlers, 'session.new', {
-      machineName: machine.name,
-      machineText: machine.text,
-    });
-    const { jobId } = await call(fx.service.handlers, 'run.start', {
-      sessionId: created.sessionId,
-      machineText: machine.text,
-    });
-    await fx.finished(jobId);
+    const { session: created } = await fx.runInNewSession(machine);
     expect(
       await call(fx.service.handlers, 'run.realVsPredicted', {
         sessionId: created.sessionId,

@@ -41,15 +41,7 @@ function mdSections(md: string): Map<string, string> {
 /** Boots a preset through the API into a saved session; returns its file and session id. */
 async function bootInApp(preset: string) {
   const machine = await call(fx.service.handlers, 'machine.fromPreset', { name: preset });
-  const created = await call(fx.service.handlers, 'session.new', {
-    machineName: machine.name,
-    machineText: machine.text,
-  });
-  const { jobId } = await call(fx.service.handlers, 'run.start', {
-    sessionId: created.sessionId,
-    machineText: machine.text,
-  });
-  const status = await fx.finished(jobId);
+  const { session: created, status } = await fx.runInNewSession(machine);
   expect(status.state, status.error ?? '').toBe('done');
   const name = `${preset}.irqlab`;
   await call(fx.service.handlers, 'session.saveAs', {

@@ -1,10 +1,11 @@
 // A real service for API tests: its sessions, scratch files and exports in a temporary folder
-// removed after the file's tests; `finished` waits for a job the way the app polls it.
+// removed after the file's tests; `finished` waits for a job the way the app polls it, and
+// `runInNewSession` opens a session on a machine and runs its boot.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { JobStatus } from './channels';
+import type { JobStatus, RequestOf, SessionState } from './channels';
 import { call } from './dispatch';
 import { createService, type Service } from './service';
 import { IRQ_COLUMNS, readIrqTable, StoredIrqs } from '../../core/scenario/irq-table';
@@ -17,6 +18,14 @@ export interface ServiceFixture {
   /** The temporary folder the service keeps its files in. */
   readonly dir: string;
   finished(jobId: string): Promise<JobStatus>;
+  /**
+   * A new session on `machine` (and a real /proc/interrupts, if given) with its boot run through
+   * the API: the session as it was created, and the run's job as it ended.
+   */
+  runInNewSession(
+    machine: { name: string; text: string },
+    realInterrupts?: RequestOf<'session.new'>['realInterrupts'],
+  ): Promise<{ session: SessionState; status: JobStatus }>;
 }
 
 export function useServiceFixture(name: string): ServiceFixture {
@@ -49,6 +58,19 @@ export function useServiceFixture(name: string): ServiceFixture {
       return dir;
     },
     finished: (jobId) => jobFinished(fixture.service.handlers, jobId),
+    async runInNewSession(machine, realInterrupts) {
+      const { handlers } = fixture.service;
+      const session = await call(handlers, 'session.new', {
+        machineName: machine.name,
+        machineText: machine.text,
+        ...(realInterrupts ? { realInterrupts } : {}),
+      });
+      const { jobId } = await call(handlers, 'run.start', {
+        sessionId: session.sessionId,
+        machineText: machine.text,
+      });
+      return { session, status: await jobFinished(handlers, jobId) };
+    },
   };
   return fixture;
 }

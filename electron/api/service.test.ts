@@ -16,16 +16,8 @@ async function example() {
 describe('sessions through the API', () => {
   it('stores a run in a new session as it happens, then saves it under a name with its runs', async () => {
     const machine = await example();
-    const created = await call(fx.service.handlers, 'session.new', {
-      machineName: machine.name,
-      machineText: machine.text,
-    });
+    const { session: created, status } = await fx.runInNewSession(machine);
     expect(created.titled).toBe(false);
-    const { jobId } = await call(fx.service.handlers, 'run.start', {
-      sessionId: created.sessionId,
-      machineText: machine.text,
-    });
-    const status = await fx.finished(jobId);
     expect(status.state).toBe('done');
     expect(status.runId).toBe(1);
     const result = await call(fx.service.handlers, 'run.result', {
@@ -55,15 +47,8 @@ describe('sessions through the API', () => {
 
   it('shows the same results kept from the job, read back after a reopen, and of an older run', async () => {
     const machine = await example();
-    const created = await call(fx.service.handlers, 'session.new', {
-      machineName: machine.name,
-      machineText: machine.text,
-    });
-    const { jobId } = await call(fx.service.handlers, 'run.start', {
-      sessionId: created.sessionId,
-      machineText: machine.text,
-    });
-    expect((await fx.finished(jobId)).state).toBe('done');
+    const { session: created, status } = await fx.runInNewSession(machine);
+    expect(status.state).toBe('done');
     const ask = (sessionId: string) =>
       call(fx.service.handlers, 'run.result', { sessionId, runId: 1 });
     const fromJob = await ask(created.sessionId);
@@ -108,15 +93,8 @@ describe('sessions through the API', () => {
     // session folds nothing in while another connection has the file. Here a reader on an older
     // snapshot holds the WAL for a while.
     const machine = await example();
-    const created = await call(fx.service.handlers, 'session.new', {
-      machineName: machine.name,
-      machineText: machine.text,
-    });
-    const { jobId } = await call(fx.service.handlers, 'run.start', {
-      sessionId: created.sessionId,
-      machineText: machine.text,
-    });
-    expect((await fx.finished(jobId)).state).toBe('done');
+    const { session: created, status } = await fx.runInNewSession(machine);
+    expect(status.state).toBe('done');
     const scratch = path.join(fx.dir, 'scratch');
     const [file] = readdirSync(scratch).filter((f) => f.endsWith('.irqlab'));
     // The reader is another thread: this one's checkpoint may wait for it (SQLite's busy timeout).

@@ -2,10 +2,11 @@
 // session file when the store asks, while the store goes on writing; once stop() returns its
 // connection is closed, so the store's own close is the last one (it folds in the rest and
 // removes the WAL), whether the thread had got its file yet or not.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileAlone } from '../../core/store/file-alone';
 import { Session } from '../../core/store/session';
 import { TraceEmitter } from '../../core/trace/emitter';
 import { CheckpointThread } from './checkpoint-thread';
@@ -31,18 +32,6 @@ function runBeingWritten(name: string, events: number) {
   }
   emitter.flush();
   return { file, session, writer };
-}
-
-/** The runs the session file holds by itself: a copy of it without its WAL, read. */
-function runsInFileAlone(file: string, name: string) {
-  const copy = path.join(dir, `${path.basename(file)}-${name}-alone.irqlab`);
-  copyFileSync(file, copy);
-  const s = Session.open(copy, { readonly: true });
-  try {
-    return s.runs();
-  } finally {
-    s.close();
-  }
 }
 
 describe('a checkpoint thread', () => {
@@ -86,12 +75,12 @@ describe('a checkpoint thread', () => {
     writer.checkpointElsewhere(true);
     writer.finish({ outputs: 'x'.repeat(4 * 2 ** 20) });
     // (Still running there, with no writer of its own: read as incomplete.)
-    expect(runsInFileAlone(file, 'before')).toMatchObject([{ status: 'incomplete' }]);
+    expect(readFileAlone(file, (s) => s.runs())).toMatchObject([{ status: 'incomplete' }]);
     await thread.foldAndEnd();
     expect(thread.ended).toBe(true);
     expect(thread.done).toBe(2);
     // The file itself holds the run's end now.
-    expect(runsInFileAlone(file, 'after')).toMatchObject([{ status: 'complete' }]);
+    expect(readFileAlone(file, (s) => s.runs())).toMatchObject([{ status: 'complete' }]);
     // The writer's connection is the last one: it removes the WAL.
     session.close();
     expect(existsSync(`${file}-wal`)).toBe(false);

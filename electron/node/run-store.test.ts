@@ -3,20 +3,13 @@
 // the file ends the job with the run stored failed or a clear error, never a hang; a window that
 // holds the session meanwhile loses nothing; the storing threads yield the CPU to the boot.
 import { once } from 'node:events';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../core/store/native-binding';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../core/model/presets';
+import { readFileAlone } from '../../core/store/file-alone';
 import { Session } from '../../core/store/session';
 import {
   estimateBootEvents,
@@ -114,19 +107,14 @@ describe('a run stored by its own thread', () => {
     await storeEnded;
     // Folded by the store's side, the window's connection still open: the file by itself (a copy
     // without its WAL) holds the run, complete, outputs and all.
-    const alone = path.join(dir, 'held-file-alone.irqlab');
-    copyFileSync(file, alone);
-    const inFile = Session.open(alone, { readonly: true });
-    try {
+    readFileAlone(file, (inFile) => {
       expect(inFile.runs()).toMatchObject([
         { id: out.runId, status: 'complete', eventCount: out.events },
       ]);
       expect(inFile.runOutputFields(out.runId, ['irqCount'])).toEqual({
         irqCount: out.result.irqCount,
       });
-    } finally {
-      inFile.close();
-    }
+    });
     // The window's close is the last: it folds in what the WAL holds, and removes it.
     held.close();
     expect(existsSync(`${file}-wal`)).toBe(false);

@@ -2,12 +2,13 @@
 // stores into the session the host holds open for writing (under the host's writer lock), a
 // cancel reaches the job between trace chunks, and the host's lock outlives the job's process. A
 // process whose job is done serves the next job, until it is let go.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../core/model/presets';
+import { readFileAlone } from '../../core/store/file-alone';
 import { Session } from '../../core/store/session';
 import { readWriter } from '../../core/store/writer-lock';
 import type { JobProgress } from '../api/job-work';
@@ -156,7 +157,7 @@ describe('a run stored while the window holds its session', () => {
       );
       expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
       expect(await exited).toEqual({ code: 0, signal: null });
-      expect(runsInFileAlone(file, 'process')).toMatchObject([{ id: 1, status: 'complete' }]);
+      expect(readFileAlone(file, (s) => s.runs())).toMatchObject([{ id: 1, status: 'complete' }]);
     } finally {
       held.close();
       letGo.close();
@@ -176,28 +177,18 @@ describe('a run stored while the window holds its session', () => {
       expect(await outcome).toMatchObject({ kind: 'run', runId: 1 });
       // The thread is not exposed: its work is seen in the file (waited for, up to a bound).
       const until = performance.now() + 30_000;
-      while (runsInFileAlone(file, 'thread')[0]?.status !== 'complete' && performance.now() < until)
+      while (
+        readFileAlone(file, (s) => s.runs())[0]?.status !== 'complete' &&
+        performance.now() < until
+      )
         await new Promise((r) => setTimeout(r, 20));
-      expect(runsInFileAlone(file, 'thread')).toMatchObject([{ id: 1, status: 'complete' }]);
+      expect(readFileAlone(file, (s) => s.runs())).toMatchObject([{ id: 1, status: 'complete' }]);
     } finally {
       held.close();
       threads.close();
     }
   });
 });
-
-/** The runs a session file holds by itself: a copy of it without its WAL, read. */
-function runsInFileAlone(file: string, name: string) {
-  const copy = `${file}-${name}-alone.irqlab`;
-  copyFileSync(file, copy);
-  const s = Session.open(copy, { readonly: true });
-  try {
-    return s.runs();
-  } finally {
-    s.close();
-    rmSync(copy, { force: true });
-  }
-}
 
 /** The runner's spare process, once it has one with a pid. */
 function spareOf(r: SimulationRunner): Promise<ChildProcess> {
