@@ -37,8 +37,6 @@ const enum State {
 
 /** What the thread says once its modules are loaded. */
 export const CHECKPOINT_THREAD_READY = 'checkpoint thread ready';
-/** What it says once its connection is closed, for good. */
-const CHECKPOINT_THREAD_ENDED = 'checkpoint thread ended';
 /** How long the store waits for the thread to close its connection before going on without. */
 const STOP_WAIT_MS = 10_000;
 
@@ -113,14 +111,7 @@ export class CheckpointThread {
    */
   foldAndEnd(): Promise<void> {
     if (this.ended) return Promise.resolve();
-    const ended = new Promise<void>((resolve) => {
-      const gone = () => {
-        this.worker.unref();
-        resolve();
-      };
-      this.worker.on('message', (m) => m === CHECKPOINT_THREAD_ENDED && gone());
-      this.worker.once('exit', gone);
-    });
+    const ended = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.ref();
     // Asked before the state says so: a thread that sees `folding` sees this ask too. A thread
     // still loading (a short run ends before it has) folds once it has opened the file.
@@ -169,7 +160,6 @@ export function serveCheckpointThread(port: MessagePort): void {
     } finally {
       wal?.close();
       end();
-      port.postMessage(CHECKPOINT_THREAD_ENDED);
       port.close();
     }
   });
